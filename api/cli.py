@@ -1,0 +1,16 @@
+"""The ``agriledger`` command: one group, each subcommand defined beside the layer it drives."""
+
+from __future__ import annotations
+
+import click
+
+from api.commands.verify import verify_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="agriledger")
+def main() -> None:
+    """A permissioned ledger for agricultural supply-chain finance."""
+
+
+main.add_command(verify_command)

@@ -1,0 +1,146 @@
+"""Turning an ordered batch of envelopes into the next block.
+
+Order, then execute: for each envelope in batch order the ledger checks the
+chain id, that the tx_id has not committed before, that every signer is enrolled
+and unrevoked (read from the identity registry as it stands at that point in the
+block) and that every signature verifies; then the executor runs the tx on a
+private overlay. A tx that fails any step is recorded as rejected with the
+error's code and leaves no writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ledger.block import (
+    ZERO_HASH,
+    Block,
+    BlockHeader,
+    CutInfo,
+    CutReason,
+    TxResult,
+    TxStatus,
+    Write,
+    merge_writes,
+    next_state_hash,
+    results_root,
+    tx_root,
+)
+from ledger.crypto import SignatureVerifier, b64decode, sha256_hex
+from ledger.encoding import canonical
+from ledger.exceptions import DuplicateTx, EnvelopeError
+from ledger.identity import member_state_key, org_of
+from ledger.interfaces import BlockContext, ChainStoreAPI, ExecutorAPI, StateReader
+from ledger.merkle import EMPTY_ROOT
+from ledger.state import Overlay
+from ledger.tx import Envelope, SignerInfo, authenticate
+
+
+def signer_lookup(state: StateReader) -> Any:
+    """A SignerLookup reading member records from ``state``."""
+
+    def lookup(member_id: str) -> SignerInfo | None:
+        record = state.get(member_state_key(member_id))
+        if record is None:
+            return None
+        return SignerInfo(
+            member_id=member_id,
+            org=record.get("org", org_of(member_id)),
+            role=record["role"],
+            public_key=b64decode(record["public_key"]),
+            revoked=bool(record.get("revoked")),
+        )
+
+    return lookup
+
+
+def genesis_block(
+    chain_id: str, config: Mapping[str, Any], writes: Mapping[str, Any], time: str
+) -> Block:
+    """Block 0: the genesis configuration and the state it seeds."""
+    sorted_writes: list[Write] = sorted(writes.items())
+    header = BlockHeader(
+        chain_id=chain_id,
+        height=0,
+        prev_hash=ZERO_HASH,
+        tx_root=EMPTY_ROOT,
+        results_root=EMPTY_ROOT,
+        state_hash=next_state_hash(ZERO_HASH, sorted_writes),
+        time=time,
+        cut=CutInfo(orderer="genesis", seq=0, reason=CutReason.GENESIS),
+        genesis_hash=sha256_hex(canonical(dict(config))),
+    )
+    return Block(
+        header=header, envelopes=(), results=(), genesis=dict(config),
+        genesis_writes=tuple(sorted_writes),
+    )
+
+
+class BlockBuilder:
+    """Executes batches on top of a store's head and returns the next block (not appended)."""
+
+    def __init__(
+        self,
+        store: ChainStoreAPI,
+        executor: ExecutorAPI,
+        verifier: SignatureVerifier,
+        chain_id: str,
+    ) -> None:
+        self.store = store
+        self.executor = executor
+        self.verifier = verifier
+        self.chain_id = chain_id
+
+    def build(self, envelopes: Sequence[Envelope], time: str, cut: CutInfo) -> Block:
+        head = self.store.head()
+        if head is None:
+            raise ValueError("the store has no genesis block")
+        height = head.height + 1
+        context = BlockContext(chain_id=self.chain_id, height=height, time=time)
+        block_overlay = Overlay(self.store.state)
+        lookup = signer_lookup(block_overlay)
+        seen: set[str] = set()
+        results: list[TxResult] = []
+        for envelope in envelopes:
+            results.append(self._run_one(envelope, block_overlay, lookup, seen, context))
+        writes = merge_writes(r.writes for r in results if r.committed)
+        header = BlockHeader(
+            chain_id=self.chain_id,
+            height=height,
+            prev_hash=head.hash(),
+            tx_root=tx_root(envelopes),
+            results_root=results_root(results),
+            state_hash=next_state_hash(head.state_hash, writes),
+            time=time,
+            cut=cut,
+        )
+        return Block(header=header, envelopes=tuple(envelopes), results=tuple(results))
+
+    def _run_one(
+        self,
+        envelope: Envelope,
+        block_overlay: Overlay,
+        lookup: Any,
+        seen: set[str],
+        context: BlockContext,
+    ) -> TxResult:
+        tx_id = envelope.tx_id
+        try:
+            if tx_id in seen or self.store.has_committed(tx_id):
+                raise DuplicateTx(f"tx {tx_id} already committed", tx_id=tx_id)
+            signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
+        except EnvelopeError as exc:
+            return TxResult.rejected(tx_id, exc.code, exc.message)
+        tx_overlay = Overlay(block_overlay)
+        outcome = self.executor.execute(envelope, signers, tx_overlay, context)
+        if not outcome.ok:
+            return TxResult.rejected(
+                tx_id, outcome.code or "REJECTED", outcome.message or "rejected"
+            )
+        seen.add(tx_id)
+        writes = tx_overlay.writes()
+        tx_overlay.commit_into(block_overlay)
+        return TxResult(
+            tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=outcome.events
+        )

@@ -1,0 +1,252 @@
+"""The SQLite chain store: blocks, tx records and state in one file.
+
+Appending a block writes its header, every tx record and every state write in one
+SQLite transaction (``BEGIN IMMEDIATE`` .. ``COMMIT``), so a crash at any moment
+leaves the file at a block boundary. WAL mode keeps readers (the API) off the
+writer's back; ``synchronous=NORMAL`` in WAL mode may lose the last block on power
+loss but never leaves a partial one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ledger.block import Block, BlockHeader, TxResult
+from ledger.encoding import canonical_trusted
+from ledger.exceptions import StoreError
+from ledger.interfaces import TxRecord
+from ledger.memory_store import check_extends
+from ledger.tx import Envelope
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (
+    height INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    header TEXT NOT NULL,
+    genesis TEXT
+);
+CREATE TABLE IF NOT EXISTS txs (
+    height INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    tx_id TEXT NOT NULL,
+    committed INTEGER NOT NULL,
+    envelope TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (height, idx)
+);
+CREATE INDEX IF NOT EXISTS txs_by_id ON txs (tx_id, committed DESC, height, idx);
+CREATE UNIQUE INDEX IF NOT EXISTS txs_committed_once ON txs (tx_id) WHERE committed = 1;
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _prefix_end(prefix: str) -> str:
+    return prefix + "\U0010ffff"
+
+
+class SqliteState:
+    """State at the head, read straight from the store's ``state`` table."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+
+    def get(self, key: str) -> Any | None:
+        row = self._store._query_one("SELECT value FROM state WHERE key = ?", (key,))
+        return None if row is None else json.loads(row[0])
+
+    def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
+        rows = self._store._query_all(
+            "SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key",
+            (prefix, _prefix_end(prefix)),
+        )
+        for key, value in rows:
+            yield key, json.loads(value)
+
+    def raw_items(self) -> list[tuple[str, str]]:
+        return self._store._query_all("SELECT key, value FROM state ORDER BY key", ())
+
+
+class SqliteStore:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"{self.path}: no such chain file")
+        uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
+        try:
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open chain store: {exc}") from None
+        self._lock = threading.RLock()
+        self._state = SqliteState(self)
+        self._head: BlockHeader | None = None
+        self._head_loaded = False
+
+    # -- queries -------------------------------------------------------------------------
+
+    def _query_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()
+
+    def _query_all(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    @property
+    def state(self) -> SqliteState:
+        return self._state
+
+    def height(self) -> int:
+        head = self.head()
+        return -1 if head is None else head.height
+
+    def head(self) -> BlockHeader | None:
+        if not self._head_loaded:
+            row = self._query_one("SELECT header FROM blocks ORDER BY height DESC LIMIT 1", ())
+            self._head = None if row is None else BlockHeader.from_json(json.loads(row[0]))
+            self._head_loaded = True
+        return self._head
+
+    def header(self, height: int) -> BlockHeader | None:
+        row = self._query_one("SELECT header FROM blocks WHERE height = ?", (height,))
+        return None if row is None else BlockHeader.from_json(json.loads(row[0]))
+
+    def block(self, height: int) -> Block | None:
+        row = self._query_one(
+            "SELECT height, hash, header, genesis FROM blocks WHERE height = ?", (height,)
+        )
+        return None if row is None else self._load_block(row)
+
+    def block_by_hash(self, block_hash: str) -> Block | None:
+        row = self._query_one(
+            "SELECT height, hash, header, genesis FROM blocks WHERE hash = ?", (block_hash,)
+        )
+        return None if row is None else self._load_block(row)
+
+    def _load_block(self, row: tuple[int, str, str, str | None]) -> Block:
+        height, block_hash, header_text, genesis_text = row
+        header = BlockHeader.from_json(json.loads(header_text))
+        txs = self._query_all(
+            "SELECT envelope, result FROM txs WHERE height = ? ORDER BY idx", (height,)
+        )
+        envelopes = tuple(Envelope.parse(json.loads(env), trusted_json=True) for env, _ in txs)
+        results = tuple(TxResult.from_json(json.loads(res)) for _, res in txs)
+        genesis: Mapping[str, Any] | None = None
+        genesis_writes: tuple[tuple[str, Any], ...] = ()
+        if genesis_text is not None:
+            payload = json.loads(genesis_text)
+            genesis = payload["config"]
+            genesis_writes = tuple((k, v) for k, v in payload["writes"])
+        return Block(
+            header=header, envelopes=envelopes, results=results,
+            genesis=genesis, genesis_writes=genesis_writes, hash=block_hash,
+        )
+
+    def block_rows(self, start: int = 0) -> Iterator[tuple[int, str, str, str | None]]:
+        """Raw block rows in height order (verification reads the file as stored)."""
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT height, hash, header, genesis FROM blocks WHERE height >= ? ORDER BY height",
+                (start,),
+            )
+            rows = cursor.fetchall()
+        yield from rows
+
+    def tx_rows(self, height: int) -> list[tuple[int, str, int, str, str]]:
+        return self._query_all(
+            "SELECT idx, tx_id, committed, envelope, result FROM txs WHERE height = ? ORDER BY idx",
+            (height,),
+        )
+
+    def count_txs(self) -> int:
+        row = self._query_one("SELECT COUNT(*) FROM txs", ())
+        return int(row[0])
+
+    def tx(self, tx_id: str) -> TxRecord | None:
+        row = self._query_one(
+            "SELECT height, idx, envelope, result FROM txs WHERE tx_id = ? "
+            "ORDER BY committed DESC, height, idx LIMIT 1",
+            (tx_id,),
+        )
+        if row is None:
+            return None
+        height, index, envelope, result = row
+        return TxRecord(
+            height, index,
+            Envelope.parse(json.loads(envelope), trusted_json=True),
+            TxResult.from_json(json.loads(result)),
+        )
+
+    def has_committed(self, tx_id: str) -> bool:
+        row = self._query_one("SELECT 1 FROM txs WHERE tx_id = ? AND committed = 1", (tx_id,))
+        return row is not None
+
+    def genesis(self) -> Mapping[str, Any] | None:
+        row = self._query_one("SELECT genesis FROM blocks WHERE height = 0", ())
+        if row is None or row[0] is None:
+            return None
+        config: Mapping[str, Any] = json.loads(row[0])["config"]
+        return config
+
+    # -- append --------------------------------------------------------------------------
+
+    def append(self, block: Block) -> None:
+        with self._lock:
+            check_extends(self.head(), block)
+            genesis_text = None
+            if block.genesis is not None:
+                genesis_text = canonical_trusted(
+                    {"config": dict(block.genesis), "writes": [[k, v] for k, v in block.genesis_writes]}
+                ).decode("utf-8")
+            tx_rows = [
+                (
+                    block.height, index, env.tx_id, int(res.committed),
+                    env.canonical_bytes().decode("utf-8"),
+                    canonical_trusted(res.to_json()).decode("utf-8"),
+                )
+                for index, (env, res) in enumerate(zip(block.envelopes, block.results, strict=True))
+            ]
+            writes = block.writes()
+            puts = [(k, canonical_trusted(v).decode("utf-8")) for k, v in writes if v is not None]
+            deletes = [(k,) for k, v in writes if v is None]
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "INSERT INTO blocks (height, hash, header, genesis) VALUES (?, ?, ?, ?)",
+                    (block.height, block.hash, block.header.canonical_bytes().decode("utf-8"),
+                     genesis_text),
+                )
+                db.executemany(
+                    "INSERT INTO txs (height, idx, tx_id, committed, envelope, result) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    tx_rows,
+                )
+                if puts:
+                    db.executemany(
+                        "INSERT INTO state (key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        puts,
+                    )
+                if deletes:
+                    db.executemany("DELETE FROM state WHERE key = ?", deletes)
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise StoreError(f"block {block.height}: append failed: {exc}") from None
+            self._head = block.header
+            self._head_loaded = True
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
