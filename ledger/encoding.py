@@ -1,7 +1,7 @@
 """Canonical JSON bytes (RFC 8785, JCS) for everything the ledger signs or hashes.
 
 The ledger only admits the JSON subset the wire format allows: objects with string
-keys, arrays, strings, booleans, null and integers within +/-2^53 (so every
+keys, arrays, strings, booleans, null and integers within +/-(2^53 - 1) (so every
 implementation, JavaScript included, reads the same number). Floats, NaN and
 infinities are refused: money is integer fen and rates are integer basis points.
 
@@ -23,7 +23,7 @@ from ledger.exceptions import EncodingError
 
 JSON: TypeAlias = dict[str, Any] | list[Any] | str | int | bool | None
 
-MAX_SAFE_INTEGER = 2**53
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER; I-JSON (RFC 7493)
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _fast_dumps = json.JSONEncoder(
@@ -37,7 +37,7 @@ def check(value: object, path: str = "$") -> None:
         return
     if isinstance(value, int):
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise EncodingError(path, "integer outside +/-2^53")
+            raise EncodingError(path, "integer outside +/-(2^53 - 1)")
         return
     if isinstance(value, float):
         raise EncodingError(path, "floats are not allowed; use integers (fen, basis points)")

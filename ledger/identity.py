@@ -254,7 +254,8 @@ def check_member_certificate(
     if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
         raise CertificateError(
             f"certificate not valid at {at.isoformat()} "
-            f"(window {cert.not_valid_before_utc.isoformat()} .. {cert.not_valid_after_utc.isoformat()})"
+            f"(window {cert.not_valid_before_utc.isoformat()} .. "
+            f"{cert.not_valid_after_utc.isoformat()})"
         )
     if cert.serial_number in revoked_serials:
         raise CertificateError(f"certificate serial {cert.serial_number} is revoked")

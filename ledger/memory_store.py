@@ -34,7 +34,8 @@ class MemoryStore:
         height = block.height
         self._blocks.append(block)
         self._by_hash[block.hash] = height
-        for index, (envelope, result) in enumerate(zip(block.envelopes, block.results, strict=True)):
+        pairs = zip(block.envelopes, block.results, strict=True)
+        for index, (envelope, result) in enumerate(pairs):
             if result.committed:
                 self._committed.add(envelope.tx_id)
                 self._txs[envelope.tx_id] = (height, index)
@@ -74,7 +75,9 @@ def check_extends(head: BlockHeader | None, block: Block) -> None:
     """Raise BlockMismatch unless ``block`` is the next block after ``head``."""
     expected_height = 0 if head is None else head.height + 1
     if block.height != expected_height:
-        raise BlockMismatch(f"block height {block.height} does not follow head {expected_height - 1}")
+        raise BlockMismatch(
+            f"block height {block.height} does not follow head {expected_height - 1}"
+        )
     if head is not None and block.header.prev_hash != head.hash():
         raise BlockMismatch(f"block {block.height}: prev_hash does not match the head's hash")
     if head is None and block.genesis is None:

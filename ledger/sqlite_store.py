@@ -155,7 +155,8 @@ class SqliteStore:
         """Raw block rows in height order (verification reads the file as stored)."""
         with self._lock:
             cursor = self._db.execute(
-                "SELECT height, hash, header, genesis FROM blocks WHERE height >= ? ORDER BY height",
+                "SELECT height, hash, header, genesis FROM blocks "
+                "WHERE height >= ? ORDER BY height",
                 (start,),
             )
             rows = cursor.fetchall()
@@ -204,9 +205,11 @@ class SqliteStore:
             check_extends(self.head(), block)
             genesis_text = None
             if block.genesis is not None:
-                genesis_text = canonical_trusted(
-                    {"config": dict(block.genesis), "writes": [[k, v] for k, v in block.genesis_writes]}
-                ).decode("utf-8")
+                payload = {
+                    "config": dict(block.genesis),
+                    "writes": [[k, v] for k, v in block.genesis_writes],
+                }
+                genesis_text = canonical_trusted(payload).decode("utf-8")
             tx_rows = [
                 (
                     block.height, index, env.tx_id, int(res.committed),

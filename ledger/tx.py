@@ -138,7 +138,9 @@ def _check_body(body: Mapping[str, Any]) -> None:
     if isinstance(nonce, bool) or not isinstance(nonce, int | str):
         raise MalformedEnvelope("tx.nonce: must be an integer or a string")
     if not is_rfc3339_utc(body["created_at"]):
-        raise MalformedEnvelope("tx.created_at: must be an RFC 3339 UTC time such as 2026-05-01T08:00:00Z")
+        raise MalformedEnvelope(
+            "tx.created_at: must be an RFC 3339 UTC time such as 2026-05-01T08:00:00Z"
+        )
 
 
 def _parse_signatures(raw: object, tx_id: str) -> tuple[Signature, ...]:

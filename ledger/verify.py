@@ -81,7 +81,9 @@ def verify_store(
             raise VerificationError(expected_height, "block missing from the chain")
         header = _parse_header(height, header_text)
         if header.height != height:
-            raise VerificationError(height, f"header height {header.height} stored at height {height}")
+            raise VerificationError(
+                height, f"header height {header.height} stored at height {height}"
+            )
         computed_hash = header.hash()
         if computed_hash != stored_hash:
             raise VerificationError(height, "block hash does not match its header")
