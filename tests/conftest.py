@@ -1,0 +1,21 @@
+"""Settings shared by every test tier.
+
+Hypothesis profiles: ``quick`` is the local default; ``ci`` (selected when the
+environment has ``CI=true``) runs more examples without a deadline. Pick one
+explicitly with ``pytest --hypothesis-profile=ci``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("quick", max_examples=50, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "quick")
