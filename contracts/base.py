@@ -1,0 +1,180 @@
+"""The plug-in surface: a Contract class with actions, views, operations and invariants.
+
+A contract is a class::
+
+    class Settlement(Contract):
+        name = "settlement"
+        version = "1"
+        Params = SettlementParams            # pydantic model of genesis parameters
+
+        @action(TransferArgs, policy=Party("owner"), parties=lambda self, ctx, a: {"owner": a.source})
+        def transfer(self, ctx: Context, args: TransferArgs) -> None: ...
+
+        @view(BalanceQuery)
+        def balance(self, ctx: ReadContext, query: BalanceQuery) -> JSON: ...
+
+        @operation
+        def move(self, ctx: Context, source: str, target: str, amount: int) -> None: ...
+
+        @invariant("S1", "no account balance is negative")
+        def no_negative_balance(self, ctx: ReadContext) -> Iterable[str]: ...
+
+- Actions are what transactions call: typed args (a pydantic model), an
+  authorisation policy as data, and the parties the policy names.
+- Views are read-only queries, used by other contracts and the HTTP API.
+- Operations are called by other contracts inside the same tx (settlement
+  transfers, encumbrance registration); they run in the target's own namespace.
+- Invariants yield a message per violation; the test harness checks them all
+  after every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.policy import Policy
+
+if TYPE_CHECKING:
+    from contracts.context import Context, ReadContext
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+PartiesResolver = Callable[[Any, "ReadContext", Any], Mapping[str, Any]]
+
+
+class Args(BaseModel):
+    """Base of action argument models: strict types, no unknown fields, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Query(BaseModel):
+    """Base of view parameter models. Lax so HTTP query strings coerce to ints."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Params(BaseModel):
+    """Base of genesis parameter models."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    handler: Callable[..., None]
+    model: type[BaseModel]
+    policy: Policy
+    parties: PartiesResolver | None
+    doc: str
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    handler: Callable[..., Any]
+    model: type[BaseModel]
+    doc: str
+
+
+@dataclass(frozen=True)
+class InvariantSpec:
+    code: str
+    description: str
+    check: Callable[..., Iterable[str]]
+
+
+def action(
+    model: type[BaseModel],
+    *,
+    policy: Policy,
+    parties: PartiesResolver | None = None,
+    name: str | None = None,
+) -> Callable[[F], F]:
+    """Mark a method as an action callable by transactions."""
+
+    def mark(func: F) -> F:
+        func.__agriledger_action__ = ActionSpec(  # type: ignore[attr-defined]
+            name=name or func.__name__, handler=func, model=model, policy=policy,
+            parties=parties, doc=(func.__doc__ or "").strip(),
+        )
+        return func
+
+    return mark
+
+
+def view(model: type[BaseModel], *, name: str | None = None) -> Callable[[F], F]:
+    """Mark a method as a read-only view."""
+
+    def mark(func: F) -> F:
+        func.__agriledger_view__ = ViewSpec(  # type: ignore[attr-defined]
+            name=name or func.__name__, handler=func, model=model,
+            doc=(func.__doc__ or "").strip(),
+        )
+        return func
+
+    return mark
+
+
+def operation(func: F) -> F:
+    """Mark a method as callable by other contracts within a tx."""
+    func.__agriledger_operation__ = True  # type: ignore[attr-defined]
+    return func
+
+
+def invariant(code: str, description: str) -> Callable[[F], F]:
+    """Mark a method as a declared invariant; it yields one message per violation."""
+
+    def mark(func: F) -> F:
+        func.__agriledger_invariant__ = InvariantSpec(code, description, func)  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+class Contract:
+    """Base class of every contract. Subclasses set name, version and Params."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    Params: ClassVar[type[BaseModel]] = Params
+
+    actions: ClassVar[dict[str, ActionSpec]]
+    views: ClassVar[dict[str, ViewSpec]]
+    operations: ClassVar[dict[str, Callable[..., Any]]]
+    invariants: ClassVar[dict[str, InvariantSpec]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.actions, cls.views, cls.operations, cls.invariants = {}, {}, {}, {}
+        for klass in reversed(cls.__mro__):
+            for attr in vars(klass).values():
+                if spec := getattr(attr, "__agriledger_action__", None):
+                    cls.actions[spec.name] = spec
+                if spec := getattr(attr, "__agriledger_view__", None):
+                    cls.views[spec.name] = spec
+                if getattr(attr, "__agriledger_operation__", False):
+                    cls.operations[attr.__name__] = attr
+                if spec := getattr(attr, "__agriledger_invariant__", None):
+                    cls.invariants[spec.code] = spec
+
+    def __init__(
+        self, params: BaseModel | None = None, policies: Mapping[str, Policy] | None = None
+    ) -> None:
+        self.params: Any = params if params is not None else self.Params()
+        self._policies = dict(policies or {})
+
+    def policy_for(self, action_name: str) -> Policy:
+        """The action's policy, or the genesis override if one was given."""
+        return self._policies.get(action_name, self.actions[action_name].policy)
+
+    def initial_state(self) -> Mapping[str, Any]:
+        """Keys (within the contract's namespace) seeded into the genesis state."""
+        return {}

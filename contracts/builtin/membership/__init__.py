@@ -1,0 +1,3 @@
+from contracts.builtin.membership.contract import MembershipContract
+
+__all__ = ["MembershipContract"]

@@ -1,0 +1,149 @@
+"""Membership: org admins enrol members (X.509 certificate with role) and revoke them.
+
+State (namespace ``membership``, the layout the ledger reads to authenticate signers):
+``org/<org id>`` (from genesis), ``member/<member id>`` (ledger.identity.MemberRecord),
+``revoked/<org id>/<serial>``. A revoked member's later txs are rejected by the
+ledger with SIGNER_REVOKED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from contracts.base import Args, Contract, Query, action, invariant, view
+from contracts.context import Context, ReadContext
+from contracts.exceptions import DomainError, NotFound
+from contracts.policy import Party
+from contracts.types import MemberId, OrgId, Text
+from ledger.exceptions import CertificateError, IdentityError
+from ledger.identity import certificate_from_pem, check_member_certificate, member_fields
+
+
+class CertificateInvalid(DomainError):
+    code = "CERTIFICATE_INVALID"
+
+
+class MemberAlreadyEnrolled(DomainError):
+    code = "MEMBER_ALREADY_ENROLLED"
+
+
+class MemberAlreadyRevoked(DomainError):
+    code = "MEMBER_ALREADY_REVOKED"
+
+
+class UnknownRole(DomainError):
+    code = "UNKNOWN_ROLE"
+
+
+class MemberNotFound(NotFound):
+    code = "MEMBER_NOT_FOUND"
+    what = "member"
+
+
+class OrgNotFound(NotFound):
+    code = "ORG_NOT_FOUND"
+    what = "organisation"
+
+
+class EnrolArgs(Args):
+    certificate: str
+
+
+class RevokeArgs(Args):
+    member_id: MemberId
+    reason: Text = ""
+
+
+class MemberQuery(Query):
+    member_id: MemberId
+
+
+class OrgQuery(Query):
+    org_id: OrgId
+
+
+def _cert_org(_self: Any, _ctx: ReadContext, args: EnrolArgs) -> Mapping[str, Any]:
+    try:
+        return {"org": member_fields(certificate_from_pem(args.certificate))[1]}
+    except IdentityError as exc:
+        raise CertificateInvalid(f"args.certificate: {exc}") from None
+
+
+def _member_org(_self: Any, _ctx: ReadContext, args: RevokeArgs) -> Mapping[str, Any]:
+    return {"org": args.member_id.split(".", 1)[0]}
+
+
+ORG_ADMIN = Party("org", roles=("admin",))
+
+
+class MembershipContract(Contract):
+    name = "membership"
+    version = "1"
+    description = "Enrol and revoke members of each organisation (X.509 certificates with roles)."
+
+    @action(EnrolArgs, policy=ORG_ADMIN, parties=_cert_org)
+    def enrol(self, ctx: Context, args: EnrolArgs) -> None:
+        """Enrol the member described by a certificate signed by the org's CA."""
+        cert = certificate_from_pem(args.certificate)
+        member_id, org_id, role = member_fields(cert)
+        org = ctx.get(f"org/{org_id}")
+        if org is None:
+            raise OrgNotFound(org_id)
+        if ctx.get(f"member/{member_id}") is not None:
+            raise MemberAlreadyEnrolled(f"{member_id} is already enrolled", member_id=member_id)
+        revoked = {int(k.rsplit("/", 1)[1]) for k, _ in ctx.scan(f"revoked/{org_id}/")}
+        try:
+            record = check_member_certificate(
+                cert, certificate_from_pem(org["ca_certificate"]), at=ctx.now,
+                revoked_serials=revoked,
+            )
+        except CertificateError as exc:
+            raise CertificateInvalid(f"args.certificate: {exc}") from None
+        ctx.put(f"member/{member_id}", record.to_json())
+        ctx.emit("MemberEnrolled", member_id=member_id, org=org_id, role=role)
+
+    @action(RevokeArgs, policy=ORG_ADMIN, parties=_member_org)
+    def revoke(self, ctx: Context, args: RevokeArgs) -> None:
+        """Revoke a member: its later transactions are rejected."""
+        record = ctx.get(f"member/{args.member_id}")
+        if record is None:
+            raise MemberNotFound(args.member_id)
+        if record["revoked"]:
+            raise MemberAlreadyRevoked(f"{args.member_id} is already revoked", member_id=args.member_id)
+        record = {**record, "revoked": True, "revoked_at": ctx.time}
+        ctx.put(f"member/{args.member_id}", record)
+        ctx.put(f"revoked/{record['org']}/{record['serial']}", {"member_id": args.member_id, "reason": args.reason})
+        ctx.emit("MemberRevoked", member_id=args.member_id, reason=args.reason)
+
+    @view(MemberQuery)
+    def member(self, ctx: ReadContext, query: MemberQuery) -> Any:
+        record = ctx.get(f"member/{query.member_id}")
+        if record is None:
+            raise MemberNotFound(query.member_id)
+        return {k: v for k, v in record.items() if k != "certificate"}
+
+    @view(OrgQuery)
+    def members(self, ctx: ReadContext, query: OrgQuery) -> Any:
+        return [
+            {k: v for k, v in record.items() if k != "certificate"}
+            for key, record in ctx.scan("member/")
+            if record["org"] == query.org_id
+        ]
+
+    @invariant("M1", "every member belongs to a listed organisation and its id starts with it")
+    def members_belong_to_orgs(self, ctx: ReadContext) -> Iterable[str]:
+        for key, record in ctx.scan("member/"):
+            if ctx.get(f"org/{record['org']}") is None:
+                yield f"{key}: organisation {record['org']} is not listed"
+            if not record["id"].startswith(record["org"] + "."):
+                yield f"{key}: member id does not start with its org"
+
+    @invariant("M2", "a revoked member has a revocation time and a revocation entry")
+    def revocations_recorded(self, ctx: ReadContext) -> Iterable[str]:
+        for key, record in ctx.scan("member/"):
+            if record["revoked"] and (
+                record["revoked_at"] is None
+                or ctx.get(f"revoked/{record['org']}/{record['serial']}") is None
+            ):
+                yield f"{key}: revoked without a revocation record"

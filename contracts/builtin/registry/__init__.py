@@ -1,0 +1,3 @@
+from contracts.builtin.registry.contract import AssetAlreadyEncumbered, EncumbranceRegistryContract
+
+__all__ = ["AssetAlreadyEncumbered", "EncumbranceRegistryContract"]

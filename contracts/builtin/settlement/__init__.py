@@ -1,0 +1,3 @@
+from contracts.builtin.settlement.contract import SettlementContract
+
+__all__ = ["SettlementContract"]

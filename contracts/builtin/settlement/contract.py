@@ -1,0 +1,140 @@
+"""Settlement: accounts and balances in integer fen.
+
+Accounts are named by identity: a member id (``coop-a.farmer-1``), an org id
+(``bank-a``, the org's treasury), or a contract escrow (``escrow:<contract>:<name>``,
+e.g. an order's controlled account). Money enters only by issuance from the
+government's central-bank role and otherwise only moves.
+
+Who may debit an account: its owner (a signer who is that member, or a member
+of that org) through ``transfer``; another contract through the ``move``
+operation only for an account a signer owns, or for an escrow of that contract.
+
+State: ``account/<id>`` -> {"balance": fen}; ``supply`` -> {"issued": fen}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from contracts.base import Args, Contract, Query, action, invariant, operation, view
+from contracts.context import Context, ReadContext
+from contracts.exceptions import DomainError, InsufficientFunds, Unauthorized
+from contracts.policy import Party, Role
+from contracts.types import Id, PositiveFen, Text
+
+
+class SameAccount(DomainError):
+    code = "SAME_ACCOUNT"
+
+
+class InvalidAmount(DomainError):
+    code = "INVALID_AMOUNT"
+
+
+class IssueArgs(Args):
+    account: Id
+    amount: PositiveFen
+    memo: Text = ""
+
+
+class TransferArgs(Args):
+    source: Id
+    target: Id
+    amount: PositiveFen
+    memo: Text = ""
+
+
+class AccountQuery(Query):
+    account: Id
+
+
+class NoQuery(Query):
+    pass
+
+
+def _owner(_self: Any, _ctx: ReadContext, args: TransferArgs) -> Mapping[str, Any]:
+    return {"owner": None if args.source.startswith("escrow:") else args.source}
+
+
+def account_key(account: str) -> str:
+    return f"account/{account}"
+
+
+class SettlementContract(Contract):
+    name = "settlement"
+    version = "1"
+    description = "Accounts and balances in fen; transfers; issuance by the central bank only."
+
+    def balance_of(self, ctx: ReadContext, account: str) -> int:
+        record = ctx.get(account_key(account))
+        return 0 if record is None else int(record["balance"])
+
+    def _credit(self, ctx: Context, account: str, amount: int) -> None:
+        ctx.put(account_key(account), {"balance": self.balance_of(ctx, account) + amount})
+
+    def _debit(self, ctx: Context, account: str, amount: int) -> None:
+        balance = self.balance_of(ctx, account)
+        if balance < amount:
+            raise InsufficientFunds(
+                f"account {account} holds {balance} fen, {amount} needed",
+                account=account, balance=balance, amount=amount,
+            )
+        ctx.put(account_key(account), {"balance": balance - amount})
+
+    def initial_state(self) -> Mapping[str, Any]:
+        return {"supply": {"issued": 0}}
+
+    @action(IssueArgs, policy=Role("government", "central_bank"))
+    def issue(self, ctx: Context, args: IssueArgs) -> None:
+        """Create money into an account (central bank only)."""
+        supply = ctx.get("supply") or {"issued": 0}
+        ctx.put("supply", {"issued": int(supply["issued"]) + args.amount})
+        self._credit(ctx, args.account, args.amount)
+        ctx.emit("Issued", account=args.account, amount=args.amount, memo=args.memo)
+
+    @action(TransferArgs, policy=Party("owner"), parties=_owner)
+    def transfer(self, ctx: Context, args: TransferArgs) -> None:
+        """Move money from an account the signer owns."""
+        self._move(ctx, args.source, args.target, args.amount, args.memo)
+
+    @operation
+    def move(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
+        """Move money on behalf of another contract within the same tx."""
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise InvalidAmount(f"amount must be a positive integer of fen, got {amount!r}")
+        own_escrow = source.startswith(f"escrow:{ctx.caller}:")
+        if not own_escrow and not ctx.signed_by(source):
+            raise Unauthorized(
+                f"{ctx.caller} may not debit {source}: not a signer's account nor its own escrow",
+                account=source,
+            )
+        self._move(ctx, source, target, amount, memo)
+
+    def _move(self, ctx: Context, source: str, target: str, amount: int, memo: str) -> None:
+        if source == target:
+            raise SameAccount(f"source and target are both {source}")
+        self._debit(ctx, source, amount)
+        self._credit(ctx, target, amount)
+        ctx.emit("Transferred", source=source, target=target, amount=amount, memo=memo)
+
+    @view(AccountQuery)
+    def balance(self, ctx: ReadContext, query: AccountQuery) -> Any:
+        return {"account": query.account, "balance": self.balance_of(ctx, query.account)}
+
+    @view(NoQuery)
+    def supply(self, ctx: ReadContext, query: NoQuery) -> Any:
+        return ctx.get("supply") or {"issued": 0}
+
+    @invariant("S1", "no account balance is negative")
+    def no_negative_balance(self, ctx: ReadContext) -> Iterable[str]:
+        for key, record in ctx.scan("account/"):
+            if record["balance"] < 0:
+                yield f"{key} has balance {record['balance']}"
+
+    @invariant("S2", "total of all balances equals total issued")
+    def supply_conserved(self, ctx: ReadContext) -> Iterable[str]:
+        total = sum(int(record["balance"]) for _, record in ctx.scan("account/"))
+        issued = int((ctx.get("supply") or {"issued": 0})["issued"])
+        if total != issued:
+            yield f"balances total {total} fen but {issued} fen were issued"

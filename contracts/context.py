@@ -1,0 +1,153 @@
+"""Execution contexts: a contract's only way to touch state, other contracts, events and money.
+
+``ReadContext`` reads the contract's own namespace, calls other contracts' views,
+and knows the block time. ``Context`` adds writes, events, operations of other
+contracts (settlement transfers, encumbrance registration) and the tx's signers.
+Nothing here reaches a clock, the network, the file system or randomness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from contracts.exceptions import AssetFrozen, ContractError
+from contracts.policy import Principal
+from ledger.interfaces import BlockContext, StateReader, StateWriter
+from ledger.timefmt import parse_time
+
+if TYPE_CHECKING:
+    from contracts.base import Contract
+    from contracts.runtime import ContractRuntime
+
+
+class ReadContext:
+    """Read-only access for views, invariants and party resolution."""
+
+    def __init__(
+        self,
+        runtime: ContractRuntime,
+        contract: Contract,
+        state: StateReader,
+        block: BlockContext,
+    ) -> None:
+        self._runtime = runtime
+        self._contract = contract
+        self._state = state
+        self.block = block
+        self._prefix = f"{contract.name}/"
+
+    @property
+    def contract_name(self) -> str:
+        return self._contract.name
+
+    @property
+    def params(self) -> Any:
+        return self._contract.params
+
+    @property
+    def time(self) -> str:
+        """Block time (RFC 3339 UTC) as stamped by the orderer's cut."""
+        return self.block.time
+
+    @property
+    def now(self) -> dt.datetime:
+        return parse_time(self.block.time)
+
+    @property
+    def height(self) -> int:
+        return self.block.height
+
+    def get(self, key: str) -> Any | None:
+        return self._state.get(self._prefix + key)
+
+    def scan(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        """(key without namespace, value) pairs under ``prefix`` in key order."""
+        cut = len(self._prefix)
+        for key, value in self._state.scan(self._prefix + prefix):
+            yield key[cut:], value
+
+    def view(self, contract: str, view_name: str, **params: Any) -> Any:
+        """Call another contract's read-only view on the state as this tx sees it."""
+        return self._runtime.call_view(contract, view_name, params, self._state, self.block)
+
+    def has_contract(self, contract: str) -> bool:
+        return contract in self._runtime.contracts
+
+    def is_frozen(self, asset: str) -> bool:
+        """True if an open dispute names ``asset`` (False when disputes are not enabled)."""
+        if not self.has_contract("disputes"):
+            return False
+        return bool(self.view("disputes", "is_frozen", asset=asset))
+
+    def require_not_frozen(self, asset: str) -> None:
+        if self.is_frozen(asset):
+            raise AssetFrozen(f"{asset} is frozen by an open dispute", asset=asset)
+
+
+class Context(ReadContext):
+    """Everything an action or operation may do within one tx."""
+
+    def __init__(
+        self,
+        runtime: ContractRuntime,
+        contract: Contract,
+        state: StateWriter,
+        block: BlockContext,
+        *,
+        tx_id: str,
+        signers: tuple[Principal, ...],
+        events: list[Mapping[str, Any]],
+        caller: str | None = None,
+    ) -> None:
+        super().__init__(runtime, contract, state, block)
+        self._writer = state
+        self.tx_id = tx_id
+        self.signers = signers
+        self._events = events
+        self.caller = caller
+
+    @property
+    def signer(self) -> Principal:
+        """The tx's signer (first signature)."""
+        return self.signers[0]
+
+    def signed_by(self, party: str) -> bool:
+        """True if some signer is ``party`` (a member id) or belongs to it (an org id)."""
+        return any(s.member_id == party or s.org == party for s in self.signers)
+
+    def put(self, key: str, value: Any) -> None:
+        self._writer.put(self._prefix + key, value)
+
+    def delete(self, key: str) -> None:
+        self._writer.delete(self._prefix + key)
+
+    def emit(self, event_type: str, **data: Any) -> None:
+        self._events.append({"contract": self._contract.name, "type": event_type, "data": data})
+
+    def invoke(self, contract: str, op: str, **kwargs: Any) -> Any:
+        """Run another contract's operation in its own namespace, within this tx."""
+        return self._runtime.call_operation(self, contract, op, kwargs)
+
+    def transfer(self, source: str, target: str, amount: int, memo: str = "") -> None:
+        """Move ``amount`` fen between settlement accounts.
+
+        The settlement contract allows it only from an account a signer owns or from
+        an escrow account of the calling contract.
+        """
+        if amount == 0:
+            return
+        self.invoke("settlement", "move", source=source, target=target, amount=amount, memo=memo)
+
+    def escrow(self, name: str) -> str:
+        """The id of this contract's escrow account ``name`` (debitable only by this contract)."""
+        return f"escrow:{self._contract.name}:{name}"
+
+    def child(self, contract: Contract) -> Context:
+        if contract is self._contract:
+            raise ContractError(f"{contract.name} cannot invoke its own operations via invoke()")
+        return Context(
+            self._runtime, contract, self._writer, self.block, tx_id=self.tx_id,
+            signers=self.signers, events=self._events, caller=self._contract.name,
+        )

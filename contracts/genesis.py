@@ -1,0 +1,161 @@
+"""The genesis configuration: who is on the network and which contracts run.
+
+``GenesisConfig`` is the JSON stored in block 0 (its hash is in the header).
+``build_genesis`` checks it (every member certificate chains to its org's CA and
+is valid at genesis time; every enabled contract is installed at that version
+with valid params) and returns block 0 plus the runtime that executes later blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from contracts.base import Contract
+from contracts.exceptions import RegistrationError
+from contracts.registry import discover, instantiate
+from contracts.roles import DEFAULT_ROLES
+from contracts.runtime import ContractRuntime
+from ledger.block import Block
+from ledger.chain import genesis_block
+from ledger.exceptions import CertificateError, IdentityError
+from ledger.identity import (
+    certificate_from_pem,
+    certificate_to_pem,
+    check_member_certificate,
+    member_state_key,
+    org_state_key,
+)
+from ledger.roster import Roster
+from ledger.timefmt import is_rfc3339_utc, parse_time
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrgConfig(_Model):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    type: str
+    ca_certificate: str
+    roles: list[str] = Field(default_factory=list, description="extra roles beyond the catalogue")
+
+
+class MemberConfig(_Model):
+    certificate: str
+
+
+class ContractConfig(_Model):
+    name: str
+    version: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    policies: dict[str, Any] = Field(default_factory=dict)
+
+
+class OrdererConfig(_Model):
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+    max_wait_ms: int = Field(default=200, ge=1)
+
+
+class GenesisConfig(_Model):
+    chain_id: str = Field(min_length=1)
+    time: str
+    organisations: list[OrgConfig]
+    members: list[MemberConfig]
+    contracts: list[ContractConfig]
+    orderer: OrdererConfig = OrdererConfig()
+
+    @field_validator("time")
+    @classmethod
+    def _time_is_rfc3339(cls, value: str) -> str:
+        if not is_rfc3339_utc(value):
+            raise ValueError("must be an RFC 3339 UTC time such as 2026-03-01T00:00:00Z")
+        return value
+
+    def role_catalogue(self) -> dict[str, frozenset[str]]:
+        catalogue = dict(DEFAULT_ROLES)
+        for org in self.organisations:
+            if org.roles:
+                catalogue[org.type] = catalogue.get(org.type, frozenset()) | frozenset(org.roles)
+        return catalogue
+
+
+def genesis_from_roster(
+    chain_id: str,
+    time: str,
+    roster: Roster,
+    contracts: list[ContractConfig],
+    orderer: OrdererConfig | None = None,
+) -> GenesisConfig:
+    return GenesisConfig(
+        chain_id=chain_id,
+        time=time,
+        organisations=[
+            OrgConfig(id=o.id, type=o.type, ca_certificate=certificate_to_pem(o.ca_certificate))
+            for o in roster.orgs.values()
+        ],
+        members=[
+            MemberConfig(certificate=certificate_to_pem(c.certificate))
+            for o in roster.orgs.values()
+            for c in o.members.values()
+        ],
+        contracts=contracts,
+        orderer=orderer or OrdererConfig(),
+    )
+
+
+def build_runtime(
+    config: GenesisConfig, classes: Mapping[str, type[Contract]] | None = None
+) -> ContractRuntime:
+    classes = discover() if classes is None else classes
+    enabled = [c.model_dump() for c in config.contracts]
+    return ContractRuntime(instantiate(classes, enabled, config.role_catalogue()))
+
+
+def build_genesis(
+    config: GenesisConfig, classes: Mapping[str, type[Contract]] | None = None
+) -> tuple[Block, ContractRuntime]:
+    """Check the configuration and return block 0 and the contract runtime."""
+    runtime = build_runtime(config, classes)
+    at = parse_time(config.time)
+    writes: dict[str, Any] = {}
+    cas = {}
+    for org in config.organisations:
+        if org.id in cas:
+            raise RegistrationError(f"organisations: {org.id!r} listed twice")
+        if org.type not in config.role_catalogue():
+            raise RegistrationError(f"organisations.{org.id}.type: unknown org type {org.type!r}")
+        cas[org.id] = certificate_from_pem(org.ca_certificate)
+        writes[org_state_key(org.id)] = {
+            "id": org.id, "type": org.type, "ca_certificate": org.ca_certificate,
+        }
+    for index, member in enumerate(config.members):
+        try:
+            cert = certificate_from_pem(member.certificate)
+            org_id = cert.issuer.rfc4514_string()
+            record = None
+            for candidate_id, ca in cas.items():
+                if cert.issuer == ca.subject:
+                    record = check_member_certificate(cert, ca, at=at)
+                    org_id = candidate_id
+                    break
+        except (CertificateError, IdentityError) as exc:
+            raise RegistrationError(f"members[{index}]: {exc}") from None
+        if record is None:
+            raise RegistrationError(f"members[{index}]: issuer {org_id} is not a listed organisation")
+        key = member_state_key(record.member_id)
+        if key in writes:
+            raise RegistrationError(f"members[{index}]: {record.member_id} listed twice")
+        org_type = next(o.type for o in config.organisations if o.id == org_id)
+        if record.role not in config.role_catalogue()[org_type]:
+            raise RegistrationError(
+                f"members[{index}]: role {record.role!r} is not a role of a {org_type}"
+            )
+        writes[key] = record.to_json()
+    for contract in runtime.contracts.values():
+        for key, value in contract.initial_state().items():
+            writes[f"{contract.name}/{key}"] = value
+    config_json = config.model_dump(mode="json")
+    return genesis_block(config.chain_id, config_json, writes, config.time), runtime

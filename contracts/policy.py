@@ -1,0 +1,163 @@
+"""Authorisation policies as data, in the spirit of Fabric endorsement policies.
+
+A policy is a tree evaluated against the tx's signers (each with member id, org,
+org type and role)::
+
+    Role(org_type, role)        some signer has this org type and role ("*" = any)
+    Party(name, roles=...)      some signer is, or belongs to, the named party
+                                (e.g. "holder", "pledgee"), optionally with one of roles
+    AllOf(p, ...)               every sub-policy holds
+    AnyOf(p, ...)               at least one holds
+    OutOf(n, p, ...)            at least n hold
+
+Parties are resolved per tx by the action (an org id or a member id). JSON form,
+used for genesis overrides::
+
+    {"role": "loan_officer", "org_type": "bank"}
+    {"party": "holder", "roles": ["manager"]}
+    {"all": [...]}, {"any": [...]}, {"out_of": 2, "of": [...]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from contracts.exceptions import RegistrationError
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """One signer as policies see it."""
+
+    member_id: str
+    org: str
+    org_type: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    org_type: str
+    role: str
+
+    def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
+        return any(
+            (self.org_type == "*" or s.org_type == self.org_type)
+            and (self.role == "*" or s.role == self.role)
+            for s in signers
+        )
+
+    def describe(self) -> str:
+        return f"{self.org_type}:{self.role}"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    roles: tuple[str, ...] = ()
+
+    def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
+        if self.name not in parties:
+            raise RegistrationError(f"policy names party {self.name!r} that the action does not resolve")
+        who = parties[self.name]
+        if who is None:
+            return False
+        ids = {who} if isinstance(who, str) else set(who)
+        return any(
+            (s.member_id in ids or s.org in ids) and (not self.roles or s.role in self.roles)
+            for s in signers
+        )
+
+    def describe(self) -> str:
+        return f"party {self.name}" + (f" as {'/'.join(self.roles)}" if self.roles else "")
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    policies: tuple[Policy, ...]
+
+    def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
+        return all(p.satisfied(signers, parties) for p in self.policies)
+
+    def describe(self) -> str:
+        return "all of (" + ", ".join(p.describe() for p in self.policies) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    policies: tuple[Policy, ...]
+
+    def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
+        return any(p.satisfied(signers, parties) for p in self.policies)
+
+    def describe(self) -> str:
+        return "any of (" + ", ".join(p.describe() for p in self.policies) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class OutOf:
+    n: int
+    policies: tuple[Policy, ...]
+
+    def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
+        return sum(p.satisfied(signers, parties) for p in self.policies) >= self.n
+
+    def describe(self) -> str:
+        return f"{self.n} out of (" + ", ".join(p.describe() for p in self.policies) + ")"
+
+
+Policy: TypeAlias = Role | Party | AllOf | AnyOf | OutOf
+
+
+def all_of(*policies: Policy) -> AllOf:
+    return AllOf(tuple(policies))
+
+
+def any_of(*policies: Policy) -> AnyOf:
+    return AnyOf(tuple(policies))
+
+
+def out_of(n: int, *policies: Policy) -> OutOf:
+    return OutOf(n, tuple(policies))
+
+
+def walk(policy: Policy) -> Iterator[Policy]:
+    yield policy
+    if isinstance(policy, AllOf | AnyOf | OutOf):
+        for sub in policy.policies:
+            yield from walk(sub)
+
+
+def policy_from_json(data: Any, where: str = "policy") -> Policy:
+    """Parse the JSON form; raise RegistrationError naming the bad part."""
+    if not isinstance(data, Mapping):
+        raise RegistrationError(f"{where}: must be an object")
+    if "role" in data:
+        return Role(str(data.get("org_type", "*")), str(data["role"]))
+    if "party" in data:
+        return Party(str(data["party"]), tuple(str(r) for r in data.get("roles", ())))
+    if "all" in data:
+        return AllOf(tuple(policy_from_json(p, f"{where}.all[{i}]") for i, p in enumerate(data["all"])))
+    if "any" in data:
+        return AnyOf(tuple(policy_from_json(p, f"{where}.any[{i}]") for i, p in enumerate(data["any"])))
+    if "out_of" in data:
+        subs = tuple(policy_from_json(p, f"{where}.of[{i}]") for i, p in enumerate(data.get("of", ())))
+        n = data["out_of"]
+        if not isinstance(n, int) or not 1 <= n <= len(subs):
+            raise RegistrationError(f"{where}.out_of: must be an integer between 1 and {len(subs)}")
+        return OutOf(n, subs)
+    raise RegistrationError(f"{where}: expected one of role, party, all, any, out_of")
+
+
+def policy_to_json(policy: Policy) -> dict[str, Any]:
+    if isinstance(policy, Role):
+        return {"role": policy.role, "org_type": policy.org_type}
+    if isinstance(policy, Party):
+        return {"party": policy.name, "roles": list(policy.roles)}
+    if isinstance(policy, AllOf):
+        return {"all": [policy_to_json(p) for p in policy.policies]}
+    if isinstance(policy, AnyOf):
+        return {"any": [policy_to_json(p) for p in policy.policies]}
+    return {"out_of": policy.n, "of": [policy_to_json(p) for p in policy.policies]}

@@ -1,0 +1,151 @@
+"""The contract runtime: the ledger's executor, dispatching each tx by table.
+
+It validates args against the action's model, resolves the parties the policy
+names, checks the policy against the signers, and runs the handler. A DomainError
+becomes a rejected result with its code; any other exception is a contract bug,
+recorded as CONTRACT_FAULT so every peer still agrees on the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from contracts.base import Contract
+from contracts.context import Context, ReadContext
+from contracts.exceptions import (
+    ContractError,
+    DomainError,
+    InvalidArguments,
+    Unauthorized,
+    UnknownAction,
+    UnknownContract,
+)
+from contracts.policy import Principal
+from ledger.identity import org_state_key
+from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
+from ledger.tx import Envelope, SignerInfo
+
+log = logging.getLogger(__name__)
+
+CONTRACT_FAULT = "CONTRACT_FAULT"
+
+
+def validation_errors(exc: ValidationError, root: str) -> list[dict[str, Any]]:
+    """Pydantic errors as [{"path": "args.principal", "rule": "..."}]."""
+    errors = []
+    for error in exc.errors():
+        path = root + "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
+        )
+        errors.append({"path": path, "rule": error["msg"]})
+    return errors
+
+
+def parse_model(model: type[BaseModel], data: Mapping[str, Any], root: str) -> BaseModel:
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        errors = validation_errors(exc, root)
+        summary = "; ".join(f"{e['path']}: {e['rule']}" for e in errors)
+        raise InvalidArguments(summary, errors) from None
+
+
+class ContractRuntime:
+    """Executes txs against a fixed set of enabled contracts (implements ExecutorAPI)."""
+
+    def __init__(self, contracts: Mapping[str, Contract]) -> None:
+        self.contracts = dict(contracts)
+
+    def execute(
+        self,
+        envelope: Envelope,
+        signers: tuple[SignerInfo, ...],
+        state: StateWriter,
+        block: BlockContext,
+    ) -> ExecutionOutcome:
+        events: list[Mapping[str, Any]] = []
+        try:
+            contract = self._contract(envelope.contract)
+            spec = contract.actions.get(envelope.action)
+            if spec is None:
+                raise UnknownAction(
+                    f"contract {contract.name!r} has no action {envelope.action!r}",
+                    contract=contract.name, action=envelope.action,
+                )
+            args = parse_model(spec.model, envelope.args, "args")
+            principals = tuple(
+                Principal(s.member_id, s.org, self._org_type(state, s.org), s.role) for s in signers
+            )
+            ctx = Context(
+                self, contract, state, block, tx_id=envelope.tx_id, signers=principals,
+                events=events,
+            )
+            parties = spec.parties(contract, ctx, args) if spec.parties else {}
+            policy = contract.policy_for(spec.name)
+            if not policy.satisfied(principals, parties):
+                raise Unauthorized(
+                    f"{contract.name}.{spec.name} requires {policy.describe()}",
+                    contract=contract.name, action=spec.name,
+                )
+            spec.handler(contract, ctx, args)
+        except DomainError as exc:
+            return ExecutionOutcome(ok=False, code=exc.code, message=exc.message)
+        except Exception as exc:  # a bug in a contract must not split the network
+            log.exception("contract fault in %s.%s", envelope.contract, envelope.action)
+            return ExecutionOutcome(
+                ok=False, code=CONTRACT_FAULT, message=f"{type(exc).__name__}: {exc}"
+            )
+        return ExecutionOutcome(ok=True, events=tuple(events))
+
+    def _contract(self, name: str) -> Contract:
+        contract = self.contracts.get(name)
+        if contract is None:
+            raise UnknownContract(f"contract {name!r} is not enabled on this chain", contract=name)
+        return contract
+
+    @staticmethod
+    def _org_type(state: StateReader, org: str) -> str:
+        record = state.get(org_state_key(org))
+        return "" if record is None else str(record["type"])
+
+    def call_view(
+        self,
+        contract_name: str,
+        view_name: str,
+        params: Mapping[str, Any],
+        state: StateReader,
+        block: BlockContext,
+    ) -> Any:
+        contract = self._contract(contract_name)
+        spec = contract.views.get(view_name)
+        if spec is None:
+            raise UnknownAction(f"contract {contract_name!r} has no view {view_name!r}")
+        query = parse_model(spec.model, params, "params")
+        return spec.handler(contract, ReadContext(self, contract, state, block), query)
+
+    def call_operation(
+        self, caller: Context, contract_name: str, op: str, kwargs: Mapping[str, Any]
+    ) -> Any:
+        contract = self._contract(contract_name)
+        handler = contract.operations.get(op)
+        if handler is None:
+            raise ContractError(f"contract {contract_name!r} has no operation {op!r}")
+        return handler(contract, caller.child(contract), **kwargs)
+
+    def read_context(self, contract_name: str, state: StateReader, block: BlockContext) -> ReadContext:
+        contract = self._contract(contract_name)
+        return ReadContext(self, contract, state, block)
+
+    def check_invariants(self, state: StateReader, block: BlockContext) -> list[str]:
+        """Every declared invariant of every enabled contract; one line per violation."""
+        violations: list[str] = []
+        for contract in self.contracts.values():
+            ctx = ReadContext(self, contract, state, block)
+            for spec in contract.invariants.values():
+                for message in spec.check(contract, ctx):
+                    violations.append(f"{contract.name} {spec.code} ({spec.description}): {message}")
+        return violations
