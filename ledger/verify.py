@@ -5,8 +5,9 @@ the hash of the stored header, prev_hash links to the block before, tx_root and
 results_root match the stored envelopes and results, tx_ids are what the bodies
 hash to and commit at most once, every committed tx's signatures verify for
 enrolled, unrevoked signers (as the rebuilt identity registry stood at that tx),
-and state_hash matches the recorded writes. Finally the stored state table must
-equal the state rebuilt from all recorded writes.
+and state_hash matches the recorded writes. Finally no tx rows may lie outside the
+chain's blocks (a deleted head block), and the stored state table must equal the
+state rebuilt from all recorded writes.
 
 The first problem raises VerificationError naming the block.
 """
@@ -117,6 +118,11 @@ def verify_store(
             on_block(height)
     if blocks == 0:
         raise VerificationError(0, "the chain is empty (no genesis block)")
+    stored_txs = store.count_txs()
+    if stored_txs != txs:
+        raise VerificationError(
+            expected_height, f"{stored_txs - txs} tx rows stored outside the chain's blocks"
+        )
     _compare_state(store, replayed, expected_height - 1)
     return VerifyReport(blocks=blocks, txs=txs, head_hash=prev_hash)
 
