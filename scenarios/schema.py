@@ -1,0 +1,214 @@
+"""The scenario file format: a season of a county's supply-chain finance, checked by pydantic.
+
+A scenario names the network (organisations, members, which orgs run peers,
+topology, orderer and contract parameters), populations of agents generated from
+parameters, agent behaviour parameters, an explicit timeline of actions by named
+members, faults, and expectations checked at the end. Simulated time is in days
+from ``start``; fractional days are allowed (0.5 = noon).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ledger.timefmt import is_rfc3339_utc
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Day = Annotated[float, Field(ge=0.0)]
+
+
+class OrgEntry(_Spec):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    type: Literal["government", "bank", "insurer", "cooperative", "warehouse", "buyer", "appraiser"]
+    members: dict[str, str] = Field(default_factory=dict, description="member name -> role")
+    peer: bool = Field(default=True, description="whether this organisation runs a peer")
+
+
+class LinkSpec(_Spec):
+    a: str
+    b: str
+    latency_ms: int = Field(ge=0)
+    loss: Probability = 0.0
+
+
+class TopologySpec(_Spec):
+    latency_ms: int = Field(default=20, ge=0, description="default one-way latency of every link")
+    loss: Probability = 0.0
+    links: list[LinkSpec] = Field(default_factory=list)
+
+
+class OrdererSpec(_Spec):
+    batch_size: int = Field(default=500, ge=1)
+    max_wait_ms: int = Field(default=200, ge=1)
+
+
+class ContractSpec(_Spec):
+    params: dict[str, Any] = Field(default_factory=dict)
+    policies: dict[str, Any] = Field(default_factory=dict)
+
+
+class NetworkSpec(_Spec):
+    chain_id: str = Field(min_length=1)
+    organisations: list[OrgEntry] = Field(min_length=1)
+    topology: TopologySpec = TopologySpec()
+    orderer: OrdererSpec = OrdererSpec()
+    contracts: dict[str, ContractSpec] = Field(
+        default_factory=dict, description="enabled contracts; empty means every installed built-in"
+    )
+
+    @model_validator(mode="after")
+    def _unique_org_ids(self) -> NetworkSpec:
+        seen: set[str] = set()
+        for org in self.organisations:
+            if org.id in seen:
+                raise ValueError(f"organisation {org.id!r} is listed twice")
+            seen.add(org.id)
+        return self
+
+
+class PopulationSpec(_Spec):
+    """Members generated from parameters, e.g. 200 farmers in 12 villages."""
+
+    kind: Literal["farmers", "merchants"]
+    count: int = Field(ge=1, le=1_000_000)
+    villages: int = Field(default=1, ge=1)
+    organisations: list[str] = Field(min_length=1, description="orgs the members are spread over")
+    crops: dict[str, Probability] = Field(default_factory=lambda: {"paddy": 1.0})
+    acreage_mu: tuple[int, int] = (5, 30)
+    ratings: dict[Literal["AAA", "AA", "A", "B", "unrated"], Probability] = Field(
+        default_factory=lambda: {"AAA": 0.1, "AA": 0.3, "A": 0.4, "B": 0.1, "unrated": 0.1}
+    )
+
+
+class AgentsSpec(_Spec):
+    """Behaviour parameters; every agent acts only through signed transactions."""
+
+    default_probability: Probability = 0.05
+    pledge_probability: Probability = 0.6
+    financing_per_year: int = Field(default=0, ge=0)
+    cancel_probability: Probability = 0.05
+    short_delivery_probability: Probability = 0.1
+    price_path: dict[str, list[tuple[Day, int]]] = Field(
+        default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
+    )
+
+
+class TimelineAction(_Spec):
+    day: Day
+    actor: str = Field(description="member id that signs")
+    contract: str
+    action: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    co_signers: list[str] = Field(default_factory=list)
+    expect: Literal["committed", "rejected"] | None = None
+    expect_code: str | None = None
+    label: str | None = None
+
+
+class CrashFault(_Spec):
+    kind: Literal["crash"]
+    day: Day
+    peer: str
+    restart_day: Day | None = None
+
+
+class PartitionFault(_Spec):
+    kind: Literal["partition"]
+    day: Day
+    groups: list[list[str]] = Field(min_length=2)
+    heal_day: Day | None = None
+
+
+class SlowLinkFault(_Spec):
+    kind: Literal["slow_link"]
+    day: Day
+    a: str
+    b: str
+    latency_ms: int = Field(ge=0)
+    until_day: Day | None = None
+
+
+class ByzantineFault(_Spec):
+    kind: Literal["byzantine"]
+    day: Day
+    peer: str
+    behaviour: Literal["alter_write", "sign_other_header"] = "alter_write"
+
+
+Fault = Annotated[
+    CrashFault | PartitionFault | SlowLinkFault | ByzantineFault, Field(discriminator="kind")
+]
+
+
+class HeadsEqual(_Spec):
+    kind: Literal["heads_equal"]
+
+
+class StateFact(_Spec):
+    kind: Literal["state"]
+    contract: str
+    key: str
+    field: str | None = None
+    equals: Any = None
+    exists: bool | None = None
+
+
+class ViewFact(_Spec):
+    kind: Literal["view"]
+    contract: str
+    view: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    field: str | None = None
+    equals: Any = None
+
+
+class MetricThreshold(_Spec):
+    kind: Literal["metric"]
+    metric: str
+    op: Literal["==", "!=", ">=", "<=", ">", "<"] = ">="
+    value: float
+
+
+class FlaggedPeers(_Spec):
+    kind: Literal["flagged"]
+    peers: list[str]
+
+
+Expectation = Annotated[
+    HeadsEqual | StateFact | ViewFact | MetricThreshold | FlaggedPeers, Field(discriminator="kind")
+]
+
+
+class Scenario(_Spec):
+    name: str
+    description: str = ""
+    seed: int = 0
+    start: str = "2026-03-01T00:00:00Z"
+    days: int = Field(ge=1, le=3660)
+    network: NetworkSpec
+    populations: list[PopulationSpec] = Field(default_factory=list)
+    agents: AgentsSpec = AgentsSpec()
+    timeline: list[TimelineAction] = Field(default_factory=list)
+    faults: list[Fault] = Field(default_factory=list)
+    expect: list[Expectation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_refs(self) -> Scenario:
+        if not is_rfc3339_utc(self.start):
+            raise ValueError("start must be an RFC 3339 UTC time such as 2026-03-01T00:00:00Z")
+        orgs = {o.id for o in self.network.organisations}
+        for population in self.populations:
+            for org in population.organisations:
+                if org not in orgs:
+                    raise ValueError(f"population names unknown organisation {org!r}")
+        for item in self.timeline:
+            if item.day > self.days:
+                raise ValueError(f"timeline action on day {item.day} is after the last day {self.days}")
+        return self
