@@ -171,7 +171,7 @@ class ViewFact(_Spec):
 
 class MetricThreshold(_Spec):
     kind: Literal["metric"]
-    metric: str
+    name: str = Field(description="a metric of metrics.json, dotted, e.g. loans.defaulted")
     op: Literal["==", "!=", ">=", "<=", ">", "<"] = ">="
     value: float
 
