@@ -7,7 +7,8 @@ A contract is a class::
         version = "1"
         Params = SettlementParams            # pydantic model of genesis parameters
 
-        @action(TransferArgs, policy=Party("owner"), parties=lambda self, ctx, a: {"owner": a.source})
+        @action(TransferArgs, policy=Party("owner"),
+                parties=lambda self, ctx, a: {"owner": a.source})
         def transfer(self, ctx: Context, args: TransferArgs) -> None: ...
 
         @view(BalanceQuery)
@@ -39,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from contracts.policy import Policy
 
 if TYPE_CHECKING:
-    from contracts.context import Context, ReadContext
+    from contracts.context import ReadContext
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,10 +133,29 @@ def invariant(code: str, description: str) -> Callable[[F], F]:
     """Mark a method as a declared invariant; it yields one message per violation."""
 
     def mark(func: F) -> F:
-        func.__agriledger_invariant__ = InvariantSpec(code, description, func)  # type: ignore[attr-defined]
+        spec = InvariantSpec(code, description, func)
+        func.__agriledger_invariant__ = spec  # type: ignore[attr-defined]
         return func
 
     return mark
+
+
+def _entries(attr: Any) -> Iterable[tuple[str, str, str]]:
+    """(kind, table attribute, key) for each framework marker on a class attribute."""
+    if spec := getattr(attr, "__agriledger_action__", None):
+        yield "action", "actions", spec.name
+    if spec := getattr(attr, "__agriledger_view__", None):
+        yield "view", "views", spec.name
+    if getattr(attr, "__agriledger_operation__", False) is True:
+        yield "operation", "operations", attr.__name__
+    if spec := getattr(attr, "__agriledger_invariant__", None):
+        yield "invariant", "invariants", spec.code
+
+
+def _entry_value(attr: Any, kind: str) -> Any:
+    marker = {"action": "__agriledger_action__", "view": "__agriledger_view__",
+              "invariant": "__agriledger_invariant__"}.get(kind)
+    return attr if marker is None else getattr(attr, marker)
 
 
 class Contract:
@@ -151,19 +171,27 @@ class Contract:
     operations: ClassVar[dict[str, Callable[..., Any]]]
     invariants: ClassVar[dict[str, InvariantSpec]]
 
+    registration_problems: ClassVar[list[str]]
+    """Clashes found while collecting the tables (two actions with one name...);
+    ``contracts.registry.check_contract_class`` turns them into a RegistrationError."""
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.actions, cls.views, cls.operations, cls.invariants = {}, {}, {}, {}
+        cls.registration_problems = []
         for klass in reversed(cls.__mro__):
-            for attr in vars(klass).values():
-                if spec := getattr(attr, "__agriledger_action__", None):
-                    cls.actions[spec.name] = spec
-                if spec := getattr(attr, "__agriledger_view__", None):
-                    cls.views[spec.name] = spec
-                if getattr(attr, "__agriledger_operation__", False):
-                    cls.operations[attr.__name__] = attr
-                if spec := getattr(attr, "__agriledger_invariant__", None):
-                    cls.invariants[spec.code] = spec
+            # A subclass may override a base class's entry; one class may not declare two.
+            seen: dict[tuple[str, str], str] = {}
+            for attr_name, attr in vars(klass).items():
+                for kind, table, key in _entries(attr):
+                    clash = seen.get((kind, key))
+                    if clash is not None:
+                        cls.registration_problems.append(
+                            f"{klass.__name__}.{attr_name} and .{clash} both declare "
+                            f"{kind} {key!r}"
+                        )
+                    seen[(kind, key)] = attr_name
+                    getattr(cls, table)[key] = _entry_value(attr, kind)
 
     def __init__(
         self, params: BaseModel | None = None, policies: Mapping[str, Policy] | None = None

@@ -9,12 +9,14 @@ Nothing here reaches a clock, the network, the file system or randomness.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from contracts.exceptions import AssetFrozen, ContractError
 from contracts.policy import Principal
+from ledger.encoding import check as check_json
 from ledger.interfaces import BlockContext, StateReader, StateWriter
+from ledger.state import Overlay
 from ledger.timefmt import parse_time
 
 if TYPE_CHECKING:
@@ -117,13 +119,22 @@ class Context(ReadContext):
         """True if some signer is ``party`` (a member id) or belongs to it (an org id)."""
         return any(s.member_id == party or s.org == party for s in self.signers)
 
+    @property
+    def state_writer(self) -> StateWriter:
+        """The writer this context puts into (the tx's overlay); for the runtime's savepoints."""
+        return self._writer
+
     def put(self, key: str, value: Any) -> None:
+        """Write ``value`` at ``key``; the ledger's overlay refuses values that are not
+        canonical JSON (floats, integers beyond +/-(2^53-1)), which faults the tx."""
         self._writer.put(self._prefix + key, value)
 
     def delete(self, key: str) -> None:
         self._writer.delete(self._prefix + key)
 
     def emit(self, event_type: str, **data: Any) -> None:
+        """Record an event; its data must be canonical JSON (it is hashed into the block)."""
+        check_json(data, f"event {self._contract.name}.{event_type}")
         self._events.append({"contract": self._contract.name, "type": event_type, "data": data})
 
     def invoke(self, contract: str, op: str, **kwargs: Any) -> Any:
@@ -144,10 +155,31 @@ class Context(ReadContext):
         """The id of this contract's escrow account ``name`` (debitable only by this contract)."""
         return f"escrow:{self._contract.name}:{name}"
 
-    def child(self, contract: Contract) -> Context:
+    def child(
+        self,
+        contract: Contract,
+        *,
+        state: StateWriter | None = None,
+        events: list[Mapping[str, Any]] | None = None,
+    ) -> Context:
+        """A context for ``contract``'s operation called from this one: same tx and
+        signers, the target's own namespace, and this contract as ``caller``."""
         if contract is self._contract:
             raise ContractError(f"{contract.name} cannot invoke its own operations via invoke()")
         return Context(
-            self._runtime, contract, self._writer, self.block, tx_id=self.tx_id,
-            signers=self.signers, events=self._events, caller=self._contract.name,
+            self._runtime, contract, self._writer if state is None else state, self.block,
+            tx_id=self.tx_id, signers=self.signers,
+            events=self._events if events is None else events, caller=self._contract.name,
         )
+
+    def absorb(self, savepoint: Overlay, events: Sequence[Mapping[str, Any]]) -> None:
+        """Keep the writes and events of an operation that completed (see call_operation)."""
+        if isinstance(self._writer, Overlay):
+            savepoint.commit_into(self._writer)
+        else:
+            for key, value in savepoint.writes():
+                if value is None:
+                    self._writer.delete(key)
+                else:
+                    self._writer.put(key, value)
+        self._events.extend(events)

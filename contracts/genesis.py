@@ -22,6 +22,8 @@ from ledger.block import Block
 from ledger.chain import genesis_block
 from ledger.exceptions import CertificateError, IdentityError
 from ledger.identity import (
+    ca_org,
+    ca_org_type,
     certificate_from_pem,
     certificate_to_pem,
     check_member_certificate,
@@ -109,8 +111,8 @@ def genesis_from_roster(
 def build_runtime(
     config: GenesisConfig, classes: Mapping[str, type[Contract]] | None = None
 ) -> ContractRuntime:
-    classes = discover() if classes is None else classes
     enabled = [c.model_dump() for c in config.contracts]
+    classes = discover(c.name for c in config.contracts) if classes is None else classes
     return ContractRuntime(instantiate(classes, enabled, config.role_catalogue()))
 
 
@@ -122,14 +124,26 @@ def build_genesis(
     at = parse_time(config.time)
     writes: dict[str, Any] = {}
     cas = {}
+    catalogue = config.role_catalogue()
     for org in config.organisations:
         if org.id in cas:
             raise RegistrationError(f"organisations: {org.id!r} listed twice")
-        if org.type not in config.role_catalogue():
+        if org.type not in catalogue:
             raise RegistrationError(f"organisations.{org.id}.type: unknown org type {org.type!r}")
-        cas[org.id] = certificate_from_pem(org.ca_certificate)
+        try:
+            ca = certificate_from_pem(org.ca_certificate)
+            ca_names = (ca_org(ca), ca_org_type(ca))
+        except IdentityError as exc:
+            raise RegistrationError(f"organisations.{org.id}.ca_certificate: {exc}") from None
+        if ca_names != (org.id, org.type):
+            raise RegistrationError(
+                f"organisations.{org.id}.ca_certificate: the CA is for {ca_names[0]!r} "
+                f"({ca_names[1]}), not {org.id!r} ({org.type})"
+            )
+        cas[org.id] = ca
         writes[org_state_key(org.id)] = {
             "id": org.id, "type": org.type, "ca_certificate": org.ca_certificate,
+            "roles": sorted(catalogue[org.type]),
         }
     for index, member in enumerate(config.members):
         try:
@@ -144,12 +158,14 @@ def build_genesis(
         except (CertificateError, IdentityError) as exc:
             raise RegistrationError(f"members[{index}]: {exc}") from None
         if record is None:
-            raise RegistrationError(f"members[{index}]: issuer {org_id} is not a listed organisation")
+            raise RegistrationError(
+                f"members[{index}]: issuer {org_id} is not a listed organisation"
+            )
         key = member_state_key(record.member_id)
         if key in writes:
             raise RegistrationError(f"members[{index}]: {record.member_id} listed twice")
         org_type = next(o.type for o in config.organisations if o.id == org_id)
-        if record.role not in config.role_catalogue()[org_type]:
+        if record.role not in catalogue[org_type]:
             raise RegistrationError(
                 f"members[{index}]: role {record.role!r} is not a role of a {org_type}"
             )

@@ -60,7 +60,9 @@ class Party:
 
     def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
         if self.name not in parties:
-            raise RegistrationError(f"policy names party {self.name!r} that the action does not resolve")
+            raise RegistrationError(
+                f"policy names party {self.name!r} that the action does not resolve"
+            )
         who = parties[self.name]
         if who is None:
             return False
@@ -111,6 +113,11 @@ class OutOf:
 Policy: TypeAlias = Role | Party | AllOf | AnyOf | OutOf
 
 
+def party_names(policy: Policy) -> frozenset[str]:
+    """The parties a policy names (the action must resolve each of them)."""
+    return frozenset(node.name for node in walk(policy) if isinstance(node, Party))
+
+
 def all_of(*policies: Policy) -> AllOf:
     return AllOf(tuple(policies))
 
@@ -124,34 +131,72 @@ def out_of(n: int, *policies: Policy) -> OutOf:
 
 
 def walk(policy: Policy) -> Iterator[Policy]:
+    """The policy and every sub-policy, depth first."""
     yield policy
     if isinstance(policy, AllOf | AnyOf | OutOf):
         for sub in policy.policies:
             yield from walk(sub)
 
 
+_FORMS: Mapping[str, frozenset[str]] = {
+    "role": frozenset({"role", "org_type"}),
+    "party": frozenset({"party", "roles"}),
+    "all": frozenset({"all"}),
+    "any": frozenset({"any"}),
+    "out_of": frozenset({"out_of", "of"}),
+}
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data[key]
+    if not isinstance(value, str) or not value:
+        raise RegistrationError(f"{where}.{key}: must be a non-empty string")
+    return value
+
+
+def _subs(data: Mapping[str, Any], key: str, where: str) -> tuple[Policy, ...]:
+    items = data.get(key)
+    if not isinstance(items, list) or not items:
+        raise RegistrationError(f"{where}.{key}: must be a non-empty list of policies")
+    return tuple(policy_from_json(p, f"{where}.{key}[{i}]") for i, p in enumerate(items))
+
+
 def policy_from_json(data: Any, where: str = "policy") -> Policy:
-    """Parse the JSON form; raise RegistrationError naming the bad part."""
+    """Parse the JSON form; raise RegistrationError naming the bad part.
+
+    Strict on purpose: a misspelt key (``org_typ``) would otherwise widen who may
+    act, so unknown keys, empty lists and non-string roles are refused.
+    """
     if not isinstance(data, Mapping):
         raise RegistrationError(f"{where}: must be an object")
-    if "role" in data:
-        return Role(str(data.get("org_type", "*")), str(data["role"]))
-    if "party" in data:
-        return Party(str(data["party"]), tuple(str(r) for r in data.get("roles", ())))
-    if "all" in data:
-        return AllOf(tuple(policy_from_json(p, f"{where}.all[{i}]") for i, p in enumerate(data["all"])))
-    if "any" in data:
-        return AnyOf(tuple(policy_from_json(p, f"{where}.any[{i}]") for i, p in enumerate(data["any"])))
-    if "out_of" in data:
-        subs = tuple(policy_from_json(p, f"{where}.of[{i}]") for i, p in enumerate(data.get("of", ())))
-        n = data["out_of"]
-        if not isinstance(n, int) or not 1 <= n <= len(subs):
-            raise RegistrationError(f"{where}.out_of: must be an integer between 1 and {len(subs)}")
-        return OutOf(n, subs)
-    raise RegistrationError(f"{where}: expected one of role, party, all, any, out_of")
+    forms = [form for form in _FORMS if form in data]
+    if len(forms) != 1:
+        raise RegistrationError(f"{where}: expected exactly one of role, party, all, any, out_of")
+    form = forms[0]
+    unknown = sorted(set(data) - _FORMS[form])
+    if unknown:
+        raise RegistrationError(f"{where}: unknown keys {unknown} in a {form!r} policy")
+    if form == "role":
+        org_type = _text(data, "org_type", where) if "org_type" in data else "*"
+        return Role(org_type, _text(data, "role", where))
+    if form == "party":
+        roles = data.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) and r for r in roles):
+            raise RegistrationError(f"{where}.roles: must be a list of role names")
+        return Party(_text(data, "party", where), tuple(roles))
+    if form == "all":
+        return AllOf(_subs(data, "all", where))
+    if form == "any":
+        return AnyOf(_subs(data, "any", where))
+    subs = _subs(data, "of", where)
+    n = data["out_of"]
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(subs):
+        raise RegistrationError(f"{where}.out_of: must be an integer between 1 and {len(subs)}")
+    return OutOf(n, subs)
 
 
 def policy_to_json(policy: Policy) -> dict[str, Any]:
+    """The JSON form read by ``policy_from_json`` (round-trips exactly)."""
     if isinstance(policy, Role):
         return {"role": policy.role, "org_type": policy.org_type}
     if isinstance(policy, Party):

@@ -27,6 +27,7 @@ from contracts.exceptions import (
 from contracts.policy import Principal
 from ledger.identity import org_state_key
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
+from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,16 @@ def parse_model(model: type[BaseModel], data: Mapping[str, Any], root: str) -> B
         errors = validation_errors(exc, root)
         summary = "; ".join(f"{e['path']}: {e['rule']}" for e in errors)
         raise InvalidArguments(summary, errors) from None
+
+
+def fault_message(exc: BaseException, contract: str, action: str) -> str:
+    """The recorded message of a CONTRACT_FAULT: the exception type and where, no more.
+
+    The message goes into the block's results root, so it must be the same on every
+    peer; ``str(exc)`` is not (object addresses, wording that changes between Python
+    versions), so it is only logged.
+    """
+    return f"{type(exc).__name__} in {contract}.{action}"
 
 
 class ContractRuntime:
@@ -97,7 +108,8 @@ class ContractRuntime:
         except Exception as exc:  # a bug in a contract must not split the network
             log.exception("contract fault in %s.%s", envelope.contract, envelope.action)
             return ExecutionOutcome(
-                ok=False, code=CONTRACT_FAULT, message=f"{type(exc).__name__}: {exc}"
+                ok=False, code=CONTRACT_FAULT,
+                message=fault_message(exc, envelope.contract, envelope.action),
             )
         return ExecutionOutcome(ok=True, events=tuple(events))
 
@@ -130,13 +142,21 @@ class ContractRuntime:
     def call_operation(
         self, caller: Context, contract_name: str, op: str, kwargs: Mapping[str, Any]
     ) -> Any:
+        """Run ``op`` of ``contract_name`` atomically: if it raises, none of its writes or
+        events remain, even when the caller catches the error and carries on."""
         contract = self._contract(contract_name)
         handler = contract.operations.get(op)
         if handler is None:
             raise ContractError(f"contract {contract_name!r} has no operation {op!r}")
-        return handler(contract, caller.child(contract), **kwargs)
+        savepoint = Overlay(caller.state_writer)
+        events: list[Mapping[str, Any]] = []
+        result = handler(contract, caller.child(contract, state=savepoint, events=events), **kwargs)
+        caller.absorb(savepoint, events)
+        return result
 
-    def read_context(self, contract_name: str, state: StateReader, block: BlockContext) -> ReadContext:
+    def read_context(
+        self, contract_name: str, state: StateReader, block: BlockContext
+    ) -> ReadContext:
         contract = self._contract(contract_name)
         return ReadContext(self, contract, state, block)
 
@@ -147,5 +167,7 @@ class ContractRuntime:
             ctx = ReadContext(self, contract, state, block)
             for spec in contract.invariants.values():
                 for message in spec.check(contract, ctx):
-                    violations.append(f"{contract.name} {spec.code} ({spec.description}): {message}")
+                    violations.append(
+                        f"{contract.name} {spec.code} ({spec.description}): {message}"
+                    )
         return violations

@@ -19,8 +19,11 @@ A tester writes only rules::
     TestSettlement = SettlementMachine.TestCase
 
 Every tx is recorded with ``hypothesis.note``, so a failing run prints the
-shortest failing sequence of actions with each tx's outcome; the profile used by
-the project sets ``print_blob`` so the failure also prints how to reproduce it.
+shortest failing sequence of actions with each tx's outcome; ``Machine.TestCase``
+turns on ``print_blob`` so the failure also prints the ``@reproduce_failure``
+decorator that replays it (``pytest --hypothesis-seed=N`` replays a whole run).
+``standard_orgs()`` is a ready-made county: government, two banks, an insurer,
+two cooperatives and a buyer.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from hypothesis import note
+from hypothesis import note, settings
 from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import RuleBasedStateMachine, invariant
 
+from contracts.base import Contract
+from contracts.exceptions import RegistrationError
 from contracts.genesis import ContractConfig, GenesisConfig, build_genesis, genesis_from_roster
 from contracts.runtime import ContractRuntime
 from ledger.block import CutInfo, CutReason, TxResult
@@ -45,23 +50,69 @@ from ledger.roster import OrgSpec, Roster
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope, make_body, sign_envelope
 
-__all__ = ["ContractMachine", "LedgerHarness", "OrgSpec"]
+__all__ = ["ContractMachine", "LedgerHarness", "OrgSpec", "standard_orgs"]
 
 DEFAULT_START = "2026-03-01T00:00:00Z"
 
 
-def contract_configs(contracts: Iterable[str | ContractConfig]) -> list[ContractConfig]:
-    """Accept names (installed version, default params) or full configs."""
+def contract_configs(
+    contracts: Iterable[str | ContractConfig],
+    classes: Mapping[str, type[Contract]] | None = None,
+) -> list[ContractConfig]:
+    """Accept names (installed version, default params) or full configs.
+
+    A name is looked up in ``classes`` first, then among the installed plug-ins.
+    """
     from contracts.registry import discover
 
-    classes = discover()
+    extra = dict(classes or {})
+    entries = list(contracts)
+    missing = [e for e in entries if isinstance(e, str) and e not in extra]
+    installed = discover(missing) if missing else {}
     configs = []
-    for entry in contracts:
+    for entry in entries:
         if isinstance(entry, ContractConfig):
             configs.append(entry)
-        else:
-            configs.append(ContractConfig(name=entry, version=classes[entry].version))
+            continue
+        cls = extra.get(entry) or installed.get(entry)
+        if cls is None:
+            raise RegistrationError(f"contract {entry!r} is not installed")
+        configs.append(ContractConfig(name=entry, version=cls.version))
     return configs
+
+
+def standard_orgs() -> list[OrgSpec]:
+    """A county's worth of organisations for tests, one of each kind a scenario needs.
+
+    ``gov`` (government: admin, central_bank ``gov.pboc``, agriculture, meteorology,
+    mediator, finance), ``bank-a``/``bank-b`` (admin, loan_officer ``.officer``,
+    risk_officer ``.risk``), ``insurer`` (admin, underwriter, adjuster,
+    claims_manager), ``coop-a``/``coop-b`` (admin, manager, warehouse_keeper
+    ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser,
+    treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``.
+    """
+    bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"))
+    coop = (
+        ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
+        ("farmer-1", "farmer"), ("farmer-2", "farmer"),
+    )
+    return [
+        OrgSpec("gov", "government", (
+            ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
+            ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
+        )),
+        OrgSpec("bank-a", "bank", bank),
+        OrgSpec("bank-b", "bank", bank),
+        OrgSpec("insurer", "insurer", (
+            ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster", "adjuster"),
+            ("claims", "claims_manager"),
+        )),
+        OrgSpec("coop-a", "cooperative", coop),
+        OrgSpec("coop-b", "cooperative", coop),
+        OrgSpec("buyer", "buyer", (
+            ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
+        )),
+    ]
 
 
 class LedgerHarness:
@@ -75,13 +126,18 @@ class LedgerHarness:
         seed: int | str = 0,
         start: str = DEFAULT_START,
         chain_id: str = "test-chain",
+        classes: Mapping[str, type[Contract]] | None = None,
     ) -> None:
+        """``classes`` adds contract classes that are not installed plug-ins (a test's own
+        contracts); they are checked like plug-ins and win over an installed namesake."""
         start_time = parse_time(start)
-        self.roster = Roster.generate(orgs, seed=seed, not_before=start_time - dt.timedelta(days=1))
-        self.config: GenesisConfig = genesis_from_roster(
-            chain_id, start, self.roster, contract_configs(contracts)
+        self.roster = Roster.generate(
+            orgs, seed=seed, not_before=start_time - dt.timedelta(days=1)
         )
-        genesis, self.runtime = build_genesis(self.config)
+        self.config: GenesisConfig = genesis_from_roster(
+            chain_id, start, self.roster, contract_configs(contracts, classes)
+        )
+        genesis, self.runtime = build_genesis(self.config, self._classes(classes))
         self.store = MemoryStore()
         self.store.append(genesis)
         self.chain_id = chain_id
@@ -89,6 +145,24 @@ class LedgerHarness:
         self.clock = start_time
         self._nonce = itertools.count()
         self.log: list[str] = []
+
+    def _classes(
+        self, classes: Mapping[str, type[Contract]] | None
+    ) -> Mapping[str, type[Contract]] | None:
+        if not classes:
+            return None
+        from contracts.registry import discover
+
+        names = [c.name for c in self.config.contracts if c.name not in classes]
+        return {**(discover(names) if names else {}), **classes}
+
+    def member_ids(self, *, role: str | None = None, org: str | None = None) -> list[str]:
+        """Member ids in the roster, optionally only those with ``role`` and/or of ``org``."""
+        return sorted(
+            member_id
+            for member_id, cred in self.roster.members().items()
+            if (role is None or cred.role == role) and (org is None or cred.org == org)
+        )
 
     # -- time ----------------------------------------------------------------------------
 
@@ -126,9 +200,14 @@ class LedgerHarness:
         **args: Any,
     ) -> TxResult:
         """Sign and commit one tx in its own block; return its result."""
-        result = self.submit_envelopes([self.envelope(signer, contract, action, args, co_signers)])[0]
+        envelope = self.envelope(signer, contract, action, args, co_signers)
+        result = self.submit_envelopes([envelope])[0]
         outcome = "ok" if result.committed else f"{result.code}: {result.message}"
-        line = f"{self.now} {signer} {contract}.{action}({args}) -> {outcome}"
+        cosigned = f" +{','.join(co_signers)}" if co_signers else ""
+        line = (
+            f"tx {len(self.log) + 1} @{self.now} {signer}{cosigned} "
+            f"{contract}.{action}({_args_text(args)}) -> {outcome}"
+        )
         self.log.append(line)
         if currently_in_test_context():
             note(line)
@@ -161,16 +240,51 @@ class LedgerHarness:
         return self.runtime
 
 
+def _args_text(args: Mapping[str, Any]) -> str:
+    """Args as ``name=value`` pairs, long values (certificates) cut short."""
+    parts = []
+    for name, value in args.items():
+        text = repr(value)
+        parts.append(f"{name}={text if len(text) <= 60 else text[:40] + '...' + text[-12:]}")
+    return ", ".join(parts)
+
+
+class _ReproducibleTestCase:
+    """``Machine.TestCase`` with ``print_blob`` on, whatever the profile says.
+
+    A failing run then ends with "You can reproduce this test case by temporarily
+    adding @reproduce_failure(...)": put that decorator on the machine class. The
+    profile still decides max_examples and the rest.
+    """
+
+    def __get__(self, obj: object, typ: type[RuleBasedStateMachine] | None = None) -> Any:
+        machine = type(obj) if obj is not None else typ
+        assert machine is not None
+        case = vars(RuleBasedStateMachine)["TestCase"].__get__(None, machine)
+        case.settings = settings(case.settings, print_blob=True)
+        return case
+
+
 class ContractMachine(RuleBasedStateMachine):
-    """Base of contract state machines: a fresh harness per run, invariants after every step."""
+    """Base of contract state machines: a fresh harness per run, invariants after every step.
+
+    On failure hypothesis prints the shrunk steps, then one note per tx with its
+    outcome (``tx 3 @2026-03-01T00:00:00Z gov.pboc settlement.issue(...) -> ok``),
+    the invariant that broke, and an ``@reproduce_failure`` blob.
+    """
 
     orgs: ClassVar[Sequence[OrgSpec]] = ()
     contracts: ClassVar[Sequence[str | ContractConfig]] = ()
+    classes: ClassVar[Mapping[str, type[Contract]]] = {}
     start: ClassVar[str] = DEFAULT_START
+
+    TestCase = _ReproducibleTestCase()
 
     def __init__(self) -> None:
         super().__init__()
-        self.ledger = LedgerHarness(self.orgs, self.contracts, start=self.start)
+        self.ledger = LedgerHarness(
+            self.orgs, self.contracts, start=self.start, classes=self.classes or None
+        )
 
     def run(
         self, signer: str, contract: str, action: str, *, co_signers: Sequence[str] = (),

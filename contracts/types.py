@@ -8,17 +8,28 @@ from pydantic import AfterValidator, Field
 
 from ledger.timefmt import is_rfc3339_utc
 
-MAX_AMOUNT = 2**53
+MAX_AMOUNT = 2**53 - 1
+"""The largest integer the canonical encoding carries (I-JSON); no amount or balance exceeds it."""
 
-Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/-]*$")]
-MemberId = Annotated[str, Field(min_length=3, max_length=128, pattern=r"^[a-z0-9][a-z0-9-]*\.[A-Za-z0-9._-]+$")]
+Id = Annotated[
+    str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/-]*$")
+]
+MemberId = Annotated[
+    str, Field(min_length=3, max_length=128, pattern=r"^[a-z0-9][a-z0-9-]*\.[A-Za-z0-9._-]+$")
+]
 OrgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Fen = Annotated[int, Field(ge=0, le=MAX_AMOUNT, description="money in fen (0.01 CNY)")]
-PositiveFen = Annotated[int, Field(gt=0, le=MAX_AMOUNT, description="money in fen (0.01 CNY), > 0")]
-BasisPoints = Annotated[int, Field(ge=0, le=100_000, description="rate in basis points (1/100 of a percent)")]
+PositiveFen = Annotated[
+    int, Field(gt=0, le=MAX_AMOUNT, description="money in fen (0.01 CNY), > 0")
+]
+BasisPoints = Annotated[
+    int, Field(ge=0, le=100_000, description="rate in basis points (1/100 of a percent)")
+]
 Quantity = Annotated[int, Field(gt=0, le=MAX_AMOUNT)]
 Text = Annotated[str, Field(max_length=1000)]
-ContentHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of an off-chain document")]
+ContentHash = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of an off-chain document")
+]
 
 
 def _rfc3339(value: str) -> str:

@@ -3,7 +3,10 @@
 State (namespace ``membership``, the layout the ledger reads to authenticate signers):
 ``org/<org id>`` (from genesis), ``member/<member id>`` (ledger.identity.MemberRecord),
 ``revoked/<org id>/<serial>``. A revoked member's later txs are rejected by the
-ledger with SIGNER_REVOKED.
+ledger with SIGNER_REVOKED. A member id is never reused: once enrolled (even if
+later revoked) the same id cannot be enrolled again. The org record lists the
+roles its type may hold (written by genesis from the role catalogue); a
+certificate carrying any other role is refused with UNKNOWN_ROLE.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from contracts.base import Args, Contract, Query, action, invariant, view
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, NotFound
 from contracts.policy import Party
+from contracts.roles import DEFAULT_ROLES
 from contracts.types import MemberId, OrgId, Text
 from ledger.exceptions import CertificateError, IdentityError
 from ledger.identity import certificate_from_pem, check_member_certificate, member_fields
@@ -100,6 +104,12 @@ class MembershipContract(Contract):
             )
         except CertificateError as exc:
             raise CertificateInvalid(f"args.certificate: {exc}") from None
+        roles = org.get("roles") or sorted(DEFAULT_ROLES.get(org["type"], ()))
+        if role not in roles:
+            raise UnknownRole(
+                f"role {role!r} is not a role of a {org['type']} ({', '.join(roles)})",
+                member_id=member_id, role=role,
+            )
         ctx.put(f"member/{member_id}", record.to_json())
         ctx.emit("MemberEnrolled", member_id=member_id, org=org_id, role=role)
 
@@ -110,10 +120,15 @@ class MembershipContract(Contract):
         if record is None:
             raise MemberNotFound(args.member_id)
         if record["revoked"]:
-            raise MemberAlreadyRevoked(f"{args.member_id} is already revoked", member_id=args.member_id)
+            raise MemberAlreadyRevoked(
+                f"{args.member_id} is already revoked", member_id=args.member_id
+            )
         record = {**record, "revoked": True, "revoked_at": ctx.time}
         ctx.put(f"member/{args.member_id}", record)
-        ctx.put(f"revoked/{record['org']}/{record['serial']}", {"member_id": args.member_id, "reason": args.reason})
+        ctx.put(
+            f"revoked/{record['org']}/{record['serial']}",
+            {"member_id": args.member_id, "reason": args.reason},
+        )
         ctx.emit("MemberRevoked", member_id=args.member_id, reason=args.reason)
 
     @view(MemberQuery)

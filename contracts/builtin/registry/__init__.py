@@ -1,3 +1,8 @@
-from contracts.builtin.registry.contract import AssetAlreadyEncumbered, EncumbranceRegistryContract
+from contracts.builtin.registry.contract import (
+    AssetAlreadyEncumbered,
+    EncumbranceRegistryContract,
+    InvalidLien,
+    LienNotFound,
+)
 
-__all__ = ["AssetAlreadyEncumbered", "EncumbranceRegistryContract"]
+__all__ = ["AssetAlreadyEncumbered", "EncumbranceRegistryContract", "InvalidLien", "LienNotFound"]

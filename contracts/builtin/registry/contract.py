@@ -29,6 +29,18 @@ class LienNotFound(DomainError):
     code = "LIEN_NOT_FOUND"
 
 
+class InvalidLien(DomainError):
+    """The calling contract passed an empty or non-string asset, pledgee or loan id."""
+
+    code = "INVALID_LIEN"
+
+
+def _require_ids(**ids: object) -> None:
+    for field, value in ids.items():
+        if not isinstance(value, str) or not value:
+            raise InvalidLien(f"{field} must be a non-empty id, got {value!r}", field=field)
+
+
 class AssetQuery(Query):
     asset: Id
 
@@ -44,23 +56,33 @@ class EncumbranceRegistryContract(Contract):
 
     @operation
     def file_lien(self, ctx: Context, asset: str, pledgee: str, secures: str) -> None:
+        """Encumber ``asset`` to ``pledgee`` securing loan ``secures``; refuse a second lien."""
+        _require_ids(asset=asset, pledgee=pledgee, secures=secures)
         existing = ctx.get(f"lien/{asset}")
         if existing is not None:
             raise AssetAlreadyEncumbered(
-                f"{asset} is already encumbered to {existing['pledgee']} (securing {existing['secures']})",
+                f"{asset} is already encumbered to {existing['pledgee']} "
+                f"(securing {existing['secures']})",
                 asset=asset, pledgee=existing["pledgee"],
             )
         ctx.put(
             f"lien/{asset}",
-            {"asset": asset, "pledgee": pledgee, "secures": secures, "filed_by": ctx.caller, "since": ctx.time},
+            {
+                "asset": asset, "pledgee": pledgee, "secures": secures,
+                "filed_by": ctx.caller, "since": ctx.time,
+            },
         )
         ctx.emit("LienFiled", asset=asset, pledgee=pledgee, secures=secures)
 
     @operation
     def close_lien(self, ctx: Context, asset: str, secures: str) -> None:
+        """Close the lien on ``asset`` that the calling contract filed for loan ``secures``."""
+        _require_ids(asset=asset, secures=secures)
         existing = ctx.get(f"lien/{asset}")
         if existing is None or existing["secures"] != secures or existing["filed_by"] != ctx.caller:
-            raise LienNotFound(f"no lien on {asset} securing {secures} filed by {ctx.caller}", asset=asset)
+            raise LienNotFound(
+                f"no lien on {asset} securing {secures} filed by {ctx.caller}", asset=asset
+            )
         ctx.delete(f"lien/{asset}")
         ctx.emit("LienClosed", asset=asset, secures=secures)
 

@@ -21,7 +21,7 @@ from contracts.base import Args, Contract, Query, action, invariant, operation, 
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, InsufficientFunds, Unauthorized
 from contracts.policy import Party, Role
-from contracts.types import Id, PositiveFen, Text
+from contracts.types import MAX_AMOUNT, Id, PositiveFen, Text
 
 
 class SameAccount(DomainError):
@@ -30,6 +30,17 @@ class SameAccount(DomainError):
 
 class InvalidAmount(DomainError):
     code = "INVALID_AMOUNT"
+
+
+class InvalidAccount(DomainError):
+    code = "INVALID_ACCOUNT"
+
+
+class BalanceLimitExceeded(DomainError):
+    """A credit or an issuance would take a balance or the supply past MAX_AMOUNT fen,
+    beyond what the canonical encoding carries."""
+
+    code = "BALANCE_LIMIT_EXCEEDED"
 
 
 class IssueArgs(Args):
@@ -71,7 +82,13 @@ class SettlementContract(Contract):
         return 0 if record is None else int(record["balance"])
 
     def _credit(self, ctx: Context, account: str, amount: int) -> None:
-        ctx.put(account_key(account), {"balance": self.balance_of(ctx, account) + amount})
+        balance = self.balance_of(ctx, account)
+        if balance + amount > MAX_AMOUNT:
+            raise BalanceLimitExceeded(
+                f"account {account} holds {balance} fen; {amount} more exceeds {MAX_AMOUNT}",
+                account=account, balance=balance, amount=amount,
+            )
+        ctx.put(account_key(account), {"balance": balance + amount})
 
     def _debit(self, ctx: Context, account: str, amount: int) -> None:
         balance = self.balance_of(ctx, account)
@@ -88,8 +105,13 @@ class SettlementContract(Contract):
     @action(IssueArgs, policy=Role("government", "central_bank"))
     def issue(self, ctx: Context, args: IssueArgs) -> None:
         """Create money into an account (central bank only)."""
-        supply = ctx.get("supply") or {"issued": 0}
-        ctx.put("supply", {"issued": int(supply["issued"]) + args.amount})
+        issued = int((ctx.get("supply") or {"issued": 0})["issued"])
+        if issued + args.amount > MAX_AMOUNT:
+            raise BalanceLimitExceeded(
+                f"{issued} fen issued; {args.amount} more exceeds {MAX_AMOUNT}",
+                issued=issued, amount=args.amount,
+            )
+        ctx.put("supply", {"issued": issued + args.amount})
         self._credit(ctx, args.account, args.amount)
         ctx.emit("Issued", account=args.account, amount=args.amount, memo=args.memo)
 
@@ -101,8 +123,11 @@ class SettlementContract(Contract):
     @operation
     def move(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move money on behalf of another contract within the same tx."""
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
             raise InvalidAmount(f"amount must be a positive integer of fen, got {amount!r}")
+        for account in (source, target):
+            if not isinstance(account, str) or not account:
+                raise InvalidAccount(f"accounts must be non-empty ids, got {account!r}")
         own_escrow = source.startswith(f"escrow:{ctx.caller}:")
         if not own_escrow and not ctx.signed_by(source):
             raise Unauthorized(
