@@ -1,0 +1,73 @@
+"""Domain errors of the disputes contract.
+
+::
+
+    DomainError
+    ├── NotFound
+    │   └── DisputeNotFound             DISPUTE_NOT_FOUND
+    ├── InvalidState
+    │   └── InvalidTransition           DISPUTE_INVALID_TRANSITION (not allowed in this state)
+    ├── DisputeAlreadyExists            DISPUTE_ALREADY_EXISTS
+    ├── UnsupportedAsset                UNSUPPORTED_ASSET (not receipt:/order:/claim:)
+    ├── AssetAlreadyDisputed            ASSET_ALREADY_DISPUTED (one open dispute per asset)
+    ├── SameParty                       SAME_PARTY (claimant is the respondent)
+    ├── TermPayerNotParty               TERM_PAYER_NOT_PARTY
+    ├── PayerMustSign                   PAYER_MUST_SIGN (a payer did not sign the perform tx)
+    ├── ConfirmationWindowClosed        CONFIRMATION_WINDOW_CLOSED
+    ├── ExtensionNotAllowed             EXTENSION_NOT_ALLOWED
+    ├── DeadlineNotPassed               DEADLINE_NOT_PASSED
+    └── AlreadyEscalated                ALREADY_ESCALATED
+"""
+
+from __future__ import annotations
+
+from contracts.exceptions import DomainError, InvalidState, NotFound
+
+
+class DisputeNotFound(NotFound):
+    code = "DISPUTE_NOT_FOUND"
+    what = "dispute"
+
+
+class InvalidTransition(InvalidState):
+    code = "DISPUTE_INVALID_TRANSITION"
+
+
+class DisputeAlreadyExists(DomainError):
+    code = "DISPUTE_ALREADY_EXISTS"
+
+
+class UnsupportedAsset(DomainError):
+    code = "UNSUPPORTED_ASSET"
+
+
+class AssetAlreadyDisputed(DomainError):
+    code = "ASSET_ALREADY_DISPUTED"
+
+
+class SameParty(DomainError):
+    code = "SAME_PARTY"
+
+
+class TermPayerNotParty(DomainError):
+    code = "TERM_PAYER_NOT_PARTY"
+
+
+class PayerMustSign(DomainError):
+    code = "PAYER_MUST_SIGN"
+
+
+class ConfirmationWindowClosed(DomainError):
+    code = "CONFIRMATION_WINDOW_CLOSED"
+
+
+class ExtensionNotAllowed(DomainError):
+    code = "EXTENSION_NOT_ALLOWED"
+
+
+class DeadlineNotPassed(DomainError):
+    code = "DEADLINE_NOT_PASSED"
+
+
+class AlreadyEscalated(DomainError):
+    code = "ALREADY_ESCALATED"
