@@ -1,0 +1,531 @@
+"""Order financing: purchase order, one loan against it, delivery, receivable, waterfall.
+
+A cooperative (seller) drafts a purchase order; the buyer confirms it; one bank
+lends at most ``finance_ratio_bp`` of the confirmed value (B1) against it after the
+shared registry shows the order (asset ``order:<id>``) unencumbered, and files its
+lien. The loan is disbursed to the seller, or only to listed suppliers when the order
+is earmarked (B2). The seller delivers, the buyer accepts all or part; the seller
+invoices accepted quantity x price (B5); the buyer pays only into the order's
+controlled account ``escrow:order_finance:order:<id>`` (B3); settlement runs the
+waterfall (waterfall.py, B4, B6): interest subsidy (credit contract), interest,
+principal, fees to the bank, remainder to the receivable holders.
+
+Design choices (A, DOMAIN 2.1):
+- cancel before delivery (buyer) accelerates the loan: the whole debt falls due at
+  once as the seller's direct debt and the lien closes;
+- a short settlement (short delivery) leaves the unpaid part as the seller's direct
+  debt (DIRECT_DEBT), due at maturity, repayable by the seller (``repay``) or an
+  insurance payout (``repay_from_proceeds``); the receivable's lien closes with it;
+- an open loan past its due time may be defaulted by the bank: money in the
+  controlled account is swept through the waterfall first, the rest is written off,
+  and the credit contract records the default;
+- a receivable may be split or assigned only by its holder with the lending bank's
+  co-signature while the lien is open (Civil Code Art. 445); children conserve value;
+- finance, pay, settle, split and transfer refuse an order frozen by a dispute.
+Interest and its rounding: interest.py. Loan id: ``order_finance:<order id>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contracts.base import Contract, action, operation
+from contracts.builtin.order_finance import lending
+from contracts.builtin.order_finance.errors import (
+    AcceptedExceedsDelivered,
+    BuyerIsSeller,
+    DisbursementNotEarmarked,
+    FinancingAboveRatio,
+    InvalidDate,
+    LoanNotDue,
+    LoanNotOpen,
+    OrderAlreadyExists,
+    OrderEncumbered,
+    OrderStateInvalid,
+    PayeeNotControlledAccount,
+    PaymentExceedsReceivable,
+    QuantityExceedsOrdered,
+    ReceivableStateInvalid,
+    RepaymentExceedsDebt,
+    SplitNotConserving,
+)
+from contracts.builtin.order_finance.invariants import OrderFinanceInvariants
+from contracts.builtin.order_finance.models import (
+    CreateOrderArgs,
+    FinanceArgs,
+    OrderArgs,
+    OrderFinanceParams,
+    PayArgs,
+    QuantityArgs,
+    RepayArgs,
+    SplitArgs,
+    TransferReceivableArgs,
+)
+from contracts.builtin.order_finance.records import (
+    OPEN_LOAN,
+    Loan,
+    LoanStatus,
+    Order,
+    OrderStatus,
+    Receivable,
+    ReceivableStatus,
+    asset_id,
+    controlled_account_name,
+    loan_id_of,
+    order_key,
+)
+from contracts.builtin.order_finance.store import (
+    find_loan,
+    get_loan,
+    get_order,
+    get_receivable,
+    put_loan,
+    put_order,
+    put_receivable,
+    receivables_of,
+)
+from contracts.builtin.order_finance.views import OrderFinanceViews
+from contracts.builtin.order_finance.waterfall import Leaf, holder_shares
+from contracts.context import Context, ReadContext
+from contracts.exceptions import InvalidArguments
+from contracts.policy import Party, Role, all_of, any_of
+from contracts.types import MAX_AMOUNT
+from ledger.timefmt import parse_time
+
+SELLER = Party("seller", roles=("manager",))
+BUYER = Party("buyer", roles=("purchaser",))
+BUYER_TREASURER = Party("buyer", roles=("treasurer",))
+LENDER = Party("lender", roles=("loan_officer",))
+HOLDER_WITH_CONSENT = all_of(Party("holder"), Party("consent"))
+
+
+def _order_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
+    order = get_order(ctx, args.order_id)
+    loan = find_loan(ctx, args.order_id)
+    return {
+        "seller": order.seller,
+        "buyer": order.buyer,
+        "lender": None if loan is None else loan.lender,
+    }
+
+
+def _receivable_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
+    receivable = get_receivable(ctx, args.receivable_id)
+    loan = find_loan(ctx, receivable.order_id)
+    secured = loan is not None and loan.lien_open
+    return {
+        "holder": receivable.holder,
+        "consent": loan.lender if secured and loan is not None else receivable.holder,
+    }
+
+
+def _require_status(order: Order, *allowed: OrderStatus) -> None:
+    if order.status not in allowed:
+        raise OrderStateInvalid(
+            f"order {order.order_id} is {order.status.value}, "
+            f"needs {'/'.join(s.value for s in allowed)}",
+            order_id=order.order_id,
+            status=order.status.value,
+            allowed=[s.value for s in allowed],
+        )
+
+
+def _require_open_receivable(receivable: Receivable, order: Order) -> None:
+    if receivable.status is not ReceivableStatus.OPEN:
+        raise ReceivableStateInvalid(
+            f"receivable {receivable.receivable_id} is {receivable.status.value}",
+            receivable_id=receivable.receivable_id,
+            status=receivable.status.value,
+        )
+    _require_status(order, OrderStatus.RECEIVABLE)
+
+
+def _require_future(ctx: ReadContext, field: str, value: str) -> None:
+    if parse_time(value) <= ctx.now:
+        raise InvalidDate(f"args.{field} {value} is not after block time {ctx.time}", field=field)
+
+
+class OrderFinanceContract(OrderFinanceViews, OrderFinanceInvariants, Contract):
+    name = "order_finance"
+    version = "1"
+    description = (
+        "Purchase-order and receivable financing: one order, one loan, repaid from the "
+        "buyer's payment."
+    )
+    Params = OrderFinanceParams
+
+    # -- order ---------------------------------------------------------------------------
+
+    @action(CreateOrderArgs, policy=Role("cooperative", "manager"))
+    def create_order(self, ctx: Context, args: CreateOrderArgs) -> None:
+        """A cooperative drafts a purchase order with a buyer org."""
+        seller = ctx.signer.org
+        if args.buyer == seller:
+            raise BuyerIsSeller(f"{seller} cannot sell to itself", seller=seller)
+        if ctx.get(order_key(args.order_id)) is not None:
+            raise OrderAlreadyExists(f"order {args.order_id} exists", order_id=args.order_id)
+        _require_future(ctx, "delivery_due", args.delivery_due)
+        value = args.quantity * args.unit_price
+        if value > MAX_AMOUNT:
+            raise InvalidArguments(
+                "quantity x unit_price is too large",
+                [{"path": "args.quantity", "rule": f"value must be <= {MAX_AMOUNT} fen"}],
+            )
+        put_order(
+            ctx,
+            Order(
+                order_id=args.order_id,
+                seller=seller,
+                buyer=args.buyer,
+                quantity=args.quantity,
+                unit_price=args.unit_price,
+                value=value,
+                delivery_due=args.delivery_due,
+                suppliers=list(args.suppliers),
+                status=OrderStatus.DRAFT,
+                created_at=ctx.time,
+            ),
+        )
+        ctx.emit(
+            "OrderCreated", order_id=args.order_id, seller=seller, buyer=args.buyer, value=value
+        )
+
+    @action(OrderArgs, policy=BUYER, parties=_order_parties)
+    def confirm(self, ctx: Context, args: OrderArgs) -> None:
+        """The buyer confirms price, quantity and delivery date."""
+        order = get_order(ctx, args.order_id)
+        _require_status(order, OrderStatus.DRAFT)
+        put_order(ctx, order.model_copy(update={"status": OrderStatus.CONFIRMED}))
+        ctx.emit("OrderConfirmed", order_id=order.order_id)
+
+    @action(OrderArgs, policy=BUYER, parties=_order_parties)
+    def cancel(self, ctx: Context, args: OrderArgs) -> None:
+        """The buyer cancels before delivery; a loan on the order accelerates."""
+        order = get_order(ctx, args.order_id)
+        _require_status(order, OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.FINANCED)
+        loan = find_loan(ctx, order.order_id)
+        if loan is not None and loan.status is LoanStatus.ACTIVE:
+            loan = lending.release_lien(ctx, lending.accrued_now(ctx, loan))
+            put_loan(
+                ctx, loan.model_copy(update={"status": LoanStatus.ACCELERATED, "due_at": ctx.time})
+            )
+            ctx.emit("LoanAccelerated", loan_id=loan.loan_id, outstanding=loan.outstanding)
+        put_order(ctx, order.model_copy(update={"status": OrderStatus.CANCELLED}))
+        ctx.emit("OrderCancelled", order_id=order.order_id)
+
+    # -- financing -----------------------------------------------------------------------
+
+    @action(FinanceArgs, policy=Role("bank", "loan_officer"))
+    def finance(self, ctx: Context, args: FinanceArgs) -> None:
+        """A bank lends against a confirmed, unencumbered order, up to the ratio (B1, B2)."""
+        order = get_order(ctx, args.order_id)
+        asset = asset_id(order.order_id)
+        ctx.require_not_frozen(asset)
+        _require_status(order, OrderStatus.CONFIRMED)
+        lien = ctx.view("registry", "lookup", asset=asset)
+        if lien["encumbered"]:
+            raise OrderEncumbered(f"{asset} is already encumbered", asset=asset, lien=lien["lien"])
+        ratio_bp = int(self.params.finance_ratio_bp)
+        cap = order.value * ratio_bp // 10_000
+        if args.principal > cap:
+            raise FinancingAboveRatio(
+                f"principal {args.principal} exceeds {ratio_bp} bp of {order.value} = {cap} fen",
+                principal=args.principal,
+                cap=cap,
+            )
+        _require_future(ctx, "maturity", args.maturity)
+        payee = args.disburse_to or order.seller
+        allowed = order.suppliers or [order.seller]
+        if payee not in allowed:
+            raise DisbursementNotEarmarked(f"{payee} is not among {allowed}", payee=payee)
+        lender, loan_id = ctx.signer.org, loan_id_of(order.order_id)
+        ctx.invoke("registry", "file_lien", asset=asset, pledgee=lender, secures=loan_id)
+        ctx.transfer(lender, payee, args.principal, f"disburse {loan_id}")
+        put_loan(
+            ctx,
+            Loan(
+                loan_id=loan_id,
+                order_id=order.order_id,
+                lender=lender,
+                borrower=order.seller,
+                order_value=order.value,
+                ratio_bp=ratio_bp,
+                principal=args.principal,
+                rate_bp=args.rate_bp,
+                fees=args.fees,
+                disbursed_to=payee,
+                start=ctx.time,
+                maturity=args.maturity,
+                due_at=args.maturity,
+                accrued_through=ctx.time,
+                status=LoanStatus.ACTIVE,
+                lien_open=True,
+            ),
+        )
+        put_order(ctx, order.model_copy(update={"status": OrderStatus.FINANCED}))
+        ctx.emit(
+            "OrderFinanced",
+            order_id=order.order_id,
+            loan_id=loan_id,
+            lender=lender,
+            principal=args.principal,
+        )
+
+    @action(RepayArgs, policy=SELLER, parties=_order_parties)
+    def repay(self, ctx: Context, args: RepayArgs) -> None:
+        """The seller repays from its own account: interest, principal, fees."""
+        order = get_order(ctx, args.order_id)
+        loan = lending.accrued_now(ctx, self._open_loan(ctx, order.order_id))
+        self._check_repayment(loan, args.amount)
+        loan, _ = lending.collect(ctx, loan, order.seller, args.amount)
+        put_loan(ctx, loan)
+
+    @operation
+    def repay_from_proceeds(self, ctx: Context, order_id: str, source: str, amount: int) -> int:
+        """Apply up to ``amount`` fen from ``source`` (e.g. an insurance payout) to the loan.
+
+        ``source`` must be debitable in this tx (an account a signer owns). Returns the
+        fen applied: 0 when the order has no open loan, never more than is owed.
+        """
+        found = find_loan(ctx, order_id)
+        if found is None or found.status not in OPEN_LOAN:
+            return 0
+        loan = lending.accrued_now(ctx, found)
+        loan, share = lending.collect(ctx, loan, source, min(amount, loan.outstanding))
+        put_loan(ctx, loan)
+        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.total)
+        return share.total
+
+    @action(OrderArgs, policy=LENDER, parties=_order_parties)
+    def default(self, ctx: Context, args: OrderArgs) -> None:
+        """The bank declares an unpaid loan past due in default and writes it off."""
+        order = get_order(ctx, args.order_id)
+        loan = self._open_loan(ctx, order.order_id)
+        if parse_time(loan.due_at) > ctx.now:
+            raise LoanNotDue(f"loan {loan.loan_id} is due {loan.due_at}", due_at=loan.due_at)
+        if loan.status is LoanStatus.ACTIVE:
+            _require_status(
+                order,
+                OrderStatus.FINANCED,
+                OrderStatus.SHIPPED,
+                OrderStatus.DELIVERED,
+                OrderStatus.PARTIALLY_DELIVERED,
+                OrderStatus.RECEIVABLE,
+            )
+            order, swept = self._run_waterfall(ctx, order, loan)
+            loan = swept if swept is not None else loan
+            order = order.model_copy(update={"status": OrderStatus.DEFAULTED})
+            put_order(ctx, order)
+        if loan.status in OPEN_LOAN:
+            loan = lending.write_off(ctx, lending.accrued_now(ctx, loan))
+        put_loan(ctx, loan)
+
+    # -- delivery and receivable ---------------------------------------------------------
+
+    @action(QuantityArgs, policy=SELLER, parties=_order_parties)
+    def deliver(self, ctx: Context, args: QuantityArgs) -> None:
+        """The seller delivers ``quantity`` kg (at most the ordered quantity)."""
+        order = get_order(ctx, args.order_id)
+        _require_status(order, OrderStatus.CONFIRMED, OrderStatus.FINANCED)
+        if args.quantity > order.quantity:
+            raise QuantityExceedsOrdered(
+                f"delivered {args.quantity} > ordered {order.quantity}",
+                quantity=args.quantity,
+            )
+        put_order(
+            ctx,
+            order.model_copy(
+                update={"status": OrderStatus.SHIPPED, "delivered_qty": args.quantity}
+            ),
+        )
+        ctx.emit("OrderDelivered", order_id=order.order_id, quantity=args.quantity)
+
+    @action(QuantityArgs, policy=BUYER, parties=_order_parties)
+    def accept(self, ctx: Context, args: QuantityArgs) -> None:
+        """The buyer accepts ``quantity`` kg of what was delivered (short = partial)."""
+        order = get_order(ctx, args.order_id)
+        _require_status(order, OrderStatus.SHIPPED)
+        if args.quantity > order.delivered_qty:
+            raise AcceptedExceedsDelivered(
+                f"accepted {args.quantity} > delivered {order.delivered_qty}",
+                quantity=args.quantity,
+            )
+        full = args.quantity == order.quantity
+        status = OrderStatus.DELIVERED if full else OrderStatus.PARTIALLY_DELIVERED
+        put_order(ctx, order.model_copy(update={"status": status, "accepted_qty": args.quantity}))
+        ctx.emit("OrderAccepted", order_id=order.order_id, quantity=args.quantity, full=full)
+
+    @action(OrderArgs, policy=SELLER, parties=_order_parties)
+    def invoice(self, ctx: Context, args: OrderArgs) -> None:
+        """The seller invoices accepted quantity x price; the receivable is born (B5)."""
+        order = get_order(ctx, args.order_id)
+        _require_status(order, OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED)
+        amount = order.accepted_qty * order.unit_price
+        put_receivable(
+            ctx,
+            Receivable(
+                receivable_id=order.order_id,
+                order_id=order.order_id,
+                parent=None,
+                amount=amount,
+                holder=order.seller,
+                status=ReceivableStatus.OPEN,
+            ),
+        )
+        put_order(
+            ctx,
+            order.model_copy(update={"status": OrderStatus.RECEIVABLE, "invoice_amount": amount}),
+        )
+        ctx.emit("Invoiced", order_id=order.order_id, amount=amount)
+
+    @action(SplitArgs, policy=HOLDER_WITH_CONSENT, parties=_receivable_parties)
+    def split_receivable(self, ctx: Context, args: SplitArgs) -> None:
+        """Split an open receivable into children summing to it (B5); bank co-signs."""
+        parent = get_receivable(ctx, args.receivable_id)
+        order = get_order(ctx, parent.order_id)
+        ctx.require_not_frozen(asset_id(order.order_id))
+        _require_open_receivable(parent, order)
+        if sum(args.amounts) != parent.amount:
+            raise SplitNotConserving(
+                f"parts sum to {sum(args.amounts)}, receivable is {parent.amount}",
+                parts=sum(args.amounts),
+                amount=parent.amount,
+            )
+        for index, amount in enumerate(args.amounts, start=1):
+            put_receivable(
+                ctx,
+                Receivable(
+                    receivable_id=f"{parent.receivable_id}.{index}",
+                    order_id=order.order_id,
+                    parent=parent.receivable_id,
+                    amount=amount,
+                    holder=parent.holder,
+                    status=ReceivableStatus.OPEN,
+                ),
+            )
+        put_receivable(ctx, parent.model_copy(update={"status": ReceivableStatus.SPLIT}))
+        ctx.emit("ReceivableSplit", receivable_id=parent.receivable_id, amounts=list(args.amounts))
+
+    @action(TransferReceivableArgs, policy=HOLDER_WITH_CONSENT, parties=_receivable_parties)
+    def transfer_receivable(self, ctx: Context, args: TransferReceivableArgs) -> None:
+        """Assign an open receivable to another org; the lending bank co-signs (Art. 445)."""
+        receivable = get_receivable(ctx, args.receivable_id)
+        order = get_order(ctx, receivable.order_id)
+        ctx.require_not_frozen(asset_id(order.order_id))
+        _require_open_receivable(receivable, order)
+        put_receivable(ctx, receivable.model_copy(update={"holder": args.new_holder}))
+        ctx.emit(
+            "ReceivableTransferred", receivable_id=receivable.receivable_id, holder=args.new_holder
+        )
+
+    # -- payment and settlement ----------------------------------------------------------
+
+    @action(PayArgs, policy=BUYER_TREASURER, parties=_order_parties)
+    def pay(self, ctx: Context, args: PayArgs) -> None:
+        """The buyer pays the invoice into the order's controlled account only (B3)."""
+        order = get_order(ctx, args.order_id)
+        ctx.require_not_frozen(asset_id(order.order_id))
+        _require_status(order, OrderStatus.RECEIVABLE)
+        account = ctx.escrow(controlled_account_name(order.order_id))
+        if args.payee is not None and args.payee != account:
+            raise PayeeNotControlledAccount(
+                f"payment must go to {account}, not {args.payee}",
+                payee=args.payee,
+                account=account,
+            )
+        owed = order.invoice_amount - order.paid_in
+        if args.amount > owed:
+            raise PaymentExceedsReceivable(f"{args.amount} > {owed} still owed", owed=owed)
+        ctx.transfer(order.buyer, account, args.amount, f"pay order {order.order_id}")
+        paid_in = order.paid_in + args.amount
+        status = OrderStatus.PAID if paid_in == order.invoice_amount else OrderStatus.RECEIVABLE
+        put_order(ctx, order.model_copy(update={"paid_in": paid_in, "status": status}))
+        ctx.emit(
+            "OrderPaid",
+            order_id=order.order_id,
+            amount=args.amount,
+            full=paid_in == order.invoice_amount,
+        )
+
+    @action(OrderArgs, policy=any_of(LENDER, SELLER), parties=_order_parties)
+    def settle(self, ctx: Context, args: OrderArgs) -> None:
+        """Run the waterfall on a paid order; a shortfall becomes the seller's direct debt."""
+        order = get_order(ctx, args.order_id)
+        ctx.require_not_frozen(asset_id(order.order_id))
+        _require_status(order, OrderStatus.PAID)
+        order, loan = self._run_waterfall(ctx, order, find_loan(ctx, order.order_id))
+        put_order(ctx, order.model_copy(update={"status": OrderStatus.SETTLED}))
+        if loan is not None:
+            if loan.status in OPEN_LOAN:
+                overdue = parse_time(loan.maturity) <= ctx.now
+                loan = lending.release_lien(ctx, loan).model_copy(
+                    update={
+                        "status": LoanStatus.DIRECT_DEBT,
+                        "due_at": ctx.time if overdue else loan.maturity,
+                    }
+                )
+                ctx.emit(
+                    "ShortfallToDirectDebt", loan_id=loan.loan_id, outstanding=loan.outstanding
+                )
+            put_loan(ctx, loan)
+        ctx.emit(
+            "OrderSettled",
+            order_id=order.order_id,
+            to_lender=order.to_lender,
+            to_holders=order.to_holders,
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _run_waterfall(
+        self, ctx: Context, order: Order, loan: Loan | None
+    ) -> tuple[Order, Loan | None]:
+        """Pay out everything in the controlled account: bank first, then holders."""
+        account = ctx.escrow(controlled_account_name(order.order_id))
+        available = order.paid_in - order.paid_out
+        to_lender = 0
+        if loan is not None and loan.status in OPEN_LOAN:
+            loan, share = lending.collect(ctx, loan, account, available)
+            to_lender = share.total
+        remainder = available - to_lender
+        leaves = [
+            Leaf(r.receivable_id, r.holder, r.amount)
+            for r in receivables_of(ctx, order.order_id)
+            if r.status is ReceivableStatus.OPEN
+        ]
+        for leaf, paid in holder_shares(remainder, leaves, order.seller):
+            ctx.transfer(account, leaf.holder, paid, f"proceeds {leaf.receivable_id}")
+            receivable = get_receivable(ctx, leaf.receivable_id)
+            put_receivable(
+                ctx,
+                receivable.model_copy(
+                    update={
+                        "status": ReceivableStatus.SETTLED,
+                        "received": receivable.received + paid,
+                    }
+                ),
+            )
+        order = order.model_copy(
+            update={
+                "paid_out": order.paid_out + available,
+                "to_lender": order.to_lender + to_lender,
+                "to_holders": order.to_holders + remainder,
+            }
+        )
+        return order, loan
+
+    def _open_loan(self, ctx: ReadContext, order_id: str) -> Loan:
+        loan = get_loan(ctx, order_id)
+        if loan.status not in OPEN_LOAN:
+            raise LoanNotOpen(
+                f"loan {loan.loan_id} is {loan.status.value}", status=loan.status.value
+            )
+        return loan
+
+    def _check_repayment(self, loan: Loan, amount: int) -> None:
+        if amount > loan.outstanding:
+            raise RepaymentExceedsDebt(
+                f"{amount} > outstanding {loan.outstanding}",
+                outstanding=loan.outstanding,
+            )

@@ -1,0 +1,141 @@
+"""Invariants B1..B7 of DOMAIN 2.3, checked after every step of the stateful tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from contracts.base import invariant
+from contracts.builtin.order_finance.records import (
+    OPEN_LOAN,
+    LoanStatus,
+    OrderStatus,
+    ReceivableStatus,
+    asset_id,
+    controlled_account,
+)
+from contracts.builtin.order_finance.store import all_loans, all_orders, get_order, receivables_of
+from contracts.context import ReadContext
+
+_PAYABLE = frozenset(
+    {OrderStatus.RECEIVABLE, OrderStatus.PAID, OrderStatus.SETTLED, OrderStatus.DEFAULTED}
+)
+
+
+class OrderFinanceInvariants:
+    """Invariants mixed into OrderFinanceContract."""
+
+    @invariant(
+        "B1", "loan <= ratio x confirmed value; one lien, for the one loan, while it is open"
+    )
+    def loan_within_ratio(self, ctx: ReadContext) -> Iterable[str]:
+        ratio_bp = int(ctx.params.finance_ratio_bp)
+        for loan in all_loans(ctx):
+            order = get_order(ctx, loan.order_id)
+            if loan.order_value != order.value or loan.ratio_bp > ratio_bp:
+                yield f"{loan.loan_id}: value {loan.order_value}/{order.value} {loan.ratio_bp} bp"
+            if loan.principal * 10_000 > order.value * ratio_bp:
+                yield f"{loan.loan_id}: principal {loan.principal} > {ratio_bp} bp of {order.value}"
+            lien = ctx.view("registry", "lookup", asset=asset_id(loan.order_id))["lien"]
+            ours = lien is not None and lien["secures"] == loan.loan_id
+            if loan.lien_open and not (ours and lien["pledgee"] == loan.lender):
+                yield f"{loan.loan_id}: lien open but registry shows {lien}"
+            if not loan.lien_open and ours:
+                yield f"{loan.loan_id}: lien released but still in the registry"
+
+    @invariant("B2", "the loan went to the seller, or only to a listed supplier if earmarked")
+    def disbursement_earmarked(self, ctx: ReadContext) -> Iterable[str]:
+        for loan in all_loans(ctx):
+            order = get_order(ctx, loan.order_id)
+            if loan.disbursed_to not in (order.suppliers or [order.seller]):
+                yield f"{loan.loan_id}: disbursed to {loan.disbursed_to}"
+
+    @invariant("B3", "buyer payments sit in the controlled account until paid out by the waterfall")
+    def payments_in_controlled_account(self, ctx: ReadContext) -> Iterable[str]:
+        for order in all_orders(ctx):
+            account = controlled_account(ctx.contract_name, order.order_id)
+            balance = ctx.view("settlement", "balance", account=account)["balance"]
+            if balance != order.paid_in - order.paid_out:
+                yield (
+                    f"{order.order_id}: account holds {balance}, "
+                    f"paid in {order.paid_in} out {order.paid_out}"
+                )
+            if order.paid_in > order.invoice_amount or (
+                order.paid_in and order.status not in _PAYABLE
+            ):
+                yield f"{order.order_id}: paid {order.paid_in}/{order.invoice_amount}"
+
+    @invariant("B4", "waterfall: bank gets at most what it is owed; outflows equal inflow")
+    def waterfall_conserves(self, ctx: ReadContext) -> Iterable[str]:
+        for order in all_orders(ctx):
+            if order.paid_out != order.to_lender + order.to_holders:
+                yield f"{order.order_id}: out {order.paid_out} != bank+holders {order.to_lender}"
+            if order.status is OrderStatus.SETTLED and order.paid_out != order.paid_in:
+                yield f"{order.order_id}: settled with {order.paid_in - order.paid_out} left"
+        for loan in all_loans(ctx):
+            if (
+                loan.interest_paid + loan.subsidy_paid > loan.interest_accrued
+                or loan.principal_paid > loan.principal
+                or loan.fees_paid > loan.fees
+            ):
+                yield f"{loan.loan_id}: overpaid {loan.to_json()}"
+            to_lender = get_order(ctx, loan.order_id).to_lender
+            if to_lender > loan.principal + loan.interest_accrued + loan.fees:
+                yield f"{loan.loan_id}: bank took {to_lender} from the controlled account"
+
+    @invariant("B5", "receivable = accepted qty x price <= ordered value; splits conserve value")
+    def receivable_value(self, ctx: ReadContext) -> Iterable[str]:
+        for order in all_orders(ctx):
+            if not order.accepted_qty <= order.delivered_qty <= order.quantity:
+                yield f"{order.order_id}: accepted {order.accepted_qty} of {order.delivered_qty}"
+            receivables = receivables_of(ctx, order.order_id)
+            if receivables and receivables[0].amount != order.accepted_qty * order.unit_price:
+                yield f"{order.order_id}: receivable {receivables[0].amount} != accepted x price"
+            if order.invoice_amount > order.accepted_qty * order.unit_price:
+                yield f"{order.order_id}: invoice {order.invoice_amount} above accepted x price"
+            for parent in receivables:
+                children = [r.amount for r in receivables if r.parent == parent.receivable_id]
+                if parent.status is ReceivableStatus.SPLIT and sum(children) != parent.amount:
+                    yield f"{parent.receivable_id}: children {children} != {parent.amount}"
+                if parent.status is not ReceivableStatus.SPLIT and children:
+                    yield f"{parent.receivable_id}: has children but is {parent.status.value}"
+
+    @invariant("B6", "interest subsidy never exceeds the interest accrued")
+    def subsidy_within_interest(self, ctx: ReadContext) -> Iterable[str]:
+        for loan in all_loans(ctx):
+            if not 0 <= loan.subsidy_paid <= loan.interest_accrued:
+                yield f"{loan.loan_id}: subsidy {loan.subsidy_paid} > {loan.interest_accrued}"
+
+    @invariant("B7", "cancelled or short-settled orders leave every loan able to reach CLOSED")
+    def loans_can_close(self, ctx: ReadContext) -> Iterable[str]:
+        for loan in all_loans(ctx):
+            order = get_order(ctx, loan.order_id)
+            if loan.status in OPEN_LOAN and loan.outstanding <= 0:
+                yield f"{loan.loan_id}: {loan.status.value} with nothing outstanding"
+            if loan.status is LoanStatus.CLOSED and (
+                loan.interest_due or loan.principal_due or loan.fees_due
+            ):
+                yield f"{loan.loan_id}: CLOSED with {loan.to_json()} unpaid"
+            expected = _LOAN_STATES.get(order.status)
+            if expected is not None and loan.status not in expected:
+                yield f"{loan.loan_id}: {loan.status.value} on a {order.status.value} order"
+            if loan.status is LoanStatus.ACTIVE and not loan.lien_open:
+                yield f"{loan.loan_id}: ACTIVE without its lien"
+
+
+_LOAN_STATES: dict[OrderStatus, frozenset[LoanStatus]] = {
+    OrderStatus.DRAFT: frozenset(),
+    OrderStatus.CONFIRMED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(
+        {LoanStatus.ACCELERATED, LoanStatus.CLOSED, LoanStatus.DEFAULTED}
+    ),
+    OrderStatus.SETTLED: frozenset(
+        {LoanStatus.DIRECT_DEBT, LoanStatus.CLOSED, LoanStatus.DEFAULTED}
+    ),
+    OrderStatus.DEFAULTED: frozenset({LoanStatus.CLOSED, LoanStatus.DEFAULTED}),
+    OrderStatus.FINANCED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.SHIPPED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.DELIVERED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.PARTIALLY_DELIVERED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.RECEIVABLE: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.PAID: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+}

@@ -1,0 +1,93 @@
+"""Genesis parameters, action argument models and view queries of order financing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from contracts.base import Args, Params, Query
+from contracts.types import BasisPoints, Fen, Id, OrgId, PositiveFen, Quantity, Timestamp
+
+
+class OrderFinanceParams(Params):
+    """``finance_ratio_bp``: the most a bank may lend, as basis points of the confirmed
+    order value (DOMAIN 6: order.finance_ratio 0.50, range 0.50-0.70; A).
+    ``day_count_basis``: days in the interest year; 360 is the Chinese banks' daily-rate
+    convention (annual rate / 360) and reproduces the ~9,800 CNY of DOMAIN 2.4.
+    """
+
+    finance_ratio_bp: Annotated[int, Field(ge=0, le=10_000)] = 5_000
+    day_count_basis: Literal[360, 365] = 360
+
+
+class CreateOrderArgs(Args):
+    order_id: Id
+    buyer: OrgId
+    quantity: Quantity = Field(description="ordered quantity in kg")
+    unit_price: PositiveFen = Field(description="contract price in fen per kg")
+    delivery_due: Timestamp
+    suppliers: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="B2: if non-empty, the loan may be disbursed only to these accounts",
+    )
+
+
+class OrderArgs(Args):
+    order_id: Id
+
+
+class FinanceArgs(Args):
+    order_id: Id
+    principal: PositiveFen
+    rate_bp: BasisPoints
+    maturity: Timestamp
+    fees: Fen = 0
+    disburse_to: Id | None = Field(
+        default=None, description="payee of the loan; the seller unless earmarked (B2)"
+    )
+
+
+class QuantityArgs(Args):
+    order_id: Id
+    quantity: Quantity
+
+
+class PayArgs(Args):
+    order_id: Id
+    amount: PositiveFen
+    payee: Id | None = Field(
+        default=None, description="must be the order's controlled account if given (B3)"
+    )
+
+
+class RepayArgs(Args):
+    order_id: Id
+    amount: PositiveFen
+
+
+class SplitArgs(Args):
+    receivable_id: Id
+    amounts: list[PositiveFen] = Field(min_length=2, max_length=10)
+
+
+class TransferReceivableArgs(Args):
+    receivable_id: Id
+    new_holder: OrgId
+
+
+class OrderQuery(Query):
+    order_id: Id
+
+
+class ReceivableQuery(Query):
+    receivable_id: Id
+
+
+class SellerQuery(Query):
+    seller: OrgId
+
+
+class BuyerQuery(Query):
+    buyer: OrgId

@@ -1,0 +1,162 @@
+"""State records of order financing and where they live.
+
+State (namespace ``order_finance``)::
+
+    order/<order id>              Order
+    loan/<order id>               Loan (one order, one loan)
+    receivable/<receivable id>    Receivable (the root has the order's id; children
+                                  of a split are "<parent>.<n>")
+
+Registry asset of an order and its receivable: ``order:<order id>``; the loan id
+it secures is ``order_finance:<order id>``; the controlled account is the escrow
+``escrow:order_finance:order:<order id>``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "DRAFT"
+    CONFIRMED = "CONFIRMED"
+    FINANCED = "FINANCED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
+    RECEIVABLE = "RECEIVABLE"
+    PAID = "PAID"
+    SETTLED = "SETTLED"
+    CANCELLED = "CANCELLED"
+    DEFAULTED = "DEFAULTED"
+
+
+class LoanStatus(StrEnum):
+    ACTIVE = "ACTIVE"  # secured by the order's receivable, repaid from the buyer's payment
+    ACCELERATED = "ACCELERATED"  # order cancelled: the whole debt is due at once
+    DIRECT_DEBT = "DIRECT_DEBT"  # settled short: the shortfall is the seller's own debt
+    CLOSED = "CLOSED"
+    DEFAULTED = "DEFAULTED"  # written off
+
+
+OPEN_LOAN = frozenset({LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT})
+
+
+class ReceivableStatus(StrEnum):
+    OPEN = "OPEN"
+    SPLIT = "SPLIT"  # replaced by its children
+    SETTLED = "SETTLED"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Order(Record):
+    order_id: str
+    seller: str
+    buyer: str
+    quantity: int
+    unit_price: int
+    value: int
+    delivery_due: str
+    suppliers: list[str]
+    status: OrderStatus
+    created_at: str
+    delivered_qty: int = 0
+    accepted_qty: int = 0
+    invoice_amount: int = 0
+    paid_in: int = 0
+    paid_out: int = 0
+    to_lender: int = 0
+    to_holders: int = 0
+
+
+class Loan(Record):
+    loan_id: str
+    order_id: str
+    lender: str
+    borrower: str
+    order_value: int
+    ratio_bp: int
+    principal: int
+    rate_bp: int
+    fees: int
+    disbursed_to: str
+    start: str
+    maturity: str
+    due_at: str
+    accrued_through: str
+    status: LoanStatus
+    lien_open: bool
+    interest_accrued: int = 0
+    interest_paid: int = 0
+    subsidy_paid: int = 0
+    principal_paid: int = 0
+    fees_paid: int = 0
+    written_off: int = 0
+
+    @property
+    def interest_due(self) -> int:
+        return self.interest_accrued - self.interest_paid - self.subsidy_paid
+
+    @property
+    def principal_due(self) -> int:
+        return self.principal - self.principal_paid
+
+    @property
+    def fees_due(self) -> int:
+        return self.fees - self.fees_paid
+
+    @property
+    def outstanding(self) -> int:
+        if self.status not in OPEN_LOAN:
+            return 0
+        return self.interest_due + self.principal_due + self.fees_due
+
+
+class Receivable(Record):
+    receivable_id: str
+    order_id: str
+    parent: str | None
+    amount: int
+    holder: str
+    status: ReceivableStatus
+    received: int = 0
+
+
+def order_key(order_id: str) -> str:
+    return f"order/{order_id}"
+
+
+def loan_key(order_id: str) -> str:
+    return f"loan/{order_id}"
+
+
+def receivable_key(receivable_id: str) -> str:
+    return f"receivable/{receivable_id}"
+
+
+def asset_id(order_id: str) -> str:
+    """The order's (and its receivable's) id in the encumbrance registry and disputes."""
+    return f"order:{order_id}"
+
+
+def loan_id_of(order_id: str) -> str:
+    return f"order_finance:{order_id}"
+
+
+def controlled_account(contract_name: str, order_id: str) -> str:
+    """Full account id of the order's controlled account (what ctx.escrow returns)."""
+    return f"escrow:{contract_name}:{controlled_account_name(order_id)}"
+
+
+def controlled_account_name(order_id: str) -> str:
+    """Name passed to ctx.escrow(): the account the buyer must pay into (B3)."""
+    return f"order:{order_id}"

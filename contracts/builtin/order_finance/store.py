@@ -1,0 +1,77 @@
+"""Typed reads and writes of order-finance records in the contract's namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contracts.builtin.order_finance.errors import LoanNotFound, OrderNotFound, ReceivableNotFound
+from contracts.builtin.order_finance.records import (
+    Loan,
+    Order,
+    Receivable,
+    loan_key,
+    order_key,
+    receivable_key,
+)
+from contracts.context import Context, ReadContext
+
+
+def get_order(ctx: ReadContext, order_id: str) -> Order:
+    raw = ctx.get(order_key(order_id))
+    if raw is None:
+        raise OrderNotFound(order_id)
+    return Order.model_validate(raw)
+
+
+def find_loan(ctx: ReadContext, order_id: str) -> Loan | None:
+    raw = ctx.get(loan_key(order_id))
+    return None if raw is None else Loan.model_validate(raw)
+
+
+def get_loan(ctx: ReadContext, order_id: str) -> Loan:
+    loan = find_loan(ctx, order_id)
+    if loan is None:
+        raise LoanNotFound(order_id)
+    return loan
+
+
+def get_receivable(ctx: ReadContext, receivable_id: str) -> Receivable:
+    raw = ctx.get(receivable_key(receivable_id))
+    if raw is None:
+        raise ReceivableNotFound(receivable_id)
+    return Receivable.model_validate(raw)
+
+
+def put_order(ctx: Context, order: Order) -> None:
+    ctx.put(order_key(order.order_id), order.to_json())
+
+
+def put_loan(ctx: Context, loan: Loan) -> None:
+    ctx.put(loan_key(loan.order_id), loan.to_json())
+
+
+def put_receivable(ctx: Context, receivable: Receivable) -> None:
+    ctx.put(receivable_key(receivable.receivable_id), receivable.to_json())
+
+
+def all_orders(ctx: ReadContext) -> Iterator[Order]:
+    for _, raw in ctx.scan("order/"):
+        yield Order.model_validate(raw)
+
+
+def all_loans(ctx: ReadContext) -> Iterator[Loan]:
+    for _, raw in ctx.scan("loan/"):
+        yield Loan.model_validate(raw)
+
+
+def receivables_of(ctx: ReadContext, order_id: str) -> list[Receivable]:
+    """The order's root receivable and all its descendants, in key order."""
+    root = ctx.get(receivable_key(order_id))
+    if root is None:
+        return []
+    found = [Receivable.model_validate(root)]
+    for _, raw in ctx.scan(receivable_key(order_id + ".")):
+        child = Receivable.model_validate(raw)
+        if child.order_id == order_id:
+            found.append(child)
+    return found
