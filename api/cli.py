@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from api.commands.bench import bench_command
+from api.commands.network import network_group
 from api.commands.verify import verify_command
 
 
@@ -14,3 +16,5 @@ def main() -> None:
 
 
 main.add_command(verify_command)
+main.add_command(network_group)
+main.add_command(bench_command)

@@ -1,0 +1,36 @@
+"""``agriledger bench``: throughput and latency of an in-process network of peers."""
+
+from __future__ import annotations
+
+import click
+
+from nodes.bench import run_bench, run_scaling, scaling_table
+from nodes.workloads import WORKLOADS, parse_mix
+
+
+@click.command("bench")
+@click.option("--peers", default=4, show_default=True, help="Peers in the network.")
+@click.option("--txs", default=10_000, show_default=True, help="Measured transactions.")
+@click.option("--mix", default="settlement=4,membership=1", show_default=True,
+              help="Weighted workloads, e.g. settlement=3,membership=1 "
+                   f"(known: {', '.join(WORKLOADS)}).")
+@click.option("--batch-size", default=500, show_default=True, help="Orderer batch size.")
+@click.option("--chunk", default=50, show_default=True, help="Envelopes per submit call.")
+@click.option("--seed", default=7, show_default=True)
+@click.option("--scaling", default="", help="Also run these peer counts, e.g. 4,8,12.")
+def bench_command(
+    peers: int, txs: int, mix: str, batch_size: int, chunk: int, seed: int, scaling: str
+) -> None:
+    """Commit a pre-signed realistic mix on PEERS in-process peers and report the numbers."""
+    weights = parse_mix(mix)
+    result = run_bench(
+        peers=peers, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed
+    )
+    click.echo(result.to_text())
+    if scaling:
+        counts = [int(c) for c in scaling.split(",") if c.strip()]
+        click.echo("\nscaling (one fresh process per row):")
+        runs = run_scaling(
+            counts, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed
+        )
+        click.echo(scaling_table(runs))

@@ -1,0 +1,51 @@
+"""Errors of the nodes layer.
+
+::
+
+    NodeError                        base
+    ├── GateRejected                 an envelope failed the peer's pre-forward checks
+    │                                (.code: the ledger/contract code, .index, .tx_id)
+    ├── NodeDown                     a crashed node was asked to do something (fault, retry)
+    ├── OutOfOrder                   a batch does not follow the peer's head (.expected, .got)
+    └── NetworkDirError              a network directory is missing or malformed
+
+``GateRejected`` is a deterministic refusal of client input: nothing about the
+envelope reaches the orderer. The others are faults: the caller retries or
+reports them; they never change a chain.
+"""
+
+from __future__ import annotations
+
+
+class NodeError(Exception):
+    """Base of nodes-layer errors."""
+
+
+class GateRejected(NodeError):
+    """An envelope was refused before forwarding; ``code`` is stable and machine-readable."""
+
+    def __init__(
+        self, code: str, message: str, *, index: int = 0, tx_id: str | None = None
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.index = index
+        self.tx_id = tx_id
+        super().__init__(f"envelope {index}: {code}: {message}")
+
+
+class NodeDown(NodeError):
+    """The node is crashed (simulation) or closed."""
+
+
+class OutOfOrder(NodeError):
+    """A batch was offered that does not extend the peer's head."""
+
+    def __init__(self, expected: int, got: int) -> None:
+        self.expected = expected
+        self.got = got
+        super().__init__(f"expected batch {expected}, got {got}")
+
+
+class NetworkDirError(NodeError):
+    """A network directory is missing a file or holds something unreadable."""

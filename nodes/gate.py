@@ -1,0 +1,94 @@
+"""Pre-forward checks: what a peer refuses before anything reaches the orderer.
+
+For each envelope, in this order (so the same junk always gets the same code):
+wire form (``Envelope.parse``), chain id, signer enrolment and revocation, every
+signature (through the peer's ``SignatureVerifier``), not already committed, the
+contract is enabled, the action exists and its args parse under the action's
+model. Policy and business rules are not checked here: they depend on the state
+at execution time and are the block's job.
+
+Passing the gate does not mean the tx will commit (the state may change before
+its block), but failing it means the tx could never have: junk never reaches
+the orderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contracts.exceptions import DomainError, InvalidArguments
+from contracts.runtime import ContractRuntime, parse_model
+from ledger.chain import signer_lookup
+from ledger.crypto import SignatureVerifier
+from ledger.encoding import decode
+from ledger.exceptions import DuplicateTx, EncodingError, EnvelopeError, MalformedEnvelope
+from ledger.interfaces import ChainStoreAPI
+from ledger.tx import Envelope, authenticate
+from nodes.exceptions import GateRejected
+
+UNKNOWN_CONTRACT = "UNKNOWN_CONTRACT"
+UNKNOWN_ACTION = "UNKNOWN_ACTION"
+
+
+class Gate:
+    """Checks envelopes against a peer's head state, its contracts and its verifier."""
+
+    def __init__(
+        self,
+        chain_id: str,
+        store: ChainStoreAPI,
+        runtime: ContractRuntime,
+        verifier: SignatureVerifier,
+    ) -> None:
+        self.chain_id = chain_id
+        self.store = store
+        self.runtime = runtime
+        self.verifier = verifier
+
+    def check(self, raw: Envelope | Mapping[str, Any] | bytes | str, index: int = 0) -> Envelope:
+        """Return the parsed envelope or raise GateRejected naming what is wrong."""
+        envelope = self._parse(raw, index)
+        try:
+            authenticate(envelope, self.chain_id, signer_lookup(self.store.state), self.verifier)
+            if self.store.has_committed(envelope.tx_id):
+                raise DuplicateTx(f"tx {envelope.tx_id} already committed", tx_id=envelope.tx_id)
+        except EnvelopeError as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        self._check_call(envelope, index)
+        return envelope
+
+    @staticmethod
+    def _parse(raw: Envelope | Mapping[str, Any] | bytes | str, index: int) -> Envelope:
+        if isinstance(raw, Envelope):
+            return raw
+        try:
+            if isinstance(raw, bytes | str):
+                return Envelope.parse(decode(raw), trusted_json=True)
+            return Envelope.parse(raw)
+        except MalformedEnvelope as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=exc.tx_id) from None
+        except (EncodingError, ValueError) as exc:
+            raise GateRejected(MalformedEnvelope.code, str(exc), index=index) from None
+
+    def _check_call(self, envelope: Envelope, index: int) -> None:
+        contract = self.runtime.contracts.get(envelope.contract)
+        if contract is None:
+            raise GateRejected(
+                UNKNOWN_CONTRACT,
+                f"tx.contract: {envelope.contract!r} is not enabled on this chain",
+                index=index, tx_id=envelope.tx_id,
+            )
+        spec = contract.actions.get(envelope.action)
+        if spec is None:
+            raise GateRejected(
+                UNKNOWN_ACTION,
+                f"tx.action: contract {contract.name!r} has no action {envelope.action!r}",
+                index=index, tx_id=envelope.tx_id,
+            )
+        try:
+            parse_model(spec.model, envelope.args, "tx.args")
+        except InvalidArguments as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        except DomainError as exc:  # a model validator raising a domain error
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None

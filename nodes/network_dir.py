@@ -1,0 +1,87 @@
+"""A network directory: the genesis configuration and every organisation's keys, on disk.
+
+Layout (directories 0700, private keys 0600)::
+
+    DIR/network.json                       {"layout": 1, "template", "chain_id",
+                                            "orgs": {org id: org type},
+                                            "peers": [member id of each peer node]}
+    DIR/genesis.json                       the GenesisConfig (chain_id, organisations with
+                                           type and CA certificate, members' certificates,
+                                           enabled contracts with params, orderer settings)
+    DIR/orgs/<org>/ca.pem                  the organisation's CA certificate
+    DIR/orgs/<org>/ca.key                  the CA's private key (PEM, PKCS#8)
+    DIR/orgs/<org>/members/<member id>/cert.pem
+    DIR/orgs/<org>/members/<member id>/key.pem
+    DIR/peers/<member id>/chain.db         a peer's SQLite chain (created when it runs)
+
+Every organisation has a ``<org>.peer`` member: the peer node's identity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from contracts.genesis import GenesisConfig
+from ledger.exceptions import IdentityError
+from ledger.roster import Roster
+from nodes.exceptions import NetworkDirError
+from nodes.templates import NetworkSpec, Template, build_network
+
+LAYOUT_VERSION = 1
+NETWORK_FILE = "network.json"
+GENESIS_FILE = "genesis.json"
+
+
+@dataclass(frozen=True)
+class NetworkDir:
+    root: Path
+    template: str
+    spec: NetworkSpec
+
+    def peer_dir(self, member_id: str) -> Path:
+        return self.root / "peers" / member_id
+
+
+def init_network(
+    root: Path, template: Template, *, seed: int | str, chain_id: str | None = None
+) -> NetworkDir:
+    """Write a new network directory; refuse to overwrite an existing one."""
+    if (root / NETWORK_FILE).exists() or (root / GENESIS_FILE).exists():
+        raise NetworkDirError(f"{root}: already holds a network")
+    spec = build_network(template, seed=seed, chain_id=chain_id)
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o700)
+    spec.roster.save(root)
+    for directory in [root / "orgs", *(p for p in (root / "orgs").rglob("*") if p.is_dir())]:
+        os.chmod(directory, 0o700)
+    (root / GENESIS_FILE).write_text(
+        json.dumps(spec.config.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    )
+    meta = {
+        "layout": LAYOUT_VERSION,
+        "template": template.name,
+        "chain_id": spec.config.chain_id,
+        "orgs": {o.id: o.type for o in spec.config.organisations},
+        "peers": spec.peer_members(),
+    }
+    (root / NETWORK_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return NetworkDir(root, template.name, spec)
+
+
+def load_network(root: Path) -> NetworkDir:
+    try:
+        meta = json.loads((root / NETWORK_FILE).read_text())
+        config = GenesisConfig.model_validate_json((root / GENESIS_FILE).read_text())
+        roster = Roster.load(root, {o.id: o.type for o in config.organisations})
+    except FileNotFoundError as exc:
+        raise NetworkDirError(f"{root}: missing {exc.filename}") from None
+    except (ValueError, KeyError, ValidationError, IdentityError) as exc:
+        raise NetworkDirError(f"{root}: unreadable network directory: {exc}") from None
+    if meta.get("layout") != LAYOUT_VERSION:
+        raise NetworkDirError(f"{root}: unknown layout {meta.get('layout')!r}")
+    return NetworkDir(root, str(meta["template"]), NetworkSpec(config, roster))

@@ -1,0 +1,206 @@
+"""A peer: one organisation's copy of the ledger, its gate, executor and node identity.
+
+A peer never orders: it forwards gate-checked envelopes through ``forward`` (set
+by whatever network it is part of) and executes the batches the orderer cuts,
+strictly in seq order. After appending a block it signs the header hash with its
+node key and returns the ``SignedHeader``; the network announces it to the other
+peers, whose ``observe`` compares it with their own.
+
+All public methods take one re-entrant lock, so the HTTP API may call them from
+worker threads while a delivery thread applies batches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from contracts.base import Contract
+from contracts.genesis import GenesisConfig, build_genesis
+from ledger.block import Block, BlockHeader
+from ledger.chain import BlockBuilder, signer_lookup
+from ledger.crypto import SignatureVerifier
+from ledger.exceptions import StoreError
+from ledger.identity import Credentials
+from ledger.interfaces import BlockContext, ChainStoreAPI
+from ledger.memory_store import MemoryStore
+from ledger.sqlite_store import SqliteStore
+from ledger.tx import Envelope
+from nodes.behaviour import BehaviourAPI, Honest
+from nodes.divergence import DivergenceMonitor
+from nodes.exceptions import OutOfOrder
+from nodes.gate import Gate
+from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
+from nodes.messages import Batch, SignedHeader, signed_header_message
+
+Forward = Callable[[list[Envelope]], None]
+CHAIN_FILE = "chain.db"
+DEFAULT_VERIFY_CACHE = 1 << 16
+
+
+def open_store(directory: Path | None) -> ChainStoreAPI:
+    """A SqliteStore in ``directory/chain.db`` when given a directory, else a MemoryStore."""
+    if directory is None:
+        return MemoryStore()
+    directory.mkdir(parents=True, exist_ok=True)
+    return SqliteStore(directory / CHAIN_FILE)
+
+
+class Peer:
+    def __init__(
+        self,
+        node_id: str,
+        config: GenesisConfig,
+        credentials: Credentials,
+        store: ChainStoreAPI,
+        *,
+        verifier: SignatureVerifier | None = None,
+        classes: Mapping[str, type[Contract]] | None = None,
+        behaviour: BehaviourAPI | None = None,
+        forward: Forward | None = None,
+    ) -> None:
+        self.node_id = node_id
+        self.config = config
+        self.chain_id = config.chain_id
+        self.credentials = credentials
+        self.store = store
+        self.verifier = verifier or SignatureVerifier(DEFAULT_VERIFY_CACHE)
+        self.behaviour: BehaviourAPI = behaviour or Honest()
+        self.forward = forward
+        genesis, self.runtime = build_genesis(config, classes)
+        self._adopt_genesis(genesis)
+        self.builder = BlockBuilder(store, self.runtime, self.verifier, self.chain_id)
+        self.gate = Gate(self.chain_id, store, self.runtime, self.verifier)
+        self.monitor = DivergenceMonitor(node_id, self._node_key, self.verifier)
+        self._lock = threading.RLock()
+        self._pending: dict[str, Envelope] = {}
+        self._callbacks: list[BlockCallback] = []
+
+    @classmethod
+    def open(
+        cls,
+        node_id: str,
+        config: GenesisConfig,
+        credentials: Credentials,
+        directory: Path | None = None,
+        **kwargs: Any,
+    ) -> Peer:
+        return cls(node_id, config, credentials, open_store(directory), **kwargs)
+
+    def _adopt_genesis(self, genesis: Block) -> None:
+        stored = self.store.header(0)
+        if stored is None:
+            self.store.append(genesis)
+        elif stored.hash() != genesis.hash:
+            raise StoreError(f"{self.node_id}: the store holds another chain's genesis block")
+
+    def _node_key(self, member_id: str) -> bytes | None:
+        info = signer_lookup(self.store.state)(member_id)
+        return None if info is None or info.revoked else info.public_key
+
+    # -- submission ----------------------------------------------------------------------
+
+    def submit(self, envelopes: Envelope | Mapping[str, Any] | Sequence[Any]) -> list[str]:
+        items: Sequence[Any] = (
+            [envelopes] if isinstance(envelopes, Envelope | Mapping) else envelopes
+        )
+        with self._lock:
+            checked = [self.gate.check(raw, index) for index, raw in enumerate(items)]
+            for envelope in checked:
+                self._pending[envelope.tx_id] = envelope
+        if checked:
+            if self.forward is None:
+                raise RuntimeError(f"peer {self.node_id} is not connected to an orderer")
+            self.forward(checked)
+        return [e.tx_id for e in checked]
+
+    def pending(self) -> list[Envelope]:
+        """Envelopes accepted here and not yet seen in a block (for resubmission)."""
+        with self._lock:
+            return list(self._pending.values())
+
+    def tx_status(self, tx_id: str) -> TxStatus:
+        with self._lock:
+            record = self.store.tx(tx_id)
+            if record is not None:
+                result = record.result
+                state = TxState.COMMITTED if result.committed else TxState.REJECTED
+                return TxStatus(
+                    tx_id, state, record.height, record.index, result.code, result.message
+                )
+            if tx_id in self._pending:
+                return TxStatus(tx_id, TxState.PENDING)
+            return TxStatus(tx_id, TxState.UNKNOWN)
+
+    # -- execution -----------------------------------------------------------------------
+
+    def apply(self, batch: Batch) -> SignedHeader:
+        with self._lock:
+            head = self.store.head()
+            assert head is not None  # genesis is adopted in __init__
+            if batch.seq != head.height + 1:
+                raise OutOfOrder(head.height + 1, batch.seq)
+            built = self.builder.build(batch.envelopes, batch.time, batch.cut)
+            block = self.behaviour.keep(built, head)
+            self.store.append(block)
+            for envelope in batch.envelopes:
+                self._pending.pop(envelope.tx_id, None)
+            self.monitor.record_own(block.height, block.hash)
+            claim = self.behaviour.claim(block)
+            signature = self.credentials.key.sign(signed_header_message(block.height, claim))
+            for callback in list(self._callbacks):
+                callback(block)
+            return SignedHeader(
+                self.node_id, self.credentials.member_id, block.height, claim, signature
+            )
+
+    def observe(self, header: SignedHeader) -> None:
+        with self._lock:
+            self.monitor.observe(header)
+
+    def subscribe(self, callback: BlockCallback) -> Unsubscribe:
+        with self._lock:
+            self._callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._callbacks.remove(callback)
+
+        return unsubscribe
+
+    # -- queries -------------------------------------------------------------------------
+
+    def height(self) -> int:
+        with self._lock:
+            return self.store.height()
+
+    def head(self) -> BlockHeader | None:
+        with self._lock:
+            return self.store.head()
+
+    def block(self, height: int) -> Block | None:
+        with self._lock:
+            return self.store.block(height)
+
+    def state_get(self, contract: str, key: str) -> Any | None:
+        with self._lock:
+            return self.store.state.get(f"{contract}/{key}")
+
+    def state_scan(self, contract: str, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        with self._lock:
+            cut = len(contract) + 1
+            items = [(k[cut:], v) for k, v in self.store.state.scan(f"{contract}/{prefix}")]
+        return iter(items)
+
+    def view(self, contract: str, view_name: str, params: Mapping[str, Any]) -> Any:
+        with self._lock:
+            head = self.store.head()
+            assert head is not None
+            block = BlockContext(self.chain_id, head.height, head.time)
+            return self.runtime.call_view(contract, view_name, params, self.store.state, block)
+
+    def close(self) -> None:
+        with self._lock:
+            self.store.close()

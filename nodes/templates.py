@@ -1,0 +1,165 @@
+"""Network templates: which organisations and members a new network starts with.
+
+Every organisation gets a ``peer`` member (role ``peer``) whose key is the
+node identity its peer signs header hashes with. ``peer`` is added to each
+org type's role catalogue in genesis (``OrgConfig.roles``) rather than reusing
+``admin``: no contract policy grants ``peer`` anything, so a stolen node key can
+sign headers but cannot enrol members or move money.
+
+Templates enable every installed built-in contract (found with
+``contracts.registry.discover``) whose parameters all have defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from contracts.base import Contract
+from contracts.genesis import (
+    ContractConfig,
+    GenesisConfig,
+    OrdererConfig,
+    OrgConfig,
+    genesis_from_roster,
+)
+from contracts.registry import discover
+from ledger.roster import OrgSpec, Roster
+from ledger.timefmt import parse_time
+
+PEER_ROLE = "peer"
+BUILTIN_PACKAGE = "contracts.builtin"
+DEFAULT_TIME = "2026-03-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    description: str
+    orgs: tuple[OrgSpec, ...]
+    chain_id: str
+
+    def specs(self, peers_per_org: int = 1) -> list[OrgSpec]:
+        """The org specs with ``peers_per_org`` peer members added to each organisation."""
+        names = ["peer"] if peers_per_org == 1 else [
+            f"peer-{i}" for i in range(1, peers_per_org + 1)
+        ]
+        return [
+            OrgSpec(o.id, o.type, (*o.members, *((n, PEER_ROLE) for n in names)))
+            for o in self.orgs
+        ]
+
+
+def _people(prefix: str, role: str, count: int) -> tuple[tuple[str, str], ...]:
+    return tuple((f"{prefix}-{i}", role) for i in range(1, count + 1))
+
+
+def lishui() -> Template:
+    bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
+            ("teller", "teller"))
+    coop = (("admin", "admin"), ("manager", "manager"), *_people("keeper", "warehouse_keeper", 2),
+            *_people("farmer", "farmer", 6))
+    return Template(
+        name="lishui",
+        description="A mountain county: government, two banks, an insurer, two cooperatives "
+        "and a buyer",
+        chain_id="lishui",
+        orgs=(
+            OrgSpec("gov", "government", (
+                ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
+                ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
+            )),
+            OrgSpec("bank-a", "bank", bank),
+            OrgSpec("bank-b", "bank", bank),
+            OrgSpec("insurer", "insurer", (
+                ("admin", "admin"), ("underwriter", "underwriter"),
+                *_people("adjuster", "adjuster", 3), ("claims", "claims_manager"),
+            )),
+            OrgSpec("coop-a", "cooperative", coop),
+            OrgSpec("coop-b", "cooperative", coop),
+            OrgSpec("buyer", "buyer", (
+                ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
+            )),
+        ),
+    )
+
+
+def small() -> Template:
+    return Template(
+        name="small",
+        description="Four organisations (government, bank, insurer, cooperative) for tests "
+        "and benches",
+        chain_id="small",
+        orgs=(
+            OrgSpec("gov", "government", (("admin", "admin"), ("pboc", "central_bank"))),
+            OrgSpec("bank-a", "bank", (("admin", "admin"), ("officer", "loan_officer"))),
+            OrgSpec("insurer", "insurer", (("admin", "admin"), ("adjuster-1", "adjuster"))),
+            OrgSpec("coop-a", "cooperative", (
+                ("admin", "admin"), ("keeper", "warehouse_keeper"),
+                *_people("farmer", "farmer", 8),
+            )),
+        ),
+    )
+
+
+TEMPLATES: Mapping[str, Callable[[], Template]] = {"lishui": lishui, "small": small}
+
+
+def builtin_contracts(
+    classes: Mapping[str, type[Contract]] | None = None,
+) -> list[ContractConfig]:
+    """Every installed built-in contract whose params validate with their defaults, by name."""
+    classes = discover() if classes is None else classes
+    configs = []
+    for name, cls in sorted(classes.items()):
+        if not cls.__module__.startswith(BUILTIN_PACKAGE):
+            continue
+        try:
+            cls.Params.model_validate({})
+        except ValueError:
+            continue
+        configs.append(ContractConfig(name=name, version=cls.version))
+    return configs
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Everything a network starts from: the genesis configuration and every identity."""
+
+    config: GenesisConfig
+    roster: Roster
+
+    def peer_members(self) -> list[str]:
+        """Member ids holding the ``peer`` role, in roster order: one node each."""
+        return [
+            member_id
+            for member_id, cred in self.roster.members().items()
+            if cred.role == PEER_ROLE
+        ]
+
+
+def build_network(
+    template: Template,
+    *,
+    seed: int | str,
+    chain_id: str | None = None,
+    time: str = DEFAULT_TIME,
+    peers_per_org: int = 1,
+    orderer: OrdererConfig | None = None,
+    contracts: list[ContractConfig] | None = None,
+) -> NetworkSpec:
+    """Generate identities (deterministic from ``seed``) and the genesis configuration."""
+    not_before = parse_time(time) - dt.timedelta(days=1)
+    roster = Roster.generate(template.specs(peers_per_org), seed=seed, not_before=not_before)
+    config = genesis_from_roster(
+        chain_id or template.chain_id, time, roster,
+        builtin_contracts() if contracts is None else contracts, orderer,
+    )
+    orgs = [_with_peer_role(org) for org in config.organisations]
+    return NetworkSpec(config.model_copy(update={"organisations": orgs}), roster)
+
+
+def _with_peer_role(org: OrgConfig) -> OrgConfig:
+    roles = org.roles if PEER_ROLE in org.roles else [*org.roles, PEER_ROLE]
+    return org.model_copy(update={"roles": roles})
