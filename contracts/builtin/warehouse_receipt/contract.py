@@ -1,0 +1,251 @@
+"""The ``warehouse_receipt`` contract: electronic warehouse receipts and pledge loans.
+
+Wiring only: each action names its argument model, its policy (policies.py) and
+its parties, and hands over to receipts.py or loans.py. States, rounding and
+parameters are documented where they live: records.py (states), interest.py
+(actual/365, floor with exact carry), ltv.py (cap, warning and liquidation lines),
+waterfall.py (costs -> interest -> principal -> surplus), params.py (defaults).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from contracts.base import Contract, action, invariant, operation, view
+from contracts.builtin.warehouse_receipt import invariants as inv
+from contracts.builtin.warehouse_receipt import loans, models, receipts
+from contracts.builtin.warehouse_receipt import policies as pol
+from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.records import TERMINAL_RECEIPT_STATES, ReceiptState
+from contracts.builtin.warehouse_receipt.store import (
+    all_loans,
+    all_lots,
+    all_receipts,
+    get_loan,
+    get_lot,
+    get_receipt,
+)
+from contracts.context import Context, ReadContext
+
+
+class WarehouseReceiptContract(Contract):
+    name = "warehouse_receipt"
+    version = "1"
+    description = "Electronic warehouse receipts and pledge loans against them."
+    Params: ClassVar[type[BaseModel]] = WarehouseReceiptParams
+
+    @property
+    def p(self) -> WarehouseReceiptParams:
+        params: WarehouseReceiptParams = self.params
+        return params
+
+    # -- receipts ------------------------------------------------------------------------
+
+    @action(models.DeclareDepositArgs, policy=pol.DEPOSITOR, parties=pol.deposit_parties)
+    def declare_deposit(self, ctx: Context, args: models.DeclareDepositArgs) -> None:
+        """The owner declares goods into a warehouse (commodity must be eligible)."""
+        receipts.declare_deposit(ctx, self.p, args)
+
+    @action(models.InspectArgs, policy=pol.KEEPER, parties=pol.warehouse_parties)
+    def inspect_and_grade(self, ctx: Context, args: models.InspectArgs) -> None:
+        """The warehouse records the quantity actually received, grade and moisture."""
+        receipts.inspect_and_grade(ctx, args)
+
+    @action(models.IssueArgs, policy=pol.KEEPER, parties=pol.warehouse_parties)
+    def issue(self, ctx: Context, args: models.IssueArgs) -> None:
+        """The warehouse issues a receipt for (part of) a graded lot, never beyond it (A1)."""
+        receipts.issue(ctx, self.p, args)
+
+    @action(models.TransferArgs, policy=pol.HOLDER_AND_WAREHOUSE, parties=pol.receipt_parties)
+    def transfer(self, ctx: Context, args: models.TransferArgs) -> None:
+        """Holder's endorsement with the warehouse's countersignature (Civil Code Art. 910)."""
+        receipts.transfer(ctx, args)
+
+    @action(models.SplitArgs, policy=pol.HOLDER_AND_WAREHOUSE, parties=pol.receipt_parties)
+    def split(self, ctx: Context, args: models.SplitArgs) -> None:
+        """Split into parts; a pledged receipt needs its pledgee's loan officer co-signing."""
+        receipts.split(ctx, args)
+
+    @action(models.MergeArgs, policy=pol.HOLDER_AND_WAREHOUSE, parties=pol.merge_parties)
+    def merge(self, ctx: Context, args: models.MergeArgs) -> None:
+        """Merge unpledged receipts of one lot and holder into one."""
+        receipts.merge(ctx, args)
+
+    @action(models.RevalueArgs, policy=pol.APPRAISER, parties=pol.receipt_parties)
+    def revalue(self, ctx: Context, args: models.RevalueArgs) -> None:
+        """Reappraise a receipt; a pledged one may open (or close) its loan's margin call."""
+        receipt = receipts.revalue(ctx, args)
+        if receipt.loan_id is not None:
+            loans.reassess(ctx, self.p, receipt.loan_id)
+
+    @action(models.ReceiptArgs, policy=pol.HOLDER, parties=pol.receipt_parties)
+    def request_delivery(self, ctx: Context, args: models.ReceiptArgs) -> None:
+        """The holder asks for the goods (unpledged, unexpired) and pays the storage fee."""
+        receipts.request_delivery(ctx, args)
+
+    @action(models.ReceiptArgs, policy=pol.KEEPER, parties=pol.receipt_parties)
+    def confirm_outbound(self, ctx: Context, args: models.ReceiptArgs) -> None:
+        """The warehouse releases the goods; the receipt is cancelled (WITHDRAWN)."""
+        receipts.confirm_outbound(ctx, args)
+
+    @action(models.ReceiptArgs, policy=pol.ANYONE)
+    def expire(self, ctx: Context, args: models.ReceiptArgs) -> None:
+        """Anyone may expire a receipt at or after its expiry; a pledged one defaults its loan."""
+        receipt = get_receipt(ctx, args.receipt_id)
+        if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
+            raise ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
+        if not receipts.is_expired(ctx, receipt):
+            raise ReceiptNotExpired(f"receipt {receipt.receipt_id} expires at {receipt.expiry}")
+        if receipt.state is ReceiptState.PLEDGED:
+            loans.expire_pledged(ctx, self.p, receipt)
+        else:
+            receipts.expire_unpledged(ctx, receipt)
+
+    # -- loans ---------------------------------------------------------------------------
+
+    @action(models.ApplyArgs, policy=pol.BORROWER, parties=pol.apply_parties)
+    def apply(self, ctx: Context, args: models.ApplyArgs) -> None:
+        """The holder applies to a bank with receipts it holds (ACTIVE, unexpired, free)."""
+        loans.apply(ctx, args)
+
+    @action(models.ApproveArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    def approve(self, ctx: Context, args: models.ApproveArgs) -> None:
+        """The bank sets principal (<= LTV cap x value), tenor and rate."""
+        loans.approve(ctx, self.p, args)
+
+    @action(models.LoanArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    def disburse(self, ctx: Context, args: models.LoanArgs) -> None:
+        """Mark liens, file them in the registry and pay the principal, all in one tx."""
+        loans.disburse(ctx, self.p, args)
+
+    @action(models.RepayArgs, policy=pol.BORROWER, parties=pol.loan_parties)
+    def repay(self, ctx: Context, args: models.RepayArgs) -> None:
+        """Pay interest then principal; full repayment releases every lien."""
+        loan = get_loan(ctx, args.loan_id)
+        loans.collect(ctx, self.p, loan, loan.borrower, args.amount, cap=False)
+
+    @action(models.LoanReceiptArgs, policy=pol.BORROWER, parties=pol.loan_parties)
+    def top_up(self, ctx: Context, args: models.LoanReceiptArgs) -> None:
+        """Pledge another receipt of the borrower to the loan (cures a margin call)."""
+        loans.top_up(ctx, self.p, args)
+
+    @action(models.LoanReceiptArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    def release_receipt(self, ctx: Context, args: models.LoanReceiptArgs) -> None:
+        """The bank consents to release one receipt if the rest keeps LTV within the cap."""
+        loans.release_receipt(ctx, self.p, args)
+
+    @action(models.LoanArgs, policy=pol.ANYONE_AT_BANK, parties=pol.loan_parties)
+    def mark_default(self, ctx: Context, args: models.LoanArgs) -> None:
+        """Anyone at the lending bank, once maturity or the cure period has passed."""
+        loans.mark_default(ctx, self.p, args)
+
+    @action(models.EnforceTakeArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    def enforce_take(self, ctx: Context, args: models.EnforceTakeArgs) -> None:
+        """The bank takes the receipts at appraised value; surplus paid to the borrower."""
+        loans.take_collateral(ctx, self.p, args)
+
+    @action(models.EnforceSaleArgs, policy=pol.SALE, parties=pol.sale_parties)
+    def enforce_sale(self, ctx: Context, args: models.EnforceSaleArgs) -> None:
+        """The bank sells the receipts to a co-signing buyer, who pays the proceeds."""
+        loans.auction(ctx, self.p, args)
+
+    # -- operations for other contracts -------------------------------------------------
+
+    @operation
+    def repay_from_proceeds(self, ctx: Context, loan_id: str, source: str, amount: int) -> int:
+        """Apply up to ``amount`` from ``source`` (e.g. an insurance payout) to the loan;
+        returns the fen applied (never more than the debt)."""
+        loan = get_loan(ctx, loan_id)
+        return loans.collect(ctx, self.p, loan, source, amount, cap=True)
+
+    # -- views ---------------------------------------------------------------------------
+
+    @view(models.ReceiptQuery)
+    def receipt(self, ctx: ReadContext, query: models.ReceiptQuery) -> Any:
+        return get_receipt(ctx, query.receipt_id).to_json()
+
+    @view(models.LotQuery)
+    def lot(self, ctx: ReadContext, query: models.LotQuery) -> Any:
+        return get_lot(ctx, query.warehouse, query.lot_id).to_json()
+
+    @view(models.LoanQuery)
+    def loan(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
+        return loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id)).to_json()
+
+    @view(models.LoanQuery)
+    def outstanding_debt(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
+        """Principal plus interest accrued to block time, and who is owed it."""
+        loan = loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id))
+        return {"outstanding": loan.debt, "lender": loan.bank}
+
+    @view(models.HolderQuery)
+    def receipts_by_holder(self, ctx: ReadContext, query: models.HolderQuery) -> Any:
+        return [
+            r.to_json()
+            for r in all_receipts(ctx)
+            if r.holder == query.holder and r.state not in TERMINAL_RECEIPT_STATES
+        ]
+
+    @view(models.AssetQuery)
+    def is_encumbered(self, ctx: ReadContext, query: models.AssetQuery) -> Any:
+        return ctx.view("registry", "lookup", asset=query.asset)
+
+    # -- invariants ----------------------------------------------------------------------
+
+    def _snapshot(self, ctx: ReadContext) -> inv.Snapshot:
+        return inv.Snapshot.of(all_lots(ctx), all_receipts(ctx), all_loans(ctx))
+
+    @invariant("A1", "live receipts of a lot never exceed the goods recorded at intake")
+    def a1(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a1_no_over_issue(self._snapshot(ctx))
+
+    @invariant("A2", "a receipt has at most one lien; a lot never backs two loans")
+    def a2(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a2_single_lien(self._snapshot(ctx))
+
+    @invariant("A3", "a pledged receipt stays with the borrower, pledged to the lender")
+    def a3(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a3_pledged_stay_put(self._snapshot(ctx))
+
+    @invariant("A4", "split and merge conserve quantity, value and grade; parents terminal")
+    def a4(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a4_split_merge_conserve(self._snapshot(ctx))
+
+    @invariant("A5", "warehouse issues/cancels, holder transfers, pledgee releases")
+    def a5(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a5_right_signers(self._snapshot(ctx))
+
+    @invariant("A6", "WITHDRAWN, MERGED, SPLIT and EXPIRED receipts are never re-activated")
+    def a6(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a6_terminal_is_final(self._snapshot(ctx))
+
+    @invariant("A7", "principal within LTV cap at disbursement; DISBURSED below the warning line")
+    def a7(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a7_ltv(self._snapshot(ctx), self.p)
+
+    @invariant("A8", "a closed loan holds no liens")
+    def a8(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a8_closed_has_no_liens(self._snapshot(ctx))
+
+    @invariant("A9", "the registry holds exactly the liens of live loans")
+    def a9(self, ctx: ReadContext) -> Iterable[str]:
+        snap = self._snapshot(ctx)
+        liens: dict[str, Any] = {}
+        if ctx.has_contract("registry"):
+            for bank in sorted({loan.bank for loan in snap.loans.values()}):
+                for lien in ctx.view("registry", "by_pledgee", pledgee=bank):
+                    if lien["filed_by"] == self.name:
+                        liens[lien["asset"]] = lien
+        return inv.a9_registry_mirrors_liens(snap, liens)
+
+    @invariant("A10", "liquidation pays costs, interest, principal, then only surplus")
+    def a10(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.a10_waterfall(self._snapshot(ctx))
+
+    @invariant("L1", "every fen disbursed is repaid, outstanding or written off")
+    def l1(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.l1_settlement_conserved(self._snapshot(ctx))

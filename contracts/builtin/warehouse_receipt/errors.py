@@ -1,0 +1,177 @@
+"""Domain errors of the warehouse-receipt contract, each with a stable code.
+
+::
+
+    DomainError
+    ├── NotFound
+    │   ├── LotNotFound                 LOT_NOT_FOUND
+    │   ├── ReceiptNotFound             RECEIPT_NOT_FOUND
+    │   └── LoanNotFound                LOAN_NOT_FOUND
+    ├── LotAlreadyDeclared              LOT_ALREADY_DECLARED
+    ├── CommodityNotEligible            COMMODITY_NOT_ELIGIBLE
+    ├── InvalidLotState                 INVALID_LOT_STATE
+    ├── LotOverIssued                   LOT_OVER_ISSUED (A1: more receipts than goods)
+    ├── ReceiptNotActive                RECEIPT_NOT_ACTIVE
+    ├── ReceiptPledged                  RECEIPT_PLEDGED (A3: pledged goods stay put)
+    ├── ReceiptAlreadyPledged           RECEIPT_ALREADY_PLEDGED (A2: a second lien)
+    ├── LotAlreadyPledged               LOT_ALREADY_PLEDGED (A2/X2: lot backs another loan)
+    ├── ReceiptExpired                  RECEIPT_EXPIRED
+    ├── ReceiptNotExpired               RECEIPT_NOT_EXPIRED
+    ├── ReceiptNotHeld                  RECEIPT_NOT_HELD (borrower is not the holder)
+    ├── DuplicateReceipts               DUPLICATE_RECEIPTS
+    ├── InvalidSplit                    INVALID_SPLIT
+    ├── MergeMismatch                   MERGE_MISMATCH
+    ├── SameHolder                      SAME_HOLDER
+    ├── InvalidLoanState                INVALID_LOAN_STATE
+    ├── PrincipalExceedsLtv             PRINCIPAL_EXCEEDS_LTV (A7)
+    ├── TenorTooLong                    TENOR_TOO_LONG
+    ├── RepaymentExceedsDebt            REPAYMENT_EXCEEDS_DEBT
+    ├── LoanNotDefaultable              LOAN_NOT_DEFAULTABLE
+    ├── ReceiptNotInLoan                RECEIPT_NOT_IN_LOAN
+    ├── ReleaseBreachesLtv              RELEASE_BREACHES_LTV
+    └── EnforcementCostsTooHigh         ENFORCEMENT_COSTS_TOO_HIGH
+
+The registry's ASSET_ALREADY_ENCUMBERED can also reject a pledge (X2).
+"""
+
+from __future__ import annotations
+
+from contracts.exceptions import DomainError, NotFound
+
+
+class LotNotFound(NotFound):
+    code = "LOT_NOT_FOUND"
+    what = "lot"
+
+
+class ReceiptNotFound(NotFound):
+    code = "RECEIPT_NOT_FOUND"
+    what = "receipt"
+
+
+class LoanNotFound(NotFound):
+    code = "LOAN_NOT_FOUND"
+    what = "loan"
+
+
+class LotAlreadyDeclared(DomainError):
+    code = "LOT_ALREADY_DECLARED"
+
+
+class CommodityNotEligible(DomainError):
+    code = "COMMODITY_NOT_ELIGIBLE"
+
+
+class InvalidLotState(DomainError):
+    code = "INVALID_LOT_STATE"
+
+
+class LotOverIssued(DomainError):
+    code = "LOT_OVER_ISSUED"
+
+
+class ReceiptNotActive(DomainError):
+    code = "RECEIPT_NOT_ACTIVE"
+
+
+class ReceiptPledged(DomainError):
+    code = "RECEIPT_PLEDGED"
+
+
+class ReceiptAlreadyPledged(DomainError):
+    code = "RECEIPT_ALREADY_PLEDGED"
+
+
+class LotAlreadyPledged(DomainError):
+    code = "LOT_ALREADY_PLEDGED"
+
+
+class ReceiptExpired(DomainError):
+    code = "RECEIPT_EXPIRED"
+
+
+class ReceiptNotExpired(DomainError):
+    code = "RECEIPT_NOT_EXPIRED"
+
+
+class ReceiptNotHeld(DomainError):
+    code = "RECEIPT_NOT_HELD"
+
+
+class DuplicateReceipts(DomainError):
+    code = "DUPLICATE_RECEIPTS"
+
+
+class InvalidSplit(DomainError):
+    code = "INVALID_SPLIT"
+
+
+class MergeMismatch(DomainError):
+    code = "MERGE_MISMATCH"
+
+
+class SameHolder(DomainError):
+    code = "SAME_HOLDER"
+
+
+class InvalidLoanState(DomainError):
+    code = "INVALID_LOAN_STATE"
+
+
+class PrincipalExceedsLtv(DomainError):
+    code = "PRINCIPAL_EXCEEDS_LTV"
+
+
+class TenorTooLong(DomainError):
+    code = "TENOR_TOO_LONG"
+
+
+class RepaymentExceedsDebt(DomainError):
+    code = "REPAYMENT_EXCEEDS_DEBT"
+
+
+class LoanNotDefaultable(DomainError):
+    code = "LOAN_NOT_DEFAULTABLE"
+
+
+class ReceiptNotInLoan(DomainError):
+    code = "RECEIPT_NOT_IN_LOAN"
+
+
+class ReleaseBreachesLtv(DomainError):
+    code = "RELEASE_BREACHES_LTV"
+
+
+class EnforcementCostsTooHigh(DomainError):
+    code = "ENFORCEMENT_COSTS_TOO_HIGH"
+
+
+DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
+    LotNotFound,
+    ReceiptNotFound,
+    LoanNotFound,
+    LotAlreadyDeclared,
+    CommodityNotEligible,
+    InvalidLotState,
+    LotOverIssued,
+    ReceiptNotActive,
+    ReceiptPledged,
+    ReceiptAlreadyPledged,
+    LotAlreadyPledged,
+    ReceiptExpired,
+    ReceiptNotExpired,
+    ReceiptNotHeld,
+    DuplicateReceipts,
+    InvalidSplit,
+    MergeMismatch,
+    SameHolder,
+    InvalidLoanState,
+    PrincipalExceedsLtv,
+    TenorTooLong,
+    RepaymentExceedsDebt,
+    LoanNotDefaultable,
+    ReceiptNotInLoan,
+    ReleaseBreachesLtv,
+    EnforcementCostsTooHigh,
+)
+"""Every error this contract defines (the unit tests cover each code once)."""

@@ -1,0 +1,220 @@
+"""Checks behind the declared invariants A1..A10 and L1 (DOMAIN.md 1.5).
+
+Each function takes a snapshot of the contract's records and yields one message
+per violation. Registry-facing checks (A9) are handed the liens they need.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.builtin.warehouse_receipt import ltv
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.records import (
+    LIVE_LOAN_STATES,
+    TERMINAL_RECEIPT_STATES,
+    Closure,
+    Loan,
+    LoanState,
+    Lot,
+    Receipt,
+    ReceiptState,
+    lot_asset,
+)
+
+TERMINAL_EVENTS = {"split", "merged", "withdrawn", "expired"}
+WAREHOUSE_EVENTS = {"issued", "withdrawn"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    lots: Mapping[str, Lot]
+    receipts: Mapping[str, Receipt]
+    loans: Mapping[str, Loan]
+
+    @classmethod
+    def of(
+        cls, lots: Iterable[Lot], receipts: Iterable[Receipt], loans: Iterable[Loan]
+    ) -> Snapshot:
+        return cls(
+            {lot_asset(x.warehouse, x.lot_id): x for x in lots},
+            {r.receipt_id: r for r in receipts},
+            {x.loan_id: x for x in loans},
+        )
+
+    def live_loans(self) -> Iterator[Loan]:
+        return (x for x in self.loans.values() if x.state in LIVE_LOAN_STATES)
+
+
+def _org_of(member_id: str) -> str:
+    return member_id.split(".", 1)[0]
+
+
+def a1_no_over_issue(snap: Snapshot) -> Iterator[str]:
+    live: dict[str, int] = defaultdict(int)
+    roots: dict[str, int] = defaultdict(int)
+    for r in snap.receipts.values():
+        if r.state not in TERMINAL_RECEIPT_STATES:
+            live[r.lot_asset] += r.quantity
+        if not r.parents:
+            roots[r.lot_asset] += r.quantity
+    for asset, lot in snap.lots.items():
+        if live[asset] > lot.quantity:
+            yield f"{asset}: {live[asset]} {lot.unit} in live receipts, {lot.quantity} in store"
+        if lot.issued > lot.quantity or roots[asset] != lot.issued:
+            yield f"{asset}: issued {lot.issued}, receipted {roots[asset]}, stored {lot.quantity}"
+    for asset in live.keys() - snap.lots.keys():
+        yield f"{asset}: receipts for a lot that was never declared"
+
+
+def a2_single_lien(snap: Snapshot) -> Iterator[str]:
+    backing: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for loan in snap.live_loans():
+        for rid in loan.receipts:
+            if rid in owner:
+                yield f"receipt {rid} secures both {owner[rid]} and {loan.loan_id}"
+            owner[rid] = loan.loan_id
+            receipt = snap.receipts.get(rid)
+            if receipt is None:
+                yield f"loan {loan.loan_id} names a missing receipt {rid}"
+                continue
+            other = backing.setdefault(receipt.lot_asset, loan.loan_id)
+            if other != loan.loan_id:
+                yield f"{receipt.lot_asset} backs both {other} and {loan.loan_id}"
+    for r in snap.receipts.values():
+        if (r.state is ReceiptState.PLEDGED) != (r.loan_id is not None):
+            yield f"receipt {r.receipt_id} is {r.state} with lien {r.loan_id}"
+        if r.loan_id is not None and owner.get(r.receipt_id) != r.loan_id:
+            yield f"receipt {r.receipt_id} marks loan {r.loan_id}, which does not hold it"
+
+
+def a3_pledged_stay_put(snap: Snapshot) -> Iterator[str]:
+    for r in snap.receipts.values():
+        if r.loan_id is None:
+            continue
+        loan = snap.loans.get(r.loan_id)
+        if loan is None or r.holder != loan.borrower or r.pledgee != loan.bank:
+            yield f"pledged receipt {r.receipt_id} is held by {r.holder}, pledged to {r.pledgee}"
+
+
+def a4_split_merge_conserve(snap: Snapshot) -> Iterator[str]:
+    for r in snap.receipts.values():
+        if r.state is ReceiptState.SPLIT:
+            kids = [snap.receipts[c] for c in r.children if c in snap.receipts]
+            if len(kids) != len(r.children) or len(kids) < 2:
+                yield f"split receipt {r.receipt_id} lacks its children"
+            elif (sum(k.quantity for k in kids), sum(k.value for k in kids)) != (
+                r.quantity,
+                r.value,
+            ):
+                yield f"split of {r.receipt_id} does not conserve quantity and value"
+            elif any(
+                k.grade != r.grade or k.lot_id != r.lot_id or k.parents != (r.receipt_id,)
+                for k in kids
+            ):
+                yield f"split of {r.receipt_id} changed grade/lot or lineage"
+        if len(r.parents) > 1:
+            parents = [snap.receipts[p] for p in r.parents if p in snap.receipts]
+            if (sum(p.quantity for p in parents), sum(p.value for p in parents)) != (
+                r.quantity,
+                r.value,
+            ):
+                yield f"merge into {r.receipt_id} does not conserve quantity and value"
+            if any(p.state is not ReceiptState.MERGED or p.grade != r.grade for p in parents):
+                yield f"merge into {r.receipt_id} left a parent live or changed grade"
+
+
+def a5_right_signers(snap: Snapshot) -> Iterator[str]:
+    for r in snap.receipts.values():
+        previous = None
+        for e in r.history:
+            orgs = {_org_of(m) for m in e.by}
+            if e.event in WAREHOUSE_EVENTS and r.warehouse not in orgs:
+                yield f"receipt {r.receipt_id}: {e.event} not signed by warehouse {r.warehouse}"
+            if e.event == "transferred" and (previous is None or previous.holder not in orgs):
+                yield f"receipt {r.receipt_id}: transfer not signed by the holder"
+            if e.event == "released" and e.pledgee not in orgs:
+                yield f"receipt {r.receipt_id}: release not signed by the pledgee"
+            previous = e
+
+
+def a6_terminal_is_final(snap: Snapshot) -> Iterator[str]:
+    for r in snap.receipts.values():
+        events = [e.event for e in r.history]
+        first_terminal = next((i for i, e in enumerate(events) if e in TERMINAL_EVENTS), None)
+        if r.state in TERMINAL_RECEIPT_STATES:
+            if first_terminal != len(events) - 1 or r.loan_id is not None:
+                yield f"receipt {r.receipt_id} is {r.state} but its history is {events}"
+        elif first_terminal is not None:
+            yield f"receipt {r.receipt_id} was re-activated after {events[first_terminal]}"
+
+
+def a7_ltv(snap: Snapshot, params: WarehouseReceiptParams) -> Iterator[str]:
+    for loan in snap.loans.values():
+        if loan.disbursed_at is None:
+            continue
+        if not ltv.within_cap(loan.principal, loan.disbursed_value, params):
+            yield f"loan {loan.loan_id} disbursed {loan.principal} against {loan.disbursed_value}"
+        if loan.state is LoanState.DISBURSED:
+            value = sum(snap.receipts[r].value for r in loan.receipts if r in snap.receipts)
+            if ltv.past_warning(loan.principal_outstanding, value, params):
+                yield f"loan {loan.loan_id} is past the warning line without a margin call"
+
+
+def a8_closed_has_no_liens(snap: Snapshot) -> Iterator[str]:
+    for loan in snap.loans.values():
+        if loan.state is LoanState.CLOSED:
+            if loan.receipts or loan.debt:
+                yield f"closed loan {loan.loan_id} still holds {loan.receipts} / debt {loan.debt}"
+            for r in snap.receipts.values():
+                if r.loan_id == loan.loan_id:
+                    yield f"closed loan {loan.loan_id} still marks receipt {r.receipt_id}"
+
+
+def a9_registry_mirrors_liens(snap: Snapshot, liens: Mapping[str, Any]) -> Iterator[str]:
+    """``liens``: every registry lien this contract filed, by asset."""
+    expected: dict[str, str] = {}
+    for loan in snap.live_loans():
+        for rid in loan.receipts:
+            receipt = snap.receipts.get(rid)
+            if receipt is not None:
+                expected[receipt.asset] = loan.loan_id
+                expected[receipt.lot_asset] = loan.loan_id
+    for asset, loan_id in expected.items():
+        lien = liens.get(asset)
+        if lien is None or lien["secures"] != loan_id:
+            yield f"{asset} secures {loan_id} but the registry shows {lien}"
+    for asset in liens.keys() - expected.keys():
+        yield f"registry lien on {asset} outlives its loan ({liens[asset]['secures']})"
+
+
+def a10_waterfall(snap: Snapshot) -> Iterator[str]:
+    for loan in snap.loans.values():
+        liq = loan.liquidation
+        if loan.closure in (Closure.TAKEN_BY_BANK, Closure.AUCTIONED) and liq is None:
+            yield f"enforced loan {loan.loan_id} has no liquidation record"
+        if liq is None:
+            continue
+        paid = liq.costs + liq.interest + liq.principal
+        if paid + liq.surplus != liq.proceeds:
+            yield f"loan {loan.loan_id}: waterfall does not add up to proceeds"
+        if liq.interest + liq.principal > liq.debt:
+            yield f"loan {loan.loan_id}: bank received more than the debt"
+        if liq.surplus and (liq.interest + liq.principal != liq.debt or loan.written_off):
+            yield f"loan {loan.loan_id}: surplus paid to borrower before the debt was cleared"
+
+
+def l1_settlement_conserved(snap: Snapshot) -> Iterator[str]:
+    for loan in snap.loans.values():
+        accounted = loan.principal_repaid + loan.principal_outstanding + loan.written_off
+        if loan.disbursed_at is not None and accounted != loan.principal:
+            yield (
+                f"loan {loan.loan_id}: disbursed {loan.principal}, repaid {loan.principal_repaid}"
+                f" + outstanding {loan.principal_outstanding} + written off {loan.written_off}"
+            )
+        if loan.disbursed_at is None and accounted:
+            yield f"loan {loan.loan_id} has repayments before disbursement"

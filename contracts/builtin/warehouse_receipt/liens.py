@@ -1,0 +1,97 @@
+"""Marking and releasing liens: on the receipt itself and in the shared registry, together.
+
+A pledged receipt carries its loan id and pledgee (the e-NWR "lien marking" [S12]),
+and the registry holds ``receipt:<id>`` and ``lot:<warehouse>:<lot>`` liens securing
+the loan (X2, A9). The lot lien is what stops a second receipt for the same goods
+from backing a loan at another bank (the Qingdao fraud). One lot lien per loan and
+lot: it is filed with the first receipt of that lot and closed with the last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from contracts.builtin.warehouse_receipt.records import HistoryEntry, Loan, Receipt, ReceiptState
+from contracts.builtin.warehouse_receipt.store import put_receipt
+from contracts.context import Context
+
+
+def signer_ids(ctx: Context) -> tuple[str, ...]:
+    return tuple(s.member_id for s in ctx.signers)
+
+
+def entry(ctx: Context, event: str, holder: str, pledgee: str | None = None) -> HistoryEntry:
+    return HistoryEntry(
+        event=event, by=signer_ids(ctx), at=ctx.time, holder=holder, pledgee=pledgee
+    )
+
+
+def lot_lien_secures(ctx: Context, lot_asset: str) -> str | None:
+    lien = ctx.view("registry", "lookup", asset=lot_asset)["lien"]
+    return None if lien is None else str(lien["secures"])
+
+
+def file_receipt_lien(ctx: Context, loan: Loan, receipt: Receipt) -> None:
+    ctx.invoke(
+        "registry", "file_lien", asset=receipt.asset, pledgee=loan.bank, secures=loan.loan_id
+    )
+
+
+def mark_liens(ctx: Context, loan: Loan, receipts: Sequence[Receipt]) -> list[Receipt]:
+    """Pledge ``receipts`` to ``loan``: mark each, file receipt and lot liens (same tx)."""
+    marked = []
+    for receipt in receipts:
+        file_receipt_lien(ctx, loan, receipt)
+        if lot_lien_secures(ctx, receipt.lot_asset) != loan.loan_id:
+            ctx.invoke(
+                "registry",
+                "file_lien",
+                asset=receipt.lot_asset,
+                pledgee=loan.bank,
+                secures=loan.loan_id,
+            )
+        pledged = receipt.model_copy(
+            update={
+                "state": ReceiptState.PLEDGED,
+                "loan_id": loan.loan_id,
+                "pledgee": loan.bank,
+                "history": (*receipt.history, entry(ctx, "pledged", receipt.holder, loan.bank)),
+            }
+        )
+        put_receipt(ctx, pledged)
+        marked.append(pledged)
+    return marked
+
+
+def release_liens(
+    ctx: Context,
+    loan: Loan,
+    receipts: Iterable[Receipt],
+    kept: Iterable[Receipt],
+    *,
+    event: str,
+    new_holder: str | None = None,
+) -> None:
+    """Lift ``loan``'s liens from ``receipts`` (receipt and registry), closing the lot lien
+    of every lot no ``kept`` receipt still pledges to the loan."""
+    kept_lots = {r.lot_asset for r in kept}
+    closed_lots: set[str] = set()
+    for receipt in receipts:
+        ctx.invoke("registry", "close_lien", asset=receipt.asset, secures=loan.loan_id)
+        lot = receipt.lot_asset
+        if lot not in kept_lots and lot not in closed_lots:
+            ctx.invoke("registry", "close_lien", asset=lot, secures=loan.loan_id)
+            closed_lots.add(lot)
+        holder = new_holder or receipt.holder
+        put_receipt(
+            ctx,
+            receipt.model_copy(
+                update={
+                    "state": ReceiptState.ACTIVE,
+                    "loan_id": None,
+                    "pledgee": None,
+                    "holder": holder,
+                    "history": (*receipt.history, entry(ctx, event, holder, loan.bank)),
+                }
+            ),
+        )

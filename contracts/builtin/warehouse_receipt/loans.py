@@ -1,0 +1,484 @@
+"""The pledge loan's life (DOMAIN.md 1.4): apply, approve, disburse, accrue, repay,
+top up, revalue and margin call, partial release, default and enforcement.
+
+Money: principal moves bank -> borrower on disbursement; repayments move payer ->
+bank, interest first, then principal (after the credit contract's interest subsidy,
+if enabled, has paid its share to the bank). Settlement conservation per loan:
+``principal == principal_repaid + principal_outstanding + written_off``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from contracts.builtin.warehouse_receipt import errors, hooks, ltv, models
+from contracts.builtin.warehouse_receipt.interest import accrue
+from contracts.builtin.warehouse_receipt.liens import lot_lien_secures, mark_liens, release_liens
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.receipts import is_expired, require_movable
+from contracts.builtin.warehouse_receipt.records import (
+    Closure,
+    Liquidation,
+    Loan,
+    LoanState,
+    Receipt,
+    ReceiptState,
+)
+from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt, put_loan
+from contracts.builtin.warehouse_receipt.waterfall import apply_waterfall
+from contracts.context import Context, ReadContext
+from ledger.timefmt import format_time, parse_time
+
+OPEN = (LoanState.DISBURSED, LoanState.MARGIN_CALL)
+REPAYABLE = (LoanState.DISBURSED, LoanState.MARGIN_CALL, LoanState.DEFAULT)
+
+
+def require_state(loan: Loan, *states: LoanState) -> None:
+    if loan.state not in states:
+        raise errors.InvalidLoanState(
+            f"loan {loan.loan_id} is {loan.state}; needs {' or '.join(states)}",
+            loan_id=loan.loan_id,
+            state=str(loan.state),
+        )
+
+
+def pledged_receipts(ctx: ReadContext, loan: Loan) -> list[Receipt]:
+    return [get_receipt(ctx, rid) for rid in loan.receipts]
+
+
+def collateral_value(receipts: Sequence[Receipt]) -> int:
+    return sum(r.value for r in receipts)
+
+
+def require_pledgeable(ctx: Context, receipt: Receipt, borrower: str, loan_id: str | None) -> None:
+    """Receipt is ACTIVE, unexpired, unfrozen, held by ``borrower``, its lot free (A2, X2)."""
+    if receipt.state is ReceiptState.PLEDGED:
+        raise errors.ReceiptAlreadyPledged(
+            f"receipt {receipt.receipt_id} is already pledged to {receipt.pledgee}",
+            receipt_id=receipt.receipt_id,
+            pledgee=receipt.pledgee,
+        )
+    require_movable(ctx, receipt)
+    if receipt.holder != borrower:
+        raise errors.ReceiptNotHeld(
+            f"{borrower} does not hold receipt {receipt.receipt_id}", receipt_id=receipt.receipt_id
+        )
+    secures = lot_lien_secures(ctx, receipt.lot_asset)
+    if secures is not None and secures != loan_id:
+        raise errors.LotAlreadyPledged(
+            f"lot {receipt.lot_id} at {receipt.warehouse} already secures loan {secures}",
+            lot=receipt.lot_asset,
+        )
+
+
+def apply(ctx: Context, args: models.ApplyArgs) -> str:
+    if len(set(args.receipt_ids)) != len(args.receipt_ids):
+        raise errors.DuplicateReceipts("a receipt is listed twice", receipt_ids=args.receipt_ids)
+    loan_id = f"loan-{ctx.tx_id[:24]}"
+    for rid in args.receipt_ids:
+        require_pledgeable(ctx, get_receipt(ctx, rid), args.borrower, loan_id)
+    put_loan(
+        ctx,
+        Loan(
+            loan_id=loan_id,
+            borrower=args.borrower,
+            bank=args.bank,
+            receipts=tuple(args.receipt_ids),
+            applied_at=ctx.time,
+        ),
+    )
+    ctx.emit("LoanApplied", loan_id=loan_id, borrower=args.borrower, bank=args.bank)
+    return loan_id
+
+
+def _check_terms(
+    ctx: ReadContext,
+    params: WarehouseReceiptParams,
+    receipts: Sequence[Receipt],
+    principal: int,
+    tenor_days: int,
+) -> int:
+    value = collateral_value(receipts)
+    if not ltv.within_cap(principal, value, params):
+        raise errors.PrincipalExceedsLtv(
+            f"principal {principal} exceeds {params.ltv_cap_bp} bp of value {value} "
+            f"(max {ltv.max_principal(value, params)})",
+            principal=principal,
+            value=value,
+        )
+    maturity = ctx.now + dt.timedelta(days=tenor_days)
+    if tenor_days > params.max_tenor_days or any(maturity > parse_time(r.expiry) for r in receipts):
+        raise errors.TenorTooLong(
+            f"tenor {tenor_days} days exceeds the product maximum ({params.max_tenor_days}) "
+            "or a receipt's remaining life",
+            tenor_days=tenor_days,
+        )
+    return value
+
+
+def approve(ctx: Context, params: WarehouseReceiptParams, args: models.ApproveArgs) -> None:
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, LoanState.APPLIED)
+    value = _check_terms(ctx, params, pledged_receipts(ctx, loan), args.principal, args.tenor_days)
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "state": LoanState.APPROVED,
+                "principal": args.principal,
+                "tenor_days": args.tenor_days,
+                "rate_bp": args.rate_bp,
+                "approved_value": value,
+            }
+        ),
+    )
+    ctx.emit("LoanApproved", loan_id=loan.loan_id, principal=args.principal)
+
+
+def disburse(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs) -> None:
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, LoanState.APPROVED)
+    receipts = pledged_receipts(ctx, loan)
+    for receipt in receipts:
+        if receipt.state is ReceiptState.PLEDGED:
+            raise errors.ReceiptAlreadyPledged(
+                f"receipt {receipt.receipt_id} is already pledged to {receipt.pledgee}",
+                receipt_id=receipt.receipt_id,
+                pledgee=receipt.pledgee,
+            )
+        require_movable(ctx, receipt)
+        if receipt.holder != loan.borrower:
+            raise errors.ReceiptNotHeld(f"{loan.borrower} no longer holds {receipt.receipt_id}")
+    value = _check_terms(ctx, params, receipts, loan.principal, loan.tenor_days)
+    mark_liens(ctx, loan, receipts)
+    ctx.transfer(loan.bank, loan.borrower, loan.principal, f"disburse {loan.loan_id}")
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "state": LoanState.DISBURSED,
+                "disbursed_at": ctx.time,
+                "accrued_to": ctx.time,
+                "maturity": format_time(ctx.now + dt.timedelta(days=loan.tenor_days)),
+                "disbursed_value": value,
+                "principal_outstanding": loan.principal,
+            }
+        ),
+    )
+    ctx.emit("LoanDisbursed", loan_id=loan.loan_id, principal=loan.principal, value=value)
+
+
+def accrued(ctx: ReadContext, params: WarehouseReceiptParams, loan: Loan) -> Loan:
+    """``loan`` with interest accrued up to the last whole day before block time."""
+    if loan.state not in REPAYABLE or loan.accrued_to is None:
+        return loan
+    result = accrue(
+        loan.principal_outstanding,
+        loan.rate_bp,
+        loan.interest_carry,
+        parse_time(loan.accrued_to),
+        ctx.now,
+        params.day_count_basis,
+    )
+    return loan.model_copy(
+        update={
+            "interest_accrued": loan.interest_accrued + result.interest,
+            "interest_carry": result.carry,
+            "accrued_to": format_time(result.accrued_to),
+        }
+    )
+
+
+def _with_subsidy(ctx: Context, loan: Loan) -> Loan:
+    subsidy = hooks.interest_subsidy(ctx, loan, loan.interest_accrued)
+    return loan.model_copy(
+        update={
+            "interest_accrued": loan.interest_accrued - subsidy,
+            "subsidy_received": loan.subsidy_received + subsidy,
+        }
+    )
+
+
+def collect(
+    ctx: Context,
+    params: WarehouseReceiptParams,
+    loan: Loan,
+    payer: str,
+    amount: int,
+    *,
+    cap: bool,
+) -> int:
+    """Take up to the debt from ``payer``: interest first, then principal. Returns fen applied."""
+    require_state(loan, *REPAYABLE)
+    loan = _with_subsidy(ctx, accrued(ctx, params, loan))
+    if amount > loan.debt and not cap:
+        raise errors.RepaymentExceedsDebt(
+            f"{amount} fen exceeds the debt of {loan.debt} fen", amount=amount, debt=loan.debt
+        )
+    amount = min(amount, loan.debt)
+    to_interest = min(amount, loan.interest_accrued)
+    to_principal = amount - to_interest
+    ctx.transfer(payer, loan.bank, amount, f"repay {loan.loan_id}")
+    loan = loan.model_copy(
+        update={
+            "interest_accrued": loan.interest_accrued - to_interest,
+            "interest_paid": loan.interest_paid + to_interest,
+            "principal_outstanding": loan.principal_outstanding - to_principal,
+            "principal_repaid": loan.principal_repaid + to_principal,
+        }
+    )
+    ctx.emit("LoanRepaid", loan_id=loan.loan_id, interest=to_interest, principal=to_principal)
+    if loan.debt == 0:
+        close_repaid(ctx, loan)
+    else:
+        put_loan(ctx, _cured(ctx, params, loan))
+    return amount
+
+
+def close_repaid(ctx: Context, loan: Loan) -> None:
+    """Fully repaid: every lien released in this same tx (A8, A9)."""
+    release_liens(ctx, loan, pledged_receipts(ctx, loan), (), event="lien_discharged")
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "state": LoanState.CLOSED,
+                "closure": Closure.REPAID,
+                "cure_deadline": None,
+                "receipts": (),
+                "released": (*loan.released, *loan.receipts),
+            }
+        ),
+    )
+    ctx.emit("LoanClosed", loan_id=loan.loan_id, closure=Closure.REPAID.value)
+
+
+def _cured(ctx: ReadContext, params: WarehouseReceiptParams, loan: Loan) -> Loan:
+    """Close a margin call once the loan is back within the LTV cap."""
+    if loan.state is LoanState.MARGIN_CALL and ltv.within_cap(
+        loan.principal_outstanding, collateral_value(pledged_receipts(ctx, loan)), params
+    ):
+        return loan.model_copy(update={"state": LoanState.DISBURSED, "cure_deadline": None})
+    return loan
+
+
+def reassess(ctx: Context, params: WarehouseReceiptParams, loan_id: str) -> None:
+    """After a revaluation: open a margin call past the warning line, or close a cured one."""
+    loan = get_loan(ctx, loan_id)
+    value = collateral_value(pledged_receipts(ctx, loan))
+    if loan.state is LoanState.DISBURSED and ltv.past_warning(
+        loan.principal_outstanding, value, params
+    ):
+        deadline = ctx.now + dt.timedelta(days=params.cure_days)
+        put_loan(
+            ctx,
+            loan.model_copy(
+                update={
+                    "state": LoanState.MARGIN_CALL,
+                    "cure_deadline": format_time(deadline),
+                }
+            ),
+        )
+        ctx.emit(
+            "MarginCall",
+            loan_id=loan_id,
+            ltv_bp=ltv.ltv_bp(loan.principal_outstanding, value),
+            cure_deadline=format_time(deadline),
+        )
+    elif loan.state is LoanState.MARGIN_CALL:
+        put_loan(ctx, _cured(ctx, params, loan))
+
+
+def top_up(ctx: Context, params: WarehouseReceiptParams, args: models.LoanReceiptArgs) -> None:
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, *OPEN)
+    receipt = get_receipt(ctx, args.receipt_id)
+    require_pledgeable(ctx, receipt, loan.borrower, loan.loan_id)
+    if loan.maturity is not None and parse_time(receipt.expiry) < parse_time(loan.maturity):
+        raise errors.TenorTooLong(
+            f"receipt {receipt.receipt_id} expires before the loan matures ({loan.maturity})"
+        )
+    mark_liens(ctx, loan, [receipt])
+    loan = loan.model_copy(update={"receipts": (*loan.receipts, receipt.receipt_id)})
+    put_loan(ctx, _cured(ctx, params, loan))
+    ctx.emit("CollateralToppedUp", loan_id=loan.loan_id, receipt_id=receipt.receipt_id)
+
+
+def release_receipt(
+    ctx: Context, params: WarehouseReceiptParams, args: models.LoanReceiptArgs
+) -> None:
+    """Partial release with the bank's consent, only if the rest still covers the cap."""
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, LoanState.DISBURSED)
+    if args.receipt_id not in loan.receipts:
+        raise errors.ReceiptNotInLoan(f"receipt {args.receipt_id} does not secure {loan.loan_id}")
+    receipts = pledged_receipts(ctx, loan)
+    released = [r for r in receipts if r.receipt_id == args.receipt_id]
+    kept = [r for r in receipts if r.receipt_id != args.receipt_id]
+    value = collateral_value(kept)
+    if not ltv.within_cap(loan.principal_outstanding, value, params):
+        raise errors.ReleaseBreachesLtv(
+            f"after release, {loan.principal_outstanding} fen would exceed {params.ltv_cap_bp} bp "
+            f"of the remaining value {value}",
+            remaining_value=value,
+        )
+    release_liens(ctx, loan, released, kept, event="released")
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "receipts": tuple(r.receipt_id for r in kept),
+                "released": (*loan.released, args.receipt_id),
+            }
+        ),
+    )
+    ctx.emit("LienReleased", loan_id=loan.loan_id, receipt_id=args.receipt_id)
+
+
+def default_reasons(ctx: ReadContext, params: WarehouseReceiptParams, loan: Loan) -> list[str]:
+    reasons = []
+    now = ctx.now
+    if loan.maturity is not None and now >= parse_time(loan.maturity):
+        reasons.append("matured unpaid")
+    if loan.state is LoanState.MARGIN_CALL:
+        if loan.cure_deadline is not None and now >= parse_time(loan.cure_deadline):
+            reasons.append("cure period lapsed")
+        value = collateral_value(pledged_receipts(ctx, loan))
+        if ltv.past_liquidation(loan.principal_outstanding, value, params):
+            reasons.append("past the liquidation line")
+    if any(is_expired(ctx, r) for r in pledged_receipts(ctx, loan)):
+        reasons.append("a pledged receipt expired")
+    return reasons
+
+
+def mark_default(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs) -> None:
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, *OPEN)
+    reasons = default_reasons(ctx, params, loan)
+    if not reasons:
+        raise errors.LoanNotDefaultable(
+            f"loan {loan.loan_id} is current: not matured, no lapsed margin call",
+            loan_id=loan.loan_id,
+        )
+    enter_default(ctx, params, loan, "; ".join(reasons))
+
+
+def enter_default(ctx: Context, params: WarehouseReceiptParams, loan: Loan, reason: str) -> None:
+    loan = accrued(ctx, params, loan).model_copy(update={"state": LoanState.DEFAULT})
+    put_loan(ctx, loan)
+    hooks.record_default(ctx, loan)
+    ctx.emit("LoanDefaulted", loan_id=loan.loan_id, reason=reason)
+
+
+def enforce(
+    ctx: Context,
+    params: WarehouseReceiptParams,
+    loan_id: str,
+    *,
+    proceeds: int,
+    costs: int,
+    new_holder: str,
+    payer: str,
+    closure: Closure,
+) -> None:
+    """Dispose of the collateral of a defaulted loan and run the waterfall (A10).
+
+    ``payer`` is who pays the proceeds (the auction buyer), or the bank itself when
+    it takes the goods at their appraised value (then only a surplus actually moves).
+    """
+    loan = get_loan(ctx, loan_id)
+    require_state(loan, LoanState.DEFAULT)
+    if costs * 10_000 > proceeds * params.max_enforcement_cost_bp:
+        raise errors.EnforcementCostsTooHigh(
+            f"costs {costs} exceed {params.max_enforcement_cost_bp} bp of proceeds {proceeds}",
+            costs=costs,
+            proceeds=proceeds,
+        )
+    receipts = pledged_receipts(ctx, loan)
+    for receipt in receipts:
+        ctx.require_not_frozen(receipt.asset)
+    loan = _with_subsidy(ctx, accrued(ctx, params, loan))
+    debt = loan.debt
+    split = apply_waterfall(proceeds, costs, loan.interest_accrued, loan.principal_outstanding)
+    if payer != loan.bank:
+        ctx.transfer(payer, loan.bank, split.to_bank, f"enforce {loan.loan_id}")
+    if split.surplus:
+        ctx.transfer(payer, loan.borrower, split.surplus, f"surplus {loan.loan_id}")
+    release_liens(ctx, loan, receipts, (), event="enforced", new_holder=new_holder)
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "state": LoanState.CLOSED,
+                "closure": closure,
+                "cure_deadline": None,
+                "receipts": (),
+                "released": (*loan.released, *loan.receipts),
+                "interest_paid": loan.interest_paid + split.interest,
+                "principal_repaid": loan.principal_repaid + split.principal,
+                "principal_outstanding": 0,
+                "interest_accrued": 0,
+                "written_off": loan.written_off + split.principal_shortfall,
+                "interest_written_off": loan.interest_written_off + split.interest_shortfall,
+                "liquidation": Liquidation(
+                    proceeds=proceeds,
+                    costs=split.costs,
+                    interest=split.interest,
+                    principal=split.principal,
+                    surplus=split.surplus,
+                    debt=debt,
+                ),
+            }
+        ),
+    )
+    ctx.emit(
+        "LoanEnforced",
+        loan_id=loan.loan_id,
+        closure=closure.value,
+        proceeds=proceeds,
+        surplus=split.surplus,
+        written_off=split.principal_shortfall,
+    )
+
+
+def take_collateral(
+    ctx: Context, params: WarehouseReceiptParams, args: models.EnforceTakeArgs
+) -> None:
+    loan = get_loan(ctx, args.loan_id)
+    value = collateral_value(pledged_receipts(ctx, loan))
+    enforce(
+        ctx,
+        params,
+        args.loan_id,
+        proceeds=value,
+        costs=args.costs,
+        new_holder=loan.bank,
+        payer=loan.bank,
+        closure=Closure.TAKEN_BY_BANK,
+    )
+
+
+def auction(ctx: Context, params: WarehouseReceiptParams, args: models.EnforceSaleArgs) -> None:
+    enforce(
+        ctx,
+        params,
+        args.loan_id,
+        proceeds=args.price,
+        costs=args.costs,
+        new_holder=args.buyer,
+        payer=args.buyer,
+        closure=Closure.AUCTIONED,
+    )
+
+
+def expire_pledged(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) -> None:
+    """A pledged receipt reached expiry: its loan goes to default for the bank to enforce."""
+    assert receipt.loan_id is not None
+    loan = get_loan(ctx, receipt.loan_id)
+    if loan.state is LoanState.DEFAULT:
+        raise errors.ReceiptPledged(
+            f"receipt {receipt.receipt_id} awaits enforcement of loan {loan.loan_id}",
+            receipt_id=receipt.receipt_id,
+        )
+    enter_default(ctx, params, loan, f"receipt {receipt.receipt_id} expired")

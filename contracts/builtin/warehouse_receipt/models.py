@@ -1,0 +1,132 @@
+"""Argument models of the actions and parameter models of the views."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from contracts.base import Args, Query
+from contracts.types import BasisPoints, Fen, Id, OrgId, PositiveFen, Quantity, Text, Timestamp
+
+Name = Annotated[str, Field(min_length=1, max_length=64)]
+Days = Annotated[int, Field(ge=1, le=3650)]
+ReceiptIds = Annotated[list[Id], Field(min_length=1, max_length=20)]
+
+
+class DeclareDepositArgs(Args):
+    lot_id: Id
+    depositor: OrgId
+    warehouse: OrgId
+    commodity: Name
+    quantity: Quantity
+    unit: Name
+
+
+class InspectArgs(Args):
+    warehouse: OrgId
+    lot_id: Id
+    quantity: Quantity
+    grade: Name
+    moisture_permille: Annotated[int, Field(ge=0, le=1000)]
+
+
+class InsuranceArgs(Args):
+    insurer: OrgId
+    amount: PositiveFen
+    until: Timestamp
+
+
+class IssueArgs(Args):
+    warehouse: OrgId
+    lot_id: Id
+    quantity: Quantity
+    shrinkage_bp: BasisPoints
+    location: Text
+    storage_days: Days
+    storage_fee: Fen
+    value: PositiveFen
+    insurance: InsuranceArgs | None = None
+
+
+class ReceiptArgs(Args):
+    receipt_id: Id
+
+
+class TransferArgs(Args):
+    receipt_id: Id
+    new_holder: OrgId
+
+
+class SplitArgs(Args):
+    receipt_id: Id
+    quantities: Annotated[list[Quantity], Field(min_length=2, max_length=20)]
+
+
+class MergeArgs(Args):
+    receipt_ids: Annotated[list[Id], Field(min_length=2, max_length=20)]
+
+
+class RevalueArgs(Args):
+    receipt_id: Id
+    value: PositiveFen
+
+
+class ApplyArgs(Args):
+    borrower: OrgId
+    bank: OrgId
+    receipt_ids: ReceiptIds
+
+
+class ApproveArgs(Args):
+    loan_id: Id
+    principal: PositiveFen
+    tenor_days: Days
+    rate_bp: BasisPoints
+
+
+class LoanArgs(Args):
+    loan_id: Id
+
+
+class RepayArgs(Args):
+    loan_id: Id
+    amount: PositiveFen
+
+
+class LoanReceiptArgs(Args):
+    loan_id: Id
+    receipt_id: Id
+
+
+class EnforceTakeArgs(Args):
+    loan_id: Id
+    costs: Fen = 0
+
+
+class EnforceSaleArgs(Args):
+    loan_id: Id
+    buyer: OrgId
+    price: PositiveFen
+    costs: Fen = 0
+
+
+class ReceiptQuery(Query):
+    receipt_id: Id
+
+
+class LotQuery(Query):
+    warehouse: OrgId
+    lot_id: Id
+
+
+class LoanQuery(Query):
+    loan_id: Id
+
+
+class HolderQuery(Query):
+    holder: OrgId
+
+
+class AssetQuery(Query):
+    asset: Id

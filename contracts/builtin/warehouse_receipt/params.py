@@ -1,0 +1,45 @@
+"""Genesis parameters of the warehouse-receipt contract (DOMAIN.md 1.2 and 6).
+
+Everything DOMAIN.md marks **A** (assumption) is a parameter here:
+
+- ``eligible_commodities``: commodity -> shelf life in days. A deposit of anything else
+  is refused; a receipt expires at min(shelf life, storage period) after issue [S13].
+- ``ltv_cap_bp`` (7000): principal <= cap x appraised value at approval and disbursement.
+- ``warning_drop_bp`` (1000): the warning line is the LTV reached when the collateral
+  backing a loan at the cap loses this share of its value, i.e.
+  LTV_warn = cap / (1 - drop) (77.78 % for 70 % and 10 %). A loan is past the line when
+  ``principal * (10000 - drop) >= value * cap`` (exact integer cross-multiplication,
+  so the worked example's exact 10 % fall opens a margin call).
+- ``liquidation_ltv_bp`` (9000): under a margin call at or above this LTV the bank may
+  mark the loan in default before the cure period ends.
+- ``cure_days`` (10): days a margin call stays open before the bank may mark default.
+- ``max_tenor_days`` (180): product maximum tenor.
+- ``day_count_basis`` (365): actual/365 day count for interest.
+- ``max_enforcement_cost_bp`` (500): enforcement costs the bank may deduct, as a share
+  of the proceeds, so costs cannot swallow the borrower's surplus (A10).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from contracts.base import Params
+
+DEFAULT_COMMODITIES: dict[str, int] = {
+    "paddy": 365,
+    "wheat": 365,
+    "maize": 365,
+    "rapeseed": 270,
+    "tea": 540,
+}
+
+
+class WarehouseReceiptParams(Params):
+    eligible_commodities: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COMMODITIES))
+    ltv_cap_bp: int = Field(default=7000, ge=1, le=10_000)
+    warning_drop_bp: int = Field(default=1000, ge=1, le=9_999)
+    liquidation_ltv_bp: int = Field(default=9000, ge=1, le=100_000)
+    cure_days: int = Field(default=10, ge=0, le=365)
+    max_tenor_days: int = Field(default=180, ge=1, le=3650)
+    day_count_basis: int = Field(default=365, ge=360, le=366)
+    max_enforcement_cost_bp: int = Field(default=500, ge=0, le=10_000)

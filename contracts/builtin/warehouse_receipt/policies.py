@@ -1,0 +1,67 @@
+"""Who may do what, as data (DOMAIN.md 1.3/1.4, A5, X4), and how each action names its parties.
+
+Holders and borrowers are organisations; they act through members holding one of
+``HOLDER_ROLES``. The warehouse keeper and farmers are deliberately not among them,
+so a cooperative that hosts its own warehouse still needs two people (holder's
+manager and warehouse keeper) to move a receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contracts.builtin.warehouse_receipt import models
+from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt
+from contracts.context import ReadContext
+from contracts.policy import Party, Role, all_of, any_of
+
+HOLDER_ROLES = ("admin", "manager", "purchaser", "treasurer", "loan_officer")
+
+KEEPER = all_of(
+    any_of(Role("cooperative", "warehouse_keeper"), Role("warehouse", "warehouse_keeper")),
+    Party("warehouse", roles=("warehouse_keeper",)),
+)
+DEPOSITOR = all_of(Role("cooperative", "*"), Party("depositor", roles=("manager", "admin")))
+HOLDER = Party("holder", roles=HOLDER_ROLES)
+HOLDER_AND_WAREHOUSE = all_of(HOLDER, Party("warehouse", roles=("warehouse_keeper",)))
+BORROWER = Party("borrower", roles=HOLDER_ROLES)
+LOAN_OFFICER = Party("bank", roles=("loan_officer",))
+ANYONE_AT_BANK = Party("bank")
+SALE = all_of(LOAN_OFFICER, Party("buyer", roles=HOLDER_ROLES))
+APPRAISER = any_of(Role("appraiser", "appraiser"), Party("pledgee", roles=("risk_officer",)))
+ANYONE = Role("*", "*")
+
+Parties = Mapping[str, Any]
+
+
+def deposit_parties(_self: Any, _ctx: ReadContext, args: models.DeclareDepositArgs) -> Parties:
+    return {"depositor": args.depositor, "warehouse": args.warehouse}
+
+
+def warehouse_parties(_self: Any, _ctx: ReadContext, args: models.InspectArgs) -> Parties:
+    return {"warehouse": args.warehouse}
+
+
+def receipt_parties(_self: Any, ctx: ReadContext, args: Any) -> Parties:
+    receipt = get_receipt(ctx, args.receipt_id)
+    return {"holder": receipt.holder, "warehouse": receipt.warehouse, "pledgee": receipt.pledgee}
+
+
+def merge_parties(_self: Any, ctx: ReadContext, args: models.MergeArgs) -> Parties:
+    first = get_receipt(ctx, args.receipt_ids[0])
+    return {"holder": first.holder, "warehouse": first.warehouse}
+
+
+def apply_parties(_self: Any, _ctx: ReadContext, args: models.ApplyArgs) -> Parties:
+    return {"borrower": args.borrower, "bank": args.bank}
+
+
+def loan_parties(_self: Any, ctx: ReadContext, args: Any) -> Parties:
+    loan = get_loan(ctx, args.loan_id)
+    return {"borrower": loan.borrower, "bank": loan.bank}
+
+
+def sale_parties(_self: Any, ctx: ReadContext, args: models.EnforceSaleArgs) -> Parties:
+    loan = get_loan(ctx, args.loan_id)
+    return {"borrower": loan.borrower, "bank": loan.bank, "buyer": args.buyer}

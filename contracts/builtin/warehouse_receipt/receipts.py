@@ -1,0 +1,384 @@
+"""The receipt's life (DOMAIN.md 1.3): deposit, grading, issue, transfer, split, merge,
+revaluation, delivery and expiry. Pledging lives in loans.py.
+
+Split and merge keep quantity, appraised value and storage fee exactly: each child
+but the last gets ``floor(parent * q_i / q)``, the last child the rest. Child ids are
+``wr-<tx id prefix>-<n>``, fresh because a tx id commits once. A receipt may be
+split while pledged only with the pledgee's loan officer co-signing; its children
+inherit the lien. Merge needs the same holder, warehouse, lot, commodity and grade,
+none pledged (so a merged receipt still belongs to exactly one lot, for A1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from contracts.builtin.warehouse_receipt import errors, models
+from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.records import (
+    Insurance,
+    Lot,
+    LotState,
+    Receipt,
+    ReceiptState,
+)
+from contracts.builtin.warehouse_receipt.store import (
+    find_lot,
+    get_loan,
+    get_lot,
+    get_receipt,
+    put_loan,
+    put_lot,
+    put_receipt,
+)
+from contracts.context import Context, ReadContext
+from ledger.timefmt import format_time, parse_time
+
+
+def receipt_id_for(tx_id: str, index: int | None = None) -> str:
+    base = f"wr-{tx_id[:24]}"
+    return base if index is None else f"{base}-{index}"
+
+
+def is_expired(ctx: ReadContext, receipt: Receipt) -> bool:
+    return ctx.now >= parse_time(receipt.expiry)
+
+
+def require_movable(ctx: ReadContext, receipt: Receipt, *, pledged_ok: bool = False) -> None:
+    """A receipt the holder may transfer, split, merge, pledge or withdraw (A3, X3)."""
+    if receipt.state is ReceiptState.PLEDGED and not pledged_ok:
+        raise errors.ReceiptPledged(
+            f"receipt {receipt.receipt_id} is pledged to {receipt.pledgee} "
+            f"(loan {receipt.loan_id})",
+            receipt_id=receipt.receipt_id,
+            pledgee=receipt.pledgee,
+        )
+    if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
+        raise errors.ReceiptNotActive(
+            f"receipt {receipt.receipt_id} is {receipt.state}",
+            receipt_id=receipt.receipt_id,
+            state=str(receipt.state),
+        )
+    if is_expired(ctx, receipt):
+        raise errors.ReceiptExpired(
+            f"receipt {receipt.receipt_id} expired at {receipt.expiry}",
+            receipt_id=receipt.receipt_id,
+        )
+    ctx.require_not_frozen(receipt.asset)
+
+
+def declare_deposit(
+    ctx: Context, params: WarehouseReceiptParams, args: models.DeclareDepositArgs
+) -> None:
+    if args.commodity not in params.eligible_commodities:
+        raise errors.CommodityNotEligible(
+            f"{args.commodity!r} is not on the eligible commodity list", commodity=args.commodity
+        )
+    if find_lot(ctx, args.warehouse, args.lot_id) is not None:
+        raise errors.LotAlreadyDeclared(
+            f"lot {args.lot_id} is already declared at {args.warehouse}", lot_id=args.lot_id
+        )
+    put_lot(
+        ctx,
+        Lot(
+            lot_id=args.lot_id,
+            warehouse=args.warehouse,
+            depositor=args.depositor,
+            commodity=args.commodity,
+            declared_quantity=args.quantity,
+            unit=args.unit,
+        ),
+    )
+    ctx.emit(
+        "DepositDeclared", warehouse=args.warehouse, lot_id=args.lot_id, quantity=args.quantity
+    )
+
+
+def inspect_and_grade(ctx: Context, args: models.InspectArgs) -> None:
+    lot = get_lot(ctx, args.warehouse, args.lot_id)
+    if lot.state is not LotState.DECLARED:
+        raise errors.InvalidLotState(f"lot {lot.lot_id} is {lot.state}", state=str(lot.state))
+    put_lot(
+        ctx,
+        lot.model_copy(
+            update={
+                "state": LotState.GRADED,
+                "quantity": args.quantity,
+                "grade": args.grade,
+                "moisture_permille": args.moisture_permille,
+            }
+        ),
+    )
+    ctx.emit(
+        "LotGraded",
+        warehouse=args.warehouse,
+        lot_id=args.lot_id,
+        quantity=args.quantity,
+        grade=args.grade,
+    )
+
+
+def issue(ctx: Context, params: WarehouseReceiptParams, args: models.IssueArgs) -> str:
+    lot = get_lot(ctx, args.warehouse, args.lot_id)
+    if lot.state is not LotState.GRADED:
+        raise errors.InvalidLotState(f"lot {lot.lot_id} is {lot.state}", state=str(lot.state))
+    if lot.issued + args.quantity > lot.quantity:
+        raise errors.LotOverIssued(
+            f"lot {lot.lot_id} holds {lot.quantity} {lot.unit}, {lot.issued} already receipted, "
+            f"{args.quantity} more requested",
+            lot_id=lot.lot_id,
+            quantity=lot.quantity,
+            issued=lot.issued,
+        )
+    shelf_life = params.eligible_commodities.get(lot.commodity)
+    if shelf_life is None:
+        raise errors.CommodityNotEligible(f"{lot.commodity!r} is no longer eligible")
+    expiry = ctx.now + dt.timedelta(days=min(shelf_life, args.storage_days))
+    receipt_id = receipt_id_for(ctx.tx_id)
+    insurance = None if args.insurance is None else Insurance(**args.insurance.model_dump())
+    receipt = Receipt(
+        receipt_id=receipt_id,
+        lot_id=lot.lot_id,
+        warehouse=lot.warehouse,
+        depositor=lot.depositor,
+        holder=lot.depositor,
+        commodity=lot.commodity,
+        grade=lot.grade,
+        quantity=args.quantity,
+        unit=lot.unit,
+        shrinkage_bp=args.shrinkage_bp,
+        location=args.location,
+        storage_days=args.storage_days,
+        storage_fee=args.storage_fee,
+        value=args.value,
+        insurance=insurance,
+        issued_at=ctx.time,
+        expiry=format_time(expiry),
+        history=(entry(ctx, "issued", lot.depositor),),
+    )
+    put_lot(ctx, lot.model_copy(update={"issued": lot.issued + args.quantity}))
+    put_receipt(ctx, receipt)
+    ctx.emit(
+        "ReceiptIssued",
+        receipt_id=receipt_id,
+        lot_id=lot.lot_id,
+        holder=lot.depositor,
+        quantity=args.quantity,
+        value=args.value,
+    )
+    return receipt_id
+
+
+def transfer(ctx: Context, args: models.TransferArgs) -> None:
+    receipt = get_receipt(ctx, args.receipt_id)
+    require_movable(ctx, receipt)
+    if args.new_holder == receipt.holder:
+        raise errors.SameHolder(f"{args.new_holder} already holds {receipt.receipt_id}")
+    put_receipt(
+        ctx,
+        receipt.model_copy(
+            update={
+                "holder": args.new_holder,
+                "history": (*receipt.history, entry(ctx, "transferred", args.new_holder)),
+            }
+        ),
+    )
+    ctx.emit(
+        "ReceiptTransferred",
+        receipt_id=receipt.receipt_id,
+        source=receipt.holder,
+        target=args.new_holder,
+    )
+
+
+def shares(total: int, quantities: Sequence[int], whole: int) -> list[int]:
+    """``total`` split in proportion to ``quantities`` (summing to ``whole``), exactly."""
+    parts = [total * q // whole for q in quantities[:-1]]
+    return [*parts, total - sum(parts)]
+
+
+def pledgee_consents(ctx: Context, receipt: Receipt) -> bool:
+    return any(s.org == receipt.pledgee and s.role == "loan_officer" for s in ctx.signers)
+
+
+def split(ctx: Context, args: models.SplitArgs) -> list[str]:
+    parent = get_receipt(ctx, args.receipt_id)
+    pledged = parent.state is ReceiptState.PLEDGED
+    if pledged and not pledgee_consents(ctx, parent):
+        raise errors.ReceiptPledged(
+            f"receipt {parent.receipt_id} is pledged; splitting needs {parent.pledgee}'s consent",
+            receipt_id=parent.receipt_id,
+            pledgee=parent.pledgee,
+        )
+    require_movable(ctx, parent, pledged_ok=True)
+    if sum(args.quantities) != parent.quantity:
+        raise errors.InvalidSplit(
+            f"parts sum to {sum(args.quantities)}, receipt holds {parent.quantity}",
+            quantity=parent.quantity,
+        )
+    values = shares(parent.value, args.quantities, parent.quantity)
+    fees = shares(parent.storage_fee, args.quantities, parent.quantity)
+    children = []
+    for index, (quantity, value, fee) in enumerate(zip(args.quantities, values, fees, strict=True)):
+        child = parent.model_copy(
+            update={
+                "receipt_id": receipt_id_for(ctx.tx_id, index),
+                "quantity": quantity,
+                "value": value,
+                "storage_fee": fee,
+                "parents": (parent.receipt_id,),
+                "children": (),
+                "history": (entry(ctx, "split_from", parent.holder, parent.pledgee),),
+            }
+        )
+        children.append(child)
+        put_receipt(ctx, child)
+    child_ids = tuple(c.receipt_id for c in children)
+    put_receipt(
+        ctx,
+        parent.model_copy(
+            update={
+                "state": ReceiptState.SPLIT,
+                "children": child_ids,
+                "loan_id": None,
+                "pledgee": None,
+                "history": (*parent.history, entry(ctx, "split", parent.holder, parent.pledgee)),
+            }
+        ),
+    )
+    if pledged and parent.loan_id is not None:
+        _move_lien_to_children(ctx, parent, children)
+    ctx.emit("ReceiptSplit", receipt_id=parent.receipt_id, children=list(child_ids))
+    return list(child_ids)
+
+
+def _move_lien_to_children(ctx: Context, parent: Receipt, children: Sequence[Receipt]) -> None:
+    assert parent.loan_id is not None
+    loan = get_loan(ctx, parent.loan_id)
+    ctx.invoke("registry", "close_lien", asset=parent.asset, secures=loan.loan_id)
+    for child in children:
+        file_receipt_lien(ctx, loan, child)
+    receipts = [r for r in loan.receipts if r != parent.receipt_id]
+    put_loan(
+        ctx,
+        loan.model_copy(
+            update={
+                "receipts": (*receipts, *(c.receipt_id for c in children)),
+            }
+        ),
+    )
+
+
+def merge(ctx: Context, args: models.MergeArgs) -> str:
+    if len(set(args.receipt_ids)) != len(args.receipt_ids):
+        raise errors.DuplicateReceipts("a receipt is listed twice", receipt_ids=args.receipt_ids)
+    parents = [get_receipt(ctx, rid) for rid in args.receipt_ids]
+    for parent in parents:
+        require_movable(ctx, parent)
+    first = parents[0]
+
+    def key(r: Receipt) -> tuple[str, ...]:
+        return (r.holder, r.warehouse, r.lot_id, r.commodity, r.grade, r.unit)
+
+    if any(key(p) != key(first) for p in parents):
+        raise errors.MergeMismatch(
+            "merged receipts need the same holder, warehouse, lot, commodity, grade and unit"
+        )
+    insurance = first.insurance if all(p.insurance == first.insurance for p in parents) else None
+    child = first.model_copy(
+        update={
+            "receipt_id": receipt_id_for(ctx.tx_id, 0),
+            "quantity": sum(p.quantity for p in parents),
+            "value": sum(p.value for p in parents),
+            "storage_fee": sum(p.storage_fee for p in parents),
+            "expiry": min(parents, key=lambda p: parse_time(p.expiry)).expiry,
+            "insurance": insurance,
+            "parents": tuple(p.receipt_id for p in parents),
+            "children": (),
+            "history": (entry(ctx, "merged_from", first.holder),),
+        }
+    )
+    put_receipt(ctx, child)
+    for parent in parents:
+        put_receipt(
+            ctx,
+            parent.model_copy(
+                update={
+                    "state": ReceiptState.MERGED,
+                    "children": (child.receipt_id,),
+                    "history": (*parent.history, entry(ctx, "merged", parent.holder)),
+                }
+            ),
+        )
+    ctx.emit("ReceiptsMerged", receipt_ids=list(args.receipt_ids), child=child.receipt_id)
+    return child.receipt_id
+
+
+def revalue(ctx: Context, args: models.RevalueArgs) -> Receipt:
+    receipt = get_receipt(ctx, args.receipt_id)
+    if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
+        raise errors.ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
+    updated = receipt.model_copy(
+        update={
+            "value": args.value,
+            "history": (*receipt.history, entry(ctx, "revalued", receipt.holder, receipt.pledgee)),
+        }
+    )
+    put_receipt(ctx, updated)
+    ctx.emit("ReceiptRevalued", receipt_id=receipt.receipt_id, old=receipt.value, new=args.value)
+    return updated
+
+
+def request_delivery(ctx: Context, args: models.ReceiptArgs) -> None:
+    receipt = get_receipt(ctx, args.receipt_id)
+    require_movable(ctx, receipt)
+    if receipt.holder != receipt.warehouse:
+        ctx.transfer(
+            receipt.holder,
+            receipt.warehouse,
+            receipt.storage_fee,
+            f"storage fee {receipt.receipt_id}",
+        )
+    put_receipt(
+        ctx,
+        receipt.model_copy(
+            update={
+                "state": ReceiptState.DELIVERY_PENDING,
+                "history": (*receipt.history, entry(ctx, "delivery_requested", receipt.holder)),
+            }
+        ),
+    )
+    ctx.emit("DeliveryRequested", receipt_id=receipt.receipt_id, holder=receipt.holder)
+
+
+def confirm_outbound(ctx: Context, args: models.ReceiptArgs) -> None:
+    receipt = get_receipt(ctx, args.receipt_id)
+    if receipt.state is not ReceiptState.DELIVERY_PENDING:
+        raise errors.ReceiptNotActive(
+            f"receipt {receipt.receipt_id} is {receipt.state}, not DELIVERY_PENDING"
+        )
+    put_receipt(
+        ctx,
+        receipt.model_copy(
+            update={
+                "state": ReceiptState.WITHDRAWN,
+                "history": (*receipt.history, entry(ctx, "withdrawn", receipt.holder)),
+            }
+        ),
+    )
+    ctx.emit("GoodsWithdrawn", receipt_id=receipt.receipt_id, quantity=receipt.quantity)
+
+
+def expire_unpledged(ctx: Context, receipt: Receipt) -> None:
+    put_receipt(
+        ctx,
+        receipt.model_copy(
+            update={
+                "state": ReceiptState.EXPIRED,
+                "history": (*receipt.history, entry(ctx, "expired", receipt.holder)),
+            }
+        ),
+    )
+    ctx.emit("ReceiptExpired", receipt_id=receipt.receipt_id)

@@ -1,0 +1,183 @@
+"""State records: lots, receipts and pledge loans, with enums for their states.
+
+Keys in the contract's namespace: ``lot/<warehouse>/<lot id>``, ``receipt/<id>``,
+``loan/<id>``. Records are frozen pydantic models stored as JSON; every change
+writes a new copy (``model_copy(update=...)``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class LotState(StrEnum):
+    DECLARED = "DECLARED"
+    GRADED = "GRADED"
+
+
+class ReceiptState(StrEnum):
+    ACTIVE = "ACTIVE"
+    PLEDGED = "PLEDGED"
+    DELIVERY_PENDING = "DELIVERY_PENDING"
+    WITHDRAWN = "WITHDRAWN"
+    SPLIT = "SPLIT"
+    MERGED = "MERGED"
+    EXPIRED = "EXPIRED"
+
+
+TERMINAL_RECEIPT_STATES = frozenset(
+    {ReceiptState.WITHDRAWN, ReceiptState.SPLIT, ReceiptState.MERGED, ReceiptState.EXPIRED}
+)
+
+
+class LoanState(StrEnum):
+    APPLIED = "APPLIED"
+    APPROVED = "APPROVED"
+    DISBURSED = "DISBURSED"
+    MARGIN_CALL = "MARGIN_CALL"
+    DEFAULT = "DEFAULT"
+    CLOSED = "CLOSED"
+
+
+LIVE_LOAN_STATES = frozenset({LoanState.DISBURSED, LoanState.MARGIN_CALL, LoanState.DEFAULT})
+"""Loans whose principal is out and whose receipts carry its lien."""
+
+
+class Closure(StrEnum):
+    REPAID = "REPAID"
+    TAKEN_BY_BANK = "TAKEN_BY_BANK"
+    AUCTIONED = "AUCTIONED"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Lot(Record):
+    """Goods declared into a warehouse; ``quantity`` is the physical intake after grading."""
+
+    lot_id: str
+    warehouse: str
+    depositor: str
+    commodity: str
+    declared_quantity: int
+    unit: str
+    state: LotState = LotState.DECLARED
+    quantity: int = 0
+    grade: str = ""
+    moisture_permille: int = 0
+    issued: int = 0
+    """Quantity ever receipted directly from this lot (never decreases: A1, A6)."""
+
+
+class Insurance(Record):
+    insurer: str
+    amount: int
+    until: str
+
+
+class HistoryEntry(Record):
+    """One step of a receipt's append-only history (X1): what, who signed, when."""
+
+    event: str
+    by: tuple[str, ...]
+    at: str
+    holder: str
+    pledgee: str | None = None
+
+
+class Receipt(Record):
+    """An electronic warehouse receipt with the elements of Civil Code Art. 909."""
+
+    receipt_id: str
+    lot_id: str
+    warehouse: str
+    depositor: str
+    holder: str
+    commodity: str
+    grade: str
+    quantity: int
+    unit: str
+    shrinkage_bp: int
+    location: str
+    storage_days: int
+    storage_fee: int
+    value: int
+    insurance: Insurance | None = None
+    issued_at: str
+    expiry: str
+    state: ReceiptState = ReceiptState.ACTIVE
+    loan_id: str | None = None
+    pledgee: str | None = None
+    parents: tuple[str, ...] = ()
+    children: tuple[str, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def lot_asset(self) -> str:
+        return lot_asset(self.warehouse, self.lot_id)
+
+    @property
+    def asset(self) -> str:
+        return receipt_asset(self.receipt_id)
+
+
+class Liquidation(Record):
+    """How enforcement proceeds were applied (A10)."""
+
+    proceeds: int
+    costs: int
+    interest: int
+    principal: int
+    surplus: int
+    debt: int
+
+
+class Loan(Record):
+    """A pledge loan. Money fields are fen; ``interest_carry`` is the sub-fen remainder
+    numerator of the day-count division (see interest.py)."""
+
+    loan_id: str
+    borrower: str
+    bank: str
+    state: LoanState = LoanState.APPLIED
+    receipts: tuple[str, ...]
+    applied_at: str
+    principal: int = 0
+    rate_bp: int = 0
+    tenor_days: int = 0
+    approved_value: int = 0
+    disbursed_at: str | None = None
+    maturity: str | None = None
+    disbursed_value: int = 0
+    principal_outstanding: int = 0
+    principal_repaid: int = 0
+    interest_accrued: int = 0
+    interest_carry: int = 0
+    accrued_to: str | None = None
+    interest_paid: int = 0
+    subsidy_received: int = 0
+    interest_written_off: int = 0
+    written_off: int = 0
+    cure_deadline: str | None = None
+    released: tuple[str, ...] = ()
+    closure: Closure | None = None
+    liquidation: Liquidation | None = None
+
+    @property
+    def debt(self) -> int:
+        return self.principal_outstanding + self.interest_accrued
+
+
+def lot_asset(warehouse: str, lot_id: str) -> str:
+    return f"lot:{warehouse}:{lot_id}"
+
+
+def receipt_asset(receipt_id: str) -> str:
+    return f"receipt:{receipt_id}"

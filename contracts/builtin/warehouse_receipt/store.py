@@ -1,0 +1,76 @@
+"""Reading and writing records in the contract's namespace (one place knows the keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contracts.builtin.warehouse_receipt.errors import LoanNotFound, LotNotFound, ReceiptNotFound
+from contracts.builtin.warehouse_receipt.records import Loan, Lot, Receipt
+from contracts.context import Context, ReadContext
+
+
+def lot_key(warehouse: str, lot_id: str) -> str:
+    return f"lot/{warehouse}/{lot_id}"
+
+
+def find_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot | None:
+    data = ctx.get(lot_key(warehouse, lot_id))
+    return None if data is None else Lot.model_validate(data)
+
+
+def get_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot:
+    lot = find_lot(ctx, warehouse, lot_id)
+    if lot is None:
+        raise LotNotFound(f"{warehouse}/{lot_id}")
+    return lot
+
+
+def put_lot(ctx: Context, lot: Lot) -> None:
+    ctx.put(lot_key(lot.warehouse, lot.lot_id), lot.to_json())
+
+
+def find_receipt(ctx: ReadContext, receipt_id: str) -> Receipt | None:
+    data = ctx.get(f"receipt/{receipt_id}")
+    return None if data is None else Receipt.model_validate(data)
+
+
+def get_receipt(ctx: ReadContext, receipt_id: str) -> Receipt:
+    receipt = find_receipt(ctx, receipt_id)
+    if receipt is None:
+        raise ReceiptNotFound(receipt_id)
+    return receipt
+
+
+def put_receipt(ctx: Context, receipt: Receipt) -> None:
+    ctx.put(f"receipt/{receipt.receipt_id}", receipt.to_json())
+
+
+def find_loan(ctx: ReadContext, loan_id: str) -> Loan | None:
+    data = ctx.get(f"loan/{loan_id}")
+    return None if data is None else Loan.model_validate(data)
+
+
+def get_loan(ctx: ReadContext, loan_id: str) -> Loan:
+    loan = find_loan(ctx, loan_id)
+    if loan is None:
+        raise LoanNotFound(loan_id)
+    return loan
+
+
+def put_loan(ctx: Context, loan: Loan) -> None:
+    ctx.put(f"loan/{loan.loan_id}", loan.to_json())
+
+
+def all_lots(ctx: ReadContext) -> Iterator[Lot]:
+    for _, data in ctx.scan("lot/"):
+        yield Lot.model_validate(data)
+
+
+def all_receipts(ctx: ReadContext) -> Iterator[Receipt]:
+    for _, data in ctx.scan("receipt/"):
+        yield Receipt.model_validate(data)
+
+
+def all_loans(ctx: ReadContext) -> Iterator[Loan]:
+    for _, data in ctx.scan("loan/"):
+        yield Loan.model_validate(data)

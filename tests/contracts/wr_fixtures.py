@@ -1,0 +1,185 @@
+"""Shared set-up for the warehouse-receipt tests: the orgs, a harness and short helpers.
+
+Amounts are fen. The worked example of DOMAIN.md 1.6 uses tonnes as the unit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.testing import LedgerHarness, OrgSpec
+from ledger.block import TxResult
+
+CNY = 100  # fen per yuan
+
+ORGS = (
+    OrgSpec("gov", "government", (("pboc", "central_bank"), ("admin", "admin"))),
+    OrgSpec(
+        "bank-a", "bank", (("loan", "loan_officer"), ("risk", "risk_officer"), ("admin", "admin"))
+    ),
+    OrgSpec(
+        "bank-b", "bank", (("loan", "loan_officer"), ("risk", "risk_officer"), ("admin", "admin"))
+    ),
+    OrgSpec(
+        "coop-a",
+        "cooperative",
+        (
+            ("manager", "manager"),
+            ("keeper", "warehouse_keeper"),
+            ("farmer", "farmer"),
+            ("admin", "admin"),
+        ),
+    ),
+    OrgSpec(
+        "coop-b",
+        "cooperative",
+        (
+            ("manager", "manager"),
+            ("keeper", "warehouse_keeper"),
+            ("farmer", "farmer"),
+            ("admin", "admin"),
+        ),
+    ),
+    OrgSpec("buyer", "buyer", (("purchaser", "purchaser"), ("admin", "admin"))),
+    OrgSpec("valuer", "appraiser", (("appraiser", "appraiser"),)),
+)
+CONTRACTS = ("membership", "settlement", "registry", "warehouse_receipt")
+WR = "warehouse_receipt"
+
+
+def receipt_id(result: TxResult, index: int | None = None) -> str:
+    base = f"wr-{result.tx_id[:24]}"
+    return base if index is None else f"{base}-{index}"
+
+
+def loan_id(result: TxResult) -> str:
+    return f"loan-{result.tx_id[:24]}"
+
+
+class WrLedger:
+    """A harness with the test orgs and one-line helpers for common steps."""
+
+    def __init__(self, harness: LedgerHarness | None = None) -> None:
+        self.h = harness or LedgerHarness(ORGS, CONTRACTS)
+
+    def ok(
+        self, signer: str, action: str, *, co_signers: tuple[str, ...] = (), **args: Any
+    ) -> TxResult:
+        result = self.h.submit(signer, WR, action, co_signers=co_signers, **args)
+        assert result.committed, f"{action} rejected: {result.code}: {result.message}"
+        return result
+
+    def fails(
+        self, signer: str, action: str, *, co_signers: tuple[str, ...] = (), **args: Any
+    ) -> str:
+        result = self.h.submit(signer, WR, action, co_signers=co_signers, **args)
+        assert not result.committed, f"{action} unexpectedly committed"
+        return str(result.code)
+
+    def fund(self, account: str, amount: int) -> None:
+        result = self.h.submit("gov.pboc", "settlement", "issue", account=account, amount=amount)
+        assert result.committed, result.message
+
+    def deposit(
+        self,
+        coop: str,
+        lot: str,
+        quantity: int,
+        *,
+        warehouse: str | None = None,
+        commodity: str = "paddy",
+        grade: str = "2",
+    ) -> None:
+        warehouse = warehouse or coop
+        self.ok(
+            f"{coop}.manager",
+            "declare_deposit",
+            lot_id=lot,
+            depositor=coop,
+            warehouse=warehouse,
+            commodity=commodity,
+            quantity=quantity,
+            unit="t",
+        )
+        self.ok(
+            f"{warehouse}.keeper",
+            "inspect_and_grade",
+            warehouse=warehouse,
+            lot_id=lot,
+            quantity=quantity,
+            grade=grade,
+            moisture_permille=140,
+        )
+
+    def issue(
+        self,
+        warehouse: str,
+        lot: str,
+        quantity: int,
+        value: int,
+        *,
+        storage_days: int = 365,
+        storage_fee: int = 0,
+    ) -> str:
+        result = self.ok(
+            f"{warehouse}.keeper",
+            "issue",
+            warehouse=warehouse,
+            lot_id=lot,
+            quantity=quantity,
+            shrinkage_bp=50,
+            location=f"{warehouse} barn 1",
+            storage_days=storage_days,
+            storage_fee=storage_fee,
+            value=value,
+        )
+        return receipt_id(result)
+
+    def receipt_with(self, coop: str, lot: str, quantity: int, value: int, **kw: Any) -> str:
+        self.deposit(coop, lot, quantity)
+        return self.issue(coop, lot, quantity, value, **kw)
+
+    def loan(
+        self,
+        borrower: str,
+        bank: str,
+        receipts: list[str],
+        principal: int,
+        *,
+        tenor_days: int = 180,
+        rate_bp: int = 450,
+        disburse: bool = True,
+    ) -> str:
+        lid = loan_id(
+            self.ok(
+                f"{borrower}.manager", "apply", borrower=borrower, bank=bank, receipt_ids=receipts
+            )
+        )
+        self.ok(
+            f"{bank}.loan",
+            "approve",
+            loan_id=lid,
+            principal=principal,
+            tenor_days=tenor_days,
+            rate_bp=rate_bp,
+        )
+        if disburse:
+            self.ok(f"{bank}.loan", "disburse", loan_id=lid)
+        return lid
+
+    def receipt(self, rid: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.h.view(WR, "receipt", receipt_id=rid)
+        return result
+
+    def loan_view(self, lid: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.h.view(WR, "loan", loan_id=lid)
+        return result
+
+    def lien(self, asset: str) -> Any:
+        return self.h.view("registry", "lookup", asset=asset)["lien"]
+
+    def balance(self, account: str) -> int:
+        return self.h.balance(account)
+
+    def snapshot(self) -> list[tuple[str, bytes]]:
+        return sorted(self.h.store.state.items())
