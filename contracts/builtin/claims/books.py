@@ -1,0 +1,84 @@
+"""Policy books: a season's premium and payouts per insurer, and the government's loss share.
+
+A book is the consortium's ring-fenced account for one season (DOMAIN.md 3.1,
+共保体). Its premium grows as policies become active and its payouts as claims
+are paid. The government's share follows the layer table (C9); settling it
+closes the book to new policies, so the premium is fixed from then on and the
+share can only grow: a later settlement pays only the difference.
+"""
+
+from __future__ import annotations
+
+from contracts.builtin.claims.errors import (
+    BookClosed,
+    BookInsurerMismatch,
+    BookNotFound,
+    NothingToSettle,
+)
+from contracts.builtin.claims.models import BookArgs, ClaimsParams
+from contracts.builtin.claims.payout import Layer, LossSplit, share_losses
+from contracts.builtin.claims.records import Book, load, save
+from contracts.context import Context, ReadContext
+
+
+def book_key(book_id: str) -> str:
+    return f"book/{book_id}"
+
+
+def load_book(ctx: ReadContext, book_id: str) -> Book:
+    return load(ctx, Book, book_key(book_id), BookNotFound, book_id)
+
+
+def open_book(ctx: Context, book_id: str, insurer: str) -> None:
+    """Create the book on its first policy; later policies must name the same insurer."""
+    data = ctx.get(book_key(book_id))
+    if data is None:
+        save(ctx, book_key(book_id), Book(id=book_id, insurer=insurer))
+        return
+    book = Book.model_validate(data)
+    if book.insurer != insurer:
+        raise BookInsurerMismatch(
+            f"book {book_id} belongs to {book.insurer}, not {insurer}",
+            book=book_id, insurer=book.insurer,
+        )
+    if book.closed:
+        raise BookClosed(f"book {book_id} is settled and takes no new policies", book=book_id)
+
+
+def add_premium(ctx: Context, book_id: str, amount: int) -> None:
+    book = load_book(ctx, book_id)
+    if book.closed:
+        raise BookClosed(f"book {book_id} is settled and takes no new premium", book=book_id)
+    book.premium += amount
+    save(ctx, book_key(book_id), book)
+
+
+def add_paid(ctx: Context, book_id: str, amount: int) -> None:
+    book = load_book(ctx, book_id)
+    book.paid += amount
+    save(ctx, book_key(book_id), book)
+
+
+def layers(params: ClaimsParams) -> list[Layer]:
+    return [Layer(x.up_to_bp, x.government, x.consortium) for x in params.consortium_layers]
+
+
+def split_of(params: ClaimsParams, book: Book) -> LossSplit:
+    return share_losses(book.premium, book.paid, layers(params))
+
+
+def settle_government_share(ctx: Context, params: ClaimsParams, args: BookArgs) -> None:
+    """Pay the government's outstanding loss share from its account to the insurer."""
+    book = load_book(ctx, args.book)
+    due = split_of(params, book).government - book.government_settled
+    if due <= 0:
+        raise NothingToSettle(
+            f"book {book.id}: government share already settled ({book.government_settled} fen)",
+            book=book.id, settled=book.government_settled,
+        )
+    payer = params.government_accounts[params.loss_sharing_level]
+    ctx.transfer(payer, book.insurer, due, memo=f"loss share {book.id}")
+    book.government_settled += due
+    book.closed = True
+    save(ctx, book_key(book.id), book)
+    ctx.emit("GovernmentShareSettled", book=book.id, amount=due, total=book.government_settled)

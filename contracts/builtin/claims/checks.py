@@ -1,0 +1,219 @@
+"""The declared invariants C1..C9 of DOMAIN.md 3.3, as checks over the stored state.
+
+Each check yields one message per violation; ClaimsContract declares them with
+@invariant and the stateful tests run them after every step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from contracts.builtin.claims.books import layers
+from contracts.builtin.claims.clock import before
+from contracts.builtin.claims.index import matches
+from contracts.builtin.claims.models import ClaimsParams
+from contracts.builtin.claims.payout import (
+    BP,
+    household_payout,
+    index_payout,
+    premium,
+    share_losses,
+    split_premium,
+)
+from contracts.builtin.claims.records import (
+    Book,
+    BreachKind,
+    Claim,
+    ClaimKind,
+    HouseholdState,
+    Policy,
+    PolicyState,
+    Reading,
+    ShareLevel,
+    breach_key,
+    scan,
+)
+from contracts.context import ReadContext
+
+
+class Snapshot:
+    """Every record of the contract, read once per check."""
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.policies = {p.id: p for p in scan(ctx, Policy, "policy/")}
+        self.claims = scan(ctx, Claim, "claim/")
+        self.readings = {r.id: r for r in scan(ctx, Reading, "reading/")}
+        self.books = scan(ctx, Book, "book/")
+
+
+def c1_payout_formula(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for claim in snap.claims:
+        if claim.kind is not ClaimKind.INDEMNITY:
+            continue
+        policy = snap.policies[claim.policy_id]
+        for insured, h in claim.households.items():
+            if not h.stage:  # an objection from a household not yet assessed
+                continue
+            cover = policy.covers[insured]
+            expected = household_payout(
+                stage_cap_bp=policy.stage_caps[h.stage],
+                sum_insured_per_mu=policy.sum_insured_per_mu, loss_bp=h.loss_bp,
+                damaged_area=h.damaged_area, insured_area=cover.insured_area,
+                planted_area=cover.planted_area, threshold_bp=params.loss_threshold_bp,
+                full_bp=params.full_loss_bp,
+            )
+            if h.formula != expected or h.amount > h.formula:
+                yield f"{claim.id}/{insured}: formula {h.formula}, amount {h.amount}, " \
+                      f"C1 gives {expected}"
+
+
+def c2_sum_insured(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    paid: dict[tuple[str, str], int] = defaultdict(int)
+    for claim in snap.claims:
+        for insured, h in claim.households.items():
+            paid[claim.policy_id, insured] += h.paid
+            finals = [p for p in h.payments if not p.advance]
+            if h.paid != sum(p.amount for p in h.payments) or h.paid > h.amount:
+                yield f"{claim.id}/{insured}: paid {h.paid} of {h.amount}, payments disagree"
+            if len(finals) != (1 if h.state is HouseholdState.PAID else 0):
+                yield f"{claim.id}/{insured}: {len(finals)} final payments while {h.state.value}"
+    for policy in snap.policies.values():
+        for insured, cover in policy.covers.items():
+            claimed = paid[policy.id, insured]
+            if cover.paid != claimed:
+                yield f"{policy.id}/{insured}: cover paid {cover.paid}, claims paid {claimed}"
+            if cover.paid > cover.sum_insured(policy.sum_insured_per_mu):
+                yield f"{policy.id}/{insured}: paid {cover.paid} above its sum insured"
+        total = sum(c.paid for c in policy.covers.values())
+        if total > policy.total_sum_insured():
+            yield f"{policy.id}: paid {total} above sum insured {policy.total_sum_insured()}"
+
+
+def c3_publicity_before_payout(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    for claim in Snapshot(ctx).claims:
+        for insured, h in claim.households.items():
+            for p in h.payments:
+                if p.advance:
+                    limit = h.amount * params.advance_max_bp // BP
+                    if claim.declaration_id is None or h.advanced > limit:
+                        yield f"{claim.id}/{insured}: advance outside the rule"
+                    continue
+                if h.agreed_at is None or before(p.at, h.agreed_at):
+                    yield f"{claim.id}/{insured}: paid before the insured agreed"
+                if claim.kind is ClaimKind.INDEMNITY and (
+                    claim.publicity_ends is None or before(p.at, claim.publicity_ends)
+                    or before(h.agreed_at or p.at, claim.publicity_ends)
+                ):
+                    yield f"{claim.id}/{insured}: paid or agreed before publicity ended"
+
+
+def c4_deadlines_recorded(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    for claim in Snapshot(ctx).claims:
+        due, done = claim.survey_due, claim.surveyed_at
+        late = due and done and before(due, done)
+        if late and ctx.get(breach_key(claim.id, BreachKind.SURVEY, None)) is None:
+            yield f"{claim.id}: late survey without a breach record"
+        for insured, h in claim.households.items():
+            late = h.paid_at and h.pay_due and before(h.pay_due, h.paid_at)
+            if late and ctx.get(breach_key(claim.id, BreachKind.PAYMENT, insured)) is None:
+                yield f"{claim.id}/{insured}: late payment without a breach record"
+    for key, breach in ctx.scan("breach/"):
+        if not before(breach["due"], breach["recorded_at"]):
+            yield f"{key}: recorded at {breach['recorded_at']}, not after its due time"
+
+
+def c5_no_netting(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for claim in snap.claims:
+        policy = snap.policies[claim.policy_id]
+        for insured, h in claim.households.items():
+            for p in h.payments:
+                if p.to_payee < 0 or p.to_insured < 0 or p.to_payee + p.to_insured != p.amount:
+                    yield f"{claim.id}/{insured}: payment {p.amount} split " \
+                          f"{p.to_payee}+{p.to_insured}"
+            if h.state is HouseholdState.PAID:
+                cover = policy.covers[insured]
+                if h.paid + h.shortfall != h.amount:
+                    yield f"{claim.id}/{insured}: paid {h.paid} + shortfall {h.shortfall} " \
+                          f"!= {h.amount}"
+                if h.shortfall and cover.paid != cover.sum_insured(policy.sum_insured_per_mu):
+                    yield f"{claim.id}/{insured}: short-paid though sum insured remains"
+
+
+def c6_premium_shares(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    for policy in Snapshot(ctx).policies.values():
+        bp = policy.shares_bp
+        if (bp[ShareLevel.CENTRAL] != params.central_share_bp
+                or bp[ShareLevel.PROVINCE] < params.province_min_share_bp
+                or min(bp.values()) < 0 or sum(bp.values()) != BP):
+            yield f"{policy.id}: share rates {bp}"
+        total = premium(policy.premium_per_mu, sum(c.insured_area for c in policy.covers.values()))
+        split = split_premium(total, bp[ShareLevel.CENTRAL], bp[ShareLevel.PROVINCE],
+                              bp[ShareLevel.COUNTY]).as_dict()
+        if policy.premium != total or {k.value: v for k, v in policy.shares_due.items()} != split:
+            yield f"{policy.id}: premium {policy.premium} shares {policy.shares_due}, " \
+                  f"expected {split}"
+        all_paid = len(policy.shares_paid_by) == len(ShareLevel)
+        if (policy.state is PolicyState.ACTIVE) != all_paid:
+            yield f"{policy.id}: {policy.state.value} with shares paid by {policy.shares_paid_by}"
+
+
+def c7_loss_payee_first(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for claim in snap.claims:
+        policy = snap.policies[claim.policy_id]
+        for insured, h in claim.households.items():
+            has_payee = policy.covers[insured].loss_payee is not None
+            for p in h.payments:
+                if p.payee_debt is None:
+                    if p.to_payee or (has_payee and p.amount):
+                        yield f"{claim.id}/{insured}: payee share {p.to_payee} without its debt"
+                elif p.to_payee != min(p.amount, p.payee_debt):
+                    yield f"{claim.id}/{insured}: payee got {p.to_payee}, min(payment, debt) is " \
+                          f"{min(p.amount, p.payee_debt)}"
+
+
+def c8_index_station_only(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    indexed = {c.policy_id for c in snap.claims if c.kind is ClaimKind.INDEX}
+    for claim in snap.claims:
+        if claim.kind is not ClaimKind.INDEX:
+            continue
+        policy = snap.policies[claim.policy_id]
+        reading = snap.readings.get(claim.reading_id or "")
+        if reading is None or policy.index is None or reading.station != policy.index.station \
+                or not policy.index.crossed(reading.value):
+            yield f"{claim.id}: not triggered by its policy's station"
+            continue
+        for insured, h in claim.households.items():
+            expected = index_payout(sum_insured_per_mu=policy.sum_insured_per_mu,
+                                    payout_bp=policy.index.payout_bp,
+                                    insured_area=policy.covers[insured].insured_area)
+            if h.formula != expected or h.amount > expected:
+                yield f"{claim.id}/{insured}: index formula {h.formula}, terms give {expected}"
+    for reading in snap.readings.values():
+        for policy in snap.policies.values():
+            activated = policy.activated_at
+            if activated and before(activated, reading.attested_at) \
+                    and matches(policy, reading) and policy.id not in indexed:
+                yield f"reading {reading.id} crosses {policy.id}'s trigger but paid nothing"
+
+
+def c9_loss_sharing(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for book in snap.books:
+        in_book = [p for p in snap.policies.values() if p.book == book.id]
+        active = sum(p.premium for p in in_book if p.state is PolicyState.ACTIVE)
+        paid = sum(c.paid for p in in_book for c in p.covers.values())
+        if book.premium != active or book.paid != paid:
+            yield f"book {book.id}: premium {book.premium}/{active}, paid {book.paid}/{paid}"
+        table = layers(params)
+        share = share_losses(book.premium, book.paid, table).government
+        free_bp = table[0].up_to_bp if table and table[0].government == 0 else 0
+        if book.government_settled > share:
+            yield f"book {book.id}: government settled {book.government_settled} > share {share}"
+        if book.paid * BP <= book.premium * free_bp and book.government_settled:
+            yield f"book {book.id}: government paid {book.government_settled} below 2x premium"

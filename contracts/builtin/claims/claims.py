@@ -1,0 +1,285 @@
+"""Disaster declarations and the indemnity claim: report, survey, assessment, verification,
+publicity, objection, agreement, decline.
+
+Claim lifecycle (DOMAIN.md 3.2)::
+
+    REPORTED -survey-> SURVEYED -assess_household-> ASSESSED -verify-> VERIFIED
+      -publicise-> PUBLICISED -(objection during publicity)-> ASSESSED (reassess)
+    REPORTED/SURVEYED -decline-> DECLINED
+
+Per household (assessed to household, paid to household): ASSESSED -> AGREED
+(the insured signs once publicity is over) -> PAID (payments.py). A household's
+objection reopens the claim for reassessment: verification and publicity start
+again. The survey is due ``survey_deadline_hours`` after the report; a late
+survey records the breach itself (payments.record_breach covers a survey that
+never comes). One event x plot pays once: a policy has at most one claim per
+declaration (or per peril and day when no declaration is named).
+"""
+
+from __future__ import annotations
+
+from contracts.builtin.claims.clock import before, later, within
+from contracts.builtin.claims.deadlines import note_late_survey
+from contracts.builtin.claims.errors import (
+    AlreadyAgreed,
+    AlreadyExists,
+    ClaimNotFound,
+    ClaimNotInState,
+    DeclarationMismatch,
+    DeclarationNotFound,
+    DuplicateClaim,
+    HouseholdNotInsured,
+    InvalidAssessment,
+    ObjectionWindowClosed,
+    OutsideCoverPeriod,
+    PerilNotCovered,
+    PolicyNotInState,
+    PublicityNotOver,
+)
+from contracts.builtin.claims.models import (
+    AssessArgs,
+    ClaimArgs,
+    ClaimsParams,
+    DeclareArgs,
+    DeclineArgs,
+    HouseholdArgs,
+    ObjectArgs,
+    ReportArgs,
+    SurveyArgs,
+)
+from contracts.builtin.claims.payout import household_payout
+from contracts.builtin.claims.policies import load_policy, require_state
+from contracts.builtin.claims.records import (
+    Assessment,
+    Claim,
+    ClaimKind,
+    ClaimState,
+    Declaration,
+    HouseholdState,
+    Policy,
+    PolicyKind,
+    PolicyState,
+    load,
+    save,
+)
+from contracts.context import Context, ReadContext
+
+
+def claim_key(claim_id: str) -> str:
+    return f"claim/{claim_id}"
+
+
+def load_claim(ctx: ReadContext, claim_id: str) -> Claim:
+    return load(ctx, Claim, claim_key(claim_id), ClaimNotFound, claim_id)
+
+
+def require_claim_state(claim: Claim, *states: ClaimState) -> None:
+    if claim.state not in states:
+        raise ClaimNotInState(
+            f"claim {claim.id} is {claim.state.value}, needs {'/'.join(s.value for s in states)}",
+            claim_id=claim.id, state=claim.state.value,
+        )
+
+
+def require_insured(policy: Policy, insured: str) -> None:
+    if insured not in policy.covers:
+        raise HouseholdNotInsured(insured)
+
+
+def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> None:
+    """Government declares a disaster: peril, region, time window and severity (1..4)."""
+    key = f"declaration/{args.declaration_id}"
+    if ctx.get(key) is not None:
+        raise AlreadyExists(f"declaration {args.declaration_id} exists")
+    if before(args.window_end, args.window_start):
+        raise DeclarationMismatch("declaration window must not end before it starts")
+    save(ctx, key, Declaration(
+        id=args.declaration_id, peril=args.peril, region=args.region,
+        window_start=args.window_start, window_end=args.window_end, severity=args.severity,
+        declared_by=ctx.signer.member_id, declared_at=ctx.time,
+    ))
+    ctx.emit("DisasterDeclared", declaration_id=args.declaration_id, peril=args.peril,
+             region=args.region, severity=args.severity)
+
+
+def _check_declaration(ctx: ReadContext, policy: Policy, args: ReportArgs) -> None:
+    if args.declaration_id is None:
+        return
+    decl = load(ctx, Declaration, f"declaration/{args.declaration_id}", DeclarationNotFound,
+                args.declaration_id)
+    if decl.peril != args.peril or decl.region != policy.region or not within(
+        args.occurred_at, decl.window_start, decl.window_end
+    ):
+        raise DeclarationMismatch(
+            f"declaration {decl.id} ({decl.peril} in {decl.region}) does not cover this loss",
+            declaration_id=decl.id,
+        )
+
+
+def event_key(policy_id: str, args: ReportArgs) -> str:
+    if args.declaration_id:
+        event = f"decl:{args.declaration_id}"
+    else:
+        event = f"{args.peril}:{args.occurred_at[:10]}"
+    return f"event/{policy_id}/{event}"
+
+
+def report_loss(ctx: Context, params: ClaimsParams, args: ReportArgs) -> None:
+    """The cooperative or an insured household reports a loss on an active policy (REPORTED)."""
+    if ctx.get(claim_key(args.claim_id)) is not None:
+        raise AlreadyExists(f"claim {args.claim_id} exists", claim_id=args.claim_id)
+    policy = load_policy(ctx, args.policy_id)
+    require_state(policy, PolicyState.ACTIVE)
+    if policy.kind is PolicyKind.INDEX:
+        raise PolicyNotInState(f"index policy {policy.id} pays on station readings, not reports")
+    if args.peril not in policy.perils:
+        raise PerilNotCovered(f"policy {policy.id} does not cover {args.peril}", peril=args.peril)
+    if not within(args.occurred_at, policy.period_start, policy.period_end) or before(
+        ctx.time, args.occurred_at
+    ):
+        raise OutsideCoverPeriod(f"loss at {args.occurred_at} is outside the cover period")
+    _check_declaration(ctx, policy, args)
+    event = event_key(policy.id, args)
+    if (existing := ctx.get(event)) is not None:
+        raise DuplicateClaim(
+            f"this event on {policy.id} is already claimed as {existing['claim_id']}",
+            claim_id=existing["claim_id"],
+        )
+    ctx.put(event, {"claim_id": args.claim_id})
+    claim = Claim(
+        id=args.claim_id, kind=ClaimKind.INDEMNITY, policy_id=policy.id, peril=args.peril,
+        occurred_at=args.occurred_at, declaration_id=args.declaration_id, reported_at=ctx.time,
+        reported_by=ctx.signer.member_id, state=ClaimState.REPORTED,
+        survey_due=later(ctx.time, hours=params.survey_deadline_hours),
+    )
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("LossReported", claim_id=claim.id, policy_id=policy.id, peril=args.peril,
+             survey_due=claim.survey_due)
+
+
+def survey(ctx: Context, params: ClaimsParams, args: SurveyArgs) -> None:
+    """The insurer's adjuster surveys the site (SURVEYED); late surveys record the breach."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.REPORTED)
+    claim.state = ClaimState.SURVEYED
+    claim.surveyed_at = ctx.time
+    claim.survey_evidence = list(args.evidence)
+    note_late_survey(ctx, claim)
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("ClaimSurveyed", claim_id=claim.id)
+
+
+def assess_household(ctx: Context, params: ClaimsParams, args: AssessArgs) -> None:
+    """The adjuster assesses one household's loss ratio and damaged area (C1 amount, C2 cap)."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.SURVEYED, ClaimState.ASSESSED)
+    policy = load_policy(ctx, claim.policy_id)
+    require_insured(policy, args.insured)
+    cover = policy.covers[args.insured]
+    if args.stage not in policy.stage_caps:
+        raise InvalidAssessment(f"policy {policy.id} has no growth stage {args.stage!r}")
+    if args.damaged_area > cover.planted_area:
+        raise InvalidAssessment(
+            f"damaged area {args.damaged_area} exceeds planted area {cover.planted_area}",
+        )
+    previous = claim.households.get(args.insured)
+    advanced = previous.advanced if previous else 0
+    formula = household_payout(
+        stage_cap_bp=policy.stage_caps[args.stage],
+        sum_insured_per_mu=policy.sum_insured_per_mu, loss_bp=args.loss_bp,
+        damaged_area=args.damaged_area, insured_area=cover.insured_area,
+        planted_area=cover.planted_area, threshold_bp=params.loss_threshold_bp,
+        full_bp=params.full_loss_bp,
+    )
+    remaining = cover.sum_insured(policy.sum_insured_per_mu) - (cover.paid - advanced)
+    amount = min(formula, remaining)
+    if amount < advanced:
+        raise InvalidAssessment(
+            f"{args.insured} was advanced {advanced} fen, more than the new amount {amount}",
+        )
+    claim.households[args.insured] = Assessment(
+        state=HouseholdState.ASSESSED, loss_bp=args.loss_bp, damaged_area=args.damaged_area,
+        stage=args.stage, evidence=list(args.evidence), formula=formula, amount=amount,
+        advanced=advanced, paid=advanced, payments=previous.payments if previous else [],
+    )
+    claim.state = ClaimState.ASSESSED
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("HouseholdAssessed", claim_id=claim.id, insured=args.insured, amount=amount)
+
+
+def verify(ctx: Context, params: ClaimsParams, args: ClaimArgs) -> None:
+    """Government agriculture and the cooperative co-sign the assessment (VERIFIED)."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.ASSESSED)
+    objected = [h for h, a in claim.households.items() if a.state is HouseholdState.OBJECTED]
+    if objected:
+        raise InvalidAssessment(f"reassess {', '.join(objected)} before verifying",
+                                households=objected)
+    claim.state = ClaimState.VERIFIED
+    claim.verified_at = ctx.time
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("ClaimVerified", claim_id=claim.id)
+
+
+def publicise(ctx: Context, params: ClaimsParams, args: ClaimArgs) -> None:
+    """Post the per-household loss list for the publicity period (PUBLICISED)."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.VERIFIED)
+    claim.state = ClaimState.PUBLICISED
+    claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days)
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("ClaimPublicised", claim_id=claim.id, publicity_ends=claim.publicity_ends)
+
+
+def object_to_claim(ctx: Context, params: ClaimsParams, args: ObjectArgs) -> None:
+    """An insured household objects during publicity: the claim goes back to assessment."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.PUBLICISED)
+    assert claim.publicity_ends is not None
+    if not before(ctx.time, claim.publicity_ends):
+        raise ObjectionWindowClosed(f"publicity of {claim.id} ended {claim.publicity_ends}")
+    policy = load_policy(ctx, claim.policy_id)
+    require_insured(policy, args.insured)
+    current = claim.households.get(args.insured) or Assessment(
+        state=HouseholdState.OBJECTED, formula=0, amount=0,
+    )
+    current.state = HouseholdState.OBJECTED
+    current.objection = args.reason
+    claim.households[args.insured] = current
+    claim.state = ClaimState.ASSESSED
+    claim.verified_at = claim.publicity_ends = None
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("ClaimObjected", claim_id=claim.id, insured=args.insured, reason=args.reason)
+
+
+def sign_agreement(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> None:
+    """The insured signs the indemnity agreement once publicity is over (AGREED)."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.PUBLICISED)
+    assert claim.publicity_ends is not None
+    if before(ctx.time, claim.publicity_ends):
+        raise PublicityNotOver(f"claim {claim.id} is posted until {claim.publicity_ends}")
+    household = claim.households.get(args.insured)
+    if household is None:
+        raise HouseholdNotInsured(args.insured)
+    if household.state is not HouseholdState.ASSESSED:
+        raise AlreadyAgreed(f"{args.insured} is already {household.state.value} on {claim.id}")
+    household.state = HouseholdState.AGREED
+    household.agreed_at = ctx.time
+    household.pay_due = later(ctx.time, days=params.pay_deadline_days)
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("AgreementSigned", claim_id=claim.id, insured=args.insured, amount=household.amount,
+             pay_due=household.pay_due)
+
+
+def decline(ctx: Context, params: ClaimsParams, args: DeclineArgs) -> None:
+    """The insurer declines a claim before assessment, with a reason (DECLINED)."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.REPORTED, ClaimState.SURVEYED)
+    claim.state = ClaimState.DECLINED
+    claim.decline_reason = args.reason
+    note_late_survey(ctx, claim)
+    save(ctx, claim_key(claim.id), claim)
+    ctx.emit("ClaimDeclined", claim_id=claim.id, reason=args.reason)
+
+

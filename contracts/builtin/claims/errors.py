@@ -1,0 +1,172 @@
+"""Domain errors of the claims contract, each with a stable code.
+
+::
+
+    DomainError
+    ├── NotFound
+    │   ├── PolicyNotFound              POLICY_NOT_FOUND
+    │   ├── ClaimNotFound               CLAIM_NOT_FOUND
+    │   ├── DeclarationNotFound         DECLARATION_NOT_FOUND
+    │   ├── BookNotFound                BOOK_NOT_FOUND
+    │   └── HouseholdNotInsured         HOUSEHOLD_NOT_INSURED
+    ├── InvalidState
+    │   ├── PolicyNotInState            POLICY_NOT_IN_STATE
+    │   └── ClaimNotInState             CLAIM_NOT_IN_STATE
+    ├── AlreadyExists                   ALREADY_EXISTS
+    ├── InvalidPolicyTerms              INVALID_POLICY_TERMS
+    ├── InvalidPremiumShares            INVALID_PREMIUM_SHARES
+    ├── OverInsured                     OVER_INSURED
+    ├── WrongPremiumPayer               WRONG_PREMIUM_PAYER
+    ├── PremiumShareAlreadyPaid         PREMIUM_SHARE_ALREADY_PAID
+    ├── PublicityNotOver                PUBLICITY_NOT_OVER
+    ├── ObjectionWindowClosed           OBJECTION_WINDOW_CLOSED
+    ├── PerilNotCovered                 PERIL_NOT_COVERED
+    ├── OutsideCoverPeriod              OUTSIDE_COVER_PERIOD
+    ├── DeclarationMismatch             DECLARATION_MISMATCH
+    ├── DuplicateClaim                  DUPLICATE_CLAIM
+    ├── InvalidAssessment               INVALID_ASSESSMENT
+    ├── NotAgreed                       NOT_AGREED
+    ├── AlreadyAgreed                   ALREADY_AGREED
+    ├── AlreadyPaid                     ALREADY_PAID
+    ├── AdvanceNotAllowed               ADVANCE_NOT_ALLOWED
+    ├── DeadlineNotPassed               DEADLINE_NOT_PASSED
+    ├── BreachAlreadyRecorded           BREACH_ALREADY_RECORDED
+    ├── LossPayeeUnavailable            LOSS_PAYEE_UNAVAILABLE
+    ├── BookClosed                      BOOK_CLOSED
+    ├── BookInsurerMismatch             BOOK_INSURER_MISMATCH
+    ├── NothingToSettle                 NOTHING_TO_SETTLE
+    └── ReadingInFuture                 READING_IN_FUTURE
+"""
+
+from __future__ import annotations
+
+from contracts.exceptions import DomainError, InvalidState, NotFound
+
+
+class PolicyNotFound(NotFound):
+    code = "POLICY_NOT_FOUND"
+    what = "policy"
+
+
+class ClaimNotFound(NotFound):
+    code = "CLAIM_NOT_FOUND"
+    what = "claim"
+
+
+class DeclarationNotFound(NotFound):
+    code = "DECLARATION_NOT_FOUND"
+    what = "disaster declaration"
+
+
+class BookNotFound(NotFound):
+    code = "BOOK_NOT_FOUND"
+    what = "policy book"
+
+
+class HouseholdNotInsured(NotFound):
+    code = "HOUSEHOLD_NOT_INSURED"
+    what = "insured household"
+
+
+class PolicyNotInState(InvalidState):
+    code = "POLICY_NOT_IN_STATE"
+
+
+class ClaimNotInState(InvalidState):
+    code = "CLAIM_NOT_IN_STATE"
+
+
+class AlreadyExists(DomainError):
+    code = "ALREADY_EXISTS"
+
+
+class InvalidPolicyTerms(DomainError):
+    code = "INVALID_POLICY_TERMS"
+
+
+class InvalidPremiumShares(DomainError):
+    code = "INVALID_PREMIUM_SHARES"
+
+
+class OverInsured(DomainError):
+    code = "OVER_INSURED"
+
+
+class WrongPremiumPayer(DomainError):
+    code = "WRONG_PREMIUM_PAYER"
+
+
+class PremiumShareAlreadyPaid(DomainError):
+    code = "PREMIUM_SHARE_ALREADY_PAID"
+
+
+class PublicityNotOver(DomainError):
+    code = "PUBLICITY_NOT_OVER"
+
+
+class ObjectionWindowClosed(DomainError):
+    code = "OBJECTION_WINDOW_CLOSED"
+
+
+class PerilNotCovered(DomainError):
+    code = "PERIL_NOT_COVERED"
+
+
+class OutsideCoverPeriod(DomainError):
+    code = "OUTSIDE_COVER_PERIOD"
+
+
+class DeclarationMismatch(DomainError):
+    code = "DECLARATION_MISMATCH"
+
+
+class DuplicateClaim(DomainError):
+    code = "DUPLICATE_CLAIM"
+
+
+class InvalidAssessment(DomainError):
+    code = "INVALID_ASSESSMENT"
+
+
+class NotAgreed(DomainError):
+    code = "NOT_AGREED"
+
+
+class AlreadyAgreed(DomainError):
+    code = "ALREADY_AGREED"
+
+
+class AlreadyPaid(DomainError):
+    code = "ALREADY_PAID"
+
+
+class AdvanceNotAllowed(DomainError):
+    code = "ADVANCE_NOT_ALLOWED"
+
+
+class DeadlineNotPassed(DomainError):
+    code = "DEADLINE_NOT_PASSED"
+
+
+class BreachAlreadyRecorded(DomainError):
+    code = "BREACH_ALREADY_RECORDED"
+
+
+class LossPayeeUnavailable(DomainError):
+    code = "LOSS_PAYEE_UNAVAILABLE"
+
+
+class BookClosed(DomainError):
+    code = "BOOK_CLOSED"
+
+
+class BookInsurerMismatch(DomainError):
+    code = "BOOK_INSURER_MISMATCH"
+
+
+class NothingToSettle(DomainError):
+    code = "NOTHING_TO_SETTLE"
+
+
+class ReadingInFuture(DomainError):
+    code = "READING_IN_FUTURE"

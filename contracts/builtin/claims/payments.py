@@ -1,0 +1,155 @@
+"""Paying claims: the loss payee first up to the debt it secures, the insured the rest.
+
+Payouts come from the insurer's account, so the insurer signs the pay tx. Before
+any payment ``require_not_frozen("claim:<id>")`` (an open dispute blocks it).
+
+Final payment (C3): an indemnity claim pays a household only after the claim's
+publicity period is over and that household signed its agreement; an index claim
+pays on its trigger. The final amount is the assessed amount less advances,
+capped at what is left of the household's sum insured (C2); any shortfall is
+recorded. Advance payment (DOMAIN.md 3.1, the one exception to C3): for a
+declared disaster, once a household is assessed, up to ``advance_max_bp`` of its
+assessed amount may be paid before publicity.
+
+Loss payee (C7): the lender gets min(payment, outstanding debt) through the
+lending contract's ``repay_from_proceeds`` (which repays, and closes the loan and
+its liens when covered); the insured gets the rest. Never netted against premium,
+never averaged across households (C5): each household's own amount is paid.
+"""
+
+from __future__ import annotations
+
+from contracts.builtin.claims import books
+from contracts.builtin.claims.claims import claim_key, load_claim, require_claim_state
+from contracts.builtin.claims.clock import before
+from contracts.builtin.claims.deadlines import note_late_payment
+from contracts.builtin.claims.errors import (
+    AdvanceNotAllowed,
+    AlreadyPaid,
+    ClaimNotInState,
+    HouseholdNotInsured,
+    LossPayeeUnavailable,
+    NotAgreed,
+    PublicityNotOver,
+)
+from contracts.builtin.claims.models import AdvanceArgs, ClaimsParams, HouseholdArgs
+from contracts.builtin.claims.payout import BP
+from contracts.builtin.claims.policies import load_policy, policy_key
+from contracts.builtin.claims.records import (
+    Assessment,
+    Claim,
+    ClaimKind,
+    ClaimState,
+    Cover,
+    HouseholdState,
+    Payment,
+    Policy,
+    save,
+)
+from contracts.context import Context
+
+REF_ARG = {"warehouse_receipt": "loan_id", "order_finance": "order_id"}
+
+
+def disburse(ctx: Context, policy: Policy, cover: Cover, amount: int, *, advance: bool,
+             memo: str) -> Payment:
+    """Move ``amount`` from the insurer: loss payee first up to its outstanding debt."""
+    to_payee, debt, lender = 0, None, None
+    payee = cover.loss_payee
+    if payee is not None and amount > 0:
+        if not ctx.has_contract(payee.kind):
+            raise LossPayeeUnavailable(f"loss payee contract {payee.kind} is not enabled")
+        ref = {REF_ARG[payee.kind]: payee.ref}
+        owed = ctx.view(payee.kind, "outstanding_debt", **ref)
+        debt, lender = int(owed["outstanding"]), owed.get("lender")
+        to_payee = min(amount, debt)
+        if to_payee > 0:
+            applied = ctx.invoke(payee.kind, "repay_from_proceeds", source=policy.insurer,
+                                 amount=to_payee, **ref)
+            if applied != to_payee:
+                raise LossPayeeUnavailable(
+                    f"{payee.kind} applied {applied} fen of {to_payee} to {payee.ref}",
+                )
+    ctx.transfer(policy.insurer, cover.insured, amount - to_payee, memo=memo)
+    cover.paid += amount
+    books.add_paid(ctx, policy.book, amount)
+    return Payment(amount=amount, to_payee=to_payee, to_insured=amount - to_payee,
+                   payee_debt=debt, lender=lender, advance=advance, at=ctx.time)
+
+
+def _household(claim: Claim, insured: str) -> Assessment:
+    household = claim.households.get(insured)
+    if household is None:
+        raise HouseholdNotInsured(insured)
+    return household
+
+
+def _save(ctx: Context, claim: Claim, policy: Policy) -> None:
+    save(ctx, claim_key(claim.id), claim)
+    save(ctx, policy_key(policy.id), policy)
+
+
+def advance_pay(ctx: Context, params: ClaimsParams, args: AdvanceArgs) -> None:
+    """Pay part of an assessed household's amount early, for a declared large loss."""
+    claim = load_claim(ctx, args.claim_id)
+    require_claim_state(claim, ClaimState.ASSESSED, ClaimState.VERIFIED, ClaimState.PUBLICISED)
+    if claim.declaration_id is None:
+        raise AdvanceNotAllowed(f"claim {claim.id} names no declared disaster")
+    household = _household(claim, args.insured)
+    if household.state is not HouseholdState.ASSESSED:
+        raise AdvanceNotAllowed(f"{args.insured} is {household.state.value}, not ASSESSED")
+    limit = household.amount * params.advance_max_bp // BP
+    if household.advanced + args.amount > limit:
+        raise AdvanceNotAllowed(
+            f"advance would reach {household.advanced + args.amount} fen, limit {limit}",
+            limit=limit,
+        )
+    ctx.require_not_frozen(f"claim:{claim.id}")
+    policy = load_policy(ctx, claim.policy_id)
+    cover = policy.covers[args.insured]
+    payment = disburse(ctx, policy, cover, args.amount, advance=True,
+                       memo=f"advance {claim.id}")
+    household.advanced += args.amount
+    household.paid += args.amount
+    household.payments.append(payment)
+    _save(ctx, claim, policy)
+    ctx.emit("AdvancePaid", claim_id=claim.id, insured=args.insured, amount=args.amount,
+             to_payee=payment.to_payee)
+
+
+def _require_payable(ctx: Context, claim: Claim, household: Assessment, insured: str) -> None:
+    if household.state is HouseholdState.PAID:
+        raise AlreadyPaid(f"{insured} is already paid on {claim.id}")
+    if claim.kind is ClaimKind.INDEX:
+        require_claim_state(claim, ClaimState.TRIGGERED)
+    else:
+        require_claim_state(claim, ClaimState.PUBLICISED)
+        if claim.publicity_ends is None or before(ctx.time, claim.publicity_ends):
+            raise PublicityNotOver(f"claim {claim.id} is posted until {claim.publicity_ends}")
+    if household.state is not HouseholdState.AGREED:
+        raise NotAgreed(f"{insured} has not signed the agreement on {claim.id}")
+
+
+def pay(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> None:
+    """The insurer pays a household's agreed amount (PAID); a late payment records the breach."""
+    claim = load_claim(ctx, args.claim_id)
+    if claim.state is ClaimState.DECLINED:
+        raise ClaimNotInState(f"claim {claim.id} is declined")
+    household = _household(claim, args.insured)
+    _require_payable(ctx, claim, household, args.insured)
+    ctx.require_not_frozen(f"claim:{claim.id}")
+    policy = load_policy(ctx, claim.policy_id)
+    cover = policy.covers[args.insured]
+    remaining = cover.sum_insured(policy.sum_insured_per_mu) - cover.paid
+    due = household.amount - household.advanced
+    amount = min(due, remaining)
+    payment = disburse(ctx, policy, cover, amount, advance=False, memo=f"claim {claim.id}")
+    household.payments.append(payment)
+    household.paid += amount
+    household.shortfall = due - amount
+    household.state = HouseholdState.PAID
+    household.paid_at = ctx.time
+    note_late_payment(ctx, claim, args.insured, household.pay_due)
+    _save(ctx, claim, policy)
+    ctx.emit("ClaimPaid", claim_id=claim.id, insured=args.insured, amount=amount,
+             to_payee=payment.to_payee, to_insured=payment.to_insured, lender=payment.lender)

@@ -1,0 +1,198 @@
+"""Group policies: enrolment by a cooperative, underwriting, publicity, premium shares.
+
+Lifecycle (DOMAIN.md 3.2): APPLIED -> UNDERWRITTEN -> PUBLICISED -> ACTIVE.
+The cooperative's manager enrols the insured list as the households' agent
+(village 协保员 practice); each household signs its own claim agreement later.
+The insured list is posted on underwriting and premium is collected only once
+the posting period has elapsed and the list is publicised.
+
+Premium shares (C6): central = ``central_share_bp`` (35 % for planting in the
+east), province >= ``province_min_share_bp``, county as enrolled, farmers the
+remainder. Government shares are floored to the fen and the farmers' share takes
+the remainder so the four add up to the premium exactly. Each government share is
+paid by the org named for its level in ``government_accounts``; the farmers'
+share by the cooperative (which collects it from its households). Every share
+lands in the insurer's account; the policy is ACTIVE only when all four are in.
+"""
+
+from __future__ import annotations
+
+from contracts.builtin.claims import books
+from contracts.builtin.claims.clock import before, later
+from contracts.builtin.claims.errors import (
+    AlreadyExists,
+    InvalidPolicyTerms,
+    InvalidPremiumShares,
+    OverInsured,
+    PolicyNotFound,
+    PolicyNotInState,
+    PremiumShareAlreadyPaid,
+    PublicityNotOver,
+    WrongPremiumPayer,
+)
+from contracts.builtin.claims.models import ClaimsParams, EnrolArgs, PolicyArgs, PremiumShareArgs
+from contracts.builtin.claims.payout import BP, premium, split_premium
+from contracts.builtin.claims.records import (
+    Cover,
+    IndexTerms,
+    LossPayee,
+    Policy,
+    PolicyKind,
+    PolicyState,
+    ShareLevel,
+    load,
+    save,
+)
+from contracts.context import Context, ReadContext
+
+
+def policy_key(policy_id: str) -> str:
+    return f"policy/{policy_id}"
+
+
+def load_policy(ctx: ReadContext, policy_id: str) -> Policy:
+    return load(ctx, Policy, policy_key(policy_id), PolicyNotFound, policy_id)
+
+
+def require_state(policy: Policy, *states: PolicyState) -> None:
+    if policy.state not in states:
+        raise PolicyNotInState(
+            f"policy {policy.id} is {policy.state.value}, "
+            f"needs {'/'.join(s.value for s in states)}",
+            policy_id=policy.id, state=policy.state.value,
+        )
+
+
+def _covers(args: EnrolArgs) -> dict[str, Cover]:
+    covers: dict[str, Cover] = {}
+    for c in args.covers:
+        if c.insured in covers:
+            raise InvalidPolicyTerms(f"{c.insured} is listed twice", insured=c.insured)
+        if c.insured_area > c.planted_area:
+            raise OverInsured(
+                f"{c.insured}: insured area {c.insured_area} exceeds planted area {c.planted_area}",
+                insured=c.insured,
+            )
+        payee = c.loss_payee and LossPayee(kind=c.loss_payee.kind, ref=c.loss_payee.ref)
+        covers[c.insured] = Cover(
+            insured=c.insured, insured_area=c.insured_area, planted_area=c.planted_area,
+            loss_payee=payee,
+        )
+    return covers
+
+
+def _shares_bp(params: ClaimsParams, args: EnrolArgs) -> dict[ShareLevel, int]:
+    central = params.central_share_bp
+    if args.province_share_bp < params.province_min_share_bp:
+        raise InvalidPremiumShares(
+            f"province share {args.province_share_bp} bp is below "
+            f"{params.province_min_share_bp} bp",
+        )
+    farmer = BP - central - args.province_share_bp - args.county_share_bp
+    if farmer < 0:
+        raise InvalidPremiumShares("government shares exceed 100 % of the premium")
+    return {
+        ShareLevel.CENTRAL: central, ShareLevel.PROVINCE: args.province_share_bp,
+        ShareLevel.COUNTY: args.county_share_bp, ShareLevel.FARMER: farmer,
+    }
+
+
+def _index_terms(args: EnrolArgs) -> IndexTerms | None:
+    if args.index is None:
+        return None
+    terms = IndexTerms.model_validate(args.index.model_dump())
+    if not before(terms.window_start, terms.window_end):
+        raise InvalidPolicyTerms("index window must end after it starts")
+    return terms
+
+
+def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
+    """The cooperative enrols its households' insured list (APPLIED)."""
+    if ctx.get(policy_key(args.policy_id)) is not None:
+        raise AlreadyExists(f"policy {args.policy_id} exists", policy_id=args.policy_id)
+    if not before(args.period_start, args.period_end):
+        raise InvalidPolicyTerms("policy period must end after it starts")
+    covers = _covers(args)
+    shares_bp = _shares_bp(params, args)
+    terms = _index_terms(args)
+    total = premium(args.premium_per_mu, sum(c.insured_area for c in covers.values()))
+    split = split_premium(
+        total, shares_bp[ShareLevel.CENTRAL], shares_bp[ShareLevel.PROVINCE],
+        shares_bp[ShareLevel.COUNTY],
+    ).as_dict()
+    books.open_book(ctx, args.book, args.insurer)
+    policy = Policy(
+        id=args.policy_id, state=PolicyState.APPLIED,
+        kind=PolicyKind.INDEX if terms else PolicyKind.INDEMNITY,
+        coop=ctx.signer.org, insurer=args.insurer, book=args.book, crop=args.crop,
+        region=args.region, period_start=args.period_start, period_end=args.period_end,
+        perils=list(args.perils), sum_insured_per_mu=args.sum_insured_per_mu,
+        premium_per_mu=args.premium_per_mu, stage_caps=dict(args.stage_caps), index=terms,
+        covers=covers, premium=total, shares_bp=shares_bp,
+        shares_due={ShareLevel(k): v for k, v in split.items()}, enrolled_at=ctx.time,
+    )
+    save(ctx, policy_key(policy.id), policy)
+    if terms is not None:
+        ctx.put(f"station/{terms.station}/{policy.id}", {"policy_id": policy.id})
+    ctx.emit("PolicyEnrolled", policy_id=policy.id, coop=policy.coop, insurer=policy.insurer,
+             households=len(covers), premium=total)
+
+
+def underwrite(ctx: Context, params: ClaimsParams, args: PolicyArgs) -> None:
+    """The insurer underwrites and posts the insured list (UNDERWRITTEN)."""
+    policy = load_policy(ctx, args.policy_id)
+    require_state(policy, PolicyState.APPLIED)
+    policy.state = PolicyState.UNDERWRITTEN
+    policy.underwritten_at = ctx.time
+    policy.publicity_ends = later(ctx.time, days=params.underwriting_publicity_days)
+    save(ctx, policy_key(policy.id), policy)
+    ctx.emit("PolicyUnderwritten", policy_id=policy.id, publicity_ends=policy.publicity_ends)
+
+
+def publicise_underwriting(ctx: Context, params: ClaimsParams, args: PolicyArgs) -> None:
+    """Close the insured list's posting period (PUBLICISED); premium may then be paid."""
+    policy = load_policy(ctx, args.policy_id)
+    require_state(policy, PolicyState.UNDERWRITTEN)
+    assert policy.publicity_ends is not None
+    if before(ctx.time, policy.publicity_ends):
+        raise PublicityNotOver(
+            f"insured list of {policy.id} is posted until {policy.publicity_ends}",
+            policy_id=policy.id, until=policy.publicity_ends,
+        )
+    policy.state = PolicyState.PUBLICISED
+    save(ctx, policy_key(policy.id), policy)
+    ctx.emit("UnderwritingPublicised", policy_id=policy.id)
+
+
+def share_payer(params: ClaimsParams, policy: Policy, level: ShareLevel) -> str:
+    if level is ShareLevel.FARMER:
+        return policy.coop
+    return params.government_accounts[level.value]
+
+
+def pay_premium_share(ctx: Context, params: ClaimsParams, args: PremiumShareArgs) -> None:
+    """A government level or the cooperative pays its premium share into the insurer's account."""
+    policy = load_policy(ctx, args.policy_id)
+    require_state(policy, PolicyState.PUBLICISED)
+    level = ShareLevel(args.level)
+    if level in policy.shares_paid_by:
+        raise PremiumShareAlreadyPaid(
+            f"{level.value} share of {policy.id} is already paid", policy_id=policy.id,
+            level=level.value,
+        )
+    payer = share_payer(params, policy, level)
+    if not ctx.signed_by(payer):
+        raise WrongPremiumPayer(
+            f"the {level.value} share of {policy.id} is paid by {payer}, not {ctx.signer.org}",
+            policy_id=policy.id, level=level.value, payer=payer,
+        )
+    amount = policy.shares_due[level]
+    ctx.transfer(payer, policy.insurer, amount, memo=f"premium {policy.id} {level.value}")
+    policy.shares_paid_by[level] = ctx.signer.member_id
+    ctx.emit("PremiumSharePaid", policy_id=policy.id, level=level.value, amount=amount)
+    if len(policy.shares_paid_by) == len(ShareLevel):
+        policy.state = PolicyState.ACTIVE
+        policy.activated_at = ctx.time
+        books.add_premium(ctx, policy.book, policy.premium)
+        ctx.emit("PolicyActive", policy_id=policy.id, premium=policy.premium)
+    save(ctx, policy_key(policy.id), policy)

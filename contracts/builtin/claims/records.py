@@ -1,0 +1,264 @@
+"""State records of the claims contract and where they live.
+
+State keys (namespace ``claims``)::
+
+    policy/<policy id>                 Policy (with one Cover per insured household)
+    claim/<claim id>                   Claim (with one Assessment per household)
+    declaration/<declaration id>       Declaration of a disaster by government
+    reading/<reading id>               Reading of a weather station, attested
+    station/<station>/<policy id>      index policies watching a station
+    book/<book id>                     Book: a season's policy book of one insurer
+    breach/<claim id>/<kind>/<insured> Breach of the survey or payment deadline
+
+Times are RFC 3339 UTC strings (block time); money in fen; areas in centi-mu
+(1/100 mu); ratios and caps in basis points.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.builtin.claims.payout import sum_insured
+from contracts.context import Context, ReadContext
+from contracts.exceptions import NotFound
+
+
+class Record(BaseModel):
+    """Base of stored records: unknown fields are a bug, not data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class PolicyState(StrEnum):
+    APPLIED = "APPLIED"
+    UNDERWRITTEN = "UNDERWRITTEN"
+    PUBLICISED = "PUBLICISED"
+    ACTIVE = "ACTIVE"
+
+
+class PolicyKind(StrEnum):
+    INDEMNITY = "indemnity"
+    INDEX = "index"
+
+
+class ShareLevel(StrEnum):
+    CENTRAL = "central"
+    PROVINCE = "province"
+    COUNTY = "county"
+    FARMER = "farmer"
+
+
+LossPayeeKind = Literal["warehouse_receipt", "order_finance"]
+
+
+class LossPayee(Record):
+    """The creditor paid first: a pledge loan (loan id) or a financed order (order id)."""
+
+    kind: LossPayeeKind
+    ref: str
+
+
+class Cover(Record):
+    insured: str
+    insured_area: int
+    planted_area: int
+    loss_payee: LossPayee | None = None
+    paid: int = 0
+
+    def sum_insured(self, sum_insured_per_mu: int) -> int:
+        return sum_insured(sum_insured_per_mu, self.insured_area)
+
+
+class IndexTerms(Record):
+    station: str
+    metric: str
+    direction: Literal["at_or_below", "at_or_above"]
+    threshold: int
+    window_start: str
+    window_end: str
+    payout_bp: int
+
+    def crossed(self, value: int) -> bool:
+        if self.direction == "at_or_below":
+            return value <= self.threshold
+        return value >= self.threshold
+
+
+class Policy(Record):
+    id: str
+    state: PolicyState
+    kind: PolicyKind
+    coop: str
+    insurer: str
+    book: str
+    crop: str
+    region: str
+    period_start: str
+    period_end: str
+    perils: list[str]
+    sum_insured_per_mu: int
+    premium_per_mu: int
+    stage_caps: dict[str, int]
+    index: IndexTerms | None = None
+    covers: dict[str, Cover]
+    premium: int
+    shares_bp: dict[ShareLevel, int]
+    shares_due: dict[ShareLevel, int]
+    shares_paid_by: dict[ShareLevel, str] = {}
+    enrolled_at: str
+    underwritten_at: str | None = None
+    publicity_ends: str | None = None
+    activated_at: str | None = None
+
+    def total_sum_insured(self) -> int:
+        return sum(c.sum_insured(self.sum_insured_per_mu) for c in self.covers.values())
+
+
+class ClaimKind(StrEnum):
+    INDEMNITY = "indemnity"
+    INDEX = "index"
+
+
+class ClaimState(StrEnum):
+    REPORTED = "REPORTED"
+    SURVEYED = "SURVEYED"
+    ASSESSED = "ASSESSED"
+    VERIFIED = "VERIFIED"
+    PUBLICISED = "PUBLICISED"
+    DECLINED = "DECLINED"
+    TRIGGERED = "TRIGGERED"  # index claim: no survey, no publicity
+
+
+class HouseholdState(StrEnum):
+    ASSESSED = "ASSESSED"
+    OBJECTED = "OBJECTED"
+    AGREED = "AGREED"
+    PAID = "PAID"
+
+
+class Payment(Record):
+    """One transfer of claim money: the loss payee first up to its debt, the insured the rest."""
+
+    amount: int
+    to_payee: int
+    to_insured: int
+    payee_debt: int | None  # outstanding debt read just before paying; None if no loss payee
+    lender: str | None = None
+    advance: bool = False
+    at: str
+
+
+class Assessment(Record):
+    """One household's loss and what it is owed (assessed to household, paid to household)."""
+
+    state: HouseholdState
+    loss_bp: int = 0
+    damaged_area: int = 0
+    stage: str = ""
+    evidence: list[str] = []
+    formula: int  # C1 amount before the sum-insured cap
+    amount: int  # formula capped at the household's remaining sum insured when assessed
+    advanced: int = 0
+    paid: int = 0  # advances + final payment
+    payments: list[Payment] = []
+    shortfall: int = 0  # amount not paid because the sum insured ran out (C2)
+    objection: str | None = None
+    agreed_at: str | None = None
+    pay_due: str | None = None
+    paid_at: str | None = None
+
+
+class Claim(Record):
+    id: str
+    kind: ClaimKind
+    policy_id: str
+    peril: str
+    occurred_at: str
+    declaration_id: str | None = None
+    reading_id: str | None = None
+    reported_at: str
+    reported_by: str
+    survey_due: str | None = None
+    surveyed_at: str | None = None
+    survey_evidence: list[str] = []
+    state: ClaimState
+    verified_at: str | None = None
+    publicity_ends: str | None = None
+    decline_reason: str | None = None
+    households: dict[str, Assessment] = {}
+
+
+class Declaration(Record):
+    id: str
+    peril: str
+    region: str
+    window_start: str
+    window_end: str
+    severity: int
+    declared_by: str
+    declared_at: str
+
+
+class Reading(Record):
+    id: str
+    station: str
+    metric: str
+    observed_at: str
+    value: int
+    attested_by: str
+    attested_at: str
+    triggered: list[str] = []
+
+
+class Book(Record):
+    """A season's policy book of one insurer (the consortium's ring-fenced account)."""
+
+    id: str
+    insurer: str
+    premium: int = 0
+    paid: int = 0
+    government_settled: int = 0
+    closed: bool = False
+
+
+class BreachKind(StrEnum):
+    SURVEY = "survey"
+    PAYMENT = "payment"
+
+
+class Breach(Record):
+    claim_id: str
+    kind: BreachKind
+    insured: str | None
+    due: str
+    recorded_at: str
+    recorded_by: str
+
+
+def breach_key(claim_id: str, kind: BreachKind, insured: str | None) -> str:
+    return f"breach/{claim_id}/{kind.value}/{insured or '-'}"
+
+
+R = TypeVar("R", bound=Record)
+
+
+def load(ctx: ReadContext, model: type[R], key: str, missing: type[NotFound], ident: str) -> R:
+    """The record at ``key``, or ``missing(ident)`` raised."""
+    data = ctx.get(key)
+    if data is None:
+        raise missing(ident)
+    return model.model_validate(data)
+
+
+def save(ctx: Context, key: str, record: Record) -> None:
+    ctx.put(key, record.to_state())
+
+
+def scan(ctx: ReadContext, model: type[R], prefix: str) -> list[R]:
+    return [model.model_validate(v) for _, v in ctx.scan(prefix)]
