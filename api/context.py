@@ -1,0 +1,203 @@
+"""What every route of one peer's app shares: the peer, read auth, commit watcher, metrics.
+
+``ServedPeer`` is the part of ``nodes.peer.Peer`` the API uses: the thread-safe
+``PeerAPI`` plus its chain id, contract runtime and store (for re-verification).
+``CommitWatcher`` bridges the peer's block callbacks (called on the applying
+thread, under the peer's lock) into the event loop: waiters for a tx's final
+status and event-stream followers are woken there, never on the peer's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from api.auth import MemberKey, ReadAuthenticator, member_key_from_record
+from api.metrics import ApiMetrics
+from api.schemas import TxState, TxStatusOut
+from contracts.runtime import ContractRuntime
+from ledger.block import Block
+from ledger.identity import MEMBERSHIP_NAMESPACE
+from ledger.interfaces import ChainStoreAPI
+from nodes.interfaces import PeerAPI, TxStatus, Unsubscribe
+from nodes.interfaces import TxState as NodeTxState
+
+
+class ServedPeer(PeerAPI, Protocol):
+    chain_id: str
+    runtime: ContractRuntime
+    store: ChainStoreAPI
+
+    def pending(self) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    max_batch: int = 1000
+    max_body_bytes: int = 16 * 1024 * 1024
+    default_wait_s: float = 10.0
+    max_wait_s: float = 60.0
+    auth_window_s: int = 300
+    auth_skew_s: int = 30
+    keepalive_s: float = 15.0
+
+
+_STATES = {
+    NodeTxState.PENDING: TxState.PENDING,
+    NodeTxState.COMMITTED: TxState.COMMITTED,
+    NodeTxState.REJECTED: TxState.REJECTED,
+}
+
+
+def status_out(status: TxStatus) -> TxStatusOut | None:
+    """The API view of a peer's tx status; None when the peer has never heard of the tx."""
+    state = _STATES.get(status.state)
+    if state is None:
+        return None
+    return TxStatusOut(
+        tx_id=status.tx_id,
+        status=state,
+        height=status.height,
+        index=status.index,
+        code=status.code,
+        message=status.message,
+    )
+
+
+class CommitWatcher:
+    """Wakes asyncio waiters when blocks land on the peer."""
+
+    def __init__(self, peer: ServedPeer) -> None:
+        self.peer = peer
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._unsubscribe: Unsubscribe | None = None
+        self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
+        self._new_block = asyncio.Event()
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._unsubscribe = self.peer.subscribe(self._on_block)
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        for futures in self._waiters.values():
+            for future in futures:
+                future.cancel()
+        self._waiters.clear()
+
+    def _on_block(self, block: Block) -> None:
+        """On the applying thread: hand the results to the loop and return at once."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        outcomes = [
+            TxStatusOut(
+                tx_id=r.tx_id,
+                status=TxState.COMMITTED if r.committed else TxState.REJECTED,
+                height=block.height,
+                index=i,
+                code=r.code,
+                message=r.message,
+            )
+            for i, r in enumerate(block.results)
+        ]
+        with contextlib.suppress(RuntimeError):  # the loop closed since the check
+            loop.call_soon_threadsafe(self._resolve, outcomes)
+
+    def _resolve(self, outcomes: list[TxStatusOut]) -> None:
+        for outcome in outcomes:
+            for future in self._waiters.pop(outcome.tx_id, ()):
+                if not future.done():
+                    future.set_result(outcome)
+        event, self._new_block = self._new_block, asyncio.Event()
+        event.set()
+
+    async def wait_block(self, timeout: float) -> bool:
+        """Wait for the next block (True) or the timeout (False)."""
+        try:
+            await asyncio.wait_for(self._new_block.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def final_statuses(
+        self, tx_ids: list[str], timeout: float
+    ) -> tuple[list[TxStatusOut], bool]:
+        """Each tx's status once committed or rejected, or pending if ``timeout`` passes first."""
+        loop = asyncio.get_running_loop()
+        futures: dict[str, asyncio.Future[TxStatusOut]] = {}
+        for tx_id in dict.fromkeys(tx_ids):
+            future: asyncio.Future[TxStatusOut] = loop.create_future()
+            self._waiters.setdefault(tx_id, []).append(future)
+            futures[tx_id] = future
+        for tx_id, future in futures.items():  # committed before we started listening?
+            known = status_out(self.peer.tx_status(tx_id))
+            if known is not None and known.status is not TxState.PENDING and not future.done():
+                future.set_result(known)
+        try:
+            if futures:
+                await asyncio.wait(futures.values(), timeout=timeout)
+        finally:
+            for tx_id, future in futures.items():
+                if not future.done():
+                    future.cancel()
+                    waiting = self._waiters.get(tx_id)
+                    if waiting and future in waiting:
+                        waiting.remove(future)
+                        if not waiting:
+                            del self._waiters[tx_id]
+        results = []
+        for tx_id in tx_ids:
+            future = futures[tx_id]
+            if future.done() and not future.cancelled():
+                results.append(future.result())
+            else:
+                results.append(TxStatusOut(tx_id=tx_id, status=TxState.PENDING))
+        complete = all(r.status is not TxState.PENDING for r in results)
+        return results, complete
+
+
+@dataclass
+class ApiContext:
+    peer: ServedPeer
+    settings: ApiSettings
+    auth: ReadAuthenticator
+    watcher: CommitWatcher
+    metrics: ApiMetrics
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def node_id(self) -> str:
+        return self.peer.node_id
+
+    @property
+    def contracts(self) -> Mapping[str, Any]:
+        return self.peer.runtime.contracts
+
+
+def member_lookup(peer: ServedPeer) -> Any:
+    """Read a keyid's member record from the peer's head state."""
+
+    def lookup(member_id: str) -> MemberKey | None:
+        record = peer.state_get(MEMBERSHIP_NAMESPACE, f"member/{member_id}")
+        return member_key_from_record(member_id, record)
+
+    return lookup
+
+
+def build_context(peer: ServedPeer, settings: ApiSettings | None = None) -> ApiContext:
+    settings = settings or ApiSettings()
+    return ApiContext(
+        peer=peer,
+        settings=settings,
+        auth=ReadAuthenticator(
+            member_lookup(peer), window_s=settings.auth_window_s, skew_s=settings.auth_skew_s
+        ),
+        watcher=CommitWatcher(peer),
+        metrics=ApiMetrics(peer),
+    )

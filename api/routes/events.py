@@ -1,0 +1,130 @@
+"""Server-sent events of committed blocks, tx results and contract events.
+
+Per block, in order: one ``tx`` event per tx (its result), one ``contract``
+event per event a committed tx emitted, then the ``block`` event, which alone
+carries ``id: <height>``. So ``Last-Event-ID: H`` (sent by any SSE client on
+reconnect) means "block H was fully delivered" and the stream resumes at H + 1.
+A first connection may pass ``from_height``; without either the stream starts
+after the current head. A comment line is sent as keep-alive when idle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.context import ApiContext
+from api.exceptions import RequestInvalid
+from api.routes.deps import READ_SECURITY, Ctx, Reader
+from api.routes.transactions import PROBLEMS
+from ledger.block import Block
+
+router = APIRouter(prefix="/v1", tags=["events"])
+
+SSE_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "text/event-stream: events tx, contract, block (id = height)",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def _sse(event: str, data: Any, event_id: str | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def block_events(block: Block) -> str:
+    parts = []
+    for index, (envelope, result) in enumerate(zip(block.envelopes, block.results, strict=True)):
+        parts.append(
+            _sse(
+                "tx",
+                {
+                    "height": block.height,
+                    "index": index,
+                    "tx_id": result.tx_id,
+                    "status": result.status.value,
+                    "code": result.code,
+                    "message": result.message,
+                    "contract": envelope.contract,
+                    "action": envelope.action,
+                    "signer": envelope.signer,
+                },
+            )
+        )
+        for event in result.events:
+            parts.append(_sse("contract", {"height": block.height, "tx_id": result.tx_id, **event}))
+    parts.append(
+        _sse(
+            "block",
+            {
+                "height": block.height,
+                "hash": block.hash,
+                "header": block.header.to_json(),
+                "txs": len(block.results),
+            },
+            str(block.height),
+        )
+    )
+    return "".join(parts)
+
+
+def _start_height(ctx: ApiContext, from_height: int | None, last_event_id: str | None) -> int:
+    if last_event_id is not None:
+        try:
+            return int(last_event_id) + 1
+        except ValueError:
+            raise RequestInvalid(
+                "Last-Event-ID must be a block height",
+                [{"path": "header.last-event-id", "rule": "an integer block height"}],
+            ) from None
+    if from_height is not None:
+        return from_height
+    return ctx.peer.height() + 1
+
+
+async def _stream(ctx: ApiContext, start: int, follow: bool) -> AsyncIterator[str]:
+    height = max(start, 0)
+    yield ": agriledger events\n\n"
+    while True:
+        head = ctx.peer.height()
+        while height <= head:
+            block = await run_in_threadpool(ctx.peer.block, height)
+            if block is None:
+                break
+            yield block_events(block)
+            height += 1
+        if not follow:
+            return
+        if not await ctx.watcher.wait_block(ctx.settings.keepalive_s):
+            yield ": keep-alive\n\n"
+
+
+@router.get(
+    "/events",
+    summary="Server-sent events: tx results, contract events and blocks, resumable by height",
+    openapi_extra={"security": READ_SECURITY},
+    responses={**SSE_DOC, **PROBLEMS},
+    response_class=StreamingResponse,
+)
+async def events(
+    ctx: Ctx,
+    _reader: Reader,
+    from_height: Annotated[int | None, Query(ge=0, le=2**53 - 1)] = None,
+    follow: Annotated[bool, Query(description="false: stop at the current head")] = True,
+    last_event_id: Annotated[
+        str | None, Header(alias="Last-Event-ID", max_length=32, pattern=r"^-?\d+$")
+    ] = None,
+) -> StreamingResponse:
+    start = _start_height(ctx, from_height, last_event_id)
+    return StreamingResponse(
+        _stream(ctx, start, follow),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

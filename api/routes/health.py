@@ -1,0 +1,37 @@
+"""Liveness and Prometheus metrics: open to anyone (no ledger data beyond the head height)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.routes.deps import Ctx
+from api.schemas import HealthOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get(
+    "/v1/health", response_model=HealthOut, summary="Is this peer up, and where is its head"
+)
+async def health(ctx: Ctx) -> HealthOut:
+    header = ctx.peer.head()
+    return HealthOut(
+        status="ok",
+        node_id=ctx.peer.node_id,
+        chain_id=ctx.peer.chain_id,
+        height=-1 if header is None else header.height,
+        head_hash=None if header is None else header.hash(),
+        pending=len(ctx.peer.pending()),
+    )
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format)",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
+)
+async def metrics(ctx: Ctx) -> Response:
+    return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,137 @@
+"""Submitting envelopes (one or a batch) and reading a tx's status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.context import status_out
+from api.exceptions import BatchTooLarge, RequestInvalid, TxNotFound
+from api.routes.deps import READ_SECURITY, Ctx, Reader
+from api.schemas import (
+    MAX_BATCH,
+    TX_ID_PATTERN,
+    Problem,
+    SubmitAccepted,
+    SubmitResults,
+    TxStatusOut,
+)
+from ledger.encoding import decode
+from nodes.exceptions import GateRejected
+
+router = APIRouter(prefix="/v1", tags=["transactions"])
+
+ENVELOPE_REF = {"$ref": "#/components/schemas/EnvelopeModel"}
+SUBMIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        ENVELOPE_REF,
+                        {
+                            "type": "array",
+                            "items": ENVELOPE_REF,
+                            "minItems": 1,
+                            "maxItems": MAX_BATCH,
+                        },
+                    ]
+                }
+            }
+        },
+    }
+}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (400, 401, 403, 404, 409, 413, 422)
+}
+
+
+async def _read_envelopes(
+    request: Request, max_bytes: int, max_batch: int
+) -> tuple[list[Any], bool]:
+    """The JSON body as a list of raw envelopes, and whether it was an array."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise BatchTooLarge(f"request body exceeds {max_bytes} bytes")
+    data = decode(bytes(body))  # EncodingError (400) names the path of a float, NaN, big int...
+    if isinstance(data, dict):
+        return [data], False
+    if not isinstance(data, list):
+        raise RequestInvalid(
+            "the body must be an envelope or an array of envelopes",
+            [{"path": "$", "rule": "must be a JSON object or array"}],
+        )
+    if not data:
+        raise RequestInvalid("an empty batch", [{"path": "$", "rule": "at least one envelope"}])
+    if len(data) > max_batch:
+        raise BatchTooLarge(
+            f"{len(data)} envelopes in one request; at most {max_batch}",
+            [{"path": "$", "rule": f"at most {max_batch} items"}],
+        )
+    return data, True
+
+
+@router.post(
+    "/transactions",
+    status_code=202,
+    summary="Submit one signed envelope or an array of up to 1000",
+    description=(
+        "Envelopes are checked (wire form, chain id, enrolment, revocation, every signature, "
+        "not already committed, contract/action/args) before anything reaches the orderer; "
+        "a batch is all-or-nothing. With `wait=commit` the answer waits (at most `timeout` "
+        "seconds) and carries each tx's final status. Writes need no HTTP credential: the "
+        "envelope signatures authorise them."
+    ),
+    openapi_extra=SUBMIT_BODY,
+    responses={
+        202: {"model": SubmitAccepted, "description": "accepted and forwarded for ordering"},
+        200: {"model": SubmitResults, "description": "with wait=commit: final statuses"},
+        **PROBLEMS,
+    },
+)
+async def submit(
+    request: Request,
+    ctx: Ctx,
+    wait: Annotated[Literal["commit"] | None, Query(description="'commit' to wait")] = None,
+    timeout: Annotated[float | None, Query(gt=0, le=60, description="seconds to wait")] = None,
+) -> JSONResponse:
+    settings = ctx.settings
+    items, batch = await _read_envelopes(request, settings.max_body_bytes, settings.max_batch)
+    request.state.batch = batch
+    try:
+        tx_ids = await run_in_threadpool(ctx.peer.submit, items)
+    except GateRejected as exc:
+        ctx.metrics.tx_refused.labels(exc.code).inc()
+        raise
+    ctx.metrics.tx_accepted.inc(len(tx_ids))
+    if wait is None:
+        return JSONResponse({"tx_ids": tx_ids}, status_code=202)
+    limit = min(timeout or settings.default_wait_s, settings.max_wait_s)
+    results, complete = await ctx.watcher.final_statuses(tx_ids, limit)
+    body = SubmitResults(tx_ids=tx_ids, results=results, complete=complete)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if complete else 202)
+
+
+@router.get(
+    "/transactions/{tx_id}",
+    response_model=TxStatusOut,
+    summary="A tx's status: pending, committed (block height) or rejected (code, message)",
+    openapi_extra={"security": READ_SECURITY},
+    responses=PROBLEMS,
+)
+async def tx_status(
+    ctx: Ctx,
+    _reader: Reader,
+    tx_id: Annotated[str, Path(pattern=TX_ID_PATTERN, description="hex SHA-256 of the tx body")],
+) -> TxStatusOut:
+    status = status_out(await run_in_threadpool(ctx.peer.tx_status, tx_id))
+    if status is None:
+        raise TxNotFound(f"tx {tx_id} is unknown to this peer", tx_id=tx_id)
+    return status
