@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from nodes_kit import issues, sign, small_spec
+
+from ledger.tx import Envelope
+from nodes.exceptions import GateRejected
+from nodes.local import LocalNetwork
+from nodes.peer import Peer
+
+SPEC = small_spec(batch_size=100)
+
+
+@pytest.fixture
+def net() -> LocalNetwork:
+    return LocalNetwork(SPEC, lambda: 0)
+
+
+def _peer(net: LocalNetwork) -> Peer:
+    return net.peers["bank-a.peer"]
+
+
+def _bad_signature() -> Any:
+    data = issues(SPEC, 1, start=10)[0].to_json()
+    other = issues(SPEC, 1, start=11)[0].to_json()
+    data["signatures"] = other["signatures"]
+    return data
+
+
+def _wrong_chain() -> Envelope:
+    from ledger.tx import make_body, sign_envelope
+
+    body = make_body(chain_id="elsewhere", contract="settlement", action="issue",
+                     args={"account": "coop-a.farmer-1", "amount": 5}, signer="gov.pboc",
+                     nonce=1, created_at=SPEC.config.time)
+    return sign_envelope(body, SPEC.roster.member("gov.pboc").key)
+
+
+JUNK: dict[str, tuple[Callable[[], Any], str]] = {
+    "not an object": (lambda: [1, 2], "MALFORMED_ENVELOPE"),
+    "missing field": (lambda: {"tx": {}, "signatures": []}, "MALFORMED_ENVELOPE"),
+    "not json": (lambda: b"{nope", "MALFORMED_ENVELOPE"),
+    "signature of another body": (_bad_signature, "BAD_SIGNATURE"),
+    "another chain": (_wrong_chain, "WRONG_CHAIN"),
+    "unknown contract": (
+        lambda: sign(SPEC, "gov.pboc", "casino", "bet", {}), "UNKNOWN_CONTRACT"),
+    "unknown action": (
+        lambda: sign(SPEC, "gov.pboc", "settlement", "print", {}), "UNKNOWN_ACTION"),
+    "invalid args": (
+        lambda: sign(SPEC, "gov.pboc", "settlement", "issue", {"account": "x", "amount": -5}),
+        "INVALID_ARGUMENTS"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(JUNK))
+def test_junk_is_refused_at_the_gate_and_never_reaches_the_orderer(
+    net: LocalNetwork, kind: str
+) -> None:
+    make, code = JUNK[kind]
+    with pytest.raises(GateRejected) as info:
+        _peer(net).submit([make()])
+    assert info.value.code == code
+    assert net.orderer.pending() == 0
+    assert net.orderer.height() == 0
+
+
+def test_an_unknown_signer_is_refused_at_the_gate(net: LocalNetwork) -> None:
+    envelope = issues(SPEC, 1, start=20)[0].to_json()
+    envelope["tx"]["signer"] = envelope["signatures"][0]["signer"] = "gov.ghost"
+    with pytest.raises(GateRejected) as info:
+        _peer(net).submit(envelope)
+    assert info.value.code in {"UNKNOWN_SIGNER", "BAD_SIGNATURE"}
+
+
+def test_one_bad_envelope_in_a_call_forwards_none_of_them(net: LocalNetwork) -> None:
+    good = issues(SPEC, 2, start=30)
+    with pytest.raises(GateRejected) as info:
+        _peer(net).submit([good[0], _bad_signature(), good[1]])
+    assert info.value.index == 1
+    assert net.orderer.pending() == 0
+
+
+def test_a_committed_tx_is_refused_when_submitted_again(net: LocalNetwork) -> None:
+    envelope = issues(SPEC, 1, start=40)[0]
+    _peer(net).submit(envelope)
+    net.flush()
+    with pytest.raises(GateRejected) as info:
+        net.peers["gov.peer"].submit(envelope.to_json())
+    assert info.value.code == "DUPLICATE_TX"
