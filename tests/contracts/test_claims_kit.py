@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from contracts.base import Contract
+from contracts.base import Args, Contract, Query, action, operation, view
+from contracts.context import Context, ReadContext
 from contracts.genesis import ContractConfig
+from contracts.policy import Role
 from contracts.testing import LedgerHarness, OrgSpec, standard_orgs
+from contracts.types import Fen, Id
 from ledger.block import TxResult
 
 MU = 100  # centi-mu per mu
@@ -92,7 +95,9 @@ class Flow:
                **args: Any) -> TxResult:
         return self.ledger.submit(signer, "claims", action, co_signers=co_signers, **args)
 
-    def enrol_args(self, policy_id: str, covers: list[dict[str, Any]], **terms: Any) -> dict[str, Any]:
+    def enrol_args(
+        self, policy_id: str, covers: list[dict[str, Any]], **terms: Any
+    ) -> dict[str, Any]:
         args: dict[str, Any] = {
             "policy_id": policy_id, "insurer": self.insurer, "book": "2026-rice",
             "crop": "rice", "region": "lishui", "period_start": PERIOD[0],
@@ -105,7 +110,8 @@ class Flow:
         return args
 
     def enrol(self, policy_id: str, covers: list[dict[str, Any]], **terms: Any) -> None:
-        ok(self.submit(f"{self.coop}.manager", "enrol", **self.enrol_args(policy_id, covers, **terms)))
+        args = self.enrol_args(policy_id, covers, **terms)
+        ok(self.submit(f"{self.coop}.manager", "enrol", **args))
 
     def activate(self, policy_id: str) -> None:
         ok(self.submit(f"{self.insurer}.underwriter", "underwrite", policy_id=policy_id))
@@ -158,3 +164,77 @@ class Flow:
         self.verify_and_publicise(claim_id)
         self.ledger.advance(days=3)
         self.agree_and_pay(claim_id, list(losses))
+
+
+# -- small real contracts standing in for the lender and the dispute committee -----------
+
+
+
+class LoanArgs(Args):
+    loan_id: Id
+    outstanding: Fen
+
+
+class LoanQuery(Query):
+    loan_id: Id
+
+
+class LenderStandIn(Contract):
+    """A minimal pledge-loan book with the loss-payee interface of the preamble."""
+
+    name = "warehouse_receipt"
+    version = "test"
+
+    @action(LoanArgs, policy=Role("bank", "loan_officer"))
+    def open_loan(self, ctx: Context, args: LoanArgs) -> None:
+        ctx.put(f"loan/{args.loan_id}", {"outstanding": args.outstanding,
+                                         "lender": ctx.signer.org})
+
+    @view(LoanQuery)
+    def outstanding_debt(self, ctx: ReadContext, query: LoanQuery) -> Any:
+        return ctx.get(f"loan/{query.loan_id}") or {"outstanding": 0, "lender": None}
+
+    @operation
+    def repay_from_proceeds(self, ctx: Context, loan_id: str, source: str, amount: int) -> int:
+        loan = dict(ctx.get(f"loan/{loan_id}") or {})
+        applied = min(amount, int(loan["outstanding"]))
+        ctx.transfer(source, loan["lender"], applied, memo=f"repay {loan_id}")
+        loan["outstanding"] = int(loan["outstanding"]) - applied
+        ctx.put(f"loan/{loan_id}", loan)
+        return applied
+
+
+class AssetArgs(Args):
+    asset: Id
+
+
+class AssetQuery(Query):
+    asset: Id
+
+
+class DisputesStandIn(Contract):
+    """Freezes and thaws assets by the mediator's word; ``is_frozen`` as the preamble says."""
+
+    name = "disputes"
+    version = "test"
+
+    @action(AssetArgs, policy=Role("government", "mediator"))
+    def freeze(self, ctx: Context, args: AssetArgs) -> None:
+        ctx.put(f"frozen/{args.asset}", {"asset": args.asset})
+
+    @action(AssetArgs, policy=Role("government", "mediator"))
+    def thaw(self, ctx: Context, args: AssetArgs) -> None:
+        ctx.delete(f"frozen/{args.asset}")
+
+    @view(AssetQuery)
+    def is_frozen(self, ctx: ReadContext, query: AssetQuery) -> bool:
+        return ctx.get(f"frozen/{query.asset}") is not None
+
+
+STAND_INS: dict[str, type[Contract]] = {
+    "warehouse_receipt": LenderStandIn, "disputes": DisputesStandIn,
+}
+
+
+def harness_with_stand_ins(**kwargs: Any) -> LedgerHarness:
+    return harness(extra=["warehouse_receipt", "disputes"], classes=STAND_INS, **kwargs)
