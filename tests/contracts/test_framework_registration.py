@@ -86,7 +86,7 @@ def test_a_view_without_a_strict_model_is_refused() -> None:
         def look(self, ctx: Any, query: Any) -> Any:
             return None
 
-    with pytest.raises(RegistrationError, match="badview.look: the params model LaxArgs"):
+    with pytest.raises(RegistrationError, match=r"badview\.look: the params model LaxArgs"):
         check_contract_class(BadView)
 
 
@@ -190,7 +190,7 @@ def test_an_entry_point_named_unlike_its_contract_is_refused(
 
 def test_an_entry_point_that_fails_to_import_is_refused(fake_plugins: list[EntryPoint]) -> None:
     fake_plugins.append(point("gone", "no_such_module_anywhere:Gone"))
-    with pytest.raises(RegistrationError, match="entry point 'gone'.*failed to load"):
+    with pytest.raises(RegistrationError, match=r"entry point 'gone'.*failed to load"):
         discover()
 
 

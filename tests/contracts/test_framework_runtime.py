@@ -161,10 +161,12 @@ def test_a_domain_error_leaves_no_writes_and_is_recorded_rejected_with_its_code(
         "INVALID_STATE",
         "changed my mind",
     )
-    assert result.writes == () and result.events == ()
+    assert result.writes == ()
+    assert result.events == ()
     assert state_items(chain) == before
     record = chain.store.tx(result.tx_id)
-    assert record is not None and record.result.code == "INVALID_STATE"
+    assert record is not None
+    assert record.result.code == "INVALID_STATE"
 
 
 def test_a_non_domain_exception_becomes_contract_fault_and_the_block_goes_on(
@@ -179,7 +181,8 @@ def test_a_non_domain_exception_becomes_contract_fault_and_the_block_goes_on(
     assert results[0].message == "KeyError in probe.write_then_crash"  # same on every peer
     assert "object at" in caplog.text  # the detail is logged, not recorded
     assert results[1].committed
-    assert chain.get("probe", "k1") is None and chain.get("probe", "k2") is not None
+    assert chain.get("probe", "k1") is None
+    assert chain.get("probe", "k2") is not None
     assert state_items(chain) == sorted([*before, ("probe/k2", {"by": "coop-a.f2"})])
 
 
@@ -208,7 +211,8 @@ def test_invalid_arguments_name_the_field_path(
 ) -> None:
     result = chain.submit("coop-a.f1", "probe", "pay", **args)
     assert result.code == "INVALID_ARGUMENTS"
-    assert result.message is not None and result.message.startswith(f"{path}:")
+    assert result.message is not None
+    assert result.message.startswith(f"{path}:")
 
 
 def test_invalid_arguments_in_nested_models_name_the_index(chain: LedgerHarness) -> None:
@@ -220,7 +224,8 @@ def test_invalid_arguments_in_nested_models_name_the_index(chain: LedgerHarness)
         lines=[{"item": "rice", "amount": 5}, {"item": "tea", "amount": 0}],
     )
     assert result.code == "INVALID_ARGUMENTS"
-    assert result.message is not None and "args.lines[1].amount" in result.message
+    assert result.message is not None
+    assert "args.lines[1].amount" in result.message
 
 
 def test_unknown_contract_and_unknown_action_are_rejected_with_their_codes(

@@ -64,7 +64,8 @@ def unlisted_org() -> str:
 
 EnrolCase = tuple[str, str, Callable[[LedgerHarness], str]]
 ENROL_CASES: list[EnrolCase] = [
-    ("UNKNOWN_ROLE", "coop-a.admin", lambda h: new_certificate(h, "coop-a", "pilot", "loan_officer")),
+    ("UNKNOWN_ROLE", "coop-a.admin",
+     lambda h: new_certificate(h, "coop-a", "pilot", "loan_officer")),
     ("UNAUTHORIZED", "bank-a.admin", lambda h: new_certificate(h, "coop-a", "f3", "farmer")),
     ("UNAUTHORIZED", "coop-a.f1", lambda h: new_certificate(h, "coop-a", "f3", "farmer")),
     ("CERTIFICATE_INVALID", "coop-a.admin", lambda h: forged("coop-a", "cooperative")),
@@ -134,7 +135,9 @@ def test_the_member_view_of_an_unknown_member_is_member_not_found(chain: LedgerH
 
 def test_enrolling_into_an_unlisted_org_is_org_not_found() -> None:
     """Only reachable when a genesis override lets someone outside the org enrol."""
-    override = {"any": [{"party": "org", "roles": ["admin"]}, {"role": "admin", "org_type": "government"}]}
+    override = {
+        "any": [{"party": "org", "roles": ["admin"]}, {"role": "admin", "org_type": "government"}]
+    }
     ledger = LedgerHarness(
         ORGS, [ContractConfig(name="membership", version="1", policies={"enrol": override})]
     )

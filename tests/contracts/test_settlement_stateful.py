@@ -52,7 +52,8 @@ class SettlementMachine(ContractMachine):
         return result.committed
 
     def owns(self, signer: str, account: str) -> bool:
-        return account == signer or account == org_of(signer) and "." not in account
+        """A member owns its own account and its org's treasury (an id without a dot)."""
+        return account == signer or (account == org_of(signer) and "." not in account)
 
     def move(self, source: str, target: str, amount: int) -> None:
         self.balances[source] -= amount
