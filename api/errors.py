@@ -170,7 +170,7 @@ def split_errors(message: str, index: int | None = None) -> list[dict[str, Any]]
     return errors
 
 
-def field_errors(exc: BaseException, index: int | None = None) -> list[dict[str, Any]] | None:
+def field_errors(exc: BaseException, batch: bool = True) -> list[dict[str, Any]] | None:
     """The per-field errors an input error carries, as ``{"path", "rule"}`` with JSON paths."""
     if isinstance(exc, api_exc.RequestInvalid):
         return exc.errors or None
@@ -184,15 +184,13 @@ def field_errors(exc: BaseException, index: int | None = None) -> list[dict[str,
     if isinstance(exc, contract_exc.InvalidArguments):
         return [{"path": e["path"], "rule": e["rule"]} for e in exc.errors]
     if isinstance(exc, node_exc.GateRejected):
-        return split_errors(exc.message, exc.index) or None
+        return split_errors(exc.message, exc.index if batch else None) or None
     if isinstance(exc, ledger_exc.EnvelopeError):
-        return split_errors(exc.message, index) or None
+        return split_errors(exc.message) or None
     return None
 
 
-def problem(
-    exc: BaseException, instance: str, *, index: int | None = None
-) -> tuple[int, dict[str, Any]]:
+def problem(exc: BaseException, instance: str, *, batch: bool = True) -> tuple[int, dict[str, Any]]:
     """Status and problem-details body for ``exc`` raised while serving ``instance``."""
     spec = spec_for(exc)
     code = code_of(exc, spec)
@@ -208,7 +206,7 @@ def problem(
         "instance": instance,
         "code": code,
     }
-    errors = field_errors(exc, index)
+    errors = field_errors(exc, batch)
     if errors:
         body["errors"] = errors
     tx_id = getattr(exc, "tx_id", None)
@@ -220,7 +218,7 @@ def problem(
 
 
 def problem_response(exc: BaseException, request: Request) -> JSONResponse:
-    status, body = problem(exc, request.url.path)
+    status, body = problem(exc, request.url.path, batch=getattr(request.state, "batch", True))
     if status >= 500:
         log.error("%s %s -> %s", request.method, request.url.path, status, exc_info=exc)
     headers = dict(getattr(exc, "headers", None) or {})

@@ -16,6 +16,7 @@ delivery lock, i.e. at a block boundary.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -136,13 +137,12 @@ async def serve_network(
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not main
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread
-            pass
     ticker = Ticker(running.network)
     ticker.start()
     tasks = [asyncio.create_task(s.serve()) for s in running.servers]
+    waiter = asyncio.create_task(stop.wait())
     try:
         while not all(s.started for s in running.servers):
             if any(t.done() for t in tasks):
@@ -152,20 +152,17 @@ async def serve_network(
             write_endpoints(directory, running.urls)
             if ready is not None:
                 ready(running.urls)
-            waiter = asyncio.create_task(stop.wait())
             await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
     finally:
+        waiter.cancel()
         for server in running.servers:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
         ticker.stop()
         shutdown(running.network)
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(sig)
-            except (NotImplementedError, RuntimeError):
-                pass
 
 
 def shutdown(network: LocalNetwork) -> None:
