@@ -67,6 +67,8 @@ class TxResult:
     message: str | None = None
     writes: tuple[Write, ...] = ()
     events: tuple[Mapping[str, Any], ...] = ()
+    # canonical bytes, computed once: the results root and the store both need them
+    _canonical: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def committed(self) -> bool:
@@ -93,8 +95,15 @@ class TxResult:
             events=tuple(data.get("events", [])),
         )
 
+    def canonical_bytes(self) -> bytes:
+        data = self._canonical
+        if data is None:
+            data = canonical_trusted(self.to_json())
+            object.__setattr__(self, "_canonical", data)
+        return data
+
     def digest(self) -> str:
-        return sha256_hex(canonical_trusted(self.to_json()))
+        return sha256_hex(self.canonical_bytes())
 
     @classmethod
     def rejected(cls, tx_id: str, code: str, message: str) -> TxResult:

@@ -55,6 +55,34 @@ def signer_lookup(state: StateReader) -> Any:
     return lookup
 
 
+_MEMBER_PREFIX = member_state_key("")
+
+
+class _BlockSigners:
+    """Signer lookups within one block, remembered until a committed tx writes the record.
+
+    The block overlay only changes when a tx commits, so forgetting the member keys a
+    committed tx wrote keeps every answer equal to a fresh read.
+    """
+
+    def __init__(self, state: StateReader) -> None:
+        self._lookup = signer_lookup(state)
+        self._known: dict[str, SignerInfo | None] = {}
+
+    def __call__(self, member_id: str) -> SignerInfo | None:
+        try:
+            return self._known[member_id]
+        except KeyError:
+            info: SignerInfo | None = self._lookup(member_id)
+            self._known[member_id] = info
+            return info
+
+    def forget(self, writes: Sequence[Write]) -> None:
+        for key, _ in writes:
+            if key.startswith(_MEMBER_PREFIX):
+                self._known.pop(key[len(_MEMBER_PREFIX):], None)
+
+
 def genesis_block(
     chain_id: str, config: Mapping[str, Any], writes: Mapping[str, Any], time: str
 ) -> Block:
@@ -99,11 +127,11 @@ class BlockBuilder:
         height = head.height + 1
         context = BlockContext(chain_id=self.chain_id, height=height, time=time)
         block_overlay = Overlay(self.store.state)
-        lookup = signer_lookup(block_overlay)
-        seen: set[str] = set()
+        lookup = _BlockSigners(block_overlay)
+        committed = self.store.committed_among(envelope.tx_id for envelope in envelopes)
         results: list[TxResult] = []
         for envelope in envelopes:
-            results.append(self._run_one(envelope, block_overlay, lookup, seen, context))
+            results.append(self._run_one(envelope, block_overlay, lookup, committed, context))
         writes = merge_writes(r.writes for r in results if r.committed)
         header = BlockHeader(
             chain_id=self.chain_id,
@@ -121,13 +149,13 @@ class BlockBuilder:
         self,
         envelope: Envelope,
         block_overlay: Overlay,
-        lookup: Any,
-        seen: set[str],
+        lookup: _BlockSigners,
+        committed: set[str],
         context: BlockContext,
     ) -> TxResult:
         tx_id = envelope.tx_id
         try:
-            if tx_id in seen or self.store.has_committed(tx_id):
+            if tx_id in committed:
                 raise DuplicateTx(f"tx {tx_id} already committed", tx_id=tx_id)
             signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
         except EnvelopeError as exc:
@@ -138,9 +166,10 @@ class BlockBuilder:
             return TxResult.rejected(
                 tx_id, outcome.code or "REJECTED", outcome.message or "rejected"
             )
-        seen.add(tx_id)
+        committed.add(tx_id)
         writes = tx_overlay.writes()
         tx_overlay.commit_into(block_overlay)
+        lookup.forget(writes)
         return TxResult(
             tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=outcome.events
         )

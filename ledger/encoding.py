@@ -61,29 +61,25 @@ def check(value: object, path: str = "$") -> None:
 def canonical(value: object) -> bytes:
     """Return the RFC 8785 bytes of ``value``; raise EncodingError for values outside the subset."""
     check(value)
-    text = _fast_dumps(value)
-    if _NON_BMP.search(text):
-        text = _exact(value)
-    return text.encode("utf-8")
+    return canonical_trusted(value)
 
 
 def canonical_trusted(value: object) -> bytes:
     """Canonical bytes of a value already known to be in the subset (for example just decoded)."""
     text = _fast_dumps(value)
-    if _NON_BMP.search(text):
+    if not text.isascii() and _NON_BMP.search(text):  # isascii: a fast C check, usually true
         text = _exact(value)
     return text.encode("utf-8")
 
 
 def decode(data: bytes | str) -> Any:
-    """Parse JSON, admitting only the canonical subset; raise EncodingError with a path."""
+    """Parse JSON (UTF-8 if bytes), admitting only the canonical subset.
+
+    Raises EncodingError naming the path of the first value outside the subset.
+    """
     try:
-        value = json.loads(
-            data,
-            parse_float=_refuse_float,
-            parse_constant=_refuse_constant,
-            parse_int=_checked_int,
-        )
+        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+        value = _subset_decoder.decode(text)
     except _SubsetViolation:
         value = json.loads(data)
         check(value)
@@ -114,6 +110,11 @@ def _checked_int(text: str) -> int:
     if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
         raise _SubsetViolation(text)
     return number
+
+
+_subset_decoder = json.JSONDecoder(
+    parse_float=_refuse_float, parse_constant=_refuse_constant, parse_int=_checked_int
+)
 
 
 def _is_identifier(key: str) -> bool:

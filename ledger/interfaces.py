@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -67,6 +67,9 @@ class ChainStoreAPI(Protocol):
         """The committed record of ``tx_id`` if any, else its first rejected record."""
 
     def has_committed(self, tx_id: str) -> bool: ...
+
+    def committed_among(self, tx_ids: Iterable[str]) -> set[str]:
+        """The subset of ``tx_ids`` that has committed (one query for a whole batch)."""
 
     def genesis(self) -> Mapping[str, Any] | None: ...
 

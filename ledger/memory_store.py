@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ledger.block import Block, BlockHeader
@@ -63,6 +63,9 @@ class MemoryStore:
 
     def has_committed(self, tx_id: str) -> bool:
         return tx_id in self._committed
+
+    def committed_among(self, tx_ids: Iterable[str]) -> set[str]:
+        return self._committed.intersection(tx_ids)
 
     def genesis(self) -> Mapping[str, Any] | None:
         return self._blocks[0].genesis if self._blocks else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
+# ASCII digits only ("\d" would admit other scripts' digits); fullmatch, so no trailing "\n".
+_RFC3339_UTC = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?Z"
+)
 
 
 def is_rfc3339_utc(text: str) -> bool:
-    if not _RFC3339_UTC.match(text):
-        return False
     try:
         parse_time(text)
     except ValueError:
@@ -20,13 +21,14 @@ def is_rfc3339_utc(text: str) -> bool:
 
 def parse_time(text: str) -> dt.datetime:
     """Parse an RFC 3339 UTC string ending in Z into an aware datetime."""
-    if not _RFC3339_UTC.match(text):
+    match = _RFC3339_UTC.fullmatch(text)
+    if match is None:
         raise ValueError(f"{text!r} is not an RFC 3339 UTC time such as 2026-05-01T08:00:00Z")
-    main, _, frac = text[:-1].partition(".")
-    moment = dt.datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
-    if frac:
-        moment += dt.timedelta(microseconds=int(frac[:6].ljust(6, "0")))
-    return moment
+    year, month, day, hour, minute, second, frac = match.groups()
+    micro = int(frac[:6].ljust(6, "0")) if frac else 0
+    return dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=dt.UTC
+    )
 
 
 def format_time(moment: dt.datetime) -> str:

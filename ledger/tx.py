@@ -87,7 +87,9 @@ class Envelope:
         return {"tx": dict(self.body), "signatures": [s.to_json() for s in self.signatures]}
 
     def canonical_bytes(self) -> bytes:
-        return canonical_trusted(self.to_json())
+        """RFC 8785 bytes of ``to_json()``, reusing the body bytes ("signatures" < "tx")."""
+        signatures = canonical_trusted([s.to_json() for s in self.signatures])
+        return b'{"signatures":' + signatures + b',"tx":' + self.body_bytes + b"}"
 
     @classmethod
     def parse(cls, data: object, *, trusted_json: bool = False) -> Envelope:
@@ -118,6 +120,8 @@ class Envelope:
 
 
 def _exact_fields(obj: Mapping[str, Any], expected: frozenset[str], where: str) -> None:
+    if obj.keys() == expected:
+        return
     keys = set(obj.keys())
     missing = expected - keys
     if missing:

@@ -225,3 +225,15 @@ def test_sqlite_store_refuses_to_commit_a_tx_id_twice_and_writes_nothing(
 def test_missing_readonly_file_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such chain file"):
         SqliteStore(tmp_path / "absent.db", readonly=True)
+
+
+def test_committed_among_answers_for_a_whole_batch(
+    store: ChainStoreAPI, members: list[Member]
+) -> None:
+    committed = tx(members[0], args={"key": "a", "value": 1})
+    rejected = tx(members[0], "refuse")
+    append_next(builder_for(store), [committed, rejected])
+    unseen = tx(members[0], nonce=99)
+    ids = [committed.tx_id, rejected.tx_id, unseen.tx_id, committed.tx_id]
+    assert store.committed_among(ids) == {committed.tx_id}
+    assert store.committed_among([]) == set()

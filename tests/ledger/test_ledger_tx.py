@@ -207,3 +207,24 @@ def test_verifier_cache_remembers_verdicts_for_identical_bytes_only(members: lis
     assert verifier.verifications == 1
     assert not verifier.verify(public, envelope.body_bytes + b" ", sig)
     assert verifier.verifications == 2
+
+
+def test_envelope_canonical_bytes_are_the_rfc8785_bytes_of_its_wire_json(
+    members: list[Member],
+) -> None:
+    envelope = tx(members[0], args={"key": "🌾\ue000", "value": [1, "é"]}, co_signers=[members[1]])
+    assert envelope.canonical_bytes() == rfc8785.dumps(envelope.to_json())
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    ["2026-05-01T08:00:00Z\n", "２０２６-05-01T08:00:00Z", "2026-05-01T24:00:00Z",
+     "2026-05-01T08:00:00+08:00", "2026-05-01T08:00:60Z"],
+)
+def test_created_at_must_be_a_real_rfc3339_utc_time_in_ascii_digits(
+    members: list[Member], created_at: str
+) -> None:
+    wire = tx(members[0]).to_json()
+    wire["tx"]["created_at"] = created_at
+    with pytest.raises(MalformedEnvelope, match=r"^tx\.created_at:"):
+        Envelope.parse(wire)
