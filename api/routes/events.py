@@ -29,7 +29,20 @@ router = APIRouter(prefix="/v1", tags=["events"])
 SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "text/event-stream: events tx, contract, block (id = height)",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "description": "one SSE event; data is JSON",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["tx", "contract", "block"]},
+                        "data": {"type": "string"},
+                        "id": {"type": "string", "description": "block height (block events)"},
+                    },
+                    "required": ["event", "data"],
+                }
+            }
+        },
     }
 }
 
