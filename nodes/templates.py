@@ -156,10 +156,10 @@ def build_network(
         chain_id or template.chain_id, time, roster,
         builtin_contracts() if contracts is None else contracts, orderer,
     )
-    orgs = [_with_peer_role(org) for org in config.organisations]
+    orgs = [with_peer_role(org) for org in config.organisations]
     return NetworkSpec(config.model_copy(update={"organisations": orgs}), roster)
 
 
-def _with_peer_role(org: OrgConfig) -> OrgConfig:
+def with_peer_role(org: OrgConfig) -> OrgConfig:
     roles = org.roles if PEER_ROLE in org.roles else [*org.roles, PEER_ROLE]
     return org.model_copy(update={"roles": roles})

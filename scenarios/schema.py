@@ -47,6 +47,9 @@ class TopologySpec(_Spec):
 class OrdererSpec(_Spec):
     batch_size: int = Field(default=500, ge=1)
     max_wait_ms: int = Field(default=200, ge=1)
+    sync_interval_ms: int = Field(
+        default=60_000, ge=100, description="how often a peer asks the orderer for missed batches"
+    )
 
 
 class ContractSpec(_Spec):
@@ -115,7 +118,7 @@ class TimelineAction(_Spec):
 class CrashFault(_Spec):
     kind: Literal["crash"]
     day: Day
-    peer: str
+    peer: str = Field(description="the organisation whose peer crashes")
     restart_day: Day | None = None
 
 
@@ -129,9 +132,9 @@ class PartitionFault(_Spec):
 class SlowLinkFault(_Spec):
     kind: Literal["slow_link"]
     day: Day
-    a: str
-    b: str
-    latency_ms: int = Field(ge=0)
+    a: str = Field(description="an organisation id or 'orderer'")
+    b: str = Field(description="an organisation id or 'orderer'")
+    factor: int = Field(ge=1, le=10_000, description="latency multiplier while the fault lasts")
     until_day: Day | None = None
 
 

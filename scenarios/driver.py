@@ -1,0 +1,87 @@
+"""The engine's view of a simulated network: sign and submit as a client, read outcomes back.
+
+Clients submit to their own organisation's peer and fail over to the next up
+peer (in a fixed order) when it is down, as a real client with several
+endpoints would. Outcomes are read from an honest peer that is up.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ledger.timefmt import format_time, parse_time
+from ledger.tx import make_body, sign_envelope
+from nodes.exceptions import GateRejected, NodeDown
+from nodes.interfaces import TxState
+from nodes.peer import Peer
+from nodes.sim.simulation import Simulation
+from scenarios.engine import Outcome, Tx
+from scenarios.world import World
+
+MS_PER_DAY = 86_400_000
+
+
+class SimDriver:
+    def __init__(self, world: World, sim: Simulation) -> None:
+        self.world = world
+        self.sim = sim
+        self._nonce = itertools.count(1)
+        self._start = parse_time(world.scenario.start)
+        self._roster = world.network.roster
+        self.chain_id = world.network.config.chain_id
+
+    def now_ms(self) -> int:
+        return self.sim.loop.now
+
+    def now_day(self) -> float:
+        return self.sim.loop.now / MS_PER_DAY
+
+    def now_text(self) -> str:
+        import datetime as dt
+
+        return format_time(self._start + dt.timedelta(milliseconds=self.sim.loop.now))
+
+    def _targets(self, actor: str) -> list[str]:
+        org = actor.split(".", 1)[0]
+        own = self.world.peer_of(org)
+        peers = self.sim.peer_ids
+        return ([own] if own in peers else []) + [p for p in peers if p != own]
+
+    def submit(self, tx: Tx) -> str | Outcome:
+        body = make_body(
+            chain_id=self.chain_id, contract=tx.contract, action=tx.action, args=dict(tx.args),
+            signer=tx.actor, nonce=next(self._nonce), created_at=self.now_text(),
+        )
+        co = [(m, self._roster.member(m).key) for m in tx.co_signers]
+        envelope = sign_envelope(body, self._roster.member(tx.actor).key, co)
+        for peer_id in self._targets(tx.actor):
+            try:
+                self.sim.nodes[peer_id].submit([envelope])
+            except NodeDown:
+                continue
+            except GateRejected as exc:
+                return Outcome(envelope.tx_id, False, exc.code, exc.message, (), self.now_day())
+            return envelope.tx_id
+        return Outcome(envelope.tx_id, False, "NO_PEER_REACHABLE", "every peer is down", (), self.now_day())
+
+    def reference_peer(self) -> Peer | None:
+        for peer_id in self.sim.peer_ids:
+            node = self.sim.nodes[peer_id]
+            if node.peer is not None and self.sim.behaviours[peer_id].name == "honest":
+                return node.peer
+        return None
+
+    def outcome(self, tx_id: str) -> Outcome | None:
+        peer = self.reference_peer()
+        if peer is None:
+            return None
+        status = peer.tx_status(tx_id)
+        if status.state not in (TxState.COMMITTED, TxState.REJECTED) or status.height is None:
+            return None
+        block = peer.block(status.height)
+        assert block is not None and status.index is not None
+        result = block.results[status.index]
+        return Outcome(
+            tx_id, result.committed, result.code, result.message, tuple(result.events),
+            self.now_day(),
+        )

@@ -1,0 +1,274 @@
+"""Every figure of a run, folded from the chain an honest peer holds, plus the network's report.
+
+The collector reads each committed block's contract events in height order
+(events carry the facts: who lent how much to whom, when a claim was reported
+and paid) and dispatches them by (contract, event type) through one table, so
+a number in the report can always be traced back to the events behind it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger.timefmt import parse_time
+from nodes.peer import Peer
+from nodes.report import NetworkReport
+from nodes.sim.simulation import Simulation
+from scenarios.engine import EngineStats, Outcome, Tx
+from scenarios.world import World
+
+MS_PER_DAY = 86_400_000
+
+
+@dataclass
+class _Loan:
+    bank: str
+    borrower: str
+    outstanding: int = 0
+    principal: int = 0
+
+
+@dataclass
+class _Fold:
+    start_ms: float
+    loans: dict[str, _Loan] = field(default_factory=dict)
+    applied: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_bank: dict[str, dict[str, int]] = field(default_factory=dict)
+    series: dict[str, list[list[float]]] = field(default_factory=dict)
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    premium: Counter[str] = field(default_factory=Counter)
+    subsidy: Counter[str] = field(default_factory=Counter)
+    exposure: Counter[tuple[str, str]] = field(default_factory=Counter)
+    breaches: int = 0
+    day: float = 0.0
+
+    def bank(self, bank: str) -> dict[str, int]:
+        return self.by_bank.setdefault(bank, {
+            "issued": 0, "issued_fen": 0, "outstanding_fen": 0, "repaid": 0, "defaulted": 0,
+            "written_off_fen": 0,
+        })
+
+    def move(self, loan_id: str, delta: int) -> None:
+        loan = self.loans.get(loan_id)
+        if loan is None or delta == 0:
+            return
+        delta = max(delta, -loan.outstanding)
+        loan.outstanding += delta
+        stats = self.bank(loan.bank)
+        stats["outstanding_fen"] += delta
+        self.series.setdefault(loan.bank, [[0.0, 0]]).append([round(self.day, 3), stats["outstanding_fen"]])
+
+
+Handler = Callable[[_Fold, Mapping[str, Any]], None]
+
+
+def _wr_applied(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.applied[d["loan_id"]] = (d["bank"], d["borrower"])
+
+
+def _disbursed(f: _Fold, loan_id: str, bank: str, borrower: str, principal: int) -> None:
+    f.loans[loan_id] = _Loan(bank, borrower, 0, principal)
+    stats = f.bank(bank)
+    stats["issued"] += 1
+    stats["issued_fen"] += principal
+    f.exposure[(bank, borrower)] += principal
+    f.move(loan_id, principal)
+
+
+def _wr_disbursed(f: _Fold, d: Mapping[str, Any]) -> None:
+    bank, borrower = f.applied.get(d["loan_id"], ("?", "?"))
+    _disbursed(f, d["loan_id"], bank, borrower, int(d["principal"]))
+
+
+def _of_financed(f: _Fold, d: Mapping[str, Any]) -> None:
+    _disbursed(f, d["loan_id"], d["lender"], d.get("seller", d["order_id"]), int(d["principal"]))
+
+
+def _repaid_principal(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.move(d["loan_id"], -int(d.get("principal", 0)))
+
+
+def _closed(f: _Fold, d: Mapping[str, Any]) -> None:
+    loan = f.loans.get(d["loan_id"])
+    if loan is None:
+        return
+    if loan.outstanding or d.get("closure", "repaid") == "repaid":
+        f.bank(loan.bank)["repaid"] += 1
+    f.move(d["loan_id"], -loan.outstanding)
+
+
+def _defaulted(f: _Fold, d: Mapping[str, Any]) -> None:
+    loan = f.loans.get(d["loan_id"])
+    if loan is None:
+        return
+    stats = f.bank(loan.bank)
+    stats["defaulted"] += 1
+    if "written_off" in d:
+        stats["written_off_fen"] += int(d["written_off"])
+        f.move(d["loan_id"], -loan.outstanding)
+
+
+def _enforced(f: _Fold, d: Mapping[str, Any]) -> None:
+    loan = f.loans.get(d["loan_id"])
+    if loan is None:
+        return
+    f.bank(loan.bank)["written_off_fen"] += int(d.get("written_off", 0))
+    f.move(d["loan_id"], -loan.outstanding)
+
+
+def _order_created(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.exposure[(d["buyer"], d["seller"])] += int(d.get("value", 0))
+
+
+def _claim(stage: str) -> Handler:
+    def handle(f: _Fold, d: Mapping[str, Any]) -> None:
+        claim = f.claims.setdefault(d["claim_id"], {"claim_id": d["claim_id"]})
+        claim.setdefault(stage, round(f.day, 3))
+        if stage == "paid_day":
+            claim["paid_fen"] = claim.get("paid_fen", 0) + int(d.get("amount", 0))
+    return handle
+
+
+def _premium(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.premium[str(d["level"])] += int(d["amount"])
+
+
+def _funded(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.subsidy["budget_fen"] += int(d["amount"])
+
+
+def _subsidy_paid(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.subsidy["used_fen"] += int(d.get("subsidy", d.get("amount", 0)))
+    f.subsidy["payments"] += 1
+
+
+def _breach(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.breaches += 1
+
+
+HANDLERS: Mapping[tuple[str, str], Handler] = {
+    ("warehouse_receipt", "LoanApplied"): _wr_applied,
+    ("warehouse_receipt", "LoanDisbursed"): _wr_disbursed,
+    ("warehouse_receipt", "LoanRepaid"): _repaid_principal,
+    ("warehouse_receipt", "LoanClosed"): _closed,
+    ("warehouse_receipt", "LoanDefaulted"): _defaulted,
+    ("warehouse_receipt", "LoanEnforced"): _enforced,
+    ("order_finance", "OrderCreated"): _order_created,
+    ("order_finance", "OrderFinanced"): _of_financed,
+    ("order_finance", "LoanRepaid"): _repaid_principal,
+    ("order_finance", "LoanClosed"): _closed,
+    ("order_finance", "LoanDefaulted"): _defaulted,
+    ("claims", "LossReported"): _claim("reported_day"),
+    ("claims", "IndexTriggered"): _claim("reported_day"),
+    ("claims", "ClaimSurveyed"): _claim("surveyed_day"),
+    ("claims", "AgreementSigned"): _claim("agreed_day"),
+    ("claims", "ClaimPaid"): _claim("paid_day"),
+    ("claims", "PremiumSharePaid"): _premium,
+    ("claims", "DeadlineBreached"): _breach,
+    ("credit", "ProgrammeFunded"): _funded,
+    ("credit", "SubsidyPaid"): _subsidy_paid,
+}
+
+
+class MetricsCollector:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.outcomes_by_action: Counter[str] = Counter()
+        self.rejections_by_action: Counter[str] = Counter()
+
+    def on_outcome(self, story: str, tx: Tx, outcome: Outcome) -> None:
+        key = f"{tx.contract}.{tx.action}"
+        self.outcomes_by_action[key] += 1
+        if not outcome.committed:
+            self.rejections_by_action[f"{key}:{outcome.code}"] += 1
+
+    def finish(
+        self,
+        sim: Simulation,
+        report: NetworkReport,
+        peer: Peer | None,
+        stats: EngineStats,
+        faults: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        start = parse_time(self.world.scenario.start)
+        fold = _Fold(start_ms=0)
+        committed = rejected = txs = 0
+        codes: Counter[str] = Counter()
+        height = peer.height() if peer is not None else 0
+        for h in range(1, height + 1):
+            assert peer is not None
+            block = peer.block(h)
+            if block is None:
+                continue
+            fold.day = (parse_time(block.header.time) - start).total_seconds() / 86_400
+            for result in block.results:
+                txs += 1
+                if not result.committed:
+                    rejected += 1
+                    codes[result.code or "?"] += 1
+                    continue
+                committed += 1
+                for event in result.events:
+                    handler = HANDLERS.get((event.get("contract", ""), event.get("type", "")))
+                    if handler is not None:
+                        handler(fold, event.get("data", {}))
+        head = peer.head() if peer is not None else None
+        claims = sorted(fold.claims.values(), key=lambda c: c["claim_id"])
+        paid = [c for c in claims if "paid_day" in c and "reported_day" in c]
+        delays = [c["paid_day"] - c["reported_day"] for c in paid]
+        kinds = {o.id: o.type for o in self.world.scenario.network.organisations}
+        flagged = {
+            accused.split(".", 1)[0]: {
+                "by": sorted(a.split(".", 1)[0] for a in accusers),
+                "height": min(d.height for d in report.flags if d.accused == accused),
+            }
+            for accused, accusers in report.flagged().items()
+        }
+        return {
+            "chain": {
+                "blocks": height + 1, "txs": txs, "committed": committed, "rejected": rejected,
+                "rejected_by_code": dict(sorted(codes.items())),
+                "head_hash": head.hash() if head else "", "state_hash": head.state_hash if head else "",
+                "heads_equal": report.converged,
+                "peers": {p.node_id.split(".", 1)[0]: {"height": p.height, "head": p.head_hash,
+                                                      "up": p.up, "behaviour": p.behaviour}
+                          for p in report.peers},
+            },
+            "credit": {
+                "by_bank": fold.by_bank,
+                "outstanding_series": fold.series,
+                "loans": len(fold.loans),
+                "defaulted": sum(b["defaulted"] for b in fold.by_bank.values()),
+                "issued_fen": sum(b["issued_fen"] for b in fold.by_bank.values()),
+                "outstanding_fen": sum(b["outstanding_fen"] for b in fold.by_bank.values()),
+            },
+            "claims": {
+                "timeline": claims,
+                "count": len(claims),
+                "paid": len(paid),
+                "paid_fen": sum(c.get("paid_fen", 0) for c in claims),
+                "days_to_payout_mean": sum(delays) / len(delays) if delays else 0.0,
+                "days_to_payout_max": max(delays) if delays else 0.0,
+                "deadline_breaches": fold.breaches,
+            },
+            "premium": {"by_level": dict(sorted(fold.premium.items())),
+                        "total_fen": sum(fold.premium.values())},
+            "subsidy": dict(fold.subsidy),
+            "exposure": {
+                "edges": [{"from": a, "to": b, "fen": v} for (a, b), v in sorted(fold.exposure.items())],
+                "kinds": kinds,
+            },
+            "faults": faults,
+            "flagged": flagged,
+            "network": {"events": list(report.events), "messages": dict(report.stats.get("by_kind", {})),
+                        "lost": report.stats.get("lost", 0)},
+            "clients": {
+                "submitted": stats.submitted, "committed": stats.committed, "rejected": stats.rejected,
+                "refused_at_gate": stats.refused_at_gate,
+                "by_action": dict(sorted(self.outcomes_by_action.items())),
+                "rejections": dict(sorted(self.rejections_by_action.items())),
+            },
+        }
