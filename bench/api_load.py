@@ -1,0 +1,168 @@
+"""Load on one peer's HTTP API: N concurrent clients submit signed txs for a fixed time.
+
+Bounded and loopback only: a fresh network directory (template ``small``) in a
+temporary folder, ``agriledger serve`` in a subprocess on 127.0.0.1, envelopes
+pre-signed before the clock starts (at most ``--max-txs``), submission for
+``--seconds``. Commit times come from the peer's own event stream (SSE), so
+every accepted tx is accounted for: committed, rejected (with its code), or lost.
+
+    .venv/bin/python bench/api_load.py --mode batch --seconds 10 --clients 8
+    .venv/bin/python bench/api_load.py --mode single --seconds 10 --clients 32
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+from api.client import AsyncClient, TxBuilder, endpoints, load_member
+from nodes.network_dir import init_network
+from nodes.templates import TEMPLATES
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def start_server(directory: Path, port: int, peers: list[str]) -> subprocess.Popen[bytes]:
+    script = Path(sys.executable).parent / "agriledger"
+    command = [str(script), "serve", str(directory), "--port", str(port)]
+    for peer in peers:
+        command += ["--peer", peer]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not (directory / "endpoints.json").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+        time.sleep(0.1)
+    return proc
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "net"
+        init_network(directory, TEMPLATES["small"](), seed="api-load")
+        peers = [] if args.all_peers else ["gov.peer"]
+        proc = start_server(directory, args.port, peers)
+        try:
+            return await _load(args, directory)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+
+
+async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
+    url = endpoints(directory)["gov.peer"]
+    pboc = load_member(directory, "gov.pboc")
+    builder = TxBuilder("small", pboc)
+    per_request = args.batch if args.mode == "batch" else 1
+    bodies: list[tuple[list[str], bytes]] = []
+    for i in range(0, args.max_txs, per_request):
+        envs = [
+            builder.build("settlement", "issue", {"account": f"coop-a.farmer-{1 + j % 8}",
+                                                  "amount": 1}, nonce=f"load-{i + j}")
+            for j in range(per_request)
+        ]
+        payload = [e.to_json() for e in envs] if args.mode == "batch" else envs[0].to_json()
+        bodies.append(([e.tx_id for e in envs], json.dumps(payload).encode()))
+    submitted_at: dict[str, float] = {}
+    committed_at: dict[str, float] = {}
+    outcome: dict[str, str] = {}
+    accepted: list[str] = []
+    refused = Counter[str]()
+    async with AsyncClient(url, pboc, chain_id="small") as reader:
+        start_height = (await reader.head())["header"]["height"] + 1
+
+        async def follow() -> None:
+            async for event in reader.events(from_height=start_height):
+                if event.event == "tx":
+                    committed_at[event.data["tx_id"]] = time.perf_counter()
+                    outcome[event.data["tx_id"]] = event.data["code"] or event.data["status"]
+
+        follower = asyncio.create_task(follow())
+        queue = iter(bodies)
+        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
+            t0 = time.perf_counter()
+            stop_at = t0 + args.seconds
+
+            async def client() -> None:
+                for tx_ids, body in queue:
+                    if time.perf_counter() >= stop_at:
+                        return
+                    sent = time.perf_counter()
+                    response = await http.post(
+                        "/v1/transactions", content=body,
+                        headers={"content-type": "application/json"},
+                    )
+                    if response.status_code == 202:
+                        for tx_id in tx_ids:
+                            submitted_at[tx_id] = sent
+                        accepted.extend(tx_ids)
+                    else:
+                        refused[response.json().get("code", str(response.status_code))] += len(tx_ids)
+
+            await asyncio.gather(*(client() for _ in range(args.clients)))
+            t_submit = time.perf_counter() - t0
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline and not all(t in committed_at for t in accepted):
+            await asyncio.sleep(0.05)
+        follower.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await follower
+    done = [t for t in accepted if t in committed_at]
+    committed = [t for t in done if outcome[t] == "committed"]
+    rejected = Counter(outcome[t] for t in done if outcome[t] != "committed")
+    last_commit = max((committed_at[t] for t in done), default=t0)
+    latencies = [committed_at[t] - submitted_at[t] for t in done]
+    return {
+        "mode": args.mode, "clients": args.clients,
+        "envelopes_per_request": per_request, "seconds": round(t_submit, 2),
+        "accepted": len(accepted), "refused": dict(refused),
+        "accepted_tx_per_s": round(len(accepted) / t_submit, 1),
+        "committed": len(committed), "rejected": dict(rejected),
+        "committed_tx_per_s": round(len(committed) / (last_commit - t0), 1),
+        "p50_submit_to_commit_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p99_submit_to_commit_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "lost": len(accepted) - len(done),
+        "peers_in_process": "all (4)" if args.all_peers else "gov.peer only",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mode", choices=["batch", "single"], default="batch")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=200, help="envelopes per request (batch)")
+    parser.add_argument("--max-txs", type=int, default=60_000, help="pre-signed envelopes, at most")
+    parser.add_argument("--port", type=int, default=18700)
+    parser.add_argument("--all-peers", action="store_true",
+                        help="run all 4 peers of the network in the server process")
+    args = parser.parse_args()
+    args.seconds = min(args.seconds, 60.0)
+    args.max_txs = min(args.max_txs, 200_000)
+    result = asyncio.run(run(args))
+    for key, value in result.items():
+        print(f"{key:>28}: {value}")
+    sys.exit(1 if result["lost"] else 0)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
