@@ -35,7 +35,8 @@ def claims_orgs(farmers: int = 4) -> list[OrgSpec]:
         *standard_orgs(),
         *(OrgSpec(org, "government", (("finance", "finance"),)) for org in GOV_LEVELS.values()),
         OrgSpec("insurer-b", "insurer", (
-            ("underwriter", "underwriter"), ("adjuster", "adjuster"), ("claims", "claims_manager"),
+            ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster", "adjuster"),
+            ("claims", "claims_manager"),
         )),
         OrgSpec("coop-q", "cooperative", coop_members),
     ]

@@ -1,0 +1,449 @@
+"""Stateful test of the claims contract: valid and invalid actions by many parties, every
+declared invariant (C1..C9, settlement S1/S2, ...) checked after every step, and a plain
+model beside the ledger predicting each tx's outcome and every household's money.
+
+Parties: the policy's insurer and a second insurer (its adjuster must be refused),
+coop-q's manager and households h001..h004 (h004 is not on the indemnity policy), the
+three government levels (paying each other's premium shares must be refused), a
+mediator freezing claims, a bank holding h003's pledge loan (loss payee), and a
+member that gets revoked. ``drive`` pushes one claim a valid step further so runs
+reach PAID households and index payouts; ``test_machine_reaches_deep_states`` checks
+that they do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    initialize,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from test_claims_kit import (
+    CNY,
+    EVIDENCE,
+    FINANCE,
+    MU,
+    STAND_INS,
+    START,
+    Flow,
+    claims_config,
+    claims_orgs,
+    cover,
+    fund,
+)
+
+from contracts.builtin.claims.payout import household_payout, share_losses
+from contracts.testing import ContractMachine
+from ledger.block import TxResult
+from ledger.timefmt import parse_time
+
+H1, H2, H3, H4 = (f"coop-q.h{i:03d}" for i in range(1, 5))
+P1_COVERS = {H1: (10 * MU, 10 * MU), H2: (10 * MU, 20 * MU), H3: (10 * MU, 10 * MU)}
+SI_PER_MU = 500 * CNY
+HOUSEHOLD_SI = 5_000 * CNY
+LOAN = 1_200 * CNY
+TEA_WINDOW = ("2026-03-01T00:00:00Z", "2026-05-31T00:00:00Z")
+PERIOD_END = parse_time("2026-11-30T00:00:00Z")
+REACHED: Counter[str] = Counter()
+
+
+def any_open(c: MClaim) -> bool:
+    """Some household still to agree or be paid (or no household assessed yet)."""
+    return not c.households or any(h.state in ("ASSESSED", "AGREED", "OBJECTED")
+                                   for h in c.households.values())
+
+
+@dataclass
+class MHousehold:
+    state: str
+    amount: int = 0
+    pay_due: dt.datetime | None = None
+
+
+@dataclass
+class MClaim:
+    kind: str
+    state: str
+    reported: dt.datetime
+    publicity_ends: dt.datetime | None = None
+    households: dict[str, MHousehold] = field(default_factory=dict)
+
+
+class ClaimsMachine(ContractMachine):
+    orgs = claims_orgs(farmers=4)
+    contracts = ["membership", "settlement", "registry", "warehouse_receipt", "disputes",
+                 claims_config()]
+    classes = STAND_INS
+    start = START
+
+    claims = Bundle("claims")
+    pending = Bundle("pending_policies")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = Flow(self.ledger)
+        self.model: dict[str, MClaim] = {}
+        self.events: set[str] = set()
+        self.paid: Counter[str] = Counter()
+        self.debt = LOAN
+        self.revoked: set[str] = set()
+        self.frozen: set[str] = set()
+        self.breaches: set[tuple[str, str, str | None]] = set()
+        self.tea_triggered = False
+        self.book_premium = 0
+        self.book_paid = 0
+        self.settled = 0
+        self.shares: dict[str, set[str]] = {}
+        self.serial = 0
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.ledger.clock
+
+    def next_id(self, prefix: str) -> str:
+        self.serial += 1
+        return f"{prefix}{self.serial}"
+
+    def expect(self, result: TxResult, ok: bool, signer: str = "") -> bool:
+        if signer in self.revoked:
+            ok = False
+            assert result.code == "SIGNER_REVOKED", result.code
+        assert result.committed == ok, (
+            f"model expected {'commit' if ok else 'rejection'}, got "
+            f"{result.code}: {result.message}"
+        )
+        return ok
+
+    def submit(self, signer: str, action: str, *, ok: bool, co_signers: tuple[str, ...] = (),
+               **args: object) -> bool:
+        result = self.ledger.submit(signer, "claims", action, co_signers=co_signers, **args)
+        return self.expect(result, ok, signer)
+
+    @initialize(target=claims)
+    def set_up(self) -> str:
+        fund(self.ledger)
+        self.ledger.submit("bank-a.officer", "warehouse_receipt", "open_loan",
+                           loan_id="loan-1", outstanding=LOAN)
+        self.flow.enrol("p1", [
+            cover(H1, 10), cover(H2, 10, planted_mu=20),
+            cover(H3, 10, loss_payee={"kind": "warehouse_receipt", "ref": "loan-1"}),
+        ])
+        self.flow.activate("p1")
+        self.flow.enrol("tea", [cover(H4, 10)], crop="tea", perils=["frost"], book="tea-2026",
+                        sum_insured_per_mu=2_000 * CNY, premium_per_mu=60 * CNY,
+                        index={"station": "st-x", "metric": "tmin_dc",
+                               "direction": "at_or_below", "threshold": -10,
+                               "window_start": TEA_WINDOW[0], "window_end": TEA_WINDOW[1],
+                               "payout_bp": 5_000})
+        self.flow.activate("tea")
+        self.book_premium = 450 * CNY  # 30 mu x 15 CNY
+        self.ledger.advance(days=30)
+        return self.report("coop-q.manager", "typhoon")
+
+    # -- time, membership, disputes ------------------------------------------------------
+
+    @rule(hours=st.integers(1, 96))
+    def advance(self, hours: int) -> None:
+        self.ledger.advance(hours=hours)
+
+    @rule(member=st.sampled_from([H1, H2, "insurer-b.adjuster"]))
+    def revoke(self, member: str) -> None:
+        org = member.split(".")[0]
+        result = self.ledger.submit(f"{org}.admin", "membership", "revoke", member_id=member)
+        self.expect(result, member not in self.revoked)
+        self.revoked.add(member)
+
+    @rule(claim=claims, freeze=st.booleans())
+    def dispute(self, claim: str, freeze: bool) -> None:
+        action = "freeze" if freeze else "thaw"
+        result = self.ledger.submit("gov.mediator", "disputes", action, asset=f"claim:{claim}")
+        self.expect(result, True)
+        (self.frozen.add if freeze else self.frozen.discard)(claim)
+
+    # -- premium shares ------------------------------------------------------------------
+
+    @rule(target=pending)
+    def enrol_and_publicise(self) -> str:
+        policy_id = self.next_id("pp")
+        self.flow.enrol(policy_id, [cover(H1, 2)], book="extra")
+        self.submit("insurer.underwriter", "underwrite", ok=True, policy_id=policy_id)
+        self.ledger.advance(days=3)
+        self.submit("coop-q.manager", "publicise_underwriting", ok=True, policy_id=policy_id)
+        self.shares[policy_id] = set()
+        return policy_id
+
+    @rule(policy=pending, level=st.sampled_from(["central", "province", "county", "farmer"]),
+          payer=st.sampled_from(["central", "province", "county", "farmer"]))
+    def pay_share(self, policy: str, level: str, payer: str) -> None:
+        signer = "coop-q.manager" if payer == "farmer" else FINANCE[payer]
+        paid = self.shares[policy]
+        ok = level == payer and level not in paid and len(paid) < 4
+        if self.submit(signer, "pay_premium_share", ok=ok, policy_id=policy, level=level):
+            paid.add(level)
+
+    # -- indemnity claims ----------------------------------------------------------------
+
+    @rule(target=claims,
+          reporter=st.sampled_from(["coop-q.manager", "coop-q.manager", H1, H3, "bank-a.officer"]),
+          peril=st.sampled_from(["typhoon", "flood", "flood", "hail"]))
+    def report(self, reporter: str, peril: str) -> str:
+        claim_id = self.next_id("c")
+        day = f"{peril}:{self.ledger.now[:10]}"
+        ok = (reporter != "bank-a.officer" and peril != "hail" and day not in self.events
+              and self.now <= PERIOD_END)
+        if self.submit(reporter, "report_loss", ok=ok, claim_id=claim_id, policy_id="p1",
+                       peril=peril, occurred_at=self.ledger.now):
+            self.events.add(day)
+            self.model[claim_id] = MClaim("indemnity", "REPORTED", self.now)
+        return claim_id
+
+    def _claim(self, claim_id: str) -> MClaim | None:
+        return self.model.get(claim_id)
+
+    def _survey_late(self, claim_id: str, c: MClaim) -> None:
+        if self.now > c.reported + dt.timedelta(hours=24):
+            self.breaches.add((claim_id, "survey", None))
+            REACHED["breach"] += 1
+
+    @rule(claim=claims, adjuster=st.sampled_from(["insurer.adjuster", "insurer-b.adjuster"]))
+    def survey(self, claim: str, adjuster: str) -> None:
+        c = self._claim(claim)
+        ok = c is not None and c.state == "REPORTED" and adjuster == "insurer.adjuster"
+        if self.submit(adjuster, "survey", ok=ok, claim_id=claim, evidence=EVIDENCE):
+            assert c is not None
+            c.state = "SURVEYED"
+            self._survey_late(claim, c)
+
+    @rule(claim=claims, reason=st.just("not covered by terms"))
+    def decline(self, claim: str, reason: str) -> None:
+        c = self._claim(claim)
+        ok = c is not None and c.state in ("REPORTED", "SURVEYED")
+        if self.submit("insurer.claims", "decline", ok=ok, claim_id=claim, reason=reason):
+            assert c is not None
+            if c.state == "REPORTED":
+                self._survey_late(claim, c)
+            c.state = "DECLINED"
+
+    @rule(claim=claims, household=st.sampled_from([H1, H2, H3, H4]),
+          loss=st.sampled_from([0, 2_999, 3_000, 5_000, 6_999, 7_000, 10_000]),
+          area=st.integers(1, 2_200),
+          adjuster=st.sampled_from(["insurer.adjuster", "insurer.adjuster", "insurer-b.adjuster"]))
+    def assess(self, claim: str, household: str, loss: int, area: int, adjuster: str) -> None:
+        c = self._claim(claim)
+        planted = P1_COVERS.get(household, (0, 0))[1]
+        ok = (c is not None and c.state in ("SURVEYED", "ASSESSED") and adjuster ==
+              "insurer.adjuster" and household in P1_COVERS and area <= planted)
+        if self.submit(adjuster, "assess_household", ok=ok, claim_id=claim, insured=household,
+                       loss_bp=loss, damaged_area=area, stage="tillering", evidence=EVIDENCE):
+            assert c is not None
+            insured, planted = P1_COVERS[household]
+            formula = household_payout(stage_cap_bp=8_000, sum_insured_per_mu=SI_PER_MU,
+                                       loss_bp=loss, damaged_area=area,
+                                       insured_area=insured, planted_area=planted)
+            amount = min(formula, HOUSEHOLD_SI - self.paid[household])
+            c.households[household] = MHousehold("ASSESSED", amount)
+            c.state = "ASSESSED"
+
+    @rule(claim=claims, cosigned=st.booleans())
+    def verify(self, claim: str, cosigned: bool) -> None:
+        c = self._claim(claim)
+        ok = cosigned and c is not None and c.state == "ASSESSED" and all(
+            h.state != "OBJECTED" for h in c.households.values())
+        co = ("coop-q.manager",) if cosigned else ()
+        if self.submit("gov.agri", "verify", ok=ok, co_signers=co, claim_id=claim):
+            assert c is not None
+            c.state = "VERIFIED"
+
+    @rule(claim=claims)
+    def publicise(self, claim: str) -> None:
+        c = self._claim(claim)
+        ok = c is not None and c.state == "VERIFIED"
+        if self.submit("insurer.claims", "publicise_claim", ok=ok, claim_id=claim):
+            assert c is not None
+            c.state = "PUBLICISED"
+            c.publicity_ends = self.now + dt.timedelta(days=3)
+
+    @rule(claim=claims, household=st.sampled_from([H1, H2, H3, H4]))
+    def object(self, claim: str, household: str) -> None:
+        c = self._claim(claim)
+        ok = (c is not None and c.state == "PUBLICISED" and c.publicity_ends is not None
+              and self.now < c.publicity_ends and household in P1_COVERS)
+        if self.submit(household, "object", ok=ok, claim_id=claim, insured=household,
+                       reason="my loss is higher"):
+            assert c is not None
+            c.households.setdefault(household, MHousehold("OBJECTED")).state = "OBJECTED"
+            c.state = "ASSESSED"
+            REACHED["objection"] += 1
+
+    @rule(claim=claims, household=st.sampled_from([H1, H2, H3]), by_self=st.booleans())
+    def sign(self, claim: str, household: str, by_self: bool) -> None:
+        c = self._claim(claim)
+        h = c.households.get(household) if c else None
+        ok = (by_self and c is not None and c.state == "PUBLICISED" and h is not None
+              and c.publicity_ends is not None and self.now >= c.publicity_ends
+              and h.state == "ASSESSED")
+        signer = household if by_self else "coop-q.manager"
+        if self.submit(signer, "sign_agreement", ok=ok, claim_id=claim, insured=household):
+            assert h is not None
+            h.state = "AGREED"
+            h.pay_due = self.now + dt.timedelta(days=10)
+
+    @rule(claim=claims, household=st.sampled_from([H1, H2, H3, H4]),
+          payer=st.sampled_from(["insurer.claims", "insurer.claims", "insurer-b.claims"]))
+    def pay(self, claim: str, household: str, payer: str) -> None:
+        c = self._claim(claim)
+        h = c.households.get(household) if c else None
+        ok = (payer == "insurer.claims" and c is not None and h is not None
+              and h.state == "AGREED" and claim not in self.frozen and (
+                  c.kind == "index" or (c.state == "PUBLICISED" and c.publicity_ends is not None
+                                        and self.now >= c.publicity_ends)))
+        si = 10_000 * 2_000 if household == H4 else HOUSEHOLD_SI
+        before = self.ledger.balance(household)
+        if not self.submit(payer, "pay", ok=ok, claim_id=claim, insured=household):
+            return
+        assert c is not None and h is not None
+        amount = min(h.amount, si - self.paid[household])
+        to_payee = min(amount, self.debt) if household == H3 else 0
+        self.debt -= to_payee
+        assert self.ledger.balance(household) - before == amount - to_payee
+        self.paid[household] += amount
+        if household != H4:
+            self.book_paid += amount
+        if h.pay_due is not None and self.now > h.pay_due:
+            self.breaches.add((claim, "payment", household))
+            REACHED["breach"] += 1
+        h.state = "PAID"
+        REACHED["index_paid" if c.kind == "index" else "paid"] += 1
+        if amount:
+            REACHED["paid_money"] += 1
+        if to_payee:
+            REACHED["loss_payee"] += 1
+
+    @rule(claim=claims, kind=st.sampled_from(["survey", "payment"]),
+          household=st.sampled_from([H1, H2, H3, H4]))
+    def record_breach(self, claim: str, kind: str, household: str) -> None:
+        c = self._claim(claim)
+        key = (claim, kind, household if kind == "payment" else None)
+        ok = False
+        if c is not None and key not in self.breaches:
+            if kind == "survey":
+                ok = c.state == "REPORTED" and self.now > c.reported + dt.timedelta(hours=24)
+            else:
+                h = c.households.get(household)
+                ok = h is not None and h.state == "AGREED" and h.pay_due is not None \
+                    and self.now > h.pay_due
+        if self.submit("bank-b.officer", "record_breach", ok=ok, claim_id=claim, kind=kind,
+                       insured=household):
+            self.breaches.add(key)
+            REACHED["breach"] += 1
+        assert len(self.ledger.view("claims", "breaches")) == len(self.breaches)
+
+    # -- index and loss sharing ----------------------------------------------------------
+
+    @rule(target=claims, value=st.integers(-20, 5), station=st.sampled_from(["st-x", "st-y"]))
+    def attest_reading(self, value: int, station: str) -> str:
+        reading = self.next_id("r")
+        self.submit("gov.met", "attest_reading", ok=True, reading_id=reading, station=station,
+                    metric="tmin_dc", observed_at=self.ledger.now, value=value)
+        in_window = parse_time(TEA_WINDOW[0]) <= self.now <= parse_time(TEA_WINDOW[1])
+        claim_id = f"index:{reading}:tea"
+        if station == "st-x" and value <= -10 and in_window and not self.tea_triggered:
+            self.tea_triggered = True
+            amount = min(10_000 * CNY, 20_000 * CNY - self.paid[H4])
+            self.model[claim_id] = MClaim("index", "TRIGGERED", self.now, households={
+                H4: MHousehold("AGREED", amount, self.now + dt.timedelta(days=10))})
+            REACHED["index_triggered"] += 1
+        return claim_id
+
+    @rule()
+    def settle(self) -> None:
+        share = share_losses(self.book_premium, self.book_paid).government
+        ok = share > self.settled
+        before = self.ledger.balance("insurer")
+        if self.submit("gov-province.finance", "settle_government_share", ok=ok,
+                       book="2026-rice"):
+            assert self.ledger.balance("insurer") - before == share - self.settled
+            self.settled = share
+            REACHED["settled"] += 1
+
+    # -- the valid path ------------------------------------------------------------------
+
+    ORDER = ("REPORTED", "SURVEYED", "ASSESSED", "VERIFIED", "PUBLICISED", "TRIGGERED")
+
+    def _furthest(self) -> str | None:
+        """The live claim furthest along the path (ties: the oldest)."""
+        live = [(self.ORDER.index(c.state), k) for k, c in self.model.items()
+                if c.state in self.ORDER and any_open(c)]
+        return max(live, key=lambda x: x[0])[1] if live else None
+
+    @precondition(lambda self: self._furthest() is not None)
+    @rule(household=st.sampled_from([H1, H2, H3]), loss=st.sampled_from([3_000, 5_000, 8_000]))
+    def drive(self, household: str, loss: int) -> None:
+        """Take the furthest live claim up to three valid steps further (the other rules
+        are free to go astray, so without this runs rarely reach payment)."""
+        for _ in range(3):
+            claim = self._furthest()
+            if claim is None or not self._step(claim, household, loss):
+                return
+
+    @precondition(lambda self: self._furthest() is not None)
+    @rule(household=st.sampled_from([H1, H2, H3]), loss=st.sampled_from([3_000, 7_000]))
+    def drive_more(self, household: str, loss: int) -> None:
+        self.drive(household, loss)
+
+    def _step(self, claim: str, household: str, loss: int) -> bool:
+        c = self.model[claim]
+        if c.state == "REPORTED":
+            self.survey(claim, "insurer.adjuster")
+        elif c.state == "SURVEYED" or (c.state == "ASSESSED" and any(
+                h.state == "OBJECTED" for h in c.households.values())):
+            todo = [k for k, h in c.households.items() if h.state == "OBJECTED"] or [household]
+            self.assess(claim, todo[0], loss, P1_COVERS[todo[0]][0], "insurer.adjuster")
+        elif c.state == "ASSESSED":
+            self.verify(claim, True)
+        elif c.state == "VERIFIED":
+            self.publicise(claim)
+        elif c.publicity_ends is not None and self.now < c.publicity_ends:
+            if loss == 3_000 and household not in self.revoked:
+                self.object(claim, household)  # a household objects; reassessment follows
+            else:
+                self.ledger.clock = c.publicity_ends
+        else:
+            for name, h in c.households.items():
+                if h.state == "ASSESSED" and name not in self.revoked:
+                    self.sign(claim, name, True)
+                    return True
+                if h.state == "AGREED" and claim not in self.frozen:
+                    self.pay(claim, name, "insurer.claims")
+                    return True
+            return False
+        return True
+
+    def teardown(self) -> None:
+        REACHED["runs"] += 1
+
+
+TestClaimsMachine = ClaimsMachine.TestCase
+
+
+def test_machine_reaches_deep_states() -> None:
+    """The machine's runs pay indemnity claims (with money, some to the loss payee), pay
+    index claims, see objections and breaches: counted over a fixed batch of runs."""
+    REACHED.clear()
+    run_state_machine_as_test(
+        ClaimsMachine, settings=settings(max_examples=25, stateful_step_count=50, deadline=None)
+    )
+    assert REACHED["runs"] >= 25
+    for depth in ("paid", "paid_money", "loss_payee", "index_triggered", "index_paid",
+                  "objection", "breach"):
+        assert REACHED[depth] > 0, f"never reached {depth}: {dict(REACHED)}"
