@@ -6,6 +6,7 @@ import click
 
 from api.commands.bench import bench_command
 from api.commands.network import network_group
+from api.commands.scenario import run_command, scenarios_command
 from api.commands.serve import serve_command
 from api.commands.verify import verify_command
 
@@ -20,3 +21,5 @@ main.add_command(verify_command)
 main.add_command(network_group)
 main.add_command(bench_command)
 main.add_command(serve_command)
+main.add_command(run_command)
+main.add_command(scenarios_command)

@@ -1,0 +1,43 @@
+"""The built-in scenarios: YAML files shipped in ``scenarios/builtin/``, found by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scenarios.loader import read_model
+from scenarios.schema import Scenario
+
+BUILTIN_DIR = Path(__file__).parent / "builtin"
+DEFAULT_SCENARIO = "season"
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    description: str
+    path: Path
+
+
+def builtin() -> list[Entry]:
+    entries = []
+    for path in sorted(BUILTIN_DIR.glob("*.yaml")):
+        scenario = read_model(Scenario, path)
+        entries.append(Entry(path.stem, scenario.description.strip().splitlines()[0] if scenario.description else "", path))
+    return entries
+
+
+def resolve(name_or_path: str) -> Path:
+    """A path to a scenario file, or the file of a built-in scenario by name."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    candidate = BUILTIN_DIR / f"{name_or_path}.yaml"
+    if candidate.exists():
+        return candidate
+    names = ", ".join(e.name for e in builtin())
+    raise FileNotFoundError(f"no scenario file or built-in scenario named {name_or_path!r} (built-ins: {names})")
+
+
+def load(name_or_path: str) -> Scenario:
+    return read_model(Scenario, resolve(name_or_path))
