@@ -23,7 +23,8 @@ envelope; no HTTP credential is needed. **Reads** need an RFC 9421 HTTP Message 
 made with an enrolled, unrevoked member's Ed25519 key:
 `Signature-Input: sig1=("@method" "@path" "@query");created=...;expires=...;\
 keyid="<member id>";alg="ed25519";nonce="..."` and `Signature: sig1=:<base64>:`
-(add `"content-digest"` and a `Content-Digest` header when a request has a body). No signature: 401 AUTH_REQUIRED; revoked member: 403 MEMBER_REVOKED.
+(add `"content-digest"` and a `Content-Digest` header when a request has a body).
+No signature: 401 AUTH_REQUIRED; revoked member: 403 MEMBER_REVOKED.
 
 Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.
 """

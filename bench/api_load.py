@@ -48,7 +48,9 @@ def start_server(directory: Path, port: int, peers: list[str]) -> subprocess.Pop
     deadline = time.monotonic() + 30
     while not (directory / "endpoints.json").exists():
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise RuntimeError(
+                f"server failed: {proc.stderr.read().decode() if proc.stderr else ''}"
+            )
         time.sleep(0.1)
     return proc
 
@@ -74,8 +76,12 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
     bodies: list[tuple[list[str], bytes]] = []
     for i in range(0, args.max_txs, per_request):
         envs = [
-            builder.build("settlement", "issue", {"account": f"coop-a.farmer-{1 + j % 8}",
-                                                  "amount": 1}, nonce=f"load-{i + j}")
+            builder.build(
+                "settlement",
+                "issue",
+                {"account": f"coop-a.farmer-{1 + j % 8}", "amount": 1},
+                nonce=f"load-{i + j}",
+            )
             for j in range(per_request)
         ]
         payload = [e.to_json() for e in envs] if args.mode == "batch" else envs[0].to_json()
@@ -107,7 +113,8 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
                         return
                     sent = time.perf_counter()
                     response = await http.post(
-                        "/v1/transactions", content=body,
+                        "/v1/transactions",
+                        content=body,
                         headers={"content-type": "application/json"},
                     )
                     if response.status_code == 202:
@@ -115,7 +122,9 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
                             submitted_at[tx_id] = sent
                         accepted.extend(tx_ids)
                     else:
-                        refused[response.json().get("code", str(response.status_code))] += len(tx_ids)
+                        refused[response.json().get("code", str(response.status_code))] += len(
+                            tx_ids
+                        )
 
             await asyncio.gather(*(client() for _ in range(args.clients)))
             t_submit = time.perf_counter() - t0
@@ -131,11 +140,15 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
     last_commit = max((committed_at[t] for t in done), default=t0)
     latencies = [committed_at[t] - submitted_at[t] for t in done]
     return {
-        "mode": args.mode, "clients": args.clients,
-        "envelopes_per_request": per_request, "seconds": round(t_submit, 2),
-        "accepted": len(accepted), "refused": dict(refused),
+        "mode": args.mode,
+        "clients": args.clients,
+        "envelopes_per_request": per_request,
+        "seconds": round(t_submit, 2),
+        "accepted": len(accepted),
+        "refused": dict(refused),
         "accepted_tx_per_s": round(len(accepted) / t_submit, 1),
-        "committed": len(committed), "rejected": dict(rejected),
+        "committed": len(committed),
+        "rejected": dict(rejected),
         "committed_tx_per_s": round(len(committed) / (last_commit - t0), 1),
         "p50_submit_to_commit_ms": round(percentile(latencies, 0.50) * 1000, 1),
         "p99_submit_to_commit_ms": round(percentile(latencies, 0.99) * 1000, 1),
@@ -152,8 +165,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="envelopes per request (batch)")
     parser.add_argument("--max-txs", type=int, default=60_000, help="pre-signed envelopes, at most")
     parser.add_argument("--port", type=int, default=18700)
-    parser.add_argument("--all-peers", action="store_true",
-                        help="run all 4 peers of the network in the server process")
+    parser.add_argument(
+        "--all-peers",
+        action="store_true",
+        help="run all 4 peers of the network in the server process",
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, 60.0)
     args.max_txs = min(args.max_txs, 200_000)

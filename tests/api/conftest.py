@@ -97,7 +97,11 @@ def start_network(directory: Path, seed: str = "api-tests") -> Served:
     if not ready.wait(30) or "urls" not in box:
         raise RuntimeError(f"server did not start: {box.get('error')!r}")
     return Served(
-        directory, box["urls"], box["loop"], box["task"], thread  # type: ignore[arg-type]
+        directory,
+        box["urls"],
+        box["loop"],
+        box["task"],
+        thread,  # type: ignore[arg-type]
     )
 
 

@@ -31,12 +31,20 @@ def members(revoked: bool = False) -> ReadAuthenticator:
 
 
 def signed(
-    url: str = URL, body: bytes = b"", *, at: float = NOW, key: PrivateKey = KEY,
-    member: str = "coop-a.f1", method: str = "GET",
+    url: str = URL,
+    body: bytes = b"",
+    *,
+    at: float = NOW,
+    key: PrivateKey = KEY,
+    member: str = "coop-a.f1",
+    method: str = "GET",
 ) -> tuple[str, str, list[tuple[str, str]], bytes]:
     request = httpx.Request(method, url, content=body or None)
     sign_request(
-        SignableRequest(method, str(request.url), request.headers), body, member, key,
+        SignableRequest(method, str(request.url), request.headers),
+        body,
+        member,
+        key,
         now=dt.datetime.fromtimestamp(at, dt.UTC),
     )
     target = request.url.raw_path.decode()

@@ -20,9 +20,12 @@ MODULES = (ledger_exc, contract_exc, node_exc, api_exc)
 
 def public_exceptions(module: ModuleType) -> list[type[BaseException]]:
     return [
-        obj for name, obj in vars(module).items()
-        if inspect.isclass(obj) and issubclass(obj, BaseException)
-        and obj.__module__ == module.__name__ and not name.startswith("_")
+        obj
+        for name, obj in vars(module).items()
+        if inspect.isclass(obj)
+        and issubclass(obj, BaseException)
+        and obj.__module__ == module.__name__
+        and not name.startswith("_")
     ]
 
 

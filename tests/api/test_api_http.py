@@ -18,7 +18,8 @@ pytestmark = pytest.mark.integration
 def test_one_envelope_commits_and_its_status_names_the_block(served: Served, gov: Client) -> None:
     status = gov.call("settlement", "issue", account="coop-a.farmer-1", amount=5_000)
     assert status.status is TxState.COMMITTED
-    assert status.height is not None and status.height >= 1
+    assert status.height is not None
+    assert status.height >= 1
     assert gov.tx(status.tx_id).height == status.height
     assert gov.view("settlement", "balance", account="coop-a.farmer-1")["balance"] >= 5_000
 
@@ -41,7 +42,8 @@ def test_wait_commit_answers_each_final_status_in_order(served: Served, gov: Cli
     good = builder.build("settlement", "issue", {"account": "coop-a.farmer-3", "amount": 7})
     farmer = TxBuilder(gov.chain_id, served.member("coop-a.farmer-3"))
     overdraft = farmer.build(
-        "settlement", "transfer",
+        "settlement",
+        "transfer",
         {"source": "coop-a.farmer-3", "target": "coop-a.farmer-4", "amount": 10**12},
     )
     result = gov.submit([good, overdraft], wait=True, timeout=20)
@@ -69,7 +71,8 @@ def test_state_blocks_and_chain_verification_read_back(served: Served, gov: Clie
     assert block["hash"] == head["hash"]
     assert gov.block(0)["genesis"]["chain_id"] == "small"
     report = gov.verify_chain()
-    assert report["ok"] is True and report["blocks"] >= head["header"]["height"] + 1
+    assert report["ok"] is True
+    assert report["blocks"] >= head["header"]["height"] + 1
 
 
 def test_missing_things_are_404_problems_with_codes(gov: Client) -> None:
@@ -88,13 +91,16 @@ def test_missing_things_are_404_problems_with_codes(gov: Client) -> None:
 
 
 def test_bad_input_gets_4xx_with_the_json_path_of_each_bad_field(gov: Client) -> None:
-    envelope = gov.builder().build("settlement", "issue", {"account": "coop-a.farmer-1", "amount": 1})
+    envelope = gov.builder().build(
+        "settlement", "issue", {"account": "coop-a.farmer-1", "amount": 1}
+    )
     bad = envelope.to_json()
     bad["tx"]["args"] = {"account": "coop-a.farmer-1", "amount": "lots"}
     response = gov.http.post("/v1/transactions", json=[envelope.to_json(), bad])
     assert response.status_code in (403, 422)  # the re-signed body no longer verifies
     raw = gov.http.post(
-        "/v1/transactions", content=b'{"tx": {"amount": 1.5}}',
+        "/v1/transactions",
+        content=b'{"tx": {"amount": 1.5}}',
         headers={"content-type": "application/json"},
     )
     assert raw.status_code == 400
@@ -105,7 +111,8 @@ def test_bad_input_gets_4xx_with_the_json_path_of_each_bad_field(gov: Client) ->
     assert problem["code"] == "MALFORMED_ENVELOPE"
     assert problem["errors"][0]["path"].startswith("$[0].tx.")
     too_many = gov.http.post("/v1/transactions", json=[{}] * 1001)
-    assert too_many.status_code == 413 and too_many.json()["code"] == "BATCH_TOO_LARGE"
+    assert too_many.status_code == 413
+    assert too_many.json()["code"] == "BATCH_TOO_LARGE"
 
 
 def test_invalid_args_name_each_field_path(served: Served, gov: Client) -> None:
@@ -123,7 +130,9 @@ def test_events_stream_resumes_after_the_last_block_id(served: Served, gov: Clie
     status = gov.call("settlement", "issue", account="coop-a.farmer-6", amount=11)
     events = list(gov.events(from_height=start + 1, follow=False))
     kinds = [e.event for e in events]
-    assert "tx" in kinds and "block" in kinds and "contract" in kinds
+    assert "tx" in kinds
+    assert "block" in kinds
+    assert "contract" in kinds
     tx_events = [e.data for e in events if e.event == "tx"]
     assert status.tx_id in {t["tx_id"] for t in tx_events}
     last_block = [e for e in events if e.event == "block"][-1]
@@ -157,7 +166,8 @@ def test_events_follow_delivers_new_blocks_live(served: Served, gov: Client) -> 
 
 def test_health_and_metrics_need_no_credentials(served: Served) -> None:
     health = httpx.get(served.url + "/v1/health").json()
-    assert health["chain_id"] == "small" and health["node_id"] == "gov.peer"
+    assert health["chain_id"] == "small"
+    assert health["node_id"] == "gov.peer"
     metrics = httpx.get(served.url + "/metrics")
     assert metrics.status_code == 200
     assert "agriledger_chain_height" in metrics.text
@@ -175,8 +185,16 @@ def test_openapi_documents_the_envelope_and_every_route(served: Served) -> None:
     assert "EnvelopeModel" in schema["components"]["schemas"]
     paths = set(schema["paths"])
     assert {
-        "/v1/transactions", "/v1/transactions/{tx_id}", "/v1/contracts",
-        "/v1/state/{contract}/{key}", "/v1/views/{contract}/{view}", "/v1/blocks/head",
-        "/v1/blocks/{height}", "/v1/chain/verify", "/v1/events", "/v1/health", "/metrics",
+        "/v1/transactions",
+        "/v1/transactions/{tx_id}",
+        "/v1/contracts",
+        "/v1/state/{contract}/{key}",
+        "/v1/views/{contract}/{view}",
+        "/v1/blocks/head",
+        "/v1/blocks/{height}",
+        "/v1/chain/verify",
+        "/v1/events",
+        "/v1/health",
+        "/metrics",
     } <= paths
     assert httpx.get(served.url + "/docs").status_code == 200

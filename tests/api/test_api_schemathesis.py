@@ -45,7 +45,9 @@ class SignedReads(requests.auth.AuthBase):
             body = body.encode()
         sign_request(
             SignableRequest(str(request.method), str(request.url), request.headers),  # type: ignore[arg-type]
-            body, self.member.member_id, self.member.key,
+            body,
+            self.member.member_id,
+            self.member.key,
         )
         return request
 
@@ -82,7 +84,9 @@ def test_no_5xx_and_every_response_matches_the_schema(
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=EXAMPLES, deadline=None, database=None,
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
             suppress_health_check=list(HealthCheck),
         )
         def exercise(case: schemathesis.Case) -> None:

@@ -61,7 +61,9 @@ def test_a_forged_signature_is_refused_as_bad_signature(pboc: Client) -> None:
 
 
 def test_an_unknown_signer_is_refused(served: Served, pboc: Client) -> None:
-    ghost = Credentials("coop-a.ghost", PrivateKey.generate(), served.member("coop-a.admin").certificate)
+    ghost = Credentials(
+        "coop-a.ghost", PrivateKey.generate(), served.member("coop-a.admin").certificate
+    )
     _refused(pboc, _issue(TxBuilder(pboc.chain_id, ghost)), 403, "UNKNOWN_SIGNER")
 
 
@@ -113,7 +115,9 @@ def test_a_read_signed_by_a_revoked_member_is_403(served: Served, revoked: str) 
 
 
 def test_a_read_signed_by_an_unknown_key_is_401(served: Served) -> None:
-    ghost = Credentials("coop-a.ghost", PrivateKey.generate(), served.member("coop-a.admin").certificate)
+    ghost = Credentials(
+        "coop-a.ghost", PrivateKey.generate(), served.member("coop-a.admin").certificate
+    )
     with Client(served.url, ghost) as client:
         response = client.http.get("/v1/blocks/head")
     assert response.status_code == 401
@@ -131,7 +135,9 @@ def test_a_read_signed_with_another_members_key_is_401(served: Served) -> None:
 def test_a_replayed_read_request_is_401(served: Served) -> None:
     member = served.member("gov.pboc")
     request = httpx.Request("GET", served.url + "/v1/blocks/head")
-    sign_request(SignableRequest("GET", str(request.url), request.headers), b"", member.member_id, member.key)
+    sign_request(
+        SignableRequest("GET", str(request.url), request.headers), b"", member.member_id, member.key
+    )
     with httpx.Client() as http:
         assert http.send(request).status_code == 200
         again = http.send(request)
@@ -142,7 +148,9 @@ def test_a_replayed_read_request_is_401(served: Served) -> None:
 def test_a_read_whose_path_was_changed_after_signing_is_401(served: Served) -> None:
     member = served.member("gov.pboc")
     request = httpx.Request("GET", served.url + "/v1/blocks/head")
-    sign_request(SignableRequest("GET", str(request.url), request.headers), b"", member.member_id, member.key)
+    sign_request(
+        SignableRequest("GET", str(request.url), request.headers), b"", member.member_id, member.key
+    )
     moved = httpx.Request("GET", served.url + "/v1/blocks/0", headers=request.headers)
     with httpx.Client() as http:
         response = http.send(moved)
