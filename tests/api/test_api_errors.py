@@ -88,4 +88,6 @@ def test_every_code_is_stable_upper_snake_case() -> None:
         spec = errors.ERROR_TABLE[cls]
         code = getattr(cls, "code", None)
         code = code if isinstance(code, str) else spec.code
-        assert code and code.replace("_", "").isalnum() and code.upper() == code, cls
+        assert code, cls
+        assert code.replace("_", "").isalnum(), cls
+        assert code.upper() == code, cls
