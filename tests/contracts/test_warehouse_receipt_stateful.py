@@ -1,0 +1,476 @@
+"""Stateful property test of the warehouse-receipt contract.
+
+Many parties act, validly and not: wrong roles, the wrong bank, a revoked manager,
+Bank B trying to take goods already pledged to Bank A, transfers and withdrawals of
+pledged receipts, over-issue. After every step the framework checks every declared
+invariant (A1..A10, L1, settlement S1/S2, registry R1), and this machine compares the
+contract with a small model of who holds which receipt and which receipts are pledged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import event
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
+from wr_fixtures import CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
+
+from contracts.testing import ContractMachine
+from ledger.block import TxResult
+
+COOPS = ("coop-a", "coop-b")
+BANKS = ("bank-a", "bank-b")
+HOLDERS = (*COOPS, "buyer", *BANKS)
+ACTOR = {
+    "coop-a": "coop-a.manager",
+    "coop-b": "coop-b.manager",
+    "buyer": "buyer.purchaser",
+    "bank-a": "bank-a.loan",
+    "bank-b": "bank-b.loan",
+}
+IMPOSTORS = ("coop-a.farmer", "coop-b.keeper", "buyer.purchaser", "bank-b.risk")
+TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED"}
+
+
+class WarehouseReceiptMachine(ContractMachine):
+    orgs = ORGS
+    contracts = CONTRACTS
+
+    lots = Bundle("lots")
+    receipts = Bundle("receipts")
+    loans = Bundle("loans")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wr = WrLedger(self.ledger)
+        for account in (*BANKS, *COOPS, "buyer"):
+            self.wr.fund(account, 50_000_000 * CNY)
+        self.n = 0
+        self.lot_model: dict[str, dict[str, Any]] = {}
+        self.holder: dict[str, str] = {}
+        self.terminal: set[str] = set()
+        self.pledged: dict[str, str] = {}  # receipt -> loan
+        self.loan_receipts: dict[str, list[str]] = {}
+        self.loan_bank: dict[str, str] = {}
+        self.revoked: set[str] = set()
+        self.by_revoked = False
+        self.defaulted: set[str] = set()
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def act(self, signer: str, action: str, co: tuple[str, ...] = (), **args: Any) -> TxResult:
+        result = self.run(signer, WR, action, co_signers=co, **args)
+        self.by_revoked = bool({signer, *co} & self.revoked)
+        if self.by_revoked:
+            assert result.code == "SIGNER_REVOKED", result
+        return result
+
+    def expect(self, result: TxResult, code: str, note: str | None = None) -> None:
+        """Unless a revoked member signed (SIGNER_REVOKED, checked in act), expect ``code``."""
+        if not self.by_revoked:
+            assert result.code == code, result
+            if note:
+                event(note)
+
+    def actor(self, org: str) -> str:
+        return ACTOR[org]
+
+    def receipt(self, rid: str) -> dict[str, Any]:
+        return self.wr.receipt(rid)
+
+    def live(self, rid: str) -> bool:
+        return rid not in self.terminal
+
+    def close_loan(self, lid: str) -> None:
+        for rid in self.loan_receipts.get(lid, []):
+            self.pledged.pop(rid, None)
+        self.loan_receipts[lid] = []
+
+    # -- goods ---------------------------------------------------------------------------
+
+    @initialize(target=receipts, price=st.integers(2000, 3000))
+    def seed_receipts(self, price: int) -> Any:
+        """Start with goods in store: coop-a has two receipts of one lot, coop-b one."""
+        seeded = []
+        for coop, lot, parts in (("coop-a", "S1", (60, 40)), ("coop-b", "S2", (100,))):
+            self.wr.deposit(coop, lot, sum(parts))
+            self.lot_model[lot] = {"warehouse": coop, "quantity": sum(parts), "issued": sum(parts)}
+            for quantity in parts:
+                rid = self.wr.issue(
+                    coop,
+                    lot,
+                    quantity,
+                    quantity * price * CNY,
+                    storage_days=200,
+                    storage_fee=100 * CNY,
+                )
+                self.holder[rid] = coop
+                seeded.append(rid)
+        return multiple(*seeded)
+
+    @initialize(target=lots)
+    def seed_lots(self) -> Any:
+        return multiple("S1", "S2")
+
+    @rule(
+        target=lots,
+        coop=st.sampled_from(COOPS),
+        other_wh=st.booleans(),
+        commodity=st.sampled_from(("paddy", "paddy", "wheat", "alumina")),
+        quantity=st.integers(10, 300),
+    )
+    def declare(self, coop: str, other_wh: bool, commodity: str, quantity: int) -> Any:
+        warehouse = COOPS[1 - COOPS.index(coop)] if other_wh else coop
+        self.n += 1
+        lot = f"L{self.n}"
+        result = self.act(
+            self.actor(coop),
+            "declare_deposit",
+            lot_id=lot,
+            depositor=coop,
+            warehouse=warehouse,
+            commodity=commodity,
+            quantity=quantity,
+            unit="t",
+        )
+        if commodity == "alumina":
+            self.expect(result, "COMMODITY_NOT_ELIGIBLE")
+        if not result.committed:
+            return multiple()
+        self.lot_model[lot] = {"warehouse": warehouse, "quantity": 0, "issued": 0}
+        return lot
+
+    @rule(lot=lots, shrink=st.integers(0, 5), wrong=st.booleans())
+    def grade(self, lot: str, shrink: int, wrong: bool) -> None:
+        model = self.lot_model[lot]
+        wh = model["warehouse"]
+        signer = f"{wh}.manager" if wrong else f"{wh}.keeper"
+        declared = self.wr.h.view(WR, "lot", warehouse=wh, lot_id=lot)["declared_quantity"]
+        result = self.act(
+            signer,
+            "inspect_and_grade",
+            warehouse=wh,
+            lot_id=lot,
+            quantity=declared - shrink,
+            grade="2",
+            moisture_permille=140,
+        )
+        if wrong:
+            self.expect(result, "UNAUTHORIZED")
+        if result.committed:
+            model["quantity"] = declared - shrink
+
+    @rule(
+        target=receipts,
+        lot=lots,
+        share=st.integers(1, 12),
+        price=st.integers(1000, 4000),
+        keeper_of_other=st.booleans(),
+    )
+    def issue(self, lot: str, share: int, price: int, keeper_of_other: bool) -> Any:
+        model = self.lot_model[lot]
+        wh = model["warehouse"]
+        quantity = max(1, model["quantity"] * share // 10 or 1)
+        signer = f"{COOPS[1 - COOPS.index(wh)]}.keeper" if keeper_of_other else f"{wh}.keeper"
+        result = self.act(
+            signer,
+            "issue",
+            warehouse=wh,
+            lot_id=lot,
+            quantity=quantity,
+            shrinkage_bp=50,
+            location="barn",
+            storage_days=200,
+            storage_fee=100 * CNY,
+            value=quantity * price * CNY,
+        )
+        if keeper_of_other:
+            self.expect(result, "UNAUTHORIZED")
+        elif model["quantity"] and model["issued"] + quantity > model["quantity"]:
+            self.expect(result, "LOT_OVER_ISSUED", "over-issue refused")
+        if not result.committed:
+            return multiple()
+        model["issued"] += quantity
+        rid = receipt_id(result)
+        self.holder[rid] = self.receipt(rid)["depositor"]
+        return rid
+
+    @rule(rid=receipts, to=st.sampled_from(HOLDERS), countersign=st.booleans())
+    def transfer(self, rid: str, to: str, countersign: bool) -> None:
+        r = self.receipt(rid)
+        co = (f"{r['warehouse']}.keeper",) if countersign else ()
+        signer = self.actor(r["holder"])
+        result = self.act(signer, "transfer", co, receipt_id=rid, new_holder=to)
+        if rid in self.pledged and countersign:
+            self.expect(result, "RECEIPT_PLEDGED", "transfer of pledged receipt refused")
+        if not countersign:
+            assert not result.committed
+        if result.committed:
+            self.holder[rid] = to
+
+    @rule(target=receipts, rid=receipts, cut=st.integers(1, 9), bank_consents=st.booleans())
+    def split(self, rid: str, cut: int, bank_consents: bool) -> Any:
+        r = self.receipt(rid)
+        if r["quantity"] < 2:
+            return multiple()
+        first = max(1, r["quantity"] * cut // 10)
+        parts = [first, r["quantity"] - first] if first < r["quantity"] else [1, r["quantity"] - 1]
+        co: tuple[str, ...] = (f"{r['warehouse']}.keeper",)
+        if bank_consents and r["pledgee"]:
+            co = (*co, f"{r['pledgee']}.loan")
+        result = self.act(self.actor(r["holder"]), "split", co, receipt_id=rid, quantities=parts)
+        if not result.committed:
+            return multiple()
+        kids = [receipt_id(result, 0), receipt_id(result, 1)]
+        self.terminal.add(rid)
+        for kid in kids:
+            self.holder[kid] = self.holder[rid]
+        if rid in self.pledged:
+            event("pledged receipt split with consent")
+            lid = self.pledged.pop(rid)
+            self.loan_receipts[lid] = [x for x in self.loan_receipts[lid] if x != rid] + kids
+            for kid in kids:
+                self.pledged[kid] = lid
+        return multiple(*kids)
+
+    @rule(target=receipts, a=receipts, b=receipts)
+    def merge(self, a: str, b: str) -> Any:
+        r = self.receipt(a)
+        result = self.act(
+            self.actor(r["holder"]), "merge", (f"{r['warehouse']}.keeper",), receipt_ids=[a, b]
+        )
+        if not result.committed:
+            return multiple()
+        event("merged")
+        kid = receipt_id(result, 0)
+        self.terminal |= {a, b}
+        self.holder[kid] = self.holder[a]
+        return kid
+
+    @rule(rid=receipts, drop=st.integers(-500, 3500), appraiser=st.booleans())
+    def revalue(self, rid: str, drop: int, appraiser: bool) -> None:
+        r = self.receipt(rid)
+        value = max(1, r["value"] * (10_000 - drop) // 10_000)
+        signer = "valuer.appraiser" if appraiser else f"{r['pledgee'] or 'bank-a'}.risk"
+        result = self.act(signer, "revalue", receipt_id=rid, value=value)
+        lid = r["loan_id"]
+        if result.committed and lid and self.wr.loan_view(lid)["state"] == "MARGIN_CALL":
+            event("margin call open")
+
+    @rule(rid=receipts, confirm=st.booleans())
+    def withdraw(self, rid: str, confirm: bool) -> None:
+        r = self.receipt(rid)
+        result = self.act(self.actor(r["holder"]), "request_delivery", receipt_id=rid)
+        if rid in self.pledged:
+            self.expect(result, "RECEIPT_PLEDGED", "withdrawal of pledged receipt refused")
+        if result.committed and confirm:
+            done = self.act(f"{r['warehouse']}.keeper", "confirm_outbound", receipt_id=rid)
+            if done.committed:
+                self.terminal.add(rid)
+                event("withdrawn")
+
+    @rule(rid=receipts)
+    def expire(self, rid: str) -> None:
+        result = self.act("buyer.purchaser", "expire", receipt_id=rid)
+        if result.committed:
+            if rid in self.pledged:
+                event("pledged receipt expired")
+                self.defaulted.add(self.pledged[rid])
+            else:
+                self.terminal.add(rid)
+
+    # -- loans ---------------------------------------------------------------------------
+
+    @rule(
+        target=loans,
+        rid=receipts,
+        bank=st.sampled_from(BANKS),
+        ltv=st.integers(3000, 7300),
+        tenor=st.integers(10, 200),
+        go=st.booleans(),
+    )
+    def borrow(self, rid: str, bank: str, ltv: int, tenor: int, go: bool) -> Any:
+        """Apply, approve and (usually) disburse; rejected steps are checked, not filtered."""
+        r = self.receipt(rid)
+        borrower = r["holder"]
+        result = self.act(
+            self.actor(borrower), "apply", borrower=borrower, bank=bank, receipt_ids=[rid]
+        )
+        if rid in self.pledged:
+            self.expect(result, "RECEIPT_ALREADY_PLEDGED", "second pledge of a receipt refused")
+        if result.code == "LOT_ALREADY_PLEDGED":
+            event("second receipt of a pledged lot refused")
+        if not result.committed:
+            return multiple()
+        lid = loan_id(result)
+        self.loan_receipts[lid] = [rid]
+        self.loan_bank[lid] = bank
+        principal = max(1, r["value"] * ltv // 10_000)
+        approved = self.act(
+            f"{bank}.loan",
+            "approve",
+            loan_id=lid,
+            principal=principal,
+            tenor_days=tenor,
+            rate_bp=450,
+        )
+        if ltv > 7000:
+            self.expect(approved, "PRINCIPAL_EXCEEDS_LTV")
+        if approved.committed and go:
+            self.disburse(lid, True)
+        return lid
+
+    @rule(lid=loans, right_bank=st.booleans())
+    def disburse(self, lid: str, right_bank: bool) -> None:
+        bank = self.loan_bank[lid]
+        signer = f"{bank}.loan" if right_bank else f"{BANKS[1 - BANKS.index(bank)]}.loan"
+        result = self.act(signer, "disburse", loan_id=lid)
+        if not right_bank:
+            self.expect(result, "UNAUTHORIZED", "wrong bank refused")
+        if result.code == "ASSET_ALREADY_ENCUMBERED":
+            event("registry stopped a double pledge")
+        if result.committed:
+            event("disbursed")
+            for rid in self.loan_receipts[lid]:
+                self.pledged[rid] = lid
+
+    @rule(lid=loans, share=st.integers(1, 10_000), wrong_payer=st.booleans())
+    def repay(self, lid: str, share: int, wrong_payer: bool) -> None:
+        loan = self.wr.loan_view(lid)
+        debt = loan["principal_outstanding"] + loan["interest_accrued"]
+        amount = max(1, debt * share // 10_000)
+        signer = "coop-a.farmer" if wrong_payer else self.actor(loan["borrower"])
+        result = self.act(signer, "repay", loan_id=lid, amount=amount)
+        if wrong_payer:
+            self.expect(result, "UNAUTHORIZED")
+        if result.committed and self.wr.loan_view(lid)["state"] == "CLOSED":
+            event("repaid in full")
+            self.close_loan(lid)
+            self.defaulted.discard(lid)
+
+    @rule(lid=loans, rid=receipts)
+    def top_up(self, lid: str, rid: str) -> None:
+        loan = self.wr.loan_view(lid)
+        result = self.act(self.actor(loan["borrower"]), "top_up", loan_id=lid, receipt_id=rid)
+        if result.committed:
+            event("topped up")
+            self.pledged[rid] = lid
+            self.loan_receipts[lid].append(rid)
+
+    @rule(lid=loans, rid=receipts)
+    def release(self, lid: str, rid: str) -> None:
+        result = self.act(
+            f"{self.loan_bank[lid]}.loan", "release_receipt", loan_id=lid, receipt_id=rid
+        )
+        if result.committed:
+            event("partial release")
+            self.pledged.pop(rid)
+            self.loan_receipts[lid].remove(rid)
+
+    @rule(lid=loans, who=st.sampled_from(("admin", "risk", "loan")), other_bank=st.booleans())
+    def mark_default(self, lid: str, who: str, other_bank: bool) -> None:
+        bank = self.loan_bank[lid]
+        bank = BANKS[1 - BANKS.index(bank)] if other_bank else bank
+        result = self.act(f"{bank}.{who}", "mark_default", loan_id=lid)
+        if other_bank:
+            self.expect(result, "UNAUTHORIZED")
+        if result.committed:
+            event("defaulted")
+            self.defaulted.add(lid)
+
+    @rule(
+        lid=loans,
+        sell=st.booleans(),
+        price_bp=st.integers(2000, 15_000),
+        cost_bp=st.integers(0, 600),
+    )
+    def enforce(self, lid: str, sell: bool, price_bp: int, cost_bp: int) -> None:
+        loan = self.wr.loan_view(lid)
+        bank = self.loan_bank[lid]
+        if sell:
+            price = max(1, loan["principal"] * price_bp // 10_000)
+            result = self.act(
+                f"{bank}.loan",
+                "enforce_sale",
+                ("buyer.purchaser",),
+                loan_id=lid,
+                buyer="buyer",
+                price=price,
+                costs=price * cost_bp // 10_000,
+            )
+        else:
+            value = sum(self.receipt(r)["value"] for r in loan["receipts"])
+            result = self.act(
+                f"{bank}.loan", "enforce_take", loan_id=lid, costs=value * cost_bp // 10_000
+            )
+        if result.committed:
+            event("enforced by sale" if sell else "enforced by taking")
+            for rid in self.loan_receipts[lid]:
+                self.holder[rid] = "buyer" if sell else bank
+            self.close_loan(lid)
+            self.defaulted.discard(lid)
+
+    @precondition(lambda self: bool(self.defaulted))
+    @rule(data=st.data(), sell=st.booleans(), price_bp=st.integers(3000, 15_000))
+    def enforce_defaulted(self, data: st.DataObject, sell: bool, price_bp: int) -> None:
+        lid = data.draw(st.sampled_from(sorted(self.defaulted)), label="loan")
+        self.enforce(lid, sell, price_bp, 300)
+
+    @rule(days=st.integers(1, 120))
+    def advance(self, days: int) -> None:
+        self.ledger.advance(days=days)
+
+    @precondition(lambda self: len(self.revoked) < 2)
+    @rule(member=st.sampled_from(("coop-b.manager", "bank-b.loan", "buyer.purchaser")))
+    def revoke(self, member: str) -> None:
+        org = member.split(".")[0]
+        result = self.run(f"{org}.admin", "membership", "revoke", member_id=member)
+        if result.committed:
+            self.revoked.add(member)
+
+    # -- steering towards deep states (drawn from the model, so never filtered) ----------
+
+    def free_receipts(self) -> list[str]:
+        return sorted(
+            r
+            for r, h in self.holder.items()
+            if r not in self.terminal and r not in self.pledged and h in COOPS
+        )
+
+    def live_loans(self) -> list[str]:
+        return sorted({lid for lid in self.pledged.values()})
+
+    @precondition(lambda self: bool(self.free_receipts()))
+    @rule(target=loans, data=st.data(), bank=st.sampled_from(BANKS))
+    def borrow_at_cap(self, data: st.DataObject, bank: str) -> Any:
+        rid = data.draw(st.sampled_from(self.free_receipts()), label="receipt")
+        return self.borrow(rid, bank, 7000, 120, True)
+
+    @precondition(lambda self: bool(self.pledged))
+    @rule(data=st.data(), drop=st.integers(1000, 4000))
+    def price_crash(self, data: st.DataObject, drop: int) -> None:
+        rid = data.draw(st.sampled_from(sorted(self.pledged)), label="receipt")
+        self.revalue(rid, drop, False)
+
+    @precondition(lambda self: bool(self.pledged))
+    @rule(data=st.data(), days=st.integers(5, 130))
+    def lapse_and_default(self, data: st.DataObject, days: int) -> None:
+        lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
+        self.ledger.advance(days=days)
+        self.mark_default(lid, "admin", False)
+
+    # -- model checks --------------------------------------------------------------------
+
+    @invariant()
+    def receipts_match_model(self) -> None:
+        for rid, holder in self.holder.items():
+            r = self.receipt(rid)
+            assert (r["state"] in TERMINAL) == (rid in self.terminal), (rid, r["state"])
+            assert (r["state"] == "PLEDGED") == (rid in self.pledged), (rid, r["state"])
+            assert r["loan_id"] == self.pledged.get(rid), (rid, r["loan_id"])
+            if rid not in self.terminal:
+                assert r["holder"] == holder, (rid, r["holder"], holder)
+
+
+TestWarehouseReceiptMachine = WarehouseReceiptMachine.TestCase
