@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from api.commands.network_up import up_command
 from nodes.exceptions import NetworkDirError
 from nodes.network_dir import init_network, load_network
 from nodes.sim import Simulation
@@ -70,3 +71,6 @@ def simulate_command(directory: Path, seed: int, txs: int, mix: str, sqlite: boo
     sim.close()
     click.echo(report.to_text())
     sys.exit(0 if report.converged else 1)
+
+
+network_group.add_command(up_command)

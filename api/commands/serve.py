@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from api.commands.serve_nats import serve_peer_on_nats
 from api.server import serve_network
 from nodes.exceptions import NetworkDirError
 
@@ -18,8 +19,16 @@ from nodes.exceptions import NetworkDirError
 @click.option("--port", default=8700, show_default=True, help="First peer's port; others follow.")
 @click.option("--peer", "peers", multiple=True, help="Serve only these peers (default: all).")
 @click.option("--log-level", default="warning", show_default=True)
+@click.option("--orderer", type=click.Choice(["inprocess", "nats"]), default="inprocess",
+              show_default=True, help="nats: one --peer in this process, ordered by JetStream.")
+@click.option("--nats-url", default=None,
+              help="NATS server URL(s), comma-separated (with --orderer nats).")
+@click.option("--cutter", is_flag=True, help="With --orderer nats: this process cuts batches.")
+@click.option("--replicas", default=1, show_default=True,
+              help="With --orderer nats: stream replicas if this peer creates the stream.")
 def serve_command(
-    directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str
+    directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
+    orderer: str, nats_url: str | None, cutter: bool, replicas: int,
 ) -> None:
     """Run the network in DIRECTORY (in-process orderer) and serve every peer's API.
 
@@ -33,6 +42,9 @@ def serve_command(
             click.echo(f"{peer_id}: {url}")
         click.echo(f"endpoints written to {directory / 'endpoints.json'}; Ctrl-C to stop")
 
+    if orderer == "nats":
+        serve_one_on_nats(directory, host, port, peers, log_level, nats_url, cutter, replicas)
+        return
     try:
         asyncio.run(
             serve_network(
@@ -40,6 +52,29 @@ def serve_command(
             )
         )
     except NetworkDirError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo("stopped")
+
+
+def serve_one_on_nats(
+    directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
+    nats_url: str | None, cutter: bool, replicas: int,
+) -> None:
+    if len(peers) != 1 or not nats_url:
+        click.echo("error: --orderer nats needs exactly one --peer and a --nats-url", err=True)
+        sys.exit(2)
+
+    def ready(url: str) -> None:
+        role = " (cutter)" if cutter else ""
+        click.echo(f"{peers[0]}{role}: {url} ordered by {nats_url}; Ctrl-C to stop")
+
+    try:
+        asyncio.run(serve_peer_on_nats(
+            directory, peers[0], nats_url, host, port, cutter=cutter, replicas=replicas,
+            ready=ready, log_level=log_level,
+        ))
+    except (NetworkDirError, ConnectionError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo("stopped")
