@@ -23,7 +23,13 @@ def builtin() -> list[Entry]:
     entries = []
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         scenario = read_model(Scenario, path)
-        entries.append(Entry(path.stem, scenario.description.strip().splitlines()[0] if scenario.description else "", path))
+        entries.append(
+            Entry(
+                path.stem,
+                scenario.description.strip().splitlines()[0] if scenario.description else "",
+                path,
+            )
+        )
     return entries
 
 
@@ -36,7 +42,9 @@ def resolve(name_or_path: str) -> Path:
     if candidate.exists():
         return candidate
     names = ", ".join(e.name for e in builtin())
-    raise FileNotFoundError(f"no scenario file or built-in scenario named {name_or_path!r} (built-ins: {names})")
+    raise FileNotFoundError(
+        f"no scenario file or built-in scenario named {name_or_path!r} (built-ins: {names})"
+    )
 
 
 def load(name_or_path: str) -> Scenario:

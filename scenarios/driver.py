@@ -49,8 +49,13 @@ class SimDriver:
 
     def submit(self, tx: Tx) -> str | Outcome:
         body = make_body(
-            chain_id=self.chain_id, contract=tx.contract, action=tx.action, args=dict(tx.args),
-            signer=tx.actor, nonce=next(self._nonce), created_at=self.now_text(),
+            chain_id=self.chain_id,
+            contract=tx.contract,
+            action=tx.action,
+            args=dict(tx.args),
+            signer=tx.actor,
+            nonce=next(self._nonce),
+            created_at=self.now_text(),
         )
         co = [(m, self._roster.member(m).key) for m in tx.co_signers]
         envelope = sign_envelope(body, self._roster.member(tx.actor).key, co)
@@ -62,7 +67,9 @@ class SimDriver:
             except GateRejected as exc:
                 return Outcome(envelope.tx_id, False, exc.code, exc.message, (), self.now_day())
             return envelope.tx_id
-        return Outcome(envelope.tx_id, False, "NO_PEER_REACHABLE", "every peer is down", (), self.now_day())
+        return Outcome(
+            envelope.tx_id, False, "NO_PEER_REACHABLE", "every peer is down", (), self.now_day()
+        )
 
     def reference_peer(self) -> Peer | None:
         for peer_id in self.sim.peer_ids:
@@ -79,9 +86,14 @@ class SimDriver:
         if status.state not in (TxState.COMMITTED, TxState.REJECTED) or status.height is None:
             return None
         block = peer.block(status.height)
-        assert block is not None and status.index is not None
+        assert block is not None
+        assert status.index is not None
         result = block.results[status.index]
         return Outcome(
-            tx_id, result.committed, result.code, result.message, tuple(result.events),
+            tx_id,
+            result.committed,
+            result.code,
+            result.message,
+            tuple(result.events),
             self.now_day(),
         )

@@ -96,7 +96,9 @@ class EngineStats:
 class StoryEngine:
     """Runs stories in a fixed, deterministic order on the driver's clock."""
 
-    def __init__(self, driver: Driver, *, on_outcome: Callable[[str, Tx, Outcome], None] | None = None) -> None:
+    def __init__(
+        self, driver: Driver, *, on_outcome: Callable[[str, Tx, Outcome], None] | None = None
+    ) -> None:
         self.driver = driver
         self._running: list[_Running] = []
         self._counter = itertools.count()
@@ -161,7 +163,9 @@ class StoryEngine:
             except StopIteration:
                 return False, sent
             if isinstance(intent, Wait):
-                run.wake_day = intent.until_day if intent.until_day is not None else now + intent.days
+                run.wake_day = (
+                    intent.until_day if intent.until_day is not None else now + intent.days
+                )
                 run.last = None
                 if run.wake_day > now:
                     return True, sent
@@ -193,8 +197,7 @@ def sequence(*steps: Tx) -> Callable[[], Story]:
     """A story that submits ``steps`` one after another (a scripted timeline)."""
 
     def story() -> Story:
-        for step in steps:
-            yield step
+        yield from steps
 
     return story
 

@@ -19,8 +19,12 @@ from scenarios.schema import (
 )
 
 OPS: Mapping[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
-    ">": operator.gt, "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
 }
 
 
@@ -32,8 +36,12 @@ class Verdict:
     actual: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"description": self.description, "ok": self.ok, "expected": self.expected,
-                "actual": self.actual}
+        return {
+            "description": self.description,
+            "ok": self.ok,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
 
 
 def dig(value: Any, dotted: str | None) -> Any:
@@ -66,14 +74,21 @@ def check(
 
 
 def _one(
-    item: Expectation, report: NetworkReport, peer: Peer | None, metrics: Mapping[str, Any],
+    item: Expectation,
+    report: NetworkReport,
+    peer: Peer | None,
+    metrics: Mapping[str, Any],
     peer_names: Mapping[str, str],
 ) -> Verdict:
     if isinstance(item, HeadsEqual):
         heads = {p.node_id: p.head_hash[:12] for p in report.honest()}
         ok = report.converged
-        return Verdict("all honest peers end with equal heads", ok, "one head, at the orderer's height",
-                       ", ".join(f"{peer_names.get(k, k)}={v}" for k, v in sorted(heads.items())))
+        return Verdict(
+            "all honest peers end with equal heads",
+            ok,
+            "one head, at the orderer's height",
+            ", ".join(f"{peer_names.get(k, k)}={v}" for k, v in sorted(heads.items())),
+        )
     if isinstance(item, FlaggedPeers):
         flagged = report.flagged()
         honest = {p.node_id for p in report.honest()}
@@ -83,24 +98,43 @@ def _one(
             accusers = set(flagged.get(accused, []))
             missing = honest - accusers - {accused}
             if missing:
-                problems.append(f"{org} not flagged by {sorted(peer_names.get(m, m) for m in missing)}")
-        actual = {peer_names.get(k, k): sorted(peer_names.get(a, a) for a in v) for k, v in flagged.items()}
-        return Verdict(f"every honest peer flags {', '.join(item.peers)}", not problems,
-                       "flagged by all honest peers", str(actual) if not problems else "; ".join(problems))
+                problems.append(
+                    f"{org} not flagged by {sorted(peer_names.get(m, m) for m in missing)}"
+                )
+        actual = {
+            peer_names.get(k, k): sorted(peer_names.get(a, a) for a in v)
+            for k, v in flagged.items()
+        }
+        return Verdict(
+            f"every honest peer flags {', '.join(item.peers)}",
+            not problems,
+            "flagged by all honest peers",
+            str(actual) if not problems else "; ".join(problems),
+        )
     if isinstance(item, MetricThreshold):
         actual_value = dig(metrics, item.name)
         ok = isinstance(actual_value, int | float) and OPS[item.op](actual_value, item.value)
-        return Verdict(f"metric {item.name} {item.op} {item.value:g}", ok,
-                       f"{item.op} {item.value:g}", repr(actual_value))
+        return Verdict(
+            f"metric {item.name} {item.op} {item.value:g}",
+            ok,
+            f"{item.op} {item.value:g}",
+            repr(actual_value),
+        )
     if isinstance(item, StateFact):
         value = None if peer is None else peer.state_get(item.contract, item.key)
-        return _fact(f"state {item.contract}/{item.key}", value, item.field, item.equals, item.exists)
+        return _fact(
+            f"state {item.contract}/{item.key}", value, item.field, item.equals, item.exists
+        )
     assert isinstance(item, ViewFact)
     try:
         value = None if peer is None else peer.view(item.contract, item.view, item.params)
     except Exception as exc:  # a view refusing its params is a failed expectation, not a crash
-        return Verdict(f"view {item.contract}.{item.view}", False, repr(item.equals), f"error: {exc}")
-    return _fact(f"view {item.contract}.{item.view}({item.params})", value, item.field, item.equals, None)
+        return Verdict(
+            f"view {item.contract}.{item.view}", False, repr(item.equals), f"error: {exc}"
+        )
+    return _fact(
+        f"view {item.contract}.{item.view}({item.params})", value, item.field, item.equals, None
+    )
 
 
 def _fact(what: str, value: Any, field: str | None, equals: Any, exists: bool | None) -> Verdict:

@@ -70,8 +70,19 @@ def _data_loc(loc: Loc, lines: dict[Loc, int]) -> Loc:
     return kept
 
 
-_TAGS = frozenset({"crash", "partition", "slow_link", "byzantine", "heads_equal", "state", "view",
-                   "metric", "flagged"})
+_TAGS = frozenset(
+    {
+        "crash",
+        "partition",
+        "slow_link",
+        "byzantine",
+        "heads_equal",
+        "state",
+        "view",
+        "metric",
+        "flagged",
+    }
+)
 
 
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:

@@ -42,14 +42,22 @@ class _Fold:
     premium: Counter[str] = field(default_factory=Counter)
     subsidy: Counter[str] = field(default_factory=Counter)
     exposure: Counter[tuple[str, str]] = field(default_factory=Counter)
+    margin: Counter[str] = field(default_factory=Counter)
     breaches: int = 0
     day: float = 0.0
 
     def bank(self, bank: str) -> dict[str, int]:
-        return self.by_bank.setdefault(bank, {
-            "issued": 0, "issued_fen": 0, "outstanding_fen": 0, "repaid": 0, "defaulted": 0,
-            "written_off_fen": 0,
-        })
+        return self.by_bank.setdefault(
+            bank,
+            {
+                "issued": 0,
+                "issued_fen": 0,
+                "outstanding_fen": 0,
+                "repaid": 0,
+                "defaulted": 0,
+                "written_off_fen": 0,
+            },
+        )
 
     def move(self, loan_id: str, delta: int) -> None:
         loan = self.loans.get(loan_id)
@@ -59,7 +67,9 @@ class _Fold:
         loan.outstanding += delta
         stats = self.bank(loan.bank)
         stats["outstanding_fen"] += delta
-        self.series.setdefault(loan.bank, [[0.0, 0]]).append([round(self.day, 3), stats["outstanding_fen"]])
+        self.series.setdefault(loan.bank, [[0.0, 0]]).append(
+            [round(self.day, 3), stats["outstanding_fen"]]
+        )
 
 
 Handler = Callable[[_Fold, Mapping[str, Any]], None]
@@ -95,7 +105,7 @@ def _closed(f: _Fold, d: Mapping[str, Any]) -> None:
     loan = f.loans.get(d["loan_id"])
     if loan is None:
         return
-    if loan.outstanding or d.get("closure", "repaid") == "repaid":
+    if str(d.get("closure", "repaid")).lower() == "repaid":
         f.bank(loan.bank)["repaid"] += 1
     f.move(d["loan_id"], -loan.outstanding)
 
@@ -116,7 +126,16 @@ def _enforced(f: _Fold, d: Mapping[str, Any]) -> None:
     if loan is None:
         return
     f.bank(loan.bank)["written_off_fen"] += int(d.get("written_off", 0))
+    f.margin["enforced"] += 1
     f.move(d["loan_id"], -loan.outstanding)
+
+
+def _margin_call(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.margin["calls"] += 1
+
+
+def _margin_cured(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.margin["cured"] += 1
 
 
 def _order_created(f: _Fold, d: Mapping[str, Any]) -> None:
@@ -129,6 +148,7 @@ def _claim(stage: str) -> Handler:
         claim.setdefault(stage, round(f.day, 3))
         if stage == "paid_day":
             claim["paid_fen"] = claim.get("paid_fen", 0) + int(d.get("amount", 0))
+
     return handle
 
 
@@ -156,6 +176,8 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("warehouse_receipt", "LoanClosed"): _closed,
     ("warehouse_receipt", "LoanDefaulted"): _defaulted,
     ("warehouse_receipt", "LoanEnforced"): _enforced,
+    ("warehouse_receipt", "MarginCall"): _margin_call,
+    ("warehouse_receipt", "MarginCallCured"): _margin_cured,
     ("order_finance", "OrderCreated"): _order_created,
     ("order_finance", "OrderFinanced"): _of_financed,
     ("order_finance", "LoanRepaid"): _repaid_principal,
@@ -229,18 +251,32 @@ class MetricsCollector:
         }
         return {
             "chain": {
-                "blocks": height + 1, "txs": txs, "committed": committed, "rejected": rejected,
+                "blocks": height + 1,
+                "txs": txs,
+                "committed": committed,
+                "rejected": rejected,
                 "rejected_by_code": dict(sorted(codes.items())),
-                "head_hash": head.hash() if head else "", "state_hash": head.state_hash if head else "",
+                "head_hash": head.hash() if head else "",
+                "state_hash": head.state_hash if head else "",
                 "heads_equal": report.converged,
-                "peers": {p.node_id.split(".", 1)[0]: {"height": p.height, "head": p.head_hash,
-                                                      "up": p.up, "behaviour": p.behaviour}
-                          for p in report.peers},
+                "peers": {
+                    p.node_id.split(".", 1)[0]: {
+                        "height": p.height,
+                        "head": p.head_hash,
+                        "up": p.up,
+                        "behaviour": p.behaviour,
+                    }
+                    for p in report.peers
+                },
             },
             "credit": {
                 "by_bank": fold.by_bank,
                 "outstanding_series": fold.series,
                 "loans": len(fold.loans),
+                "margin_calls": fold.margin["calls"],
+                "margin_calls_cured": fold.margin["cured"],
+                "enforced": fold.margin["enforced"],
+                "repaid": sum(b["repaid"] for b in fold.by_bank.values()),
                 "defaulted": sum(b["defaulted"] for b in fold.by_bank.values()),
                 "issued_fen": sum(b["issued_fen"] for b in fold.by_bank.values()),
                 "outstanding_fen": sum(b["outstanding_fen"] for b in fold.by_bank.values()),
@@ -254,19 +290,28 @@ class MetricsCollector:
                 "days_to_payout_max": max(delays) if delays else 0.0,
                 "deadline_breaches": fold.breaches,
             },
-            "premium": {"by_level": dict(sorted(fold.premium.items())),
-                        "total_fen": sum(fold.premium.values())},
+            "premium": {
+                "by_level": dict(sorted(fold.premium.items())),
+                "total_fen": sum(fold.premium.values()),
+            },
             "subsidy": dict(fold.subsidy),
             "exposure": {
-                "edges": [{"from": a, "to": b, "fen": v} for (a, b), v in sorted(fold.exposure.items())],
+                "edges": [
+                    {"from": a, "to": b, "fen": v} for (a, b), v in sorted(fold.exposure.items())
+                ],
                 "kinds": kinds,
             },
             "faults": faults,
             "flagged": flagged,
-            "network": {"events": list(report.events), "messages": dict(report.stats.get("by_kind", {})),
-                        "lost": report.stats.get("lost", 0)},
+            "network": {
+                "events": list(report.events),
+                "messages": dict(report.stats.get("by_kind", {})),
+                "lost": report.stats.get("lost", 0),
+            },
             "clients": {
-                "submitted": stats.submitted, "committed": stats.committed, "rejected": stats.rejected,
+                "submitted": stats.submitted,
+                "committed": stats.committed,
+                "rejected": stats.rejected,
                 "refused_at_gate": stats.refused_at_gate,
                 "by_action": dict(sorted(self.outcomes_by_action.items())),
                 "rejections": dict(sorted(self.rejections_by_action.items())),

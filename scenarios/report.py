@@ -16,8 +16,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.patches import Rectangle
 
 
 def yuan(fen: int) -> str:
@@ -62,7 +63,9 @@ def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
     for row, claim in enumerate(claims):
         start = claim["reported_day"]
         stages = [
-            ("surveyed_day", "#f4a261"), ("agreed_day", "#2a9d8f"), ("paid_day", "#264653"),
+            ("surveyed_day", "#f4a261"),
+            ("agreed_day", "#2a9d8f"),
+            ("paid_day", "#264653"),
         ]
         previous = start
         for key, colour in stages:
@@ -74,7 +77,7 @@ def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
     ax.set_yticks(range(len(claims)), [c["claim_id"][-10:] for c in claims], fontsize=7)
     ax.set_xlabel("simulated day")
     ax.set_title("Claims: report → survey → agreement → payout")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("#f4a261", "#2a9d8f", "#264653")]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in ("#f4a261", "#2a9d8f", "#264653")]
     ax.legend(handles, ["to survey", "to agreement", "to payout"], fontsize=8, loc="lower right")
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
@@ -92,15 +95,27 @@ def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     kinds = metrics.get("exposure", {}).get("kinds", {})
     for edge in edges:
         graph.add_edge(edge["from"], edge["to"], weight=edge["fen"])
-    colours = {"bank": "#e76f51", "cooperative": "#2a9d8f", "buyer": "#264653", "insurer": "#e9c46a"}
+    colours = {
+        "bank": "#e76f51",
+        "cooperative": "#2a9d8f",
+        "buyer": "#264653",
+        "insurer": "#e9c46a",
+    }
     node_colours = [colours.get(kinds.get(n, ""), "#8d99ae") for n in graph.nodes]
     top = max(e["fen"] for e in edges) or 1
     widths = [0.8 + 5 * graph.edges[e]["weight"] / top for e in graph.edges]
     fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
     layout = nx.spring_layout(graph, seed=7)
     nx.draw_networkx(
-        graph, layout, ax=ax, node_color=node_colours, width=widths, font_size=7,
-        edge_color="#6c757d", arrows=True, node_size=900,
+        graph,
+        layout,
+        ax=ax,
+        node_color=node_colours,
+        width=widths,
+        font_size=7,
+        edge_color="#6c757d",
+        arrows=True,
+        node_size=900,
     )
     ax.set_title("Exposure: who has lent to / bought from whom (edge width = amount)")
     ax.axis("off")
@@ -118,68 +133,134 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
     verdict = "PASSED" if metrics.get("passed") else "FAILED"
     out.append(
         f"**{verdict}** · seed {run.get('seed')} · {run.get('days')} simulated days · "
-        f"wall time {run.get('wall_seconds', 0):.1f} s · peak memory {run.get('peak_memory_mb', 0):.0f} MiB"
+        f"wall time {run.get('wall_seconds', 0):.1f} s · "
+        f"peak memory {run.get('peak_memory_mb', 0):.0f} MiB"
     )
     out.append("")
     chain = metrics.get("chain", {})
     out.append("## Chain")
-    out.append(_table(
-        ["blocks", "txs", "committed", "rejected", "head hash", "all honest heads equal"],
-        [[chain.get("blocks"), chain.get("txs"), chain.get("committed"), chain.get("rejected"),
-          f"`{str(chain.get('head_hash', ''))[:16]}…`", chain.get("heads_equal")]],
-    ))
+    out.append(
+        _table(
+            ["blocks", "txs", "committed", "rejected", "head hash", "all honest heads equal"],
+            [
+                [
+                    chain.get("blocks"),
+                    chain.get("txs"),
+                    chain.get("committed"),
+                    chain.get("rejected"),
+                    f"`{str(chain.get('head_hash', ''))[:16]}…`",
+                    chain.get("heads_equal"),
+                ]
+            ],
+        )
+    )
     if chain.get("rejected_by_code"):
         out.append("")
         out.append(_table(["rejection code", "count"], sorted(chain["rejected_by_code"].items())))
     loans = metrics.get("credit", {}).get("by_bank", {})
     if loans:
         out += ["", "## Loans by bank"]
-        out.append(_table(
-            ["bank", "loans issued", "issued (CNY)", "outstanding (CNY)", "repaid", "defaulted",
-             "written off (CNY)"],
-            [[bank, v.get("issued", 0), yuan(v.get("issued_fen", 0)), yuan(v.get("outstanding_fen", 0)),
-              v.get("repaid", 0), v.get("defaulted", 0), yuan(v.get("written_off_fen", 0))]
-             for bank, v in sorted(loans.items())],
-        ))
+        out.append(
+            _table(
+                [
+                    "bank",
+                    "loans issued",
+                    "issued (CNY)",
+                    "outstanding (CNY)",
+                    "repaid",
+                    "defaulted",
+                    "written off (CNY)",
+                ],
+                [
+                    [
+                        bank,
+                        v.get("issued", 0),
+                        yuan(v.get("issued_fen", 0)),
+                        yuan(v.get("outstanding_fen", 0)),
+                        v.get("repaid", 0),
+                        v.get("defaulted", 0),
+                        yuan(v.get("written_off_fen", 0)),
+                    ]
+                    for bank, v in sorted(loans.items())
+                ],
+            )
+        )
     claims = metrics.get("claims", {})
     if claims.get("timeline"):
         out += ["", "## Claims"]
-        out.append(_table(
-            ["claims", "paid", "days notice→payout (mean)", "max", "paid (CNY)", "deadline breaches"],
-            [[claims.get("count", 0), claims.get("paid", 0), f"{claims.get('days_to_payout_mean', 0):.1f}",
-              f"{claims.get('days_to_payout_max', 0):.1f}", yuan(claims.get("paid_fen", 0)),
-              claims.get("deadline_breaches", 0)]],
-        ))
+        out.append(
+            _table(
+                [
+                    "claims",
+                    "paid",
+                    "days notice→payout (mean)",
+                    "max",
+                    "paid (CNY)",
+                    "deadline breaches",
+                ],
+                [
+                    [
+                        claims.get("count", 0),
+                        claims.get("paid", 0),
+                        f"{claims.get('days_to_payout_mean', 0):.1f}",
+                        f"{claims.get('days_to_payout_max', 0):.1f}",
+                        yuan(claims.get("paid_fen", 0)),
+                        claims.get("deadline_breaches", 0),
+                    ]
+                ],
+            )
+        )
     premium = metrics.get("premium", {})
     if premium.get("by_level"):
         out += ["", "## Premium subsidy by level"]
-        out.append(_table(["level", "paid (CNY)"], [[k, yuan(v)] for k, v in premium["by_level"].items()]))
+        out.append(
+            _table(["level", "paid (CNY)"], [[k, yuan(v)] for k, v in premium["by_level"].items()])
+        )
     subsidy = metrics.get("subsidy", {})
     if subsidy:
         out += ["", "## Interest subsidy budget"]
-        out.append(_table(
-            ["budget (CNY)", "used (CNY)", "payments"],
-            [[yuan(subsidy.get("budget_fen", 0)), yuan(subsidy.get("used_fen", 0)), subsidy.get("payments", 0)]],
-        ))
+        out.append(
+            _table(
+                ["budget (CNY)", "used (CNY)", "payments"],
+                [
+                    [
+                        yuan(subsidy.get("budget_fen", 0)),
+                        yuan(subsidy.get("used_fen", 0)),
+                        subsidy.get("payments", 0),
+                    ]
+                ],
+            )
+        )
     faults = metrics.get("faults", [])
     if faults:
         out += ["", "## Faults and recovery"]
-        out.append(_table(
-            ["day", "fault", "target", "recovery"],
-            [[f["day"], f["kind"], f.get("target", ""), f.get("recovery", "")] for f in faults],
-        ))
+        out.append(
+            _table(
+                ["day", "fault", "target", "recovery"],
+                [[f["day"], f["kind"], f.get("target", ""), f.get("recovery", "")] for f in faults],
+            )
+        )
     flagged = metrics.get("flagged", {})
     if flagged:
         out += ["", "## Divergent peers flagged"]
-        out.append(_table(["peer", "flagged by", "first height"],
-                          [[p, ", ".join(v["by"]), v["height"]] for p, v in sorted(flagged.items())]))
+        out.append(
+            _table(
+                ["peer", "flagged by", "first height"],
+                [[p, ", ".join(v["by"]), v["height"]] for p, v in sorted(flagged.items())],
+            )
+        )
     expectations = metrics.get("expectations", [])
     if expectations:
         out += ["", "## Expectations"]
-        out.append(_table(
-            ["", "expectation", "expected", "actual"],
-            [["✅" if e["ok"] else "❌", e["description"], e["expected"], e["actual"]] for e in expectations],
-        ))
+        out.append(
+            _table(
+                ["", "expectation", "expected", "actual"],
+                [
+                    ["✅" if e["ok"] else "❌", e["description"], e["expected"], e["actual"]]
+                    for e in expectations
+                ],
+            )
+        )
     if charts:
         out += ["", "## Charts", ""]
         out += [f"![{name}]({name})" for name in charts]

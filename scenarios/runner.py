@@ -80,7 +80,9 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
             if item.restart_day is not None:
                 at(item.restart_day, Restart(peer))
                 recovery = f"restarted day {item.restart_day:g}, caught up from the orderer's log"
-            described.append({"day": item.day, "kind": "crash", "target": item.peer, "recovery": recovery})
+            described.append(
+                {"day": item.day, "kind": "crash", "target": item.peer, "recovery": recovery}
+            )
         elif isinstance(item, PartitionFault):
             groups = tuple(tuple(_peer(world, o) for o in group) for group in item.groups)
             at(item.day, Partition(groups))
@@ -88,8 +90,14 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
             if item.heal_day is not None:
                 at(item.heal_day, Heal())
                 recovery = f"healed day {item.heal_day:g}"
-            described.append({"day": item.day, "kind": "partition",
-                              "target": " | ".join(",".join(g) for g in item.groups), "recovery": recovery})
+            described.append(
+                {
+                    "day": item.day,
+                    "kind": "partition",
+                    "target": " | ".join(",".join(g) for g in item.groups),
+                    "recovery": recovery,
+                }
+            )
         elif isinstance(item, SlowLinkFault):
             a, b = _peer(world, item.a), _peer(world, item.b)
             at(item.day, SlowLink(a, b, item.factor))
@@ -97,13 +105,25 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
             if item.until_day is not None:
                 at(item.until_day, SlowLink(a, b, 1))
                 recovery = f"restored day {item.until_day:g}"
-            described.append({"day": item.day, "kind": f"slow link x{item.factor}",
-                              "target": f"{item.a}-{item.b}", "recovery": recovery})
+            described.append(
+                {
+                    "day": item.day,
+                    "kind": f"slow link x{item.factor}",
+                    "target": f"{item.a}-{item.b}",
+                    "recovery": recovery,
+                }
+            )
         elif isinstance(item, ByzantineFault):
             behaviour = AlterWrite() if item.behaviour == "alter_write" else SignOtherHeader()
             at(item.day, Byzantine(_peer(world, item.peer), behaviour))
-            described.append({"day": item.day, "kind": f"byzantine ({item.behaviour})",
-                              "target": item.peer, "recovery": "flagged by honest peers"})
+            described.append(
+                {
+                    "day": item.day,
+                    "kind": f"byzantine ({item.behaviour})",
+                    "target": item.peer,
+                    "recovery": "flagged by honest peers",
+                }
+            )
     return described
 
 
@@ -111,7 +131,9 @@ def timeline_story(item: TimelineAction, failures: list[str]) -> Any:
     """One scripted action; a mismatch with its expected outcome is recorded as a failure."""
 
     def story() -> Any:
-        outcome = yield Tx(item.actor, item.contract, item.action, item.args, tuple(item.co_signers))
+        outcome = yield Tx(
+            item.actor, item.contract, item.action, item.args, tuple(item.co_signers)
+        )
         assert isinstance(outcome, Outcome)
         label = item.label or f"day {item.day:g} {item.actor} {item.contract}.{item.action}"
         if item.expect == "committed" and not outcome.committed:
@@ -156,7 +178,14 @@ def run_scenario(
     for item in scenario.timeline:
         engine.spawn(timeline_story(item, failures), at_day=item.day, name=item.label or "timeline")
     rng = random.Random(scenario.seed * 7919 + 1)
-    engine.spawn_all(season_stories(world, rng))
+
+    def read(contract: str, view: str, params: Any) -> Any:
+        peer = driver.reference_peer()
+        if peer is None:
+            raise RuntimeError("no honest peer is up to read from")
+        return peer.view(contract, view, params)
+
+    engine.spawn_all(season_stories(world, rng, read))
 
     end_ms = scenario.days * MS_PER_DAY
     while sim.loop.now < end_ms:
@@ -174,19 +203,26 @@ def run_scenario(
     metrics = collector.finish(sim, report, peer, engine.stats, faults)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     metrics["run"] = {
-        "scenario": scenario.name, "seed": scenario.seed, "days": scenario.days,
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "days": scenario.days,
         "wall_seconds": round(time.perf_counter() - started, 3),
         "peak_memory_mb": round(usage.ru_maxrss / 1024, 1),
-        "stories_finished": engine.stats.finished_stories, "stories_unfinished": engine.active,
+        "stories_finished": engine.stats.finished_stories,
+        "stories_unfinished": engine.active,
     }
     peer_names = {p: p.split(".", 1)[0] for p in world.peers}
-    verdicts = check(scenario.expect, report=report, peer=peer, metrics=metrics, peer_names=peer_names)
+    verdicts = check(
+        scenario.expect, report=report, peer=peer, metrics=metrics, peer_names=peer_names
+    )
     verdicts += [Verdict(f, False, "as scripted", "differs") for f in failures]
     metrics["expectations"] = [v.to_json() for v in verdicts]
     metrics["passed"] = all(v.ok for v in verdicts)
     head = peer.head() if peer is not None else None
     sim.close()
-    return RunResult(scenario, world, metrics, verdicts, head.hash() if head else "", None, failures)
+    return RunResult(
+        scenario, world, metrics, verdicts, head.hash() if head else "", None, failures
+    )
 
 
 def _in_flight(sim: Simulation) -> bool:

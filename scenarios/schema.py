@@ -76,6 +76,13 @@ class NetworkSpec(_Spec):
         return self
 
 
+Rating = Literal["AAA", "AA", "A", "B", "unrated"]
+
+
+def _default_ratings() -> dict[Rating, float]:
+    return {"AAA": 0.1, "AA": 0.3, "A": 0.4, "B": 0.1, "unrated": 0.1}
+
+
 class PopulationSpec(_Spec):
     """Members generated from parameters, e.g. 200 farmers in 12 villages."""
 
@@ -85,19 +92,42 @@ class PopulationSpec(_Spec):
     organisations: list[str] = Field(min_length=1, description="orgs the members are spread over")
     crops: dict[str, Probability] = Field(default_factory=lambda: {"paddy": 1.0})
     acreage_mu: tuple[int, int] = (5, 30)
-    ratings: dict[Literal["AAA", "AA", "A", "B", "unrated"], Probability] = Field(
-        default_factory=lambda: {"AAA": 0.1, "AA": 0.3, "A": 0.4, "B": 0.1, "unrated": 0.1}
+    ratings: dict[Rating, Probability] = Field(default_factory=_default_ratings)
+
+
+class FundingSpec(_Spec):
+    """Money the central bank issues on day 0 so that agents can act (fen)."""
+
+    bank_fen: int = Field(default=50_000_000_000, ge=0)
+    cooperative_fen: int = Field(default=20_000_000, ge=0)
+    buyer_fen: int = Field(default=500_000_000, ge=0)
+    insurer_fen: int = Field(default=500_000_000, ge=0)
+    government_fen: int = Field(default=2_000_000_000, ge=0, description="each government org")
+    household_fen: int = Field(default=100_000, ge=0, description="each generated household")
+
+
+class PledgeSpec(_Spec):
+    """Cooperatives deposit harvests, pledge receipts to banks, repay or default."""
+
+    loans: int = Field(default=0, ge=0)
+    start_day: Day = 1.0
+    spread_days: Day = 20.0
+    commodities: dict[str, int] = Field(
+        default_factory=lambda: {"paddy": 260}, description="commodity -> price in fen per kg"
     )
+    quantity_kg: tuple[int, int] = (50_000, 200_000)
+    tenor_days: int = Field(default=120, ge=1)
+    rate_bp: int = Field(default=450, ge=0)
+    default_probability: Probability = 0.1
+    cure_probability: Probability = 0.7
+    sale_probability: Probability = 0.5
 
 
 class AgentsSpec(_Spec):
     """Behaviour parameters; every agent acts only through signed transactions."""
 
-    default_probability: Probability = 0.05
-    pledge_probability: Probability = 0.6
-    financing_per_year: int = Field(default=0, ge=0)
-    cancel_probability: Probability = 0.05
-    short_delivery_probability: Probability = 0.1
+    funding: FundingSpec = FundingSpec()
+    pledge: PledgeSpec = PledgeSpec()
     price_path: dict[str, list[tuple[Day, int]]] = Field(
         default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
     )
@@ -213,5 +243,7 @@ class Scenario(_Spec):
                     raise ValueError(f"population names unknown organisation {org!r}")
         for item in self.timeline:
             if item.day > self.days:
-                raise ValueError(f"timeline action on day {item.day} is after the last day {self.days}")
+                raise ValueError(
+                    f"timeline action on day {item.day} is after the last day {self.days}"
+                )
         return self

@@ -68,21 +68,25 @@ def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(names, weights=[weights[n] for n in names])[0]
 
 
-def generate_households(spec: PopulationSpec, rng: random.Random, start_index: int) -> list[Household]:
+def generate_households(
+    spec: PopulationSpec, rng: random.Random, start_index: int
+) -> list[Household]:
     role_prefix = "farmer" if spec.kind == "farmers" else "merchant"
     households = []
     for i in range(spec.count):
         org = spec.organisations[i % len(spec.organisations)]
         number = start_index + i + 1
-        households.append(Household(
-            member_id=f"{org}.{role_prefix}-{number}",
-            org=org,
-            kind=spec.kind,
-            village=f"{org}-village-{rng.randrange(spec.villages) + 1}",
-            crop=_weighted(rng, spec.crops),
-            acreage_mu=rng.randint(*spec.acreage_mu),
-            rating=_weighted(rng, dict(spec.ratings)),
-        ))
+        households.append(
+            Household(
+                member_id=f"{org}.{role_prefix}-{number}",
+                org=org,
+                kind=spec.kind,
+                village=f"{org}-village-{rng.randrange(spec.villages) + 1}",
+                crop=_weighted(rng, spec.crops),
+                acreage_mu=rng.randint(*spec.acreage_mu),
+                rating=_weighted(rng, {str(k): v for k, v in spec.ratings.items()}),
+            )
+        )
     return households
 
 
@@ -96,7 +100,9 @@ def contract_configs(scenario: Scenario) -> list[ContractConfig]:
         cls = classes.get(name)
         version = cls.version if cls is not None else "?"
         spec = configured[name]
-        configs.append(ContractConfig(name=name, version=version, params=spec.params, policies=spec.policies))
+        configs.append(
+            ContractConfig(name=name, version=version, params=spec.params, policies=spec.policies)
+        )
     return configs
 
 
@@ -116,7 +122,9 @@ def build_world(scenario: Scenario) -> World:
             members.append((PEER_NAME, PEER_ROLE))
         specs.append(OrgSpec(org.id, org.type, tuple(members)))
     not_before = parse_time(scenario.start) - dt.timedelta(days=1)
-    roster = Roster.generate(specs, seed=f"scenario/{scenario.name}/{scenario.seed}", not_before=not_before)
+    roster = Roster.generate(
+        specs, seed=f"scenario/{scenario.name}/{scenario.seed}", not_before=not_before
+    )
     orderer = OrdererConfig(
         batch_size=scenario.network.orderer.batch_size,
         max_wait_ms=scenario.network.orderer.max_wait_ms,

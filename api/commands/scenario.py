@@ -30,13 +30,23 @@ def scenarios_command() -> None:
 @click.command("run")
 @click.argument("scenario", default=DEFAULT_SCENARIO)
 @click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
-@click.option("--db-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where each peer's SQLite chain file goes (default out/<name>/peers).")
+@click.option(
+    "--db-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where each peer's SQLite chain file goes (default out/<name>/peers).",
+)
 @click.option("--memory", is_flag=True, help="Keep peers' chains in memory instead of SQLite.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where report.md, charts and metrics.json go (default out/<name>/report).")
-def run_command(scenario: str, seed: int | None, db_dir: Path | None, memory: bool,
-                report_dir: Path | None) -> None:
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where report.md, charts and metrics.json go (default out/<name>/report).",
+)
+def run_command(
+    scenario: str, seed: int | None, db_dir: Path | None, memory: bool, report_dir: Path | None
+) -> None:
     """Run SCENARIO (a YAML file or a built-in name; default: the combined season)."""
     console = Console()
     try:
@@ -48,16 +58,25 @@ def run_command(scenario: str, seed: int | None, db_dir: Path | None, memory: bo
     if not memory:
         db_dir = db_dir or base / "peers"
         if db_dir.exists() and any(db_dir.iterdir()):
-            console.print(f"[red]error:[/red] {db_dir} already holds chains; choose another --db-dir or remove it")
+            console.print(
+                f"[red]error:[/red] {db_dir} already holds chains; "
+                "choose another --db-dir or remove it"
+            )
             sys.exit(2)
     report_dir = report_dir or base / "report"
     with Progress(
-        TextColumn(f"[bold]{spec.name}[/bold]"), BarColumn(), TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn(f"[bold]{spec.name}[/bold]"),
+        BarColumn(),
+        TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("season", total=spec.days)
         result = run_scenario(
-            spec, seed=seed, db_dir=None if memory else db_dir,
+            spec,
+            seed=seed,
+            db_dir=None if memory else db_dir,
             progress=lambda day, _total: progress.update(task, completed=day),
         )
     path = write_report(report_dir, result.metrics)
@@ -65,7 +84,9 @@ def run_command(scenario: str, seed: int | None, db_dir: Path | None, memory: bo
     print_summary(console, result)
     console.print(f"report: {path}")
     if db_dir is not None and not memory:
-        console.print(f"chains: {db_dir}/<peer>/chain.db  (check one with: agriledger verify <file>)")
+        console.print(
+            f"chains: {db_dir}/<peer>/chain.db  (check one with: agriledger verify <file>)"
+        )
     sys.exit(0 if result.passed else 1)
 
 
@@ -75,20 +96,33 @@ def print_summary(console: Console, result: RunResult) -> None:
     table = Table(title=f"{result.scenario.name} · seed {result.scenario.seed}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("blocks / txs", f"{chain['blocks']} / {chain['txs']} ({chain['committed']} committed, {chain['rejected']} rejected)")
+    table.add_row(
+        "blocks / txs",
+        f"{chain['blocks']} / {chain['txs']} "
+        f"({chain['committed']} committed, {chain['rejected']} rejected)",
+    )
     table.add_row("head hash", chain["head_hash"])
     table.add_row("honest heads equal", str(chain["heads_equal"]))
     credit = metrics["credit"]
-    table.add_row("loans", f"{credit['loans']} issued, {yuan(credit['issued_fen'])} CNY; "
-                  f"{yuan(credit['outstanding_fen'])} CNY outstanding; {credit['defaulted']} defaulted")
+    table.add_row(
+        "loans",
+        f"{credit['loans']} issued, {yuan(credit['issued_fen'])} CNY; "
+        f"{yuan(credit['outstanding_fen'])} CNY outstanding; {credit['defaulted']} defaulted",
+    )
     claims = metrics["claims"]
     if claims["count"]:
-        table.add_row("claims", f"{claims['count']} reported, {claims['paid']} paid "
-                      f"({yuan(claims['paid_fen'])} CNY), mean {claims['days_to_payout_mean']:.1f} days notice→payout")
+        table.add_row(
+            "claims",
+            f"{claims['count']} reported, {claims['paid']} paid "
+            f"({yuan(claims['paid_fen'])} CNY), "
+            f"mean {claims['days_to_payout_mean']:.1f} days notice→payout",
+        )
     if metrics["flagged"]:
         table.add_row("flagged peers", ", ".join(sorted(metrics["flagged"])))
     run = metrics["run"]
-    table.add_row("wall time / peak memory", f"{run['wall_seconds']:.1f} s / {run['peak_memory_mb']:.0f} MiB")
+    table.add_row(
+        "wall time / peak memory", f"{run['wall_seconds']:.1f} s / {run['peak_memory_mb']:.0f} MiB"
+    )
     console.print(table)
     for verdict in result.verdicts:
         mark = "[green]✓[/green]" if verdict.ok else "[red]✗[/red]"

@@ -5,9 +5,17 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from scenarios.agents import funding, pledge
+from scenarios.agents.base import AgentKit, Reader
 from scenarios.engine import Story
 from scenarios.world import World
 
+PRODUCTS = (funding.stories, pledge.stories)
 
-def season_stories(world: World, rng: random.Random) -> Iterator[tuple[float, str, Story]]:
-    yield from ()
+
+def season_stories(
+    world: World, rng: random.Random, read: Reader
+) -> Iterator[tuple[float, str, Story]]:
+    kit = AgentKit(world, rng, read)
+    for product in PRODUCTS:
+        yield from product(kit)

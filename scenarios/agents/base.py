@@ -1,0 +1,48 @@
+"""What every agent has: the world, a seeded random generator, and read access like a client.
+
+Agents decide; stories (generators of ``Tx`` and ``Wait``) carry out the decisions
+as signed transactions. Reads go through a peer's contract views, exactly what a
+bank's or insurer's system would do through the HTTP API.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios.world import World
+
+Reader = Callable[[str, str, Mapping[str, Any]], Any]
+
+
+@dataclass
+class AgentKit:
+    world: World
+    rng: random.Random
+    read: Reader
+
+    def member(self, org: str, role: str) -> str:
+        """The first member of ``org`` holding ``role`` (agents act through named members)."""
+        members = self.world.members_with_role(role, org)
+        if not members:
+            raise LookupError(f"organisation {org} has no member with role {role}")
+        return members[0]
+
+    def view(self, contract: str, view: str, **params: Any) -> Any:
+        return self.read(contract, view, params)
+
+    def enabled(self, contract: str) -> bool:
+        return any(c.name == contract for c in self.world.network.config.contracts)
+
+    def price(self, commodity: str, day: float, default: int) -> int:
+        """Price in fen per unit on ``day`` from the scenario's price path (step function)."""
+        path = self.world.scenario.agents.price_path.get(commodity)
+        if not path:
+            return default
+        price = default
+        for when, value in sorted(path):
+            if when <= day:
+                price = value
+        return price
