@@ -254,11 +254,12 @@ def close_repaid(ctx: Context, loan: Loan) -> None:
     ctx.emit("LoanClosed", loan_id=loan.loan_id, closure=Closure.REPAID.value)
 
 
-def _cured(ctx: ReadContext, params: WarehouseReceiptParams, loan: Loan) -> Loan:
-    """Close a margin call once the loan is back within the LTV cap."""
+def _cured(ctx: Context, params: WarehouseReceiptParams, loan: Loan) -> Loan:
+    """Close a margin call once the loan is back within the LTV cap (emits MarginCallCured)."""
     if loan.state is LoanState.MARGIN_CALL and ltv.within_cap(
         loan.principal_outstanding, collateral_value(pledged_receipts(ctx, loan)), params
     ):
+        ctx.emit("MarginCallCured", loan_id=loan.loan_id)
         return loan.model_copy(update={"state": LoanState.DISBURSED, "cure_deadline": None})
     return loan
 
