@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def run_command(
             )
             sys.exit(2)
     report_dir = report_dir or base / "report"
+    _log_to(report_dir / "run.log")
     with Progress(
         TextColumn(f"[bold]{spec.name}[/bold]"),
         BarColumn(),
@@ -88,6 +90,16 @@ def run_command(
             f"chains: {db_dir}/<peer>/chain.db  (check one with: agriledger verify <file>)"
         )
     sys.exit(0 if result.passed else 1)
+
+
+def _log_to(path: Path) -> None:
+    """Send library logs (e.g. a byzantine peer's contract faults) to a file, not the screen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
 
 
 def print_summary(console: Console, result: RunResult) -> None:
