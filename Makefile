@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 
 # nats-server is a Debian package; the JetStream tests run it for real.
 system-deps:
-	@command -v nats-server >/dev/null 2>&1 || { \
+	@command -v nats-server >/dev/null 2>&1 || test -x /usr/sbin/nats-server || { \
 		echo "installing nats-server (Debian package)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nats-server >/dev/null; }

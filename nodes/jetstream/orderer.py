@@ -30,7 +30,7 @@ from nodes.jetstream.connection import (
     read_marker,
     retrying,
 )
-from nodes.jetstream.cutter import Cutter
+from nodes.jetstream.cutter import CutConflict, Cutter
 from nodes.jetstream.loop import LoopThread
 from nodes.jetstream.policy import CutPolicy
 from nodes.jetstream.reader import StreamReader
@@ -114,12 +114,25 @@ class JetStreamOrderer:
             until = max(until, ack.seq)
         await self._ingest(now_ms, until)
         markers = self._cutter.policy.full(now_ms)
-        await self._cutter.publish(markers)
+        try:
+            await self._cutter.publish(markers)
+        except CutConflict:
+            markers = []
         return self._emit(markers)
 
     async def _cut(self, now_ms: int, *, flush: bool) -> list[Batch]:
         await self._ingest(now_ms, 0)
         return self._emit(await self._cutter.step(now_ms, flush=flush))
+
+    def _resync(self) -> None:
+        """After losing a race the cutter adopted others' cuts: follow from the last of them."""
+        last = self._cutter.policy.last
+        if self._assembler.next_seq <= last.seq:
+            self._assembler = BatchAssembler(
+                self._node_id, self.genesis_time, last.seq + 1, lambda _tx: False
+            )
+            for seq in [s for s in self._pending if s <= last.upto]:
+                del self._pending[seq]
 
     async def _ingest(self, now_ms: int, until: int) -> None:
         reader_before = self._cutter.reader.position if self._cutter.reader else 0
@@ -139,6 +152,8 @@ class JetStreamOrderer:
             await reader.close()
 
     def _emit(self, markers: list[CutMarker]) -> list[Batch]:
+        if not markers:
+            self._resync()
         batches = []
         for marker in markers:
             for seq in sorted(s for s in self._pending if s <= marker.upto):

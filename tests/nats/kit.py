@@ -167,4 +167,4 @@ def wait_on_chain(url: str, member: Credentials, tx_ids: Sequence[str],
 
 def state_hash(url: str, member: Credentials) -> str:
     with Client(url, member) as client:
-        return str(client.head()["state_hash"])
+        return str(client.head()["header"]["state_hash"])
