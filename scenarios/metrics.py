@@ -43,6 +43,7 @@ class _Fold:
     subsidy: Counter[str] = field(default_factory=Counter)
     exposure: Counter[tuple[str, str]] = field(default_factory=Counter)
     margin: Counter[str] = field(default_factory=Counter)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
     breaches: int = 0
     day: float = 0.0
 
@@ -152,6 +153,18 @@ def _claim(stage: str) -> Handler:
     return handle
 
 
+def _count(group: str, name: str) -> Handler:
+    def handle(f: _Fold, d: Mapping[str, Any]) -> None:
+        f.counts.setdefault(group, Counter())[name] += 1
+
+    return handle
+
+
+def _accepted(f: _Fold, d: Mapping[str, Any]) -> None:
+    if not d.get("full", True):
+        f.counts.setdefault("orders", Counter())["short_delivered"] += 1
+
+
 def _premium(f: _Fold, d: Mapping[str, Any]) -> None:
     f.premium[str(d["level"])] += int(d["amount"])
 
@@ -180,6 +193,11 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("warehouse_receipt", "MarginCallCured"): _margin_cured,
     ("order_finance", "OrderCreated"): _order_created,
     ("order_finance", "OrderFinanced"): _of_financed,
+    ("order_finance", "OrderCancelled"): _count("orders", "cancelled"),
+    ("order_finance", "OrderSettled"): _count("orders", "settled"),
+    ("order_finance", "OrderAccepted"): _accepted,
+    ("order_finance", "ShortfallToDirectDebt"): _count("orders", "shortfall_to_direct_debt"),
+    ("order_finance", "OrderConfirmed"): _count("orders", "confirmed"),
     ("order_finance", "LoanRepaid"): _repaid_principal,
     ("order_finance", "LoanClosed"): _closed,
     ("order_finance", "LoanDefaulted"): _defaulted,
@@ -300,6 +318,16 @@ class MetricsCollector:
                     {"from": a, "to": b, "fen": v} for (a, b), v in sorted(fold.exposure.items())
                 ],
                 "kinds": kinds,
+            },
+            "orders": {
+                k: fold.counts.get("orders", Counter())[k]
+                for k in (
+                    "confirmed",
+                    "cancelled",
+                    "short_delivered",
+                    "shortfall_to_direct_debt",
+                    "settled",
+                )
             },
             "faults": faults,
             "flagged": flagged,

@@ -123,11 +123,28 @@ class PledgeSpec(_Spec):
     sale_probability: Probability = 0.5
 
 
+class OrderSpec(_Spec):
+    """Buyers order from cooperatives; banks finance confirmed orders; buyers pay the bank first."""
+
+    orders: int = Field(default=0, ge=0)
+    start_day: Day = 1.0
+    spread_days: Day = 20.0
+    quantity_kg: tuple[int, int] = (10_000, 30_000)
+    unit_price_fen: int = Field(default=6_000, ge=1, description="contract price per kg")
+    finance_ratio_bp: int = Field(default=5_000, ge=0, le=10_000)
+    rate_bp: int = Field(default=435, ge=0)
+    delivery_days: Day = 60.0
+    payment_days: Day = 10.0
+    cancel_probability: Probability = 0.1
+    short_delivery_probability: Probability = 0.2
+
+
 class AgentsSpec(_Spec):
     """Behaviour parameters; every agent acts only through signed transactions."""
 
     funding: FundingSpec = FundingSpec()
     pledge: PledgeSpec = PledgeSpec()
+    orders: OrderSpec = OrderSpec()
     price_path: dict[str, list[tuple[Day, int]]] = Field(
         default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
     )

@@ -1,0 +1,139 @@
+"""Order financing: a buyer's confirmed order secures a bank loan; the buyer pays the bank first.
+
+A cooperative drafts a purchase order and the buyer (a supermarket chain)
+confirms it; a bank finances up to the financing ratio of its value. The buyer
+may cancel before delivery (the loan accelerates and the cooperative repays it
+at once). Otherwise the cooperative delivers, in full or short; the buyer
+accepts what arrived, the cooperative invoices, the buyer pays into the order's
+controlled account, and the waterfall pays the bank first. A shortfall becomes
+the cooperative's direct debt, which it repays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ledger.timefmt import format_time, parse_time
+from scenarios.agents.base import AgentKit
+from scenarios.engine import Outcome, Story, Tx, Wait
+
+OF = "order_finance"
+
+
+def _at(kit: AgentKit, day: float) -> str:
+    start = parse_time(kit.world.scenario.start)
+    return format_time(start + dt.timedelta(days=day))
+
+
+def _ok(outcome: Outcome | None) -> bool:
+    return isinstance(outcome, Outcome) and outcome.committed
+
+
+def _debt(kit: AgentKit, order_id: str) -> int:
+    return int(kit.view(OF, "outstanding_debt", order_id=order_id)["outstanding"])
+
+
+def repay_all(kit: AgentKit, payer: str, order_id: str) -> Story:
+    for _ in range(3):
+        debt = _debt(kit, order_id)
+        if debt <= 0:
+            return
+        outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt})
+        if not _ok(outcome):
+            return
+
+
+def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, day: float) -> Story:
+    spec = kit.world.scenario.agents.orders
+    rng = kit.rng
+    manager = kit.member(coop, "manager")
+    purchaser = kit.member(buyer, "purchaser")
+    treasurer = kit.member(buyer, "treasurer")
+    officer = kit.member(bank, "loan_officer")
+    cancels = rng.random() < spec.cancel_probability
+    short = rng.random() < spec.short_delivery_probability
+    quantity = rng.randint(*spec.quantity_kg)
+    price = spec.unit_price_fen
+    order_id = f"{coop}-order-{number}"
+    delivery_day = day + spec.delivery_days
+    outcome = yield Tx(
+        manager,
+        OF,
+        "create_order",
+        {
+            "order_id": order_id,
+            "buyer": buyer,
+            "quantity": quantity,
+            "unit_price": price,
+            "delivery_due": _at(kit, delivery_day),
+        },
+    )
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(purchaser, OF, "confirm", {"order_id": order_id})
+    if not _ok(outcome):
+        return
+    principal = quantity * price * spec.finance_ratio_bp // 10_000
+    outcome = yield Tx(
+        officer,
+        OF,
+        "finance",
+        {
+            "order_id": order_id,
+            "principal": principal,
+            "rate_bp": spec.rate_bp,
+            "maturity": _at(kit, delivery_day + spec.payment_days + 10),
+            "fees": 0,
+        },
+    )
+    if not _ok(outcome):
+        return
+    if cancels:
+        yield Wait(days=spec.delivery_days / 3)
+        outcome = yield Tx(purchaser, OF, "cancel", {"order_id": order_id})
+        if _ok(outcome):
+            yield Wait(days=2)
+            yield from repay_all(kit, manager, order_id)
+        return
+    yield Wait(until_day=delivery_day - 1)
+    delivered = quantity * 9 // 10 if short else quantity
+    outcome = yield Tx(manager, OF, "deliver", {"order_id": order_id, "quantity": delivered})
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(purchaser, OF, "accept", {"order_id": order_id, "quantity": delivered})
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(manager, OF, "invoice", {"order_id": order_id})
+    if not _ok(outcome):
+        return
+    assert isinstance(outcome, Outcome)
+    invoiced = outcome.event("Invoiced")
+    amount = int(invoiced["amount"]) if invoiced else delivered * price
+    yield Wait(days=spec.payment_days)
+    outcome = yield Tx(treasurer, OF, "pay", {"order_id": order_id, "amount": amount})
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(officer, OF, "settle", {"order_id": order_id})
+    if _ok(outcome):
+        assert isinstance(outcome, Outcome)
+        if outcome.event("ShortfallToDirectDebt") is not None:
+            yield Wait(days=5)
+            yield from repay_all(kit, manager, order_id)
+
+
+def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
+    spec = kit.world.scenario.agents.orders
+    if not spec.orders or not kit.enabled(OF):
+        return
+    coops = kit.world.orgs_of_type("cooperative")
+    buyers = kit.world.orgs_of_type("buyer")
+    banks = kit.world.orgs_of_type("bank")
+    if not (coops and buyers and banks):
+        return
+    for number in range(spec.orders):
+        day = spec.start_day + kit.rng.random() * spec.spread_days
+        coop = coops[number % len(coops)]
+        buyer = buyers[number % len(buyers)]
+        bank = banks[(number + 1) % len(banks)]
+        yield day, f"order-{number}", order_story(kit, coop, buyer, bank, number, day)
