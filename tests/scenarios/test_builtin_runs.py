@@ -1,0 +1,98 @@
+"""Every built-in scenario runs, meets its expectations, and replays to the same head hash."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenarios.catalog import builtin, load
+from scenarios.runner import run_scenario
+
+# Scale scenarios run here with a smaller population (full size: bench/scenario_scale.py).
+SMALLER = {"two-small-platform": 0.05}
+
+
+def _load(name: str):  # type: ignore[no-untyped-def]
+    scenario = load(name)
+    factor = SMALLER.get(name)
+    if factor is not None:
+        from bench.scenario_scale import scaled  # noqa: PLC0415
+
+        scenario = scaled(scenario, factor)
+    return scenario
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [entry.name for entry in builtin()])
+def test_builtin_scenario_meets_its_expectations_and_replays_identically(name: str) -> None:
+    scenario = _load(name)
+    first = run_scenario(scenario)
+    failed = [
+        f"{v.description}: expected {v.expected}, actual {v.actual}"
+        for v in first.verdicts
+        if not v.ok
+    ]
+    assert not failed, failed
+    second = run_scenario(scenario)
+    assert second.head_hash == first.head_hash
+
+
+@pytest.mark.integration
+def test_run_command_writes_report_and_sqlite_chains_that_verify(tmp_path: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    report = tmp_path / "report"
+    db = tmp_path / "db"
+    done = subprocess.run(
+        [
+            str(bin_dir / "agriledger"),
+            "run",
+            "byzantine-peer",
+            "--report",
+            str(report),
+            "--db-dir",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "report:" in done.stdout
+    for name in ("report.md", "metrics.json", "outstanding_credit.png", "exposure_graph.png"):
+        assert (report / name).exists(), name
+    chain = db / "gov.peer" / "chain.db"
+    verified = subprocess.run(
+        [str(bin_dir / "agriledger"), "verify", str(chain)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verified.returncode == 0, verified.stdout
+    assert verified.stdout.startswith("OK: ")
+
+
+@pytest.mark.integration
+def test_run_command_exits_1_and_shows_expected_against_actual(tmp_path: Path) -> None:
+    text = (Path(__file__).parents[2] / "scenarios" / "builtin" / "byzantine-peer.yaml").read_text()
+    broken = text.replace("equals: 500250000", "equals: 1")
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "agriledger"),
+            "run",
+            str(path),
+            "--memory",
+            "--report",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert "expected: 1" in done.stdout
+    assert "actual:   500250000" in done.stdout
