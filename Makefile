@@ -26,8 +26,10 @@ system-deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nats-server >/dev/null; }
 
+# The default scenario on SQLite peers; a re-run starts from a clean out/demo.
 demo: $(VENV)/.installed
-	$(BIN)/agriledger demo
+	rm -rf out/demo
+	$(BIN)/agriledger run season --db-dir out/demo/peers --report out/demo/report
 
 test: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
@@ -38,6 +40,7 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/append.py
+	$(BIN)/agriledger bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
