@@ -27,7 +27,7 @@ from contracts.exceptions import (
 from contracts.policy import Principal
 from ledger.identity import org_state_key
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
-from ledger.state import Overlay
+from ledger.state import Overlay, peek
 from ledger.tx import Envelope, SignerInfo
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class ContractRuntime:
 
     @staticmethod
     def _org_type(state: StateReader, org: str) -> str:
-        record = state.get(org_state_key(org))
+        record = peek(state, org_state_key(org))  # read-only: no copy needed
         return "" if record is None else str(record["type"])
 
     def call_view(

@@ -33,7 +33,7 @@ from ledger.exceptions import DuplicateTx, EnvelopeError
 from ledger.identity import member_state_key, org_of
 from ledger.interfaces import BlockContext, ChainStoreAPI, ExecutorAPI, StateReader
 from ledger.merkle import EMPTY_ROOT
-from ledger.state import Overlay
+from ledger.state import Overlay, peek
 from ledger.tx import Envelope, SignerInfo, authenticate
 
 
@@ -41,7 +41,7 @@ def signer_lookup(state: StateReader) -> Any:
     """A SignerLookup reading member records from ``state``."""
 
     def lookup(member_id: str) -> SignerInfo | None:
-        record = state.get(member_state_key(member_id))
+        record = peek(state, member_state_key(member_id))  # read-only: no copy needed
         if record is None:
             return None
         return SignerInfo(

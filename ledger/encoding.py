@@ -32,7 +32,98 @@ _fast_dumps = json.JSONEncoder(
 
 
 def check(value: object, path: str = "$") -> None:
-    """Raise EncodingError naming the JSON path of the first value outside the subset."""
+    """Raise EncodingError naming the JSON path of the first value outside the subset.
+
+    Values built only from plain dict/list/tuple/str/int/bool/None pass a quick walk
+    that builds no paths; anything else (or anything wrong) takes the exact walk,
+    which names the path of the first offending value.
+    """
+    if _plain_ok(value):
+        return
+    _check_exact(value, path)
+
+
+def _plain_ok(value: Any) -> bool:
+    """True if ``value`` is in the subset using plain built-in types only (no subclasses).
+
+    False means "not sure", never "invalid": the caller then runs the exact walk.
+    Scalars are tested inline because this runs on every state write and event.
+    """
+    kind = type(value)
+    if kind is dict:
+        items: Any = value.values()
+        for key in value:
+            if type(key) is not str or not (key.isascii() or not _LONE_SURROGATE.search(key)):
+                return False
+    elif kind is list or kind is tuple:
+        items = value
+    else:
+        return _plain_scalar_ok(value)
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if not item.isascii() and _LONE_SURROGATE.search(item):
+                return False
+        elif kind is int:
+            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                return False
+        elif item is None or kind is bool:
+            continue
+        elif not _plain_ok(item):
+            return False
+    return True
+
+
+def _plain_scalar_ok(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or not _LONE_SURROGATE.search(value)
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    return value is None or kind is bool
+
+
+class NotPlain(Exception):
+    """Raised by ``plain_copy`` for a value it cannot vouch for (see there)."""
+
+
+def plain_copy(value: Any) -> Any:
+    """A fresh copy of ``value`` with new dicts and lists (tuples become lists, as
+    decoding would make them), checking the subset on the way.
+
+    Raises NotPlain when ``value`` holds anything but plain dict/list/tuple/str/int/
+    bool/None (subclasses included) or a value outside the subset; callers then fall
+    back to ``canonical`` (which names the offending path) and decoding the bytes.
+    One walk does both jobs because state writes need both (ledger.state).
+    """
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or not _LONE_SURROGATE.search(key)):
+                raise NotPlain
+            kind = type(item)
+            if kind is str:
+                if not item.isascii() and _LONE_SURROGATE.search(item):
+                    raise NotPlain
+                out[key] = item
+            elif kind is int:
+                if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                    raise NotPlain
+                out[key] = item
+            elif item is None or kind is bool:
+                out[key] = item
+            else:
+                out[key] = plain_copy(item)
+        return out
+    if kind is list or kind is tuple:
+        return [plain_copy(item) for item in value]
+    if not _plain_scalar_ok(value):
+        raise NotPlain
+    return value
+
+
+def _check_exact(value: object, path: str) -> None:
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
@@ -49,11 +140,13 @@ def check(value: object, path: str = "$") -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise EncodingError(f"{path}[{key!r}]", "object keys must be strings")
-            check(item, f"{path}.{key}" if _is_identifier(key) else f"{path}[{key!r}]")
+            if _LONE_SURROGATE.search(key):
+                raise EncodingError(f"{path}[{key!r}]", "key contains a lone surrogate")
+            _check_exact(item, f"{path}.{key}" if _is_identifier(key) else f"{path}[{key!r}]")
         return
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         for index, item in enumerate(value):
-            check(item, f"{path}[{index}]")
+            _check_exact(item, f"{path}[{index}]")
         return
     raise EncodingError(path, f"type {type(value).__name__} is not JSON")
 
@@ -86,9 +179,12 @@ def decode(data: bytes | str) -> Any:
         raise EncodingError("$", "value outside the canonical subset") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise EncodingError("$", f"not valid JSON: {exc}") from None
-    if isinstance(data, bytes | bytearray) and b"\\ud" in data.lower():
-        check(value)  # escaped lone surrogates survive json.loads; catch them here
-    elif isinstance(data, str) and "\\ud" in data.lower():
+    # escaped lone surrogates survive json.loads; catch them here (hex digits may be
+    # either case; two scans are cheaper than lower-casing a copy of the input)
+    if isinstance(data, bytes | bytearray):
+        if b"\\ud" in data or b"\\uD" in data:
+            check(value)
+    elif "\\ud" in data or "\\uD" in data:
         check(value)
     return value
 

@@ -18,6 +18,7 @@ signer's public key and revocation status; the membership contract writes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -212,6 +213,7 @@ def _single(name: x509.Name, oid: x509.ObjectIdentifier, what: str) -> str:
     return value if isinstance(value, str) else value.decode("utf-8")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the certificate (see _MEMO_SIZE)
 def ca_org(ca_cert: x509.Certificate) -> str:
     return _single(ca_cert.subject, NameOID.ORGANIZATION_NAME, "organisation (O)")
 
@@ -220,6 +222,7 @@ def ca_org_type(ca_cert: x509.Certificate) -> str:
     return _single(ca_cert.subject, NameOID.ORGANIZATIONAL_UNIT_NAME, "org type (OU)")
 
 
+@functools.lru_cache(maxsize=4096)  # see _MEMO_SIZE below: a pure function of the certificate
 def member_fields(cert: x509.Certificate) -> tuple[str, str, str]:
     """(member id, org id, role) read from a member certificate."""
     subject = cert.subject
@@ -242,26 +245,63 @@ def check_member_certificate(
     ``at`` is passed in (block time inside the ledger), never read from a clock.
     Returns the member record the certificate describes.
     """
-    if cert.issuer != ca_cert.subject:
-        raise CertificateError("certificate issuer does not match the organisation CA")
-    ca_key = ca_cert.public_key()
-    if not isinstance(ca_key, Ed25519PublicKey):
-        raise CertificateError("organisation CA key is not Ed25519")
-    try:
-        ca_key.verify(cert.signature, cert.tbs_certificate_bytes)
-    except InvalidSignature:
-        raise CertificateError("certificate signature does not verify against the CA") from None
-    if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
+    facts = _chain_facts(cert, ca_cert)
+    if facts.error is not None:
+        raise CertificateError(facts.error)
+    if not facts.not_before <= at <= facts.not_after:
         raise CertificateError(
             f"certificate not valid at {at.isoformat()} "
-            f"(window {cert.not_valid_before_utc.isoformat()} .. "
-            f"{cert.not_valid_after_utc.isoformat()})"
+            f"(window {facts.not_before.isoformat()} .. {facts.not_after.isoformat()})"
         )
-    if cert.serial_number in revoked_serials:
-        raise CertificateError(f"certificate serial {cert.serial_number} is revoked")
+    if facts.serial in revoked_serials:
+        raise CertificateError(f"certificate serial {facts.serial} is revoked")
     member_id, org, _role = member_fields(cert)
     if org != ca_org(ca_cert) or org_of(member_id) != org:
         raise CertificateError(f"member {member_id!r} does not belong to organisation {org!r}")
+    return _record_of(cert)
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _ChainFacts:
+    """What a (member certificate, CA certificate) pair says regardless of time and
+    revocation; the first error, if any, in the order check_member_certificate checks."""
+
+    error: str | None
+    not_before: dt.datetime = _NEVER
+    not_after: dt.datetime = _NEVER
+    serial: int = 0
+
+
+# Process-wide memos of pure functions of certificate bytes. Every peer enrolling the
+# same member in one process parses the same PEM and checks the same CA signature;
+# the memo keys hold the whole certificates, so a verdict is only reused for the
+# same CA public key, signed bytes and signature (the rule for sharing signature
+# verdicts, see ledger.crypto). Time validity and revocation are checked on every
+# call. Certificates and member records are immutable, so sharing them is safe.
+_MEMO_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _chain_facts(cert: x509.Certificate, ca_cert: x509.Certificate) -> _ChainFacts:
+    if cert.issuer != ca_cert.subject:
+        return _ChainFacts("certificate issuer does not match the organisation CA")
+    ca_key = ca_cert.public_key()
+    if not isinstance(ca_key, Ed25519PublicKey):
+        return _ChainFacts("organisation CA key is not Ed25519")
+    try:
+        ca_key.verify(cert.signature, cert.tbs_certificate_bytes)
+    except InvalidSignature:
+        return _ChainFacts("certificate signature does not verify against the CA")
+    return _ChainFacts(
+        None, cert.not_valid_before_utc, cert.not_valid_after_utc, cert.serial_number
+    )
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _record_of(cert: x509.Certificate) -> MemberRecord:
     return MemberRecord.from_certificate(cert)
 
 
@@ -272,9 +312,14 @@ def certificate_to_pem(cert: x509.Certificate) -> str:
 def certificate_from_pem(pem: str | bytes) -> x509.Certificate:
     data = pem.encode("ascii") if isinstance(pem, str) else pem
     try:
-        return x509.load_pem_x509_certificate(data)
+        return _load_pem(data)
     except ValueError as exc:
         raise IdentityError(f"not a PEM certificate: {exc}") from None
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _load_pem(data: bytes) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(data)
 
 
 def save_private_key(path: Path, key: PrivateKey) -> None:
