@@ -149,6 +149,9 @@ def _claim(stage: str) -> Handler:
         claim.setdefault(stage, round(f.day, 3))
         if stage == "paid_day":
             claim["paid_fen"] = claim.get("paid_fen", 0) + int(d.get("amount", 0))
+            claim["to_loss_payee_fen"] = claim.get("to_loss_payee_fen", 0) + int(
+                d.get("to_payee", 0) or 0
+            )
 
     return handle
 
@@ -163,6 +166,10 @@ def _count(group: str, name: str) -> Handler:
 def _accepted(f: _Fold, d: Mapping[str, Any]) -> None:
     if not d.get("full", True):
         f.counts.setdefault("orders", Counter())["short_delivered"] += 1
+
+
+def _dispute_state(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.counts.setdefault("disputes", Counter())[str(d.get("state", "")).lower()] += 1
 
 
 def _premium(f: _Fold, d: Mapping[str, Any]) -> None:
@@ -208,6 +215,9 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("claims", "ClaimPaid"): _claim("paid_day"),
     ("claims", "PremiumSharePaid"): _premium,
     ("claims", "DeadlineBreached"): _breach,
+    ("disputes", "DisputeOpened"): _count("disputes", "opened"),
+    ("disputes", "DisputeStateChanged"): _dispute_state,
+    ("disputes", "DisputeEscalated"): _count("disputes", "escalated"),
     ("credit", "ProgrammeFunded"): _funded,
     ("credit", "SubsidyPaid"): _subsidy_paid,
 }
@@ -304,6 +314,7 @@ class MetricsCollector:
                 "count": len(claims),
                 "paid": len(paid),
                 "paid_fen": sum(c.get("paid_fen", 0) for c in claims),
+                "to_loss_payee_fen": sum(c.get("to_loss_payee_fen", 0) for c in claims),
                 "days_to_payout_mean": sum(delays) / len(delays) if delays else 0.0,
                 "days_to_payout_max": max(delays) if delays else 0.0,
                 "deadline_breaches": fold.breaches,
@@ -329,6 +340,7 @@ class MetricsCollector:
                     "settled",
                 )
             },
+            "disputes": dict(sorted(fold.counts.get("disputes", Counter()).items())),
             "faults": faults,
             "flagged": flagged,
             "network": {

@@ -139,12 +139,36 @@ class OrderSpec(_Spec):
     short_delivery_probability: Probability = 0.2
 
 
+class InsuranceSpec(_Spec):
+    """Group crop policies with premium subsidies, a typhoon, claims, payouts and a dispute."""
+
+    enabled: bool = False
+    book: str = "zhejiang-consortium-2026"
+    enrol_day: Day = 1.0
+    disaster_day: Day = 30.0
+    sum_insured_per_mu_fen: int = Field(default=50_000, ge=1)
+    premium_per_mu_fen: int = Field(default=1_500, ge=1)
+    province_share_bp: int = Field(default=3_000, ge=0, le=10_000)
+    county_share_bp: int = Field(default=1_500, ge=0, le=10_000)
+    coop_own_area_mu: int = Field(default=50, ge=1)
+    under_insured_probability: Probability = 0.1
+    publicity_days: Day = 3.0
+    pay_within_days: Day = 5.0
+    late_survey: bool = True
+    dispute: bool = True
+    government_accounts: dict[str, str] = Field(
+        default_factory=lambda: {"central": "gov", "province": "gov", "county": "gov"},
+        description="premium share level -> government org paying it",
+    )
+
+
 class AgentsSpec(_Spec):
     """Behaviour parameters; every agent acts only through signed transactions."""
 
     funding: FundingSpec = FundingSpec()
     pledge: PledgeSpec = PledgeSpec()
     orders: OrderSpec = OrderSpec()
+    insurance: InsuranceSpec = InsuranceSpec()
     price_path: dict[str, list[tuple[Day, int]]] = Field(
         default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
     )

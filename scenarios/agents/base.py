@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scenarios.world import World
@@ -22,6 +22,8 @@ class AgentKit:
     world: World
     rng: random.Random
     read: Reader
+    board: dict[tuple[str, str], str] = field(default_factory=dict)
+    """What one story tells another (e.g. a cooperative's pledge loan id, for its policy)."""
 
     def member(self, org: str, role: str) -> str:
         """The first member of ``org`` holding ``role`` (agents act through named members)."""

@@ -122,6 +122,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     applied = outcome.event("LoanApplied")
     assert applied is not None
     loan = applied["loan_id"]
+    kit.board.setdefault(("pledge_loan", coop), loan)
     principal, rate = bank_offer(kit, bank, coop, value, spec.rate_bp)
     outcome = yield Tx(
         officer,

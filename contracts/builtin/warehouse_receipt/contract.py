@@ -158,8 +158,10 @@ class WarehouseReceiptContract(Contract):
     @operation
     def repay_from_proceeds(self, ctx: Context, loan_id: str, source: str, amount: int) -> int:
         """Apply up to ``amount`` from ``source`` (e.g. an insurance payout) to the loan;
-        returns the fen applied (never more than the debt)."""
+        returns the fen applied (never more than the debt; 0 once the loan is closed)."""
         loan = get_loan(ctx, loan_id)
+        if amount <= 0 or loan.state not in loans.REPAYABLE:
+            return 0
         return loans.collect(ctx, self.p, loan, source, amount, cap=True)
 
     # -- views ---------------------------------------------------------------------------

@@ -1,0 +1,323 @@
+"""Disaster-loss insurance over a season: group policies, a typhoon, claims, payouts, a dispute.
+
+Each cooperative enrols its households (and itself, for the goods it stores)
+in a group policy with the insurer; the insurer underwrites and publicises the
+insured list; central, provincial and county governments and the farmers pay
+their premium shares. When the county declares a typhoon, each cooperative
+reports the loss; the adjuster surveys (one cooperative's survey can be late,
+which is recorded as a breach), assesses every household, the county's
+agriculture bureau and the cooperative co-sign the verification, the claim is
+publicised, each household signs its agreement and is paid, loss payee first.
+A household that disputes its assessment opens a dispute; the mediation
+committee seals an agreement and the claim pays once the dispute is performed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ledger.timefmt import format_time, parse_time
+from scenarios.agents.base import AgentKit
+from scenarios.engine import Outcome, Story, Tx, Wait
+from scenarios.world import Household
+
+CL = "claims"
+STAGE_CAPS = {"transplant": 6000, "tillering": 8000, "heading": 10000}
+
+
+def _ok(outcome: Outcome | None) -> bool:
+    return isinstance(outcome, Outcome) and outcome.committed
+
+
+def _at(kit: AgentKit, day: float) -> str:
+    return format_time(parse_time(kit.world.scenario.start) + dt.timedelta(days=day))
+
+
+def evidence(*parts: object) -> str:
+    """Content hash of an off-chain document (a photo, a survey form)."""
+    return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+
+
+def _gov_member(kit: AgentKit, level: str, role: str) -> str:
+    org = kit.world.scenario.agents.insurance.government_accounts[level]
+    return kit.member(org, role)
+
+
+def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Household]) -> Story:
+    spec = kit.world.scenario.agents.insurance
+    manager = kit.member(coop, "manager")
+    underwriter = kit.member(insurer, "underwriter")
+    covers: list[dict[str, Any]] = []
+    for household in households:
+        insured = household.acreage_mu * 100
+        planted = insured if kit.rng.random() > spec.under_insured_probability else insured * 5 // 4
+        covers.append(
+            {"insured": household.member_id, "insured_area": insured, "planted_area": planted}
+        )
+    loan = kit.board.get(("pledge_loan", coop))
+    if loan is not None:
+        covers.append(
+            {
+                "insured": coop,
+                "insured_area": spec.coop_own_area_mu * 100,
+                "planted_area": spec.coop_own_area_mu * 100,
+                "loss_payee": {"kind": "warehouse_receipt", "ref": loan},
+            }
+        )
+    policy_id = f"policy-{coop}"
+    outcome = yield Tx(
+        manager,
+        CL,
+        "enrol",
+        {
+            "policy_id": policy_id,
+            "insurer": insurer,
+            "book": spec.book,
+            "crop": "rice",
+            "region": _region(coop),
+            "period_start": _at(kit, 0),
+            "period_end": _at(kit, kit.world.scenario.days),
+            "perils": ["typhoon", "flood"],
+            "sum_insured_per_mu": spec.sum_insured_per_mu_fen,
+            "premium_per_mu": spec.premium_per_mu_fen,
+            "stage_caps": STAGE_CAPS,
+            "province_share_bp": spec.province_share_bp,
+            "county_share_bp": spec.county_share_bp,
+            "covers": covers,
+        },
+    )
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(underwriter, CL, "underwrite", {"policy_id": policy_id})
+    if not _ok(outcome):
+        return
+    assert isinstance(outcome, Outcome)
+    underwritten = outcome.event("PolicyUnderwritten") or {}
+    ends = underwritten.get("publicity_ends")
+    if ends is not None:
+        start = parse_time(kit.world.scenario.start)
+        yield Wait(until_day=(parse_time(ends) - start).total_seconds() / 86_400 + 0.05)
+    outcome = yield Tx(underwriter, CL, "publicise_underwriting", {"policy_id": policy_id})
+    if not _ok(outcome):
+        return
+    for level in ("central", "province", "county"):
+        yield Tx(
+            _gov_member(kit, level, "finance"),
+            CL,
+            "pay_premium_share",
+            {"policy_id": policy_id, "level": level},
+        )
+    outcome = yield Tx(
+        manager, CL, "pay_premium_share", {"policy_id": policy_id, "level": "farmer"}
+    )
+    if _ok(outcome):
+        kit.board[("policy", coop)] = policy_id
+        if loan is not None:
+            kit.board[("coop_cover", coop)] = loan
+
+
+def _region(coop: str) -> str:
+    return f"region-{coop}"
+
+
+def disaster_story(kit: AgentKit, coops: list[str]) -> Story:
+    spec = kit.world.scenario.agents.insurance
+    agri = _gov_member(kit, "county", "agriculture")
+    for coop in coops:
+        yield Tx(
+            agri,
+            CL,
+            "declare_disaster",
+            {
+                "declaration_id": f"typhoon-{coop}",
+                "peril": "typhoon",
+                "region": _region(coop),
+                "window_start": _at(kit, spec.disaster_day - 1),
+                "window_end": _at(kit, spec.disaster_day + 2),
+                "severity": 3,
+            },
+        )
+
+
+def claim_story(
+    kit: AgentKit,
+    coop: str,
+    insurer: str,
+    households: list[Household],
+    late_survey: bool,
+    disputed: Household | None,
+) -> Story:
+    spec = kit.world.scenario.agents.insurance
+    rng = kit.rng
+    policy_id = kit.board.get(("policy", coop))
+    if policy_id is None:
+        return
+    manager = kit.member(coop, "manager")
+    adjuster = kit.member(insurer, "adjuster")
+    claims_manager = kit.member(insurer, "claims_manager")
+    claim_id = f"claim-{coop}-typhoon"
+    outcome = yield Tx(
+        manager,
+        CL,
+        "report_loss",
+        {
+            "claim_id": claim_id,
+            "policy_id": policy_id,
+            "peril": "typhoon",
+            "occurred_at": _at(kit, spec.disaster_day),
+            "declaration_id": f"typhoon-{coop}",
+        },
+    )
+    if not _ok(outcome):
+        return
+    if late_survey:
+        yield Wait(days=1.2)
+        yield Tx(manager, CL, "record_breach", {"claim_id": claim_id, "kind": "survey"})
+    else:
+        yield Wait(days=0.3)
+    outcome = yield Tx(
+        adjuster, CL, "survey", {"claim_id": claim_id, "evidence": [evidence(claim_id, "survey")]}
+    )
+    if not _ok(outcome):
+        return
+    insureds: list[str] = []
+    for household in households:
+        loss = rng.choice((0, 1500, 2500, 4000, 5500, 7000, 8500))
+        if loss == 0:
+            continue
+        area = household.acreage_mu * 100 * rng.randint(30, 100) // 100
+        outcome = yield Tx(
+            adjuster,
+            CL,
+            "assess_household",
+            {
+                "claim_id": claim_id,
+                "insured": household.member_id,
+                "loss_bp": loss,
+                "damaged_area": max(1, area),
+                "stage": "tillering",
+                "evidence": [evidence(claim_id, household.member_id, "photo")],
+            },
+        )
+        if _ok(outcome):
+            insureds.append(household.member_id)
+    if kit.board.get(("coop_cover", coop)) is not None:
+        outcome = yield Tx(
+            adjuster,
+            CL,
+            "assess_household",
+            {
+                "claim_id": claim_id,
+                "insured": coop,
+                "loss_bp": 8000,
+                "damaged_area": spec.coop_own_area_mu * 100,
+                "stage": "tillering",
+                "evidence": [evidence(claim_id, coop, "flooded warehouse")],
+            },
+        )
+        if _ok(outcome):
+            insureds.append(coop)
+    if not insureds:
+        return
+    agri = _gov_member(kit, "county", "agriculture")
+    outcome = yield Tx(agri, CL, "verify", {"claim_id": claim_id}, co_signers=(manager,))
+    if not _ok(outcome):
+        return
+    outcome = yield Tx(claims_manager, CL, "publicise_claim", {"claim_id": claim_id})
+    if not _ok(outcome):
+        return
+    dispute_for = (
+        disputed.member_id if disputed is not None and disputed.member_id in insureds else None
+    )
+    if dispute_for is not None and kit.enabled("disputes"):
+        yield from dispute_story(kit, claim_id, dispute_for, insurer)
+    yield Wait(days=spec.publicity_days + 0.1)
+    agreed: list[str] = []
+    for insured in insureds:
+        signer = manager if insured == coop else insured
+        outcome = yield Tx(signer, CL, "sign_agreement", {"claim_id": claim_id, "insured": insured})
+        if _ok(outcome):
+            agreed.append(insured)
+    yield Wait(days=rng.uniform(0.5, spec.pay_within_days))
+    for insured in agreed:
+        yield Tx(claims_manager, CL, "pay", {"claim_id": claim_id, "insured": insured})
+
+
+def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) -> Story:
+    """A household disputes its assessment; the committee mediates a top-up paid by the insurer."""
+    mediator = _gov_member(kit, "county", "mediator")
+    insurer_admin = kit.member(insurer, "claims_manager")
+    dispute = f"dispute-{claim_id}"
+    outcome = yield Tx(
+        household,
+        "disputes",
+        "open",
+        {
+            "dispute": dispute,
+            "asset": f"claim:{claim_id}",
+            "claimant": household,
+            "respondent": insurer,
+            "summary": "damaged area under-counted",
+            "evidence": evidence(dispute, "complaint"),
+        },
+    )
+    if not _ok(outcome):
+        return
+    for step in ("accept", "start_mediation"):
+        yield Wait(days=1)
+        yield Tx(mediator, "disputes", step, {"dispute": dispute})
+    yield Wait(days=2)
+    terms: list[Mapping[str, Any]] = [{"payer": insurer, "payee": household, "amount": 50_000}]
+    outcome = yield Tx(
+        mediator,
+        "disputes",
+        "sign_agreement",
+        {
+            "dispute": dispute,
+            "terms": terms,
+            "text_hash": evidence(dispute, "agreement"),
+        },
+        co_signers=(household, insurer_admin),
+    )
+    if _ok(outcome):
+        yield Tx(
+            insurer_admin, "disputes", "perform", {"dispute": dispute}, co_signers=(household,)
+        )
+
+
+def government_share_story(kit: AgentKit) -> Story:
+    spec = kit.world.scenario.agents.insurance
+    level = "province"
+    yield Tx(_gov_member(kit, level, "finance"), CL, "settle_government_share", {"book": spec.book})
+
+
+def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
+    spec = kit.world.scenario.agents.insurance
+    if not spec.enabled or not kit.enabled(CL):
+        return
+    insurers = kit.world.orgs_of_type("insurer")
+    coops = kit.world.orgs_of_type("cooperative")
+    if not insurers or not coops:
+        return
+    insurer = insurers[0]
+    by_coop = {c: [h for h in kit.world.households if h.org == c] for c in coops}
+    for coop in coops:
+        yield spec.enrol_day, f"policy-{coop}", policy_story(kit, coop, insurer, by_coop[coop])
+    yield spec.disaster_day + 0.2, "typhoon", disaster_story(kit, coops)
+    for index, coop in enumerate(coops):
+        households = by_coop[coop]
+        disputed = households[0] if index == 0 and households and spec.dispute else None
+        late = index == len(coops) - 1 and spec.late_survey
+        yield (
+            spec.disaster_day + 0.5 + index * 0.1,
+            f"claim-{coop}",
+            claim_story(kit, coop, insurer, households, late, disputed),
+        )
+    yield (
+        spec.disaster_day + spec.publicity_days + 20,
+        "government-share",
+        government_share_story(kit),
+    )
