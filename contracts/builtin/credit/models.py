@@ -48,7 +48,7 @@ class CreditParams(Params):
     default_downgrade_tiers: Annotated[int, Field(ge=1, le=3)] = 1
     lpr_bp: BasisPoints = 345
     tiers: dict[Tier, TierTerms] = Field(default_factory=_default_tiers)
-    loan_contracts: tuple[str, ...] = ("warehouse_receipt", "order_finance")
+    loan_contracts: tuple[str, ...] = ("warehouse_receipt", "order_finance", "credit_loans")
 
     @model_validator(mode="after")
     def _every_tier_priced(self) -> CreditParams:

@@ -1,0 +1,58 @@
+"""Genesis parameters, action arguments and view queries of credit-line loans."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from contracts.base import Args, Params, Query
+from contracts.types import BasisPoints, Id, OrgId, PositiveFen
+
+TenorDays = Annotated[int, Field(ge=1, le=3660)]
+
+
+class CreditLoansParams(Params):
+    """Genesis parameters (DOMAIN.md 4; all "A" assumptions).
+
+    ``base_rate_bp``: the platform's reference annual rate for unsecured credit loans;
+    the credit contract discounts it by the borrower's tier (``credit.pricing``) and a
+    bank may not lend below that priced rate. 600 bp = LPR 345 bp + a 255 bp spread,
+    a typical unsecured small-business rate. ``max_tenor_days``: one year, as credit
+    lines for merchants are yearly revolving lines.
+    """
+
+    base_rate_bp: BasisPoints = 600
+    max_tenor_days: TenorDays = 365
+
+
+class ApplyArgs(Args):
+    borrower: Id = Field(description="a member id (merchant, farmer) or an org id")
+    bank: OrgId
+    amount: PositiveFen
+    tenor_days: TenorDays
+
+
+class GrantArgs(Args):
+    loan_id: Id
+    rate_bp: BasisPoints
+    amount: PositiveFen | None = Field(
+        default=None, description="at most the amount applied for; the applied amount if omitted"
+    )
+
+
+class LoanArgs(Args):
+    loan_id: Id
+
+
+class RepayArgs(Args):
+    loan_id: Id
+    amount: PositiveFen
+
+
+class LoanQuery(Query):
+    loan_id: Id
+
+
+class BorrowerQuery(Query):
+    borrower: Id

@@ -1,0 +1,105 @@
+"""State records of credit-line loans and the keys they live under.
+
+State (namespace ``credit_loans``)::
+
+    loan/<loan id>          Loan ("cl-" + the first 24 hex digits of the applying tx's id)
+    borrower/<borrower id>  Book: the borrower's open principal across every bank (the
+                            shared line registry: one line, however many banks lend)
+    totals                  Totals: disbursed, repaid and written-off principal, for C2
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class LoanStatus(StrEnum):
+    APPLIED = "APPLIED"
+    DECLINED = "DECLINED"
+    ACTIVE = "ACTIVE"  # granted and disbursed in one tx
+    CLOSED = "CLOSED"  # repaid in full
+    DEFAULTED = "DEFAULTED"  # written off by the bank after maturity
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Loan(Record):
+    loan_id: str
+    borrower: str
+    bank: str
+    amount_applied: int
+    tenor_days: int
+    status: LoanStatus
+    applied_at: str
+    applied_by: str
+    # set by grant:
+    officer: str | None = None
+    tier: str | None = None
+    credit_line: int = 0
+    exposure_at_grant: int = 0  # the borrower's open principal including this loan
+    priced_rate_bp: int = 0
+    rate_bp: int = 0
+    principal: int = 0
+    start: str | None = None
+    maturity: str | None = None
+    accrued_through: str | None = None
+    # servicing:
+    interest_accrued: int = 0
+    interest_paid: int = 0
+    subsidy_paid: int = 0
+    principal_paid: int = 0
+    written_off_principal: int = 0
+    written_off_interest: int = 0
+
+    @property
+    def principal_due(self) -> int:
+        return self.principal - self.principal_paid - self.written_off_principal
+
+    @property
+    def interest_due(self) -> int:
+        return (
+            self.interest_accrued - self.interest_paid - self.subsidy_paid
+            - self.written_off_interest
+        )
+
+    @property
+    def outstanding(self) -> int:
+        """What the borrower owes now (0 unless ACTIVE)."""
+        if self.status is not LoanStatus.ACTIVE:
+            return 0
+        return self.principal_due + self.interest_due
+
+
+class Book(Record):
+    borrower: str
+    open_principal: int = 0
+    open_loans: int = 0
+
+
+class Totals(Record):
+    disbursed: int = 0
+    repaid_principal: int = 0
+    written_off_principal: int = 0
+
+
+TOTALS_KEY = "totals"
+
+
+def loan_key(loan_id: str) -> str:
+    return f"loan/{loan_id}"
+
+
+def book_key(borrower: str) -> str:
+    return f"borrower/{borrower}"
+
+
+def loan_id_for(tx_id: str) -> str:
+    return f"cl-{tx_id[:24]}"
