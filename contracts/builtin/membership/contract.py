@@ -96,7 +96,9 @@ class MembershipContract(Contract):
             raise OrgNotFound(org_id)
         if ctx.get(f"member/{member_id}") is not None:
             raise MemberAlreadyEnrolled(f"{member_id} is already enrolled", member_id=member_id)
-        revoked = {int(k.rsplit("/", 1)[1]) for k, _ in ctx.scan(f"revoked/{org_id}/")}
+        # One keyed lookup, not a scan of every revocation the org ever made.
+        serial = cert.serial_number
+        revoked = {serial} if ctx.get(f"revoked/{org_id}/{serial}") else set()
         try:
             record = check_member_certificate(
                 cert, certificate_from_pem(org["ca_certificate"]), at=ctx.now,
