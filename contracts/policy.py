@@ -49,6 +49,9 @@ class Role:
             for s in signers
         )
 
+    def roles_allow(self, signers: Sequence[Principal]) -> bool:
+        return self.satisfied(signers, {})
+
     def describe(self) -> str:
         return f"{self.org_type}:{self.role}"
 
@@ -72,6 +75,10 @@ class Party:
             for s in signers
         )
 
+    def roles_allow(self, signers: Sequence[Principal]) -> bool:
+        """Whoever the party turns out to be, some signer must hold one of its roles."""
+        return any(not self.roles or s.role in self.roles for s in signers)
+
     def describe(self) -> str:
         return f"party {self.name}" + (f" as {'/'.join(self.roles)}" if self.roles else "")
 
@@ -83,6 +90,9 @@ class AllOf:
     def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
         return all(p.satisfied(signers, parties) for p in self.policies)
 
+    def roles_allow(self, signers: Sequence[Principal]) -> bool:
+        return all(p.roles_allow(signers) for p in self.policies)
+
     def describe(self) -> str:
         return "all of (" + ", ".join(p.describe() for p in self.policies) + ")"
 
@@ -93,6 +103,9 @@ class AnyOf:
 
     def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
         return any(p.satisfied(signers, parties) for p in self.policies)
+
+    def roles_allow(self, signers: Sequence[Principal]) -> bool:
+        return any(p.roles_allow(signers) for p in self.policies)
 
     def describe(self) -> str:
         return "any of (" + ", ".join(p.describe() for p in self.policies) + ")"
@@ -106,11 +119,17 @@ class OutOf:
     def satisfied(self, signers: Sequence[Principal], parties: Mapping[str, Any]) -> bool:
         return sum(p.satisfied(signers, parties) for p in self.policies) >= self.n
 
+    def roles_allow(self, signers: Sequence[Principal]) -> bool:
+        return sum(p.roles_allow(signers) for p in self.policies) >= self.n
+
     def describe(self) -> str:
         return f"{self.n} out of (" + ", ".join(p.describe() for p in self.policies) + ")"
 
 
 Policy: TypeAlias = Role | Party | AllOf | AnyOf | OutOf
+"""Every policy also answers ``roles_allow(signers)``: could these signers satisfy it for
+*some* resolution of its parties? That part depends only on the signers' org types and
+roles, never on state, so a peer's gate can refuse a wrong-role tx before ordering."""
 
 
 def party_names(policy: Policy) -> frozenset[str]:

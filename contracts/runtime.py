@@ -113,6 +113,25 @@ class ContractRuntime:
             )
         return ExecutionOutcome(ok=True, events=tuple(events))
 
+    def check_roles(
+        self, envelope: Envelope, signers: tuple[SignerInfo, ...], state: StateReader
+    ) -> None:
+        """Raise Unauthorized if no resolution of the action's parties could let these
+        signers act (their org types and roles are wrong whatever the state becomes)."""
+        contract = self._contract(envelope.contract)
+        spec = contract.actions.get(envelope.action)
+        if spec is None:
+            raise UnknownAction(f"contract {contract.name!r} has no action {envelope.action!r}")
+        principals = tuple(
+            Principal(s.member_id, s.org, self._org_type(state, s.org), s.role) for s in signers
+        )
+        policy = contract.policy_for(spec.name)
+        if not policy.roles_allow(principals):
+            raise Unauthorized(
+                f"{contract.name}.{spec.name} requires {policy.describe()}",
+                contract=contract.name, action=spec.name,
+            )
+
     def _contract(self, name: str) -> Contract:
         contract = self.contracts.get(name)
         if contract is None:

@@ -3,9 +3,11 @@
 For each envelope, in this order (so the same junk always gets the same code):
 wire form (``Envelope.parse``), chain id, signer enrolment and revocation, every
 signature (through the peer's ``SignatureVerifier``), not already committed, the
-contract is enabled, the action exists and its args parse under the action's
-model. Policy and business rules are not checked here: they depend on the state
-at execution time and are the block's job.
+contract is enabled, the action exists, its args parse under the action's
+model, and the signers' org types and roles could satisfy the action's policy
+(``Policy.roles_allow``: a farmer can never issue money, whatever the state).
+Who the parties are (the receipt's holder, the pledgee bank) and business rules
+depend on the state at execution time and are the block's job.
 
 Passing the gate does not mean the tx will commit (the state may change before
 its block), but failing it means the tx could never have: junk never reaches
@@ -50,12 +52,18 @@ class Gate:
         """Return the parsed envelope or raise GateRejected naming what is wrong."""
         envelope = self._parse(raw, index)
         try:
-            authenticate(envelope, self.chain_id, signer_lookup(self.store.state), self.verifier)
+            signers = authenticate(
+                envelope, self.chain_id, signer_lookup(self.store.state), self.verifier
+            )
             if self.store.has_committed(envelope.tx_id):
                 raise DuplicateTx(f"tx {envelope.tx_id} already committed", tx_id=envelope.tx_id)
         except EnvelopeError as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         self._check_call(envelope, index)
+        try:
+            self.runtime.check_roles(envelope, signers, self.store.state)
+        except DomainError as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         return envelope
 
     @staticmethod

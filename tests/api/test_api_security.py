@@ -89,16 +89,28 @@ def test_a_replayed_envelope_is_refused_as_duplicate(pboc: Client) -> None:
     assert pboc.view("settlement", "balance", account="coop-a.farmer-1") == balance
 
 
-def test_a_wrong_role_is_rejected_in_its_block_and_changes_no_state(
-    served: Served, pboc: Client
-) -> None:
+def test_a_wrong_role_is_refused_at_the_gate(served: Served, pboc: Client) -> None:
     farmer = TxBuilder(pboc.chain_id, served.member("coop-a.farmer-2"))
     before = pboc.view("settlement", "balance", account="coop-a.farmer-2")
-    result = pboc.submit(_issue(farmer, "coop-a.farmer-2"), wait=True, timeout=20)
+    _refused(pboc, _issue(farmer, "coop-a.farmer-2"), 403, "UNAUTHORIZED")
+    assert pboc.view("settlement", "balance", account="coop-a.farmer-2") == before
+
+
+def test_the_wrong_party_with_the_right_role_is_rejected_in_its_block(
+    served: Served, pboc: Client
+) -> None:
+    """Who a party is depends on state at execution, so that check is the block's job."""
+    thief = TxBuilder(pboc.chain_id, served.member("coop-a.farmer-2"))
+    before = pboc.view("settlement", "balance", account="coop-a.farmer-1")
+    envelope = thief.build(
+        "settlement", "transfer",
+        {"source": "coop-a.farmer-1", "target": "coop-a.farmer-2", "amount": 1},
+    ).to_json()
+    result = pboc.submit(envelope, wait=True, timeout=20)
     outcome = result.results[0]  # type: ignore[union-attr]
     assert outcome.status is TxState.REJECTED
     assert outcome.code == "UNAUTHORIZED"
-    assert pboc.view("settlement", "balance", account="coop-a.farmer-2") == before
+    assert pboc.view("settlement", "balance", account="coop-a.farmer-1") == before
 
 
 def test_an_unauthenticated_read_is_401(served: Served) -> None:
