@@ -247,7 +247,11 @@ class CreditLoansMachine(ContractMachine):
 
     # -- servicing ------------------------------------------------------------------------
 
-    @rule(loan_id=granted, part=st.sampled_from(["all", "half", "one", "over"]), impostor=RARELY)
+    @rule(
+        loan_id=granted,
+        part=st.sampled_from(["all", "payoff", "half", "one", "over"]),
+        impostor=RARELY,
+    )
     def repay(self, loan_id: str, part: str, impostor: bool) -> None:
         loan = self.model[loan_id]
         signer = BORROWERS[loan.borrower]
@@ -262,9 +266,10 @@ class CreditLoansMachine(ContractMachine):
                 subsidy = min(due * SHARE_BP // BP, self.subsidy_left)
         interest_due = interest - loan.interest_paid - loan.subsidy_paid - subsidy
         outstanding = interest_due + loan.principal_due
-        amount = {"all": outstanding, "half": outstanding // 2, "one": 1,
+        amount = {"all": outstanding, "payoff": outstanding, "half": outstanding // 2, "one": 1,
                   "over": outstanding + 1}[part]
-        result = self.run(signer, "credit_loans", "repay", loan_id=loan_id, amount=max(1, amount))
+        args: dict[str, Any] = {} if part == "payoff" else {"amount": max(1, amount)}
+        result = self.run(signer, "credit_loans", "repay", loan_id=loan_id, **args)
         if signer in self.revoked:
             code: str | None = "SIGNER_REVOKED"
         elif impostor:

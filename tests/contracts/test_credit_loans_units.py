@@ -56,6 +56,8 @@ def test_aaa_merchant_borrows_its_whole_line_at_the_3a_rate_and_half_the_interes
     assert ledger.view("credit_loans", "loan", loan_id=loan)["outstanding"] == line + interest
     subsidy = interest * SHARE_BP // 10_000
     due_from_merchant = line + interest - subsidy
+    fails(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan,
+                        amount=due_from_merchant + 1), "REPAYMENT_EXCEEDS_DEBT")
     ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan, amount=due_from_merchant))
     state = ledger.view("credit_loans", "loan", loan_id=loan)
     assert (state["status"], state["subsidy_paid"], state["interest_paid"]) == (
@@ -191,6 +193,19 @@ def test_paying_more_than_is_owed_is_repayment_exceeds_debt(ledger: LedgerHarnes
     loan = granted(ledger, amount=1000)
     fails(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan, amount=1001),
           "REPAYMENT_EXCEEDS_DEBT")
+
+
+def test_repaying_without_an_amount_pays_off_what_is_owed_after_the_subsidy(
+    ledger: LedgerHarness,
+) -> None:
+    loan = granted(ledger, amount=1_000_000)
+    ledger.advance(days=100)
+    interest = interest_for(1_000_000, priced("AAA"), 100)
+    before = ledger.balance("plat.m1")
+    ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan))
+    assert ledger.view("credit_loans", "loan", loan_id=loan)["status"] == "CLOSED"
+    subsidy = interest * SHARE_BP // 10_000
+    assert before - ledger.balance("plat.m1") == 1_000_000 + interest - subsidy
 
 
 def test_defaulting_before_maturity_is_loan_not_due(ledger: LedgerHarness) -> None:

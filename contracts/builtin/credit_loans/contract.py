@@ -16,7 +16,8 @@ it on credit alone, and the money moves bank -> borrower in the same tx, only if
 Interest accrues by whole days, actual/365, floored (interest.py). A repayment first
 offers all unpaid interest to the government's subsidy programmes
 (``credit.apply_interest_subsidy``, product ``credit_loans``, with the loan's rate),
-then pays interest, then principal; paying everything closes the loan. After maturity
+then pays interest, then principal; paying everything closes the loan (``repay`` without
+an amount pays off whatever is owed after the subsidy). After maturity
 an unpaid loan may be defaulted by its bank: the rest is written off and
 ``credit.record_default`` downgrades the borrower. There is no penalty rate (A).
 The credit contract must be enabled (it holds the ratings and the tier terms).
@@ -182,17 +183,22 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
 
     @action(RepayArgs, policy=BORROWER, parties=_loan_parties)
     def repay(self, ctx: Context, args: RepayArgs) -> None:
-        """Subsidy first (paid by government), then interest, then principal; all paid closes."""
+        """Subsidy first (paid by government), then interest, then principal; all paid closes.
+
+        Without ``amount`` the borrower pays off everything owed after the subsidy (a
+        borrower cannot know the subsidy beforehand, so it cannot name that amount).
+        """
         loan = get_loan(ctx, args.loan_id)
         require_status(loan, LoanStatus.ACTIVE)
         before = servicing.accrued_now(ctx, loan)
         loan = servicing.take_subsidy(ctx, before)
-        if args.amount > loan.outstanding:
+        amount = loan.outstanding if args.amount is None else args.amount
+        if amount > loan.outstanding:
             raise RepaymentExceedsDebt(
-                f"{args.amount} > outstanding {loan.outstanding}", outstanding=loan.outstanding
+                f"{amount} > outstanding {loan.outstanding}", outstanding=loan.outstanding
             )
-        part = servicing.split(args.amount, loan.interest_due, loan.principal_due)
-        ctx.transfer(loan.borrower, loan.bank, args.amount, f"repay {loan.loan_id}")
+        part = servicing.split(amount, loan.interest_due, loan.principal_due)
+        ctx.transfer(loan.borrower, loan.bank, amount, f"repay {loan.loan_id}")
         loan = loan.model_copy(update={
             "interest_paid": loan.interest_paid + part.interest,
             "principal_paid": loan.principal_paid + part.principal,

@@ -47,7 +47,10 @@ class LoanArgs(Args):
 
 class RepayArgs(Args):
     loan_id: Id
-    amount: PositiveFen
+    amount: PositiveFen | None = Field(
+        default=None,
+        description="fen to pay; omitted: everything owed once the subsidy is taken (pay off)",
+    )
 
 
 class LoanQuery(Query):
