@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from contracts.registry import discover
+from ledger.block import Block
 from ledger.crypto import SignatureVerifier
 from ledger.tx import Envelope
 from nodes.messages import Batch, SignedHeader
@@ -22,6 +23,11 @@ from nodes.templates import NetworkSpec
 
 Clock = Callable[[], int]
 BatchListener = Callable[[Batch, list[SignedHeader]], None]
+
+
+def batch_from_block(block: Block) -> Batch:
+    """The batch a stored block was executed from (same envelopes, time and cut)."""
+    return Batch(block.height, block.header.time, block.header.cut, block.envelopes)
 
 
 class LocalNetwork:
@@ -56,6 +62,23 @@ class LocalNetwork:
             self.peers[peer_id] = peer
         self.listeners: list[BatchListener] = []
         self._lock = threading.Lock()
+        self._resume()
+
+    def _resume(self) -> None:
+        """After a restart on existing stores: bring any peer that stopped a block behind
+        (killed between two peers' appends) up to the most advanced one by re-applying
+        that peer's stored blocks as batches, then let the orderer continue from there."""
+        leader = max(self.peers.values(), key=lambda p: p.height(), default=None)
+        if leader is None or leader.height() <= 0:
+            return
+        for peer in self.peers.values():
+            for height in range(peer.height() + 1, leader.height() + 1):
+                block = leader.block(height)
+                assert block is not None
+                peer.apply(batch_from_block(block))
+        head = leader.head()
+        assert head is not None
+        self.orderer.resume(head.height, head.time)
 
     def _order(self, envelopes: list[Envelope]) -> None:
         with self._lock:

@@ -48,7 +48,21 @@ class InProcessOrderer:
         self._seen: set[str] = set()
         self._log: list[Batch] = []
         self._last_time_ms = 0
+        self._base = 0  # batches up to this seq were cut before a restart (not in _log)
         self._subscribers: list[Callable[[Batch], None]] = []
+
+    def resume(self, height: int, time: str) -> None:
+        """Continue after a restart: the next batch is ``height + 1``, its time no earlier
+        than ``time`` (the head block's). Only valid before anything is submitted."""
+        if self._log or self._pending:
+            raise ValueError("resume() must be called before the orderer is used")
+        self._base = height
+        elapsed = parse_time(time) - self._epoch
+        self._last_time_ms = max(0, int(elapsed.total_seconds() * 1000))
+
+    def elapsed_ms(self) -> int:
+        """Milliseconds from genesis time to the last cut (a restarted clock starts here)."""
+        return self._last_time_ms
 
     @property
     def node_id(self) -> str:
@@ -79,13 +93,13 @@ class InProcessOrderer:
         return cut
 
     def height(self) -> int:
-        return len(self._log)
+        return self._base + len(self._log)
 
     def pending(self) -> int:
         return len(self._pending)
 
     def batches_from(self, seq: int, limit: int | None = None) -> list[Batch]:
-        start = max(seq, 1) - 1
+        start = max(seq - self._base, 1) - 1
         end = len(self._log) if limit is None else min(len(self._log), start + limit)
         return self._log[start:end]
 
@@ -102,7 +116,7 @@ class InProcessOrderer:
     def _cut(self, count: int, now_ms: int, reason: CutReason) -> Batch:
         envelopes = tuple(self._pending.popleft()[1] for _ in range(count))
         self._last_time_ms = max(self._last_time_ms, now_ms)
-        seq = len(self._log) + 1
+        seq = self._base + len(self._log) + 1
         batch = Batch(
             seq=seq,
             time=format_time(self._epoch + dt.timedelta(milliseconds=self._last_time_ms)),
