@@ -85,7 +85,8 @@ class Roster:
         for spec in specs:
             ca_key = PrivateKey.from_seed(f"{seed}/ca/{spec.id}".encode())
             ca_cert = create_org_ca(
-                spec.id, spec.type, ca_key, not_before=not_before, serial=_serial(f"{seed}/{spec.id}")
+                spec.id, spec.type, ca_key, not_before=not_before,
+                serial=_serial(f"{seed}/{spec.id}"),
             )
             org = OrgIdentity(spec.id, spec.type, ca_key, ca_cert)
             for name, role in spec.members:
@@ -120,7 +121,8 @@ class Roster:
         for org_id, org_type in org_types.items():
             base = root / "orgs" / org_id
             org = OrgIdentity(
-                org_id, org_type, load_private_key(base / "ca.key"), load_certificate(base / "ca.pem")
+                org_id, org_type,
+                load_private_key(base / "ca.key"), load_certificate(base / "ca.pem"),
             )
             members_dir = base / "members"
             if members_dir.exists():
