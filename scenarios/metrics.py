@@ -220,6 +220,11 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("disputes", "DisputeEscalated"): _count("disputes", "escalated"),
     ("credit", "ProgrammeFunded"): _funded,
     ("credit", "SubsidyPaid"): _subsidy_paid,
+    ("credit_loans", "LoanApplied"): _wr_applied,
+    ("credit_loans", "LoanDisbursed"): _wr_disbursed,
+    ("credit_loans", "LoanRepaid"): _repaid_principal,
+    ("credit_loans", "LoanClosed"): _closed,
+    ("credit_loans", "LoanDefaulted"): _defaulted,
 }
 
 

@@ -162,6 +162,26 @@ class InsuranceSpec(_Spec):
     )
 
 
+class CreditLinesSpec(_Spec):
+    """The "Two Small" platform: government rates merchants and funds an interest subsidy;
+    merchants apply for unsecured credit lines, banks price by rating and grant within the
+    shared line; merchants repay or default (contract credit_loans)."""
+
+    financings: int = Field(default=0, ge=0, description="loans applied for over the season")
+    rating_day: Day = 0.5
+    rating_lanes: int = Field(default=100, ge=1, description="rating work run side by side")
+    lanes: int = Field(default=48, ge=1, description="loan workflows run side by side")
+    start_day: Day = 3.0
+    spread_days: Day = 300.0
+    tenor_days: list[int] = Field(default_factory=lambda: [90, 180, 365], min_length=1)
+    amount_share: tuple[Probability, Probability] = (0.3, 1.0)
+    markup_bp: int = Field(default=60, ge=0, description="most a bank adds to the priced rate")
+    default_probability: Probability = 0.03
+    stacking_probability: Probability = 0.02
+    subsidy_share_bp: int = Field(default=5000, ge=1, le=10_000)
+    subsidy_budget_fen: int = Field(default=1_000_000_000, ge=1)
+
+
 class AgentsSpec(_Spec):
     """Behaviour parameters; every agent acts only through signed transactions."""
 
@@ -169,6 +189,7 @@ class AgentsSpec(_Spec):
     pledge: PledgeSpec = PledgeSpec()
     orders: OrderSpec = OrderSpec()
     insurance: InsuranceSpec = InsuranceSpec()
+    credit_lines: CreditLinesSpec = CreditLinesSpec()
     price_path: dict[str, list[tuple[Day, int]]] = Field(
         default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
     )
