@@ -97,11 +97,11 @@ class MemoryState:
         return None if stored is None else stored.value
 
     def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
+        # Copy only the matching keys (callers may write while iterating).
         start = bisect.bisect_left(self._keys, prefix)
+        end = bisect.bisect_left(self._keys, prefix + "\U0010ffff", start)
         data = self._data
-        for key in self._keys[start:]:
-            if not key.startswith(prefix):
-                break
+        for key in self._keys[start:end]:
             yield key, data[key].read()
 
     def put(self, key: str, value: Any) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from contracts.base import Contract
 from contracts.genesis import GenesisConfig, build_genesis
+from contracts.runtime import ContractRuntime
 from ledger.block import Block, BlockHeader
 from ledger.chain import BlockBuilder, signer_lookup
 from ledger.crypto import SignatureVerifier
@@ -60,7 +61,11 @@ class Peer:
         classes: Mapping[str, type[Contract]] | None = None,
         behaviour: BehaviourAPI | None = None,
         forward: Forward | None = None,
+        genesis: tuple[Block, ContractRuntime] | None = None,
     ) -> None:
+        """``genesis``: block 0 and the runtime already built from ``config`` in this
+        process (a simulation builds them once for all its peers: the same config gives
+        the same block, so each peer still refuses a store holding another chain)."""
         self.node_id = node_id
         self.config = config
         self.chain_id = config.chain_id
@@ -69,8 +74,8 @@ class Peer:
         self.verifier = verifier or SignatureVerifier(DEFAULT_VERIFY_CACHE)
         self.behaviour: BehaviourAPI = behaviour or Honest()
         self.forward = forward
-        genesis, self.runtime = build_genesis(config, classes)
-        self._adopt_genesis(genesis)
+        block, self.runtime = genesis if genesis is not None else build_genesis(config, classes)
+        self._adopt_genesis(block)
         self.builder = BlockBuilder(store, self.runtime, self.verifier, self.chain_id)
         self.gate = Gate(self.chain_id, store, self.runtime, self.verifier)
         self.monitor = DivergenceMonitor(node_id, self._node_key, self.verifier)

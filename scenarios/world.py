@@ -60,7 +60,8 @@ class World:
     def peer_of(self, org: str) -> str | None:
         """The peer member id of ``org``, if it runs one."""
         member_id = f"{org}.{PEER_NAME}"
-        return member_id if member_id in self.network.roster.members() else None
+        identity = self.network.roster.orgs.get(org)
+        return member_id if identity is not None and member_id in identity.members else None
 
 
 def _weighted(rng: random.Random, weights: dict[str, float]) -> str:

@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from contracts.genesis import build_genesis
 from contracts.registry import discover
 from ledger.crypto import SignatureVerifier
 from ledger.interfaces import ChainStoreAPI
@@ -66,6 +67,7 @@ class Simulation:
         self.orderer_node = OrdererNode(self.orderer, self.network, self.loop, self.peer_ids)
         self.verifier = SignatureVerifier(1 << 16)
         self._classes = discover()
+        self._genesis = build_genesis(spec.config, self._classes)
         self._store_root = store_root
         self._stores: dict[str, ChainStoreAPI] = {}
         self.behaviours: dict[str, BehaviourAPI] = {p: Honest() for p in self.peer_ids}
@@ -90,7 +92,7 @@ class Simulation:
             return Peer(
                 peer_id, self.spec.config, self.spec.roster.member(peer_id), store,
                 verifier=self.verifier, classes=self._classes,
-                behaviour=self.behaviours[peer_id],
+                behaviour=self.behaviours[peer_id], genesis=self._genesis,
             )
 
         return make
