@@ -187,6 +187,40 @@ def test_worked_example_short_delivery_without_subsidy_pays_bank_then_coop() -> 
     assert not flow.ledger.view("registry", "lookup", asset="order:po-1")["encumbered"]
 
 
+def test_settlement_emits_loan_repaid_with_interest_and_principal_before_loan_closed() -> None:
+    flow = Flow()
+    flow.to_financed()
+    flow.ledger.advance(days=90)
+    flow.deliver_accept_invoice(27_000)
+    flow.pay_all()
+    result = flow.submit(OFFICER, "settle", order_id="po-1")
+    assert result.committed, result.message
+    events = [(e["type"], e["data"]) for e in result.events if e["contract"] == "order_finance"]
+    names = [name for name, _ in events]
+    assert names.index("LoanRepaid") < names.index("LoanClosed")
+    repaid = [data for name, data in events if name == "LoanRepaid"]
+    assert repaid == [
+        {"loan_id": "order_finance:po-1", "interest": INTEREST_90D, "principal": LOAN}
+    ]
+
+
+def test_partial_repayments_emit_loan_repaid_parts_that_add_up_to_the_principal() -> None:
+    flow = Flow()
+    flow.to_financed()
+    flow.ledger.advance(days=10)
+    flow.ok(PURCHASER, "cancel", order_id="po-1")
+    interest = LOAN * RATE * 10 // 3_600_000
+    flow.ok("gov.pboc", "issue", contract="settlement", account="coop-a", amount=interest)
+    parts = []
+    for amount in (interest + 1_000, LOAN - 1_000):
+        result = flow.submit(SELLER, "repay", order_id="po-1", amount=amount)
+        assert result.committed, result.message
+        parts += [e["data"] for e in result.events if e["type"] == "LoanRepaid"]
+    assert [(p["interest"], p["principal"]) for p in parts] == [
+        (interest, 1_000), (0, LOAN - 1_000)
+    ]
+
+
 def test_worked_example_with_credit_subsidy_halves_the_interest_the_coop_pays() -> None:
     flow = Flow(credit=True)
     flow.to_financed()
@@ -425,9 +459,11 @@ def test_rejected_action_has_its_code_and_changes_no_state(
 
 def test_every_order_finance_error_code_has_a_case() -> None:
     from contracts.builtin.order_finance import errors
+    from contracts.exceptions import DomainError
 
     codes = {
         cls.code for cls in vars(errors).values()
-        if isinstance(cls, type) and cls.__module__ == errors.__name__
+        if isinstance(cls, type) and issubclass(cls, DomainError)
+        and cls.__module__ == errors.__name__
     }
     assert codes <= {case[0] for case in ERROR_CASES}

@@ -56,10 +56,19 @@ def take_subsidy(ctx: Context, loan: Loan) -> Loan:
 
 
 def collect(ctx: Context, loan: Loan, source: str, available: int) -> tuple[Loan, BankShare]:
-    """Pay the bank up to ``available`` fen from ``source``: interest, principal, fees."""
+    """Pay the bank up to ``available`` fen from ``source``: interest, principal, fees.
+
+    Emits ``LoanRepaid`` (loan_id, interest, principal: the parts ``source`` paid, the
+    subsidy excluded; same fields as warehouse_receipt's) before any ``LoanClosed``, so a
+    scenario can chart outstanding principal. Nothing is emitted when nothing was paid.
+    """
     loan = take_subsidy(ctx, accrued_now(ctx, loan))
     share = bank_share(available, loan.interest_due, loan.principal_due, loan.fees_due)
     ctx.transfer(source, loan.lender, share.total, f"repay {loan.loan_id}")
+    if share.total:
+        ctx.emit(
+            "LoanRepaid", loan_id=loan.loan_id, interest=share.interest, principal=share.principal
+        )
     loan = loan.model_copy(
         update={
             "interest_paid": loan.interest_paid + share.interest,
