@@ -16,6 +16,7 @@ from contracts.builtin.order_finance.records import (
 from contracts.builtin.order_finance.store import all_loans, all_orders, get_order, receivables_of
 from contracts.context import ReadContext
 
+_WATERFALL_RAN = frozenset({OrderStatus.SETTLED, OrderStatus.DEFAULTED})
 _PAYABLE = frozenset(
     {OrderStatus.RECEIVABLE, OrderStatus.PAID, OrderStatus.SETTLED, OrderStatus.DEFAULTED}
 )
@@ -64,7 +65,10 @@ class OrderFinanceInvariants:
             ):
                 yield f"{order.order_id}: paid {order.paid_in}/{order.invoice_amount}"
 
-    @invariant("B4", "waterfall: bank gets at most what it is owed; outflows equal inflow")
+    @invariant(
+        "B4",
+        "waterfall: bank first, at most what it is owed; holders only after; outflows = inflow",
+    )
     def waterfall_conserves(self, ctx: ReadContext) -> Iterable[str]:
         for order in all_orders(ctx):
             if order.paid_out != order.to_lender + order.to_holders:
@@ -78,9 +82,20 @@ class OrderFinanceInvariants:
                 or loan.fees_paid > loan.fees
             ):
                 yield f"{loan.loan_id}: overpaid {loan.to_json()}"
-            to_lender = get_order(ctx, loan.order_id).to_lender
-            if to_lender > loan.principal + loan.interest_accrued + loan.fees:
-                yield f"{loan.loan_id}: bank took {to_lender} from the controlled account"
+            order = get_order(ctx, loan.order_id)
+            if order.to_lender > loan.principal + loan.interest_accrued + loan.fees:
+                yield f"{loan.loan_id}: bank took {order.to_lender} from the controlled account"
+            # bank first: holders are paid only once the loan is repaid, so a waterfall
+            # that paid holders cannot leave the loan short (DIRECT_DEBT) or written off
+            if (
+                order.status in _WATERFALL_RAN
+                and order.to_holders > 0
+                and loan.status in (LoanStatus.DIRECT_DEBT, LoanStatus.DEFAULTED)
+            ):
+                yield (
+                    f"{loan.loan_id}: holders got {order.to_holders} but the loan is "
+                    f"{loan.status.value}"
+                )
 
     @invariant("B5", "receivable = accepted qty x price <= ordered value; splits conserve value")
     def receivable_value(self, ctx: ReadContext) -> Iterable[str]:
