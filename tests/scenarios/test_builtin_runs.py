@@ -19,7 +19,7 @@ def _load(name: str):  # type: ignore[no-untyped-def]
     scenario = load(name)
     factor = SMALLER.get(name)
     if factor is not None:
-        from bench.scenario_scale import scaled  # noqa: PLC0415
+        from bench.scenario_scale import scaled
 
         scenario = scaled(scenario, factor)
     return scenario
