@@ -61,6 +61,11 @@ class Outcome:
 Story = Generator[Tx | Wait, Outcome | None, None]
 
 
+def ok(outcome: Outcome | None) -> bool:
+    """True if a story's last tx committed (a story receives None after a Wait)."""
+    return isinstance(outcome, Outcome) and outcome.committed
+
+
 class Driver(Protocol):
     """What the engine needs from the network: submit a tx now, later learn its outcome."""
 

@@ -7,11 +7,13 @@ bank's or insurer's system would do through the HTTP API.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.timefmt import format_time, parse_time
 from scenarios.world import World
 
 Reader = Callable[[str, str, Mapping[str, Any]], Any]
@@ -31,6 +33,11 @@ class AgentKit:
         if not members:
             raise LookupError(f"organisation {org} has no member with role {role}")
         return members[0]
+
+    def time_at(self, day: float) -> str:
+        """RFC 3339 time of simulated ``day`` (for deadlines and periods in tx args)."""
+        start = parse_time(self.world.scenario.start)
+        return format_time(start + dt.timedelta(days=day))
 
     def view(self, contract: str, view: str, **params: Any) -> Any:
         return self.read(contract, view, params)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scenarios.agents.base import AgentKit
-from scenarios.engine import Outcome, Story, Tx, Wait
+from scenarios.engine import Outcome, Story, Tx, Wait, ok
 from scenarios.world import Household
 
 CL = "credit_loans"
@@ -106,9 +106,6 @@ def lane(items: Sequence[tuple[float, Callable[[], Story]]]) -> Story:
         heapq.heappush(heap, slot)
 
 
-def _ok(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Outcome) and outcome.committed
-
 
 # -- government ----------------------------------------------------------------------------
 
@@ -125,7 +122,7 @@ def subsidy_programme(kit: AgentKit, desk: Desk) -> Story:
         "borrower_kinds": ["merchant"], "products": [CL], "rule": "share",
         "share_bp": spec.subsidy_share_bp, "budget": spec.subsidy_budget_fen,
     })
-    if _ok(outcome):
+    if ok(outcome):
         yield Tx(desk.finance, "credit", "fund_programme",
                  {"programme": PROGRAMME, "amount": spec.subsidy_budget_fen})
 
@@ -159,7 +156,7 @@ def financing(kit: AgentKit, desk: Desk, plan: LoanPlan, base_rate_bp: int) -> S
     if grant > 0:
         outcome = yield Tx(officer, CL, "grant",
                            {"loan_id": loan_id, "rate_bp": rate, "amount": grant})
-    if not _ok(outcome):
+    if not ok(outcome):
         yield Tx(officer, CL, "decline", {"loan_id": loan_id})
         return
     assert isinstance(outcome, Outcome)
@@ -179,7 +176,7 @@ def apply(plan: LoanPlan, bank: str, amount: int) -> Generator[Tx, Outcome | Non
         "borrower": plan.merchant, "bank": bank, "amount": amount,
         "tenor_days": plan.tenor_days,
     })
-    if not _ok(outcome):
+    if not ok(outcome):
         return None
     assert isinstance(outcome, Outcome)
     applied = outcome.event("LoanApplied")
@@ -195,7 +192,7 @@ def stack(desk: Desk, plan: LoanPlan, line: int, rate: int) -> Story:
     if loan_id is None:
         return
     outcome = yield Tx(officer, CL, "grant", {"loan_id": loan_id, "rate_bp": rate})
-    if not _ok(outcome):
+    if not ok(outcome):
         yield Tx(officer, CL, "decline", {"loan_id": loan_id})
 
 

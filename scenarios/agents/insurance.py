@@ -14,26 +14,19 @@ committee seals an agreement and the claim pays once the dispute is performed.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ledger.timefmt import format_time, parse_time
+from ledger.timefmt import parse_time
 from scenarios.agents.base import AgentKit
-from scenarios.engine import Outcome, Story, Tx, Wait
+from scenarios.engine import Outcome, Story, Tx, Wait, ok
 from scenarios.world import Household
 
 CL = "claims"
 STAGE_CAPS = {"transplant": 6000, "tillering": 8000, "heading": 10000}
 
 
-def _ok(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Outcome) and outcome.committed
-
-
-def _at(kit: AgentKit, day: float) -> str:
-    return format_time(parse_time(kit.world.scenario.start) + dt.timedelta(days=day))
 
 
 def evidence(*parts: object) -> str:
@@ -78,8 +71,8 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             "book": spec.book,
             "crop": "rice",
             "region": _region(coop),
-            "period_start": _at(kit, 0),
-            "period_end": _at(kit, kit.world.scenario.days),
+            "period_start": kit.time_at(0),
+            "period_end": kit.time_at(kit.world.scenario.days),
             "perils": ["typhoon", "flood"],
             "sum_insured_per_mu": spec.sum_insured_per_mu_fen,
             "premium_per_mu": spec.premium_per_mu_fen,
@@ -89,10 +82,10 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             "covers": covers,
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(underwriter, CL, "underwrite", {"policy_id": policy_id})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     underwritten = outcome.event("PolicyUnderwritten") or {}
@@ -101,7 +94,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
         start = parse_time(kit.world.scenario.start)
         yield Wait(until_day=(parse_time(ends) - start).total_seconds() / 86_400 + 0.05)
     outcome = yield Tx(underwriter, CL, "publicise_underwriting", {"policy_id": policy_id})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     for level in ("central", "province", "county"):
         yield Tx(
@@ -113,7 +106,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
     outcome = yield Tx(
         manager, CL, "pay_premium_share", {"policy_id": policy_id, "level": "farmer"}
     )
-    if _ok(outcome):
+    if ok(outcome):
         kit.board[("policy", coop)] = policy_id
         if loan is not None:
             kit.board[("coop_cover", coop)] = loan
@@ -135,8 +128,8 @@ def disaster_story(kit: AgentKit, coops: list[str]) -> Story:
                 "declaration_id": f"typhoon-{coop}",
                 "peril": "typhoon",
                 "region": _region(coop),
-                "window_start": _at(kit, spec.disaster_day - 1),
-                "window_end": _at(kit, spec.disaster_day + 2),
+                "window_start": kit.time_at(spec.disaster_day - 1),
+                "window_end": kit.time_at(spec.disaster_day + 2),
                 "severity": 3,
             },
         )
@@ -167,11 +160,11 @@ def claim_story(
             "claim_id": claim_id,
             "policy_id": policy_id,
             "peril": "typhoon",
-            "occurred_at": _at(kit, spec.disaster_day),
+            "occurred_at": kit.time_at(spec.disaster_day),
             "declaration_id": f"typhoon-{coop}",
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     if late_survey:
         yield Wait(days=1.2)
@@ -181,7 +174,7 @@ def claim_story(
     outcome = yield Tx(
         adjuster, CL, "survey", {"claim_id": claim_id, "evidence": [evidence(claim_id, "survey")]}
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     insureds: list[str] = []
     for household in households:
@@ -202,7 +195,7 @@ def claim_story(
                 "evidence": [evidence(claim_id, household.member_id, "photo")],
             },
         )
-        if _ok(outcome):
+        if ok(outcome):
             insureds.append(household.member_id)
     if kit.board.get(("coop_cover", coop)) is not None:
         outcome = yield Tx(
@@ -218,16 +211,16 @@ def claim_story(
                 "evidence": [evidence(claim_id, coop, "flooded warehouse")],
             },
         )
-        if _ok(outcome):
+        if ok(outcome):
             insureds.append(coop)
     if not insureds:
         return
     agri = _gov_member(kit, "county", "agriculture")
     outcome = yield Tx(agri, CL, "verify", {"claim_id": claim_id}, co_signers=(manager,))
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(claims_manager, CL, "publicise_claim", {"claim_id": claim_id})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     dispute_for = (
         disputed.member_id if disputed is not None and disputed.member_id in insureds else None
@@ -239,7 +232,7 @@ def claim_story(
     for insured in insureds:
         signer = manager if insured == coop else insured
         outcome = yield Tx(signer, CL, "sign_agreement", {"claim_id": claim_id, "insured": insured})
-        if _ok(outcome):
+        if ok(outcome):
             agreed.append(insured)
     yield Wait(days=rng.uniform(0.5, spec.pay_within_days))
     for insured in agreed:
@@ -264,7 +257,7 @@ def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) ->
             "evidence": evidence(dispute, "complaint"),
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     for step in ("accept", "start_mediation"):
         yield Wait(days=1)
@@ -282,7 +275,7 @@ def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) ->
         },
         co_signers=(household, insurer_admin),
     )
-    if _ok(outcome):
+    if ok(outcome):
         yield Tx(
             insurer_admin, "disputes", "perform", {"dispute": dispute}, co_signers=(household,)
         )

@@ -11,23 +11,14 @@ the cooperative's direct debt, which it repays.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
-from ledger.timefmt import format_time, parse_time
 from scenarios.agents.base import AgentKit
-from scenarios.engine import Outcome, Story, Tx, Wait
+from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
 OF = "order_finance"
 
 
-def _at(kit: AgentKit, day: float) -> str:
-    start = parse_time(kit.world.scenario.start)
-    return format_time(start + dt.timedelta(days=day))
-
-
-def _ok(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Outcome) and outcome.committed
 
 
 def _debt(kit: AgentKit, order_id: str) -> int:
@@ -40,7 +31,7 @@ def repay_all(kit: AgentKit, payer: str, order_id: str) -> Story:
         if debt <= 0:
             return
         outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt})
-        if not _ok(outcome):
+        if not ok(outcome):
             return
 
 
@@ -66,13 +57,13 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
             "buyer": buyer,
             "quantity": quantity,
             "unit_price": price,
-            "delivery_due": _at(kit, delivery_day),
+            "delivery_due": kit.time_at(delivery_day),
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(purchaser, OF, "confirm", {"order_id": order_id})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     principal = quantity * price * spec.finance_ratio_bp // 10_000
     outcome = yield Tx(
@@ -83,39 +74,39 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
             "order_id": order_id,
             "principal": principal,
             "rate_bp": spec.rate_bp,
-            "maturity": _at(kit, delivery_day + spec.payment_days + 10),
+            "maturity": kit.time_at(delivery_day + spec.payment_days + 10),
             "fees": 0,
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     if cancels:
         yield Wait(days=spec.delivery_days / 3)
         outcome = yield Tx(purchaser, OF, "cancel", {"order_id": order_id})
-        if _ok(outcome):
+        if ok(outcome):
             yield Wait(days=2)
             yield from repay_all(kit, manager, order_id)
         return
     yield Wait(until_day=delivery_day - 1)
     delivered = quantity * 9 // 10 if short else quantity
     outcome = yield Tx(manager, OF, "deliver", {"order_id": order_id, "quantity": delivered})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(purchaser, OF, "accept", {"order_id": order_id, "quantity": delivered})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(manager, OF, "invoice", {"order_id": order_id})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     invoiced = outcome.event("Invoiced")
     amount = int(invoiced["amount"]) if invoiced else delivered * price
     yield Wait(days=spec.payment_days)
     outcome = yield Tx(treasurer, OF, "pay", {"order_id": order_id, "amount": amount})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(officer, OF, "settle", {"order_id": order_id})
-    if _ok(outcome):
+    if ok(outcome):
         assert isinstance(outcome, Outcome)
         if outcome.event("ShortfallToDirectDebt") is not None:
             yield Wait(days=5)

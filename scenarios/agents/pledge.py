@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scenarios.agents.base import AgentKit
-from scenarios.engine import Outcome, Story, Tx, Wait
+from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
 WR = "warehouse_receipt"
 
@@ -73,7 +73,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "unit": "kg",
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(
         keeper,
@@ -87,7 +87,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "moisture_permille": 140,
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     price = kit.price(commodity, outcome.day, spec.commodities[commodity])
@@ -107,7 +107,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "value": value,
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     issued = outcome.event("ReceiptIssued")
@@ -116,7 +116,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     outcome = yield Tx(
         manager, WR, "apply", {"borrower": coop, "bank": bank, "receipt_ids": [receipt]}
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     applied = outcome.event("LoanApplied")
@@ -135,10 +135,10 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "rate_bp": rate,
         },
     )
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     outcome = yield Tx(officer, WR, "disburse", {"loan_id": loan})
-    if not _ok(outcome):
+    if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
     disbursed_day = outcome.day
@@ -165,20 +165,20 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             defaulter = True
             yield Wait(days=11)
             outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
-            if _ok(outcome):
+            if ok(outcome):
                 yield from _enforce(kit, loan, officer, buyer, auction, quantity * new_price)
             return
 
     if defaulter:
         yield Wait(until_day=maturity_day + 1.2)
         outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
-        if _ok(outcome):
+        if ok(outcome):
             yield from _enforce(kit, loan, officer, buyer, auction, value)
         return
     yield Wait(until_day=maturity_day - 2)
     yield from pay_off(kit, manager, loan)
     outcome = yield Tx(manager, WR, "request_delivery", {"receipt_id": receipt})
-    if _ok(outcome):
+    if ok(outcome):
         yield Wait(days=1)
         yield Tx(keeper, WR, "confirm_outbound", {"receipt_id": receipt})
 
@@ -204,9 +204,6 @@ def _enforce(
     else:
         yield Tx(officer, WR, "enforce_take", {"loan_id": loan, "costs": 0})
 
-
-def _ok(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Outcome) and outcome.committed
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
