@@ -38,10 +38,13 @@ from ledger.tx import Envelope
 from nodes.local import LocalNetwork
 from nodes.messages import Batch, SignedHeader
 from nodes.peer import Peer
-from nodes.templates import NetworkSpec, build_network, small
+from nodes.templates import NetworkSpec, build_network, builtin_contracts, county
 from nodes.workloads import WorkloadContext, build_mix
+from nodes.workloads.finance import CLAIMS_PARAMS
 
 ORG_ORDER = ("bank-a", "insurer", "coop-a", "gov")
+DEFAULT_MIX = {"pledge": 3, "orders": 3, "claims": 2, "settlement": 1, "membership": 1}
+"""The realistic mix: the three finance products' whole flows, plus payments and enrolment."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,13 @@ def raw_verify_rates(seconds: float = 1.0, distinct: int = 64) -> tuple[float, f
 
 
 def bench_spec(peers: int, seed: int = 7) -> tuple[NetworkSpec, list[str]]:
-    """The small template with enough peer members; peers picked bank, insurer, coop, gov, ..."""
+    """The county template with enough peer members; peers picked bank, insurer, coop, gov, ..."""
     per_org = max(1, math.ceil(peers / len(ORG_ORDER)))
-    spec = build_network(small(), seed=seed, peers_per_org=per_org)
+    contracts = [
+        c.model_copy(update={"params": CLAIMS_PARAMS}) if c.name == "claims" else c
+        for c in builtin_contracts()
+    ]
+    spec = build_network(county(), seed=seed, peers_per_org=per_org, contracts=contracts)
     by_org = {org: [m for m in spec.peer_members() if m.startswith(org + ".")] for org in ORG_ORDER}
     order = [by_org[org][i] for i in range(per_org) for org in ORG_ORDER]
     return spec, order[:peers]
@@ -124,7 +131,7 @@ def run_bench(
     seed: int = 7,
     verify_seconds: float = 1.0,
 ) -> BenchResult:
-    mix = dict(mix or {"settlement": 4, "membership": 1})
+    mix = dict(mix or DEFAULT_MIX)
     verify_rate, verify_cpu_rate = raw_verify_rates(verify_seconds)
     spec, peer_ids = bench_spec(peers, seed)
     start = time.perf_counter()

@@ -103,7 +103,40 @@ def small() -> Template:
     )
 
 
-TEMPLATES: Mapping[str, Callable[[], Template]] = {"lishui": lishui, "small": small}
+def county() -> Template:
+    """The small template's four peer-running orgs with every role the three finance
+    products need, plus a buyer (the benchmark's network)."""
+    return Template(
+        name="county",
+        description="Government, bank, insurer and cooperative with every product's roles, "
+        "and a buyer",
+        chain_id="county",
+        orgs=(
+            OrgSpec("gov", "government", (
+                ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
+                ("finance", "finance"), ("mediator", "mediator"),
+            )),
+            OrgSpec("bank-a", "bank", (
+                ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
+            )),
+            OrgSpec("insurer", "insurer", (
+                ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster-1", "adjuster"),
+                ("claims", "claims_manager"),
+            )),
+            OrgSpec("coop-a", "cooperative", (
+                ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
+                *_people("farmer", "farmer", 8),
+            )),
+            OrgSpec("buyer", "buyer", (
+                ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
+            )),
+        ),
+    )
+
+
+TEMPLATES: Mapping[str, Callable[[], Template]] = {
+    "lishui": lishui, "small": small, "county": county,
+}
 
 
 def builtin_contracts(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from nodes.bench import run_bench, run_scaling, scaling_table
+from nodes.bench import DEFAULT_MIX, run_bench, run_scaling, scaling_table
 from nodes.workloads import WORKLOADS, parse_mix
 
 
 @click.command("bench")
 @click.option("--peers", default=4, show_default=True, help="Peers in the network.")
 @click.option("--txs", default=10_000, show_default=True, help="Measured transactions.")
-@click.option("--mix", default="settlement=4,membership=1", show_default=True,
+@click.option("--mix", default=",".join(f"{k}={v}" for k, v in DEFAULT_MIX.items()),
+              show_default=True,
               help="Weighted workloads, e.g. settlement=3,membership=1 "
                    f"(known: {', '.join(WORKLOADS)}).")
 @click.option("--batch-size", default=500, show_default=True, help="Orderer batch size.")

@@ -6,12 +6,16 @@ from collections.abc import Callable, Mapping
 
 from ledger.tx import Envelope
 from nodes.workloads.base import Workload, WorkloadContext, interleave, parse_mix
+from nodes.workloads.finance import ClaimsWorkload, OrdersWorkload, PledgeWorkload
 from nodes.workloads.membership import MembershipWorkload
 from nodes.workloads.settlement import SettlementWorkload
 
 WORKLOADS: Mapping[str, Callable[[], Workload]] = {
     "settlement": SettlementWorkload,
     "membership": MembershipWorkload,
+    "pledge": PledgeWorkload,
+    "orders": OrdersWorkload,
+    "claims": ClaimsWorkload,
 }
 
 

@@ -1,0 +1,175 @@
+"""Workloads for the three finance products, pre-signed in a valid order.
+
+Each flow is the whole life of one asset, so a measured mix exercises the same
+contract code a season does: a warehouse-receipt pledge loan (deposit, grade,
+issue, apply, approve, disburse with the lien filed, repay releasing the lien),
+an order-financing loan (order, confirm, finance, deliver, accept, invoice, pay
+into the controlled account, settle bank-first) and a group crop policy with a
+claim (enrol, underwrite, premium shares from three government levels and the
+farmers, disaster, report, survey, assessment per household, co-signed
+verification, publicity, agreements, payouts).
+
+Ids the contracts derive from tx_ids (receipts, pledge loans) are computed from
+the pre-signed envelopes, which is possible because a tx_id is the hash of the
+body. The benchmark's block times stay within the genesis day, so no interest
+accrues and each loan is repaid by its principal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from contracts.builtin.warehouse_receipt.receipts import receipt_id_for
+from ledger.timefmt import format_time, parse_time
+from ledger.tx import Envelope
+from nodes.workloads.base import WorkloadContext
+
+FUNDING = 10**13
+
+
+def _later(ctx: WorkloadContext, days: int) -> str:
+    return format_time(parse_time(ctx.spec.config.time) + dt.timedelta(days=days))
+
+
+def _fund(ctx: WorkloadContext, accounts: list[str]) -> list[Envelope]:
+    issuer = ctx.members(role="central_bank")[0]
+    return [
+        ctx.sign(issuer, "settlement", "issue", {"account": a, "amount": FUNDING})
+        for a in accounts
+    ]
+
+
+class PledgeWorkload:
+    name: str = "pledge"
+    contracts: tuple[str, ...] = ("warehouse_receipt", "settlement", "registry")
+
+    def setup(self, ctx: WorkloadContext) -> list[Envelope]:
+        return _fund(ctx, ["coop-a", "bank-a"])
+
+    def generate(self, ctx: WorkloadContext, count: int) -> list[Envelope]:
+        manager, keeper = "coop-a.manager", "coop-a.keeper"
+        officer = "bank-a.officer"
+        out: list[Envelope] = []
+        for n in itertools.count():
+            if len(out) >= count:
+                break
+            lot, quantity = f"bench-lot-{ctx.seed}-{n}", ctx.rng.randint(10_000, 50_000)
+            value = quantity * 260
+            principal = value * 7 // 10
+            out.append(ctx.sign(manager, "warehouse_receipt", "declare_deposit", {
+                "lot_id": lot, "depositor": "coop-a", "warehouse": "coop-a",
+                "commodity": "paddy", "quantity": quantity, "unit": "kg"}))
+            out.append(ctx.sign(keeper, "warehouse_receipt", "inspect_and_grade", {
+                "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "grade": "2",
+                "moisture_permille": 140}))
+            issue = ctx.sign(keeper, "warehouse_receipt", "issue", {
+                "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "shrinkage_bp": 50,
+                "location": "bay 1", "storage_days": 300, "storage_fee": 0, "value": value})
+            receipt = receipt_id_for(issue.tx_id)
+            apply = ctx.sign(manager, "warehouse_receipt", "apply", {
+                "borrower": "coop-a", "bank": "bank-a", "receipt_ids": [receipt]})
+            loan = f"loan-{apply.tx_id[:24]}"
+            out += [issue, apply]
+            out.append(ctx.sign(officer, "warehouse_receipt", "approve", {
+                "loan_id": loan, "principal": principal, "tenor_days": 120, "rate_bp": 450}))
+            out.append(ctx.sign(officer, "warehouse_receipt", "disburse", {"loan_id": loan}))
+            out.append(ctx.sign(manager, "warehouse_receipt", "repay", {
+                "loan_id": loan, "amount": principal}))
+        return out[:count]
+
+
+class OrdersWorkload:
+    name: str = "orders"
+    contracts: tuple[str, ...] = ("order_finance", "settlement", "registry")
+
+    def setup(self, ctx: WorkloadContext) -> list[Envelope]:
+        return _fund(ctx, ["coop-a", "bank-a", "buyer"])
+
+    def generate(self, ctx: WorkloadContext, count: int) -> list[Envelope]:
+        manager, officer = "coop-a.manager", "bank-a.officer"
+        purchaser, treasurer = "buyer.purchaser", "buyer.treasurer"
+        out: list[Envelope] = []
+        for n in itertools.count():
+            if len(out) >= count:
+                break
+            order = f"bench-order-{ctx.seed}-{n}"
+            quantity, price = ctx.rng.randint(1_000, 30_000), 6_000
+            ref = {"order_id": order}
+            out += [
+                ctx.sign(manager, "order_finance", "create_order", {
+                    "order_id": order, "buyer": "buyer", "quantity": quantity,
+                    "unit_price": price, "delivery_due": _later(ctx, 60)}),
+                ctx.sign(purchaser, "order_finance", "confirm", ref),
+                ctx.sign(officer, "order_finance", "finance", {
+                    "order_id": order, "principal": quantity * price // 2, "rate_bp": 435,
+                    "maturity": _later(ctx, 90), "fees": 0}),
+                ctx.sign(manager, "order_finance", "deliver", {**ref, "quantity": quantity}),
+                ctx.sign(purchaser, "order_finance", "accept", {**ref, "quantity": quantity}),
+                ctx.sign(manager, "order_finance", "invoice", ref),
+                ctx.sign(treasurer, "order_finance", "pay", {**ref, "amount": quantity * price}),
+                ctx.sign(officer, "order_finance", "settle", ref),
+            ]
+        return out[:count]
+
+
+CLAIMS_PARAMS = {
+    "government_accounts": {"central": "gov", "province": "gov", "county": "gov"},
+    "underwriting_publicity_days": 0,
+    "claim_publicity_days": 0,
+}
+"""Genesis params the claims workload needs: one government pays every premium level,
+and publicity periods of zero days so a whole claim fits in a benchmark run."""
+
+
+class ClaimsWorkload:
+    name: str = "claims"
+    contracts: tuple[str, ...] = ("claims", "settlement")
+
+    def setup(self, ctx: WorkloadContext) -> list[Envelope]:
+        return _fund(ctx, ["coop-a", "gov", "insurer"])
+
+    def generate(self, ctx: WorkloadContext, count: int) -> list[Envelope]:
+        farmers = [m for m in ctx.members(role="farmer") if m.startswith("coop-a.")][:4]
+        manager, agri, finance = "coop-a.manager", "gov.agri", "gov.finance"
+        underwriter, adjuster = "insurer.underwriter", "insurer.adjuster-1"
+        claims = "insurer.claims"
+        evidence = "ab" * 32
+        start, end = ctx.spec.config.time, _later(ctx, 180)
+        out: list[Envelope] = []
+        for n in itertools.count():
+            if len(out) >= count:
+                break
+            policy, claim = f"bench-policy-{ctx.seed}-{n}", f"bench-claim-{ctx.seed}-{n}"
+            region = f"r{n}"
+            ref, cref = {"policy_id": policy}, {"claim_id": claim}
+            out += [
+                ctx.sign(manager, "claims", "enrol", {
+                    "policy_id": policy, "insurer": "insurer", "book": "bench", "crop": "rice",
+                    "region": region, "period_start": start, "period_end": end,
+                    "perils": ["typhoon"], "sum_insured_per_mu": 50_000, "premium_per_mu": 1_500,
+                    "stage_caps": {"tillering": 8_000}, "province_share_bp": 3_000,
+                    "county_share_bp": 1_500,
+                    "covers": [{"insured": f, "insured_area": 1_000, "planted_area": 1_000}
+                               for f in farmers]}),
+                ctx.sign(underwriter, "claims", "underwrite", ref),
+                ctx.sign(underwriter, "claims", "publicise_underwriting", ref),
+                *(ctx.sign(finance, "claims", "pay_premium_share", {**ref, "level": level})
+                  for level in ("central", "province", "county")),
+                ctx.sign(manager, "claims", "pay_premium_share", {**ref, "level": "farmer"}),
+                ctx.sign(agri, "claims", "declare_disaster", {
+                    "declaration_id": f"decl-{policy}", "peril": "typhoon", "region": region,
+                    "window_start": start, "window_end": end, "severity": 2}),
+                ctx.sign(manager, "claims", "report_loss", {
+                    **cref, "policy_id": policy, "peril": "typhoon", "occurred_at": start,
+                    "declaration_id": f"decl-{policy}"}),
+                ctx.sign(adjuster, "claims", "survey", {**cref, "evidence": [evidence]}),
+                *(ctx.sign(adjuster, "claims", "assess_household", {
+                    **cref, "insured": f, "loss_bp": 5_000, "damaged_area": 800,
+                    "stage": "tillering", "evidence": [evidence]}) for f in farmers),
+                ctx.sign(agri, "claims", "verify", cref, co_signers=[manager]),
+                ctx.sign(claims, "claims", "publicise_claim", cref),
+                *(ctx.sign(f, "claims", "sign_agreement", {**cref, "insured": f}) for f in farmers),
+                *(ctx.sign(claims, "claims", "pay", {**cref, "insured": f}) for f in farmers),
+            ]
+        return out[:count]
