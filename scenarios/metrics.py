@@ -36,6 +36,7 @@ class _Fold:
     start_ms: float
     loans: dict[str, _Loan] = field(default_factory=dict)
     applied: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sellers: dict[str, str] = field(default_factory=dict)
     by_bank: dict[str, dict[str, int]] = field(default_factory=dict)
     series: dict[str, list[list[float]]] = field(default_factory=dict)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -95,7 +96,8 @@ def _wr_disbursed(f: _Fold, d: Mapping[str, Any]) -> None:
 
 
 def _of_financed(f: _Fold, d: Mapping[str, Any]) -> None:
-    _disbursed(f, d["loan_id"], d["lender"], d.get("seller", d["order_id"]), int(d["principal"]))
+    seller = f.sellers.get(d["order_id"], d["order_id"])
+    _disbursed(f, d["loan_id"], d["lender"], seller, int(d["principal"]))
 
 
 def _repaid_principal(f: _Fold, d: Mapping[str, Any]) -> None:
@@ -140,6 +142,7 @@ def _margin_cured(f: _Fold, d: Mapping[str, Any]) -> None:
 
 
 def _order_created(f: _Fold, d: Mapping[str, Any]) -> None:
+    f.sellers[d["order_id"]] = d["seller"]
     f.exposure[(d["buyer"], d["seller"])] += int(d.get("value", 0))
 
 
