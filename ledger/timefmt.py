@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 # ASCII digits only ("\d" would admit other scripts' digits); fullmatch, so no trailing "\n".
@@ -19,8 +20,13 @@ def is_rfc3339_utc(text: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_time(text: str) -> dt.datetime:
-    """Parse an RFC 3339 UTC string ending in Z into an aware datetime."""
+    """Parse an RFC 3339 UTC string ending in Z into an aware datetime.
+
+    Cached: the same strings recur constantly (every tx of a block shares its time,
+    clients stamp many txs in the same second) and the result is immutable.
+    """
     match = _RFC3339_UTC.fullmatch(text)
     if match is None:
         raise ValueError(f"{text!r} is not an RFC 3339 UTC time such as 2026-05-01T08:00:00Z")
