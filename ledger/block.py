@@ -27,6 +27,7 @@ from ledger.tx import Envelope
 ZERO_HASH = "0" * 64
 
 Write = tuple[str, Any]  # (key, value); value None deletes the key
+RawWrite = tuple[str, bytes | None]  # (key, canonical bytes of the value; None deletes)
 
 
 class TxStatus(StrEnum):
@@ -166,6 +167,9 @@ class Block:
     genesis: Mapping[str, Any] | None = None
     genesis_writes: tuple[Write, ...] = ()
     hash: str = field(default="")
+    raw_writes: tuple[RawWrite, ...] | None = field(default=None, compare=False, repr=False)
+    """The merged writes as canonical bytes, when the builder already had them (the store
+    then writes them as they are); None for blocks read back or built elsewhere."""
 
     def __post_init__(self) -> None:
         if not self.hash:
@@ -193,6 +197,17 @@ def merge_writes(groups: Iterable[Sequence[Write]]) -> list[Write]:
 def next_state_hash(prev_state_hash: str, writes: Sequence[Write]) -> str:
     payload = [[key, value] for key, value in writes]
     return sha256_hex(bytes.fromhex(prev_state_hash) + canonical_trusted(payload))
+
+
+
+def next_state_hash_raw(prev_state_hash: str, writes: Sequence[RawWrite]) -> str:
+    """``next_state_hash`` from values already in canonical bytes: the same digest, since
+    the canonical form of ``[[k, v], ...]`` is the bracketed, comma-joined pieces."""
+    payload = b",".join(
+        b"[" + canonical_trusted(key) + b"," + (b"null" if raw is None else raw) + b"]"
+        for key, raw in writes
+    )
+    return sha256_hex(bytes.fromhex(prev_state_hash) + b"[" + payload + b"]")
 
 
 def tx_root(envelopes: Sequence[Envelope]) -> str:

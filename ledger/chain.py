@@ -22,8 +22,8 @@ from ledger.block import (
     TxResult,
     TxStatus,
     Write,
-    merge_writes,
     next_state_hash,
+    next_state_hash_raw,
     results_root,
     tx_root,
 )
@@ -132,18 +132,21 @@ class BlockBuilder:
         results: list[TxResult] = []
         for envelope in envelopes:
             results.append(self._run_one(envelope, block_overlay, lookup, committed, context))
-        writes = merge_writes(r.writes for r in results if r.committed)
+        raw_writes = block_overlay.raw_writes()  # exactly the committed txs' merged writes
         header = BlockHeader(
             chain_id=self.chain_id,
             height=height,
             prev_hash=head.hash(),
             tx_root=tx_root(envelopes),
             results_root=results_root(results),
-            state_hash=next_state_hash(head.state_hash, writes),
+            state_hash=next_state_hash_raw(head.state_hash, raw_writes),
             time=time,
             cut=cut,
         )
-        return Block(header=header, envelopes=tuple(envelopes), results=tuple(results))
+        return Block(
+            header=header, envelopes=tuple(envelopes), results=tuple(results),
+            raw_writes=raw_writes,
+        )
 
     def _run_one(
         self,

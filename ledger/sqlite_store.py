@@ -289,9 +289,15 @@ class SqliteStore:
                 )
                 for index, (env, res) in enumerate(zip(block.envelopes, block.results, strict=True))
             ]
-            writes = block.writes()
-            puts = [(k, canonical_trusted(v).decode("utf-8")) for k, v in writes if v is not None]
-            deletes = [(k,) for k, v in writes if v is None]
+            if block.raw_writes is not None:
+                puts = [(k, raw.decode("utf-8")) for k, raw in block.raw_writes if raw is not None]
+                deletes = [(k,) for k, raw in block.raw_writes if raw is None]
+            else:
+                writes = block.writes()
+                puts = [
+                    (k, canonical_trusted(v).decode("utf-8")) for k, v in writes if v is not None
+                ]
+                deletes = [(k,) for k, v in writes if v is None]
             db = self._db
             try:
                 db.execute("BEGIN IMMEDIATE")

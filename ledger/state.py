@@ -188,6 +188,15 @@ class Overlay:
             for key, stored in sorted(self._pending.items())
         )
 
+    def raw_writes(self) -> tuple[tuple[str, bytes | None], ...]:
+        """The buffered changes sorted by key, as the canonical bytes already computed
+        when they were written (None for a delete): what the store and the state hash
+        need, without encoding each value again."""
+        return tuple(
+            (key, None if stored is _DELETED else stored.raw)
+            for key, stored in sorted(self._pending.items())
+        )
+
     def commit_into(self, parent: Overlay) -> None:
         parent._pending.update(self._pending)
 
