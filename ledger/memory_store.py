@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +33,8 @@ class MemoryStore:
     def append(self, block: Block) -> None:
         check_extends(self.head(), block)
         height = block.height
+        if block.raw_writes is not None:  # the bytes served the state hash; don't keep them
+            block = dataclasses.replace(block, raw_writes=None)
         self._blocks.append(block)
         self._by_hash[block.hash] = height
         pairs = zip(block.envelopes, block.results, strict=True)
