@@ -74,7 +74,8 @@ def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
                 continue
             ax.barh(row, day - previous, left=previous, color=colour, height=0.6)
             previous = day
-    ax.set_yticks(range(len(claims)), [c["claim_id"].removeprefix("claim-")[:28] for c in claims], fontsize=7)
+    labels = [c["claim_id"].removeprefix("claim-")[:28] for c in claims]
+    ax.set_yticks(range(len(claims)), labels, fontsize=7)
     ax.set_xlabel("simulated day")
     ax.set_title("Claims: report → survey → agreement → payout")
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in ("#f4a261", "#2a9d8f", "#264653")]
