@@ -55,20 +55,25 @@ class Stored:
 
     __slots__ = ("copy_of", "raw", "value")
 
-    def __init__(self, raw: bytes, value: Any) -> None:
-        self.raw = raw
+    def __init__(self, raw: bytes | None, value: Any) -> None:
+        self.raw = raw  # None where nothing needs the bytes again (MemoryState entries)
         self.value = value
         self.copy_of = _copier(value)
 
     @classmethod
-    def of(cls, value: Any) -> Stored:
-        """Encode ``value`` (raising EncodingError outside the subset) and keep a private copy."""
+    def of(cls, value: Any, *, keep_bytes: bool = True) -> Stored:
+        """Check ``value`` (raising EncodingError outside the subset) and keep a private
+        copy; with ``keep_bytes`` also its canonical bytes (an overlay's writes feed the
+        state hash and the store; a MemoryState entry only needs its value)."""
         try:
             private = plain_copy(value)  # checks the subset as it copies
         except NotPlain:  # subclasses, or out of the subset: canonical() says which
             raw = canonical(value)
-            return cls(raw, json.loads(raw))
-        return cls(canonical_trusted(private), private)
+            return cls(raw if keep_bytes else None, json.loads(raw))
+        return cls(canonical_trusted(private) if keep_bytes else None, private)
+
+    def canonical(self) -> bytes:
+        return self.raw if self.raw is not None else canonical_trusted(self.value)
 
     @classmethod
     def from_raw(cls, raw: bytes) -> Stored:
@@ -117,7 +122,7 @@ class MemoryState:
         if value is None:
             self.delete(key)
             return
-        self._store(key, Stored.of(value))
+        self._store(key, Stored.of(value, keep_bytes=False))
 
     def put_raw(self, key: str, raw: bytes) -> None:
         self._store(key, Stored.from_raw(raw))
@@ -138,7 +143,7 @@ class MemoryState:
 
     def items(self) -> Iterator[tuple[str, bytes]]:
         for key in self._keys:
-            yield key, self._data[key].raw
+            yield key, self._data[key].canonical()
 
     def __len__(self) -> int:
         return len(self._data)
@@ -202,7 +207,7 @@ class Overlay:
         when they were written (None for a delete): what the store and the state hash
         need, without encoding each value again."""
         return tuple(
-            (key, None if stored is _DELETED else stored.raw)
+            (key, None if stored is _DELETED else stored.canonical())
             for key, stored in sorted(self._pending.items())
         )
 
