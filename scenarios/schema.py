@@ -182,10 +182,20 @@ class CreditLinesSpec(_Spec):
     subsidy_budget_fen: int = Field(default=1_000_000_000, ge=1)
 
 
+class GovernmentSpec(_Spec):
+    """The county attests credit ratings and runs an interest subsidy for farm loans."""
+
+    enabled: bool = False
+    cooperative_tier: Rating = "AA"
+    subsidy_share_bp: int = Field(default=5_000, ge=0, le=10_000)
+    subsidy_budget_fen: int = Field(default=50_000_000, ge=0)
+
+
 class AgentsSpec(_Spec):
     """Behaviour parameters; every agent acts only through signed transactions."""
 
     funding: FundingSpec = FundingSpec()
+    government: GovernmentSpec = GovernmentSpec()
     pledge: PledgeSpec = PledgeSpec()
     orders: OrderSpec = OrderSpec()
     insurance: InsuranceSpec = InsuranceSpec()

@@ -34,14 +34,8 @@ def bank_offer(
 
 
 def pay_off(kit: AgentKit, payer: str, loan_id: str) -> Story:
-    """Repay whatever is owed, reading the debt first (interest accrues by day)."""
-    for _ in range(3):
-        debt = int(kit.view(WR, "outstanding_debt", loan_id=loan_id)["outstanding"])
-        if debt <= 0:
-            return
-        outcome = yield Tx(payer, WR, "repay", {"loan_id": loan_id, "amount": debt})
-        if not isinstance(outcome, Outcome) or outcome.event("LoanClosed") or not outcome.committed:
-            return
+    """Pay off whatever is owed at block time, after any interest subsidy."""
+    yield Tx(payer, WR, "repay", {"loan_id": loan_id})
 
 
 def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number: int) -> Story:

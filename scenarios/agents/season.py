@@ -5,13 +5,18 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from scenarios.agents import credit_lines, funding, insurance, orders, pledge
+from scenarios.agents import credit_lines, funding, government, insurance, orders, pledge
 from scenarios.agents.base import AgentKit, Reader
 from scenarios.engine import Story
 from scenarios.world import World
 
 PRODUCTS = (
-    funding.stories, pledge.stories, orders.stories, insurance.stories, credit_lines.stories,
+    funding.stories,
+    government.stories,
+    pledge.stories,
+    orders.stories,
+    insurance.stories,
+    credit_lines.stories,
 )
 
 

@@ -30,6 +30,7 @@ from contracts.builtin.warehouse_receipt.store import (
     get_receipt,
 )
 from contracts.context import Context, ReadContext
+from contracts.types import MAX_AMOUNT
 
 
 class WarehouseReceiptContract(Contract):
@@ -124,8 +125,14 @@ class WarehouseReceiptContract(Contract):
 
     @action(models.RepayArgs, policy=pol.BORROWER, parties=pol.loan_parties)
     def repay(self, ctx: Context, args: models.RepayArgs) -> None:
-        """Pay interest then principal; full repayment releases every lien."""
+        """Pay interest then principal; full repayment releases every lien.
+
+        Without ``amount`` the borrower pays off whatever is owed at block time, after
+        any interest subsidy (which a borrower cannot know in advance)."""
         loan = get_loan(ctx, args.loan_id)
+        if args.amount is None:
+            loans.collect(ctx, self.p, loan, loan.borrower, MAX_AMOUNT, cap=True)
+            return
         loans.collect(ctx, self.p, loan, loan.borrower, args.amount, cap=False)
 
     @action(models.LoanReceiptArgs, policy=pol.BORROWER, parties=pol.loan_parties)

@@ -91,7 +91,9 @@ class LoanArgs(Args):
 
 class RepayArgs(Args):
     loan_id: Id
-    amount: PositiveFen
+    amount: PositiveFen | None = Field(
+        default=None, description="fen to pay; omitted: pay off the whole debt at block time"
+    )
 
 
 class LoanReceiptArgs(Args):
