@@ -19,13 +19,17 @@ from scenarios.engine import Outcome, Story, Tx, Wait, ok
 WR = "warehouse_receipt"
 
 
+def ltv_cap_bp(kit: AgentKit) -> int:
+    """The chain's loan-to-value cap (genesis param of warehouse_receipt, default 70 %)."""
+    params = next(c.params for c in kit.world.network.config.contracts if c.name == WR)
+    return int(params.get("ltv_cap_bp", 7000))
+
+
 def bank_offer(
     kit: AgentKit, bank: str, borrower: str, value: int, base_rate_bp: int
 ) -> tuple[int, int]:
     """Principal (within the LTV cap) and rate (discounted by the borrower's rating)."""
-    params = next(c.params for c in kit.world.network.config.contracts if c.name == WR)
-    cap_bp = int(params.get("ltv_cap_bp", 7000))
-    principal = value * cap_bp // 10_000
+    principal = value * ltv_cap_bp(kit) // 10_000
     rate = base_rate_bp
     if kit.enabled("credit"):
         pricing = kit.view("credit", "pricing", borrower=borrower, base_rate_bp=base_rate_bp)
@@ -51,8 +55,6 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     cures = rng.random() < spec.cure_probability
     auction = rng.random() < spec.sale_probability
     lot = f"{coop}-lot-{number}"
-    start_day = kit.world.scenario.days  # replaced by the engine's clock through Wait below
-    del start_day
 
     outcome = yield Tx(
         manager,
@@ -150,7 +152,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
         if not isinstance(outcome, Outcome) or outcome.event("MarginCall") is None:
             continue
         if cures and not defaulter:
-            cap_value = quantity * new_price * 7000 // 10_000
+            cap_value = quantity * new_price * ltv_cap_bp(kit) // 10_000
             owed = int(kit.view(WR, "loan", loan_id=loan).get("principal_outstanding", principal))
             outcome = yield Tx(
                 manager, WR, "repay", {"loan_id": loan, "amount": max(1, owed - cap_value)}
