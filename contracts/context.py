@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from contracts.exceptions import AssetFrozen, ContractError
 from contracts.policy import Principal
+from contracts.records import Record
 from ledger.encoding import check as check_json
 from ledger.interfaces import BlockContext, StateReader, StateWriter
-from ledger.state import Overlay
+from ledger.state import Overlay, peek
 from ledger.timefmt import parse_time
 
 if TYPE_CHECKING:
     from contracts.base import Contract
     from contracts.runtime import ContractRuntime
+
+R = TypeVar("R", bound=Record)
 
 
 class ReadContext:
@@ -63,6 +66,16 @@ class ReadContext:
 
     def get(self, key: str) -> Any | None:
         return self._state.get(self._prefix + key)
+
+    def load(self, model: type[R], key: str) -> R | None:
+        """The record of type ``model`` stored at ``key``, or None.
+
+        A plain record (see ``contracts.records``) is validated straight from the
+        stored value, since validation builds its own containers; others from a copy.
+        """
+        full = self._prefix + key
+        value = peek(self._state, full) if model.plain_fields else self._state.get(full)
+        return None if value is None else model.model_validate(value)
 
     def scan(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(key without namespace, value) pairs under ``prefix`` in key order."""
@@ -128,6 +141,17 @@ class Context(ReadContext):
         """Write ``value`` at ``key``; the ledger's overlay refuses values that are not
         canonical JSON (floats, integers beyond +/-(2^53-1)), which faults the tx."""
         self._writer.put(self._prefix + key, value)
+
+    def save(self, key: str, record: Record) -> None:
+        """Write ``record`` at ``key``. A plain record's dump is handed to the overlay
+        as it is (fresh containers, no floats); others are copied and checked like
+        any ``put``."""
+        value = record.to_state()
+        put_owned = getattr(self._writer, "put_owned", None)
+        if record.plain_fields and put_owned is not None:
+            put_owned(self._prefix + key, value)
+        else:
+            self._writer.put(self._prefix + key, value)
 
     def delete(self, key: str) -> None:
         self._writer.delete(self._prefix + key)

@@ -107,6 +107,30 @@ class TxResult:
         return sha256_hex(self.canonical_bytes())
 
     @classmethod
+    def committed_from_raw(
+        cls,
+        tx_id: str,
+        writes: tuple[Write, ...],
+        raw_writes: Sequence[RawWrite],
+        events: tuple[Mapping[str, Any], ...],
+    ) -> TxResult:
+        """A committed result whose canonical bytes are assembled from the writes'
+        canonical bytes (``raw_writes``, same keys and order as ``writes``) instead of
+        encoding every value again: the layout is ``to_json``'s with sorted keys."""
+        result = cls(tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=events)
+        pieces = b",".join(
+            b"[" + canonical_trusted(key) + b"," + (b"null" if raw is None else raw) + b"]"
+            for key, raw in raw_writes
+        )
+        data = b"".join((
+            b'{"code":null,"events":', canonical_trusted([dict(e) for e in events]),
+            b',"message":null,"status":"', TxStatus.COMMITTED.value.encode(),
+            b'","tx_id":', canonical_trusted(tx_id), b',"writes":[', pieces, b"]}",
+        ))
+        object.__setattr__(result, "_canonical", data)
+        return result
+
+    @classmethod
     def rejected(cls, tx_id: str, code: str, message: str) -> TxResult:
         return cls(tx_id=tx_id, status=TxStatus.REJECTED, code=code, message=message)
 

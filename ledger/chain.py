@@ -20,7 +20,6 @@ from ledger.block import (
     CutInfo,
     CutReason,
     TxResult,
-    TxStatus,
     Write,
     next_state_hash,
     next_state_hash_raw,
@@ -170,9 +169,7 @@ class BlockBuilder:
                 tx_id, outcome.code or "REJECTED", outcome.message or "rejected"
             )
         committed.add(tx_id)
-        writes = tx_overlay.writes()
+        writes, raw_writes = tx_overlay.settled_writes()
         tx_overlay.commit_into(block_overlay)
         lookup.forget(writes)
-        return TxResult(
-            tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=outcome.events
-        )
+        return TxResult.committed_from_raw(tx_id, writes, raw_writes, outcome.events)

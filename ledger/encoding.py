@@ -193,6 +193,25 @@ def canonical_trusted(value: object) -> bytes:
     return text.encode("utf-8")
 
 
+_LONG_DIGITS = re.compile("[0-9]{16}")  # 2^53 - 1 has 16 digits: shorter runs are in range
+
+
+def canonical_vouched(value: object) -> bytes:
+    """Canonical bytes of a value whose producer vouches it holds no floats and only
+    plain dict/list/str/int/bool/None (a pydantic record's ``model_dump(mode="json")``
+    for a model without float or untyped fields, see ``contracts.records``).
+
+    The C encoder runs alone; what it cannot rule out is checked on its output and
+    sends the value through ``canonical`` (which names the offending path): a run of
+    16 digits (an integer that may exceed 2^53 - 1, or just a long string of digits)
+    and non-ASCII text (lone surrogates, non-BMP key order).
+    """
+    text = _fast_dumps(value)
+    if _LONG_DIGITS.search(text) or not text.isascii():
+        return canonical(value)
+    return text.encode("ascii")
+
+
 def decode(data: bytes | str) -> Any:
     """Parse JSON (UTF-8 if bytes), admitting only the canonical subset.
 

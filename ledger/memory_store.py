@@ -44,7 +44,7 @@ class MemoryStore:
                 self._txs[envelope.tx_id] = (height, index)
             else:
                 self._txs.setdefault(envelope.tx_id, (height, index))
-        self._state.apply(block.writes())
+        self._state.adopt(block.writes())
 
     def block(self, height: int) -> Block | None:
         return self._blocks[height] if 0 <= height < len(self._blocks) else None

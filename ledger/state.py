@@ -17,7 +17,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ledger.block import Write
-from ledger.encoding import NotPlain, canonical, canonical_trusted, plain_copy
+from ledger.encoding import (
+    NotPlain,
+    canonical,
+    canonical_trusted,
+    canonical_vouched,
+    plain_copy,
+)
 
 _DELETED = object()
 
@@ -141,6 +147,15 @@ class MemoryState:
         for key, value in writes:
             self.put(key, value)
 
+    def adopt(self, writes: Sequence[Write]) -> None:
+        """Apply a block's writes keeping its values rather than copies: block values
+        are read-only once built, and readers of this state still get copies."""
+        for key, value in writes:
+            if value is None:
+                self.delete(key)
+            else:
+                self._store(key, Stored(None, value))
+
     def items(self) -> Iterator[tuple[str, bytes]]:
         for key in self._keys:
             yield key, self._data[key].canonical()
@@ -192,6 +207,12 @@ class Overlay:
             return
         self._pending[key] = Stored.of(value)
 
+    def put_owned(self, key: str, value: Any) -> None:
+        """Write a value the caller hands over and vouches for (see
+        ``canonical_vouched``): fresh containers nobody else holds, no floats. It is
+        kept as it is, not copied; only its encoding is checked."""
+        self._pending[key] = Stored(canonical_vouched(value), value)
+
     def delete(self, key: str) -> None:
         self._pending[key] = _DELETED
 
@@ -210,6 +231,19 @@ class Overlay:
             (key, None if stored is _DELETED else stored.canonical())
             for key, stored in sorted(self._pending.items())
         )
+
+    def settled_writes(self) -> tuple[tuple[Write, ...], tuple[tuple[str, bytes | None], ...]]:
+        """(writes, raw writes) sorted by key, for a tx result: the values are the
+        overlay's private ones, not copies, so whoever takes them must treat them as
+        read-only (a block's results are; see ``ledger.block``)."""
+        items = sorted(self._pending.items())
+        writes = tuple(
+            (key, None if stored is _DELETED else stored.value) for key, stored in items
+        )
+        raw = tuple(
+            (key, None if stored is _DELETED else stored.canonical()) for key, stored in items
+        )
+        return writes, raw
 
     def commit_into(self, parent: Overlay) -> None:
         parent._pending.update(self._pending)

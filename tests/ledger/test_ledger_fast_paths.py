@@ -1,0 +1,68 @@
+"""The write fast paths give exactly the bytes of the slow ones, and refuse what they refuse."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger.block import TxResult, TxStatus
+from ledger.encoding import MAX_SAFE_INTEGER, canonical, canonical_vouched
+from ledger.exceptions import EncodingError
+from ledger.state import MemoryState, Overlay
+
+keys = st.text(min_size=1, max_size=12)
+scalars = (
+    st.none() | st.booleans() | st.text(max_size=20)
+    | st.integers(min_value=-MAX_SAFE_INTEGER, max_value=MAX_SAFE_INTEGER)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(values)
+def test_vouched_encoding_equals_the_canonical_encoding(value: object) -> None:
+    assert canonical_vouched(value) == canonical(value)
+
+
+@pytest.mark.parametrize("bad", [{"n": 2**60}, {"n": -(2**53)}, {"s": "\ud800"}])
+def test_vouched_encoding_still_refuses_values_outside_the_subset(bad: object) -> None:
+    with pytest.raises(EncodingError):
+        canonical_vouched(bad)
+
+
+@given(st.dictionaries(keys, values, min_size=1, max_size=5), st.lists(values, max_size=3))
+def test_a_result_assembled_from_raw_writes_has_the_canonical_bytes_of_its_json(
+    written: dict[str, object], event_data: list[object]
+) -> None:
+    overlay = Overlay(MemoryState())
+    for key, value in written.items():
+        overlay.put(key, value)
+    overlay.delete("zz-deleted")
+    events = tuple({"contract": "c", "type": "E", "data": {"v": v}} for v in event_data)
+    writes, raw = overlay.settled_writes()
+    fast = TxResult.committed_from_raw("tx-1", writes, raw, events)
+    slow = TxResult(tx_id="tx-1", status=TxStatus.COMMITTED, writes=writes, events=events)
+    assert fast.canonical_bytes() == canonical(slow.to_json())
+    assert fast.digest() == slow.digest()
+
+
+def test_an_owned_put_keeps_the_value_and_its_canonical_bytes() -> None:
+    overlay = Overlay(MemoryState())
+    value = {"b": [1, 2], "a": "x"}
+    overlay.put_owned("k", value)
+    assert overlay.peek("k") is value
+    assert overlay.raw_writes() == (("k", canonical(value)),)
+    assert overlay.get("k") == value and overlay.get("k") is not value
+
+
+def test_adopted_block_values_are_still_copied_for_readers() -> None:
+    state = MemoryState()
+    value = {"tags": ["x"]}
+    state.adopt([("k", value), ("gone", None)])
+    state.get("k")["tags"].append("y")
+    assert state.get("k") == {"tags": ["x"]}
+    assert state.get("gone") is None
