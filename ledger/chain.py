@@ -33,7 +33,7 @@ from ledger.identity import member_state_key, org_of
 from ledger.interfaces import BlockContext, ChainStoreAPI, ExecutorAPI, StateReader
 from ledger.merkle import EMPTY_ROOT
 from ledger.state import Overlay, peek
-from ledger.tx import Envelope, SignerInfo, authenticate
+from ledger.tx import Envelope, SignerInfo, authenticate, signature_triples
 
 
 def signer_lookup(state: StateReader) -> Any:
@@ -127,6 +127,7 @@ class BlockBuilder:
         context = BlockContext(chain_id=self.chain_id, height=height, time=time)
         block_overlay = Overlay(self.store.state)
         lookup = _BlockSigners(block_overlay)
+        self.verifier.prefetch(signature_triples(envelopes, lookup))
         committed = self.store.committed_among(envelope.tx_id for envelope in envelopes)
         results: list[TxResult] = []
         for envelope in envelopes:

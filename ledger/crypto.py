@@ -11,7 +11,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
+import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -102,11 +106,48 @@ def public_key_from_bytes(data: bytes) -> Ed25519PublicKey:
         raise IdentityError(f"not an Ed25519 public key: {exc}") from None
 
 
+Triple = tuple[bytes, bytes, bytes]  # (raw public key, message, signature)
+
+PREFETCH_MIN = 16
+"""Fewer uncached signatures than this are left to ``verify``: below it the hand-off
+to the pool costs more than the second core gains."""
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _verify_pool() -> ThreadPoolExecutor:
+    """One process-wide pool, one thread per core: the Ed25519 check runs in Rust
+    without the GIL, so verifying a batch scales with cores while Python waits."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(
+                max_workers=os.cpu_count() or 1, thread_name_prefix="ed25519"
+            )
+        return _pool
+
+
+def _check(key: Ed25519PublicKey | None, message: bytes, signature: bytes) -> bool:
+    if key is None:
+        return False
+    try:
+        key.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _check_all(jobs: list[tuple[Ed25519PublicKey | None, bytes, bytes]]) -> list[bool]:
+    return [_check(key, message, signature) for key, message, signature in jobs]
+
+
 class SignatureVerifier:
     """Verifies Ed25519 signatures, remembering recent verdicts.
 
     ``cache_size=0`` disables the cache (each call does the full verification).
-    Public keys are parsed once per distinct raw key.
+    Public keys are parsed once per distinct raw key. ``prefetch`` verifies a batch
+    on every core ahead of the ``verify`` calls that will then find the verdicts.
     """
 
     def __init__(self, cache_size: int = 0) -> None:
@@ -128,17 +169,39 @@ class SignatureVerifier:
             return verdict
         return self._verify(public_key, message, signature)
 
-    def _verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
+    def prefetch(self, triples: Iterable[Triple]) -> None:
+        """Verify the uncached ``triples`` in parallel and remember the verdicts, so the
+        ``verify`` calls that follow (gate, block execution) are cache hits. Without a
+        cache there is nowhere to keep a verdict, so this does nothing."""
+        if not self._cache_size:
+            return
+        todo = list(dict.fromkeys(t for t in triples if t not in self._verdicts))
+        if len(todo) < PREFETCH_MIN:
+            return
+        todo = todo[-self._cache_size:]  # older ones would be evicted before use
+        jobs = [(self._key(public_key), message, sig) for public_key, message, sig in todo]
+        size = -(-len(jobs) // (4 * (os.cpu_count() or 1)))  # a few chunks per core
+        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        verdicts = [v for part in _verify_pool().map(_check_all, chunks) for v in part]
+        for triple, verdict in zip(todo, verdicts, strict=True):
+            self.verifications += 1
+            self._verdicts[triple] = verdict
+        while len(self._verdicts) > self._cache_size:
+            self._verdicts.popitem(last=False)
+
+    def _key(self, public_key: bytes) -> Ed25519PublicKey | None:
         key = self._keys.get(public_key)
         if key is None:
             try:
                 key = Ed25519PublicKey.from_public_bytes(public_key)
             except ValueError:
-                return False
+                return None
             self._keys[public_key] = key
-        self.verifications += 1
-        try:
-            key.verify(signature, message)
-        except InvalidSignature:
+        return key
+
+    def _verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
+        key = self._key(public_key)
+        if key is None:
             return False
-        return True
+        self.verifications += 1
+        return _check(key, message, signature)

@@ -34,7 +34,7 @@ from ledger.exceptions import EncodingError, EnvelopeError, MalformedEnvelope, V
 from ledger.merkle import merkle_root
 from ledger.sqlite_store import SqliteStore
 from ledger.state import MemoryState, Overlay
-from ledger.tx import Envelope, authenticate
+from ledger.tx import Envelope, authenticate, signature_triples
 
 ProgressCallback = Callable[[int], None]
 
@@ -69,7 +69,7 @@ def verify_store(
     ``block_hook`` (used by ``--replay``) is called after each block's own checks
     with the block's envelopes, results and header, and may raise VerificationError.
     """
-    verifier = verifier or SignatureVerifier()
+    verifier = verifier or SignatureVerifier(1 << 14)  # holds a block's prefetched verdicts
     replayed = _Replayed(MemoryState(), {})
     prev_hash = ZERO_HASH
     prev_state_hash = ZERO_HASH
@@ -179,6 +179,9 @@ def _check_body(
         raise VerificationError(height, "results_root mismatch")
     overlay = Overlay(replayed.state)
     lookup = signer_lookup(overlay)
+    verifier.prefetch(signature_triples(
+        (e for e, r in zip(envelopes, results, strict=True) if r.committed), lookup
+    ))
     for index, (envelope, result) in enumerate(zip(envelopes, results, strict=True)):
         if not result.committed:
             continue

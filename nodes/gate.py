@@ -16,7 +16,7 @@ the orderer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from contracts.exceptions import DomainError, InvalidArguments
@@ -26,8 +26,11 @@ from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
 from ledger.exceptions import DuplicateTx, EncodingError, EnvelopeError, MalformedEnvelope
 from ledger.interfaces import ChainStoreAPI
-from ledger.tx import Envelope, authenticate
+from ledger.tx import Envelope, authenticate, signature_triples
 from nodes.exceptions import GateRejected
+
+RawEnvelope = Envelope | Mapping[str, Any] | bytes | str
+"""What a client may submit: a parsed envelope, its JSON object, or its JSON text."""
 
 UNKNOWN_CONTRACT = "UNKNOWN_CONTRACT"
 UNKNOWN_ACTION = "UNKNOWN_ACTION"
@@ -48,7 +51,7 @@ class Gate:
         self.runtime = runtime
         self.verifier = verifier
 
-    def check(self, raw: Envelope | Mapping[str, Any] | bytes | str, index: int = 0) -> Envelope:
+    def check(self, raw: RawEnvelope, index: int = 0) -> Envelope:
         """Return the parsed envelope or raise GateRejected naming what is wrong."""
         envelope = self._parse(raw, index)
         try:
@@ -66,8 +69,16 @@ class Gate:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         return envelope
 
+    def check_all(self, raws: Sequence[RawEnvelope]) -> list[Envelope]:
+        """``check`` each of ``raws`` in order (raising at the first refusal), with their
+        signatures verified on every core first."""
+        envelopes = [self._parse(raw, index) for index, raw in enumerate(raws)]
+        lookup = signer_lookup(self.store.state)
+        self.verifier.prefetch(signature_triples(envelopes, lookup))
+        return [self.check(envelope, index) for index, envelope in enumerate(envelopes)]
+
     @staticmethod
-    def _parse(raw: Envelope | Mapping[str, Any] | bytes | str, index: int) -> Envelope:
+    def _parse(raw: RawEnvelope, index: int) -> Envelope:
         if isinstance(raw, Envelope):
             return raw
         try:

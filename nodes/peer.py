@@ -112,7 +112,7 @@ class Peer:
             [envelopes] if isinstance(envelopes, Envelope | Mapping) else envelopes
         )
         with self._lock:
-            checked = [self.gate.check(raw, index) for index, raw in enumerate(items)]
+            checked = self.gate.check_all(items)
             for envelope in checked:
                 self._pending[envelope.tx_id] = envelope
         if checked:

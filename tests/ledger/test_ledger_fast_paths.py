@@ -1,4 +1,4 @@
-"""The write fast paths give exactly the bytes of the slow ones, and refuse what they refuse."""
+"""Fast paths give exactly what the slow ones give: write bytes, result bytes, verdicts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.block import TxResult, TxStatus
+from ledger.crypto import PREFETCH_MIN, PrivateKey, SignatureVerifier
 from ledger.encoding import MAX_SAFE_INTEGER, canonical, canonical_vouched
 from ledger.exceptions import EncodingError
 from ledger.state import MemoryState, Overlay
@@ -56,7 +57,8 @@ def test_an_owned_put_keeps_the_value_and_its_canonical_bytes() -> None:
     overlay.put_owned("k", value)
     assert overlay.peek("k") is value
     assert overlay.raw_writes() == (("k", canonical(value)),)
-    assert overlay.get("k") == value and overlay.get("k") is not value
+    assert overlay.get("k") == value
+    assert overlay.get("k") is not value
 
 
 def test_adopted_block_values_are_still_copied_for_readers() -> None:
@@ -66,3 +68,33 @@ def test_adopted_block_values_are_still_copied_for_readers() -> None:
     state.get("k")["tags"].append("y")
     assert state.get("k") == {"tags": ["x"]}
     assert state.get("gone") is None
+
+
+def _triples(count: int) -> list[tuple[bytes, bytes, bytes]]:
+    keys = [PrivateKey.generate() for _ in range(4)]
+    triples = []
+    for i in range(count):
+        key = keys[i % len(keys)]
+        message = f"body {i}".encode()
+        triples.append((key.public_bytes(), message, key.sign(message)))
+    return triples
+
+
+def test_prefetched_verdicts_are_the_verdicts_verify_would_give() -> None:
+    triples = _triples(40)
+    public, message, signature = triples[0]
+    forged = [(public, b"another body", signature), (b"\x00" * 31, message, signature)]
+    verifier = SignatureVerifier(1024)
+    verifier.prefetch(triples + forged)
+    assert verifier.verifications == len(triples) + len(forged)
+    assert all(verifier.verify(*t) for t in triples)
+    assert not any(verifier.verify(*t) for t in forged)
+    assert verifier.verifications == len(triples) + len(forged)  # every verify was a hit
+
+
+def test_prefetch_without_a_cache_or_for_a_few_signatures_leaves_it_to_verify() -> None:
+    uncached = SignatureVerifier(0)
+    uncached.prefetch(_triples(40))
+    few = SignatureVerifier(1024)
+    few.prefetch(_triples(PREFETCH_MIN - 1))
+    assert uncached.verifications == few.verifications == 0
