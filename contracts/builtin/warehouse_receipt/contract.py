@@ -175,15 +175,15 @@ class WarehouseReceiptContract(Contract):
 
     @view(models.ReceiptQuery)
     def receipt(self, ctx: ReadContext, query: models.ReceiptQuery) -> Any:
-        return get_receipt(ctx, query.receipt_id).to_json()
+        return get_receipt(ctx, query.receipt_id).to_state()
 
     @view(models.LotQuery)
     def lot(self, ctx: ReadContext, query: models.LotQuery) -> Any:
-        return get_lot(ctx, query.warehouse, query.lot_id).to_json()
+        return get_lot(ctx, query.warehouse, query.lot_id).to_state()
 
     @view(models.LoanQuery)
     def loan(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
-        return loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id)).to_json()
+        return loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id)).to_state()
 
     @view(models.LoanQuery)
     def outstanding_debt(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
@@ -194,7 +194,7 @@ class WarehouseReceiptContract(Contract):
     @view(models.HolderQuery)
     def receipts_by_holder(self, ctx: ReadContext, query: models.HolderQuery) -> Any:
         return [
-            r.to_json()
+            r.to_state()
             for r in all_receipts(ctx)
             if r.holder == query.holder and r.state not in TERMINAL_RECEIPT_STATES
         ]

@@ -8,9 +8,10 @@ writes a new copy (``model_copy(update=...)``).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from contracts.records import Record as BaseRecord
 
 
 class LotState(StrEnum):
@@ -52,11 +53,8 @@ class Closure(StrEnum):
     AUCTIONED = "AUCTIONED"
 
 
-class Record(BaseModel):
+class Record(BaseRecord):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class Lot(Record):

@@ -14,8 +14,7 @@ def lot_key(warehouse: str, lot_id: str) -> str:
 
 
 def find_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot | None:
-    data = ctx.get(lot_key(warehouse, lot_id))
-    return None if data is None else Lot.model_validate(data)
+    return ctx.load(Lot, lot_key(warehouse, lot_id))
 
 
 def get_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot:
@@ -26,12 +25,11 @@ def get_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot:
 
 
 def put_lot(ctx: Context, lot: Lot) -> None:
-    ctx.put(lot_key(lot.warehouse, lot.lot_id), lot.to_json())
+    ctx.save(lot_key(lot.warehouse, lot.lot_id), lot)
 
 
 def find_receipt(ctx: ReadContext, receipt_id: str) -> Receipt | None:
-    data = ctx.get(f"receipt/{receipt_id}")
-    return None if data is None else Receipt.model_validate(data)
+    return ctx.load(Receipt, f"receipt/{receipt_id}")
 
 
 def get_receipt(ctx: ReadContext, receipt_id: str) -> Receipt:
@@ -42,12 +40,11 @@ def get_receipt(ctx: ReadContext, receipt_id: str) -> Receipt:
 
 
 def put_receipt(ctx: Context, receipt: Receipt) -> None:
-    ctx.put(f"receipt/{receipt.receipt_id}", receipt.to_json())
+    ctx.save(f"receipt/{receipt.receipt_id}", receipt)
 
 
 def find_loan(ctx: ReadContext, loan_id: str) -> Loan | None:
-    data = ctx.get(f"loan/{loan_id}")
-    return None if data is None else Loan.model_validate(data)
+    return ctx.load(Loan, f"loan/{loan_id}")
 
 
 def get_loan(ctx: ReadContext, loan_id: str) -> Loan:
@@ -58,7 +55,7 @@ def get_loan(ctx: ReadContext, loan_id: str) -> Loan:
 
 
 def put_loan(ctx: Context, loan: Loan) -> None:
-    ctx.put(f"loan/{loan.loan_id}", loan.to_json())
+    ctx.save(f"loan/{loan.loan_id}", loan)
 
 
 def all_lots(ctx: ReadContext) -> Iterator[Lot]:
