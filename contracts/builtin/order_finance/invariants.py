@@ -81,7 +81,7 @@ class OrderFinanceInvariants:
                 or loan.principal_paid > loan.principal
                 or loan.fees_paid > loan.fees
             ):
-                yield f"{loan.loan_id}: overpaid {loan.to_json()}"
+                yield f"{loan.loan_id}: overpaid {loan.to_state()}"
             order = get_order(ctx, loan.order_id)
             if order.to_lender > loan.principal + loan.interest_accrued + loan.fees:
                 yield f"{loan.loan_id}: bank took {order.to_lender} from the controlled account"
@@ -129,7 +129,7 @@ class OrderFinanceInvariants:
             if loan.status is LoanStatus.CLOSED and (
                 loan.interest_due or loan.principal_due or loan.fees_due
             ):
-                yield f"{loan.loan_id}: CLOSED with {loan.to_json()} unpaid"
+                yield f"{loan.loan_id}: CLOSED with {loan.to_state()} unpaid"
             expected = _LOAN_STATES.get(order.status)
             if expected is not None and loan.status not in expected:
                 yield f"{loan.loan_id}: {loan.status.value} on a {order.status.value} order"

@@ -15,9 +15,10 @@ it secures is ``order_finance:<order id>``; the controlled account is the escrow
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from contracts.records import Record as BaseRecord
 
 
 class OrderStatus(StrEnum):
@@ -51,11 +52,8 @@ class ReceivableStatus(StrEnum):
     SETTLED = "SETTLED"
 
 
-class Record(BaseModel):
+class Record(BaseRecord):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class Order(Record):

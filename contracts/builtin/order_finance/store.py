@@ -17,15 +17,14 @@ from contracts.context import Context, ReadContext
 
 
 def get_order(ctx: ReadContext, order_id: str) -> Order:
-    raw = ctx.get(order_key(order_id))
-    if raw is None:
+    order = ctx.load(Order, order_key(order_id))
+    if order is None:
         raise OrderNotFound(order_id)
-    return Order.model_validate(raw)
+    return order
 
 
 def find_loan(ctx: ReadContext, order_id: str) -> Loan | None:
-    raw = ctx.get(loan_key(order_id))
-    return None if raw is None else Loan.model_validate(raw)
+    return ctx.load(Loan, loan_key(order_id))
 
 
 def get_loan(ctx: ReadContext, order_id: str) -> Loan:
@@ -36,22 +35,22 @@ def get_loan(ctx: ReadContext, order_id: str) -> Loan:
 
 
 def get_receivable(ctx: ReadContext, receivable_id: str) -> Receivable:
-    raw = ctx.get(receivable_key(receivable_id))
-    if raw is None:
+    receivable = ctx.load(Receivable, receivable_key(receivable_id))
+    if receivable is None:
         raise ReceivableNotFound(receivable_id)
-    return Receivable.model_validate(raw)
+    return receivable
 
 
 def put_order(ctx: Context, order: Order) -> None:
-    ctx.put(order_key(order.order_id), order.to_json())
+    ctx.save(order_key(order.order_id), order)
 
 
 def put_loan(ctx: Context, loan: Loan) -> None:
-    ctx.put(loan_key(loan.order_id), loan.to_json())
+    ctx.save(loan_key(loan.order_id), loan)
 
 
 def put_receivable(ctx: Context, receivable: Receivable) -> None:
-    ctx.put(receivable_key(receivable.receivable_id), receivable.to_json())
+    ctx.save(receivable_key(receivable.receivable_id), receivable)
 
 
 def all_orders(ctx: ReadContext) -> Iterator[Order]:
@@ -66,10 +65,10 @@ def all_loans(ctx: ReadContext) -> Iterator[Loan]:
 
 def receivables_of(ctx: ReadContext, order_id: str) -> list[Receivable]:
     """The order's root receivable and all its descendants, in key order."""
-    root = ctx.get(receivable_key(order_id))
+    root = ctx.load(Receivable, receivable_key(order_id))
     if root is None:
         return []
-    found = [Receivable.model_validate(root)]
+    found = [root]
     for _, raw in ctx.scan(receivable_key(order_id + ".")):
         child = Receivable.model_validate(raw)
         if child.order_id == order_id:

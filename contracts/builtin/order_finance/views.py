@@ -27,7 +27,7 @@ from contracts.context import ReadContext
 def loan_json(ctx: ReadContext, loan: Loan) -> dict[str, Any]:
     """The loan with interest accrued to block time and its outstanding total."""
     current = lending.accrued_now(ctx, loan)
-    return {**current.to_json(), "outstanding": current.outstanding}
+    return {**current.to_state(), "outstanding": current.outstanding}
 
 
 class OrderFinanceViews:
@@ -38,19 +38,19 @@ class OrderFinanceViews:
         order = get_order(ctx, query.order_id)
         loan = find_loan(ctx, order.order_id)
         return {
-            **order.to_json(),
+            **order.to_state(),
             "controlled_account": controlled_account(ctx.contract_name, order.order_id),
             "loan": None if loan is None else loan_json(ctx, loan),
-            "receivables": [r.to_json() for r in receivables_of(ctx, order.order_id)],
+            "receivables": [r.to_state() for r in receivables_of(ctx, order.order_id)],
         }
 
     @view(SellerQuery)
     def orders_by_seller(self, ctx: ReadContext, query: SellerQuery) -> Any:
-        return [o.to_json() for o in all_orders(ctx) if o.seller == query.seller]
+        return [o.to_state() for o in all_orders(ctx) if o.seller == query.seller]
 
     @view(BuyerQuery)
     def orders_by_buyer(self, ctx: ReadContext, query: BuyerQuery) -> Any:
-        return [o.to_json() for o in all_orders(ctx) if o.buyer == query.buyer]
+        return [o.to_state() for o in all_orders(ctx) if o.buyer == query.buyer]
 
     @view(OrderQuery)
     def loan(self, ctx: ReadContext, query: OrderQuery) -> Any:
@@ -67,4 +67,4 @@ class OrderFinanceViews:
 
     @view(ReceivableQuery)
     def receivable(self, ctx: ReadContext, query: ReceivableQuery) -> Any:
-        return get_receivable(ctx, query.receivable_id).to_json()
+        return get_receivable(ctx, query.receivable_id).to_state()
