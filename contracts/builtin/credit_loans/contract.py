@@ -243,7 +243,7 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
     def loan(self, ctx: ReadContext, query: LoanQuery) -> Any:
         """The loan with interest accrued to block time and what is outstanding."""
         current = servicing.accrued_now(ctx, get_loan(ctx, query.loan_id))
-        return {**current.to_json(), "outstanding": current.outstanding}
+        return {**current.to_state(), "outstanding": current.outstanding}
 
     @view(LoanQuery)
     def outstanding_debt(self, ctx: ReadContext, query: LoanQuery) -> Any:
@@ -260,5 +260,5 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
             pricing = ctx.view("credit", "pricing", borrower=query.borrower,
                                base_rate_bp=self.params.base_rate_bp)
             line = int(pricing["credit_line"])
-        return {**book.to_json(), "credit_line": line,
+        return {**book.to_state(), "credit_line": line,
                 "available": max(0, line - book.open_principal)}

@@ -41,7 +41,7 @@ class CreditLoansInvariants:
             seen.add(book.borrower)
             expected = (open_principal[book.borrower], open_loans[book.borrower])
             if (book.open_principal, book.open_loans) != expected:
-                yield f"borrower {book.borrower}: book {book.to_json()} != loans {expected}"
+                yield f"borrower {book.borrower}: book {book.to_state()} != loans {expected}"
             if book.open_principal > peak[book.borrower]:
                 yield (f"borrower {book.borrower}: open {book.open_principal} > exposure "
                        f"{peak[book.borrower]} granted")
@@ -57,7 +57,7 @@ class CreditLoansInvariants:
                     yield f"{loan.loan_id}: {loan.status.value} with money on it"
                 continue
             if min(loan.principal_paid, loan.principal_due, loan.written_off_principal) < 0:
-                yield f"{loan.loan_id}: negative principal part {loan.to_json()}"
+                yield f"{loan.loan_id}: negative principal part {loan.to_state()}"
             if loan.status is not LoanStatus.ACTIVE and loan.principal_due != 0:
                 yield f"{loan.loan_id}: {loan.status.value} with {loan.principal_due} unaccounted"
             if loan.status is LoanStatus.ACTIVE and loan.principal_due <= 0:
@@ -72,13 +72,13 @@ class CreditLoansInvariants:
         if (totals.disbursed, totals.repaid_principal, totals.written_off_principal) != (
             disbursed, repaid, written_off
         ):
-            yield f"totals {totals.to_json()} != loans ({disbursed}, {repaid}, {written_off})"
+            yield f"totals {totals.to_state()} != loans ({disbursed}, {repaid}, {written_off})"
 
     @invariant("L3", "the interest subsidy never exceeds the interest it offsets")
     def subsidy_within_interest(self, ctx: ReadContext) -> Iterable[str]:
         for loan in all_loans(ctx):
             if loan.subsidy_paid < 0 or loan.interest_paid < 0 or loan.interest_due < 0:
-                yield f"{loan.loan_id}: interest parts {loan.to_json()}"
+                yield f"{loan.loan_id}: interest parts {loan.to_state()}"
 
     @invariant("L4", "every loan is priced at or above its tier's rate, within the tenor cap")
     def priced_and_capped(self, ctx: ReadContext) -> Iterable[str]:

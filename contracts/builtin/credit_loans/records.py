@@ -11,9 +11,10 @@ State (namespace ``credit_loans``)::
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from contracts.records import Record as BaseRecord
 
 
 class LoanStatus(StrEnum):
@@ -24,11 +25,8 @@ class LoanStatus(StrEnum):
     DEFAULTED = "DEFAULTED"  # written off by the bank after maturity
 
 
-class Record(BaseModel):
+class Record(BaseRecord):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class Loan(Record):

@@ -18,10 +18,10 @@ from contracts.context import Context, ReadContext
 
 
 def get_loan(ctx: ReadContext, loan_id: str) -> Loan:
-    raw = ctx.get(loan_key(loan_id))
-    if raw is None:
+    loan = ctx.load(Loan, loan_key(loan_id))
+    if loan is None:
         raise LoanNotFound(loan_id)
-    return Loan.model_validate(raw)
+    return loan
 
 
 def require_status(loan: Loan, *allowed: LoanStatus) -> None:
@@ -34,7 +34,7 @@ def require_status(loan: Loan, *allowed: LoanStatus) -> None:
 
 
 def put_loan(ctx: Context, loan: Loan) -> None:
-    ctx.put(loan_key(loan.loan_id), loan.to_json())
+    ctx.save(loan_key(loan.loan_id), loan)
 
 
 def all_loans(ctx: ReadContext) -> Iterator[Loan]:
@@ -43,8 +43,8 @@ def all_loans(ctx: ReadContext) -> Iterator[Loan]:
 
 
 def get_book(ctx: ReadContext, borrower: str) -> Book:
-    raw = ctx.get(book_key(borrower))
-    return Book(borrower=borrower) if raw is None else Book.model_validate(raw)
+    book = ctx.load(Book, book_key(borrower))
+    return Book(borrower=borrower) if book is None else book
 
 
 def all_books(ctx: ReadContext) -> Iterator[Book]:
@@ -59,21 +59,21 @@ def adjust_book(ctx: Context, borrower: str, *, principal: int, loans: int = 0) 
         "open_principal": book.open_principal + principal,
         "open_loans": book.open_loans + loans,
     })
-    ctx.put(book_key(borrower), book.to_json())
+    ctx.save(book_key(borrower), book)
     return book
 
 
 def get_totals(ctx: ReadContext) -> Totals:
-    raw = ctx.get(TOTALS_KEY)
-    return Totals() if raw is None else Totals.model_validate(raw)
+    totals = ctx.load(Totals, TOTALS_KEY)
+    return Totals() if totals is None else totals
 
 
 def add_totals(
     ctx: Context, *, disbursed: int = 0, repaid_principal: int = 0, written_off_principal: int = 0
 ) -> None:
     totals = get_totals(ctx)
-    ctx.put(TOTALS_KEY, totals.model_copy(update={
+    ctx.save(TOTALS_KEY, totals.model_copy(update={
         "disbursed": totals.disbursed + disbursed,
         "repaid_principal": totals.repaid_principal + repaid_principal,
         "written_off_principal": totals.written_off_principal + written_off_principal,
-    }).to_json())
+    }))
