@@ -100,20 +100,19 @@ class CreditContract(CreditInvariants, Contract):
     # -- reads -----------------------------------------------------------------------------
 
     def village_of(self, ctx: ReadContext, village: str) -> Village:
-        raw = ctx.get(village_key(village))
-        if raw is None:
+        found = ctx.load(Village, village_key(village))
+        if found is None:
             raise VillageNotFound(village)
-        return Village.model_validate(raw)
+        return found
 
     def household_of(self, ctx: ReadContext, subject: str) -> Household | None:
-        raw = ctx.get(household_key(subject))
-        return None if raw is None else Household.model_validate(raw)
+        return ctx.load(Household, household_key(subject))
 
     def programme_of(self, ctx: ReadContext, programme: str) -> Programme:
-        raw = ctx.get(programme_key(programme))
-        if raw is None:
+        found = ctx.load(Programme, programme_key(programme))
+        if found is None:
             raise ProgrammeNotFound(programme)
-        return Programme.model_validate(raw)
+        return found
 
     def borrower_kind(self, ctx: ReadContext, borrower: str) -> BorrowerKind:
         household = self.household_of(ctx, borrower)
@@ -142,14 +141,14 @@ class CreditContract(CreditInvariants, Contract):
             **counts, "credit_village": status,
             "status_since": ctx.time if status != old.credit_village else old.status_since,
         })
-        ctx.put(village_key(village_id), new.to_json())
+        ctx.save(village_key(village_id), new)
         if status != old.credit_village:
             ctx.emit("CreditVillageStatusChanged", village=village_id, credit_village=status,
                      households=new.households, good=new.good)
 
     def _save_programme(self, ctx: Context, programme: Programme, **changes: Any) -> Programme:
         new = programme.model_copy(update=changes)
-        ctx.put(programme_key(programme.id), new.to_json())
+        ctx.save(programme_key(programme.id), new)
         return new
 
     # -- ratings and villages --------------------------------------------------------------
@@ -161,7 +160,7 @@ class CreditContract(CreditInvariants, Contract):
             raise VillageAlreadyExists(f"village {args.village} is already registered",
                                        village=args.village)
         village = Village(id=args.village, name=args.name, status_since=ctx.time)
-        ctx.put(village_key(args.village), village.to_json())
+        ctx.save(village_key(args.village), village)
         ctx.emit("VillageRegistered", village=args.village, name=args.name)
 
     @action(AttestRatingArgs, policy=RATING_OFFICE)
@@ -190,7 +189,7 @@ class CreditContract(CreditInvariants, Contract):
             self._adjust_village(ctx, old.village, households=-1,
                                  good=-int(is_good(old.tier, old.in_default)))
         self._adjust_village(ctx, args.village, households=1, good=int(is_good(new.tier, False)))
-        ctx.put(household_key(args.subject), new.to_json())
+        ctx.save(household_key(args.subject), new)
         ctx.emit("RatingAttested", subject=args.subject, village=args.village,
                  tier=args.tier.value, total_score=scores.total())
 
@@ -214,7 +213,7 @@ class CreditContract(CreditInvariants, Contract):
             treasury=ctx.signer.org, escrow=ctx.escrow(f"subsidy-{args.programme}"),
             published_by=ctx.signer.member_id, published_at=ctx.time,
         )
-        ctx.put(programme_key(args.programme), programme.to_json())
+        ctx.save(programme_key(args.programme), programme)
         ctx.emit("ProgrammePublished", programme=args.programme, rule=args.rule.value,
                  budget=args.budget)
 
@@ -286,7 +285,7 @@ class CreditContract(CreditInvariants, Contract):
                 product=product, interest=interest, rate_bp=rate_bp, subsidy=pay,
                 caller=str(ctx.caller), at=ctx.time, tx_id=ctx.tx_id,
             )
-            ctx.put(payment_key(programme.id, programme.payments), payment.to_json())
+            ctx.save(payment_key(programme.id, programme.payments), payment)
             self._save_programme(ctx, programme, paid=programme.paid + pay,
                                  payments=programme.payments + 1)
             ctx.emit("SubsidyPaid", programme=programme.id, loan_id=loan_id, lender=lender,
@@ -312,10 +311,10 @@ class CreditContract(CreditInvariants, Contract):
             updated = household.model_copy(
                 update={"tier": after, "defaults": household.defaults + 1, "in_default": True}
             )
-            ctx.put(household_key(borrower), updated.to_json())
+            ctx.save(household_key(borrower), updated)
         record = DefaultRecord(borrower=borrower, loan_id=loan_id, reported_by=str(ctx.caller),
                                at=ctx.time, tier_before=before, tier_after=after)
-        ctx.put(default_key(borrower, loan_id), record.to_json())
+        ctx.save(default_key(borrower, loan_id), record)
         ctx.emit("DefaultRecorded", borrower=borrower, loan_id=loan_id,
                  tier_before=before.value, tier_after=after.value)
 
@@ -326,11 +325,11 @@ class CreditContract(CreditInvariants, Contract):
         household = self.household_of(ctx, query.subject)
         if household is None:
             return {"subject": query.subject, "tier": Tier.UNRATED.value, "rated": False}
-        return {**household.to_json(), "rated": True}
+        return {**household.to_state(), "rated": True}
 
     @view(VillageQuery)
     def village(self, ctx: ReadContext, query: VillageQuery) -> Any:
-        return self.village_of(ctx, query.village).to_json()
+        return self.village_of(ctx, query.village).to_state()
 
     @view(PricingQuery)
     def pricing(self, ctx: ReadContext, query: PricingQuery) -> Any:
@@ -346,8 +345,8 @@ class CreditContract(CreditInvariants, Contract):
     @view(ProgrammeQuery)
     def programme(self, ctx: ReadContext, query: ProgrammeQuery) -> Any:
         programme = self.programme_of(ctx, query.programme)
-        return {**programme.to_json(), "available": programme.available}
+        return {**programme.to_state(), "available": programme.available}
 
     @view(NoQuery)
     def programmes(self, ctx: ReadContext, query: NoQuery) -> Any:
-        return [Programme.model_validate(raw).to_json() for _, raw in ctx.scan("programme/")]
+        return [Programme.model_validate(raw).to_state() for _, raw in ctx.scan("programme/")]

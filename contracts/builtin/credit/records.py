@@ -12,9 +12,10 @@ State (namespace ``credit``)::
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from contracts.records import Record as BaseRecord
 
 
 class Tier(StrEnum):
@@ -40,11 +41,8 @@ class SubsidyRule(StrEnum):
     ABOVE_LPR = "above_lpr"  # the part of the rate above LPR - spread
 
 
-class Record(BaseModel):
+class Record(BaseRecord):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class Scores(Record):
