@@ -75,10 +75,10 @@ BOTH_PARTIES = all_of(Party("claimant"), Party("respondent"))
 
 
 def _load(ctx: ReadContext, dispute_id: str) -> Dispute:
-    raw = ctx.get(dispute_key(dispute_id))
-    if raw is None:
+    dispute = ctx.load(Dispute, dispute_key(dispute_id))
+    if dispute is None:
         raise DisputeNotFound(dispute_id)
-    return Dispute.model_validate(raw)
+    return dispute
 
 
 def _parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
@@ -110,7 +110,7 @@ class DisputesContract(DisputesInvariants, Contract):
             )
         history = (*dispute.history, Step(state=target, at=ctx.time, by=ctx.signer.member_id))
         new = dispute.model_copy(update={**changes, "state": target, "history": history})
-        ctx.put(dispute_key(dispute.id), new.to_json())
+        ctx.save(dispute_key(dispute.id), new)
         if not new.is_open:
             ctx.delete(open_key(dispute.asset))
             ctx.emit("AssetReleased", asset=dispute.asset, dispute=dispute.id)
@@ -148,7 +148,7 @@ class DisputesContract(DisputesInvariants, Contract):
             state=DisputeState.FILED, filed_at=ctx.time, deadline=add_days(ctx.time, days),
             history=(Step(state=DisputeState.FILED, at=ctx.time, by=ctx.signer.member_id),),
         )
-        ctx.put(dispute_key(args.dispute), dispute.to_json())
+        ctx.save(dispute_key(args.dispute), dispute)
         ctx.put(open_key(args.asset), {"dispute": args.dispute})
         ctx.emit("DisputeOpened", dispute=args.dispute, asset=args.asset,
                  claimant=args.claimant, respondent=args.respondent, deadline=dispute.deadline)
@@ -193,7 +193,7 @@ class DisputesContract(DisputesInvariants, Contract):
         new = dispute.model_copy(update={
             "extended": True, "deadline": add_days(dispute.deadline, self.params.extension_days),
         })
-        ctx.put(dispute_key(dispute.id), new.to_json())
+        ctx.save(dispute_key(dispute.id), new)
         ctx.emit("DisputeExtended", dispute=dispute.id, deadline=new.deadline)
 
     @action(SignAgreementArgs, policy=all_of(Party("claimant"), Party("respondent"), MEDIATOR),
@@ -279,7 +279,7 @@ class DisputesContract(DisputesInvariants, Contract):
                                    f"{dispute.deadline}", dispute=dispute.id)
         escalation = Escalation(deadline=dispute.deadline, at=ctx.time, by=ctx.signer.member_id)
         new = dispute.model_copy(update={"escalations": (*dispute.escalations, escalation)})
-        ctx.put(dispute_key(dispute.id), new.to_json())
+        ctx.save(dispute_key(dispute.id), new)
         ctx.emit("DisputeEscalated", dispute=dispute.id, asset=dispute.asset,
                  deadline=dispute.deadline, level=len(new.escalations), by=escalation.by)
 
@@ -292,7 +292,7 @@ class DisputesContract(DisputesInvariants, Contract):
 
     @view(DisputeQuery)
     def dispute(self, ctx: ReadContext, query: DisputeQuery) -> Any:
-        return _load(ctx, query.dispute).to_json()
+        return _load(ctx, query.dispute).to_state()
 
     @view(NoQuery)
     def overdue(self, ctx: ReadContext, query: NoQuery) -> Any:

@@ -30,13 +30,13 @@ class DisputesInvariants:
             if d.is_open and (index is None or index["dispute"] != d.id):
                 yield f"{key} is {d.state.value} but {d.asset} is not frozen by it"
         for key, entry in ctx.scan("open/"):
-            raw = ctx.get(f"dispute/{entry['dispute']}")
-            if raw is None:
+            holder = ctx.load(Dispute, f"dispute/{entry['dispute']}")
+            if holder is None:
                 yield f"{key} names unknown dispute {entry['dispute']}"
                 continue
-            d = Dispute.model_validate(raw)
-            if not d.is_open or key != open_key(d.asset):
-                yield f"{key} is held by dispute {d.id} ({d.state.value}, asset {d.asset})"
+            if not holder.is_open or key != open_key(holder.asset):
+                yield (f"{key} is held by dispute {holder.id} ({holder.state.value}, "
+                       f"asset {holder.asset})")
 
     @invariant("D2", "only the mediation committee seals an agreement")
     def agreements_sealed_by_committee(self, ctx: ReadContext) -> Iterable[str]:

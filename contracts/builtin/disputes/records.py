@@ -9,9 +9,10 @@ State (namespace ``disputes``)::
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from contracts.records import Record as BaseRecord
 
 
 class DisputeState(StrEnum):
@@ -42,11 +43,8 @@ class Complexity(StrEnum):
     COMPLEX = "complex"
 
 
-class Record(BaseModel):
+class Record(BaseRecord):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 class Term(Record):
