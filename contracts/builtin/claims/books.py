@@ -17,7 +17,7 @@ from contracts.builtin.claims.errors import (
 )
 from contracts.builtin.claims.models import BookArgs, ClaimsParams
 from contracts.builtin.claims.payout import Layer, LossSplit, share_losses
-from contracts.builtin.claims.records import Book, load, save
+from contracts.builtin.claims.records import Book, load
 from contracts.context import Context, ReadContext
 
 
@@ -31,11 +31,10 @@ def load_book(ctx: ReadContext, book_id: str) -> Book:
 
 def open_book(ctx: Context, book_id: str, insurer: str) -> None:
     """Create the book on its first policy; later policies must name the same insurer."""
-    data = ctx.get(book_key(book_id))
-    if data is None:
-        save(ctx, book_key(book_id), Book(id=book_id, insurer=insurer))
+    book = ctx.load(Book, book_key(book_id))
+    if book is None:
+        ctx.save(book_key(book_id), Book(id=book_id, insurer=insurer))
         return
-    book = Book.model_validate(data)
     if book.insurer != insurer:
         raise BookInsurerMismatch(
             f"book {book_id} belongs to {book.insurer}, not {insurer}",
@@ -50,13 +49,13 @@ def add_premium(ctx: Context, book_id: str, amount: int) -> None:
     if book.closed:
         raise BookClosed(f"book {book_id} is settled and takes no new premium", book=book_id)
     book.premium += amount
-    save(ctx, book_key(book_id), book)
+    ctx.save(book_key(book_id), book)
 
 
 def add_paid(ctx: Context, book_id: str, amount: int) -> None:
     book = load_book(ctx, book_id)
     book.paid += amount
-    save(ctx, book_key(book_id), book)
+    ctx.save(book_key(book_id), book)
 
 
 def layers(params: ClaimsParams) -> list[Layer]:
@@ -80,5 +79,5 @@ def settle_government_share(ctx: Context, params: ClaimsParams, args: BookArgs) 
     ctx.transfer(payer, book.insurer, due, memo=f"loss share {book.id}")
     book.government_settled += due
     book.closed = True
-    save(ctx, book_key(book.id), book)
+    ctx.save(book_key(book.id), book)
     ctx.emit("GovernmentShareSettled", book=book.id, amount=due, total=book.government_settled)

@@ -60,7 +60,6 @@ from contracts.builtin.claims.records import (
     PolicyKind,
     PolicyState,
     load,
-    save,
 )
 from contracts.context import Context, ReadContext
 
@@ -93,7 +92,7 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
         raise AlreadyExists(f"declaration {args.declaration_id} exists")
     if before(args.window_end, args.window_start):
         raise DeclarationMismatch("declaration window must not end before it starts")
-    save(ctx, key, Declaration(
+    ctx.save(key, Declaration(
         id=args.declaration_id, peril=args.peril, region=args.region,
         window_start=args.window_start, window_end=args.window_end, severity=args.severity,
         declared_by=ctx.signer.member_id, declared_at=ctx.time,
@@ -152,7 +151,7 @@ def report_loss(ctx: Context, params: ClaimsParams, args: ReportArgs) -> None:
         reported_by=ctx.signer.member_id, state=ClaimState.REPORTED,
         survey_due=later(ctx.time, hours=params.survey_deadline_hours),
     )
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("LossReported", claim_id=claim.id, policy_id=policy.id, peril=args.peril,
              survey_due=claim.survey_due)
 
@@ -165,7 +164,7 @@ def survey(ctx: Context, params: ClaimsParams, args: SurveyArgs) -> None:
     claim.surveyed_at = ctx.time
     claim.survey_evidence = list(args.evidence)
     note_late_survey(ctx, claim)
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimSurveyed", claim_id=claim.id)
 
 
@@ -203,7 +202,7 @@ def assess_household(ctx: Context, params: ClaimsParams, args: AssessArgs) -> No
         advanced=advanced, paid=advanced, payments=previous.payments if previous else [],
     )
     claim.state = ClaimState.ASSESSED
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("HouseholdAssessed", claim_id=claim.id, insured=args.insured, amount=amount)
 
 
@@ -217,7 +216,7 @@ def verify(ctx: Context, params: ClaimsParams, args: ClaimArgs) -> None:
                                 households=objected)
     claim.state = ClaimState.VERIFIED
     claim.verified_at = ctx.time
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimVerified", claim_id=claim.id)
 
 
@@ -227,7 +226,7 @@ def publicise(ctx: Context, params: ClaimsParams, args: ClaimArgs) -> None:
     require_claim_state(claim, ClaimState.VERIFIED)
     claim.state = ClaimState.PUBLICISED
     claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days)
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimPublicised", claim_id=claim.id, publicity_ends=claim.publicity_ends)
 
 
@@ -248,7 +247,7 @@ def object_to_claim(ctx: Context, params: ClaimsParams, args: ObjectArgs) -> Non
     claim.households[args.insured] = current
     claim.state = ClaimState.ASSESSED
     claim.verified_at = claim.publicity_ends = None
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimObjected", claim_id=claim.id, insured=args.insured, reason=args.reason)
 
 
@@ -267,7 +266,7 @@ def sign_agreement(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> N
     household.state = HouseholdState.AGREED
     household.agreed_at = ctx.time
     household.pay_due = later(ctx.time, days=params.pay_deadline_days)
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("AgreementSigned", claim_id=claim.id, insured=args.insured, amount=household.amount,
              pay_due=household.pay_due)
 
@@ -279,7 +278,7 @@ def decline(ctx: Context, params: ClaimsParams, args: DeclineArgs) -> None:
     claim.state = ClaimState.DECLINED
     claim.decline_reason = args.reason
     note_late_survey(ctx, claim)
-    save(ctx, claim_key(claim.id), claim)
+    ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimDeclined", claim_id=claim.id, reason=args.reason)
 
 

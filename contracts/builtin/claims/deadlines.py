@@ -26,13 +26,12 @@ from contracts.builtin.claims.records import (
     HouseholdState,
     breach_key,
     load,
-    save,
 )
 from contracts.context import Context, ReadContext
 
 
 def _record(ctx: Context, claim_id: str, kind: BreachKind, insured: str | None, due: str) -> None:
-    save(ctx, breach_key(claim_id, kind, insured), Breach(
+    ctx.save(breach_key(claim_id, kind, insured), Breach(
         claim_id=claim_id, kind=kind, insured=insured, due=due, recorded_at=ctx.time,
         recorded_by=ctx.signer.member_id,
     ))

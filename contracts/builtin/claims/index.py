@@ -28,7 +28,6 @@ from contracts.builtin.claims.records import (
     Policy,
     PolicyState,
     Reading,
-    save,
 )
 from contracts.context import Context
 
@@ -71,7 +70,7 @@ def _trigger(ctx: Context, params: ClaimsParams, policy: Policy, reading: Readin
                             agreed_at=ctx.time, pay_due=pay_due)
         for insured, (formula, amount) in household_amounts(policy).items()
     }
-    save(ctx, claim_key(claim_id), Claim(
+    ctx.save(claim_key(claim_id), Claim(
         id=claim_id, kind=ClaimKind.INDEX, policy_id=policy.id, peril=f"index:{reading.metric}",
         occurred_at=reading.observed_at, reading_id=reading.id, reported_at=ctx.time,
         reported_by=ctx.signer.member_id, state=ClaimState.TRIGGERED, households=households,
@@ -102,6 +101,6 @@ def attest_reading(ctx: Context, params: ClaimsParams, args: ReadingArgs) -> Non
             ctx.emit("IndexCrossingIgnored", policy_id=policy.id, reading_id=reading.id)
             continue
         reading.triggered.append(_trigger(ctx, params, policy, reading))
-    save(ctx, key, reading)
+    ctx.save(key, reading)
     ctx.emit("ReadingAttested", reading_id=reading.id, station=reading.station,
              value=reading.value, triggered=list(reading.triggered))

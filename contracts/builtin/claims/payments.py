@@ -44,7 +44,6 @@ from contracts.builtin.claims.records import (
     HouseholdState,
     Payment,
     Policy,
-    save,
 )
 from contracts.context import Context
 
@@ -85,8 +84,8 @@ def _household(claim: Claim, insured: str) -> Assessment:
 
 
 def _save(ctx: Context, claim: Claim, policy: Policy) -> None:
-    save(ctx, claim_key(claim.id), claim)
-    save(ctx, policy_key(policy.id), policy)
+    ctx.save(claim_key(claim.id), claim)
+    ctx.save(policy_key(policy.id), policy)
 
 
 def advance_pay(ctx: Context, params: ClaimsParams, args: AdvanceArgs) -> None:

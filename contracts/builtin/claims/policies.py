@@ -41,7 +41,6 @@ from contracts.builtin.claims.records import (
     PolicyState,
     ShareLevel,
     load,
-    save,
 )
 from contracts.context import Context, ReadContext
 
@@ -131,7 +130,7 @@ def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
         covers=covers, premium=total, shares_bp=shares_bp,
         shares_due={ShareLevel(k): v for k, v in split.items()}, enrolled_at=ctx.time,
     )
-    save(ctx, policy_key(policy.id), policy)
+    ctx.save(policy_key(policy.id), policy)
     if terms is not None:
         ctx.put(f"station/{terms.station}/{policy.id}", {"policy_id": policy.id})
     ctx.emit("PolicyEnrolled", policy_id=policy.id, coop=policy.coop, insurer=policy.insurer,
@@ -145,7 +144,7 @@ def underwrite(ctx: Context, params: ClaimsParams, args: PolicyArgs) -> None:
     policy.state = PolicyState.UNDERWRITTEN
     policy.underwritten_at = ctx.time
     policy.publicity_ends = later(ctx.time, days=params.underwriting_publicity_days)
-    save(ctx, policy_key(policy.id), policy)
+    ctx.save(policy_key(policy.id), policy)
     ctx.emit("PolicyUnderwritten", policy_id=policy.id, publicity_ends=policy.publicity_ends)
 
 
@@ -160,7 +159,7 @@ def publicise_underwriting(ctx: Context, params: ClaimsParams, args: PolicyArgs)
             policy_id=policy.id, until=policy.publicity_ends,
         )
     policy.state = PolicyState.PUBLICISED
-    save(ctx, policy_key(policy.id), policy)
+    ctx.save(policy_key(policy.id), policy)
     ctx.emit("UnderwritingPublicised", policy_id=policy.id)
 
 
@@ -195,4 +194,4 @@ def pay_premium_share(ctx: Context, params: ClaimsParams, args: PremiumShareArgs
         policy.activated_at = ctx.time
         books.add_premium(ctx, policy.book, policy.premium)
         ctx.emit("PolicyActive", policy_id=policy.id, premium=policy.premium)
-    save(ctx, policy_key(policy.id), policy)
+    ctx.save(policy_key(policy.id), policy)
