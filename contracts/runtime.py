@@ -25,9 +25,8 @@ from contracts.exceptions import (
     UnknownContract,
 )
 from contracts.policy import Principal
-from ledger.identity import org_state_key
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
-from ledger.state import Overlay, peek
+from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ class ContractRuntime:
                 )
             args = parse_model(spec.model, envelope.args, "args")
             principals = tuple(
-                Principal(s.member_id, s.org, self._org_type(state, s.org), s.role) for s in signers
+                Principal(s.member_id, s.org, s.org_type, s.role) for s in signers
             )
             ctx = Context(
                 self, contract, state, block, tx_id=envelope.tx_id, signers=principals,
@@ -123,7 +122,7 @@ class ContractRuntime:
         if spec is None:
             raise UnknownAction(f"contract {contract.name!r} has no action {envelope.action!r}")
         principals = tuple(
-            Principal(s.member_id, s.org, self._org_type(state, s.org), s.role) for s in signers
+            Principal(s.member_id, s.org, s.org_type, s.role) for s in signers
         )
         policy = contract.policy_for(spec.name)
         if not policy.roles_allow(principals):
@@ -137,11 +136,6 @@ class ContractRuntime:
         if contract is None:
             raise UnknownContract(f"contract {name!r} is not enabled on this chain", contract=name)
         return contract
-
-    @staticmethod
-    def _org_type(state: StateReader, org: str) -> str:
-        record = peek(state, org_state_key(org))  # read-only: no copy needed
-        return "" if record is None else str(record["type"])
 
     def call_view(
         self,

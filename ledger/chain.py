@@ -29,7 +29,7 @@ from ledger.block import (
 from ledger.crypto import SignatureVerifier, b64decode, sha256_hex
 from ledger.encoding import canonical
 from ledger.exceptions import DuplicateTx, EnvelopeError
-from ledger.identity import member_state_key, org_of
+from ledger.identity import member_state_key, org_of, org_state_key
 from ledger.interfaces import BlockContext, ChainStoreAPI, ExecutorAPI, StateReader
 from ledger.merkle import EMPTY_ROOT
 from ledger.state import Overlay, peek
@@ -43,18 +43,22 @@ def signer_lookup(state: StateReader) -> Any:
         record = peek(state, member_state_key(member_id))  # read-only: no copy needed
         if record is None:
             return None
+        org = record.get("org", org_of(member_id))
+        org_record = peek(state, org_state_key(org))
         return SignerInfo(
             member_id=member_id,
-            org=record.get("org", org_of(member_id)),
+            org=org,
             role=record["role"],
             public_key=b64decode(record["public_key"]),
             revoked=bool(record.get("revoked")),
+            org_type="" if org_record is None else str(org_record["type"]),
         )
 
     return lookup
 
 
 _MEMBER_PREFIX = member_state_key("")
+_ORG_PREFIX = org_state_key("")
 
 
 class _BlockSigners:
@@ -80,6 +84,8 @@ class _BlockSigners:
         for key, _ in writes:
             if key.startswith(_MEMBER_PREFIX):
                 self._known.pop(key[len(_MEMBER_PREFIX):], None)
+            elif key.startswith(_ORG_PREFIX):  # an org's type changed: rare, forget all
+                self._known.clear()
 
 
 def genesis_block(

@@ -236,6 +236,7 @@ class SignerInfo:
     role: str
     public_key: bytes
     revoked: bool
+    org_type: str = ""  # the org's type (bank, insurer, ...); "" if the org is unknown
 
 
 SignerLookup = Callable[[str], SignerInfo | None]
