@@ -35,27 +35,6 @@ is plain: no ``any`` (which keeps the input object), ``float``, ``set`` (unorder
 or function serializers and plain validators (which may return anything)."""
 
 
-class Record(BaseModel):
-    """Base of the records contracts store; unknown fields are a bug, not data.
-
-    Subclasses add their own config (``frozen=True`` for most). ``plain_fields`` is worked
-    out once per class from its core schema.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    plain_fields: ClassVar[bool] = False
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        cls.plain_fields = is_plain_schema(cls.__pydantic_core_schema__)
-
-    def to_state(self) -> dict[str, Any]:
-        """The JSON value stored for this record."""
-        return self.model_dump(mode="json")
-
-
 def is_plain_schema(schema: Any) -> bool:
     """True if every node of a pydantic core schema is one of ``PLAIN_SCHEMA_TYPES``
     (``metadata`` entries are annotations for JSON Schema, not validation)."""
@@ -69,3 +48,33 @@ def is_plain_schema(schema: Any) -> bool:
     if isinstance(schema, list | tuple):
         return all(is_plain_schema(item) for item in schema)
     return True
+
+
+class Record(BaseModel):
+    """Base of the records contracts store; unknown fields are a bug, not data.
+
+    Subclasses add their own config (``frozen=True`` for most). ``plain_fields`` is worked
+    out once per class from its core schema.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    plain_fields: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.plain_fields = False  # not the parent's verdict: set again once complete
+
+    @classmethod
+    def __pydantic_on_complete__(cls) -> None:
+        """Called once the schema is complete (also after a forward reference is
+        resolved by a rebuild); until then ``plain_fields`` stays False."""
+        super().__pydantic_on_complete__()
+        schema = cls.__pydantic_core_schema__
+        cls.plain_fields = isinstance(schema, dict) and is_plain_schema(schema)
+
+    def to_state(self) -> dict[str, Any]:
+        """The JSON value stored for this record. A value that does not fit its field's
+        type (a float set through ``model_copy(update=...)`` or assignment, which skip
+        validation) raises instead of being stored."""
+        return self.model_dump(mode="json", warnings="error")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 
 from contracts.base import Contract
 from contracts.builtin.claims import ClaimsContract
@@ -178,6 +179,33 @@ def test_save_refuses_what_put_refuses() -> None:
     context(WarehouseReceiptContract(), saved).save("receipt/r1", ok)
     context(WarehouseReceiptContract(), written).put("receipt/r1", ok.to_state())
     assert saved.raw_writes() == written.raw_writes()
+
+
+def test_a_value_that_skipped_validation_is_refused_rather_than_stored() -> None:
+    """``model_copy(update=...)`` does not validate: a float in an int field must fault
+    the tx (as ``put`` would), never reach state."""
+    receipt = sample_receipt().model_copy(update={"value": 1.5})
+    overlay = Overlay(MemoryState())
+    with pytest.raises(PydanticSerializationError):
+        context(WarehouseReceiptContract(), overlay).save("receipt/r1", receipt)
+    assert not overlay
+
+
+class _Outer(Record):
+    inner: _Later
+
+
+class _Later(Record):
+    anything: Any
+
+
+def test_a_record_is_plain_only_once_its_schema_is_complete() -> None:
+    """A forward reference leaves the schema incomplete: not plain (not the base's
+    verdict) until a rebuild shows what the reference holds, here ``Any``."""
+    assert not _Outer.plain_fields
+    _Outer.model_rebuild()
+    assert not _Outer.plain_fields
+    assert not _Later.plain_fields
 
 
 def mutate(claim: Claim) -> None:
