@@ -45,3 +45,6 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="agriledger")
 def main() -> None:
     """A permissioned ledger for agricultural supply-chain finance."""
+    from ledger.gc_policy import apply_peer_gc_policy  # every subcommand runs peers or replays
+
+    apply_peer_gc_policy()

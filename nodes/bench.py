@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ledger.gc_policy import apply_peer_gc_policy
 from ledger.tx import Envelope
 from nodes.local import LocalNetwork
 from nodes.messages import Batch, SignedHeader
@@ -202,6 +203,7 @@ def peak_rss_mb() -> float:
 
 
 def _run_isolated(kwargs: dict[str, object]) -> dict[str, object]:
+    apply_peer_gc_policy()  # a spawned worker does not run the command's set-up
     return asdict(run_bench(**kwargs))  # type: ignore[arg-type]
 
 
