@@ -117,13 +117,13 @@ _pool_lock = threading.Lock()
 
 
 def _verify_pool() -> ThreadPoolExecutor:
-    """One process-wide pool, one thread per core: the Ed25519 check runs in Rust
-    without the GIL, so verifying a batch scales with cores while Python waits."""
+    """One process-wide pool, a thread per core besides the caller's: the Ed25519
+    check runs in Rust without the GIL, so verifying a batch scales with cores."""
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                max_workers=os.cpu_count() or 1, thread_name_prefix="ed25519"
+                max_workers=max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="ed25519"
             )
         return _pool
 
@@ -180,9 +180,12 @@ class SignatureVerifier:
             return
         todo = todo[-self._cache_size:]  # older ones would be evicted before use
         jobs = [(self._key(public_key), message, sig) for public_key, message, sig in todo]
-        size = -(-len(jobs) // (4 * (os.cpu_count() or 1)))  # a few chunks per core
+        size = -(-len(jobs) // (os.cpu_count() or 1))  # one chunk per core
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        verdicts = [v for part in _verify_pool().map(_check_all, chunks) for v in part]
+        others = [_verify_pool().submit(_check_all, chunk) for chunk in chunks[1:]]
+        verdicts = _check_all(chunks[0])  # this thread takes the first chunk itself
+        for future in others:
+            verdicts.extend(future.result())
         for triple, verdict in zip(todo, verdicts, strict=True):
             self.verifications += 1
             self._verdicts[triple] = verdict
