@@ -88,14 +88,34 @@ def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
     return True
 
 
+EXPOSURE_EDGES_DRAWN = 40
+"""Above this many edges the chart keeps the largest and folds the rest per lender
+into one "+N more" node: thousands of borrowers are unreadable as a drawing (and
+networkx's layout of a graph over 500 nodes needs scipy)."""
+
+
+def exposure_edges(edges: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, int]]:
+    """(from, to, fen) to draw: the largest edges, the others summed per source."""
+    ordered = sorted(edges, key=lambda e: (-e["fen"], e["from"], e["to"]))
+    drawn = [(e["from"], e["to"], e["fen"]) for e in ordered[:EXPOSURE_EDGES_DRAWN]]
+    folded: dict[str, list[int]] = {}
+    for edge in ordered[EXPOSURE_EDGES_DRAWN:]:
+        count_and_sum = folded.setdefault(edge["from"], [0, 0])
+        count_and_sum[0] += 1
+        count_and_sum[1] += edge["fen"]
+    for source, (count, fen) in sorted(folded.items()):
+        drawn.append((source, f"+{count:,} more ({source})", fen))
+    return drawn
+
+
 def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     edges = metrics.get("exposure", {}).get("edges", [])
     if not edges:
         return False
     graph = nx.DiGraph()
     kinds = metrics.get("exposure", {}).get("kinds", {})
-    for edge in edges:
-        graph.add_edge(edge["from"], edge["to"], weight=edge["fen"])
+    for source, target, fen in exposure_edges(edges):
+        graph.add_edge(source, target, weight=fen)
     colours = {
         "bank": "#e76f51",
         "cooperative": "#2a9d8f",
@@ -103,7 +123,7 @@ def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
         "insurer": "#e9c46a",
     }
     node_colours = [colours.get(kinds.get(n, ""), "#8d99ae") for n in graph.nodes]
-    top = max(e["fen"] for e in edges) or 1
+    top = max(graph.edges[e]["weight"] for e in graph.edges) or 1
     widths = [0.8 + 5 * graph.edges[e]["weight"] / top for e in graph.edges]
     fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
     layout = nx.spring_layout(graph, seed=7)
