@@ -55,6 +55,7 @@ from ledger import (
 )
 from ledger.crypto import b64decode, b64encode
 from ledger.encoding import canonical
+from ledger.gc_policy import apply_peer_gc_policy
 from ledger.identity import member_state_key
 from ledger.interfaces import StateWriter
 from ledger.verify import verify_store
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--pin", action="store_true", help="pin the process to one CPU")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the append here")
     args = parser.parse_args(argv)
+    apply_peer_gc_policy()  # a peer process's setting (see ledger.gc_policy)
     console = Console(stderr=True)
     pinned = pin_to_one_cpu() if args.pin else "one thread"
 

@@ -18,6 +18,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ledger.gc_policy import apply_peer_gc_policy
 from scenarios.catalog import load
 from scenarios.runner import run_scenario
 from scenarios.schema import MetricThreshold, Scenario
@@ -63,6 +64,7 @@ def main() -> int:
     parser.add_argument("--scenario", default=SCENARIO)
     parser.add_argument("--factor", type=float, default=1.0)
     args = parser.parse_args()
+    apply_peer_gc_policy()  # as ``agriledger run`` does
     scenario = scaled(load(args.scenario), args.factor)
     started = time.perf_counter()
     result = run_scenario(scenario)
