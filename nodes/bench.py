@@ -12,10 +12,11 @@ Measured in one run:
   ``submit`` call to the moment the last peer appended the tx's block;
 - peak memory: the process's maximum resident set size;
 - ``cpu_ratio``: the same ratio in CPU time (txs per CPU second of the measured
-  phase over verifications per CPU second). On a shared machine other processes
-  steal wall time unevenly between the one-second verify measurement and the run;
-  CPU time is what this process actually got, so ``cpu_ratio`` is the steadier
-  figure for comparing runs. Both are printed; ``ratio`` stays the headline.
+  phase, all threads, over verifications per CPU second). On a shared machine other
+  processes steal wall time unevenly between the one-second verify measurement and
+  the run; CPU time is what this process actually got, so ``cpu_ratio`` is the
+  steadier figure for comparing runs. It is lower than ``ratio`` when the signature
+  prefetch keeps a second core busy. Both are printed; ``ratio`` stays the headline.
 
 Signing and setup (funding, enrolment) are done before the clock starts. Every
 peer checks every signature it relies on (gate and block execution) through one
