@@ -5,12 +5,19 @@
 ``CommitWatcher`` bridges the peer's block callbacks (called on the applying
 thread, under the peer's lock) into the event loop: waiters for a tx's final
 status and event-stream followers are woken there, never on the peer's thread.
+It also keeps the last few blocks, so event-stream followers keep up without
+queueing for the peer's lock behind every submission.
+
+Route handlers run on the event loop: anything that takes the peer's lock goes
+through ``run_in_threadpool``, or one slow block would stall every request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -67,8 +74,13 @@ def status_out(status: TxStatus) -> TxStatusOut | None:
     )
 
 
+RECENT_BLOCKS = 32
+"""Blocks the watcher keeps for event-stream followers (a follower further behind
+reads the store). Bounded: a full block of 500 txs is about a megabyte in memory."""
+
+
 class CommitWatcher:
-    """Wakes asyncio waiters when blocks land on the peer."""
+    """Wakes asyncio waiters when blocks land on the peer, and keeps the latest blocks."""
 
     def __init__(self, peer: ServedPeer) -> None:
         self.peer = peer
@@ -76,6 +88,18 @@ class CommitWatcher:
         self._unsubscribe: Unsubscribe | None = None
         self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
         self._new_block = asyncio.Event()
+        self._recent: OrderedDict[int, Block] = OrderedDict()
+        self._recent_lock = threading.Lock()  # the applying thread writes, the loop reads
+
+    def recent_block(self, height: int) -> Block | None:
+        """The block at ``height`` if it is among the last ``RECENT_BLOCKS`` applied."""
+        with self._recent_lock:
+            return self._recent.get(height)
+
+    def head_height(self) -> int | None:
+        """The height of the last block applied since the watcher started, if any."""
+        with self._recent_lock:
+            return next(reversed(self._recent), None)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -92,6 +116,10 @@ class CommitWatcher:
 
     def _on_block(self, block: Block) -> None:
         """On the applying thread: hand the results to the loop and return at once."""
+        with self._recent_lock:
+            self._recent[block.height] = block
+            while len(self._recent) > RECENT_BLOCKS:
+                self._recent.popitem(last=False)
         loop = self._loop
         if loop is None or loop.is_closed():
             return

@@ -85,7 +85,7 @@ async def verify_chain_once(ctx: ApiContext) -> VerifyOut:
         )
     lock = ctx.cache.setdefault("verify_lock", asyncio.Lock())
     async with lock:  # one verification at a time; repeated asks at one head share the answer
-        header = ctx.peer.head()
+        header = await run_in_threadpool(ctx.peer.head)
         key = None if header is None else header.hash()
         cached = ctx.cache.get("verify")
         if cached is not None and cached[0] == key:

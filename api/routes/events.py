@@ -88,7 +88,9 @@ def block_events(block: Block) -> str:
     return "".join(parts)
 
 
-def _start_height(ctx: ApiContext, from_height: int | None, last_event_id: str | None) -> int:
+async def _start_height(
+    ctx: ApiContext, from_height: int | None, last_event_id: str | None
+) -> int:
     if last_event_id is not None:
         try:
             return int(last_event_id) + 1
@@ -99,16 +101,23 @@ def _start_height(ctx: ApiContext, from_height: int | None, last_event_id: str |
             ) from None
     if from_height is not None:
         return from_height
-    return ctx.peer.height() + 1
+    return await _head_height(ctx) + 1
+
+
+async def _head_height(ctx: ApiContext) -> int:
+    known = ctx.watcher.head_height()
+    return known if known is not None else await run_in_threadpool(ctx.peer.height)
 
 
 async def _stream(ctx: ApiContext, start: int, follow: bool) -> AsyncIterator[str]:
     height = max(start, 0)
     yield ": agriledger events\n\n"
     while True:
-        head = ctx.peer.height()
+        head = await _head_height(ctx)
         while height <= head:
-            block = await run_in_threadpool(ctx.peer.block, height)
+            block = ctx.watcher.recent_block(height)
+            if block is None:
+                block = await run_in_threadpool(ctx.peer.block, height)
             if block is None:
                 break
             yield block_events(block)
@@ -135,7 +144,7 @@ async def events(
         str | None, Header(alias="Last-Event-ID", max_length=32, pattern=r"^-?\d+$")
     ] = None,
 ) -> StreamingResponse:
-    start = _start_height(ctx, from_height, last_event_id)
+    start = await _start_height(ctx, from_height, last_event_id)
     return StreamingResponse(
         _stream(ctx, start, follow),
         media_type="text/event-stream",

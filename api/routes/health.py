@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
 
 from api.routes.deps import Ctx
 from api.schemas import HealthOut
+from ledger.block import BlockHeader
 
 router = APIRouter(tags=["health"])
 
@@ -16,14 +18,17 @@ router = APIRouter(tags=["health"])
     "/v1/health", response_model=HealthOut, summary="Is this peer up, and where is its head"
 )
 async def health(ctx: Ctx) -> HealthOut:
-    header = ctx.peer.head()
+    def read() -> tuple[BlockHeader | None, int]:  # the peer's lock: off the event loop
+        return ctx.peer.head(), len(ctx.peer.pending())
+
+    header, pending = await run_in_threadpool(read)
     return HealthOut(
         status="ok",
         node_id=ctx.peer.node_id,
         chain_id=ctx.peer.chain_id,
         height=-1 if header is None else header.height,
         head_hash=None if header is None else header.hash(),
-        pending=len(ctx.peer.pending()),
+        pending=pending,
     )
 
 
@@ -34,4 +39,6 @@ async def health(ctx: Ctx) -> HealthOut:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
 async def metrics(ctx: Ctx) -> Response:
-    return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    # the height gauge reads the peer, which takes its lock: off the event loop
+    body = await run_in_threadpool(generate_latest, ctx.metrics.registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
