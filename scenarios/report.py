@@ -108,6 +108,32 @@ def exposure_edges(edges: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, i
     return drawn
 
 
+EXPOSURE_LABELLED_EDGES = 12
+"""Up to this many edges carry their amount as a label; beyond it labels overlap."""
+
+_KIND_COLOURS = {
+    "bank": "#e76f51",
+    "cooperative": "#2a9d8f",
+    "buyer": "#264653",
+    "insurer": "#e9c46a",
+}
+
+
+def columns_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Lenders and buyers (only outgoing edges) on the left, those they are exposed to on
+    the right, anyone both in the middle; each column sorted by name, evenly spaced.
+    A spring layout put unrelated nodes on top of each other."""
+    columns: dict[float, list[str]] = {0.0: [], 0.5: [], 1.0: []}
+    for node in sorted(graph.nodes):
+        lends, owes = graph.out_degree(node) > 0, graph.in_degree(node) > 0
+        columns[0.5 if lends and owes else 0.0 if lends else 1.0].append(node)
+    layout: dict[str, tuple[float, float]] = {}
+    for x, nodes in columns.items():
+        for index, node in enumerate(nodes):
+            layout[node] = (x, 1.0 - (index + 1) / (len(nodes) + 1))
+    return layout
+
+
 def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     edges = metrics.get("exposure", {}).get("edges", [])
     if not edges:
@@ -116,29 +142,37 @@ def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     kinds = metrics.get("exposure", {}).get("kinds", {})
     for source, target, fen in exposure_edges(edges):
         graph.add_edge(source, target, weight=fen)
-    colours = {
-        "bank": "#e76f51",
-        "cooperative": "#2a9d8f",
-        "buyer": "#264653",
-        "insurer": "#e9c46a",
-    }
-    node_colours = [colours.get(kinds.get(n, ""), "#8d99ae") for n in graph.nodes]
+    node_colours = [_KIND_COLOURS.get(kinds.get(n, ""), "#8d99ae") for n in graph.nodes]
     top = max(graph.edges[e]["weight"] for e in graph.edges) or 1
     widths = [0.8 + 5 * graph.edges[e]["weight"] / top for e in graph.edges]
-    fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
-    layout = nx.spring_layout(graph, seed=7)
-    nx.draw_networkx(
-        graph,
-        layout,
-        ax=ax,
-        node_color=node_colours,
-        width=widths,
-        font_size=7,
-        edge_color="#6c757d",
-        arrows=True,
-        node_size=900,
+    rows = max(len(graph.nodes) // 3, 4)
+    fig, ax = plt.subplots(figsize=(10, min(3 + 0.35 * rows, 30)), dpi=110)
+    layout = columns_layout(graph)
+    nx.draw_networkx_edges(
+        graph, layout, ax=ax, width=widths, edge_color="#6c757d", arrows=True,
+        arrowsize=14, node_size=700, connectionstyle="arc3,rad=0.05",
     )
+    nx.draw_networkx_nodes(graph, layout, ax=ax, node_color=node_colours, node_size=700)
+    for node, (x, y) in layout.items():  # names beside their column, outside the arrows
+        side = {0.0: ("right", -0.035, 0.0), 1.0: ("left", 0.035, 0.0)}
+        align, dx, dy = side.get(x, ("center", 0.0, -0.06))
+        ax.text(x + dx, y + dy, node, ha=align, va="center", fontsize=8, color="#212529")
+    if graph.number_of_edges() <= EXPOSURE_LABELLED_EDGES:
+        labels = {e: f"{graph.edges[e]['weight'] / 100:,.0f} CNY" for e in graph.edges}
+        nx.draw_networkx_edge_labels(
+            graph, layout, edge_labels=labels, ax=ax, font_size=7, label_pos=0.35,
+            connectionstyle="arc3,rad=0.05",
+        )
+    handles = [
+        Rectangle((0, 0), 1, 1, color=colour, label=kind)
+        for kind, colour in _KIND_COLOURS.items()
+        if kind in {kinds.get(node) for node in graph.nodes}
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
+                  bbox_to_anchor=(0.5, -0.05), fontsize=8)
     ax.set_title("Exposure: who has lent to / bought from whom (edge width = amount)")
+    ax.set_xlim(-0.35, 1.35)
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)
