@@ -1,13 +1,17 @@
-"""The declared invariants C1..C9 of DOMAIN.md 3.3, as checks over the stored state.
+"""The declared invariants C1..C9 of DOMAIN.md 3.3, as checks over the stored state,
+and C10, the state layout's own: per-household records belong to a stored parent and
+the claim heads' objection counts agree with their households.
 
 Each check yields one message per violation; ClaimsContract declares them with
-@invariant and the stateful tests run them after every step.
+@invariant and the stateful tests run them after every step. The checks work on
+whole policies and claims, each assembled from its head and its per-household keys.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TypeVar
 
 from contracts.builtin.claims.books import layers
 from contracts.builtin.claims.clock import before
@@ -22,27 +26,50 @@ from contracts.builtin.claims.payout import (
     split_premium,
 )
 from contracts.builtin.claims.records import (
+    Assessment,
     Book,
     BreachKind,
     Claim,
+    ClaimHead,
     ClaimKind,
+    Cover,
     HouseholdState,
-    Policy,
+    PolicyHead,
     PolicyState,
     Reading,
     ShareLevel,
     breach_key,
     scan,
+    split_child_key,
+    with_covers,
+    with_households,
 )
 from contracts.context import ReadContext
+from contracts.records import Record
+
+R = TypeVar("R", bound=Record)
+
+
+def children(ctx: ReadContext, model: type[R], prefix: str) -> dict[str, dict[str, R]]:
+    """{parent id: {insured: record}} of every ``cover/`` or ``household/`` key."""
+    out: dict[str, dict[str, R]] = defaultdict(dict)
+    for key, value in ctx.scan(prefix):
+        parent, insured = split_child_key(key)
+        out[parent][insured] = model.model_validate(value)
+    return out
 
 
 class Snapshot:
     """Every record of the contract, read once per check."""
 
     def __init__(self, ctx: ReadContext) -> None:
-        self.policies = {p.id: p for p in scan(ctx, Policy, "policy/")}
-        self.claims = scan(ctx, Claim, "claim/")
+        self.heads = {p.id: p for p in scan(ctx, PolicyHead, "policy/")}
+        self.claim_heads = scan(ctx, ClaimHead, "claim/")
+        self.covers = children(ctx, Cover, "cover/")
+        self.households = children(ctx, Assessment, "household/")
+        self.policies = {i: with_covers(p, self.covers.get(i, {})) for i, p in self.heads.items()}
+        self.claims: list[Claim] = [with_households(c, self.households.get(c.id, {}))
+                                    for c in self.claim_heads]
         self.readings = {r.id: r for r in scan(ctx, Reading, "reading/")}
         self.books = scan(ctx, Book, "book/")
 
@@ -217,3 +244,28 @@ def c9_loss_sharing(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
             yield f"book {book.id}: government settled {book.government_settled} > share {share}"
         if book.paid * BP <= book.premium * free_bp and book.government_settled:
             yield f"book {book.id}: government paid {book.government_settled} below 2x premium"
+
+
+def c10_layout(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for policy_id, covers in snap.covers.items():
+        if policy_id not in snap.heads:
+            yield f"covers {sorted(covers)} of a policy {policy_id} that is not stored"
+        for insured, cover in covers.items():
+            if cover.insured != insured:
+                yield f"{policy_id}/{insured}: the cover names {cover.insured}"
+    heads = {c.id: c for c in snap.claim_heads}
+    for claim_id, households in snap.households.items():
+        head = heads.get(claim_id)
+        if head is None:
+            yield f"households {sorted(households)} of a claim {claim_id} that is not stored"
+            continue
+        covered = snap.covers.get(head.policy_id, {})
+        for insured in households:
+            if insured not in covered:
+                yield f"{claim_id}/{insured}: not insured by {head.policy_id}"
+    for claim in snap.claims:
+        objected = sum(h.state is HouseholdState.OBJECTED for h in claim.households.values())
+        if heads[claim.id].objected != objected:
+            yield f"{claim.id}: counts {heads[claim.id].objected} objections, " \
+                  f"{objected} households are OBJECTED"

@@ -14,6 +14,10 @@ again. The survey is due ``survey_deadline_hours`` after the report; a late
 survey records the breach itself (payments.record_breach covers a survey that
 never comes). One event x plot pays once: a policy has at most one claim per
 declaration (or per peril and day when no declaration is named).
+
+Each household's assessment is its own record (``household/<claim>~<insured>``,
+records.py): assessing, objecting and signing touch that record and at most the
+fixed-size claim head, which counts the open objections verification must wait for.
 """
 
 from __future__ import annotations
@@ -48,18 +52,24 @@ from contracts.builtin.claims.models import (
     SurveyArgs,
 )
 from contracts.builtin.claims.payout import household_payout
-from contracts.builtin.claims.policies import load_policy, require_state
+from contracts.builtin.claims.policies import load_cover, load_policy, require_state
 from contracts.builtin.claims.records import (
     Assessment,
+    BaseClaim,
     Claim,
+    ClaimHead,
     ClaimKind,
     ClaimState,
     Declaration,
     HouseholdState,
-    Policy,
+    PolicyHead,
     PolicyKind,
     PolicyState,
+    household_key,
+    households_prefix,
     load,
+    scan_children,
+    with_households,
 )
 from contracts.context import Context, ReadContext
 
@@ -68,21 +78,34 @@ def claim_key(claim_id: str) -> str:
     return f"claim/{claim_id}"
 
 
-def load_claim(ctx: ReadContext, claim_id: str) -> Claim:
-    return load(ctx, Claim, claim_key(claim_id), ClaimNotFound, claim_id)
+def load_claim(ctx: ReadContext, claim_id: str) -> ClaimHead:
+    return load(ctx, ClaimHead, claim_key(claim_id), ClaimNotFound, claim_id)
 
 
-def require_claim_state(claim: Claim, *states: ClaimState) -> None:
+def load_household(ctx: ReadContext, claim_id: str, insured: str) -> Assessment | None:
+    return ctx.load(Assessment, household_key(claim_id, insured))
+
+
+def households_of(ctx: ReadContext, claim_id: str) -> dict[str, Assessment]:
+    """Every household of the claim by insured (reads one key per household)."""
+    return scan_children(ctx, Assessment, households_prefix(claim_id))
+
+
+def load_full_claim(ctx: ReadContext, claim_id: str) -> Claim:
+    """The claim with every household, for views."""
+    return with_households(load_claim(ctx, claim_id), households_of(ctx, claim_id))
+
+
+def save_household(ctx: Context, claim_id: str, insured: str, household: Assessment) -> None:
+    ctx.save(household_key(claim_id, insured), household)
+
+
+def require_claim_state(claim: BaseClaim, *states: ClaimState) -> None:
     if claim.state not in states:
         raise ClaimNotInState(
             f"claim {claim.id} is {claim.state.value}, needs {'/'.join(s.value for s in states)}",
             claim_id=claim.id, state=claim.state.value,
         )
-
-
-def require_insured(policy: Policy, insured: str) -> None:
-    if insured not in policy.covers:
-        raise HouseholdNotInsured(insured)
 
 
 def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> None:
@@ -101,7 +124,7 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
              region=args.region, severity=args.severity)
 
 
-def _check_declaration(ctx: ReadContext, policy: Policy, args: ReportArgs) -> None:
+def _check_declaration(ctx: ReadContext, policy: PolicyHead, args: ReportArgs) -> None:
     if args.declaration_id is None:
         return
     decl = load(ctx, Declaration, f"declaration/{args.declaration_id}", DeclarationNotFound,
@@ -145,7 +168,7 @@ def report_loss(ctx: Context, params: ClaimsParams, args: ReportArgs) -> None:
             claim_id=existing["claim_id"],
         )
     ctx.put(event, {"claim_id": args.claim_id})
-    claim = Claim(
+    claim = ClaimHead(
         id=args.claim_id, kind=ClaimKind.INDEMNITY, policy_id=policy.id, peril=args.peril,
         occurred_at=args.occurred_at, declaration_id=args.declaration_id, reported_at=ctx.time,
         reported_by=ctx.signer.member_id, state=ClaimState.REPORTED,
@@ -173,15 +196,14 @@ def assess_household(ctx: Context, params: ClaimsParams, args: AssessArgs) -> No
     claim = load_claim(ctx, args.claim_id)
     require_claim_state(claim, ClaimState.SURVEYED, ClaimState.ASSESSED)
     policy = load_policy(ctx, claim.policy_id)
-    require_insured(policy, args.insured)
-    cover = policy.covers[args.insured]
+    cover = load_cover(ctx, policy.id, args.insured)
     if args.stage not in policy.stage_caps:
         raise InvalidAssessment(f"policy {policy.id} has no growth stage {args.stage!r}")
     if args.damaged_area > cover.planted_area:
         raise InvalidAssessment(
             f"damaged area {args.damaged_area} exceeds planted area {cover.planted_area}",
         )
-    previous = claim.households.get(args.insured)
+    previous = load_household(ctx, claim.id, args.insured)
     advanced = previous.advanced if previous else 0
     formula = household_payout(
         stage_cap_bp=policy.stage_caps[args.stage],
@@ -196,13 +218,17 @@ def assess_household(ctx: Context, params: ClaimsParams, args: AssessArgs) -> No
         raise InvalidAssessment(
             f"{args.insured} was advanced {advanced} fen, more than the new amount {amount}",
         )
-    claim.households[args.insured] = Assessment(
+    save_household(ctx, claim.id, args.insured, Assessment(
         state=HouseholdState.ASSESSED, loss_bp=args.loss_bp, damaged_area=args.damaged_area,
         stage=args.stage, evidence=list(args.evidence), formula=formula, amount=amount,
         advanced=advanced, paid=advanced, payments=previous.payments if previous else [],
-    )
-    claim.state = ClaimState.ASSESSED
-    ctx.save(claim_key(claim.id), claim)
+    ))
+    reassessed = previous is not None and previous.state is HouseholdState.OBJECTED
+    if claim.state is not ClaimState.ASSESSED or reassessed:  # else the head is unchanged
+        if reassessed:
+            claim.objected -= 1
+        claim.state = ClaimState.ASSESSED
+        ctx.save(claim_key(claim.id), claim)
     ctx.emit("HouseholdAssessed", claim_id=claim.id, insured=args.insured, amount=amount)
 
 
@@ -210,8 +236,9 @@ def verify(ctx: Context, params: ClaimsParams, args: ClaimArgs) -> None:
     """Government agriculture and the cooperative co-sign the assessment (VERIFIED)."""
     claim = load_claim(ctx, args.claim_id)
     require_claim_state(claim, ClaimState.ASSESSED)
-    objected = [h for h, a in claim.households.items() if a.state is HouseholdState.OBJECTED]
-    if objected:
+    if claim.objected:  # only a refusal reads every household, to name the objectors
+        objected = [h for h, a in households_of(ctx, claim.id).items()
+                    if a.state is HouseholdState.OBJECTED]
         raise InvalidAssessment(f"reassess {', '.join(objected)} before verifying",
                                 households=objected)
     claim.state = ClaimState.VERIFIED
@@ -237,14 +264,14 @@ def object_to_claim(ctx: Context, params: ClaimsParams, args: ObjectArgs) -> Non
     assert claim.publicity_ends is not None
     if not before(ctx.time, claim.publicity_ends):
         raise ObjectionWindowClosed(f"publicity of {claim.id} ended {claim.publicity_ends}")
-    policy = load_policy(ctx, claim.policy_id)
-    require_insured(policy, args.insured)
-    current = claim.households.get(args.insured) or Assessment(
-        state=HouseholdState.OBJECTED, formula=0, amount=0,
-    )
+    load_cover(ctx, claim.policy_id, args.insured)  # HouseholdNotInsured if not on the policy
+    previous = load_household(ctx, claim.id, args.insured)
+    if previous is None or previous.state is not HouseholdState.OBJECTED:
+        claim.objected += 1
+    current = previous or Assessment(state=HouseholdState.OBJECTED, formula=0, amount=0)
     current.state = HouseholdState.OBJECTED
     current.objection = args.reason
-    claim.households[args.insured] = current
+    save_household(ctx, claim.id, args.insured, current)
     claim.state = ClaimState.ASSESSED
     claim.verified_at = claim.publicity_ends = None
     ctx.save(claim_key(claim.id), claim)
@@ -258,7 +285,7 @@ def sign_agreement(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> N
     assert claim.publicity_ends is not None
     if before(ctx.time, claim.publicity_ends):
         raise PublicityNotOver(f"claim {claim.id} is posted until {claim.publicity_ends}")
-    household = claim.households.get(args.insured)
+    household = load_household(ctx, claim.id, args.insured)
     if household is None:
         raise HouseholdNotInsured(args.insured)
     if household.state is not HouseholdState.ASSESSED:
@@ -266,7 +293,7 @@ def sign_agreement(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> N
     household.state = HouseholdState.AGREED
     household.agreed_at = ctx.time
     household.pay_due = later(ctx.time, days=params.pay_deadline_days)
-    ctx.save(claim_key(claim.id), claim)
+    save_household(ctx, claim.id, args.insured, household)
     ctx.emit("AgreementSigned", claim_id=claim.id, insured=args.insured, amount=household.amount,
              pay_due=household.pay_due)
 

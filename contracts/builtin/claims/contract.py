@@ -7,7 +7,8 @@ deadline (loss payee first), and the consortium's government loss sharing.
 
 The class only wires actions to handlers (policies, claims, payments, index,
 deadlines, books), names who may call each one, and declares C1..C9
-(checks.py). Units: money in fen, areas in centi-mu (1/100 mu), ratios in basis
+(checks.py) plus C10, the consistency of the per-household state layout
+(records.py). Units: money in fen, areas in centi-mu (1/100 mu), ratios in basis
 points; every amount is floored once (see payout.py for the rounding rule).
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from contracts.base import Contract, action, invariant, view
 from contracts.builtin.claims import books, checks, claims, deadlines, index, payments, policies
-from contracts.builtin.claims.claims import load_claim
+from contracts.builtin.claims.claims import load_claim, load_full_claim
 from contracts.builtin.claims.models import (
     AdvanceArgs,
     AssessArgs,
@@ -41,16 +42,33 @@ from contracts.builtin.claims.models import (
     ReportArgs,
     SurveyArgs,
 )
-from contracts.builtin.claims.policies import load_policy
-from contracts.builtin.claims.records import Breach, Claim, scan
+from contracts.builtin.claims.policies import (
+    covers_of,
+    load_full_policy,
+    load_policy,
+)
+from contracts.builtin.claims.records import Breach, ClaimHead, cover_key, scan
 from contracts.context import Context, ReadContext
 from contracts.policy import AllOf, AnyOf, Party, Role
+
+
+def _insured_signers(ctx: ReadContext, policy_id: str) -> list[str]:
+    """Which of the tx's signers (as member or as org) hold a cover on the policy.
+
+    A party matches when some signer is one of its ids, so the reporters need list only
+    the insureds that sign this tx: one cover read per signer, not one per household.
+    A context without signers lists every insured.
+    """
+    if not isinstance(ctx, Context):
+        return list(covers_of(ctx, policy_id))
+    ids = dict.fromkeys(i for s in ctx.signers for i in (s.member_id, s.org))
+    return [i for i in ids if ctx.get(cover_key(policy_id, i)) is not None]
 
 
 def _policy_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
     policy = load_policy(ctx, args.policy_id)
     return {"insurer": policy.insurer, "coop": policy.coop,
-            "reporters": [policy.coop, *policy.covers]}
+            "reporters": [policy.coop, *_insured_signers(ctx, policy.id)]}
 
 
 def _claim_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
@@ -182,11 +200,13 @@ class ClaimsContract(Contract):
 
     @view(PolicyQuery)
     def policy(self, ctx: ReadContext, query: PolicyQuery) -> Any:
-        return load_policy(ctx, query.policy_id).to_state()
+        """The policy with its covers by insured."""
+        return load_full_policy(ctx, query.policy_id).to_state()
 
     @view(ClaimQuery)
     def claim(self, ctx: ReadContext, query: ClaimQuery) -> Any:
-        return load_claim(ctx, query.claim_id).to_state()
+        """The claim with its households' assessments by insured."""
+        return load_full_claim(ctx, query.claim_id).to_state()
 
     @view(NoQuery)
     def breaches(self, ctx: ReadContext, query: NoQuery) -> Any:
@@ -197,7 +217,7 @@ class ClaimsContract(Contract):
     def overdue(self, ctx: ReadContext, query: NoQuery) -> Any:
         """Deadlines passed at the current time whose breach is not yet recorded."""
         out = []
-        for claim in scan(ctx, Claim, "claim/"):
+        for claim in scan(ctx, ClaimHead, "claim/"):
             for kind, insured, due in deadlines.overdue(ctx, claim):
                 out.append({"claim_id": claim.id, "kind": kind.value, "insured": insured,
                             "due": due})
@@ -250,3 +270,7 @@ class ClaimsContract(Contract):
     @invariant("C9", "government loss share follows the layer table")
     def c9(self, ctx: ReadContext) -> Iterable[str]:
         return checks.c9_loss_sharing(ctx, self.p)
+
+    @invariant("C10", "each household record belongs to its policy or claim; counts agree")
+    def c10(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c10_layout(ctx, self.p)

@@ -19,13 +19,18 @@ from contracts.builtin.claims.errors import (
 )
 from contracts.builtin.claims.models import BreachArgs, ClaimsParams
 from contracts.builtin.claims.records import (
+    Assessment,
+    BaseClaim,
     Breach,
     BreachKind,
-    Claim,
+    ClaimHead,
     ClaimState,
     HouseholdState,
     breach_key,
+    household_key,
+    households_prefix,
     load,
+    scan_children,
 )
 from contracts.context import Context, ReadContext
 
@@ -42,7 +47,7 @@ def _unrecorded(ctx: ReadContext, claim_id: str, kind: BreachKind, insured: str 
     return ctx.get(breach_key(claim_id, kind, insured)) is None
 
 
-def note_late_survey(ctx: Context, claim: Claim) -> None:
+def note_late_survey(ctx: Context, claim: BaseClaim) -> None:
     """Record a survey breach if the survey (or a decline without one) comes after the due time."""
     done = claim.surveyed_at or ctx.time
     if claim.survey_due and before(claim.survey_due, done) and _unrecorded(
@@ -51,35 +56,55 @@ def note_late_survey(ctx: Context, claim: Claim) -> None:
         _record(ctx, claim.id, BreachKind.SURVEY, None, claim.survey_due)
 
 
-def note_late_payment(ctx: Context, claim: Claim, insured: str, pay_due: str | None) -> None:
+def note_late_payment(ctx: Context, claim: BaseClaim, insured: str, pay_due: str | None) -> None:
     if pay_due and before(pay_due, ctx.time) and _unrecorded(
         ctx, claim.id, BreachKind.PAYMENT, insured
     ):
         _record(ctx, claim.id, BreachKind.PAYMENT, insured, pay_due)
 
 
-def overdue(ctx: ReadContext, claim: Claim) -> Iterator[tuple[BreachKind, str | None, str]]:
-    """Deadlines of ``claim`` passed at the current block time with nothing done."""
+def survey_overdue(ctx: ReadContext, claim: BaseClaim) -> str | None:
+    """The survey due time, if it passed at the current block time with no survey."""
     due = claim.survey_due
     if claim.state is ClaimState.REPORTED and due and before(due, ctx.time):
+        return due
+    return None
+
+
+def payment_overdue(ctx: ReadContext, household: Assessment) -> str | None:
+    """The household's payment due time, if it passed at the current block time unpaid."""
+    pay_due = household.pay_due
+    if household.state is HouseholdState.AGREED and pay_due and before(pay_due, ctx.time):
+        return pay_due
+    return None
+
+
+def overdue(ctx: ReadContext, claim: BaseClaim) -> Iterator[tuple[BreachKind, str | None, str]]:
+    """Deadlines of ``claim`` passed at the current block time with nothing done (reads
+    every household of the claim: for the ``overdue`` view)."""
+    if (due := survey_overdue(ctx, claim)) is not None:
         yield BreachKind.SURVEY, None, due
-    for insured, household in claim.households.items():
-        pay_due = household.pay_due
-        if household.state is HouseholdState.AGREED and pay_due and before(pay_due, ctx.time):
+    households = scan_children(ctx, Assessment, households_prefix(claim.id))
+    for insured, household in households.items():
+        if (pay_due := payment_overdue(ctx, household)) is not None:
             yield BreachKind.PAYMENT, insured, pay_due
 
 
 def record_breach(ctx: Context, params: ClaimsParams, args: BreachArgs) -> None:
     """Anyone records a passed deadline: a claim not surveyed, or a household not paid, in time."""
-    claim = load(ctx, Claim, f"claim/{args.claim_id}", ClaimNotFound, args.claim_id)
+    claim = load(ctx, ClaimHead, f"claim/{args.claim_id}", ClaimNotFound, args.claim_id)
     kind = BreachKind(args.kind)
     insured = args.insured if kind is BreachKind.PAYMENT else None
-    if kind is BreachKind.PAYMENT and (insured is None or insured not in claim.households):
-        raise HouseholdNotInsured(str(insured))
+    household: Assessment | None = None
+    if kind is BreachKind.PAYMENT:
+        if insured is not None:
+            household = ctx.load(Assessment, household_key(claim.id, insured))
+        if household is None:
+            raise HouseholdNotInsured(str(insured))
     if not _unrecorded(ctx, claim.id, kind, insured):
         raise BreachAlreadyRecorded(f"{kind.value} breach on {claim.id} is already recorded")
-    for due_kind, due_insured, due in overdue(ctx, claim):
-        if due_kind is kind and due_insured == insured:
-            _record(ctx, claim.id, kind, insured, due)
-            return
-    raise DeadlineNotPassed(f"no passed {kind.value} deadline on {claim.id}", claim_id=claim.id)
+    due = survey_overdue(ctx, claim) if household is None else payment_overdue(ctx, household)
+    if due is None:
+        raise DeadlineNotPassed(f"no passed {kind.value} deadline on {claim.id}",
+                                claim_id=claim.id)
+    _record(ctx, claim.id, kind, insured, due)

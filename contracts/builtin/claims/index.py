@@ -13,19 +13,20 @@ The insurer then pays each household through the ordinary ``pay`` action.
 
 from __future__ import annotations
 
-from contracts.builtin.claims.claims import claim_key
+from contracts.builtin.claims.claims import claim_key, save_household
 from contracts.builtin.claims.clock import before, later, within
 from contracts.builtin.claims.errors import AlreadyExists, ReadingInFuture
 from contracts.builtin.claims.models import ClaimsParams, ReadingArgs
 from contracts.builtin.claims.payout import index_payout
-from contracts.builtin.claims.policies import load_policy
+from contracts.builtin.claims.policies import covers_of, load_policy
 from contracts.builtin.claims.records import (
     Assessment,
-    Claim,
+    ClaimHead,
     ClaimKind,
     ClaimState,
+    Cover,
     HouseholdState,
-    Policy,
+    PolicyHead,
     PolicyState,
     Reading,
 )
@@ -36,7 +37,7 @@ def index_claim_id(reading_id: str, policy_id: str) -> str:
     return f"index:{reading_id}:{policy_id}"
 
 
-def matches(policy: Policy, reading: Reading) -> bool:
+def matches(policy: PolicyHead, reading: Reading) -> bool:
     """C8: the trigger depends only on the policy's station, metric, window and threshold."""
     terms = policy.index
     return (
@@ -50,11 +51,11 @@ def matches(policy: Policy, reading: Reading) -> bool:
     )
 
 
-def household_amounts(policy: Policy) -> dict[str, tuple[int, int]]:
+def household_amounts(policy: PolicyHead, covers: dict[str, Cover]) -> dict[str, tuple[int, int]]:
     """(formula, amount capped at remaining sum insured) per household of an index policy."""
     assert policy.index is not None
     out = {}
-    for insured, cover in policy.covers.items():
+    for insured, cover in covers.items():
         formula = index_payout(sum_insured_per_mu=policy.sum_insured_per_mu,
                                payout_bp=policy.index.payout_bp, insured_area=cover.insured_area)
         remaining = cover.sum_insured(policy.sum_insured_per_mu) - cover.paid
@@ -62,22 +63,25 @@ def household_amounts(policy: Policy) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _trigger(ctx: Context, params: ClaimsParams, policy: Policy, reading: Reading) -> str:
+def _trigger(ctx: Context, params: ClaimsParams, policy: PolicyHead, reading: Reading) -> str:
+    """Open the policy's index claim with every household agreed (one record each)."""
     claim_id = index_claim_id(reading.id, policy.id)
     pay_due = later(ctx.time, days=params.pay_deadline_days)
-    households = {
-        insured: Assessment(state=HouseholdState.AGREED, formula=formula, amount=amount,
-                            agreed_at=ctx.time, pay_due=pay_due)
-        for insured, (formula, amount) in household_amounts(policy).items()
-    }
-    ctx.save(claim_key(claim_id), Claim(
+    total = 0
+    for insured, (formula, amount) in household_amounts(policy, covers_of(ctx, policy.id)).items():
+        save_household(ctx, claim_id, insured, Assessment(
+            state=HouseholdState.AGREED, formula=formula, amount=amount, agreed_at=ctx.time,
+            pay_due=pay_due,
+        ))
+        total += amount
+    ctx.save(claim_key(claim_id), ClaimHead(
         id=claim_id, kind=ClaimKind.INDEX, policy_id=policy.id, peril=f"index:{reading.metric}",
         occurred_at=reading.observed_at, reading_id=reading.id, reported_at=ctx.time,
-        reported_by=ctx.signer.member_id, state=ClaimState.TRIGGERED, households=households,
+        reported_by=ctx.signer.member_id, state=ClaimState.TRIGGERED,
     ))
     ctx.put(f"event/{policy.id}/index", {"claim_id": claim_id})
     ctx.emit("IndexTriggered", claim_id=claim_id, policy_id=policy.id, reading_id=reading.id,
-             total=sum(h.amount for h in households.values()))
+             total=total)
     return claim_id
 
 

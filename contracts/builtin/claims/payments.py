@@ -20,7 +20,12 @@ never averaged across households (C5): each household's own amount is paid.
 from __future__ import annotations
 
 from contracts.builtin.claims import books
-from contracts.builtin.claims.claims import claim_key, load_claim, require_claim_state
+from contracts.builtin.claims.claims import (
+    load_claim,
+    load_household,
+    require_claim_state,
+    save_household,
+)
 from contracts.builtin.claims.clock import before
 from contracts.builtin.claims.deadlines import note_late_payment
 from contracts.builtin.claims.errors import (
@@ -34,23 +39,24 @@ from contracts.builtin.claims.errors import (
 )
 from contracts.builtin.claims.models import AdvanceArgs, ClaimsParams, HouseholdArgs
 from contracts.builtin.claims.payout import BP
-from contracts.builtin.claims.policies import load_policy, policy_key
+from contracts.builtin.claims.policies import load_cover, load_policy
 from contracts.builtin.claims.records import (
     Assessment,
-    Claim,
+    ClaimHead,
     ClaimKind,
     ClaimState,
     Cover,
     HouseholdState,
     Payment,
-    Policy,
+    PolicyHead,
+    cover_key,
 )
 from contracts.context import Context
 
 REF_ARG = {"warehouse_receipt": "loan_id", "order_finance": "order_id"}
 
 
-def disburse(ctx: Context, policy: Policy, cover: Cover, amount: int, *, advance: bool,
+def disburse(ctx: Context, policy: PolicyHead, cover: Cover, amount: int, *, advance: bool,
              memo: str) -> Payment:
     """Move ``amount`` from the insurer: loss payee first up to its outstanding debt."""
     to_payee, debt, lender = 0, None, None
@@ -76,16 +82,18 @@ def disburse(ctx: Context, policy: Policy, cover: Cover, amount: int, *, advance
                    payee_debt=debt, lender=lender, advance=advance, at=ctx.time)
 
 
-def _household(claim: Claim, insured: str) -> Assessment:
-    household = claim.households.get(insured)
+def _household(ctx: Context, claim: ClaimHead, insured: str) -> Assessment:
+    household = load_household(ctx, claim.id, insured)
     if household is None:
         raise HouseholdNotInsured(insured)
     return household
 
 
-def _save(ctx: Context, claim: Claim, policy: Policy) -> None:
-    ctx.save(claim_key(claim.id), claim)
-    ctx.save(policy_key(policy.id), policy)
+def _save(ctx: Context, claim: ClaimHead, insured: str, household: Assessment,
+          cover: Cover) -> None:
+    """A payment changes the household and its cover, never the claim or policy head."""
+    save_household(ctx, claim.id, insured, household)
+    ctx.save(cover_key(claim.policy_id, insured), cover)
 
 
 def advance_pay(ctx: Context, params: ClaimsParams, args: AdvanceArgs) -> None:
@@ -94,7 +102,7 @@ def advance_pay(ctx: Context, params: ClaimsParams, args: AdvanceArgs) -> None:
     require_claim_state(claim, ClaimState.ASSESSED, ClaimState.VERIFIED, ClaimState.PUBLICISED)
     if claim.declaration_id is None:
         raise AdvanceNotAllowed(f"claim {claim.id} names no declared disaster")
-    household = _household(claim, args.insured)
+    household = _household(ctx, claim, args.insured)
     if household.state is not HouseholdState.ASSESSED:
         raise AdvanceNotAllowed(f"{args.insured} is {household.state.value}, not ASSESSED")
     limit = household.amount * params.advance_max_bp // BP
@@ -105,18 +113,18 @@ def advance_pay(ctx: Context, params: ClaimsParams, args: AdvanceArgs) -> None:
         )
     ctx.require_not_frozen(f"claim:{claim.id}")
     policy = load_policy(ctx, claim.policy_id)
-    cover = policy.covers[args.insured]
+    cover = load_cover(ctx, policy.id, args.insured)
     payment = disburse(ctx, policy, cover, args.amount, advance=True,
                        memo=f"advance {claim.id}")
     household.advanced += args.amount
     household.paid += args.amount
     household.payments.append(payment)
-    _save(ctx, claim, policy)
+    _save(ctx, claim, args.insured, household, cover)
     ctx.emit("AdvancePaid", claim_id=claim.id, insured=args.insured, amount=args.amount,
              to_payee=payment.to_payee)
 
 
-def _require_payable(ctx: Context, claim: Claim, household: Assessment, insured: str) -> None:
+def _require_payable(ctx: Context, claim: ClaimHead, household: Assessment, insured: str) -> None:
     if household.state is HouseholdState.PAID:
         raise AlreadyPaid(f"{insured} is already paid on {claim.id}")
     if claim.kind is ClaimKind.INDEX:
@@ -134,11 +142,11 @@ def pay(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> None:
     claim = load_claim(ctx, args.claim_id)
     if claim.state is ClaimState.DECLINED:
         raise ClaimNotInState(f"claim {claim.id} is declined")
-    household = _household(claim, args.insured)
+    household = _household(ctx, claim, args.insured)
     _require_payable(ctx, claim, household, args.insured)
     ctx.require_not_frozen(f"claim:{claim.id}")
     policy = load_policy(ctx, claim.policy_id)
-    cover = policy.covers[args.insured]
+    cover = load_cover(ctx, policy.id, args.insured)
     remaining = cover.sum_insured(policy.sum_insured_per_mu) - cover.paid
     due = household.amount - household.advanced
     amount = min(due, remaining)
@@ -149,6 +157,6 @@ def pay(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> None:
     household.state = HouseholdState.PAID
     household.paid_at = ctx.time
     note_late_payment(ctx, claim, args.insured, household.pay_due)
-    _save(ctx, claim, policy)
+    _save(ctx, claim, args.insured, household, cover)
     ctx.emit("ClaimPaid", claim_id=claim.id, insured=args.insured, amount=amount,
              to_payee=payment.to_payee, to_insured=payment.to_insured, lender=payment.lender)

@@ -21,6 +21,7 @@ from contracts.builtin.claims import books
 from contracts.builtin.claims.clock import before, later
 from contracts.builtin.claims.errors import (
     AlreadyExists,
+    HouseholdNotInsured,
     InvalidPolicyTerms,
     InvalidPremiumShares,
     OverInsured,
@@ -37,10 +38,15 @@ from contracts.builtin.claims.records import (
     IndexTerms,
     LossPayee,
     Policy,
+    PolicyHead,
     PolicyKind,
     PolicyState,
     ShareLevel,
+    cover_key,
+    covers_prefix,
     load,
+    scan_children,
+    with_covers,
 )
 from contracts.context import Context, ReadContext
 
@@ -49,11 +55,26 @@ def policy_key(policy_id: str) -> str:
     return f"policy/{policy_id}"
 
 
-def load_policy(ctx: ReadContext, policy_id: str) -> Policy:
-    return load(ctx, Policy, policy_key(policy_id), PolicyNotFound, policy_id)
+def load_policy(ctx: ReadContext, policy_id: str) -> PolicyHead:
+    return load(ctx, PolicyHead, policy_key(policy_id), PolicyNotFound, policy_id)
 
 
-def require_state(policy: Policy, *states: PolicyState) -> None:
+def load_cover(ctx: ReadContext, policy_id: str, insured: str) -> Cover:
+    """The cover of ``insured`` on the policy, or HouseholdNotInsured."""
+    return load(ctx, Cover, cover_key(policy_id, insured), HouseholdNotInsured, insured)
+
+
+def covers_of(ctx: ReadContext, policy_id: str) -> dict[str, Cover]:
+    """Every cover of the policy by insured (reads one key per household)."""
+    return scan_children(ctx, Cover, covers_prefix(policy_id))
+
+
+def load_full_policy(ctx: ReadContext, policy_id: str) -> Policy:
+    """The policy with every cover, for views."""
+    return with_covers(load_policy(ctx, policy_id), covers_of(ctx, policy_id))
+
+
+def require_state(policy: PolicyHead, *states: PolicyState) -> None:
     if policy.state not in states:
         raise PolicyNotInState(
             f"policy {policy.id} is {policy.state.value}, "
@@ -120,17 +141,19 @@ def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
         shares_bp[ShareLevel.COUNTY],
     ).as_dict()
     books.open_book(ctx, args.book, args.insurer)
-    policy = Policy(
+    policy = PolicyHead(
         id=args.policy_id, state=PolicyState.APPLIED,
         kind=PolicyKind.INDEX if terms else PolicyKind.INDEMNITY,
         coop=ctx.signer.org, insurer=args.insurer, book=args.book, crop=args.crop,
         region=args.region, period_start=args.period_start, period_end=args.period_end,
         perils=list(args.perils), sum_insured_per_mu=args.sum_insured_per_mu,
         premium_per_mu=args.premium_per_mu, stage_caps=dict(args.stage_caps), index=terms,
-        covers=covers, premium=total, shares_bp=shares_bp,
+        premium=total, shares_bp=shares_bp,
         shares_due={ShareLevel(k): v for k, v in split.items()}, enrolled_at=ctx.time,
     )
     ctx.save(policy_key(policy.id), policy)
+    for insured, cover in covers.items():
+        ctx.save(cover_key(policy.id, insured), cover)
     if terms is not None:
         ctx.put(f"station/{terms.station}/{policy.id}", {"policy_id": policy.id})
     ctx.emit("PolicyEnrolled", policy_id=policy.id, coop=policy.coop, insurer=policy.insurer,
@@ -163,7 +186,7 @@ def publicise_underwriting(ctx: Context, params: ClaimsParams, args: PolicyArgs)
     ctx.emit("UnderwritingPublicised", policy_id=policy.id)
 
 
-def share_payer(params: ClaimsParams, policy: Policy, level: ShareLevel) -> str:
+def share_payer(params: ClaimsParams, policy: PolicyHead, level: ShareLevel) -> str:
     if level is ShareLevel.FARMER:
         return policy.coop
     return params.government_accounts[level.value]

@@ -2,8 +2,10 @@
 
 State keys (namespace ``claims``)::
 
-    policy/<policy id>                 Policy (with one Cover per insured household)
-    claim/<claim id>                   Claim (with one Assessment per household)
+    policy/<policy id>                 PolicyHead: terms, premium and shares (fixed size)
+    cover/<policy id>~<insured>        Cover of one insured household
+    claim/<claim id>                   ClaimHead: state, dates, open objections (fixed size)
+    household/<claim id>~<insured>     Assessment of one household on the claim
     declaration/<declaration id>       Declaration of a disaster by government
     reading/<reading id>               Reading of a weather station, attested
     station/<station>/<policy id>      index policies watching a station
@@ -12,6 +14,14 @@ State keys (namespace ``claims``)::
 
 Times are RFC 3339 UTC strings (block time); money in fen; areas in centi-mu
 (1/100 mu); ratios and caps in basis points.
+
+Each household has its own key, so an action on one household reads and writes
+that household's record and a fixed-size parent, whatever the size of the group:
+a group of n households costs O(n) bytes per claim, not O(n^2). ``~`` ends the
+parent id in a child key because ids never contain it (``contracts.types.Id``),
+so ``cover/p1~`` never matches the covers of a policy ``p1/x`` or ``p1~x``.
+``Policy`` and ``Claim`` are the assembled forms (parent plus every household) the
+views return and the invariants check; they are never stored.
 """
 
 # Mutable defaults (`= []`, `= {}`) are safe: pydantic copies them per instance. Ruff
@@ -84,7 +94,9 @@ class IndexTerms(Record):
         return value >= self.threshold
 
 
-class Policy(Record):
+class PolicyHead(Record):
+    """A policy without its covers: what every action on the policy reads."""
+
     id: str
     state: PolicyState
     kind: PolicyKind
@@ -100,7 +112,6 @@ class Policy(Record):
     premium_per_mu: int
     stage_caps: dict[str, int]
     index: IndexTerms | None = None
-    covers: dict[str, Cover]
     premium: int
     shares_bp: dict[ShareLevel, int]
     shares_due: dict[ShareLevel, int]
@@ -109,6 +120,12 @@ class Policy(Record):
     underwritten_at: str | None = None
     publicity_ends: str | None = None
     activated_at: str | None = None
+
+
+class Policy(PolicyHead):
+    """A policy with every cover, assembled for views and invariants (never stored)."""
+
+    covers: dict[str, Cover]
 
     def total_sum_insured(self) -> int:
         return sum(c.sum_insured(self.sum_insured_per_mu) for c in self.covers.values())
@@ -168,7 +185,9 @@ class Assessment(Record):
     paid_at: str | None = None
 
 
-class Claim(Record):
+class BaseClaim(Record):
+    """The fields of a claim that are not per household."""
+
     id: str
     kind: ClaimKind
     policy_id: str
@@ -185,6 +204,18 @@ class Claim(Record):
     verified_at: str | None = None
     publicity_ends: str | None = None
     decline_reason: str | None = None
+
+
+class ClaimHead(BaseClaim):
+    """A claim without its households, as stored; ``objected`` counts the households in
+    OBJECTED, so verification need not read them all."""
+
+    objected: int = 0
+
+
+class Claim(BaseClaim):
+    """A claim with every household, assembled for views and invariants (never stored)."""
+
     households: dict[str, Assessment] = {}
 
 
@@ -239,6 +270,22 @@ def breach_key(claim_id: str, kind: BreachKind, insured: str | None) -> str:
     return f"breach/{claim_id}/{kind.value}/{insured or '-'}"
 
 
+def covers_prefix(policy_id: str) -> str:
+    return f"cover/{policy_id}~"
+
+
+def cover_key(policy_id: str, insured: str) -> str:
+    return covers_prefix(policy_id) + insured
+
+
+def households_prefix(claim_id: str) -> str:
+    return f"household/{claim_id}~"
+
+
+def household_key(claim_id: str, insured: str) -> str:
+    return households_prefix(claim_id) + insured
+
+
 R = TypeVar("R", bound=Record)
 
 
@@ -252,3 +299,25 @@ def load(ctx: ReadContext, model: type[R], key: str, missing: type[NotFound], id
 
 def scan(ctx: ReadContext, model: type[R], prefix: str) -> list[R]:
     return [model.model_validate(v) for _, v in ctx.scan(prefix)]
+
+
+def scan_children(ctx: ReadContext, model: type[R], prefix: str) -> dict[str, R]:
+    """{insured: record} of the per-household keys under ``prefix`` (a ``covers_prefix``
+    or ``households_prefix``), in key order."""
+    cut = len(prefix)
+    return {key[cut:]: model.model_validate(value) for key, value in ctx.scan(prefix)}
+
+
+def split_child_key(key: str) -> tuple[str, str]:
+    """(parent id, insured) of a ``cover/...`` or ``household/...`` key."""
+    parent, _, insured = key.partition("/")[2].partition("~")
+    return parent, insured
+
+
+def with_covers(head: PolicyHead, covers: dict[str, Cover]) -> Policy:
+    return Policy(**dict(head), covers=covers)
+
+
+def with_households(head: BaseClaim, households: dict[str, Assessment]) -> Claim:
+    fields = {name: getattr(head, name) for name in BaseClaim.model_fields}
+    return Claim(**fields, households=households)
