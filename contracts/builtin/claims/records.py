@@ -19,7 +19,7 @@ Each household has its own key, so an action on one household reads and writes
 that household's record and a fixed-size parent, whatever the size of the group:
 a group of n households costs O(n) bytes per claim, not O(n^2). ``~`` ends the
 parent id in a child key because ids never contain it (``contracts.types.Id``),
-so ``cover/p1~`` never matches the covers of a policy ``p1/x`` or ``p1~x``.
+so a scan of ``cover/p1~`` never picks up the covers of a policy ``p1/x``.
 ``Policy`` and ``Claim`` are the assembled forms (parent plus every household) the
 views return and the invariants check; they are never stored.
 """
