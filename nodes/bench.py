@@ -11,6 +11,9 @@ Measured in one run:
 - p50/p99 submit-to-commit latency in wall milliseconds: from the peer's
   ``submit`` call to the moment the last peer appended the tx's block;
 - peak memory: the process's maximum resident set size;
+- where the time goes, per tx: executing and appending on each peer (wall time in
+  the peers' ``apply``, divided by peers and txs), and the rest, done once per tx
+  (gate checks with the signature prefetch, ordering, the benchmark's own loop);
 - ``cpu_ratio``: the same ratio in CPU time (txs per CPU second of the measured
   phase, all threads, over verifications per CPU second). On a shared machine other
   processes steal wall time unevenly between the one-second verify measurement and
@@ -65,6 +68,8 @@ class BenchResult:
     p50_ms: float
     p99_ms: float
     peak_rss_mb: float
+    execute_us_per_peer_tx: float
+    once_us_per_tx: float
 
     def to_text(self) -> str:
         return "\n".join([
@@ -75,6 +80,8 @@ class BenchResult:
             f"({self.committed} committed, {self.rejected} rejected in {self.seconds:.2f} s)",
             f"ratio tx/s : verify/s     {self.ratio:.2f}  (in CPU time: {self.cpu_ratio:.2f})",
             f"submit-to-commit latency  p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms",
+            f"time per tx               {self.execute_us_per_peer_tx:.0f} us executing on each "
+            f"peer; {self.once_us_per_tx:.0f} us once (gate, signatures, ordering)",
             f"peak memory (max RSS)     {self.peak_rss_mb:.0f} MB",
         ])
 
@@ -161,6 +168,7 @@ def run_bench(
     network.listeners.append(on_batch)
     t0 = time.perf_counter()
     cpu0 = time.process_time()
+    applying0 = network.apply_seconds
     first_height = targets[0].height() + 1
     for index in range(0, len(measured), chunk):
         part = measured[index:index + chunk]
@@ -172,6 +180,7 @@ def run_bench(
     network.flush()
     seconds = time.perf_counter() - t0
     cpu_seconds = time.process_time() - cpu0
+    applying = network.apply_seconds - applying0
     for height in range(first_height, targets[0].height() + 1):
         block = targets[0].block(height)
         assert block is not None
@@ -190,6 +199,8 @@ def run_bench(
         cpu_ratio=tally["committed"] / cpu_seconds / verify_cpu_rate,
         p50_ms=percentile(latencies, 0.50), p99_ms=percentile(latencies, 0.99),
         peak_rss_mb=peak_rss_mb(),
+        execute_us_per_peer_tx=applying / peers / len(measured) * 1e6,
+        once_us_per_tx=(seconds - applying) / len(measured) * 1e6,
     )
 
 
@@ -220,10 +231,13 @@ def run_scaling(peer_counts: Sequence[int], **kwargs: object) -> list[BenchResul
 
 
 def scaling_table(results: Sequence[BenchResult]) -> str:
-    lines = ["peers  committed tx/s  ratio  cpu ratio  p50 ms  p99 ms  peak MB"]
+    lines = [
+        "peers  committed tx/s  ratio  cpu ratio  p50 ms  p99 ms  peak MB  us/peer-tx  us once"
+    ]
     for r in results:
         lines.append(
             f"{r.peers:>5}  {r.committed_tx_per_s:>14,.0f}  {r.ratio:>5.2f}  {r.cpu_ratio:>9.2f}  "
-            f"{r.p50_ms:>6.1f}  {r.p99_ms:>6.1f}  {r.peak_rss_mb:>7.0f}"
+            f"{r.p50_ms:>6.1f}  {r.p99_ms:>6.1f}  {r.peak_rss_mb:>7.0f}  "
+            f"{r.execute_us_per_peer_tx:>10.0f}  {r.once_us_per_tx:>7.0f}"
         )
     return "\n".join(lines)

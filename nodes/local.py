@@ -9,6 +9,7 @@ call ``tick`` to let due cuts happen and ``flush`` to cut what waits.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -61,6 +62,8 @@ class LocalNetwork:
             )
             self.peers[peer_id] = peer
         self.listeners: list[BatchListener] = []
+        self.apply_seconds = 0.0
+        """Wall time spent in peers' ``apply`` (executing and appending), summed over peers."""
         self._lock = threading.Lock()
         self._resume()
 
@@ -97,7 +100,9 @@ class LocalNetwork:
                 self._deliver(batch)
 
     def _deliver(self, batch: Batch) -> None:
+        started = time.perf_counter()
         claims = [peer.apply(batch) for peer in self.peers.values()]
+        self.apply_seconds += time.perf_counter() - started
         for claim in claims:
             for peer in self.peers.values():
                 peer.observe(claim)

@@ -12,12 +12,19 @@ def test_bench_commits_every_tx_of_the_mix_on_every_peer() -> None:
     assert result.rejected == 0
     assert result.committed_tx_per_s > 0
     assert 0 < result.p50_ms <= result.p99_ms
+    # the split of wall time adds up: peers' apply time plus the once-per-tx rest
+    split = (4 * result.execute_us_per_peer_tx + result.once_us_per_tx) * result.txs / 1e6
+    assert result.execute_us_per_peer_tx > 0
+    assert result.once_us_per_tx > 0
+    assert abs(split - result.seconds) < 1e-6 * result.txs
 
 
 def test_bench_command_prints_every_measure() -> None:
     out = CliRunner().invoke(main, ["bench", "--txs", "100", "--batch-size", "20"])
     assert out.exit_code == 0, out.output
-    for label in ("raw Ed25519 verify/s", "committed tx/s", "ratio", "p50", "p99", "peak memory"):
+    labels = ("raw Ed25519 verify/s", "committed tx/s", "ratio", "p50", "p99", "peak memory",
+              "executing on each peer")
+    for label in labels:
         assert label in out.output
 
 
