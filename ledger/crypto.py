@@ -128,6 +128,17 @@ def _verify_pool() -> ThreadPoolExecutor:
         return _pool
 
 
+def _forget_pool_in_child() -> None:
+    """A forked child has none of the parent's threads: a pool inherited from the parent
+    would queue work that no thread ever runs. The child builds its own on first use."""
+    global _pool, _pool_lock
+    _pool = None
+    _pool_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
+
+
 def _check(key: Ed25519PublicKey | None, message: bytes, signature: bytes) -> bool:
     if key is None:
         return False

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -98,3 +102,24 @@ def test_prefetch_without_a_cache_or_for_a_few_signatures_leaves_it_to_verify() 
     few = SignatureVerifier(1024)
     few.prefetch(_triples(PREFETCH_MIN - 1))
     assert uncached.verifications == few.verifications == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_prefetches_with_a_pool_of_its_own() -> None:
+    SignatureVerifier(1024).prefetch(_triples(PREFETCH_MIN))  # the parent's pool exists now
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if its prefetch completes and verifies
+        verifier = SignatureVerifier(1024)
+        triples = _triples(PREFETCH_MIN * 2)
+        verifier.prefetch(triples)
+        os._exit(0 if all(verifier.verify(*t) for t in triples) else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child's prefetch never finished")
