@@ -40,12 +40,14 @@ from pydantic import BaseModel, ConfigDict
 from contracts.policy import Policy
 
 if TYPE_CHECKING:
-    from contracts.context import ReadContext
+    from contracts.context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
 
-PartiesResolver = Callable[[Any, "ReadContext", Any], Mapping[str, Any]]
+PartiesResolver = Callable[[Any, "Context", Any], Mapping[str, Any]]
+"""(contract, the tx's context, args) -> {party name: member or org id(s)}. Called during
+execution, before the handler, so it sees the tx's signers; it must only read."""
 
 
 class Args(BaseModel):

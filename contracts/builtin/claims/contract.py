@@ -43,7 +43,6 @@ from contracts.builtin.claims.models import (
     SurveyArgs,
 )
 from contracts.builtin.claims.policies import (
-    covers_of,
     load_full_policy,
     load_policy,
 )
@@ -52,20 +51,17 @@ from contracts.context import Context, ReadContext
 from contracts.policy import AllOf, AnyOf, Party, Role
 
 
-def _insured_signers(ctx: ReadContext, policy_id: str) -> list[str]:
+def _insured_signers(ctx: Context, policy_id: str) -> list[str]:
     """Which of the tx's signers (as member or as org) hold a cover on the policy.
 
     A party matches when some signer is one of its ids, so the reporters need list only
     the insureds that sign this tx: one cover read per signer, not one per household.
-    A context without signers lists every insured.
     """
-    if not isinstance(ctx, Context):
-        return list(covers_of(ctx, policy_id))
     ids = dict.fromkeys(i for s in ctx.signers for i in (s.member_id, s.org))
     return [i for i in ids if ctx.get(cover_key(policy_id, i)) is not None]
 
 
-def _policy_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
+def _policy_parties(_self: Any, ctx: Context, args: Any) -> Mapping[str, Any]:
     policy = load_policy(ctx, args.policy_id)
     return {"insurer": policy.insurer, "coop": policy.coop,
             "reporters": [policy.coop, *_insured_signers(ctx, policy.id)]}
