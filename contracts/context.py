@@ -146,12 +146,10 @@ class Context(ReadContext):
         """Write ``record`` at ``key``. A plain record's dump is handed to the overlay
         as it is (fresh containers, no floats); others are copied and checked like
         any ``put``."""
-        value = record.to_state()
-        put_owned = getattr(self._writer, "put_owned", None)
-        if record.plain_fields and put_owned is not None:
-            put_owned(self._prefix + key, value)
+        if record.plain_fields:
+            self._writer.put_owned(self._prefix + key, record.to_state())
         else:
-            self._writer.put(self._prefix + key, value)
+            self._writer.put(self._prefix + key, record.to_state())
 
     def delete(self, key: str) -> None:
         self._writer.delete(self._prefix + key)

@@ -118,14 +118,11 @@ class TxResult:
         canonical bytes (``raw_writes``, same keys and order as ``writes``) instead of
         encoding every value again: the layout is ``to_json``'s with sorted keys."""
         result = cls(tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=events)
-        pieces = b",".join(
-            b"[" + canonical_trusted(key) + b"," + (b"null" if raw is None else raw) + b"]"
-            for key, raw in raw_writes
-        )
         data = b"".join((
             b'{"code":null,"events":', canonical_trusted([dict(e) for e in events]),
             b',"message":null,"status":"', TxStatus.COMMITTED.value.encode(),
-            b'","tx_id":', canonical_trusted(tx_id), b',"writes":[', pieces, b"]}",
+            b'","tx_id":', canonical_trusted(tx_id),
+            b',"writes":', canonical_raw_writes(raw_writes), b"}",
         ))
         object.__setattr__(result, "_canonical", data)
         return result
@@ -224,14 +221,19 @@ def next_state_hash(prev_state_hash: str, writes: Sequence[Write]) -> str:
 
 
 
-def next_state_hash_raw(prev_state_hash: str, writes: Sequence[RawWrite]) -> str:
-    """``next_state_hash`` from values already in canonical bytes: the same digest, since
-    the canonical form of ``[[k, v], ...]`` is the bracketed, comma-joined pieces."""
+def canonical_raw_writes(writes: Sequence[RawWrite]) -> bytes:
+    """The canonical bytes of ``[[key, value|null], ...]`` from values already in
+    canonical bytes: the bracketed, comma-joined pieces, with nothing encoded again."""
     payload = b",".join(
         b"[" + canonical_trusted(key) + b"," + (b"null" if raw is None else raw) + b"]"
         for key, raw in writes
     )
-    return sha256_hex(bytes.fromhex(prev_state_hash) + b"[" + payload + b"]")
+    return b"[" + payload + b"]"
+
+
+def next_state_hash_raw(prev_state_hash: str, writes: Sequence[RawWrite]) -> str:
+    """``next_state_hash`` from values already in canonical bytes (the same digest)."""
+    return sha256_hex(bytes.fromhex(prev_state_hash) + canonical_raw_writes(writes))
 
 
 def tx_root(envelopes: Sequence[Envelope]) -> str:

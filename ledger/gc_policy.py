@@ -21,5 +21,5 @@ FIRST_GENERATION_THRESHOLD = 20_000
 
 def apply_peer_gc_policy() -> None:
     """Raise the first-generation threshold, keeping the older generations' ratios."""
-    _first, second, third = gc.get_threshold()
-    gc.set_threshold(max(_first, FIRST_GENERATION_THRESHOLD), second, third)
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(max(first, FIRST_GENERATION_THRESHOLD), second, third)

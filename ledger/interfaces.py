@@ -30,6 +30,10 @@ class StateReader(Protocol):
 class StateWriter(StateReader, Protocol):
     def put(self, key: str, value: Any) -> None: ...
 
+    def put_owned(self, key: str, value: Any) -> None:
+        """``put`` of a value the caller hands over (fresh containers, no floats): kept
+        without a copy, its encoding still checked (``ledger.encoding.canonical_vouched``)."""
+
     def delete(self, key: str) -> None: ...
 
 

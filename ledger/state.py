@@ -130,6 +130,12 @@ class MemoryState:
             return
         self._store(key, Stored.of(value, keep_bytes=False))
 
+    def put_owned(self, key: str, value: Any) -> None:
+        """``Overlay.put_owned`` for a state written directly (tests, harnesses): the
+        encoding is checked, the value kept as it is."""
+        canonical_vouched(value)
+        self._store(key, Stored(None, value))
+
     def put_raw(self, key: str, raw: bytes) -> None:
         self._store(key, Stored.from_raw(raw))
 
@@ -227,10 +233,7 @@ class Overlay:
         """The buffered changes sorted by key, as the canonical bytes already computed
         when they were written (None for a delete): what the store and the state hash
         need, without encoding each value again."""
-        return tuple(
-            (key, None if stored is _DELETED else stored.canonical())
-            for key, stored in sorted(self._pending.items())
-        )
+        return self.settled_writes()[1]
 
     def settled_writes(self) -> tuple[tuple[Write, ...], tuple[tuple[str, bytes | None], ...]]:
         """(writes, raw writes) sorted by key, for a tx result: the values are the

@@ -16,6 +16,7 @@ the orderer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
 from ledger.exceptions import DuplicateTx, EncodingError, EnvelopeError, MalformedEnvelope
 from ledger.interfaces import ChainStoreAPI
-from ledger.tx import Envelope, authenticate, signature_triples
+from ledger.tx import Envelope, SignerLookup, authenticate, signature_triples
 from nodes.exceptions import GateRejected
 
 RawEnvelope = Envelope | Mapping[str, Any] | bytes | str
@@ -53,11 +54,20 @@ class Gate:
 
     def check(self, raw: RawEnvelope, index: int = 0) -> Envelope:
         """Return the parsed envelope or raise GateRejected naming what is wrong."""
-        envelope = self._parse(raw, index)
+        return self._check_parsed(self._parse(raw, index), index, signer_lookup(self.store.state))
+
+    def check_all(self, raws: Sequence[RawEnvelope]) -> list[Envelope]:
+        """``check`` each of ``raws`` in order (raising at the first refusal), with their
+        signatures verified on every core first. Signer records are read once per call:
+        the state does not change under the peer's lock."""
+        envelopes = [self._parse(raw, index) for index, raw in enumerate(raws)]
+        lookup: SignerLookup = functools.cache(signer_lookup(self.store.state))
+        self.verifier.prefetch(signature_triples(envelopes, lookup))
+        return [self._check_parsed(e, index, lookup) for index, e in enumerate(envelopes)]
+
+    def _check_parsed(self, envelope: Envelope, index: int, lookup: SignerLookup) -> Envelope:
         try:
-            signers = authenticate(
-                envelope, self.chain_id, signer_lookup(self.store.state), self.verifier
-            )
+            signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
             if self.store.has_committed(envelope.tx_id):
                 raise DuplicateTx(f"tx {envelope.tx_id} already committed", tx_id=envelope.tx_id)
         except EnvelopeError as exc:
@@ -68,14 +78,6 @@ class Gate:
         except DomainError as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         return envelope
-
-    def check_all(self, raws: Sequence[RawEnvelope]) -> list[Envelope]:
-        """``check`` each of ``raws`` in order (raising at the first refusal), with their
-        signatures verified on every core first."""
-        envelopes = [self._parse(raw, index) for index, raw in enumerate(raws)]
-        lookup = signer_lookup(self.store.state)
-        self.verifier.prefetch(signature_triples(envelopes, lookup))
-        return [self.check(envelope, index) for index, envelope in enumerate(envelopes)]
 
     @staticmethod
     def _parse(raw: RawEnvelope, index: int) -> Envelope:
