@@ -9,7 +9,7 @@ Nothing here reaches a clock, the network, the file system or randomness.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from contracts.exceptions import AssetFrozen, ContractError
@@ -76,6 +76,16 @@ class ReadContext:
         full = self._prefix + key
         value = peek(self._state, full) if model.plain_fields else self._state.get(full)
         return None if value is None else model.model_validate(value)
+
+    def require(
+        self, model: type[R], key: str, missing: Callable[[str], Exception], ident: str
+    ) -> R:
+        """``load``, raising ``missing(ident)`` (a contract's not-found error) when
+        nothing is stored at ``key``."""
+        record = self.load(model, key)
+        if record is None:
+            raise missing(ident)
+        return record
 
     def scan(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(key without namespace, value) pairs under ``prefix`` in key order."""

@@ -29,7 +29,7 @@ from contracts.builtin.claims.records import (
     HouseholdState,
     Payment,
 )
-from contracts.builtin.disputes import DisputesContract
+from contracts.builtin.disputes import DisputeNotFound, DisputesContract
 from contracts.builtin.disputes.records import Complexity, Dispute, DisputeState, Step
 from contracts.builtin.warehouse_receipt import WarehouseReceiptContract
 from contracts.builtin.warehouse_receipt.records import (
@@ -163,6 +163,15 @@ def test_save_stores_the_bytes_put_stores_and_load_round_trips(
     later = context(contract, Overlay(state))
     assert later.load(type(record), key) == record
     assert dict(state.items()) == dict(saved.raw_writes())
+
+
+def test_require_returns_the_record_or_raises_the_contracts_not_found_error() -> None:
+    ctx = context(DisputesContract(), Overlay(MemoryState()))
+    dispute = sample_dispute()
+    ctx.save("dispute/d1", dispute)
+    assert ctx.require(Dispute, "dispute/d1", DisputeNotFound, "d1") == dispute
+    with pytest.raises(DisputeNotFound, match="d2"):
+        ctx.require(Dispute, "dispute/d2", DisputeNotFound, "d2")
 
 
 def test_save_refuses_what_put_refuses() -> None:

@@ -17,7 +17,7 @@ from contracts.builtin.claims.errors import (
 )
 from contracts.builtin.claims.models import BookArgs, ClaimsParams
 from contracts.builtin.claims.payout import Layer, LossSplit, share_losses
-from contracts.builtin.claims.records import Book, load
+from contracts.builtin.claims.records import Book
 from contracts.context import Context, ReadContext
 
 
@@ -26,7 +26,7 @@ def book_key(book_id: str) -> str:
 
 
 def load_book(ctx: ReadContext, book_id: str) -> Book:
-    return load(ctx, Book, book_key(book_id), BookNotFound, book_id)
+    return ctx.require(Book, book_key(book_id), BookNotFound, book_id)
 
 
 def open_book(ctx: Context, book_id: str, insurer: str) -> None:

@@ -67,7 +67,6 @@ from contracts.builtin.claims.records import (
     PolicyState,
     household_key,
     households_prefix,
-    load,
     scan_children,
     with_households,
 )
@@ -79,7 +78,7 @@ def claim_key(claim_id: str) -> str:
 
 
 def load_claim(ctx: ReadContext, claim_id: str) -> ClaimHead:
-    return load(ctx, ClaimHead, claim_key(claim_id), ClaimNotFound, claim_id)
+    return ctx.require(ClaimHead, claim_key(claim_id), ClaimNotFound, claim_id)
 
 
 def load_household(ctx: ReadContext, claim_id: str, insured: str) -> Assessment | None:
@@ -127,7 +126,7 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
 def _check_declaration(ctx: ReadContext, policy: PolicyHead, args: ReportArgs) -> None:
     if args.declaration_id is None:
         return
-    decl = load(ctx, Declaration, f"declaration/{args.declaration_id}", DeclarationNotFound,
+    decl = ctx.require(Declaration, f"declaration/{args.declaration_id}", DeclarationNotFound,
                 args.declaration_id)
     if decl.peril != args.peril or decl.region != policy.region or not within(
         args.occurred_at, decl.window_start, decl.window_end

@@ -29,7 +29,6 @@ from contracts.builtin.claims.records import (
     breach_key,
     household_key,
     households_prefix,
-    load,
     scan_children,
 )
 from contracts.context import Context, ReadContext
@@ -92,7 +91,7 @@ def overdue(ctx: ReadContext, claim: BaseClaim) -> Iterator[tuple[BreachKind, st
 
 def record_breach(ctx: Context, params: ClaimsParams, args: BreachArgs) -> None:
     """Anyone records a passed deadline: a claim not surveyed, or a household not paid, in time."""
-    claim = load(ctx, ClaimHead, f"claim/{args.claim_id}", ClaimNotFound, args.claim_id)
+    claim = ctx.require(ClaimHead, f"claim/{args.claim_id}", ClaimNotFound, args.claim_id)
     kind = BreachKind(args.kind)
     insured = args.insured if kind is BreachKind.PAYMENT else None
     household: Assessment | None = None

@@ -44,7 +44,6 @@ from contracts.builtin.claims.records import (
     ShareLevel,
     cover_key,
     covers_prefix,
-    load,
     scan_children,
     with_covers,
 )
@@ -56,12 +55,12 @@ def policy_key(policy_id: str) -> str:
 
 
 def load_policy(ctx: ReadContext, policy_id: str) -> PolicyHead:
-    return load(ctx, PolicyHead, policy_key(policy_id), PolicyNotFound, policy_id)
+    return ctx.require(PolicyHead, policy_key(policy_id), PolicyNotFound, policy_id)
 
 
 def load_cover(ctx: ReadContext, policy_id: str, insured: str) -> Cover:
     """The cover of ``insured`` on the policy, or HouseholdNotInsured."""
-    return load(ctx, Cover, cover_key(policy_id, insured), HouseholdNotInsured, insured)
+    return ctx.require(Cover, cover_key(policy_id, insured), HouseholdNotInsured, insured)
 
 
 def covers_of(ctx: ReadContext, policy_id: str) -> dict[str, Cover]:

@@ -35,7 +35,6 @@ from typing import Literal, TypeVar
 
 from contracts.builtin.claims.payout import sum_insured
 from contracts.context import ReadContext
-from contracts.exceptions import NotFound
 from contracts.records import Record
 
 
@@ -287,14 +286,6 @@ def household_key(claim_id: str, insured: str) -> str:
 
 
 R = TypeVar("R", bound=Record)
-
-
-def load(ctx: ReadContext, model: type[R], key: str, missing: type[NotFound], ident: str) -> R:
-    """The record at ``key``, or ``missing(ident)`` raised."""
-    record = ctx.load(model, key)
-    if record is None:
-        raise missing(ident)
-    return record
 
 
 def scan(ctx: ReadContext, model: type[R], prefix: str) -> list[R]:

@@ -100,19 +100,13 @@ class CreditContract(CreditInvariants, Contract):
     # -- reads -----------------------------------------------------------------------------
 
     def village_of(self, ctx: ReadContext, village: str) -> Village:
-        found = ctx.load(Village, village_key(village))
-        if found is None:
-            raise VillageNotFound(village)
-        return found
+        return ctx.require(Village, village_key(village), VillageNotFound, village)
 
     def household_of(self, ctx: ReadContext, subject: str) -> Household | None:
         return ctx.load(Household, household_key(subject))
 
     def programme_of(self, ctx: ReadContext, programme: str) -> Programme:
-        found = ctx.load(Programme, programme_key(programme))
-        if found is None:
-            raise ProgrammeNotFound(programme)
-        return found
+        return ctx.require(Programme, programme_key(programme), ProgrammeNotFound, programme)
 
     def borrower_kind(self, ctx: ReadContext, borrower: str) -> BorrowerKind:
         household = self.household_of(ctx, borrower)

@@ -18,10 +18,7 @@ from contracts.context import Context, ReadContext
 
 
 def get_loan(ctx: ReadContext, loan_id: str) -> Loan:
-    loan = ctx.load(Loan, loan_key(loan_id))
-    if loan is None:
-        raise LoanNotFound(loan_id)
-    return loan
+    return ctx.require(Loan, loan_key(loan_id), LoanNotFound, loan_id)
 
 
 def require_status(loan: Loan, *allowed: LoanStatus) -> None:

@@ -75,10 +75,7 @@ BOTH_PARTIES = all_of(Party("claimant"), Party("respondent"))
 
 
 def _load(ctx: ReadContext, dispute_id: str) -> Dispute:
-    dispute = ctx.load(Dispute, dispute_key(dispute_id))
-    if dispute is None:
-        raise DisputeNotFound(dispute_id)
-    return dispute
+    return ctx.require(Dispute, dispute_key(dispute_id), DisputeNotFound, dispute_id)
 
 
 def _parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:

@@ -17,10 +17,7 @@ from contracts.context import Context, ReadContext
 
 
 def get_order(ctx: ReadContext, order_id: str) -> Order:
-    order = ctx.load(Order, order_key(order_id))
-    if order is None:
-        raise OrderNotFound(order_id)
-    return order
+    return ctx.require(Order, order_key(order_id), OrderNotFound, order_id)
 
 
 def find_loan(ctx: ReadContext, order_id: str) -> Loan | None:
@@ -35,10 +32,9 @@ def get_loan(ctx: ReadContext, order_id: str) -> Loan:
 
 
 def get_receivable(ctx: ReadContext, receivable_id: str) -> Receivable:
-    receivable = ctx.load(Receivable, receivable_key(receivable_id))
-    if receivable is None:
-        raise ReceivableNotFound(receivable_id)
-    return receivable
+    return ctx.require(
+        Receivable, receivable_key(receivable_id), ReceivableNotFound, receivable_id
+    )
 
 
 def put_order(ctx: Context, order: Order) -> None:
