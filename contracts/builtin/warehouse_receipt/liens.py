@@ -10,6 +10,7 @@ lot: it is filed with the first receipt of that lot and closed with the last.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from contracts.builtin.warehouse_receipt.records import HistoryEntry, Loan, Receipt, ReceiptState
 from contracts.builtin.warehouse_receipt.store import put_receipt
@@ -24,6 +25,22 @@ def entry(ctx: Context, event: str, holder: str, pledgee: str | None = None) -> 
     return HistoryEntry(
         event=event, by=signer_ids(ctx), at=ctx.time, holder=holder, pledgee=pledgee
     )
+
+
+def recorded(
+    ctx: Context,
+    receipt: Receipt,
+    event: str,
+    holder: str,
+    pledgee: str | None = None,
+    /,
+    **changes: Any,
+) -> Receipt:
+    """``receipt`` with ``changes`` made and ``event`` appended to its history, which
+    names ``holder`` and ``pledgee`` as the event should record them (positional, so
+    ``changes`` may set the receipt's own ``holder`` and ``pledgee``)."""
+    history = (*receipt.history, entry(ctx, event, holder, pledgee))
+    return receipt.model_copy(update={**changes, "history": history})
 
 
 def lot_lien_secures(ctx: Context, lot_asset: str) -> str | None:
@@ -50,13 +67,9 @@ def mark_liens(ctx: Context, loan: Loan, receipts: Sequence[Receipt]) -> list[Re
                 pledgee=loan.bank,
                 secures=loan.loan_id,
             )
-        pledged = receipt.model_copy(
-            update={
-                "state": ReceiptState.PLEDGED,
-                "loan_id": loan.loan_id,
-                "pledgee": loan.bank,
-                "history": (*receipt.history, entry(ctx, "pledged", receipt.holder, loan.bank)),
-            }
+        pledged = recorded(
+            ctx, receipt, "pledged", receipt.holder, loan.bank,
+            state=ReceiptState.PLEDGED, loan_id=loan.loan_id, pledgee=loan.bank,
         )
         put_receipt(ctx, pledged)
         marked.append(pledged)
@@ -85,13 +98,8 @@ def release_liens(
         holder = new_holder or receipt.holder
         put_receipt(
             ctx,
-            receipt.model_copy(
-                update={
-                    "state": ReceiptState.ACTIVE,
-                    "loan_id": None,
-                    "pledgee": None,
-                    "holder": holder,
-                    "history": (*receipt.history, entry(ctx, event, holder, loan.bank)),
-                }
+            recorded(
+                ctx, receipt, event, holder, loan.bank,
+                state=ReceiptState.ACTIVE, loan_id=None, pledgee=None, holder=holder,
             ),
         )

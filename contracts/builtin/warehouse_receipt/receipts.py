@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from contracts.builtin.warehouse_receipt import errors, models
-from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien
+from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.records import (
     Insurance,
@@ -178,12 +178,7 @@ def transfer(ctx: Context, args: models.TransferArgs) -> None:
         raise errors.SameHolder(f"{args.new_holder} already holds {receipt.receipt_id}")
     put_receipt(
         ctx,
-        receipt.model_copy(
-            update={
-                "holder": args.new_holder,
-                "history": (*receipt.history, entry(ctx, "transferred", args.new_holder)),
-            }
-        ),
+        recorded(ctx, receipt, "transferred", args.new_holder, holder=args.new_holder),
     )
     ctx.emit(
         "ReceiptTransferred",
@@ -238,14 +233,9 @@ def split(ctx: Context, args: models.SplitArgs) -> list[str]:
     child_ids = tuple(c.receipt_id for c in children)
     put_receipt(
         ctx,
-        parent.model_copy(
-            update={
-                "state": ReceiptState.SPLIT,
-                "children": child_ids,
-                "loan_id": None,
-                "pledgee": None,
-                "history": (*parent.history, entry(ctx, "split", parent.holder, parent.pledgee)),
-            }
+        recorded(
+            ctx, parent, "split", parent.holder, parent.pledgee,
+            state=ReceiptState.SPLIT, children=child_ids, loan_id=None, pledgee=None,
         ),
     )
     if pledged and parent.loan_id is not None:
@@ -304,12 +294,9 @@ def merge(ctx: Context, args: models.MergeArgs) -> str:
     for parent in parents:
         put_receipt(
             ctx,
-            parent.model_copy(
-                update={
-                    "state": ReceiptState.MERGED,
-                    "children": (child.receipt_id,),
-                    "history": (*parent.history, entry(ctx, "merged", parent.holder)),
-                }
+            recorded(
+                ctx, parent, "merged", parent.holder,
+                state=ReceiptState.MERGED, children=(child.receipt_id,),
             ),
         )
     ctx.emit("ReceiptsMerged", receipt_ids=list(args.receipt_ids), child=child.receipt_id)
@@ -320,11 +307,8 @@ def revalue(ctx: Context, args: models.RevalueArgs) -> Receipt:
     receipt = get_receipt(ctx, args.receipt_id)
     if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
         raise errors.ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
-    updated = receipt.model_copy(
-        update={
-            "value": args.value,
-            "history": (*receipt.history, entry(ctx, "revalued", receipt.holder, receipt.pledgee)),
-        }
+    updated = recorded(
+        ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=args.value
     )
     put_receipt(ctx, updated)
     ctx.emit("ReceiptRevalued", receipt_id=receipt.receipt_id, old=receipt.value, new=args.value)
@@ -341,15 +325,10 @@ def request_delivery(ctx: Context, args: models.ReceiptArgs) -> None:
             receipt.storage_fee,
             f"storage fee {receipt.receipt_id}",
         )
-    put_receipt(
-        ctx,
-        receipt.model_copy(
-            update={
-                "state": ReceiptState.DELIVERY_PENDING,
-                "history": (*receipt.history, entry(ctx, "delivery_requested", receipt.holder)),
-            }
-        ),
+    requested = recorded(
+        ctx, receipt, "delivery_requested", receipt.holder, state=ReceiptState.DELIVERY_PENDING
     )
+    put_receipt(ctx, requested)
     ctx.emit("DeliveryRequested", receipt_id=receipt.receipt_id, holder=receipt.holder)
 
 
@@ -361,12 +340,7 @@ def confirm_outbound(ctx: Context, args: models.ReceiptArgs) -> None:
         )
     put_receipt(
         ctx,
-        receipt.model_copy(
-            update={
-                "state": ReceiptState.WITHDRAWN,
-                "history": (*receipt.history, entry(ctx, "withdrawn", receipt.holder)),
-            }
-        ),
+        recorded(ctx, receipt, "withdrawn", receipt.holder, state=ReceiptState.WITHDRAWN),
     )
     ctx.emit("GoodsWithdrawn", receipt_id=receipt.receipt_id, quantity=receipt.quantity)
 
@@ -374,11 +348,6 @@ def confirm_outbound(ctx: Context, args: models.ReceiptArgs) -> None:
 def expire_unpledged(ctx: Context, receipt: Receipt) -> None:
     put_receipt(
         ctx,
-        receipt.model_copy(
-            update={
-                "state": ReceiptState.EXPIRED,
-                "history": (*receipt.history, entry(ctx, "expired", receipt.holder)),
-            }
-        ),
+        recorded(ctx, receipt, "expired", receipt.holder, state=ReceiptState.EXPIRED),
     )
     ctx.emit("ReceiptExpired", receipt_id=receipt.receipt_id)
