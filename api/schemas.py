@@ -1,6 +1,6 @@
 """Request and response shapes of the HTTP API (pydantic models; they drive /openapi.json).
 
-The envelope models document the wire format of DESIGN.md; the server does not
+The envelope models document the wire format of docs/architecture.md; the server does not
 trust them for parsing (``ledger.tx.Envelope.parse`` and the peer's gate do that,
 so error codes match the ledger's), they exist so that OpenAPI tells clients
 in any language exactly what to send.

@@ -1,6 +1,6 @@
 """Transactions on the wire: body, envelope, tx_id, signing and signature checks.
 
-Wire format (DESIGN.md, "Wire format")::
+Wire format (docs/architecture.md, "Wire format")::
 
     body     = {"chain_id", "contract", "action", "args": {...}, "signer", "nonce", "created_at"}
     tx_id    = lowercase hex SHA-256 of canonical(body)

@@ -1,4 +1,4 @@
-"""DOMAIN.md 3.4 worked numbers, end to end on a real in-memory ledger."""
+"""docs/domain.md 3.4 worked numbers, end to end on a real in-memory ledger."""
 
 from __future__ import annotations
 

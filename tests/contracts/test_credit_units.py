@@ -1,5 +1,5 @@
 """Unit tests of the credit contract: every domain error code, worked subsidy examples
-(DOMAIN.md 2.4 and 4.2), pricing per tier, credit-village status and defaults."""
+(docs/domain.md 2.4 and 4.2), pricing per tier, credit-village status and defaults."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from contracts.testing import LedgerHarness
 
 SCORES_400 = dict(moral_character=100, credit_record=100, business_ability=100,
                   repayment_capacity=100)
-ORDER_LOAN = 90_000_000  # 900,000 CNY in fen (DOMAIN.md 2.4)
+ORDER_LOAN = 90_000_000  # 900,000 CNY in fen (docs/domain.md 2.4)
 ORDER_RATE = 435
 ORDER_INTEREST = ORDER_LOAN * ORDER_RATE * 90 // (10_000 * 360)  # 90 days, actual/360
 
@@ -87,7 +87,7 @@ def rate(ledger: LedgerHarness, subject: str, tier: str, village: str = "v1",
 def test_half_of_the_order_loan_interest_is_paid_to_the_bank_by_the_subsidy(
     ledger: LedgerHarness,
 ) -> None:
-    assert ORDER_INTEREST == 978_750  # 9,787.50 CNY, the "~9,800 interest" of DOMAIN.md 2.4
+    assert ORDER_INTEREST == 978_750  # 9,787.50 CNY, the "~9,800 interest" of docs/domain.md 2.4
     publish(ledger)
     bank, coop = ledger.balance("bank-a"), ledger.balance("coop-a")
     ok(pay(ledger, ORDER_INTEREST))

@@ -24,7 +24,7 @@ from contracts.testing import ContractMachine
 PARTIES = sorted(SIGNER_OF)
 ASSETS = ["receipt:r1", "order:o1", "claim:c1", "lot:w:1"]
 COMMITTEE = ["gov.med", "gov.admin", "bank-a.officer"]
-NEXT = {  # step -> (from states, to state), as DOMAIN.md 5 plus decline/withdraw
+NEXT = {  # step -> (from states, to state), as docs/domain.md 5 plus decline/withdraw
     "accept": ({"FILED"}, "ACCEPTED"), "decline": ({"FILED"}, "DECLINED"),
     "start_mediation": ({"ACCEPTED"}, "MEDIATING"), "fail": ({"MEDIATING"}, "FAILED"),
     "sign_agreement": ({"MEDIATING"}, "AGREEMENT_SIGNED"),

@@ -1,4 +1,4 @@
-"""order_finance: the worked numbers of DOMAIN.md 2.4, flows, and every domain error code.
+"""order_finance: the worked numbers of docs/domain.md 2.4, flows, and every domain error code.
 
 Money is in fen: 30 t of dried shiitake = 30,000 kg at 6,000 fen/kg = 180,000,000 fen.
 Interest rule (interest.py): floor(principal x rate_bp x days / (10,000 x 360)).
@@ -163,7 +163,7 @@ class Flow:
         self.ok(TREASURER, "pay", order_id=order_id, amount=owed)
 
 
-# -- DOMAIN.md 2.4 -------------------------------------------------------------------------
+# -- docs/domain.md 2.4 -------------------------------------------------------------------------
 
 
 def test_worked_example_short_delivery_without_subsidy_pays_bank_then_coop() -> None:

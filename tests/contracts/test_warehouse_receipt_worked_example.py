@@ -1,4 +1,4 @@
-"""DOMAIN.md 1.6 as tests: 200 t paddy, grade 2, at 2,600 CNY/t; a 70 % loan at 4.5 % for
+"""docs/domain.md 1.6 as tests: 200 t paddy, grade 2, at 2,600 CNY/t; a 70 % loan at 4.5 % for
 six months; a 10 % price fall and its cure; the Qingdao double-pledge attempts; and a
 partial release of 50 t sold to a buyer while pledged."""
 

@@ -1,6 +1,6 @@
 """Shared set-up for the warehouse-receipt tests: the orgs, a harness and short helpers.
 
-Amounts are fen. The worked example of DOMAIN.md 1.6 uses tonnes as the unit.
+Amounts are fen. The worked example of docs/domain.md 1.6 uses tonnes as the unit.
 """
 
 from __future__ import annotations

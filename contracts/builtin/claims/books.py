@@ -1,6 +1,6 @@
 """Policy books: a season's premium and payouts per insurer, and the government's loss share.
 
-A book is the consortium's ring-fenced account for one season (DOMAIN.md 3.1,
+A book is the consortium's ring-fenced account for one season (docs/domain.md 3.1,
 共保体). Its premium grows as policies become active and its payouts as claims
 are paid. The government's share follows the layer table (C9); settling it
 closes the book to new policies, so the premium is fixed from then on and the

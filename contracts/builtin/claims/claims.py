@@ -1,7 +1,7 @@
 """Disaster declarations and the indemnity claim: report, survey, assessment, verification,
 publicity, objection, agreement, decline.
 
-Claim lifecycle (DOMAIN.md 3.2)::
+Claim lifecycle (docs/domain.md 3.2)::
 
     REPORTED -survey-> SURVEYED -assess_household-> ASSESSED -verify-> VERIFIED
       -publicise-> PUBLICISED -(objection during publicity)-> ASSESSED (reassess)

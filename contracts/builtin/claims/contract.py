@@ -1,4 +1,4 @@
-"""ClaimsContract: disaster-loss agricultural insurance (DOMAIN.md 3).
+"""ClaimsContract: disaster-loss agricultural insurance (docs/domain.md 3).
 
 Group policies with government premium-subsidy shares, disaster declarations,
 weather-index triggers, per-household assessment with evidence hashes, co-signed

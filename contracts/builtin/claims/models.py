@@ -1,7 +1,7 @@
 """Argument, query and genesis-parameter models of the claims contract.
 
 Units: money in fen, areas in centi-mu (1/100 mu), ratios in basis points,
-times RFC 3339 UTC. Defaults follow DOMAIN.md section 6; those marked A there
+times RFC 3339 UTC. Defaults follow docs/domain.md section 6; those marked A there
 are parameters here.
 """
 
@@ -28,7 +28,7 @@ class LayerParam(Params):
 
 
 class ClaimsParams(Params):
-    """Genesis parameters (DOMAIN.md 6)."""
+    """Genesis parameters (docs/domain.md 6)."""
 
     survey_deadline_hours: Annotated[int, Field(gt=0)] = 24
     pay_deadline_days: Annotated[int, Field(gt=0)] = 10

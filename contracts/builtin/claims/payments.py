@@ -7,7 +7,7 @@ Final payment (C3): an indemnity claim pays a household only after the claim's
 publicity period is over and that household signed its agreement; an index claim
 pays on its trigger. The final amount is the assessed amount less advances,
 capped at what is left of the household's sum insured (C2); any shortfall is
-recorded. Advance payment (DOMAIN.md 3.1, the one exception to C3): for a
+recorded. Advance payment (docs/domain.md 3.1, the one exception to C3): for a
 declared disaster, once a household is assessed, up to ``advance_max_bp`` of its
 assessed amount may be paid before publicity.
 

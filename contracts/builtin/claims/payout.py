@@ -1,4 +1,4 @@
-"""Pure payout and loss-sharing arithmetic (DOMAIN.md 3.1, C1, C2, C6, C9).
+"""Pure payout and loss-sharing arithmetic (docs/domain.md 3.1, C1, C2, C6, C9).
 
 Units: money in fen, areas in centi-mu (1/100 mu), ratios and caps in basis
 points (10,000 bp = 100 %). No floats anywhere.
@@ -43,7 +43,7 @@ def household_payout(
     """C1: stage cap x sum insured/mu x f(loss) x damaged area (x insured/planted if under-insured).
 
     Areas in centi-mu; the result in fen, floored once. There is no deductible:
-    subsidised planting policies may not carry one (DOMAIN.md 3.1).
+    subsidised planting policies may not carry one (docs/domain.md 3.1).
     """
     factor = loss_factor(loss_bp, threshold_bp, full_bp)
     numerator = stage_cap_bp * sum_insured_per_mu * factor * damaged_area

@@ -1,6 +1,6 @@
 """Group policies: enrolment by a cooperative, underwriting, publicity, premium shares.
 
-Lifecycle (DOMAIN.md 3.2): APPLIED -> UNDERWRITTEN -> PUBLICISED -> ACTIVE.
+Lifecycle (docs/domain.md 3.2): APPLIED -> UNDERWRITTEN -> PUBLICISED -> ACTIVE.
 The cooperative's manager enrols the insured list as the households' agent
 (village 协保员 practice); each household signs its own claim agreement later.
 The insured list is posted on underwriting and premium is collected only once

@@ -30,7 +30,7 @@ class TierTerms(BaseModel):
 
 
 def _default_tiers() -> dict[Tier, TierTerms]:
-    # Lines after DOMAIN.md 4.1 (3A certificate => 100,000 CNY; 10-30% rate cuts).
+    # Lines after docs/domain.md 4.1 (3A certificate => 100,000 CNY; 10-30% rate cuts).
     return {
         Tier.AAA: TierTerms(credit_line=10_000_000, rate_discount_bp=3000, min_score=360),
         Tier.AA: TierTerms(credit_line=5_000_000, rate_discount_bp=2000, min_score=320),
@@ -41,7 +41,7 @@ def _default_tiers() -> dict[Tier, TierTerms]:
 
 
 class CreditParams(Params):
-    """Genesis parameters (all DOMAIN.md 4 "A" assumptions)."""
+    """Genesis parameters (all docs/domain.md 4 "A" assumptions)."""
 
     credit_village_bp: ShareBp = 6000
     credit_village_min_households: Annotated[int, Field(ge=1)] = 1

@@ -19,7 +19,7 @@ from contracts.records import Record as BaseRecord
 
 
 class Tier(StrEnum):
-    """Household credit ratings, best first (DOMAIN.md 4.1)."""
+    """Household credit ratings, best first (docs/domain.md 4.1)."""
 
     AAA = "AAA"
     AA = "AA"
@@ -35,7 +35,7 @@ class BorrowerKind(StrEnum):
 
 
 class SubsidyRule(StrEnum):
-    """How a programme's subsidy is computed from one interest payment (DOMAIN.md 4.2)."""
+    """How a programme's subsidy is computed from one interest payment (docs/domain.md 4.2)."""
 
     SHARE = "share"  # a fixed share (bp) of the interest
     ABOVE_LPR = "above_lpr"  # the part of the rate above LPR - spread

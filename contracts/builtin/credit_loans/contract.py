@@ -1,4 +1,4 @@
-"""Unsecured credit-line loans priced by the borrower's credit rating (DOMAIN.md 4).
+"""Unsecured credit-line loans priced by the borrower's credit rating (docs/domain.md 4).
 
 A borrower (a member such as a merchant or farmer, or an organisation) applies to one
 bank for an amount and a tenor (<= ``max_tenor_days``). The bank's loan officer grants
@@ -10,7 +10,7 @@ it on credit alone, and the money moves bank -> borrower in the same tx, only if
   (``credit.pricing`` of ``base_rate_bp``: a 3A rating discounts the base rate);
 - the borrower's open principal on credit loans at *every* bank plus the amount stays
   within its tier's credit line. The line is one per borrower, kept in this contract's
-  shared book (the registry idea of DOMAIN.md X2: a borrower cannot stack lines at
+  shared book (the registry idea of docs/domain.md X2: a borrower cannot stack lines at
   several banks). The line limits principal; accrued interest does not use it (A).
 
 Interest accrues by whole days, actual/365, floored (interest.py). A repayment first

@@ -13,7 +13,7 @@ TenorDays = Annotated[int, Field(ge=1, le=3660)]
 
 
 class CreditLoansParams(Params):
-    """Genesis parameters (DOMAIN.md 4; all "A" assumptions).
+    """Genesis parameters (docs/domain.md 4; all "A" assumptions).
 
     ``base_rate_bp``: the platform's reference annual rate for unsecured credit loans;
     the credit contract discounts it by the borrower's tier (``credit.pricing``) and a

@@ -1,4 +1,4 @@
-"""Declared invariants of the disputes contract (DOMAIN.md 5, D1..D4).
+"""Declared invariants of the disputes contract (docs/domain.md 5, D1..D4).
 
 D1 an open dispute freezes its asset: the freeze index names exactly the open disputes.
 D2 every agreement was sealed by the government mediation committee.

@@ -15,7 +15,7 @@ Days = Annotated[int, Field(ge=1, le=3650)]
 
 class DisputesParams(Params):
     """Complaint timers (CBIRC measures 2020: 15 / 30 / +30 days) and the People's Mediation
-    Law's 30-day window for a joint application for court confirmation (DOMAIN.md 5)."""
+    Law's 30-day window for a joint application for court confirmation (docs/domain.md 5)."""
 
     simple_days: Days = 15
     complex_days: Days = 30

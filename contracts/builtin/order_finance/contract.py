@@ -10,7 +10,7 @@ controlled account ``escrow:order_finance:order:<id>`` (B3); settlement runs the
 waterfall (waterfall.py, B4, B6): interest subsidy (credit contract), interest,
 principal, fees to the bank, remainder to the receivable holders.
 
-Design choices (A, DOMAIN 2.1):
+Design choices (A, docs/domain.md 2.1):
 - cancel before delivery (buyer) accelerates the loan: the whole debt falls due at
   once as the seller's direct debt and the lien closes;
 - a short settlement (short delivery) leaves the unpaid part as the seller's direct

@@ -1,4 +1,4 @@
-"""Invariants B1..B7 of DOMAIN 2.3, checked after every step of the stateful tests."""
+"""Invariants B1..B7 of docs/domain.md 2.3, checked after every step of the stateful tests."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from contracts.types import BasisPoints, Fen, Id, OrgId, PositiveFen, Quantity, 
 
 class OrderFinanceParams(Params):
     """``finance_ratio_bp``: the most a bank may lend, as basis points of the confirmed
-    order value (DOMAIN 6: order.finance_ratio 0.50, range 0.50-0.70; A).
+    order value (docs/domain.md 6: order.finance_ratio 0.50, range 0.50-0.70; A).
     ``day_count_basis``: days in the interest year; 360 is the Chinese banks' daily-rate
-    convention (annual rate / 360) and reproduces the ~9,800 CNY of DOMAIN 2.4.
+    convention (annual rate / 360) and reproduces the ~9,800 CNY of docs/domain.md 2.4.
     """
 
     finance_ratio_bp: Annotated[int, Field(ge=0, le=10_000)] = 5_000

@@ -1,6 +1,6 @@
 """The settlement waterfall as pure arithmetic on fen (no state, no transfers).
 
-Order of payment out of the controlled account (DOMAIN 2.1, 2.2, B4): the
+Order of payment out of the controlled account (docs/domain.md 2.1, 2.2, B4): the
 government interest subsidy is paid to the bank from its own budget first (outside
 this arithmetic; it reduces the interest the account must pay), then interest,
 principal and agreed fees to the bank, then the remainder to the receivable

@@ -1,6 +1,6 @@
 """The encumbrance registry: one lookup answers "is this asset encumbered?" for every bank.
 
-Modelled on the PBoC unified security-interest registry (DOMAIN.md 1.1, X2): the
+Modelled on the PBoC unified security-interest registry (docs/domain.md 1.1, X2): the
 secured party's contract files a lien in the same tx that marks it, and closes it
 in the same tx that releases or enforces it. An asset is encumbered to at most
 one pledgee at a time; the asset id names the physical thing (a warehouse lot,

@@ -1,4 +1,4 @@
-"""Electronic warehouse receipts and pledge loans (DOMAIN.md section 1)."""
+"""Electronic warehouse receipts and pledge loans (docs/domain.md section 1)."""
 
 from contracts.builtin.warehouse_receipt.contract import WarehouseReceiptContract
 from contracts.builtin.warehouse_receipt.errors import DOMAIN_ERRORS

@@ -1,4 +1,4 @@
-"""Checks behind the declared invariants A1..A10 and L1 (DOMAIN.md 1.5).
+"""Checks behind the declared invariants A1..A10 and L1 (docs/domain.md 1.5).
 
 Each function takes a snapshot of the contract's records and yields one message
 per violation. Registry-facing checks (A9) are handed the liens they need.

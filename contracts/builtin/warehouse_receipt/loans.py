@@ -1,4 +1,4 @@
-"""The pledge loan's life (DOMAIN.md 1.4): apply, approve, disburse, accrue, repay,
+"""The pledge loan's life (docs/domain.md 1.4): apply, approve, disburse, accrue, repay,
 top up, revalue and margin call, partial release, default and enforcement.
 
 Money: principal moves bank -> borrower on disbursement; repayments move payer ->

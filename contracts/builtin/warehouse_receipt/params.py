@@ -1,6 +1,6 @@
-"""Genesis parameters of the warehouse-receipt contract (DOMAIN.md 1.2 and 6).
+"""Genesis parameters of the warehouse-receipt contract (docs/domain.md 1.2 and 6).
 
-Everything DOMAIN.md marks **A** (assumption) is a parameter here:
+Everything docs/domain.md marks **A** (assumption) is a parameter here:
 
 - ``eligible_commodities``: commodity -> shelf life in days. A deposit of anything else
   is refused; a receipt expires at min(shelf life, storage period) after issue [S13].

@@ -1,4 +1,4 @@
-"""Who may do what, as data (DOMAIN.md 1.3/1.4, A5, X4), and how each action names its parties.
+"""Who may do what, as data (docs/domain.md 1.3/1.4, A5, X4), and how each action names its parties.
 
 Holders and borrowers are organisations; they act through members holding one of
 ``HOLDER_ROLES``. The warehouse keeper and farmers are deliberately not among them,

@@ -1,4 +1,4 @@
-"""The receipt's life (DOMAIN.md 1.3): deposit, grading, issue, transfer, split, merge,
+"""The receipt's life (docs/domain.md 1.3): deposit, grading, issue, transfer, split, merge,
 revaluation, delivery and expiry. Pledging lives in loans.py.
 
 Split and merge keep quantity, appraised value and storage fee exactly: each child

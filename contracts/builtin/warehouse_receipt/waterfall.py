@@ -1,4 +1,4 @@
-"""The liquidation waterfall (DOMAIN.md 1.4, A10): costs, then interest, then principal,
+"""The liquidation waterfall (docs/domain.md 1.4, A10): costs, then interest, then principal,
 and only what is left to the borrower. Whatever principal and interest stay unpaid
 is the shortfall the bank writes off."""
 
