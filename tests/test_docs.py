@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,13 @@ def citing_files() -> list[Path]:
 
 def domain_text() -> str:
     return DOMAIN.read_text(encoding="utf-8")
+
+
+def builtin_contracts() -> dict[str, Any]:
+    return {
+        name: cls for name, cls in discover().items()
+        if cls.__module__.startswith("contracts.builtin.")
+    }
 
 
 def test_no_tracked_file_points_outside_the_repository() -> None:
@@ -95,10 +103,7 @@ def test_every_source_tag_the_project_cites_is_listed_in_docs_domain() -> None:
 
 def test_every_declared_invariant_of_a_builtin_contract_is_listed() -> None:
     text = domain_text()
-    builtins = {
-        name: cls for name, cls in discover().items()
-        if cls.__module__.startswith("contracts.builtin.")
-    }
+    builtins = builtin_contracts()
     assert len(builtins) == 9
     missing = []
     for name, cls in sorted(builtins.items()):
@@ -114,3 +119,29 @@ def test_every_declared_invariant_of_a_builtin_contract_is_listed() -> None:
             if f"`{qualified}`" not in text and not in_span:
                 missing.append(qualified)
     assert not missing, f"declared invariants missing from docs/domain.md: {missing}"
+
+
+def test_every_contract_name_the_domain_page_uses_exists_with_its_stated_default() -> None:
+    """``contract.param`` names a genesis parameter (or an action/view/operation), and a
+    default given as ``contract.param` (N)`` or as a parameter-sheet row is the code's."""
+    text = domain_text()
+    contracts = builtin_contracts()
+    unknown = []
+    for name, member in sorted(set(re.findall(r"`([a-z_]+)\.([a-z_]+)`", text))):
+        cls = contracts.get(name)
+        if cls is None:
+            continue  # a module path such as contracts.testing, not a contract
+        known = {*cls.Params.model_fields, *cls.actions, *cls.views, *cls.operations}
+        if member not in known:
+            unknown.append(f"{name}.{member}")
+    assert not unknown, f"not a parameter or entry point of that contract: {unknown}"
+
+    stated = re.findall(r"`([a-z_]+)\.([a-z_]+)` \((\d+)[ ),=]", text)
+    stated += re.findall(r"\| `([a-z_]+)\.([a-z_]+)` \| (\d+) \|", text)
+    assert len(stated) >= 20
+    wrong = []
+    for name, param, default in stated:
+        actual = contracts[name].Params.model_fields[param].default
+        if actual != int(default):
+            wrong.append(f"{name}.{param}: page says {default}, code has {actual}")
+    assert not wrong, "\n".join(wrong)
