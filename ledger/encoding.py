@@ -5,6 +5,14 @@ keys, arrays, strings, booleans, null and integers within +/-(2^53 - 1) (so ever
 implementation, JavaScript included, reads the same number). Floats, NaN and
 infinities are refused: money is integer fen and rates are integer basis points.
 
+Decoding untrusted text (``decode``) also refuses two things JSON itself allows:
+arrays and objects nested more than ``MAX_DEPTH`` deep (counted from the document
+root, so a batch array, its envelope, ``tx`` and ``args`` use four levels), and an
+object that names a key twice. Deep nesting would exhaust the parser's recursion
+(a 3 KB body of brackets); a duplicated key is read as its last value by some
+parsers and its first by others, so a signer and a verifier could disagree about
+what was signed.
+
 For that subset RFC 8785 output equals ``json.dumps(sort_keys=True,
 separators=(",", ":"), ensure_ascii=False)`` except for key order when a key holds
 a character outside the Basic Multilingual Plane (JCS sorts by UTF-16 code units,
@@ -19,11 +27,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
-from ledger.exceptions import EncodingError
+from ledger.exceptions import DuplicateKey, EncodingError, NestingTooDeep
 
 JSON: TypeAlias = dict[str, Any] | list[Any] | str | int | bool | None
 
 MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER; I-JSON (RFC 7493)
+MAX_DEPTH = 64  # arrays/objects, document root included; an envelope's own shape needs 3
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ENCODER = json.JSONEncoder(
@@ -66,9 +75,12 @@ def check(value: object, path: str = "$") -> None:
     that builds no paths; anything else (or anything wrong) takes the exact walk,
     which names the path of the first offending value.
     """
-    if _plain_ok(value):
-        return
-    _check_exact(value, path)
+    try:
+        if _plain_ok(value):
+            return
+        _check_exact(value, path)
+    except RecursionError:  # a value built in Python, nested far beyond anything decodable
+        raise NestingTooDeep(path, _TOO_DEEP) from None
 
 
 def _plain_ok(value: Any) -> bool:
@@ -215,17 +227,16 @@ def canonical_vouched(value: object) -> bytes:
 def decode(data: bytes | str) -> Any:
     """Parse JSON (UTF-8 if bytes), admitting only the canonical subset.
 
-    Raises EncodingError naming the path of the first value outside the subset.
+    Raises EncodingError naming the path of the first value outside the subset;
+    its subclasses NestingTooDeep (beyond ``MAX_DEPTH``) and DuplicateKey (naming
+    the repeated key) for the two rules JSON itself does not make.
     """
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-        value = _subset_decoder.decode(text)
-    except _SubsetViolation:
-        value = json.loads(data)
-        check(value)
-        raise EncodingError("$", "value outside the canonical subset") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise EncodingError("$", f"not valid JSON: {exc}") from None
+        value = _parse(data)
+        if _may_be_deep(data):
+            _check_depth(value)
+    except RecursionError:  # the C parser's own limit (~1000 levels), far past MAX_DEPTH
+        raise NestingTooDeep("$", _TOO_DEEP) from None
     # escaped lone surrogates survive json.loads; catch them here (hex digits may be
     # either case; two scans are cheaper than lower-casing a copy of the input)
     if isinstance(data, bytes | bytearray):
@@ -236,8 +247,128 @@ def decode(data: bytes | str) -> Any:
     return value
 
 
+def _parse(data: bytes | str) -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+        return _subset_decoder.decode(text)
+    except _SubsetViolation:
+        value = _loads_unique(data)
+        check(value)  # names the float, NaN or big integer
+        raise EncodingError("$", "value outside the canonical subset") from None
+    except _Duplicate:
+        raise _where_duplicated(data) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EncodingError("$", f"not valid JSON: {exc}") from None
+
+
+def _loads_unique(data: bytes | str) -> Any:
+    """Plain ``json.loads`` (floats and all) that still refuses a repeated key."""
+    try:
+        return json.loads(data, object_pairs_hook=_unique_object)
+    except _Duplicate:
+        raise _where_duplicated(data) from None
+
+
+def _where_duplicated(data: bytes | str) -> DuplicateKey:
+    """The DuplicateKey error for the first repeated key in document order (parsed again,
+    objects kept as their pairs: only a refused body pays for this)."""
+    found = _find_duplicate(json.loads(data, object_pairs_hook=_Pairs), "$")
+    assert found is not None  # only called after the parser saw a repeated key
+    return found
+
+
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} arrays/objects"
+
+
+def _may_be_deep(data: bytes | str) -> bool:
+    """False when the text has too few opening brackets to nest past MAX_DEPTH (a single
+    envelope has under ten): two C-speed counts instead of a walk of the value."""
+    if isinstance(data, str):
+        return data.count("[") + data.count("{") > MAX_DEPTH
+    return data.count(b"[") + data.count(b"{") > MAX_DEPTH
+
+
+def _check_depth(value: Any) -> None:
+    """Raise NestingTooDeep naming the path of a container deeper than MAX_DEPTH.
+
+    Runs after the C parser, which stops by itself near 1000 levels, so the value is
+    bounded; one breadth-first pass over its containers (not their scalars) settles it.
+    """
+    level = [value] if type(value) in (dict, list) else []
+    for _ in range(MAX_DEPTH):
+        below: list[Any] = []
+        for node in level:
+            items = node.values() if type(node) is dict else node
+            below.extend([item for item in items if type(item) in (dict, list)])
+        if not below:
+            return
+        level = below
+    raise NestingTooDeep(_deep_path(value, "$", 1), _TOO_DEEP)
+
+
+def _deep_path(value: Any, path: str, depth: int) -> str:
+    """The path of the first container at depth MAX_DEPTH + 1 (one is known to exist)."""
+    if depth > MAX_DEPTH:
+        return path
+    items = (
+        ((_member_path(path, k), v) for k, v in value.items())
+        if type(value) is dict
+        else ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    )
+    for inner, item in items:
+        if type(item) in (dict, list) and _depth_exceeds(item, MAX_DEPTH - depth - 1):
+            return _deep_path(item, inner, depth + 1)
+    return path
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True if containers nest more than ``limit`` levels below ``value``."""
+    if limit < 0:
+        return True
+    items = value.values() if type(value) is dict else value
+    return any(type(i) in (dict, list) and _depth_exceeds(i, limit - 1) for i in items)
+
+
 class _SubsetViolation(ValueError):
     pass
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicate
+    return obj
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object kept as its key/value pairs, to find where a key repeats."""
+
+
+def _find_duplicate(value: Any, path: str) -> DuplicateKey | None:
+    if isinstance(value, _Pairs):
+        seen: set[str] = set()
+        for key, item in value:
+            inner = _member_path(path, key)
+            if key in seen:
+                return DuplicateKey(inner, f"duplicate key {key!r} in one object")
+            seen.add(key)
+            found = _find_duplicate(item, inner)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_duplicate(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _member_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if _is_identifier(key) else f"{path}[{key!r}]"
 
 
 def _refuse_float(text: str) -> float:
@@ -256,7 +387,10 @@ def _checked_int(text: str) -> int:
 
 
 _subset_decoder = json.JSONDecoder(
-    parse_float=_refuse_float, parse_constant=_refuse_constant, parse_int=_checked_int
+    parse_float=_refuse_float,
+    parse_constant=_refuse_constant,
+    parse_int=_checked_int,
+    object_pairs_hook=_unique_object,
 )
 
 
