@@ -250,31 +250,40 @@ def decode(data: bytes | str) -> Any:
 def _parse(data: bytes | str) -> Any:
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    except UnicodeDecodeError as exc:
+        raise EncodingError("$", f"not valid JSON: {exc}") from None
+    try:
         return _subset_decoder.decode(text)
-    except _SubsetViolation:
-        value = _loads_unique(data)
-        check(value)  # names the float, NaN or big integer
-        raise EncodingError("$", "value outside the canonical subset") from None
-    except _Duplicate:
-        raise _where_duplicated(data) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (_SubsetViolation, _Duplicate):
+        raise _refusal(text) from None
+    except ValueError as exc:
         raise EncodingError("$", f"not valid JSON: {exc}") from None
 
 
-def _loads_unique(data: bytes | str) -> Any:
-    """Plain ``json.loads`` (floats and all) that still refuses a repeated key."""
+def _refusal(text: str) -> EncodingError:
+    """Why the strict parser stopped, with a path: the text is parsed again letting floats,
+    constants, big integers and repeated keys through, then searched for the first of them.
+    Only a refused body pays for this."""
     try:
-        return json.loads(data, object_pairs_hook=_unique_object)
-    except _Duplicate:
-        raise _where_duplicated(data) from None
+        lenient = json.loads(text, object_pairs_hook=_Pairs)
+    except ValueError as exc:  # not JSON after all, past the value that stopped the parser
+        return EncodingError("$", f"not valid JSON: {exc}")
+    found = _find_duplicate(lenient, "$")
+    if found is not None:
+        return found
+    try:
+        check(_as_dicts(lenient))  # names the float, NaN or big integer
+    except EncodingError as exc:
+        return exc
+    return EncodingError("$", "value outside the canonical subset")
 
 
-def _where_duplicated(data: bytes | str) -> DuplicateKey:
-    """The DuplicateKey error for the first repeated key in document order (parsed again,
-    objects kept as their pairs: only a refused body pays for this)."""
-    found = _find_duplicate(json.loads(data, object_pairs_hook=_Pairs), "$")
-    assert found is not None  # only called after the parser saw a repeated key
-    return found
+def _as_dicts(value: Any) -> Any:
+    if isinstance(value, _Pairs):
+        return {key: _as_dicts(item) for key, item in value}
+    if isinstance(value, list):
+        return [_as_dicts(item) for item in value]
+    return value
 
 
 _TOO_DEEP = f"nested deeper than {MAX_DEPTH} arrays/objects"

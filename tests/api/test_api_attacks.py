@@ -270,6 +270,8 @@ ATTACKS = [
     Attack("integer-past-2^53", with_big_int, 400, "INVALID_JSON"),
     Attack("nan-literal", with_nan, 400, "INVALID_JSON"),
     Attack("escaped-lone-surrogate", with_lone_surrogate, 400, "INVALID_JSON"),
+    Attack("nan-then-junk", raw(b"[NaN]]"), 400, "INVALID_JSON"),  # was 500: a ValueError
+    Attack("float-then-junk", raw(b'{"amount": 1.5}}'), 400, "INVALID_JSON"),
     Attack("invalid-utf-8", raw(b'{"tx": "\xff\xfe"}'), 400, "INVALID_JSON"),
     Attack("not-json", raw(b"{'tx': 1}"), 400, "INVALID_JSON"),
     Attack("a-json-string", raw(b'"envelope"'), 422, "INVALID_REQUEST"),
