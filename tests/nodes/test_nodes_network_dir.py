@@ -3,11 +3,13 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from api.cli import main
 from contracts.genesis import build_genesis
 from contracts.registry import discover
+from nodes.exceptions import NetworkDirError
 from nodes.network_dir import load_network
 from nodes.templates import PEER_ROLE, lishui
 
@@ -81,6 +83,6 @@ def test_a_genesis_file_naming_a_key_twice_is_refused_naming_file_and_key(tmp_pa
     genesis = root / "genesis.json"
     twice = '"chain_id": "small", "chain_id": "evil"'
     genesis.write_text(genesis.read_text().replace('"chain_id": "small"', twice, 1))
-    result = CliRunner().invoke(main, ["serve", str(root), "--port", "1"])
-    assert result.exit_code == 1
-    assert f"{genesis}: $.chain_id: duplicate key 'chain_id'" in result.output
+    with pytest.raises(NetworkDirError) as refused:
+        load_network(root)
+    assert str(refused.value) == f"{genesis}: $.chain_id: duplicate key 'chain_id' in one object"
