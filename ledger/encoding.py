@@ -22,6 +22,7 @@ encoder only when such a character appears anywhere in the output.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -234,7 +235,7 @@ def decode(data: bytes | str) -> Any:
     try:
         value = _parse(data)
         if _may_be_deep(data):
-            _check_depth(value)
+            _check_depth(data, value)
     except RecursionError:  # the C parser's own limit (~1000 levels), far past MAX_DEPTH
         raise NestingTooDeep("$", _TOO_DEEP) from None
     # escaped lone surrogates survive json.loads; catch them here (hex digits may be
@@ -297,22 +298,30 @@ def _may_be_deep(data: bytes | str) -> bool:
     return data.count(b"[") + data.count(b"{") > MAX_DEPTH
 
 
-def _check_depth(value: Any) -> None:
+def _check_depth(data: bytes | str, value: Any) -> None:
     """Raise NestingTooDeep naming the path of a container deeper than MAX_DEPTH.
 
-    Runs after the C parser, which stops by itself near 1000 levels, so the value is
-    bounded; one breadth-first pass over its containers (not their scalars) settles it.
+    Runs after the C parser (which stops by itself near 1000 levels), so ``data`` is
+    valid JSON and its depth can be read off the text in C-speed passes: escaped
+    backslashes and quotes cut out, only brackets and quotes kept, strings cut (first
+    the many with no bracket inside, as ``""``), and the brackets left counted +1 and
+    -1. Only a refused value is walked, to name the path.
     """
-    level = [value] if type(value) in (dict, list) else []
-    for _ in range(MAX_DEPTH):
-        below: list[Any] = []
-        for node in level:
-            items = node.values() if type(node) is dict else node
-            below.extend([item for item in items if type(item) in (dict, list)])
-        if not below:
-            return
-        level = below
-    raise NestingTooDeep(_deep_path(value, "$", 1), _TOO_DEEP)
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = raw.translate(None, _NOT_BRACKET_OR_QUOTE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = _STRING.sub(b"", brackets)
+    if max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+        raise NestingTooDeep(_deep_path(value, "$", 1), _TOO_DEEP)
+
+
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+_NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
+_STRING = re.compile(rb'"[^"]*"')  # escapes are gone: a string is quote, no quote, quote
 
 
 def _deep_path(value: Any, path: str, depth: int) -> str:

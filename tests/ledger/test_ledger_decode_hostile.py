@@ -105,6 +105,45 @@ def test_a_too_deep_value_is_named_by_the_path_of_its_first_deep_container() -> 
     assert refused.value.path == "$.tx.args.memo" + ".a" * (MAX_DEPTH - 3)
 
 
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+bracket_strings = st.text(alphabet='[]{}"\\/ab\u2028', max_size=6)
+bracket_values = st.recursive(
+    st.none() | safe_ints | bracket_strings,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(bracket_strings, children, max_size=3),
+    max_leaves=12,
+)
+
+
+FILLERS = ["[[[[", "]]]]", '{"}', '\\"[', '\\\\"]]', "x"]
+
+
+@given(
+    bracket_values, st.integers(MAX_DEPTH - 6, MAX_DEPTH + 1), st.sampled_from(FILLERS),
+    st.booleans(),
+)
+def test_the_depth_read_off_the_text_is_the_values_depth(
+    value: Any, wrap: int, filler: str, ascii: bool
+) -> None:
+    """Strings full of brackets, quotes and backslashes, before and after each level,
+    never change the verdict."""
+    for _ in range(wrap):
+        value = [filler, value, filler]
+    text = json.dumps(value, ensure_ascii=ascii)
+    if _depth(value) <= MAX_DEPTH:
+        assert decode(text.encode()) == value
+    else:
+        with pytest.raises(NestingTooDeep):
+            decode(text.encode())
+
+
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     text = json.dumps(["[" * 500, {"k": "{" * 500}])
     assert decode(text) == ["[" * 500, {"k": "{" * 500}]
