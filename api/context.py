@@ -43,6 +43,13 @@ class ServedPeer(PeerAPI, Protocol):
 
 @dataclass(frozen=True)
 class ApiSettings:
+    """Limits and windows of one peer's API.
+
+    ``auth_skew_s`` is how far a read signer's clock may be from the peer's: a
+    signature's ``created`` may be that far in the future, and its ``expires`` that
+    far in the past, before AUTH_EXPIRED; 0 holds ``expires`` to the second.
+    """
+
     max_batch: int = 1000
     max_body_bytes: int = 16 * 1024 * 1024
     default_wait_s: float = 10.0

@@ -54,6 +54,8 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     # ledger
     ledger_exc.LedgerError: ProblemSpec(500, "Ledger error", "LEDGER_ERROR"),
     ledger_exc.EncodingError: ProblemSpec(400, "Not valid canonical JSON", "INVALID_JSON"),
+    ledger_exc.NestingTooDeep: ProblemSpec(400, "JSON nested too deep"),
+    ledger_exc.DuplicateKey: ProblemSpec(400, "Duplicate key in a JSON object"),
     ledger_exc.IdentityError: ProblemSpec(422, "Unusable key or certificate", "IDENTITY_ERROR"),
     ledger_exc.CertificateError: ProblemSpec(422, "Certificate refused", "CERTIFICATE_INVALID"),
     ledger_exc.EnvelopeError: ProblemSpec(422, "Envelope refused"),
@@ -63,6 +65,7 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     ledger_exc.UnknownSigner: ProblemSpec(403, "A signer is not enrolled"),
     ledger_exc.RevokedSigner: ProblemSpec(403, "A signer was revoked"),
     ledger_exc.DuplicateTx: ProblemSpec(409, "Transaction already committed"),
+    ledger_exc.AlreadyRejected: ProblemSpec(409, "Transaction already recorded as rejected"),
     ledger_exc.StoreError: ProblemSpec(503, "Chain store unavailable", "STORE_UNAVAILABLE"),
     ledger_exc.BlockMismatch: ProblemSpec(503, "Block does not extend the head", "BLOCK_MISMATCH"),
     ledger_exc.VerificationError: ProblemSpec(

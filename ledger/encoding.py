@@ -5,6 +5,14 @@ keys, arrays, strings, booleans, null and integers within +/-(2^53 - 1) (so ever
 implementation, JavaScript included, reads the same number). Floats, NaN and
 infinities are refused: money is integer fen and rates are integer basis points.
 
+Decoding untrusted text (``decode``) also refuses two things JSON itself allows:
+arrays and objects nested more than ``MAX_DEPTH`` deep (counted from the document
+root, so a batch array, its envelope, ``tx`` and ``args`` use four levels), and an
+object that names a key twice. Deep nesting would exhaust the parser's recursion
+(a 3 KB body of brackets); a duplicated key is read as its last value by some
+parsers and its first by others, so a signer and a verifier could disagree about
+what was signed.
+
 For that subset RFC 8785 output equals ``json.dumps(sort_keys=True,
 separators=(",", ":"), ensure_ascii=False)`` except for key order when a key holds
 a character outside the Basic Multilingual Plane (JCS sorts by UTF-16 code units,
@@ -14,16 +22,18 @@ encoder only when such a character appears anywhere in the output.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
-from ledger.exceptions import EncodingError
+from ledger.exceptions import DuplicateKey, EncodingError, NestingTooDeep
 
 JSON: TypeAlias = dict[str, Any] | list[Any] | str | int | bool | None
 
 MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER; I-JSON (RFC 7493)
+MAX_DEPTH = 64  # arrays/objects, document root included; an envelope's own shape needs 3
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ENCODER = json.JSONEncoder(
@@ -66,9 +76,12 @@ def check(value: object, path: str = "$") -> None:
     that builds no paths; anything else (or anything wrong) takes the exact walk,
     which names the path of the first offending value.
     """
-    if _plain_ok(value):
-        return
-    _check_exact(value, path)
+    try:
+        if _plain_ok(value):
+            return
+        _check_exact(value, path)
+    except RecursionError:  # a value built in Python, nested far beyond anything decodable
+        raise NestingTooDeep(path, _TOO_DEEP) from None
 
 
 def _plain_ok(value: Any) -> bool:
@@ -215,17 +228,16 @@ def canonical_vouched(value: object) -> bytes:
 def decode(data: bytes | str) -> Any:
     """Parse JSON (UTF-8 if bytes), admitting only the canonical subset.
 
-    Raises EncodingError naming the path of the first value outside the subset.
+    Raises EncodingError naming the path of the first value outside the subset;
+    its subclasses NestingTooDeep (beyond ``MAX_DEPTH``) and DuplicateKey (naming
+    the repeated key) for the two rules JSON itself does not make.
     """
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
-        value = _subset_decoder.decode(text)
-    except _SubsetViolation:
-        value = json.loads(data)
-        check(value)
-        raise EncodingError("$", "value outside the canonical subset") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise EncodingError("$", f"not valid JSON: {exc}") from None
+        value = _parse(data)
+        if _may_be_deep(data):
+            _check_depth(data, value)
+    except RecursionError:  # the C parser's own limit (~1000 levels), far past MAX_DEPTH
+        raise NestingTooDeep("$", _TOO_DEEP) from None
     # escaped lone surrogates survive json.loads; catch them here (hex digits may be
     # either case; two scans are cheaper than lower-casing a copy of the input)
     if isinstance(data, bytes | bytearray):
@@ -236,8 +248,145 @@ def decode(data: bytes | str) -> Any:
     return value
 
 
+def _parse(data: bytes | str) -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    except UnicodeDecodeError as exc:
+        raise EncodingError("$", f"not valid JSON: {exc}") from None
+    try:
+        return _subset_decoder.decode(text)
+    except (_SubsetViolation, _Duplicate):
+        raise _refusal(text) from None
+    except ValueError as exc:
+        raise EncodingError("$", f"not valid JSON: {exc}") from None
+
+
+def _refusal(text: str) -> EncodingError:
+    """Why the strict parser stopped, with a path: the text is parsed again letting floats,
+    constants, big integers and repeated keys through, then searched for the first of them.
+    Only a refused body pays for this."""
+    try:
+        lenient = json.loads(text, object_pairs_hook=_Pairs)
+    except ValueError as exc:  # not JSON after all, past the value that stopped the parser
+        return EncodingError("$", f"not valid JSON: {exc}")
+    found = _find_duplicate(lenient, "$")
+    if found is not None:
+        return found
+    try:
+        check(_as_dicts(lenient))  # names the float, NaN or big integer
+    except EncodingError as exc:
+        return exc
+    return EncodingError("$", "value outside the canonical subset")
+
+
+def _as_dicts(value: Any) -> Any:
+    if isinstance(value, _Pairs):
+        return {key: _as_dicts(item) for key, item in value}
+    if isinstance(value, list):
+        return [_as_dicts(item) for item in value]
+    return value
+
+
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} arrays/objects"
+
+
+def _may_be_deep(data: bytes | str) -> bool:
+    """False when the text has too few opening brackets to nest past MAX_DEPTH (a single
+    envelope has under ten): two C-speed counts instead of a walk of the value."""
+    if isinstance(data, str):
+        return data.count("[") + data.count("{") > MAX_DEPTH
+    return data.count(b"[") + data.count(b"{") > MAX_DEPTH
+
+
+def _check_depth(data: bytes | str, value: Any) -> None:
+    """Raise NestingTooDeep naming the path of a container deeper than MAX_DEPTH.
+
+    Runs after the C parser (which stops by itself near 1000 levels), so ``data`` is
+    valid JSON and its depth can be read off the text in C-speed passes: escaped
+    backslashes and quotes cut out, only brackets and quotes kept, strings cut (first
+    the many with no bracket inside, as ``""``), and the brackets left counted +1 and
+    -1. Only a refused value is walked, to name the path.
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = raw.translate(None, _NOT_BRACKET_OR_QUOTE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = _STRING.sub(b"", brackets)
+    if max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+        raise NestingTooDeep(_deep_path(value, "$", 1), _TOO_DEEP)
+
+
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+_NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
+_STRING = re.compile(rb'"[^"]*"')  # escapes are gone: a string is quote, no quote, quote
+
+
+def _deep_path(value: Any, path: str, depth: int) -> str:
+    """The path of the first container at depth MAX_DEPTH + 1 (one is known to exist)."""
+    if depth > MAX_DEPTH:
+        return path
+    items = (
+        ((_member_path(path, k), v) for k, v in value.items())
+        if type(value) is dict
+        else ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    )
+    for inner, item in items:
+        if type(item) in (dict, list) and _depth_exceeds(item, MAX_DEPTH - depth - 1):
+            return _deep_path(item, inner, depth + 1)
+    return path
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True if containers nest more than ``limit`` levels below ``value``."""
+    if limit < 0:
+        return True
+    items = value.values() if type(value) is dict else value
+    return any(type(i) in (dict, list) and _depth_exceeds(i, limit - 1) for i in items)
+
+
 class _SubsetViolation(ValueError):
     pass
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicate
+    return obj
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object kept as its key/value pairs, to find where a key repeats."""
+
+
+def _find_duplicate(value: Any, path: str) -> DuplicateKey | None:
+    if isinstance(value, _Pairs):
+        seen: set[str] = set()
+        for key, item in value:
+            inner = _member_path(path, key)
+            if key in seen:
+                return DuplicateKey(inner, f"duplicate key {key!r} in one object")
+            seen.add(key)
+            found = _find_duplicate(item, inner)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_duplicate(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _member_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if _is_identifier(key) else f"{path}[{key!r}]"
 
 
 def _refuse_float(text: str) -> float:
@@ -256,7 +405,10 @@ def _checked_int(text: str) -> int:
 
 
 _subset_decoder = json.JSONDecoder(
-    parse_float=_refuse_float, parse_constant=_refuse_constant, parse_int=_checked_int
+    parse_float=_refuse_float,
+    parse_constant=_refuse_constant,
+    parse_int=_checked_int,
+    object_pairs_hook=_unique_object,
 )
 
 

@@ -3,7 +3,9 @@
 The tree, drawn once so readers see every way the ledger can say no::
 
     LedgerError                      base of everything below
-    ├── EncodingError                a value cannot be canonically encoded (has .path)
+    ├── EncodingError                a value cannot be canonically encoded (has .path, .rule)
+    │   ├── NestingTooDeep           JSON text nested deeper than the wire format allows
+    │   └── DuplicateKey             a JSON object names the same key twice
     ├── IdentityError                a certificate or key is unusable
     │   └── CertificateError         chain, validity window or revocation check failed
     ├── EnvelopeError                a transaction envelope is refused (has .code)
@@ -12,7 +14,8 @@ The tree, drawn once so readers see every way the ledger can say no::
     │   ├── BadSignature             a signature does not verify (BAD_SIGNATURE)
     │   ├── UnknownSigner            a signer is not enrolled (UNKNOWN_SIGNER)
     │   ├── RevokedSigner            a signer's enrolment was revoked (SIGNER_REVOKED)
-    │   └── DuplicateTx              the tx_id already committed (DUPLICATE_TX)
+    │   ├── DuplicateTx              the tx_id already committed (DUPLICATE_TX)
+    │   └── AlreadyRejected          the tx_id is recorded as rejected (ALREADY_REJECTED)
     ├── StoreError                   the chain store refuses an operation
     │   └── BlockMismatch            a block does not extend the head it claims to
     └── VerificationError            a stored chain fails verification (.height, .reason)
@@ -36,6 +39,18 @@ class EncodingError(LedgerError):
         self.path = path
         self.rule = rule
         super().__init__(f"{path}: {rule}")
+
+
+class NestingTooDeep(EncodingError):
+    """Arrays and objects nest deeper than ``ledger.encoding.MAX_DEPTH``."""
+
+    code = "JSON_TOO_DEEP"
+
+
+class DuplicateKey(EncodingError):
+    """An object names a key twice; JSON parsers disagree on which one wins, so neither does."""
+
+    code = "DUPLICATE_KEY"
 
 
 class IdentityError(LedgerError):
@@ -79,6 +94,14 @@ class RevokedSigner(EnvelopeError):
 
 class DuplicateTx(EnvelopeError):
     code = "DUPLICATE_TX"
+
+
+class AlreadyRejected(EnvelopeError):
+    """The tx_id is in a block as rejected: an envelope is ordered once, so a resubmitted
+    copy would never be ordered again (and would sit as pending forever). A retry is a
+    new tx (a new nonce), signed again."""
+
+    code = "ALREADY_REJECTED"
 
 
 class StoreError(LedgerError):

@@ -2,7 +2,9 @@
 
 For each envelope, in this order (so the same junk always gets the same code):
 wire form (``Envelope.parse``), chain id, signer enrolment and revocation, every
-signature (through the peer's ``SignatureVerifier``), not already committed, the
+signature (through the peer's ``SignatureVerifier``), not already committed and
+not already recorded as rejected (the orderer orders a tx_id once, so a copy
+would wait forever: the client gets the recorded verdict instead), the
 contract is enabled, the action exists, its args parse under the action's
 model, and the signers' org types and roles could satisfy the action's policy
 (``Policy.roles_allow``: a farmer can never issue money, whatever the state).
@@ -25,7 +27,13 @@ from contracts.runtime import ContractRuntime, parse_model
 from ledger.chain import signer_lookup
 from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
-from ledger.exceptions import DuplicateTx, EncodingError, EnvelopeError, MalformedEnvelope
+from ledger.exceptions import (
+    AlreadyRejected,
+    DuplicateTx,
+    EncodingError,
+    EnvelopeError,
+    MalformedEnvelope,
+)
 from ledger.interfaces import ChainStoreAPI
 from ledger.tx import Envelope, SignerLookup, authenticate, signature_triples
 from nodes.exceptions import GateRejected
@@ -68,8 +76,7 @@ class Gate:
     def _check_parsed(self, envelope: Envelope, index: int, lookup: SignerLookup) -> Envelope:
         try:
             signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
-            if self.store.has_committed(envelope.tx_id):
-                raise DuplicateTx(f"tx {envelope.tx_id} already committed", tx_id=envelope.tx_id)
+            self._refuse_recorded(envelope.tx_id)
         except EnvelopeError as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         self._check_call(envelope, index)
@@ -89,8 +96,29 @@ class Gate:
             return Envelope.parse(raw)
         except MalformedEnvelope as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=exc.tx_id) from None
-        except (EncodingError, ValueError) as exc:
+        except EncodingError as exc:  # too deep and duplicate keys keep their own codes
+            code = getattr(exc, "code", MalformedEnvelope.code)
+            raise GateRejected(code, str(exc), index=index) from None
+        except ValueError as exc:
             raise GateRejected(MalformedEnvelope.code, str(exc), index=index) from None
+
+    def _refuse_recorded(self, tx_id: str) -> None:
+        """A tx already in a block gets its verdict back (the store prefers a committed
+        record over a rejected one of the same tx_id)."""
+        record = self.store.tx(tx_id)
+        if record is None:
+            return
+        result = record.result
+        if result.committed:
+            raise DuplicateTx(
+                f"tx {tx_id} already committed in block {record.height}", tx_id=tx_id
+            )
+        raise AlreadyRejected(
+            f"tx {tx_id} was rejected in block {record.height} (index {record.index}) "
+            f"with {result.code}: {result.message}; a tx is ordered once, so sign a new "
+            "one (new nonce) to try again",
+            tx_id=tx_id,
+        )
 
     def _check_call(self, envelope: Envelope, index: int) -> None:
         contract = self.runtime.contracts.get(envelope.contract)

@@ -27,7 +27,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from contracts.genesis import GenesisConfig
-from ledger.exceptions import IdentityError
+from ledger.encoding import decode
+from ledger.exceptions import EncodingError, IdentityError
 from ledger.roster import Roster
 from nodes.exceptions import NetworkDirError
 from nodes.templates import NetworkSpec, Template, build_network
@@ -73,10 +74,22 @@ def init_network(
     return NetworkDir(root, template.name, spec)
 
 
+def _read_json(path: Path) -> tuple[bytes, object]:
+    """A file's bytes and value, held to the wire format's JSON rules (no repeated key: a
+    hand-edited genesis naming a parameter twice would otherwise keep the last copy)."""
+    data = path.read_bytes()
+    try:
+        return data, decode(data)
+    except EncodingError as exc:
+        raise NetworkDirError(f"{path}: {exc}") from None
+
+
 def load_network(root: Path) -> NetworkDir:
     try:
-        meta = json.loads((root / NETWORK_FILE).read_text())
-        config = GenesisConfig.model_validate_json((root / GENESIS_FILE).read_text())
+        _, meta_value = _read_json(root / NETWORK_FILE)
+        meta = meta_value if isinstance(meta_value, dict) else {}
+        genesis, _ = _read_json(root / GENESIS_FILE)
+        config = GenesisConfig.model_validate_json(genesis)
         roster = Roster.load(root, {o.id: o.type for o in config.organisations})
     except FileNotFoundError as exc:
         raise NetworkDirError(f"{root}: missing {exc.filename}") from None

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from api.commands.serve_nats import serve_peer_on_nats
+from api.context import ApiSettings
 from api.server import serve_network
 from nodes.exceptions import NetworkDirError
 
@@ -26,9 +27,12 @@ from nodes.exceptions import NetworkDirError
 @click.option("--cutter", is_flag=True, help="With --orderer nats: this process cuts batches.")
 @click.option("--replicas", default=1, show_default=True,
               help="With --orderer nats: stream replicas if this peer creates the stream.")
+@click.option("--auth-skew", "auth_skew_s", type=click.IntRange(0, 300),
+              default=ApiSettings.auth_skew_s, show_default=True,
+              help="Seconds of client clock skew a read signature's created/expires may have.")
 def serve_command(
     directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
-    orderer: str, nats_url: str | None, cutter: bool, replicas: int,
+    orderer: str, nats_url: str | None, cutter: bool, replicas: int, auth_skew_s: int,
 ) -> None:
     """Run the network in DIRECTORY (in-process orderer) and serve every peer's API.
 
@@ -42,13 +46,17 @@ def serve_command(
             click.echo(f"{peer_id}: {url}")
         click.echo(f"endpoints written to {directory / 'endpoints.json'}; Ctrl-C to stop")
 
+    settings = ApiSettings(auth_skew_s=auth_skew_s)
     if orderer == "nats":
-        serve_one_on_nats(directory, host, port, peers, log_level, nats_url, cutter, replicas)
+        serve_one_on_nats(
+            directory, host, port, peers, log_level, nats_url, cutter, replicas, settings
+        )
         return
     try:
         asyncio.run(
             serve_network(
-                directory, host, port, peers=list(peers) or None, ready=ready, log_level=log_level
+                directory, host, port, settings,
+                peers=list(peers) or None, ready=ready, log_level=log_level,
             )
         )
     except NetworkDirError as exc:
@@ -59,7 +67,7 @@ def serve_command(
 
 def serve_one_on_nats(
     directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
-    nats_url: str | None, cutter: bool, replicas: int,
+    nats_url: str | None, cutter: bool, replicas: int, settings: ApiSettings,
 ) -> None:
     if len(peers) != 1 or not nats_url:
         click.echo("error: --orderer nats needs exactly one --peer and a --nats-url", err=True)
@@ -72,7 +80,7 @@ def serve_one_on_nats(
     try:
         asyncio.run(serve_peer_on_nats(
             directory, peers[0], nats_url, host, port, cutter=cutter, replicas=replicas,
-            ready=ready, log_level=log_level,
+            settings=settings, ready=ready, log_level=log_level,
         ))
     except (NetworkDirError, ConnectionError) as exc:
         click.echo(f"error: {exc}", err=True)

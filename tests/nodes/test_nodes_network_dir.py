@@ -3,11 +3,13 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from api.cli import main
 from contracts.genesis import build_genesis
 from contracts.registry import discover
+from nodes.exceptions import NetworkDirError
 from nodes.network_dir import load_network
 from nodes.templates import PEER_ROLE, lishui
 
@@ -71,3 +73,16 @@ def test_lishui_template_has_the_county_organisations_roles_and_every_builtin_co
     )
     assert sorted(c.name for c in spec.config.contracts) == builtins
     build_genesis(spec.config)
+
+
+def test_a_genesis_file_naming_a_key_twice_is_refused_naming_file_and_key(tmp_path: Path) -> None:
+    """A hand edit that repeats a key would otherwise keep whichever copy the parser likes."""
+    root = tmp_path / "net"
+    init = CliRunner().invoke(main, ["network", "init", str(root), "--template", "small"])
+    assert init.exit_code == 0
+    genesis = root / "genesis.json"
+    twice = '"chain_id": "small", "chain_id": "evil"'
+    genesis.write_text(genesis.read_text().replace('"chain_id": "small"', twice, 1))
+    with pytest.raises(NetworkDirError) as refused:
+        load_network(root)
+    assert str(refused.value) == f"{genesis}: $.chain_id: duplicate key 'chain_id' in one object"
