@@ -43,7 +43,10 @@ def attest(ctx: Context, params: WarehouseReceiptParams, args: models.AttestPric
             as_of=args.as_of,
             latest=latest.as_of,
         )
-    signer = next(s.member_id for s in ctx.signers if (s.org_type, s.role) in ORACLE_ROLES)
+    signer = next(  # the oracle among the signers (the first signer under a policy override)
+        (s.member_id for s in ctx.signers if (s.org_type, s.role) in ORACLE_ROLES),
+        ctx.signers[0].member_id,
+    )
     put_price(
         ctx,
         PriceAttestation(
