@@ -130,6 +130,7 @@ def _enforced(f: _Fold, d: Mapping[str, Any]) -> None:
         return
     f.bank(loan.bank)["written_off_fen"] += int(d.get("written_off", 0))
     f.margin["enforced"] += 1
+    f.margin[str(d.get("closure", "")).lower()] += 1  # auctioned / taken_by_bank
     f.move(d["loan_id"], -loan.outstanding)
 
 
@@ -312,6 +313,8 @@ class MetricsCollector:
                 "margin_calls": fold.margin["calls"],
                 "margin_calls_cured": fold.margin["cured"],
                 "enforced": fold.margin["enforced"],
+                "auctioned": fold.margin["auctioned"],
+                "taken_by_lender": fold.margin["taken_by_bank"],
                 "repaid": sum(b["repaid"] for b in fold.by_bank.values()),
                 "defaulted": sum(b["defaulted"] for b in fold.by_bank.values()),
                 "issued_fen": sum(b["issued_fen"] for b in fold.by_bank.values()),

@@ -240,6 +240,15 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                 ],
             )
         )
+    credit = metrics.get("credit", {})
+    if credit.get("enforced"):
+        out += [
+            "",
+            f"Defaulted pledges enforced: {credit.get('auctioned', 0)} sold at auction to a "
+            f"third-party buyer, {credit.get('taken_by_lender', 0)} taken by the lender at a "
+            "price agreed with the pledgor (never below the attested market value less the "
+            "haircut); the pledgor received any surplus.",
+        ]
     claims = metrics.get("claims", {})
     if claims.get("timeline"):
         out += ["", "## Claims"]

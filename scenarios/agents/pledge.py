@@ -3,26 +3,79 @@
 A cooperative deposits its harvest in its own certified warehouse; the keeper
 grades it and issues a receipt; the cooperative pledges the receipt to a bank.
 The bank lends within its loan-to-value cap, priced by the borrower's credit
-rating when the credit contract runs. When prices move, the bank's risk officer
-revalues the collateral; a margin call is cured by a partial repayment, or not.
-At maturity the cooperative repays in full (liens released in the same tx) or
-defaults, and the bank sells the goods at auction to a buyer or takes them.
+rating when the credit contract runs. A price oracle outside the banks (the
+government's price bureau, or an appraiser) attests each commodity's price on the
+path's change days and often enough that it never goes stale, and revalues the
+pledged receipts when the price moves; a margin call is cured by a partial
+repayment, or not. At maturity the cooperative repays in full (liens released in
+the same tx) or defaults, and the bank sells the goods at auction to a third-party
+buyer, or takes them at a price agreed with (co-signed by) the cooperative, never
+below the attested value less the contract's haircut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
 WR = "warehouse_receipt"
 
 
+GRADE = "2"
+UNIT = "kg"
+ORACLE_ROLES = ("price_bureau", "appraiser")
+
+
+def _param(kit: AgentKit, name: str) -> int:
+    """A warehouse_receipt genesis param, or its default."""
+    params = next(c.params for c in kit.world.network.config.contracts if c.name == WR)
+    return int(params.get(name, getattr(WarehouseReceiptParams(), name)))
+
+
 def ltv_cap_bp(kit: AgentKit) -> int:
     """The chain's loan-to-value cap (genesis param of warehouse_receipt, default 70 %)."""
-    params = next(c.params for c in kit.world.network.config.contracts if c.name == WR)
-    return int(params.get("ltv_cap_bp", 7000))
+    return _param(kit, "ltv_cap_bp")
+
+
+def price_oracle(kit: AgentKit) -> str | None:
+    """The first member holding a price-oracle role, if the network has one."""
+    for role in ORACLE_ROLES:
+        members = kit.world.members_with_role(role)
+        if members:
+            return members[0]
+    return None
+
+
+def price_story(kit: AgentKit, oracle: str, commodity: str, default: int) -> Story:
+    """The oracle attests ``commodity``'s price on each change day of the price path and
+    every half of the contract's maximum price age in between."""
+    every = _param(kit, "price_max_age_days") / 2
+    changes = sorted(day for day, _ in kit.world.scenario.agents.price_path.get(commodity, []))
+    day = 0.05
+    while day < kit.world.scenario.days:
+        yield Wait(until_day=day)
+        yield Tx(
+            oracle,
+            WR,
+            "attest_price",
+            {
+                "commodity": commodity,
+                "grade": GRADE,
+                "unit": UNIT,
+                "price_per_unit": kit.price(commodity, day, default),
+                "as_of": kit.time_at(day),
+            },
+        )
+        day = min([day + every, *(c + 0.1 for c in changes if c + 0.1 > day)])
+
+
+def attested_value(kit: AgentKit, commodity: str, quantity: int) -> int | None:
+    """``quantity`` of ``commodity`` at its latest attested price (None if never attested)."""
+    price = kit.view(WR, "price", commodity=commodity, grade=GRADE, unit=UNIT)
+    return None if price is None else quantity * int(price["price_per_unit"])
 
 
 def bank_offer(
@@ -48,7 +101,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     manager = kit.member(coop, "manager")
     keeper = kit.member(coop, "warehouse_keeper")
     officer = kit.member(bank, "loan_officer")
-    risk = kit.member(bank, "risk_officer")
+    oracle = price_oracle(kit)
     commodity = sorted(spec.commodities)[rng.randrange(len(spec.commodities))]
     quantity = rng.randint(*spec.quantity_kg)
     defaulter = rng.random() < spec.default_probability
@@ -66,7 +119,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "warehouse": coop,
             "commodity": commodity,
             "quantity": quantity,
-            "unit": "kg",
+            "unit": UNIT,
         },
     )
     if not ok(outcome):
@@ -79,7 +132,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             "warehouse": coop,
             "lot_id": lot,
             "quantity": quantity,
-            "grade": "2",
+            "grade": GRADE,
             "moisture_permille": 140,
         },
     )
@@ -140,15 +193,13 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     disbursed_day = outcome.day
     maturity_day = disbursed_day + spec.tenor_days
 
-    # Price moves: the bank's risk officer revalues on each change during the loan.
+    # Price moves: once the oracle has attested the new price it revalues the receipt.
     path = kit.world.scenario.agents.price_path.get(commodity, [])
     for change_day, new_price in sorted(path):
-        if not disbursed_day < change_day < maturity_day:
+        if oracle is None or not disbursed_day < change_day < maturity_day:
             continue
         yield Wait(until_day=change_day + 0.3)
-        outcome = yield Tx(
-            risk, WR, "revalue", {"receipt_id": receipt, "value": quantity * new_price}
-        )
+        outcome = yield Tx(oracle, WR, "revalue", {"receipt_id": receipt})
         if not isinstance(outcome, Outcome) or outcome.event("MarginCall") is None:
             continue
         if cures and not defaulter:
@@ -162,14 +213,16 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             yield Wait(days=11)
             outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
             if ok(outcome):
-                yield from _enforce(kit, loan, officer, buyer, auction, quantity * new_price)
+                yield from _enforce(
+                    kit, loan, manager, officer, buyer, auction, commodity, quantity
+                )
             return
 
     if defaulter:
         yield Wait(until_day=maturity_day + 1.2)
         outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
         if ok(outcome):
-            yield from _enforce(kit, loan, officer, buyer, auction, value)
+            yield from _enforce(kit, loan, manager, officer, buyer, auction, commodity, quantity)
         return
     yield Wait(until_day=maturity_day - 2)
     yield from pay_off(kit, manager, loan)
@@ -180,11 +233,23 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
 
 
 def _enforce(
-    kit: AgentKit, loan: str, officer: str, buyer: str | None, auction: bool, value: int
+    kit: AgentKit,
+    loan: str,
+    manager: str,
+    officer: str,
+    buyer: str | None,
+    auction: bool,
+    commodity: str,
+    quantity: int,
 ) -> Story:
+    """Auction to the buyer at a 10 % discount to the attested value, or a take that the
+    cooperative co-signs at exactly the floor (attested value less the haircut)."""
+    value = attested_value(kit, commodity, quantity)
+    if value is None:
+        return
     if auction and buyer is not None:
         purchaser = kit.member(buyer, "purchaser")
-        price = value * 9 // 10  # auction at a 10 % discount to appraisal
+        price = value * 9 // 10
         yield Tx(
             officer,
             WR,
@@ -198,14 +263,24 @@ def _enforce(
             co_signers=(purchaser,),
         )
     else:
-        yield Tx(officer, WR, "enforce_take", {"loan_id": loan, "costs": 0})
-
+        floor = -(-value * (10_000 - _param(kit, "take_haircut_bp")) // 10_000)
+        yield Tx(
+            officer,
+            WR,
+            "enforce_take",
+            {"loan_id": loan, "price": floor, "costs": 0},
+            co_signers=(manager,),
+        )
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
     spec = kit.world.scenario.agents.pledge
     if not spec.loans or not kit.enabled(WR):
         return
+    oracle = price_oracle(kit)
+    if oracle is not None:
+        for commodity, default in sorted(spec.commodities.items()):
+            yield 0.05, f"prices-{commodity}", price_story(kit, oracle, commodity, default)
     coops = kit.world.orgs_of_type("cooperative")
     banks = kit.world.orgs_of_type("bank")
     buyers = kit.world.orgs_of_type("buyer")

@@ -3,6 +3,7 @@ rejected with that code and the state is byte-for-byte what it was before."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from wr_fixtures import CNY, WrLedger, loan_id
 
 from contracts.builtin.warehouse_receipt import DOMAIN_ERRORS
+from ledger.timefmt import format_time, parse_time
 
 
 @dataclass
@@ -209,7 +211,45 @@ CASES: dict[str, Callable[[World], Call]] = {
     ),
     "ENFORCEMENT_COSTS_TOO_HIGH": lambda w: (
         defaulted(w),
-        ("bank-a.loan", "enforce_take", dict(loan_id=w.loan, costs=19_500 * CNY + 1), ()),
+        w.wr.attest(2_600 * CNY),  # 150 t -> 390,000 CNY
+        (
+            "bank-a.loan",
+            "enforce_take",
+            dict(loan_id=w.loan, price=390_000 * CNY, costs=19_500 * CNY + 1),
+            ("coop-a.manager",),
+        ),
+    )[2],
+    "PRICE_NOT_ATTESTED": lambda w: ("bank-a.risk", "revalue", dict(receipt_id=w.pledged), ()),
+    "PRICE_STALE": lambda w: (
+        w.wr.attest(2_600 * CNY),
+        w.wr.h.advance(days=30, minutes=1),
+        ("gov.prices", "revalue", dict(receipt_id=w.pledged), ()),
+    )[2],
+    "PRICE_OUT_OF_ORDER": lambda w: (
+        "gov.prices",
+        "attest_price",
+        dict(
+            commodity="paddy",
+            grade="2",
+            unit="t",
+            price_per_unit=2_600 * CNY,
+            as_of=format_time(parse_time(w.wr.h.now) + dt.timedelta(minutes=1)),
+        ),
+        (),
+    ),
+    "TAKE_BELOW_FLOOR": lambda w: (
+        defaulted(w),
+        w.wr.attest(2_600 * CNY),  # floor: 390,000 x 90 % = 351,000 CNY
+        (
+            "bank-a.loan",
+            "enforce_take",
+            dict(loan_id=w.loan, price=351_000 * CNY - 1),
+            ("coop-a.manager",),
+        ),
+    )[2],
+    "BUYER_IS_LENDER": lambda w: (
+        defaulted(w),
+        ("bank-a.loan", "enforce_sale", dict(loan_id=w.loan, buyer="bank-a", price=CNY), ()),
     )[1],
     # not ours, but part of the contract's surface
     "UNAUTHORIZED": lambda w: (

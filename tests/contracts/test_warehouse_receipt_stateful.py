@@ -2,13 +2,18 @@
 
 Many parties act, validly and not: wrong roles, the wrong bank, a revoked manager,
 Bank B trying to take goods already pledged to Bank A, transfers and withdrawals of
-pledged receipts, over-issue. After every step the framework checks every declared
+pledged receipts, over-issue. Collateral (DOMAIN.md 7.2): price oracles and
+impostors attest prices (fresh, stale, out of order); the lender tries to value its
+own collateral; enforcement is tried before default (V2), as a take below the
+attested floor or without the pledgor's signature, and as a sale to the lender
+itself (V3); each refusal is asserted by code. After every step the framework checks every declared
 invariant (A1..A10, L1, settlement S1/S2, registry R1), and this machine compares the
 contract with a small model of who holds which receipt and which receipts are pledged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import event
@@ -16,8 +21,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
 from wr_fixtures import CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
 
+from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.testing import ContractMachine
 from ledger.block import TxResult
+from ledger.timefmt import format_time, parse_time
 
 COOPS = ("coop-a", "coop-b")
 BANKS = ("bank-a", "bank-b")
@@ -31,6 +38,11 @@ ACTOR = {
 }
 IMPOSTORS = ("coop-a.farmer", "coop-b.keeper", "buyer.purchaser", "bank-b.risk")
 TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED"}
+ORACLES = ("gov.prices", "valuer.appraiser")
+NOT_ORACLES = ("bank-a.risk", "bank-b.loan", "coop-a.manager", "gov.pboc", "buyer.purchaser")
+HOLDER_ROLE_NAMES = {"manager", "purchaser", "loan"}  # members of HOLDER_ROLES in ORGS
+P = WarehouseReceiptParams()
+MAX_AGE = dt.timedelta(days=P.price_max_age_days)
 
 
 class WarehouseReceiptMachine(ContractMachine):
@@ -56,6 +68,7 @@ class WarehouseReceiptMachine(ContractMachine):
         self.revoked: set[str] = set()
         self.by_revoked = False
         self.defaulted: set[str] = set()
+        self.prices: dict[str, tuple[int, dt.datetime]] = {}  # commodity -> (fen/t, as of)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -248,15 +261,106 @@ class WarehouseReceiptMachine(ContractMachine):
         self.holder[kid] = self.holder[a]
         return kid
 
-    @rule(rid=receipts, drop=st.integers(-500, 3500), appraiser=st.booleans())
-    def revalue(self, rid: str, drop: int, appraiser: bool) -> None:
+    # -- prices and revaluation (V1) --------------------------------------------------------
+
+    @rule(
+        commodity=st.sampled_from(("paddy", "wheat")),
+        price=st.integers(1000, 4000),
+        hours_ago=st.integers(-2, 32 * 24),
+        signer=st.sampled_from((*ORACLES, *ORACLES, *NOT_ORACLES)),
+    )
+    def attest(self, commodity: str, price: int, hours_ago: int, signer: str) -> None:
+        as_of = self.ledger.clock - dt.timedelta(hours=hours_ago)
+        result = self.act(
+            signer,
+            "attest_price",
+            commodity=commodity,
+            grade="2",
+            unit="t",
+            price_per_unit=price * CNY,
+            as_of=format_time(as_of),
+        )
+        latest = self.prices.get(commodity)
+        if signer not in ORACLES:
+            self.expect(result, "UNAUTHORIZED", "non-oracle attestation refused")
+        elif as_of > self.ledger.clock:
+            self.expect(result, "PRICE_OUT_OF_ORDER")
+        elif self.ledger.clock - as_of > MAX_AGE:
+            self.expect(result, "PRICE_STALE", "stale attestation refused")
+        elif latest is not None and as_of < latest[1]:
+            self.expect(result, "PRICE_OUT_OF_ORDER", "out-of-order attestation refused")
+        elif not self.by_revoked:
+            assert result.committed, result
+        if result.committed:
+            self.prices[commodity] = (price * CNY, as_of)
+
+    def allowed_to_revalue(self, signer: str, r: dict[str, Any]) -> bool:
+        org, name = signer.split(".")
+        return (
+            signer in ORACLES
+            or (org == r["pledgee"] and name in ("risk", "loan"))
+            or (org == r["holder"] and name in HOLDER_ROLE_NAMES)
+        )
+
+    def price_problem(self, commodity: str) -> str | None:
+        """The refusal code valuing ``commodity`` now would get, from the price model."""
+        latest = self.prices.get(commodity)
+        if latest is None:
+            return "PRICE_NOT_ATTESTED"
+        if self.ledger.clock - latest[1] > MAX_AGE:
+            return "PRICE_STALE"
+        return None
+
+    @rule(
+        rid=receipts,
+        who=st.sampled_from(("oracle", "pledgee", "holder", "outsider")),
+        oracle=st.sampled_from(ORACLES),
+        outsider=st.sampled_from(IMPOSTORS),
+    )
+    def revalue(self, rid: str, who: str, oracle: str, outsider: str) -> None:
         r = self.receipt(rid)
-        value = max(1, r["value"] * (10_000 - drop) // 10_000)
-        signer = "valuer.appraiser" if appraiser else f"{r['pledgee'] or 'bank-a'}.risk"
-        result = self.act(signer, "revalue", receipt_id=rid, value=value)
+        signer = {
+            "oracle": oracle,
+            "pledgee": f"{r['pledgee'] or 'bank-a'}.risk",
+            "holder": self.actor(r["holder"]),
+            "outsider": outsider,
+        }[who]
+        result = self.act(signer, "revalue", receipt_id=rid)
+        problem = self.price_problem(r["commodity"])
+        if not self.allowed_to_revalue(signer, r):
+            self.expect(result, "UNAUTHORIZED", "revaluation by an outsider refused")
+        elif r["state"] not in ("ACTIVE", "PLEDGED"):
+            self.expect(result, "RECEIPT_NOT_ACTIVE")
+        elif problem is not None:
+            self.expect(result, problem, f"revaluation refused: {problem}")
+        elif not self.by_revoked:
+            assert result.committed, result
+            assert self.receipt(rid)["value"] == r["quantity"] * self.prices[r["commodity"]][0]
         lid = r["loan_id"]
         if result.committed and lid and self.wr.loan_view(lid)["state"] == "MARGIN_CALL":
             event("margin call open")
+
+    @precondition(lambda self: bool(self.pledged))
+    @rule(data=st.data(), value=st.integers(1, 10**9), role=st.sampled_from(("risk", "loan")))
+    def lender_values_its_own_collateral(self, data: st.DataObject, value: int, role: str) -> None:
+        """The pledgee names a value, or attests one: refused, nothing changes (V1)."""
+        rid = data.draw(st.sampled_from(sorted(self.pledged)), label="receipt")
+        r = self.receipt(rid)
+        lender = f"{r['pledgee']}.{role}"
+        before = self.wr.snapshot()
+        result = self.act(lender, "revalue", receipt_id=rid, value=value)
+        self.expect(result, "INVALID_ARGUMENTS")
+        result = self.act(
+            lender,
+            "attest_price",
+            commodity=r["commodity"],
+            grade="2",
+            unit="t",
+            price_per_unit=value,
+            as_of=self.ledger.now,
+        )
+        self.expect(result, "UNAUTHORIZED", "lender's own valuation refused")
+        assert self.wr.snapshot() == before
 
     @rule(rid=receipts, confirm=st.booleans())
     def withdraw(self, rid: str, confirm: bool) -> None:
@@ -379,43 +483,86 @@ class WarehouseReceiptMachine(ContractMachine):
             event("defaulted")
             self.defaulted.add(lid)
 
+    def market_value(self, receipts: list[str]) -> tuple[int, str | None]:
+        """Attested value of ``receipts`` (model prices), or the code valuing them gets."""
+        value = 0
+        for rid in receipts:
+            r = self.receipt(rid)
+            problem = self.price_problem(r["commodity"])
+            if problem is not None:
+                return 0, problem
+            value += r["quantity"] * self.prices[r["commodity"]][0]
+        return value, None
+
     @rule(
         lid=loans,
-        sell=st.booleans(),
+        how=st.sampled_from(("sale", "sale", "sale_to_lender", "take", "take", "take_unsigned")),
         price_bp=st.integers(2000, 15_000),
+        at_floor=st.sampled_from((None, 0, -1)),
         cost_bp=st.integers(0, 600),
     )
-    def enforce(self, lid: str, sell: bool, price_bp: int, cost_bp: int) -> None:
+    def enforce(
+        self, lid: str, how: str, price_bp: int, at_floor: int | None, cost_bp: int
+    ) -> None:
         loan = self.wr.loan_view(lid)
         bank = self.loan_bank[lid]
-        if sell:
+        state = loan["state"]
+        if how.startswith("sale"):
+            buyer = bank if how == "sale_to_lender" else "buyer"
             price = max(1, loan["principal"] * price_bp // 10_000)
+            costs = price * cost_bp // 10_000
+            co = () if buyer == bank else ("buyer.purchaser",)
             result = self.act(
-                f"{bank}.loan",
-                "enforce_sale",
-                ("buyer.purchaser",),
-                loan_id=lid,
-                buyer="buyer",
-                price=price,
-                costs=price * cost_bp // 10_000,
+                f"{bank}.loan", "enforce_sale", co,
+                loan_id=lid, buyer=buyer, price=price, costs=costs,
             )
+            if buyer == bank:
+                self.expect(result, "BUYER_IS_LENDER", "sale to the lender refused")
+            elif state != "DEFAULT":
+                self.expect(result, "INVALID_LOAN_STATE", "sale before default refused")
         else:
-            value = sum(self.receipt(r)["value"] for r in loan["receipts"])
+            value, problem = self.market_value(loan["receipts"])
+            floor = -(-value * (10_000 - P.take_haircut_bp) // 10_000)
+            price = max(1, value * price_bp // 10_000 if at_floor is None else floor + at_floor)
+            costs = price * cost_bp // 10_000
+            co = () if how == "take_unsigned" else (self.actor(loan["borrower"]),)
             result = self.act(
-                f"{bank}.loan", "enforce_take", loan_id=lid, costs=value * cost_bp // 10_000
+                f"{bank}.loan", "enforce_take", co, loan_id=lid, price=price, costs=costs
             )
+            if how == "take_unsigned":
+                self.expect(result, "UNAUTHORIZED", "take without the pledgor refused")
+            elif state != "DEFAULT":
+                self.expect(result, "INVALID_LOAN_STATE", "take before default refused (V2)")
+            elif problem is not None:
+                self.expect(result, problem, f"take refused: {problem}")
+            elif price * 10_000 < value * (10_000 - P.take_haircut_bp):
+                self.expect(result, "TAKE_BELOW_FLOOR", "take below the floor refused")
+            elif costs * 10_000 > price * P.max_enforcement_cost_bp:
+                self.expect(result, "ENFORCEMENT_COSTS_TOO_HIGH")
+            elif not self.by_revoked:
+                assert result.committed, result
+                event("taken at the floor" if at_floor == 0 else "taken at an agreed price")
         if result.committed:
-            event("enforced by sale" if sell else "enforced by taking")
+            assert state == "DEFAULT", state  # V2: nothing before default moves the goods
+            sold = how.startswith("sale")
+            event("enforced by sale" if sold else "enforced by taking")
             for rid in self.loan_receipts[lid]:
-                self.holder[rid] = "buyer" if sell else bank
+                self.holder[rid] = "buyer" if sold else bank
             self.close_loan(lid)
             self.defaulted.discard(lid)
 
     @precondition(lambda self: bool(self.defaulted))
-    @rule(data=st.data(), sell=st.booleans(), price_bp=st.integers(3000, 15_000))
-    def enforce_defaulted(self, data: st.DataObject, sell: bool, price_bp: int) -> None:
+    @rule(
+        data=st.data(),
+        how=st.sampled_from(("sale", "take")),
+        price_bp=st.integers(3000, 15_000),
+        at_floor=st.sampled_from((None, 0)),
+    )
+    def enforce_defaulted(
+        self, data: st.DataObject, how: str, price_bp: int, at_floor: int | None
+    ) -> None:
         lid = data.draw(st.sampled_from(sorted(self.defaulted)), label="loan")
-        self.enforce(lid, sell, price_bp, 300)
+        self.enforce(lid, how, price_bp, at_floor, 300)
 
     @rule(days=st.integers(1, 120))
     def advance(self, days: int) -> None:
@@ -448,10 +595,14 @@ class WarehouseReceiptMachine(ContractMachine):
         return self.borrow(rid, bank, 7000, 120, True)
 
     @precondition(lambda self: bool(self.pledged))
-    @rule(data=st.data(), drop=st.integers(1000, 4000))
-    def price_crash(self, data: st.DataObject, drop: int) -> None:
+    @rule(data=st.data(), drop=st.integers(1000, 4000), oracle=st.sampled_from(ORACLES))
+    def price_crash(self, data: st.DataObject, drop: int, oracle: str) -> None:
+        """The oracle attests a fall in the pledged goods' price; the lender asks to revalue."""
         rid = data.draw(st.sampled_from(sorted(self.pledged)), label="receipt")
-        self.revalue(rid, drop, False)
+        r = self.receipt(rid)
+        per_unit = r["value"] // r["quantity"] // CNY
+        self.attest(r["commodity"], max(1, per_unit * (10_000 - drop) // 10_000), 0, oracle)
+        self.revalue(rid, "pledgee", oracle, IMPOSTORS[0])
 
     @precondition(lambda self: bool(self.pledged))
     @rule(data=st.data(), days=st.integers(5, 130))
@@ -459,6 +610,33 @@ class WarehouseReceiptMachine(ContractMachine):
         lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
         self.ledger.advance(days=days)
         self.mark_default(lid, "admin", False)
+        if self.prices:
+            for commodity in sorted(self.prices):
+                self.attest(commodity, self.prices[commodity][0] // CNY, 0, ORACLES[0])
+
+    @precondition(lambda self: bool(self.pledged))
+    @rule(
+        data=st.data(),
+        how=st.sampled_from(("sale", "sale_to_lender", "take", "take", "take_unsigned")),
+        price_bp=st.integers(8000, 12_000),
+        at_floor=st.sampled_from((None, 0, -1)),
+        oracle=st.sampled_from(ORACLES),
+    )
+    def mature_default_and_enforce(
+        self, data: st.DataObject, how: str, price_bp: int, at_floor: int | None, oracle: str
+    ) -> None:
+        """Steer to enforcement: a live loan runs past maturity, the bank marks default,
+        the oracle attests today's price, and the bank enforces (or tries to)."""
+        lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
+        loan = self.wr.loan_view(lid)
+        if loan["state"] != "DEFAULT":
+            late = parse_time(loan["maturity"]) - self.ledger.clock
+            self.ledger.advance(days=max(0, late.days + 1))
+            self.mark_default(lid, "admin", False)
+        for rid in loan["receipts"]:
+            r = self.receipt(rid)
+            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0, oracle)
+        self.enforce(lid, how, price_bp, at_floor, 100)
 
     # -- model checks --------------------------------------------------------------------
 

@@ -29,6 +29,13 @@ def pledged(wr: WrLedger) -> tuple[WrLedger, str, str]:
     return wr, rid, lid
 
 
+def fall_ten_percent(wr: WrLedger, rid: str) -> None:
+    """The price bureau attests 2,340 CNY/t; the lender asks for the revaluation (468,000)."""
+    wr.attest(2_340 * CNY)
+    wr.ok("bank-a.risk", "revalue", receipt_id=rid)
+    assert wr.receipt(rid)["value"] == 468_000 * CNY
+
+
 def test_the_loan_is_seventy_percent_of_value_and_liens_are_filed(wr: WrLedger) -> None:
     rid = wr.receipt_with("coop-a", "paddy-2026-1", 200, VALUE)
     receipt = wr.receipt(rid)
@@ -68,7 +75,7 @@ def test_six_months_interest_at_four_and_a_half_percent_is_floored_to_the_fen(
 
 def test_a_ten_percent_price_fall_opens_a_margin_call(pledged: tuple[WrLedger, str, str]) -> None:
     wr, rid, lid = pledged
-    wr.ok("bank-a.risk", "revalue", receipt_id=rid, value=468_000 * CNY)
+    fall_ten_percent(wr, rid)
     loan = wr.loan_view(lid)
     assert loan["state"] == "MARGIN_CALL"  # 364,000 / 468,000 = 77.8 % >= 70 % / 0.9
     assert loan["cure_deadline"] == "2026-03-11T00:00:00Z"
@@ -79,7 +86,8 @@ def test_a_nine_percent_fall_stays_below_the_warning_line(
     pledged: tuple[WrLedger, str, str],
 ) -> None:
     wr, rid, lid = pledged
-    wr.ok("valuer.appraiser", "revalue", receipt_id=rid, value=473_200 * CNY)
+    wr.attest(2_366 * CNY, signer="valuer.appraiser")  # 200 t -> 473,200 CNY
+    wr.ok("valuer.appraiser", "revalue", receipt_id=rid)
     assert wr.loan_view(lid)["state"] == "DISBURSED"
 
 
@@ -87,7 +95,7 @@ def test_repaying_36400_plus_interest_cures_the_margin_call(
     pledged: tuple[WrLedger, str, str],
 ) -> None:
     wr, rid, lid = pledged
-    wr.ok("bank-a.risk", "revalue", receipt_id=rid, value=468_000 * CNY)
+    fall_ten_percent(wr, rid)
     wr.h.advance(days=5)
     interest = PRINCIPAL * 450 * 5 // 3_650_000
     wr.ok("coop-a.manager", "repay", loan_id=lid, amount=36_400 * CNY + interest - 1)
@@ -104,7 +112,7 @@ def test_pledging_twenty_tonnes_more_cures_the_margin_call(
 ) -> None:
     wr, rid, lid = pledged
     extra = wr.receipt_with("coop-a", "paddy-2026-2", 20, 52_000 * CNY)  # appraised before the fall
-    wr.ok("bank-a.risk", "revalue", receipt_id=rid, value=468_000 * CNY)
+    fall_ten_percent(wr, rid)
     wr.ok("coop-a.manager", "top_up", loan_id=lid, receipt_id=extra)
     assert wr.loan_view(lid)["state"] == "DISBURSED"
     assert wr.lien("lot:coop-a:paddy-2026-2")["secures"] == lid
@@ -115,7 +123,7 @@ def test_a_lapsed_cure_period_lets_the_bank_default_and_auction_the_goods(
     pledged: tuple[WrLedger, str, str],
 ) -> None:
     wr, rid, lid = pledged
-    wr.ok("bank-a.risk", "revalue", receipt_id=rid, value=468_000 * CNY)
+    fall_ten_percent(wr, rid)
     assert wr.fails("bank-a.admin", "mark_default", loan_id=lid) == "LOAN_NOT_DEFAULTABLE"
     wr.h.advance(days=10)
     wr.ok("bank-a.admin", "mark_default", loan_id=lid)

@@ -13,7 +13,11 @@ from ledger.block import TxResult
 CNY = 100  # fen per yuan
 
 ORGS = (
-    OrgSpec("gov", "government", (("pboc", "central_bank"), ("admin", "admin"))),
+    OrgSpec(
+        "gov",
+        "government",
+        (("pboc", "central_bank"), ("admin", "admin"), ("prices", "price_bureau")),
+    ),
     OrgSpec(
         "bank-a", "bank", (("loan", "loan_officer"), ("risk", "risk_officer"), ("admin", "admin"))
     ),
@@ -166,6 +170,27 @@ class WrLedger:
         if disburse:
             self.ok(f"{bank}.loan", "disburse", loan_id=lid)
         return lid
+
+    def attest(
+        self,
+        price_per_unit: int,
+        *,
+        commodity: str = "paddy",
+        grade: str = "2",
+        unit: str = "t",
+        signer: str = "gov.prices",
+        as_of: str | None = None,
+    ) -> TxResult:
+        """A price oracle attests ``price_per_unit`` fen per unit, as of now by default."""
+        return self.ok(
+            signer,
+            "attest_price",
+            commodity=commodity,
+            grade=grade,
+            unit=unit,
+            price_per_unit=price_per_unit,
+            as_of=as_of or self.h.now,
+        )
 
     def receipt(self, rid: str) -> dict[str, Any]:
         result: dict[str, Any] = self.h.view(WR, "receipt", receipt_id=rid)

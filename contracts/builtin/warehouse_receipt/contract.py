@@ -4,7 +4,8 @@ Wiring only: each action names its argument model, its policy (policies.py) and
 its parties, and hands over to receipts.py or loans.py. States, rounding and
 parameters are documented where they live: records.py (states), interest.py
 (actual/365, floor with exact carry), ltv.py (cap, warning and liquidation lines),
-waterfall.py (costs -> interest -> principal -> surplus), params.py (defaults).
+waterfall.py (costs -> interest -> principal -> surplus), prices.py (attested prices,
+the only source of a revaluation or a take's floor), params.py (defaults).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 from contracts.base import Contract, action, invariant, operation, view
 from contracts.builtin.warehouse_receipt import invariants as inv
-from contracts.builtin.warehouse_receipt import loans, models, receipts
+from contracts.builtin.warehouse_receipt import loans, models, prices, receipts
 from contracts.builtin.warehouse_receipt import policies as pol
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
@@ -25,6 +26,7 @@ from contracts.builtin.warehouse_receipt.store import (
     all_loans,
     all_lots,
     all_receipts,
+    find_price,
     get_loan,
     get_lot,
     get_receipt,
@@ -76,10 +78,17 @@ class WarehouseReceiptContract(Contract):
         """Merge unpledged receipts of one lot and holder into one."""
         receipts.merge(ctx, args)
 
-    @action(models.RevalueArgs, policy=pol.APPRAISER, parties=pol.receipt_parties)
-    def revalue(self, ctx: Context, args: models.RevalueArgs) -> None:
-        """Reappraise a receipt; a pledged one may open (or close) its loan's margin call."""
-        receipt = receipts.revalue(ctx, args)
+    @action(models.AttestPriceArgs, policy=pol.PRICE_ORACLE)
+    def attest_price(self, ctx: Context, args: models.AttestPriceArgs) -> None:
+        """A price oracle (price bureau or appraiser, never a bank) attests a market price."""
+        prices.attest(ctx, self.p, args)
+
+    @action(models.ReceiptArgs, policy=pol.REVALUER, parties=pol.receipt_parties)
+    def revalue(self, ctx: Context, args: models.ReceiptArgs) -> None:
+        """Revalue a receipt at the latest attested price (V1): the oracle, the pledgee or
+        the holder may ask, nobody names the value. A pledged one may open (or close)
+        its loan's margin call."""
+        receipt = receipts.revalue(ctx, self.p, args)
         if receipt.loan_id is not None:
             loans.reassess(ctx, self.p, receipt.loan_id)
 
@@ -150,14 +159,15 @@ class WarehouseReceiptContract(Contract):
         """Anyone at the lending bank, once maturity or the cure period has passed."""
         loans.mark_default(ctx, self.p, args)
 
-    @action(models.EnforceTakeArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    @action(models.EnforceTakeArgs, policy=pol.TAKE, parties=pol.loan_parties)
     def enforce_take(self, ctx: Context, args: models.EnforceTakeArgs) -> None:
-        """The bank takes the receipts at appraised value; surplus paid to the borrower."""
+        """After default the bank takes the goods at a price agreed with (co-signed by) the
+        pledgor, not below attested value less the haircut; surplus to the pledgor."""
         loans.take_collateral(ctx, self.p, args)
 
     @action(models.EnforceSaleArgs, policy=pol.SALE, parties=pol.sale_parties)
     def enforce_sale(self, ctx: Context, args: models.EnforceSaleArgs) -> None:
-        """The bank sells the receipts to a co-signing buyer, who pays the proceeds."""
+        """After default the bank sells to a co-signing third-party buyer, who pays."""
         loans.auction(ctx, self.p, args)
 
     # -- operations for other contracts -------------------------------------------------
@@ -190,6 +200,12 @@ class WarehouseReceiptContract(Contract):
         """Principal plus interest accrued to block time, and who is owed it."""
         loan = loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id))
         return {"outstanding": loan.debt, "lender": loan.bank}
+
+    @view(models.PriceQuery)
+    def price(self, ctx: ReadContext, query: models.PriceQuery) -> Any:
+        """The latest attested price of a commodity grade per unit (null if none)."""
+        found = find_price(ctx, query.commodity, query.grade, query.unit)
+        return None if found is None else found.to_state()
 
     @view(models.HolderQuery)
     def receipts_by_holder(self, ctx: ReadContext, query: models.HolderQuery) -> Any:
@@ -254,6 +270,10 @@ class WarehouseReceiptContract(Contract):
     @invariant("A10", "liquidation pays costs, interest, principal, then only surplus")
     def a10(self, ctx: ReadContext) -> Iterable[str]:
         return inv.a10_waterfall(self._snapshot(ctx))
+
+    @invariant("V3", "a take is at least attested value less haircut; a sale is to a third party")
+    def v3(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.v3_enforcement_terms(self._snapshot(ctx), self.p)
 
     @invariant("L1", "every fen disbursed is repaid, outstanding or written off")
     def l1(self, ctx: ReadContext) -> Iterable[str]:

@@ -29,7 +29,12 @@
     ├── LoanNotDefaultable              LOAN_NOT_DEFAULTABLE
     ├── ReceiptNotInLoan                RECEIPT_NOT_IN_LOAN
     ├── ReleaseBreachesLtv              RELEASE_BREACHES_LTV
-    └── EnforcementCostsTooHigh         ENFORCEMENT_COSTS_TOO_HIGH
+    ├── EnforcementCostsTooHigh         ENFORCEMENT_COSTS_TOO_HIGH
+    ├── PriceNotAttested                PRICE_NOT_ATTESTED (V1: no oracle price to value by)
+    ├── PriceStale                      PRICE_STALE (V1: attestation older than the max age)
+    ├── PriceOutOfOrder                 PRICE_OUT_OF_ORDER (as-of after block time or before latest)
+    ├── TakeBelowFloor                  TAKE_BELOW_FLOOR (V3: agreed price under value less haircut)
+    └── BuyerIsLender                   BUYER_IS_LENDER (V3: a sale goes to a third party)
 
 The registry's ASSET_ALREADY_ENCUMBERED can also reject a pledge (X2).
 """
@@ -146,6 +151,26 @@ class EnforcementCostsTooHigh(DomainError):
     code = "ENFORCEMENT_COSTS_TOO_HIGH"
 
 
+class PriceNotAttested(DomainError):
+    code = "PRICE_NOT_ATTESTED"
+
+
+class PriceStale(DomainError):
+    code = "PRICE_STALE"
+
+
+class PriceOutOfOrder(DomainError):
+    code = "PRICE_OUT_OF_ORDER"
+
+
+class TakeBelowFloor(DomainError):
+    code = "TAKE_BELOW_FLOOR"
+
+
+class BuyerIsLender(DomainError):
+    code = "BUYER_IS_LENDER"
+
+
 DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     LotNotFound,
     ReceiptNotFound,
@@ -173,5 +198,10 @@ DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     ReceiptNotInLoan,
     ReleaseBreachesLtv,
     EnforcementCostsTooHigh,
+    PriceNotAttested,
+    PriceStale,
+    PriceOutOfOrder,
+    TakeBelowFloor,
+    BuyerIsLender,
 )
 """Every error this contract defines (the unit tests cover each code once)."""

@@ -204,6 +204,23 @@ def a10_waterfall(snap: Snapshot) -> Iterator[str]:
             yield f"loan {loan.loan_id}: surplus paid to borrower before the debt was cleared"
 
 
+def v3_enforcement_terms(snap: Snapshot, params: WarehouseReceiptParams) -> Iterator[str]:
+    for loan in snap.loans.values():
+        liq = loan.liquidation
+        if liq is None:
+            continue
+        if loan.closure is Closure.TAKEN_BY_BANK and (
+            liq.market_value <= 0
+            or liq.proceeds * 10_000 < liq.market_value * (10_000 - params.take_haircut_bp)
+        ):
+            yield (
+                f"loan {loan.loan_id}: taken at {liq.proceeds}, below attested value "
+                f"{liq.market_value} less {params.take_haircut_bp} bp"
+            )
+        if loan.closure is Closure.AUCTIONED and liq.new_holder in ("", loan.bank):
+            yield f"loan {loan.loan_id}: sold to {liq.new_holder or 'nobody'}, not a third party"
+
+
 def l1_settlement_conserved(snap: Snapshot) -> Iterator[str]:
     for loan in snap.loans.values():
         accounted = loan.principal_repaid + loan.principal_outstanding + loan.written_off

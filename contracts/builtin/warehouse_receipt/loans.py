@@ -1,6 +1,12 @@
 """The pledge loan's life (docs/domain.md 1.4): apply, approve, disburse, accrue, repay,
 top up, revalue and margin call, partial release, default and enforcement.
 
+Enforcement (DOMAIN.md 7.2): nothing before DEFAULT moves the goods to the lender (V2:
+no forfeiture, even with the pledgor's signature). After default the lender either
+takes the goods at a price agreed with the pledgor, who co-signs, and not below the
+attested market value less ``take_haircut_bp``; or sells them to a buyer that is not
+the lender, who co-signs and pays (V3). Both run the A10 waterfall.
+
 Money: principal moves bank -> borrower on disbursement; repayments move payer ->
 bank, interest first, then principal (after the credit contract's interest subsidy,
 if enabled, has paid its share to the bank). Settlement conservation per loan:
@@ -12,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.builtin.warehouse_receipt import errors, hooks, ltv, models
+from contracts.builtin.warehouse_receipt import errors, hooks, ltv, models, prices
 from contracts.builtin.warehouse_receipt.interest import accrue
 from contracts.builtin.warehouse_receipt.liens import lot_lien_secures, mark_liens, release_liens
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
@@ -382,11 +388,12 @@ def enforce(
     new_holder: str,
     payer: str,
     closure: Closure,
+    market_value: int = 0,
 ) -> None:
     """Dispose of the collateral of a defaulted loan and run the waterfall (A10).
 
     ``payer`` is who pays the proceeds (the auction buyer), or the bank itself when
-    it takes the goods at their appraised value (then only a surplus actually moves).
+    it takes the goods at the agreed price (then only a surplus actually moves).
     """
     loan = get_loan(ctx, loan_id)
     require_state(loan, LoanState.DEFAULT)
@@ -429,6 +436,8 @@ def enforce(
                     principal=split.principal,
                     surplus=split.surplus,
                     debt=debt,
+                    new_holder=new_holder,
+                    market_value=market_value,
                 ),
             }
         ),
@@ -446,21 +455,41 @@ def enforce(
 def take_collateral(
     ctx: Context, params: WarehouseReceiptParams, args: models.EnforceTakeArgs
 ) -> None:
+    """V3(a): the lender takes the goods at the agreed ``price`` (the policy requires the
+    pledgor's co-signature), never below the attested value less the haircut."""
     loan = get_loan(ctx, args.loan_id)
-    value = collateral_value(pledged_receipts(ctx, loan))
+    require_state(loan, LoanState.DEFAULT)
+    value = prices.market_value(ctx, params, pledged_receipts(ctx, loan))
+    if not prices.meets_take_floor(args.price, value, params):
+        raise errors.TakeBelowFloor(
+            f"agreed price {args.price} is below the attested value {value} less "
+            f"{params.take_haircut_bp} bp (at least {prices.take_floor(value, params)})",
+            price=args.price,
+            market_value=value,
+            floor=prices.take_floor(value, params),
+        )
     enforce(
         ctx,
         params,
         args.loan_id,
-        proceeds=value,
+        proceeds=args.price,
         costs=args.costs,
         new_holder=loan.bank,
         payer=loan.bank,
         closure=Closure.TAKEN_BY_BANK,
+        market_value=value,
     )
 
 
 def auction(ctx: Context, params: WarehouseReceiptParams, args: models.EnforceSaleArgs) -> None:
+    """V3(b): a sale to a third party; the lender cannot be its own buyer."""
+    loan = get_loan(ctx, args.loan_id)
+    if args.buyer == loan.bank:
+        raise errors.BuyerIsLender(
+            f"{args.buyer} lends on {loan.loan_id}; a sale goes to a third party "
+            "(or take the goods at a price agreed with the pledgor)",
+            buyer=args.buyer,
+        )
     enforce(
         ctx,
         params,

@@ -67,9 +67,12 @@ class MergeArgs(Args):
     receipt_ids: Annotated[list[Id], Field(min_length=2, max_length=20)]
 
 
-class RevalueArgs(Args):
-    receipt_id: Id
-    value: PositiveFen
+class AttestPriceArgs(Args):
+    commodity: Name
+    grade: Name
+    unit: Name
+    price_per_unit: PositiveFen = Field(description="fen per unit of the commodity grade")
+    as_of: Timestamp = Field(description="when the price was observed; not after block time")
 
 
 class ApplyArgs(Args):
@@ -103,6 +106,9 @@ class LoanReceiptArgs(Args):
 
 class EnforceTakeArgs(Args):
     loan_id: Id
+    price: PositiveFen = Field(
+        description="converted price agreed with the pledgor (who co-signs), in fen"
+    )
     costs: Fen = 0
 
 
@@ -132,3 +138,9 @@ class HolderQuery(Query):
 
 class AssetQuery(Query):
     asset: Id
+
+
+class PriceQuery(Query):
+    commodity: Name
+    grade: Name
+    unit: Name

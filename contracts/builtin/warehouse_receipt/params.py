@@ -17,6 +17,11 @@ Everything docs/domain.md marks **A** (assumption) is a parameter here:
 - ``day_count_basis`` (365): actual/365 day count for interest.
 - ``max_enforcement_cost_bp`` (500): enforcement costs the bank may deduct, as a share
   of the proceeds, so costs cannot swallow the borrower's surplus (A10).
+- ``price_max_age_days`` (30): a price attestation older than this (block time minus its
+  as-of time) is stale: revaluation and a take at an agreed price refuse it (V1, V3).
+- ``take_haircut_bp`` (1000): after default the lender may take the goods itself only at
+  a price agreed with the pledgor of at least the attested market value less this
+  share (V3; 10 % by default, so 2,340 CNY/t x 200 t needs >= 421,200 CNY).
 """
 
 from __future__ import annotations
@@ -43,3 +48,5 @@ class WarehouseReceiptParams(Params):
     max_tenor_days: int = Field(default=180, ge=1, le=3650)
     day_count_basis: int = Field(default=365, ge=360, le=366)
     max_enforcement_cost_bp: int = Field(default=500, ge=0, le=10_000)
+    price_max_age_days: int = Field(default=30, ge=1, le=365)
+    take_haircut_bp: int = Field(default=1000, ge=0, le=9_999)

@@ -29,7 +29,17 @@ BORROWER = Party("borrower", roles=HOLDER_ROLES)
 LOAN_OFFICER = Party("bank", roles=("loan_officer",))
 ANYONE_AT_BANK = Party("bank")
 SALE = all_of(LOAN_OFFICER, Party("buyer", roles=HOLDER_ROLES))
-APPRAISER = any_of(Role("appraiser", "appraiser"), Party("pledgee", roles=("risk_officer",)))
+TAKE = all_of(LOAN_OFFICER, BORROWER)
+"""V3: a take at an agreed price is agreed: the pledgor co-signs it."""
+ORACLE_ROLES = frozenset({("government", "price_bureau"), ("appraiser", "appraiser")})
+PRICE_ORACLE = any_of(*(Role(org_type, role) for org_type, role in sorted(ORACLE_ROLES)))
+"""V1: prices come from outside the loan; no bank role can attest one."""
+REVALUER = any_of(
+    PRICE_ORACLE,
+    Party("pledgee", roles=("risk_officer", "loan_officer")),
+    Party("holder", roles=HOLDER_ROLES),
+)
+"""Who may ask for a revaluation; the value itself always comes from the attested price."""
 ANYONE = Role("*", "*")
 
 Parties = Mapping[str, Any]

@@ -1,5 +1,6 @@
 """The receipt's life (docs/domain.md 1.3): deposit, grading, issue, transfer, split, merge,
-revaluation, delivery and expiry. Pledging lives in loans.py.
+revaluation (from attested prices only, prices.py), delivery and expiry. Pledging lives
+in loans.py.
 
 Split and merge keep quantity, appraised value and storage fee exactly: each child
 but the last gets ``floor(parent * q_i / q)``, the last child the rest. Child ids are
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from contracts.builtin.warehouse_receipt import errors, models
 from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.prices import current_price
 from contracts.builtin.warehouse_receipt.records import (
     Insurance,
     Lot,
@@ -303,15 +305,24 @@ def merge(ctx: Context, args: models.MergeArgs) -> str:
     return child.receipt_id
 
 
-def revalue(ctx: Context, args: models.RevalueArgs) -> Receipt:
+def revalue(ctx: Context, params: WarehouseReceiptParams, args: models.ReceiptArgs) -> Receipt:
+    """Value the receipt at its quantity times the latest attested price (V1)."""
     receipt = get_receipt(ctx, args.receipt_id)
     if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
         raise errors.ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
-    updated = recorded(
-        ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=args.value
-    )
+    price = current_price(ctx, params, receipt)
+    value = receipt.quantity * price.price_per_unit
+    updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
     put_receipt(ctx, updated)
-    ctx.emit("ReceiptRevalued", receipt_id=receipt.receipt_id, old=receipt.value, new=args.value)
+    ctx.emit(
+        "ReceiptRevalued",
+        receipt_id=receipt.receipt_id,
+        old=receipt.value,
+        new=value,
+        price_per_unit=price.price_per_unit,
+        as_of=price.as_of,
+        attester=price.attester,
+    )
     return updated
 
 

@@ -1,8 +1,9 @@
 """State records: lots, receipts and pledge loans, with enums for their states.
 
 Keys in the contract's namespace: ``lot/<warehouse>/<lot id>``, ``receipt/<id>``,
-``loan/<id>``. Records are frozen pydantic models stored as JSON; every change
-writes a new copy (``model_copy(update=...)``).
+``loan/<id>``, ``price/<commodity>/<grade>/<unit>`` (the latest attested price).
+Records are frozen pydantic models stored as JSON; every change writes a new copy
+(``model_copy(update=...)``).
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Receipt(Record):
 
 
 class Liquidation(Record):
-    """How enforcement proceeds were applied (A10)."""
+    """How enforcement proceeds were applied (A10), who got the goods and, for a take,
+    the attested market value its agreed price was held against (V3)."""
 
     proceeds: int
     costs: int
@@ -135,6 +137,21 @@ class Liquidation(Record):
     principal: int
     surplus: int
     debt: int
+    new_holder: str = ""
+    market_value: int = 0
+
+
+class PriceAttestation(Record):
+    """A price-oracle's attested market price (V1): fen per ``unit`` of a commodity grade,
+    as of a time no later than the block that recorded it, and who attested it."""
+
+    commodity: str
+    grade: str
+    unit: str
+    price_per_unit: int
+    as_of: str
+    attester: str
+    recorded_at: str
 
 
 class Loan(Record):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from contracts.builtin.warehouse_receipt.errors import LoanNotFound, LotNotFound, ReceiptNotFound
-from contracts.builtin.warehouse_receipt.records import Loan, Lot, Receipt
+from contracts.builtin.warehouse_receipt.records import Loan, Lot, PriceAttestation, Receipt
 from contracts.context import Context, ReadContext
 
 
@@ -71,3 +72,16 @@ def all_receipts(ctx: ReadContext) -> Iterator[Receipt]:
 def all_loans(ctx: ReadContext) -> Iterator[Loan]:
     for _, data in ctx.scan("loan/"):
         yield Loan.model_validate(data)
+
+
+def price_key(commodity: str, grade: str, unit: str) -> str:
+    """Each part percent-encoded, so no commodity, grade or unit can alias another's key."""
+    return "price/" + "/".join(quote(part, safe="") for part in (commodity, grade, unit))
+
+
+def find_price(ctx: ReadContext, commodity: str, grade: str, unit: str) -> PriceAttestation | None:
+    return ctx.load(PriceAttestation, price_key(commodity, grade, unit))
+
+
+def put_price(ctx: Context, price: PriceAttestation) -> None:
+    ctx.save(price_key(price.commodity, price.grade, price.unit), price)
