@@ -13,7 +13,8 @@ ORG_TYPES = ("government", "bank", "insurer", "cooperative", "warehouse", "buyer
 
 DEFAULT_ROLES: Mapping[str, frozenset[str]] = {
     "government": frozenset(
-        {"admin", "central_bank", "agriculture", "meteorology", "mediator", "finance", "registry"}
+        {"admin", "central_bank", "agriculture", "meteorology", "mediator", "court", "finance",
+         "registry"}
     ),
     "bank": frozenset({"admin", "loan_officer", "risk_officer", "teller"}),
     "insurer": frozenset({"admin", "underwriter", "adjuster", "claims_manager"}),

@@ -69,6 +69,7 @@ def lishui() -> Template:
             OrgSpec("gov", "government", (
                 ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
                 ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
+                ("court", "court"),
             )),
             OrgSpec("bank-a", "bank", bank),
             OrgSpec("bank-b", "bank", bank),
@@ -114,7 +115,7 @@ def county() -> Template:
         orgs=(
             OrgSpec("gov", "government", (
                 ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
-                ("finance", "finance"), ("mediator", "mediator"),
+                ("finance", "finance"), ("mediator", "mediator"), ("court", "court"),
             )),
             OrgSpec("bank-a", "bank", (
                 ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
