@@ -141,11 +141,16 @@ class DisputesMachine(ContractMachine):
             self.move(payer, payee, paid)
             d.debts.append(Debt(payer, payee, amount, paid))
 
-    @initialize()
     def fund_parties(self) -> None:
         for account in PARTIES:
             self.attempt(None, "gov.pboc", "settlement", "issue", account=account, amount=10**8)
             self.balances[account] = 10**8
+
+    @initialize(target=disputes, claimed=st.sampled_from([0, 5_000_000]))
+    def bank_freezes_farmers_receipt(self, claimed: int) -> Any:
+        """Every run has one secured freeze: the pledgee over the farmer's receipt."""
+        self.fund_parties()
+        return self.open("d0", "receipt:r1", (1, 0), None, False, claimed)
 
     @rule(target=disputes, dispute=st.sampled_from(["d1", "d2", "d3", "d4"]),
           asset=st.sampled_from([*ASSETS, *ASSET_IDS]),
@@ -196,7 +201,7 @@ class DisputesMachine(ContractMachine):
             return dispute
         return multiple()
 
-    @rule(dispute=disputes, choices=st.lists(st.integers(0, 3), min_size=1, max_size=6))
+    @rule(dispute=disputes, choices=st.lists(st.integers(0, 3), min_size=1, max_size=10))
     def progress(self, dispute: str, choices: list[int]) -> None:
         """Take the dispute's next steps as the right parties would, so that random runs
         reach the court. Where there are two ways forward, choice 0 takes the other one
@@ -223,6 +228,8 @@ class DisputesMachine(ContractMachine):
         elif d.state == "FAILED":
             self.party_step(dispute, usual, "litigate")
         elif d.state == "LITIGATION":
+            self.judge(dispute, "gov.court", upheld=False, amount=1, cosigned=False,
+                       with_terms=True, stranger_payer=False)  # refused: a dismissal orders none
             self.judge(dispute, "gov.court", upheld=usual, amount=150_000_000,
                        cosigned=True, with_terms=usual, stranger_payer=False)
         elif d.state == "ENFORCED" and d.debts:
