@@ -129,16 +129,17 @@ def _claimant(_self: Any, _ctx: ReadContext, args: OpenArgs) -> Mapping[str, Any
     return {"claimant": args.claimant}
 
 
-def _debt(dispute: Dispute, term: int) -> JudgmentDebt:
-    debts = dispute.judgment.debts if dispute.judgment is not None else ()
-    if term >= len(debts):
+def _judgment_term(dispute: Dispute, term: int) -> tuple[Judgment, JudgmentDebt]:
+    """The dispute's judgment and its ``term``-th debt, or NO_JUDGMENT_DEBT."""
+    judgment = dispute.judgment
+    if judgment is None or term >= len(judgment.debts):
         raise NoJudgmentDebt(f"dispute {dispute.id} has no judgment term {term}",
                              dispute=dispute.id, term=term)
-    return debts[term]
+    return judgment, judgment.debts[term]
 
 
 def _payer(_self: Any, ctx: ReadContext, args: PayJudgmentArgs) -> Mapping[str, Any]:
-    return {"payer": _debt(_load(ctx, args.dispute), args.term).payer}
+    return {"payer": _judgment_term(_load(ctx, args.dispute), args.term)[1].payer}
 
 
 def _check_step(dispute: Dispute, step: str) -> DisputeState:
@@ -404,7 +405,7 @@ class DisputesContract(DisputesInvariants, Contract):
     def pay_judgment(self, ctx: Context, args: PayJudgmentArgs) -> None:
         """The judgment debtor pays (part of) what is still owed on one term (D7)."""
         dispute = _load(ctx, args.dispute)
-        debt = _debt(dispute, args.term)
+        judgment, debt = _judgment_term(dispute, args.term)
         if debt.outstanding == 0:
             raise NoJudgmentDebt(f"term {args.term} of {dispute.id} is paid in full",
                                  dispute=dispute.id, term=args.term)
@@ -413,10 +414,9 @@ class DisputesContract(DisputesInvariants, Contract):
                               f"owed on term {args.term} of {dispute.id}",
                               dispute=dispute.id, outstanding=debt.outstanding)
         ctx.transfer(debt.payer, debt.payee, args.amount, memo=f"judgment {dispute.id}")
-        assert dispute.judgment is not None  # _debt found a term
-        debts = list(dispute.judgment.debts)
+        debts = list(judgment.debts)
         debts[args.term] = debt.model_copy(update={"paid": debt.paid + args.amount})
-        judgment = dispute.judgment.model_copy(update={"debts": tuple(debts)})
+        judgment = judgment.model_copy(update={"debts": tuple(debts)})
         ctx.save(dispute_key(dispute.id), dispute.model_copy(update={"judgment": judgment}))
         ctx.emit("JudgmentPaid", dispute=dispute.id, term=args.term, payer=debt.payer,
                  amount=args.amount, outstanding=debt.outstanding - args.amount)
