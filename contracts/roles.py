@@ -15,7 +15,7 @@ DEFAULT_ROLES: Mapping[str, frozenset[str]] = {
     "government": frozenset(
         {
             "admin", "central_bank", "agriculture", "meteorology", "mediator", "finance",
-            "registry", "price_bureau",
+            "registry", "price_bureau", "court",
         }
     ),
     "bank": frozenset({"admin", "loan_officer", "risk_officer", "teller"}),

@@ -85,8 +85,9 @@ def standard_orgs() -> list[OrgSpec]:
     """A county's worth of organisations for tests, one of each kind a scenario needs.
 
     ``gov`` (government: admin, central_bank ``gov.pboc``, agriculture, meteorology,
-    mediator, finance, price_bureau ``gov.prices``), ``bank-a``/``bank-b`` (admin,
-    loan_officer ``.officer``, risk_officer ``.risk``), ``insurer`` (admin, underwriter, adjuster,
+    mediator, finance, price_bureau ``gov.prices``, court ``gov.court``), ``bank-a``/``bank-b``
+    (admin, loan_officer ``.officer``, risk_officer ``.risk``), ``insurer`` (admin, underwriter,
+    adjuster,
     claims_manager), ``coop-a``/``coop-b`` (admin, manager, warehouse_keeper
     ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser,
     treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``.
@@ -100,7 +101,7 @@ def standard_orgs() -> list[OrgSpec]:
         OrgSpec("gov", "government", (
             ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
             ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
-            ("prices", "price_bureau"),
+            ("prices", "price_bureau"), ("court", "court"),
         )),
         OrgSpec("bank-a", "bank", bank),
         OrgSpec("bank-b", "bank", bank),

@@ -70,6 +70,7 @@ def lishui() -> Template:
                 ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
                 ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
                 ("prices", "price_bureau"),
+                ("court", "court"),
             )),
             OrgSpec("bank-a", "bank", bank),
             OrgSpec("bank-b", "bank", bank),
@@ -116,6 +117,7 @@ def county() -> Template:
             OrgSpec("gov", "government", (
                 ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
                 ("finance", "finance"), ("mediator", "mediator"), ("prices", "price_bureau"),
+                ("court", "court"),
             )),
             OrgSpec("bank-a", "bank", (
                 ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),

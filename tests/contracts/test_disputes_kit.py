@@ -1,20 +1,38 @@
-"""Shared pieces of the disputes tests: orgs, parties, and a test-only settlement desk that
-pays out on an asset only when no dispute freezes it (as every asset contract must)."""
+"""Shared pieces of the disputes tests: orgs, parties, and a test-only asset desk that owns
+a few assets (answering ``asset_parties`` as a plug-in asset contract would) and pays out
+on an asset only when no dispute freezes it (as every asset contract must)."""
 
 from __future__ import annotations
 
-from contracts import Args, Context, Contract, Party, action
+from typing import Any
+
+from contracts import Args, Context, Contract, Party, ReadContext, action, view
+from contracts.assets import AssetParties, AssetQuery
+from contracts.genesis import ContractConfig
 from contracts.testing import OrgSpec
 from contracts.types import Id, PositiveFen
 
 ORGS = [
     OrgSpec("gov", "government", (("med", "mediator"), ("admin", "admin"),
-                                  ("pboc", "central_bank"))),
+                                  ("pboc", "central_bank"), ("court", "court"))),
     OrgSpec("bank-a", "bank", (("officer", "loan_officer"),)),
+    OrgSpec("bank-b", "bank", (("officer", "loan_officer"),)),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("f1", "farmer"), ("f2", "farmer"))),
 ]
-SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.officer"}
+SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.officer",
+             "bank-b": "bank-b.officer"}
 HASH = "ab" * 32
+
+# asset -> (parties, owners, value in fen). bank-b is party to nothing: the stranger.
+ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {
+    "receipt:r1": (("coop-a.f1", "bank-a"), ("coop-a.f1",), 1_000_000),
+    "order:o1": (("coop-a.f2", "coop-a.f1", "bank-a"), ("coop-a.f2",), 2_000_000),
+    "claim:c1": (("coop-a.f1", "coop-a.f2", "bank-a"), ("coop-a.f1", "coop-a.f2"), 500_000_000),
+}
+DISPUTES = ContractConfig(name="disputes", version="1", params={
+    "asset_contracts": {"receipt": "assetdesk", "order": "assetdesk", "claim": "assetdesk"},
+})
+DESK = ContractConfig(name="assetdesk", version="1")
 
 
 class SettleArgs(Args):
@@ -25,7 +43,7 @@ class SettleArgs(Args):
 
 
 class AssetDesk(Contract):
-    """Test-only: settles money on an asset, refusing while the asset is frozen."""
+    """Test-only: owns ASSETS, and settles money on one, refusing while it is frozen."""
 
     name = "assetdesk"
     version = "1"
@@ -34,3 +52,10 @@ class AssetDesk(Contract):
     def settle(self, ctx: Context, args: SettleArgs) -> None:
         ctx.require_not_frozen(args.asset)
         ctx.transfer(args.source, args.target, args.amount, memo=f"settle {args.asset}")
+
+    @view(AssetQuery)
+    def asset_parties(self, ctx: ReadContext, query: AssetQuery) -> Any:
+        if query.asset not in ASSETS:
+            return AssetParties.missing().to_state()
+        parties, owners, value = ASSETS[query.asset]
+        return AssetParties(exists=True, parties=parties, owners=owners, value=value).to_state()

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_disputes_kit import HASH, ORGS, AssetDesk
+from test_disputes_kit import DESK, DISPUTES, HASH, ORGS, AssetDesk
 
-from contracts.genesis import ContractConfig
 from contracts.testing import LedgerHarness
 
 
@@ -22,8 +21,7 @@ def fails(result: Any, code: str) -> None:
 
 @pytest.fixture
 def ledger() -> LedgerHarness:
-    ledger = LedgerHarness(ORGS, ["membership", "settlement", "disputes",
-                                  ContractConfig(name="assetdesk", version="1")],
+    ledger = LedgerHarness(ORGS, ["membership", "settlement", DISPUTES, DESK],
                            classes={"assetdesk": AssetDesk})
     for account in ("bank-a", "coop-a.f1", "coop-a.f2"):
         ok(ledger.submit("gov.pboc", "settlement", "issue", account=account, amount=10**8))
@@ -80,9 +78,9 @@ def test_confirmed_agreement_is_enforced_and_failed_mediation_goes_to_litigation
     ok(seal(ledger))
     ok(ledger.submit("coop-a.f1", "disputes", "request_confirmation",
                      co_signers=["bank-a.officer"], dispute="d1"))
-    ok(ledger.submit("gov.med", "disputes", "record_confirmation", dispute="d1",
+    ok(ledger.submit("gov.court", "disputes", "record_confirmation", dispute="d1",
                      confirmed=True, court_ref=HASH))
-    ok(ledger.submit("gov.med", "disputes", "enforce", dispute="d1", court_ref=HASH))
+    ok(ledger.submit("gov.court", "disputes", "enforce", dispute="d1", court_ref=HASH))
     assert ledger.view("disputes", "dispute", dispute="d1")["state"] == "ENFORCED"
     ok(open_dispute(ledger, "d2", "order:o1"))
     to_mediation(ledger, "d2")

@@ -42,6 +42,7 @@ from contracts.builtin.claims.models import (
     ReportArgs,
     SurveyArgs,
 )
+from contracts.builtin.claims.parties import ClaimParties
 from contracts.builtin.claims.policies import (
     load_full_policy,
     load_policy,
@@ -86,7 +87,7 @@ COOP_MANAGER = Party("coop", roles=("manager",))
 AGRICULTURE = Role("government", "agriculture")
 
 
-class ClaimsContract(Contract):
+class ClaimsContract(ClaimParties, Contract):
     name = "claims"
     version = "1"
     description = "Disaster-loss agricultural insurance: group policies, claims, index triggers."

@@ -1,16 +1,23 @@
-"""The disputes contract: mediation of disputes that freeze receipts, orders and claims."""
+"""The disputes contract: mediation of disputes that freeze receipts, orders and claims,
+security for a freeze, and the court's enforcement of their money terms."""
 
 from contracts.builtin.disputes.contract import DisputesContract
 from contracts.builtin.disputes.errors import (
     AlreadyEscalated,
     AssetAlreadyDisputed,
+    AssetNotFound,
     ConfirmationWindowClosed,
     DeadlineNotPassed,
+    DismissalWithTerms,
     DisputeAlreadyExists,
     DisputeNotFound,
     ExtensionNotAllowed,
     InvalidTransition,
+    NoJudgmentDebt,
+    NoStanding,
+    Overpayment,
     PayerMustSign,
+    RespondentNotParty,
     SameParty,
     TermPayerNotParty,
     UnsupportedAsset,
@@ -21,9 +28,11 @@ from contracts.builtin.disputes.records import Complexity, DisputeState
 __all__ = [
     "AlreadyEscalated",
     "AssetAlreadyDisputed",
+    "AssetNotFound",
     "Complexity",
     "ConfirmationWindowClosed",
     "DeadlineNotPassed",
+    "DismissalWithTerms",
     "DisputeAlreadyExists",
     "DisputeNotFound",
     "DisputeState",
@@ -31,7 +40,11 @@ __all__ = [
     "DisputesParams",
     "ExtensionNotAllowed",
     "InvalidTransition",
+    "NoJudgmentDebt",
+    "NoStanding",
+    "Overpayment",
     "PayerMustSign",
+    "RespondentNotParty",
     "SameParty",
     "TermPayerNotParty",
     "UnsupportedAsset",

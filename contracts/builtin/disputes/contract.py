@@ -8,6 +8,25 @@ committee records the court's answer (CONFIRMED / REJECTED) and enforcement (ENF
 dispute closes - and the asset thaws - at PERFORMED, ENFORCED, DECLINED or WITHDRAWN;
 a case in FAILED or LITIGATION stays frozen until the court's outcome is recorded (enforce).
 
+Standing (D5): the asset must exist and both parties must be parties to it, as the contract
+owning the asset's kind says (``asset_contracts``; the ``asset_parties`` view of
+``contracts.assets``). A stranger cannot freeze what is not its business, and a claimant
+cannot name an accomplice as respondent to collect its own forfeited security.
+
+Security (D6): freezing an asset that is not the claimant's own escrows a deposit from the
+claimant's account into ``escrow:disputes:deposits`` (``deposit_bp`` of the larger of the
+amount claimed and the asset's value). When the dispute closes the contract pays it out of
+its escrow: back to the claimant if the claim was upheld (agreement performed, or a court
+outcome for the claimant), to the respondent if it was dismissed (declined, withdrawn, or
+a court outcome against the claimant). No action releases it earlier.
+
+Enforcement (D7): the court (role ``court``) confirms agreements and enters the ENFORCED
+outcome: ``enforce`` executes a confirmed agreement's terms, ``judge`` a judgment after
+litigation. Each term is paid at once as far as the tx may debit the payer (its signature
+on the enforcement tx, to the balance it holds: the ledger never signs for a debtor); the
+rest stays recorded as a judgment debt, which ``pay_judgment`` by the debtor reduces and
+the ``judgment_debts`` view lists.
+
 Money (D3): an agreement's terms are transfers payer -> payee in fen, each payer being the
 claimant or the respondent. ``perform`` executes them in one tx with ``ctx.transfer``, the
 same settlement path every contract pays through; every payer must sign it (the settlement
@@ -25,23 +44,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from contracts.assets import asset_parties
 from contracts.base import Contract, action, view
 from contracts.builtin.disputes.errors import (
     AlreadyEscalated,
     AssetAlreadyDisputed,
+    AssetNotFound,
     ConfirmationWindowClosed,
     DeadlineNotPassed,
+    DismissalWithTerms,
     DisputeAlreadyExists,
     DisputeNotFound,
     ExtensionNotAllowed,
     InvalidTransition,
+    NoJudgmentDebt,
+    NoStanding,
+    Overpayment,
     PayerMustSign,
+    RespondentNotParty,
     SameParty,
     TermPayerNotParty,
     UnsupportedAsset,
 )
 from contracts.builtin.disputes.invariants import DisputesInvariants
-from contracts.builtin.disputes.machine import TRANSITIONS, add_days, handling_days, is_past
+from contracts.builtin.disputes.machine import (
+    TRANSITIONS,
+    add_days,
+    handling_days,
+    is_past,
+    security,
+)
 from contracts.builtin.disputes.models import (
     AssetQuery,
     ConfirmationArgs,
@@ -50,9 +82,12 @@ from contracts.builtin.disputes.models import (
     DisputesParams,
     EnforceArgs,
     FailArgs,
+    JudgmentArgs,
     NoQuery,
     OpenArgs,
+    PayJudgmentArgs,
     SignAgreementArgs,
+    TermArgs,
 )
 from contracts.builtin.disputes.records import (
     HANDLING_STATES,
@@ -61,15 +96,19 @@ from contracts.builtin.disputes.records import (
     Dispute,
     DisputeState,
     Escalation,
+    Judgment,
+    JudgmentDebt,
     Step,
     Term,
     dispute_key,
     open_key,
 )
 from contracts.context import Context, ReadContext
-from contracts.policy import Party, Role, all_of
+from contracts.policy import Party, Principal, Role, all_of
 
 MEDIATOR = Role("government", "mediator")
+COURT = Role("government", "court")
+DEPOSITS = "deposits"
 EITHER_PARTY = Party("parties")
 BOTH_PARTIES = all_of(Party("claimant"), Party("respondent"))
 
@@ -90,6 +129,37 @@ def _claimant(_self: Any, _ctx: ReadContext, args: OpenArgs) -> Mapping[str, Any
     return {"claimant": args.claimant}
 
 
+def _judgment_term(dispute: Dispute, term: int) -> tuple[Judgment, JudgmentDebt]:
+    """The dispute's judgment and its ``term``-th debt, or NO_JUDGMENT_DEBT."""
+    judgment = dispute.judgment
+    if judgment is None or term >= len(judgment.debts):
+        raise NoJudgmentDebt(f"dispute {dispute.id} has no judgment term {term}",
+                             dispute=dispute.id, term=term)
+    return judgment, judgment.debts[term]
+
+
+def _payer(_self: Any, ctx: ReadContext, args: PayJudgmentArgs) -> Mapping[str, Any]:
+    return {"payer": _judgment_term(_load(ctx, args.dispute), args.term)[1].payer}
+
+
+def _check_step(dispute: Dispute, step: str) -> DisputeState:
+    """The state ``step`` leads to, if the table allows it from the dispute's state."""
+    sources, target = TRANSITIONS[step]
+    if dispute.state not in sources:
+        raise InvalidTransition(
+            f"dispute {dispute.id} is {dispute.state.value}; {step} needs "
+            f"{sorted(s.value for s in sources)}",
+            dispute=dispute.id, state=dispute.state.value, action=step,
+        )
+    return target
+
+
+def _signer_as(ctx: Context, role: Role) -> Principal:
+    """The signer acting in ``role`` (the policy guarantees one)."""
+    return next((s for s in ctx.signers if s.org_type == role.org_type and s.role == role.role),
+                ctx.signer)
+
+
 class DisputesContract(DisputesInvariants, Contract):
     name = "disputes"
     version = "1"
@@ -97,34 +167,63 @@ class DisputesContract(DisputesInvariants, Contract):
     Params = DisputesParams
 
     def _advance(self, ctx: Context, dispute: Dispute, step: str, **changes: Any) -> Dispute:
-        """Move the dispute along the table; thaw its asset when it closes."""
-        sources, target = TRANSITIONS[step]
-        if dispute.state not in sources:
-            raise InvalidTransition(
-                f"dispute {dispute.id} is {dispute.state.value}; {step} needs "
-                f"{sorted(s.value for s in sources)}",
-                dispute=dispute.id, state=dispute.state.value, action=step,
-            )
+        """Move the dispute along the table; settle its security and thaw its asset when
+        it closes."""
+        target = _check_step(dispute, step)
         history = (*dispute.history, Step(state=target, at=ctx.time, by=ctx.signer.member_id))
         new = dispute.model_copy(update={**changes, "state": target, "history": history})
-        ctx.save(dispute_key(dispute.id), new)
         if not new.is_open:
+            new = self._settle_deposit(ctx, new)
             ctx.delete(open_key(dispute.asset))
             ctx.emit("AssetReleased", asset=dispute.asset, dispute=dispute.id)
+        ctx.save(dispute_key(dispute.id), new)
         ctx.emit("DisputeStateChanged", dispute=dispute.id, state=target.value,
                  previous=dispute.state.value)
         return new
+
+    def _settle_deposit(self, ctx: Context, dispute: Dispute) -> Dispute:
+        """Pay a closing dispute's security out of the escrow to whom the outcome owes it."""
+        if not dispute.deposit:
+            return dispute
+        to = dispute.deposit_owed_to
+        ctx.transfer(ctx.escrow(DEPOSITS), to, dispute.deposit, memo=f"dispute {dispute.id}")
+        ctx.emit("DepositReturned" if to == dispute.claimant else "DepositForfeited",
+                 dispute=dispute.id, to=to, amount=dispute.deposit)
+        return dispute.model_copy(update={"deposit_to": to})
+
+    def _execute(self, ctx: Context, dispute: Dispute, terms: tuple[Term, ...],
+                 upheld: bool, court_ref: str) -> Judgment:
+        """Pay each term as far as the tx may debit its payer; record the rest as debt."""
+        debts = []
+        for term in terms:
+            paid = 0
+            if ctx.signed_by(term.payer):
+                balance = int(ctx.view("settlement", "balance", account=term.payer)["balance"])
+                paid = min(term.amount, balance)
+                ctx.transfer(term.payer, term.payee, paid, memo=f"judgment {dispute.id}")
+            debts.append(JudgmentDebt(payer=term.payer, payee=term.payee, amount=term.amount,
+                                      paid=paid))
+            if paid < term.amount:
+                ctx.emit("JudgmentDebtRecorded", dispute=dispute.id, payer=term.payer,
+                         payee=term.payee, outstanding=term.amount - paid)
+        court = _signer_as(ctx, COURT)
+        return Judgment(upheld=upheld, court_ref=court_ref, entered_by=court.member_id,
+                        entered_org_type=court.org_type, entered_role=court.role, at=ctx.time,
+                        debts=tuple(debts))
 
     # -- filing ----------------------------------------------------------------------------
 
     @action(OpenArgs, policy=Party("claimant"), parties=_claimant)
     def open(self, ctx: Context, args: OpenArgs) -> None:
-        """File a dispute on a receipt, order or claim; the asset is frozen from now on."""
+        """A party to a receipt, order or claim files a dispute over it against another
+        party; the asset is frozen from now on, against security unless it is the
+        claimant's own (D5, D6)."""
         kind, _, ident = args.asset.partition(":")
-        if kind not in self.params.asset_kinds or not ident:
+        owner = self.params.asset_contracts.get(kind)
+        if owner is None or not ident:
             raise UnsupportedAsset(
                 f"asset {args.asset!r} is not <kind>:<id> with kind in "
-                f"{list(self.params.asset_kinds)}",
+                f"{sorted(self.params.asset_contracts)}",
                 asset=args.asset,
             )
         if args.claimant == args.respondent:
@@ -132,6 +231,17 @@ class DisputesContract(DisputesInvariants, Contract):
         if ctx.get(dispute_key(args.dispute)) is not None:
             raise DisputeAlreadyExists(f"dispute {args.dispute} already exists",
                                        dispute=args.dispute)
+        asset = asset_parties(ctx, owner, args.asset)
+        if not asset.exists:
+            raise AssetNotFound(args.asset)
+        if args.claimant not in asset.parties:
+            raise NoStanding(f"{args.claimant} is not a party to {args.asset} "
+                             f"(parties: {list(asset.parties)})",
+                             asset=args.asset, claimant=args.claimant)
+        if args.respondent not in asset.parties:
+            raise RespondentNotParty(f"{args.respondent} is not a party to {args.asset} "
+                                     f"(parties: {list(asset.parties)})",
+                                     asset=args.asset, respondent=args.respondent)
         frozen_by = ctx.get(open_key(args.asset))
         if frozen_by is not None:
             raise AssetAlreadyDisputed(
@@ -144,9 +254,17 @@ class DisputesContract(DisputesInvariants, Contract):
             respondent=args.respondent, complexity=args.complexity, summary=args.summary,
             state=DisputeState.FILED, filed_at=ctx.time, deadline=add_days(ctx.time, days),
             history=(Step(state=DisputeState.FILED, at=ctx.time, by=ctx.signer.member_id),),
+            claimed=args.amount,
+            deposit=0 if args.claimant in asset.owners
+            else security(max(args.amount, asset.value), self.params.deposit_bp),
         )
         ctx.save(dispute_key(args.dispute), dispute)
         ctx.put(open_key(args.asset), {"dispute": args.dispute})
+        if dispute.deposit:
+            ctx.transfer(args.claimant, ctx.escrow(DEPOSITS), dispute.deposit,
+                         memo=f"security for dispute {args.dispute}")
+            ctx.emit("DepositEscrowed", dispute=args.dispute, claimant=args.claimant,
+                     amount=dispute.deposit)
         ctx.emit("DisputeOpened", dispute=args.dispute, asset=args.asset,
                  claimant=args.claimant, respondent=args.respondent, deadline=dispute.deadline)
         ctx.emit("AssetFrozen", asset=args.asset, dispute=args.dispute)
@@ -204,8 +322,7 @@ class DisputesContract(DisputesInvariants, Contract):
             if term.payer not in parties:
                 raise TermPayerNotParty(f"payer {term.payer} is not a party to {dispute.id}",
                                         payer=term.payer)
-        sealer = next((s for s in ctx.signers if s.org_type == MEDIATOR.org_type
-                       and s.role == MEDIATOR.role), ctx.signer)
+        sealer = _signer_as(ctx, MEDIATOR)
         agreement = Agreement(
             terms=terms, text_hash=args.text_hash, sealed_by=sealer.member_id,
             sealer_org_type=sealer.org_type, sealer_role=sealer.role, signed_at=ctx.time,
@@ -226,9 +343,9 @@ class DisputesContract(DisputesInvariants, Contract):
             )
         self._advance(ctx, dispute, "request_confirmation")
 
-    @action(ConfirmationArgs, policy=MEDIATOR)
+    @action(ConfirmationArgs, policy=COURT)
     def record_confirmation(self, ctx: Context, args: ConfirmationArgs) -> None:
-        """The committee records the court's decision on the confirmation application."""
+        """The court decides the joint application to confirm the agreement."""
         step = "confirm" if args.confirmed else "reject"
         self._advance(ctx, _load(ctx, args.dispute), step, court_ref=args.court_ref)
 
@@ -249,13 +366,60 @@ class DisputesContract(DisputesInvariants, Contract):
         """A party takes a failed mediation (or a refused confirmation) to court."""
         self._advance(ctx, _load(ctx, args.dispute), "litigate")
 
-    @action(EnforceArgs, policy=MEDIATOR)
+    @action(EnforceArgs, policy=COURT)
     def enforce(self, ctx: Context, args: EnforceArgs) -> None:
-        """The committee records the court's enforcement or final judgment; the case closes.
+        """The court enforces a confirmed agreement: its terms are paid or become judgment
+        debts, the claimant's security comes back, and the case closes (D7)."""
+        dispute = _load(ctx, args.dispute)
+        _check_step(dispute, "enforce")
+        terms = dispute.agreement.terms if dispute.agreement is not None else ()
+        self._close_with(ctx, dispute, "enforce",
+                         self._execute(ctx, dispute, terms, True, args.court_ref))
 
-        Money ordered by a court moves off-ledger or by a later ordinary transfer; this
-        records the outcome and thaws the asset."""
-        self._advance(ctx, _load(ctx, args.dispute), "enforce", court_ref=args.court_ref)
+    @action(JudgmentArgs, policy=COURT)
+    def judge(self, ctx: Context, args: JudgmentArgs) -> None:
+        """The court's judgment after litigation: upholding the claim (with the money it
+        orders) or dismissing it, which forfeits the claimant's security (D6, D7)."""
+        dispute = _load(ctx, args.dispute)
+        _check_step(dispute, "judge")
+        terms = self._terms(dispute, args.terms)
+        if terms and not args.upheld:
+            raise DismissalWithTerms(f"a judgment dismissing {dispute.id} orders no payment",
+                                     dispute=dispute.id)
+        judgment = self._execute(ctx, dispute, terms, args.upheld, args.court_ref)
+        self._close_with(ctx, dispute, "judge", judgment)
+
+    def _terms(self, dispute: Dispute, given: list[TermArgs]) -> tuple[Term, ...]:
+        terms = tuple(Term(payer=t.payer, payee=t.payee, amount=t.amount) for t in given)
+        for term in terms:
+            if term.payer not in (dispute.claimant, dispute.respondent):
+                raise TermPayerNotParty(f"payer {term.payer} is not a party to {dispute.id}",
+                                        payer=term.payer)
+        return terms
+
+    def _close_with(self, ctx: Context, dispute: Dispute, step: str, judgment: Judgment) -> None:
+        """Record the court's outcome; the deposit follows it (see ``Dispute.upheld``)."""
+        self._advance(ctx, dispute, step, judgment=judgment, court_ref=judgment.court_ref)
+
+    @action(PayJudgmentArgs, policy=Party("payer"), parties=_payer)
+    def pay_judgment(self, ctx: Context, args: PayJudgmentArgs) -> None:
+        """The judgment debtor pays (part of) what is still owed on one term (D7)."""
+        dispute = _load(ctx, args.dispute)
+        judgment, debt = _judgment_term(dispute, args.term)
+        if debt.outstanding == 0:
+            raise NoJudgmentDebt(f"term {args.term} of {dispute.id} is paid in full",
+                                 dispute=dispute.id, term=args.term)
+        if args.amount > debt.outstanding:
+            raise Overpayment(f"{args.amount} fen exceeds the {debt.outstanding} fen still "
+                              f"owed on term {args.term} of {dispute.id}",
+                              dispute=dispute.id, outstanding=debt.outstanding)
+        ctx.transfer(debt.payer, debt.payee, args.amount, memo=f"judgment {dispute.id}")
+        debts = list(judgment.debts)
+        debts[args.term] = debt.model_copy(update={"paid": debt.paid + args.amount})
+        judgment = judgment.model_copy(update={"debts": tuple(debts)})
+        ctx.save(dispute_key(dispute.id), dispute.model_copy(update={"judgment": judgment}))
+        ctx.emit("JudgmentPaid", dispute=dispute.id, term=args.term, payer=debt.payer,
+                 amount=args.amount, outstanding=debt.outstanding - args.amount)
 
     # -- timers ----------------------------------------------------------------------------
 
@@ -290,6 +454,18 @@ class DisputesContract(DisputesInvariants, Contract):
     @view(DisputeQuery)
     def dispute(self, ctx: ReadContext, query: DisputeQuery) -> Any:
         return _load(ctx, query.dispute).to_state()
+
+    @view(NoQuery)
+    def judgment_debts(self, ctx: ReadContext, query: NoQuery) -> Any:
+        """Every judgment term not yet paid in full, in dispute order."""
+        rows: list[dict[str, Any]] = []
+        for _, raw in ctx.scan("dispute/"):
+            dispute = Dispute.model_validate(raw)
+            debts = dispute.judgment.debts if dispute.judgment is not None else ()
+            rows.extend({"dispute": dispute.id, "term": i, "payer": d.payer, "payee": d.payee,
+                         "amount": d.amount, "paid": d.paid, "outstanding": d.outstanding}
+                        for i, d in enumerate(debts) if d.outstanding)
+        return rows
 
     @view(NoQuery)
     def overdue(self, ctx: ReadContext, query: NoQuery) -> Any:

@@ -4,11 +4,14 @@
 
     DomainError
     ├── NotFound
-    │   └── DisputeNotFound             DISPUTE_NOT_FOUND
+    │   ├── DisputeNotFound             DISPUTE_NOT_FOUND
+    │   └── AssetNotFound               ASSET_NOT_FOUND (its owning contract does not know it)
     ├── InvalidState
     │   └── InvalidTransition           DISPUTE_INVALID_TRANSITION (not allowed in this state)
     ├── DisputeAlreadyExists            DISPUTE_ALREADY_EXISTS
-    ├── UnsupportedAsset                UNSUPPORTED_ASSET (not receipt:/order:/claim:)
+    ├── UnsupportedAsset                UNSUPPORTED_ASSET (no contract owns the asset's kind)
+    ├── NoStanding                      NO_STANDING (D5: the claimant is not a party to the asset)
+    ├── RespondentNotParty              RESPONDENT_NOT_PARTY (D5: nor is the respondent)
     ├── AssetAlreadyDisputed            ASSET_ALREADY_DISPUTED (one open dispute per asset)
     ├── SameParty                       SAME_PARTY (claimant is the respondent)
     ├── TermPayerNotParty               TERM_PAYER_NOT_PARTY
@@ -16,7 +19,10 @@
     ├── ConfirmationWindowClosed        CONFIRMATION_WINDOW_CLOSED
     ├── ExtensionNotAllowed             EXTENSION_NOT_ALLOWED
     ├── DeadlineNotPassed               DEADLINE_NOT_PASSED
-    └── AlreadyEscalated                ALREADY_ESCALATED
+    ├── AlreadyEscalated                ALREADY_ESCALATED
+    ├── DismissalWithTerms              DISMISSAL_WITH_TERMS (a dismissing judgment orders no pay)
+    ├── NoJudgmentDebt                  NO_JUDGMENT_DEBT (nothing outstanding on that term)
+    └── Overpayment                     JUDGMENT_OVERPAYMENT (more than is outstanding)
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ class DisputeNotFound(NotFound):
     what = "dispute"
 
 
+class AssetNotFound(NotFound):
+    code = "ASSET_NOT_FOUND"
+    what = "asset"
+
+
 class InvalidTransition(InvalidState):
     code = "DISPUTE_INVALID_TRANSITION"
 
@@ -39,6 +50,14 @@ class DisputeAlreadyExists(DomainError):
 
 class UnsupportedAsset(DomainError):
     code = "UNSUPPORTED_ASSET"
+
+
+class NoStanding(DomainError):
+    code = "NO_STANDING"
+
+
+class RespondentNotParty(DomainError):
+    code = "RESPONDENT_NOT_PARTY"
 
 
 class AssetAlreadyDisputed(DomainError):
@@ -71,3 +90,15 @@ class DeadlineNotPassed(DomainError):
 
 class AlreadyEscalated(DomainError):
     code = "ALREADY_ESCALATED"
+
+
+class DismissalWithTerms(DomainError):
+    code = "DISMISSAL_WITH_TERMS"
+
+
+class NoJudgmentDebt(DomainError):
+    code = "NO_JUDGMENT_DEBT"
+
+
+class Overpayment(DomainError):
+    code = "JUDGMENT_OVERPAYMENT"

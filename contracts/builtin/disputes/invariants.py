@@ -4,6 +4,11 @@ D1 an open dispute freezes its asset: the freeze index names exactly the open di
 D2 every agreement was sealed by the government mediation committee.
 D3 a performed agreement paid exactly its terms; payers are parties; nothing else paid.
 D4 deadlines follow the complaint timers and escalations happen only after a deadline.
+D6 the deposits escrow holds exactly the security of the open disputes; a closed
+   dispute's security went to the side its outcome names.
+D7 exactly the ENFORCED disputes carry a court's outcome, entered by the court role; its
+   debts are the ordered terms, paid in part or in full, never beyond; a dismissal
+   orders nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ from typing import Any
 
 from contracts.base import invariant
 from contracts.builtin.disputes.machine import add_days, handling_days, is_past
-from contracts.builtin.disputes.records import Complexity, Dispute, DisputeState, open_key
+from contracts.builtin.disputes.records import (
+    Complexity,
+    Dispute,
+    DisputeState,
+    Term,
+    open_key,
+)
 from contracts.context import ReadContext
 
 
@@ -75,3 +86,44 @@ class DisputesInvariants:
                     yield (f"{key}: escalation at {e.at} for deadline {e.deadline} "
                            "is premature or repeated")
                 seen.add(e.deadline)
+
+    @invariant("D6", "security is escrowed while a dispute is open, then paid by its outcome")
+    def deposits_conserved(self, ctx: ReadContext) -> Iterable[str]:
+        held = 0
+        for key, raw in ctx.scan("dispute/"):
+            d = Dispute.model_validate(raw)
+            if d.is_open:
+                held += d.deposit
+                if d.deposit_to is not None:
+                    yield f"{key} is open but its security went to {d.deposit_to}"
+            elif d.deposit and d.deposit_to != d.deposit_owed_to:
+                yield (f"{key} ({d.state.value}, upheld={d.upheld}) paid its security to "
+                       f"{d.deposit_to}, not {d.deposit_owed_to}")
+        if ctx.has_contract("settlement"):
+            account = f"escrow:{ctx.contract_name}:deposits"
+            balance = int(ctx.view("settlement", "balance", account=account)["balance"])
+            if balance != held:
+                yield f"{account} holds {balance} fen; open disputes' security is {held}"
+
+    @invariant("D7", "an ENFORCED outcome is the court's; its terms are paid or owed")
+    def judgments_recorded(self, ctx: ReadContext) -> Iterable[str]:
+        for key, raw in ctx.scan("dispute/"):
+            d = Dispute.model_validate(raw)
+            j = d.judgment
+            if (j is not None) != (d.state is DisputeState.ENFORCED):
+                yield f"{key} is {d.state.value} with judgment {j is not None}"
+            if j is None:
+                continue
+            if (j.entered_org_type, j.entered_role) != ("government", "court"):
+                yield f"{key}: outcome entered by {j.entered_by} ({j.entered_role})"
+            for debt in j.debts:
+                if not 0 <= debt.paid <= debt.amount:
+                    yield f"{key}: {debt.payer} paid {debt.paid} of {debt.amount} fen"
+                if debt.payer not in (d.claimant, d.respondent):
+                    yield f"{key}: judgment debtor {debt.payer} is not a party"
+            if j.debts and not j.upheld:
+                yield f"{key}: a dismissal orders payments"
+            ordered = tuple(Term(payer=t.payer, payee=t.payee, amount=t.amount) for t in j.debts)
+            if d.agreement is not None and d.history[-2].state is DisputeState.CONFIRMED \
+                    and ordered != d.agreement.terms:
+                yield f"{key}: enforced {ordered}, the confirmed agreement says {d.agreement.terms}"

@@ -1,8 +1,10 @@
 """The dispute state machine as a table, and the complaint-deadline arithmetic.
 
 FILED -> ACCEPTED -> MEDIATING -> AGREEMENT_SIGNED -> (CONFIRMATION_REQUESTED -> CONFIRMED |
-REJECTED) -> PERFORMED | ENFORCED; MEDIATING -> FAILED -> LITIGATION -> ENFORCED.
-Added (docs/domain.md 5 leaves them open): FILED -> DECLINED (the committee refuses the case, so
+REJECTED) -> PERFORMED | ENFORCED; MEDIATING -> FAILED -> LITIGATION -> ENFORCED. A court
+enters both ENFORCED steps: ``enforce`` executes a confirmed agreement, ``judge`` a judgment
+after litigation.
+Added (DOMAIN.md 5 leaves them open): FILED -> DECLINED (the committee refuses the case, so
 a groundless filing cannot freeze an asset for long); FILED/ACCEPTED/MEDIATING -> WITHDRAWN
 (the claimant drops it); REJECTED -> PERFORMED | LITIGATION (a court refusing confirmation
 leaves a civil contract the parties may still perform, or sue on).
@@ -29,7 +31,8 @@ TRANSITIONS: dict[str, tuple[frozenset[DisputeState], DisputeState]] = {
     "confirm": (frozenset({S.CONFIRMATION_REQUESTED}), S.CONFIRMED),
     "reject": (frozenset({S.CONFIRMATION_REQUESTED}), S.REJECTED),
     "perform": (frozenset({S.AGREEMENT_SIGNED, S.CONFIRMED, S.REJECTED}), S.PERFORMED),
-    "enforce": (frozenset({S.CONFIRMED, S.LITIGATION}), S.ENFORCED),
+    "enforce": (frozenset({S.CONFIRMED}), S.ENFORCED),
+    "judge": (frozenset({S.LITIGATION}), S.ENFORCED),
     "litigate": (frozenset({S.FAILED, S.REJECTED}), S.LITIGATION),
 }
 
@@ -45,3 +48,9 @@ def add_days(time: str, days: int) -> str:
 def is_past(now: str, deadline: str) -> bool:
     """Strictly after the deadline: a step at the deadline instant is still on time."""
     return parse_time(now) > parse_time(deadline)
+
+
+def security(disputed: int, deposit_bp: int) -> int:
+    """The deposit for freezing another's asset: ``deposit_bp`` of the disputed amount,
+    rounded up so that the security never falls short by a fen."""
+    return -(-disputed * deposit_bp // 10_000)

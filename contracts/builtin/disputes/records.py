@@ -4,6 +4,8 @@ State (namespace ``disputes``)::
 
     dispute/<dispute id>   Dispute
     open/<asset id>        {"dispute": id}: present exactly while a dispute on the asset is open
+
+Money (settlement): ``escrow:disputes:deposits`` holds the security of every open dispute.
 """
 
 from __future__ import annotations
@@ -77,6 +79,32 @@ class Step(Record):
     by: str
 
 
+class JudgmentDebt(Record):
+    """One money term of an enforced agreement or judgment and what has been paid on it;
+    the rest is a judgment debt that the payer's later payments reduce (D7)."""
+
+    payer: str
+    payee: str
+    amount: int
+    paid: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.amount - self.paid
+
+
+class Judgment(Record):
+    """The court's outcome: a confirmed agreement enforced, or a judgment after litigation."""
+
+    upheld: bool
+    court_ref: str
+    entered_by: str
+    entered_org_type: str
+    entered_role: str
+    at: str
+    debts: tuple[JudgmentDebt, ...] = ()
+
+
 class Dispute(Record):
     id: str
     asset: str
@@ -92,11 +120,29 @@ class Dispute(Record):
     agreement: Agreement | None = None
     performed: tuple[Term, ...] = ()
     court_ref: str | None = None
+    claimed: int = 0
+    deposit: int = 0  # security escrowed by the claimant at filing (D6)
+    deposit_to: str | None = None  # who received it when the dispute closed
+    judgment: Judgment | None = None
     history: tuple[Step, ...] = ()
 
     @property
     def is_open(self) -> bool:
         return self.state not in CLOSED_STATES
+
+    @property
+    def upheld(self) -> bool:
+        """Whether the claim stood, once closed: an agreement performed, or a court's
+        outcome upholding it. Declined and withdrawn cases are dismissed."""
+        if self.state is DisputeState.PERFORMED:
+            return True
+        return self.judgment is not None and self.judgment.upheld
+
+    @property
+    def deposit_owed_to(self) -> str:
+        """Where the security goes at closing (D6): back to the claimant if the claim
+        was upheld, else to the respondent for the freeze it bore."""
+        return self.claimant if self.upheld else self.respondent
 
 
 def dispute_key(dispute: str) -> str:

@@ -62,6 +62,7 @@ from contracts.builtin.order_finance.models import (
     SplitArgs,
     TransferReceivableArgs,
 )
+from contracts.builtin.order_finance.parties import OrderParties
 from contracts.builtin.order_finance.records import (
     OPEN_LOAN,
     Loan,
@@ -146,7 +147,7 @@ def _require_future(ctx: ReadContext, field: str, value: str) -> None:
         raise InvalidDate(f"args.{field} {value} is not after block time {ctx.time}", field=field)
 
 
-class OrderFinanceContract(OrderFinanceViews, OrderFinanceInvariants, Contract):
+class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvariants, Contract):
     name = "order_finance"
     version = "1"
     description = (

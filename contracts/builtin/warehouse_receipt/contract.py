@@ -21,6 +21,7 @@ from contracts.builtin.warehouse_receipt import loans, models, prices, receipts
 from contracts.builtin.warehouse_receipt import policies as pol
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.parties import ReceiptParties
 from contracts.builtin.warehouse_receipt.records import TERMINAL_RECEIPT_STATES, ReceiptState
 from contracts.builtin.warehouse_receipt.store import (
     all_loans,
@@ -35,7 +36,7 @@ from contracts.context import Context, ReadContext
 from contracts.types import MAX_AMOUNT
 
 
-class WarehouseReceiptContract(Contract):
+class WarehouseReceiptContract(ReceiptParties, Contract):
     name = "warehouse_receipt"
     version = "1"
     description = "Electronic warehouse receipts and pledge loans against them."
