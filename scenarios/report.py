@@ -252,6 +252,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                     "max",
                     "paid (CNY)",
                     "deadline breaches",
+                    "duplicates refused",
+                    "policies expired / closed",
                 ],
                 [
                     [
@@ -261,6 +263,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                         f"{claims.get('days_to_payout_max', 0):.1f}",
                         yuan(claims.get("paid_fen", 0)),
                         claims.get("deadline_breaches", 0),
+                        claims.get("duplicates_refused", 0),
+                        f"{claims.get('policies_expired', 0)} / {claims.get('policies_closed', 0)}",
                     ]
                 ],
             )

@@ -10,9 +10,9 @@ import test_claims_audit
 from test_claims_kit import (
     EVIDENCE,
     FINANCE,
+    LOSS_PROGRAMME,
     MU,
     PERIOD,
-    LOSS_PROGRAMME,
     PROGRAMMES,
     Flow,
     cover,
