@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from contracts.base import Contract
 from contracts.genesis import (
@@ -39,6 +40,8 @@ class Template:
     description: str
     orgs: tuple[OrgSpec, ...]
     chain_id: str
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Genesis parameters by contract name, over the contract's defaults."""
 
     def specs(self, peers_per_org: int = 1) -> list[OrgSpec]:
         """The org specs with ``peers_per_org`` peer members added to each organisation."""
@@ -84,7 +87,14 @@ def lishui() -> Template:
                 ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
             )),
         ),
+        params={"claims": LIVE_CLOCK_CLAIMS},
     )
+
+
+LIVE_CLOCK_CLAIMS = {"underwriting_publicity_days": 0, "claim_publicity_days": 0}
+"""A served network's block time is the wall clock: with the 3-day posting periods a
+new user would wait six days between enrolment and payout. The lishui template posts
+for 0 days until a dev clock can move time (a production network sets 3)."""
 
 
 def small() -> Template:
@@ -188,10 +198,13 @@ def build_network(
     """Generate identities (deterministic from ``seed``) and the genesis configuration."""
     not_before = parse_time(time) - dt.timedelta(days=1)
     roster = Roster.generate(template.specs(peers_per_org), seed=seed, not_before=not_before)
-    config = genesis_from_roster(
-        chain_id or template.chain_id, time, roster,
-        builtin_contracts() if contracts is None else contracts, orderer,
-    )
+    if contracts is None:
+        contracts = [
+            c.model_copy(update={"params": {**c.params, **template.params[c.name]}})
+            if c.name in template.params else c
+            for c in builtin_contracts()
+        ]
+    config = genesis_from_roster(chain_id or template.chain_id, time, roster, contracts, orderer)
     orgs = [with_peer_role(org) for org in config.organisations]
     return NetworkSpec(config.model_copy(update={"organisations": orgs}), roster)
 

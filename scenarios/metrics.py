@@ -219,6 +219,8 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("claims", "ClaimPaid"): _claim("paid_day"),
     ("claims", "PremiumSharePaid"): _premium,
     ("claims", "DeadlineBreached"): _breach,
+    ("claims", "PolicyExpired"): _count("policy", "expired"),
+    ("claims", "PolicyClosed"): _count("policy", "closed"),
     ("disputes", "DisputeOpened"): _count("disputes", "opened"),
     ("disputes", "DisputeStateChanged"): _dispute_state,
     ("disputes", "DisputeEscalated"): _count("disputes", "escalated"),
@@ -329,6 +331,10 @@ class MetricsCollector:
                 "days_to_payout_mean": sum(delays) / len(delays) if delays else 0.0,
                 "days_to_payout_max": max(delays) if delays else 0.0,
                 "deadline_breaches": fold.breaches,
+                "duplicates_refused": self.rejections_by_action[
+                    "claims.report_loss:DUPLICATE_CLAIM"],
+                "policies_expired": fold.counts.get("policy", Counter())["expired"],
+                "policies_closed": fold.counts.get("policy", Counter())["closed"],
             },
             "premium": {
                 "by_level": dict(sorted(fold.premium.items())),

@@ -261,6 +261,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                     "max",
                     "paid (CNY)",
                     "deadline breaches",
+                    "duplicates refused",
+                    "policies expired / closed",
                 ],
                 [
                     [
@@ -270,6 +272,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                         f"{claims.get('days_to_payout_max', 0):.1f}",
                         yuan(claims.get("paid_fen", 0)),
                         claims.get("deadline_breaches", 0),
+                        claims.get("duplicates_refused", 0),
+                        f"{claims.get('policies_expired', 0)} / {claims.get('policies_closed', 0)}",
                     ]
                 ],
             )

@@ -18,6 +18,7 @@ accrues and each loan is repaid by its principal.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 
 from contracts.builtin.warehouse_receipt.receipts import receipt_id_for
@@ -30,6 +31,11 @@ FUNDING = 10**13
 
 def _later(ctx: WorkloadContext, days: int) -> str:
     return format_time(parse_time(ctx.spec.config.time) + dt.timedelta(days=days))
+
+
+def evidence(*parts: str) -> str:
+    """A distinct evidence hash per claim and household (the same hash cannot back two)."""
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
 
 
 def _fund(ctx: WorkloadContext, accounts: list[str]) -> list[Envelope]:
@@ -120,53 +126,79 @@ CLAIMS_PARAMS = {
 }
 """Genesis params the claims workload needs: one government pays every premium level,
 and publicity periods of zero days so a whole claim fits in a benchmark run."""
+GOV_LEVELS = ("central", "province", "county")
+
+
+def _programme(level: str) -> str:
+    return f"bench-premium-{level}"
 
 
 class ClaimsWorkload:
     name: str = "claims"
     contracts: tuple[str, ...] = ("claims", "settlement")
+    policies: int = 4
+
+    def _parties(self, ctx: WorkloadContext) -> list[str]:
+        return [m for m in ctx.members(role="farmer") if m.startswith("coop-a.")][:4]
 
     def setup(self, ctx: WorkloadContext) -> list[Envelope]:
-        return _fund(ctx, ["coop-a", "gov", "insurer"])
+        """Fund the payers, publish each level's premium budget for the fiscal year, and
+        enrol and activate a pool of policies (one plot each) before the measured txs,
+        so their losses (dated a day after genesis) fall inside the cover (C11)."""
+        year = int(ctx.spec.config.time[:4])
+        manager, finance, underwriter = "coop-a.manager", "gov.finance", "insurer.underwriter"
+        out = [*_fund(ctx, ["coop-a", "gov", "insurer"]), *(
+            ctx.sign(finance, "claims", "publish_programme", {
+                "programme": _programme(level), "level": level, "purpose": "premium",
+                "fiscal_year": year, "budget": FUNDING})
+            for level in GOV_LEVELS)]
+        for n in range(self.policies):
+            ref = {"policy_id": self._policy(ctx, n)}
+            out += [
+                ctx.sign(manager, "claims", "enrol", {
+                    **ref, "insurer": "insurer", "book": "bench", "crop": "rice",
+                    "region": "bench", "period_start": ctx.spec.config.time,
+                    "period_end": _later(ctx, 180), "perils": ["typhoon"],
+                    "sum_insured_per_mu": 50_000, "premium_per_mu": 1_500,
+                    "stage_caps": {"tillering": 8_000}, "province_share_bp": 3_000,
+                    "county_share_bp": 1_500,
+                    "covers": [{"insured": f, "insured_area": 1_000, "planted_area": 1_000,
+                                "plot": f"plot-{n}"} for f in self._parties(ctx)]}),
+                ctx.sign(underwriter, "claims", "underwrite", ref),
+                ctx.sign(underwriter, "claims", "publicise_underwriting", ref),
+                *(ctx.sign(finance, "claims", "pay_premium_share",
+                           {**ref, "level": level, "programme": _programme(level)})
+                  for level in GOV_LEVELS),
+                ctx.sign(manager, "claims", "pay_premium_share", {**ref, "level": "farmer"}),
+            ]
+        return out
+
+    def _policy(self, ctx: WorkloadContext, n: int) -> str:
+        return f"bench-policy-{ctx.seed}-{n}"
 
     def generate(self, ctx: WorkloadContext, count: int) -> list[Envelope]:
-        farmers = [m for m in ctx.members(role="farmer") if m.startswith("coop-a.")][:4]
-        manager, agri, finance = "coop-a.manager", "gov.agri", "gov.finance"
-        underwriter, adjuster = "insurer.underwriter", "insurer.adjuster-1"
-        claims = "insurer.claims"
-        evidence = "ab" * 32
-        start, end = ctx.spec.config.time, _later(ctx, 180)
+        """One declared typhoon per claim (each its own event), on the pool's policies."""
+        farmers = self._parties(ctx)
+        manager, agri = "coop-a.manager", "gov.agri"
+        adjuster, claims = "insurer.adjuster-1", "insurer.claims"
+        loss = _later(ctx, 1)
         out: list[Envelope] = []
         for n in itertools.count():
             if len(out) >= count:
                 break
-            policy, claim = f"bench-policy-{ctx.seed}-{n}", f"bench-claim-{ctx.seed}-{n}"
-            region = f"r{n}"
-            ref, cref = {"policy_id": policy}, {"claim_id": claim}
+            claim, decl = f"bench-claim-{ctx.seed}-{n}", f"decl-{ctx.seed}-{n}"
+            cref = {"claim_id": claim}
             out += [
-                ctx.sign(manager, "claims", "enrol", {
-                    "policy_id": policy, "insurer": "insurer", "book": "bench", "crop": "rice",
-                    "region": region, "period_start": start, "period_end": end,
-                    "perils": ["typhoon"], "sum_insured_per_mu": 50_000, "premium_per_mu": 1_500,
-                    "stage_caps": {"tillering": 8_000}, "province_share_bp": 3_000,
-                    "county_share_bp": 1_500,
-                    "covers": [{"insured": f, "insured_area": 1_000, "planted_area": 1_000}
-                               for f in farmers]}),
-                ctx.sign(underwriter, "claims", "underwrite", ref),
-                ctx.sign(underwriter, "claims", "publicise_underwriting", ref),
-                *(ctx.sign(finance, "claims", "pay_premium_share", {**ref, "level": level})
-                  for level in ("central", "province", "county")),
-                ctx.sign(manager, "claims", "pay_premium_share", {**ref, "level": "farmer"}),
                 ctx.sign(agri, "claims", "declare_disaster", {
-                    "declaration_id": f"decl-{policy}", "peril": "typhoon", "region": region,
-                    "window_start": start, "window_end": end, "severity": 2}),
+                    "declaration_id": decl, "peril": "typhoon", "region": "bench",
+                    "window_start": loss, "window_end": loss, "severity": 2}),
                 ctx.sign(manager, "claims", "report_loss", {
-                    **cref, "policy_id": policy, "peril": "typhoon", "occurred_at": start,
-                    "declaration_id": f"decl-{policy}"}),
-                ctx.sign(adjuster, "claims", "survey", {**cref, "evidence": [evidence]}),
+                    **cref, "policy_id": self._policy(ctx, n % self.policies),
+                    "peril": "typhoon", "occurred_at": loss, "declaration_id": decl}),
+                ctx.sign(adjuster, "claims", "survey", {**cref, "evidence": [evidence(claim)]}),
                 *(ctx.sign(adjuster, "claims", "assess_household", {
                     **cref, "insured": f, "loss_bp": 5_000, "damaged_area": 800,
-                    "stage": "tillering", "evidence": [evidence]}) for f in farmers),
+                    "stage": "tillering", "evidence": [evidence(claim, f)]}) for f in farmers),
                 ctx.sign(agri, "claims", "verify", cref, co_signers=[manager]),
                 ctx.sign(claims, "claims", "publicise_claim", cref),
                 *(ctx.sign(f, "claims", "sign_agreement", {**cref, "insured": f}) for f in farmers),

@@ -3,13 +3,17 @@
 Each cooperative enrols its households (and itself, for the goods it stores)
 in a group policy with the insurer; the insurer underwrites and publicises the
 insured list; central, provincial and county governments and the farmers pay
-their premium shares. When the county declares a typhoon, each cooperative
-reports the loss; the adjuster surveys (one cooperative's survey can be late,
+their premium shares, each government level from a budget programme it publishes
+for the fiscal year. When the county declares a typhoon, each cooperative
+reports the loss (a household's own second report of the same typhoon is refused
+as a duplicate); the adjuster surveys (one cooperative's survey can be late,
 which is recorded as a breach), assesses every household, the county's
 agriculture bureau and the cooperative co-sign the verification, the claim is
 publicised, each household signs its agreement and is paid, loss payee first.
 A household that disputes its assessment opens a dispute; the mediation
 committee seals an agreement and the claim pays once the dispute is performed.
+At season end each policy expires and, once no claim on it is open, the insurer
+closes it.
 """
 
 from __future__ import annotations
@@ -37,6 +41,43 @@ def evidence(*parts: object) -> str:
 def _gov_member(kit: AgentKit, level: str, role: str) -> str:
     org = kit.world.scenario.agents.insurance.government_accounts[level]
     return kit.member(org, role)
+
+
+LEVELS = ("central", "province", "county")
+LOSS_LEVEL = "province"
+
+
+def _programme(level: str, purpose: str) -> str:
+    return f"{level}-{purpose}"
+
+
+def _season_end(kit: AgentKit) -> float:
+    """The policies' period ends two days before the scenario does, so expiry shows."""
+    return kit.world.scenario.days - 2
+
+
+def budget_story(kit: AgentKit) -> Story:
+    """Each level's finance bureau publishes its premium-subsidy budget for the fiscal year
+    (and the loss-sharing level its loss-share budget): shares are paid only from these."""
+    year = int(kit.world.scenario.start[:4])
+    wanted = [(level, "premium") for level in LEVELS] + [(LOSS_LEVEL, "loss_share")]
+    for level, purpose in wanted:
+        yield Tx(_gov_member(kit, level, "finance"), CL, "publish_programme", {
+            "programme": _programme(level, purpose), "level": level, "purpose": purpose,
+            "fiscal_year": year, "budget": 10_000_000 * 100,
+        })
+
+
+def season_end_story(kit: AgentKit, coop: str, insurer: str) -> Story:
+    """Anyone records the expiry; the insurer closes the policy if no claim is open."""
+    policy_id = kit.board.get(("policy", coop))
+    if policy_id is None:
+        return
+    outcome = yield Tx(kit.member(coop, "manager"), CL, "expire_policy",
+                       {"policy_id": policy_id})
+    if ok(outcome):
+        yield Tx(kit.member(insurer, "claims_manager"), CL, "close_policy",
+                 {"policy_id": policy_id})
 
 
 def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Household]) -> Story:
@@ -72,7 +113,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             "crop": "rice",
             "region": _region(coop),
             "period_start": kit.time_at(0),
-            "period_end": kit.time_at(kit.world.scenario.days),
+            "period_end": kit.time_at(_season_end(kit)),
             "perils": ["typhoon", "flood"],
             "sum_insured_per_mu": spec.sum_insured_per_mu_fen,
             "premium_per_mu": spec.premium_per_mu_fen,
@@ -101,7 +142,8 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             _gov_member(kit, level, "finance"),
             CL,
             "pay_premium_share",
-            {"policy_id": policy_id, "level": level},
+            {"policy_id": policy_id, "level": level,
+             "programme": _programme(level, "premium")},
         )
     outcome = yield Tx(
         manager, CL, "pay_premium_share", {"policy_id": policy_id, "level": "farmer"}
@@ -166,6 +208,11 @@ def claim_story(
     )
     if not ok(outcome):
         return
+    if households:  # the same typhoon reported again by a household: one event pays once
+        yield Tx(households[0].member_id, CL, "report_loss", {
+            "claim_id": f"{claim_id}-{households[0].member_id}", "policy_id": policy_id,
+            "peril": "typhoon", "occurred_at": kit.time_at(spec.disaster_day + 0.1),
+        })
     if late_survey:
         yield Wait(days=1.2)
         yield Tx(manager, CL, "record_breach", {"claim_id": claim_id, "kind": "survey"})
@@ -283,8 +330,9 @@ def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) ->
 
 def government_share_story(kit: AgentKit) -> Story:
     spec = kit.world.scenario.agents.insurance
-    level = "province"
-    yield Tx(_gov_member(kit, level, "finance"), CL, "settle_government_share", {"book": spec.book})
+    level = LOSS_LEVEL
+    yield Tx(_gov_member(kit, level, "finance"), CL, "settle_government_share",
+             {"book": spec.book, "programme": _programme(LOSS_LEVEL, "loss_share")})
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
@@ -297,8 +345,10 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
         return
     insurer = insurers[0]
     by_coop = {c: [h for h in kit.world.households if h.org == c] for c in coops}
+    yield max(0.0, spec.enrol_day - 0.5), "budgets", budget_story(kit)
     for coop in coops:
         yield spec.enrol_day, f"policy-{coop}", policy_story(kit, coop, insurer, by_coop[coop])
+        yield _season_end(kit) + 0.5, f"season-end-{coop}", season_end_story(kit, coop, insurer)
     yield spec.disaster_day + 0.2, "typhoon", disaster_story(kit, coops)
     for index, coop in enumerate(coops):
         households = by_coop[coop]

@@ -67,8 +67,9 @@ class Served:
         self.thread.join(timeout=30)
 
 
-def start_network(directory: Path, seed: str = "api-tests") -> Served:
-    init_network(directory, TEMPLATES["small"](), seed=seed)
+def start_network(directory: Path, seed: str = "api-tests", template: str = "small") -> Served:
+    chosen = TEMPLATES[template]()
+    init_network(directory, chosen, seed=seed)
     ready = threading.Event()
     box: dict[str, object] = {}
 
@@ -81,7 +82,8 @@ def start_network(directory: Path, seed: str = "api-tests") -> Served:
             ready.set()
 
         task = loop.create_task(
-            serve_network(directory, "127.0.0.1", free_base_port(4), ready=on_ready)
+            serve_network(directory, "127.0.0.1", free_base_port(len(chosen.orgs)),
+                          ready=on_ready)
         )
         box["loop"], box["task"] = loop, task
         try:

@@ -6,11 +6,14 @@ import inspect
 import sys
 
 import pytest
+import test_claims_audit
 from test_claims_kit import (
     EVIDENCE,
     FINANCE,
+    LOSS_PROGRAMME,
     MU,
     PERIOD,
+    PROGRAMMES,
     Flow,
     cover,
     harness,
@@ -22,7 +25,7 @@ from test_claims_kit import (
 from contracts.builtin.claims import errors
 from contracts.exceptions import DomainError
 
-H1, H2, H3 = "coop-q.h001", "coop-q.h002", "coop-q.h003"
+H1, H2, H3, H4 = "coop-q.h001", "coop-q.h002", "coop-q.h003", "coop-q.h004"
 
 
 @pytest.fixture
@@ -56,7 +59,8 @@ def test_unknown_declaration_is_declaration_not_found(flow: Flow) -> None:
 
 
 def test_unknown_book_is_book_not_found(flow: Flow) -> None:
-    rejected(flow.submit("gov-province.finance", "settle_government_share", book="nope"),
+    rejected(flow.submit("gov-province.finance", "settle_government_share", book="nope",
+                   programme=LOSS_PROGRAMME),
              "BOOK_NOT_FOUND")
 
 
@@ -86,41 +90,42 @@ def test_enrolling_an_existing_policy_id_is_already_exists(flow: Flow) -> None:
 
 
 def test_listing_a_household_twice_is_invalid_policy_terms(flow: Flow) -> None:
-    args = flow.enrol_args("p2", [cover(H1, 1), cover(H1, 2)])
+    args = flow.enrol_args("p2", [cover(H4, 1), cover(H4, 2)])
     rejected(flow.submit("coop-q.manager", "enrol", **args), "INVALID_POLICY_TERMS")
 
 
 def test_province_share_below_25_percent_is_invalid_premium_shares(flow: Flow) -> None:
-    args = flow.enrol_args("p2", [cover(H1, 1)], province_share_bp=2_000)
+    args = flow.enrol_args("p2", [cover(H4, 1)], province_share_bp=2_000)
     rejected(flow.submit("coop-q.manager", "enrol", **args), "INVALID_PREMIUM_SHARES")
 
 
 def test_insuring_more_than_the_planted_area_is_over_insured(flow: Flow) -> None:
-    args = flow.enrol_args("p2", [{"insured": H1, "insured_area": 200, "planted_area": 100}])
+    args = flow.enrol_args("p2", [{"insured": H4, "insured_area": 200, "planted_area": 100}])
     rejected(flow.submit("coop-q.manager", "enrol", **args), "OVER_INSURED")
 
 
-def test_county_paying_the_central_share_is_wrong_premium_payer(flow: Flow) -> None:
-    flow.enrol("p2", [cover(H1, 1)])
+def test_another_coop_paying_the_farmers_share_is_wrong_premium_payer(flow: Flow) -> None:
+    flow.enrol("p2", [cover(H4, 1)])
     ok(flow.submit("insurer.underwriter", "underwrite", policy_id="p2"))
     flow.ledger.advance(days=3)
     ok(flow.submit("insurer.underwriter", "publicise_underwriting", policy_id="p2"))
-    rejected(flow.submit(FINANCE["county"], "pay_premium_share", policy_id="p2",
-                         level="central"), "WRONG_PREMIUM_PAYER")
+    rejected(flow.submit("coop-a.manager", "pay_premium_share", policy_id="p2",
+                         level="farmer"), "WRONG_PREMIUM_PAYER")
 
 
 def test_paying_a_share_twice_is_premium_share_already_paid(flow: Flow) -> None:
-    flow.enrol("p2", [cover(H1, 1)])
+    flow.enrol("p2", [cover(H4, 1)])
     ok(flow.submit("insurer.underwriter", "underwrite", policy_id="p2"))
     flow.ledger.advance(days=3)
     ok(flow.submit("insurer.underwriter", "publicise_underwriting", policy_id="p2"))
-    ok(flow.submit(FINANCE["county"], "pay_premium_share", policy_id="p2", level="county"))
-    rejected(flow.submit(FINANCE["county"], "pay_premium_share", policy_id="p2", level="county"),
-             "PREMIUM_SHARE_ALREADY_PAID")
+    ok(flow.submit(FINANCE["county"], "pay_premium_share", policy_id="p2", level="county",
+                   programme=PROGRAMMES["county"]))
+    rejected(flow.submit(FINANCE["county"], "pay_premium_share", policy_id="p2", level="county",
+                         programme=PROGRAMMES["county"]), "PREMIUM_SHARE_ALREADY_PAID")
 
 
 def test_closing_the_insured_list_posting_early_is_publicity_not_over(flow: Flow) -> None:
-    flow.enrol("p2", [cover(H1, 1)])
+    flow.enrol("p2", [cover(H4, 1)])
     ok(flow.submit("insurer.underwriter", "underwrite", policy_id="p2"))
     flow.ledger.advance(days=2)
     rejected(flow.submit("insurer.underwriter", "publicise_underwriting", policy_id="p2"),
@@ -241,19 +246,21 @@ def test_enrolling_into_a_settled_book_is_book_closed(flow: Flow) -> None:
     flow.activate("p2")
     flow.ledger.advance(days=1)
     flow.full_claim("c9", "p2", {"coop-q.h004": (9_000, 100 * MU)})
-    ok(flow.submit("gov-province.finance", "settle_government_share", book="b2"))
-    args = flow.enrol_args("p3", [cover(H1, 1)], book="b2")
+    ok(flow.submit("gov-province.finance", "settle_government_share", book="b2",
+                   programme=LOSS_PROGRAMME))
+    args = flow.enrol_args("p3", [cover(H1, 1)], book="b2", crop="wheat")
     rejected(flow.submit("coop-q.manager", "enrol", **args), "BOOK_CLOSED")
 
 
 def test_another_insurer_writing_into_a_book_is_book_insurer_mismatch(flow: Flow) -> None:
     other = Flow(flow.ledger, insurer="insurer-b")
-    args = other.enrol_args("p2", [cover(H1, 1)])
+    args = other.enrol_args("p2", [cover(H4, 1)])
     rejected(other.submit("coop-q.manager", "enrol", **args), "BOOK_INSURER_MISMATCH")
 
 
 def test_settling_a_book_below_2x_premium_is_nothing_to_settle(flow: Flow) -> None:
-    rejected(flow.submit("gov-province.finance", "settle_government_share", book="2026-rice"),
+    rejected(flow.submit("gov-province.finance", "settle_government_share", book="2026-rice",
+                   programme=LOSS_PROGRAMME),
              "NOTHING_TO_SETTLE")
 
 
@@ -283,6 +290,6 @@ def test_every_claims_error_code_has_a_test_above() -> None:
         cls.code for _, cls in inspect.getmembers(errors, inspect.isclass)
         if issubclass(cls, DomainError) and cls.__module__ == errors.__name__
     }
-    source = inspect.getsource(sys.modules[__name__])
+    source = inspect.getsource(sys.modules[__name__]) + inspect.getsource(test_claims_audit)
     missing = sorted(code for code in codes if f'"{code}"' not in source)
     assert not missing, f"untested error codes: {missing}"

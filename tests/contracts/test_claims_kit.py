@@ -6,6 +6,7 @@ Units follow the contract: fen, centi-mu, basis points.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,14 @@ PERIOD = ("2026-03-01T00:00:00Z", "2026-11-30T00:00:00Z")
 STAGE_CAPS = {"regreening": 6_000, "tillering": 8_000, "heading": 10_000}
 GOV_LEVELS = {"central": "gov-central", "province": "gov-province", "county": "gov-county"}
 FINANCE = {level: f"{org}.finance" for level, org in GOV_LEVELS.items()}
+PROGRAMMES = {level: f"{level}-premium-2026" for level in GOV_LEVELS}
+LOSS_PROGRAMME = "province-loss-2026"
+BUDGET = 1_000_000 * CNY
+
+
+def evidence(*parts: str) -> list[str]:
+    """A distinct evidence hash per claim (survey) or per claim and household (C16)."""
+    return [hashlib.sha256("/".join(parts).encode()).hexdigest()]
 
 
 def claims_orgs(farmers: int = 4) -> list[OrgSpec]:
@@ -66,6 +75,17 @@ def fund(ledger: LedgerHarness) -> None:
     for account in (*GOV_LEVELS.values(), "gov", "coop-a", "coop-q", "insurer", "insurer-b"):
         ok(ledger.submit("gov.pboc", "settlement", "issue", account=account,
                          amount=10_000_000 * CNY))
+    for level, member in FINANCE.items():
+        publish(ledger, member, PROGRAMMES[level], level, "premium")
+    publish(ledger, FINANCE["province"], LOSS_PROGRAMME, "province", "loss_share")
+
+
+def publish(ledger: LedgerHarness, member: str, programme: str, level: str, purpose: str,
+            *, budget: int = BUDGET, fiscal_year: int = 2026) -> TxResult:
+    """Government finance publishes a budget programme (C17)."""
+    return ok(ledger.submit(member, "claims", "publish_programme", programme=programme,
+                            level=level, purpose=purpose, fiscal_year=fiscal_year,
+                            budget=budget))
 
 
 def ok(result: TxResult) -> TxResult:
@@ -119,7 +139,8 @@ class Flow:
         self.ledger.advance(days=3)
         ok(self.submit(f"{self.coop}.manager", "publicise_underwriting", policy_id=policy_id))
         for level, member in FINANCE.items():
-            ok(self.submit(member, "pay_premium_share", policy_id=policy_id, level=level))
+            ok(self.submit(member, "pay_premium_share", policy_id=policy_id, level=level,
+                           programme=PROGRAMMES[level]))
         ok(self.submit(f"{self.coop}.manager", "pay_premium_share", policy_id=policy_id,
                        level="farmer"))
 
@@ -142,11 +163,12 @@ class Flow:
     def survey_and_assess(self, claim_id: str, losses: Mapping[str, tuple[int, int]],
                           stage: str = "tillering") -> None:
         """losses: insured -> (loss bp, damaged centi-mu)."""
-        ok(self.submit(f"{self.insurer}.adjuster", "survey", claim_id=claim_id, evidence=EVIDENCE))
+        ok(self.submit(f"{self.insurer}.adjuster", "survey", claim_id=claim_id,
+                       evidence=evidence(claim_id)))
         for insured, (loss_bp, area) in losses.items():
             ok(self.submit(f"{self.insurer}.adjuster", "assess_household", claim_id=claim_id,
                            insured=insured, loss_bp=loss_bp, damaged_area=area, stage=stage,
-                           evidence=EVIDENCE))
+                           evidence=evidence(claim_id, insured)))
 
     def verify_and_publicise(self, claim_id: str) -> None:
         ok(self.submit("gov.agri", "verify", co_signers=[f"{self.coop}.manager"],

@@ -9,7 +9,7 @@ signatures.
 
 from __future__ import annotations
 
-from test_claims_kit import EVIDENCE, MU, Flow, cover, harness, ok
+from test_claims_kit import EVIDENCE, MU, Flow, cover, evidence, harness, ok
 
 from ledger.block import TxResult
 from ledger.encoding import canonical
@@ -33,12 +33,12 @@ def group_claim() -> tuple[Flow, dict[str, dict[str, list[int]]]]:
     flow.activate("village")
     flow.ledger.advance(days=60)
     flow.report("c1", "village")
-    ok(flow.submit("insurer.adjuster", "survey", claim_id="c1", evidence=EVIDENCE))
+    ok(flow.submit("insurer.adjuster", "survey", claim_id="c1", evidence=evidence("c1")))
     sizes: dict[str, dict[str, list[int]]] = {"assess": {}, "sign": {}, "pay": {}}
     for h in HOUSEHOLDS:
         sizes["assess"][h] = write_sizes(ok(flow.submit(
             "insurer.adjuster", "assess_household", claim_id="c1", insured=h, loss_bp=5_000,
-            damaged_area=8 * MU, stage="tillering", evidence=EVIDENCE)))
+            damaged_area=8 * MU, stage="tillering", evidence=evidence("c1", h))))
     flow.verify_and_publicise("c1")
     flow.ledger.advance(days=3)
     for h in HOUSEHOLDS:

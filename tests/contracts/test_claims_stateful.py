@@ -4,11 +4,14 @@ model beside the ledger predicting each tx's outcome and every household's money
 
 Parties: the policy's insurer and a second insurer (its adjuster must be refused),
 coop-q's manager and households h001..h004 (h004 is not on the indemnity policy), the
-three government levels (paying each other's premium shares must be refused), a
-mediator freezing claims, a bank holding h003's pledge loan (loss payee), and a
-member that gets revoked. ``drive`` pushes one claim a valid step further so runs
-reach PAID households and index payouts; ``test_machine_reaches_deep_states`` checks
-that they do.
+three government levels paying from their budget programmes (paying each other's
+premium shares must be refused), a mediator freezing claims, a bank holding h003's
+pledge loan (loss payee), and a member that gets revoked. C11..C17 moves: losses dated
+before activation, across UTC midnight (one Beijing day) and past the limitation
+period; reused evidence; a second cover of p1's plots; the season's end (expiry, a
+jump of up to two years, closing) and cancellation of pending policies. ``drive``
+pushes one claim a valid step further so runs reach PAID households and index
+payouts; ``test_machine_reaches_deep_states`` checks that they do.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -30,15 +34,17 @@ from hypothesis.stateful import (
 )
 from test_claims_kit import (
     CNY,
-    EVIDENCE,
     FINANCE,
+    LOSS_PROGRAMME,
     MU,
+    PROGRAMMES,
     STAND_INS,
     START,
     Flow,
     claims_config,
     claims_orgs,
     cover,
+    evidence,
     fund,
 )
 
@@ -46,7 +52,7 @@ from contracts.builtin.claims.payout import share_losses
 from contracts.genesis import ContractConfig
 from contracts.testing import ContractMachine
 from ledger.block import TxResult
-from ledger.timefmt import parse_time
+from ledger.timefmt import format_time, parse_time
 
 H1, H2, H3, H4 = (f"coop-q.h{i:03d}" for i in range(1, 5))
 P1_COVERS = {H1: (10 * MU, 10 * MU), H2: (10 * MU, 20 * MU), H3: (10 * MU, 10 * MU)}
@@ -55,6 +61,8 @@ HOUSEHOLD_SI = 5_000 * CNY
 LOAN = 300 * CNY
 TEA_WINDOW = ("2026-03-01T00:00:00Z", "2026-09-30T00:00:00Z")
 PERIOD_END = parse_time("2026-11-30T00:00:00Z")
+BEIJING = ZoneInfo("Asia/Shanghai")
+LOSS_TIMES = ("now", "now", "a minute ago", "2026-03-02T00:00:00Z", "2026-04-01T00:00:00Z")
 REACHED: Counter[str] = Counter()
 
 
@@ -112,6 +120,9 @@ class ClaimsMachine(ContractMachine):
         self.book_paid = 0
         self.settled = 0
         self.shares: dict[str, set[str]] = {}
+        self.cancelled: set[str] = set()
+        self.evidence: dict[str, tuple[str, str | None]] = {}
+        self.p1_state = "ACTIVE"
         self.serial = 0
 
     # -- plumbing ------------------------------------------------------------------------
@@ -119,6 +130,16 @@ class ClaimsMachine(ContractMachine):
     @property
     def now(self) -> dt.datetime:
         return self.ledger.clock
+
+    def posting(self) -> bool:
+        """Some claim's loss list is posted right now (the season's end waits for it)."""
+        return any(c.state == "PUBLICISED" and c.publicity_ends is not None
+                   and self.now < c.publicity_ends for c in self.model.values())
+
+    @property
+    def fiscal_2026(self) -> bool:
+        """The budget programmes are for fiscal 2026 (C17): after the leap they pay nothing."""
+        return self.now.astimezone(BEIJING).year == 2026
 
     def next_id(self, prefix: str) -> str:
         self.serial += 1
@@ -149,6 +170,7 @@ class ClaimsMachine(ContractMachine):
             cover(H3, 10, loss_payee={"kind": "warehouse_receipt", "ref": "loan-1"}),
         ])
         self.flow.activate("p1")
+        self.cover_from = parse_time(self.flow.policy("p1")["activated_at"])
         self.flow.enrol("tea", [cover(H4, 10)], crop="tea", perils=["frost"], book="tea-2026",
                         sum_insured_per_mu=2_000 * CNY, premium_per_mu=60 * CNY,
                         index={"station": "st-x", "metric": "tmin_dc",
@@ -185,7 +207,7 @@ class ClaimsMachine(ContractMachine):
     @rule(target=pending)
     def enrol_and_publicise(self) -> str:
         policy_id = self.next_id("pp")
-        self.flow.enrol(policy_id, [cover(H1, 2)], book="extra")
+        self.flow.enrol(policy_id, [cover(H1, 2)], book="extra", crop=policy_id)
         self.submit("insurer.underwriter", "underwrite", ok=True, policy_id=policy_id)
         self.ledger.advance(days=3)
         self.submit("coop-q.manager", "publicise_underwriting", ok=True, policy_id=policy_id)
@@ -197,25 +219,104 @@ class ClaimsMachine(ContractMachine):
     def pay_share(self, policy: str, level: str, payer: str) -> None:
         signer = "coop-q.manager" if payer == "farmer" else FINANCE[payer]
         paid = self.shares[policy]
-        ok = level == payer and level not in paid and len(paid) < 4
-        if self.submit(signer, "pay_premium_share", ok=ok, policy_id=policy, level=level):
+        ok = (level == payer and level not in paid and len(paid) < 4
+              and policy not in self.cancelled and (payer == "farmer" or self.fiscal_2026))
+        programme = {} if payer == "farmer" else {"programme": PROGRAMMES[payer]}
+        if self.submit(signer, "pay_premium_share", ok=ok, policy_id=policy, level=level,
+                       **programme):
             paid.add(level)
+
+    @rule(policy=pending, cosigned=st.booleans())
+    def cancel(self, policy: str, cosigned: bool) -> None:
+        """C15: insurer and cooperative cancel; each payer gets its share back (before the
+        period starts: in full) -- checked by C15/C17 and the settlement invariants."""
+        co = ("coop-q.manager",) if cosigned else ()
+        ok = cosigned and policy not in self.cancelled
+        before = self.ledger.balance("coop-q")
+        if self.submit("insurer.underwriter", "cancel_policy", ok=ok, co_signers=co,
+                       policy_id=policy):
+            self.cancelled.add(policy)
+            refund = self.flow.policy(policy)["refunds"].get("farmer", 0)
+            assert self.ledger.balance("coop-q") - before == refund
+            REACHED["cancelled"] += 1
+
+    @rule(other_insurer=st.booleans(), declared=st.booleans())
+    def second_cover(self, other_insurer: bool, declared: bool) -> None:
+        """C12: h001's rice on p1 enrolled again for an overlapping period is refused
+        (same insurer, or another insurer without a declared double insurance)."""
+        if other_insurer and declared:
+            return  # lawful double insurance: shown in test_claims_audit, not modelled here
+        flow = Flow(self.ledger, insurer="insurer-b") if other_insurer else self.flow
+        args = flow.enrol_args(self.next_id("dup"), [cover(H1, 10)], book=self.next_id("b"),
+                               double_insurance=declared)
+        result = self.ledger.submit("coop-q.manager", "claims", "enrol", **args)
+        assert result.code == "DOUBLE_COVER", result.code
+        REACHED["double_cover"] += 1
 
     # -- indemnity claims ----------------------------------------------------------------
 
     @rule(target=claims,
           reporter=st.sampled_from(["coop-q.manager", "coop-q.manager", H1, H3, "bank-a.officer"]),
-          peril=st.sampled_from(["typhoon", "flood", "flood", "hail"]))
-    def report(self, reporter: str, peril: str) -> str:
+          peril=st.sampled_from(["typhoon", "flood", "flood", "hail"]),
+          when=st.sampled_from(LOSS_TIMES))
+    def report(self, reporter: str, peril: str, when: str = "now") -> str:
         claim_id = self.next_id("c")
-        day = f"{peril}:{self.ledger.now[:10]}"
+        if when in ("now", "a minute ago"):
+            occurred = self.now - dt.timedelta(minutes=0 if when == "now" else 1)
+        elif when.startswith("midnight"):  # either side of the last UTC midnight
+            midnight = self.now.replace(hour=0, minute=0, second=0, microsecond=0)
+            occurred = midnight + dt.timedelta(minutes=int(when.removeprefix("midnight")))
+        else:
+            occurred = parse_time(when)
+        local = occurred.astimezone(BEIJING)
+        day = f"{peril}:{local.date()}"  # C13: one event per peril and Beijing day
+        try:
+            limit = local.replace(year=local.year + 2)
+        except ValueError:
+            limit = local.replace(year=local.year + 2, day=28)
+        in_cover = self.cover_from <= occurred <= min(PERIOD_END, self.now)  # C11
         ok = (reporter != "bank-a.officer" and peril != "hail" and day not in self.events
-              and self.now <= PERIOD_END)
+              and in_cover and self.now <= limit and self.p1_state in ("ACTIVE", "EXPIRED"))
         if self.submit(reporter, "report_loss", ok=ok, claim_id=claim_id, policy_id="p1",
-                       peril=peril, occurred_at=self.ledger.now):
+                       peril=peril, occurred_at=format_time(occurred)):
             self.events.add(day)
             self.model[claim_id] = MClaim("indemnity", "REPORTED", self.now)
+        elif when == "midnight1" and day in self.events and in_cover and ok is False:
+            REACHED["utc_midnight_duplicate"] += 1
+        elif in_cover and self.now > limit:
+            REACHED["limitation"] += 1
         return claim_id
+
+    @rule(target=claims, peril=st.sampled_from(["typhoon", "flood"]))
+    def report_across_midnight(self, peril: str) -> str:
+        """C13: a loss at 23:59Z and one at 00:01Z are the same Beijing morning: one event."""
+        claim_id = self.report("coop-q.manager", peril, "midnight-1")
+        self.report("coop-q.manager", peril, "midnight1")
+        return claim_id
+
+    # -- the season's end ----------------------------------------------------------------
+
+    @precondition(lambda self: self.serial >= 15 and not self.posting())
+    @rule(leap_days=st.sampled_from([0, 0, 400, 800]))
+    def season_end(self, leap_days: int) -> None:
+        """Late in a run: past the period end (and up to two years on), p1 expires."""
+        self.ledger.clock = max(self.now, PERIOD_END + dt.timedelta(hours=1)) + dt.timedelta(
+            days=leap_days)
+        ok = self.p1_state == "ACTIVE"
+        if self.submit("bank-b.officer", "expire_policy", ok=ok, policy_id="p1"):
+            self.p1_state = "EXPIRED"
+            REACHED["expired"] += 1
+        self.report("coop-q.manager", "flood", "2026-04-01T00:00:00Z")  # late, maybe too late
+
+    @rule(closer=st.sampled_from(["insurer.claims", "insurer-b.claims"]))
+    def close(self, closer: str) -> None:
+        open_claims = [k for k, c in self.model.items() if c.kind == "indemnity"
+                       and c.state != "DECLINED" and (
+                           c.state != "PUBLICISED" or any_open(c))]
+        ok = closer == "insurer.claims" and self.p1_state == "EXPIRED" and not open_claims
+        if self.submit(closer, "close_policy", ok=ok, policy_id="p1"):
+            self.p1_state = "CLOSED"
+            REACHED["closed"] += 1
 
     def _claim(self, claim_id: str) -> MClaim | None:
         return self.model.get(claim_id)
@@ -225,13 +326,36 @@ class ClaimsMachine(ContractMachine):
             self.breaches.add((claim_id, "survey", None))
             REACHED["breach"] += 1
 
-    @rule(claim=claims, adjuster=st.sampled_from(["insurer.adjuster", "insurer-b.adjuster"]))
-    def survey(self, claim: str, adjuster: str) -> None:
+    def _evidence(self, claim: str, household: str | None, reuse: bool) -> tuple[str, bool]:
+        """This claim's (household's) own hash, or one already on the ledger (C16): whether
+        the contract must accept it, and then bind it."""
+        digest = evidence(claim, *([household] if household else []))[0]
+        foreign = [d for d, o in sorted(self.evidence.items())
+                   if o[0] != claim or (household is not None and o[1] not in (None, household))]
+        if reuse and foreign:
+            digest = foreign[self.serial % len(foreign)]
+        owner = self.evidence.get(digest)
+        fine = owner is None or (owner[0] == claim and (
+            household is None or owner[1] in (None, household)))
+        return digest, fine
+
+    def _bind(self, digest: str, claim: str, household: str | None) -> None:
+        owner = self.evidence.get(digest)
+        if owner is None or owner[1] is None:
+            self.evidence[digest] = (claim, household)
+
+    @rule(claim=claims, adjuster=st.sampled_from(["insurer.adjuster", "insurer-b.adjuster"]),
+          reuse=st.booleans())
+    def survey(self, claim: str, adjuster: str, reuse: bool = False) -> None:
         c = self._claim(claim)
+        digest, fine = self._evidence(claim, None, reuse)
         ok = c is not None and c.state == "REPORTED" and adjuster == "insurer.adjuster"
-        if self.submit(adjuster, "survey", ok=ok, claim_id=claim, evidence=EVIDENCE):
+        if ok and not fine:
+            REACHED["evidence_reused"] += 1
+        if self.submit(adjuster, "survey", ok=ok and fine, claim_id=claim, evidence=[digest]):
             assert c is not None
             c.state = "SURVEYED"
+            self._bind(digest, claim, None)
             self._survey_late(claim, c)
 
     @rule(claim=claims, reason=st.just("not covered by terms"))
@@ -247,15 +371,22 @@ class ClaimsMachine(ContractMachine):
     @rule(claim=claims, household=st.sampled_from([H1, H2, H3, H4]),
           loss=st.sampled_from([0, 2_999, 3_000, 5_000, 6_999, 7_000, 10_000]),
           area=st.integers(1, 2_200),
-          adjuster=st.sampled_from(["insurer.adjuster", "insurer.adjuster", "insurer-b.adjuster"]))
-    def assess(self, claim: str, household: str, loss: int, area: int, adjuster: str) -> None:
+          adjuster=st.sampled_from(["insurer.adjuster", "insurer.adjuster", "insurer-b.adjuster"]),
+          reuse=st.booleans())
+    def assess(self, claim: str, household: str, loss: int, area: int, adjuster: str,
+               reuse: bool = False) -> None:
         c = self._claim(claim)
         planted = P1_COVERS.get(household, (0, 0))[1]
+        digest, fine = self._evidence(claim, household, reuse)
         ok = (c is not None and c.state in ("SURVEYED", "ASSESSED") and adjuster ==
               "insurer.adjuster" and household in P1_COVERS and area <= planted)
-        if self.submit(adjuster, "assess_household", ok=ok, claim_id=claim, insured=household,
-                       loss_bp=loss, damaged_area=area, stage="tillering", evidence=EVIDENCE):
+        if ok and not fine:
+            REACHED["evidence_reused"] += 1
+        if self.submit(adjuster, "assess_household", ok=ok and fine, claim_id=claim,
+                       insured=household, loss_bp=loss, damaged_area=area, stage="tillering",
+                       evidence=[digest]):
             assert c is not None
+            self._bind(digest, claim, household)
             insured, planted = P1_COVERS[household]
             formula = model_payout(loss, area, insured, planted)
             amount = min(formula, HOUSEHOLD_SI - self.paid[household])
@@ -377,10 +508,10 @@ class ClaimsMachine(ContractMachine):
     @rule()
     def settle(self) -> None:
         share = share_losses(self.book_premium, self.book_paid).government
-        ok = share > self.settled
+        ok = share > self.settled and self.fiscal_2026
         before = self.ledger.balance("insurer")
         if self.submit("gov-province.finance", "settle_government_share", ok=ok,
-                       book="2026-rice"):
+                       book="2026-rice", programme=LOSS_PROGRAMME):
             assert self.ledger.balance("insurer") - before == share - self.settled
             self.settled = share
             REACHED["settled"] += 1
@@ -420,13 +551,16 @@ class ClaimsMachine(ContractMachine):
         elif c.state == "SURVEYED" or (c.state == "ASSESSED" and any(
                 h.state == "OBJECTED" for h in c.households.values())):
             todo = [k for k, h in c.households.items() if h.state == "OBJECTED"] or [household]
+            if loss == 2_999 and self.evidence:  # first with another's evidence (C16)
+                self.assess(claim, todo[0], loss, P1_COVERS[todo[0]][0], "insurer.adjuster",
+                            reuse=True)
             self.assess(claim, todo[0], loss, P1_COVERS[todo[0]][0], "insurer.adjuster")
         elif c.state == "ASSESSED":
             self.verify(claim, True)
         elif c.state == "VERIFIED":
             self.publicise(claim)
         elif c.publicity_ends is not None and self.now < c.publicity_ends:
-            if loss == 3_000 and household not in self.revoked:
+            if loss in (3_000, 8_000) and household not in self.revoked:
                 self.object(claim, household)  # a household objects; reassessment follows
             else:  # signing or paying now is too early (C3); then the posting ends
                 if household not in self.revoked:
@@ -461,5 +595,6 @@ def test_machine_reaches_deep_states() -> None:
     )
     assert REACHED["runs"] >= 40
     for depth in ("paid", "paid_money", "loss_payee", "index_triggered", "index_paid",
-                  "objection", "breach"):
+                  "objection", "breach", "cancelled", "double_cover", "utc_midnight_duplicate",
+                  "evidence_reused", "expired", "limitation"):
         assert REACHED[depth] > 0, f"never reached {depth}: {dict(REACHED)}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_claims_kit import CNY, MU, Flow, cover, harness, ok
+from test_claims_kit import CNY, LOSS_PROGRAMME, MU, Flow, cover, harness, ok
 
 HOUSEHOLDS = [f"coop-q.h{i:03d}" for i in range(1, 121)]
 A, B, C = HOUSEHOLDS[:3]
@@ -58,7 +58,8 @@ def test_co_op_total_of_60000_at_2_7x_premium_is_shared_one_to_one_above_45000()
     assert split["government"] == 7_500 * CNY
     assert split["above_cap"] == 0
     insurer_before = flow.ledger.balance("insurer")
-    ok(flow.submit("gov-province.finance", "settle_government_share", book="2026-rice"))
+    ok(flow.submit("gov-province.finance", "settle_government_share", book="2026-rice",
+                   programme=LOSS_PROGRAMME))
     assert flow.ledger.balance("insurer") - insurer_before == 7_500 * CNY
     flow.ledger.check_invariants()
 

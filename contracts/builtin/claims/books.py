@@ -9,6 +9,7 @@ share can only grow: a later settlement pays only the difference.
 
 from __future__ import annotations
 
+from contracts.builtin.claims import programmes
 from contracts.builtin.claims.errors import (
     BookClosed,
     BookInsurerMismatch,
@@ -52,6 +53,18 @@ def add_premium(ctx: Context, book_id: str, amount: int) -> None:
     ctx.save(book_key(book_id), book)
 
 
+def remove_premium(ctx: Context, book_id: str, amount: int) -> None:
+    """A cancellation's refund leaves the book; a settled book's premium is fixed."""
+    if not amount:
+        return
+    book = load_book(ctx, book_id)
+    if book.closed:
+        raise BookClosed(f"book {book_id} is settled: its premium cannot be refunded",
+                         book=book_id)
+    book.premium -= amount
+    ctx.save(book_key(book_id), book)
+
+
 def add_paid(ctx: Context, book_id: str, amount: int) -> None:
     book = load_book(ctx, book_id)
     book.paid += amount
@@ -67,7 +80,8 @@ def split_of(params: ClaimsParams, book: Book) -> LossSplit:
 
 
 def settle_government_share(ctx: Context, params: ClaimsParams, args: BookArgs) -> None:
-    """Pay the government's outstanding loss share from its account to the insurer."""
+    """Pay the government's outstanding loss share to the insurer from a loss-share
+    budget programme of the loss-sharing level (C17)."""
     book = load_book(ctx, args.book)
     due = split_of(params, book).government - book.government_settled
     if due <= 0:
@@ -75,9 +89,11 @@ def settle_government_share(ctx: Context, params: ClaimsParams, args: BookArgs) 
             f"book {book.id}: government share already settled ({book.government_settled} fen)",
             book=book.id, settled=book.government_settled,
         )
-    payer = params.government_accounts[params.loss_sharing_level]
-    ctx.transfer(payer, book.insurer, due, memo=f"loss share {book.id}")
+    programmes.spend(ctx, params, args.programme, level=params.loss_sharing_level,
+                     purpose="loss_share", amount=due, target=book.insurer,
+                     memo=f"loss share {book.id}")
     book.government_settled += due
+    book.settled_from[args.programme] = book.settled_from.get(args.programme, 0) + due
     book.closed = True
     ctx.save(book_key(book.id), book)
     ctx.emit("GovernmentShareSettled", book=book.id, amount=due, total=book.government_settled)

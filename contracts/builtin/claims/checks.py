@@ -1,6 +1,7 @@
-"""The declared invariants C1..C9 of docs/domain.md 3.3, as checks over the stored state,
-and C10, the state layout's own: per-household records belong to a stored parent and
-the claim heads' objection counts agree with their households.
+"""The declared invariants C1..C9 of DOMAIN.md 3.3 and C11..C17 (what a claimant or an
+insurer will try), as checks over the stored state, and C10, the state layout's own:
+per-household records belong to a stored parent and the claim heads' objection counts
+agree with their households.
 
 Each check yields one message per violation; ClaimsContract declares them with
 @invariant and the stateful tests run them after every step. The checks work on
@@ -14,8 +15,9 @@ from collections.abc import Iterator
 from typing import TypeVar
 
 from contracts.builtin.claims.books import layers
-from contracts.builtin.claims.clock import before
+from contracts.builtin.claims.clock import before, local_date, within, years_later
 from contracts.builtin.claims.index import matches
+from contracts.builtin.claims.lifecycle import claim_is_open
 from contracts.builtin.claims.models import ClaimsParams
 from contracts.builtin.claims.payout import (
     BP,
@@ -26,6 +28,7 @@ from contracts.builtin.claims.payout import (
     split_premium,
 )
 from contracts.builtin.claims.records import (
+    ACTIVATED,
     Assessment,
     Book,
     BreachKind,
@@ -33,9 +36,12 @@ from contracts.builtin.claims.records import (
     ClaimHead,
     ClaimKind,
     Cover,
+    CoverIndex,
+    EvidenceUse,
     HouseholdState,
     PolicyHead,
     PolicyState,
+    Programme,
     Reading,
     ShareLevel,
     breach_key,
@@ -72,6 +78,7 @@ class Snapshot:
                                     for c in self.claim_heads]
         self.readings = {r.id: r for r in scan(ctx, Reading, "reading/")}
         self.books = scan(ctx, Book, "book/")
+        self.programmes = {p.id: p for p in scan(ctx, Programme, "programme/")}
 
 
 def c1_payout_formula(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
@@ -184,7 +191,9 @@ def c6_premium_shares(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
             yield f"{policy.id}: premium {policy.premium} shares {policy.shares_due}, " \
                   f"expected {split}"
         all_paid = len(policy.shares_paid_by) == len(ShareLevel)
-        if (policy.state is PolicyState.ACTIVE) != all_paid:
+        if (policy.activated_at is not None) != all_paid or (
+            policy.state in ACTIVATED and policy.activated_at is None
+        ):
             yield f"{policy.id}: {policy.state.value} with shares paid by {policy.shares_paid_by}"
 
 
@@ -233,7 +242,7 @@ def c9_loss_sharing(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
     snap = Snapshot(ctx)
     for book in snap.books:
         in_book = [p for p in snap.policies.values() if p.book == book.id]
-        active = sum(p.premium for p in in_book if p.state is PolicyState.ACTIVE)
+        active = sum(p.earned for p in in_book)
         paid = sum(c.paid for p in in_book for c in p.covers.values())
         if book.premium != active or book.paid != paid:
             yield f"book {book.id}: premium {book.premium}/{active}, paid {book.paid}/{paid}"
@@ -269,3 +278,155 @@ def c10_layout(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
         if heads[claim.id].objected != objected:
             yield f"{claim.id}: counts {heads[claim.id].objected} objections, " \
                   f"{objected} households are OBJECTED"
+
+
+def c11_cover_in_time(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for claim in snap.claims:
+        policy = snap.heads[claim.policy_id]
+        start = policy.cover_from
+        if start is None or not within(claim.occurred_at, start, policy.period_end):
+            yield f"{claim.id}: loss at {claim.occurred_at} outside cover {start} to " \
+                  f"{policy.period_end} of {policy.id}"
+
+
+def c12_one_cover(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    index: dict[str, list[tuple[str, CoverIndex]]] = defaultdict(list)
+    for key, raw in ctx.scan("insured/"):
+        holder, _, policy_id = key.removeprefix("insured/").rpartition("~")
+        index[holder].append((policy_id, CoverIndex.model_validate(raw)))
+    live = {(f"{insured}~{p.crop}", p.id) for p in snap.policies.values()
+            if p.state is not PolicyState.CANCELLED for insured in p.covers}
+    listed = {(holder, pid) for holder, entries in index.items() for pid, _ in entries}
+    if live != listed:
+        yield f"cover index disagrees with live covers: {sorted(live ^ listed)[:4]}"
+    for holder, entries in index.items():
+        for i, (_, a) in enumerate(entries):
+            for _, b in entries[i + 1:]:
+                meets = (a.plot is None or b.plot is None or a.plot == b.plot) and not before(
+                    a.period_end, b.period_start) and not before(b.period_end, a.period_start)
+                lawful = a.insurer != b.insurer and (a.double_insurance or b.double_insurance)
+                if meets and not lawful:
+                    yield f"{holder}: covered by both {a.policy_id} and {b.policy_id}"
+    for claim in snap.claims:
+        policy = snap.policies[claim.policy_id]
+        for insured, h in claim.households.items():
+            if h.other_sum_insured and h.stage:
+                own = policy.covers[insured].sum_insured(policy.sum_insured_per_mu)
+                if h.amount > h.formula * own // (own + h.other_sum_insured):
+                    yield f"{claim.id}/{insured}: {h.amount} above its proportional share"
+
+
+def _event(claim: Claim, tz: str) -> str:
+    if claim.declaration_id:
+        return f"decl:{claim.declaration_id}"
+    return f"{claim.peril}:{local_date(claim.occurred_at, tz)}"
+
+
+def c13_one_event(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    seen: dict[tuple[str, str], str] = {}
+    tz = params.time_zone
+    for claim in snap.claims:
+        if claim.kind is not ClaimKind.INDEMNITY:
+            continue
+        key = (claim.policy_id, _event(claim, tz))
+        if key in seen:
+            yield f"{claim.id} and {seen[key]} are one event {key[1]} on {claim.policy_id}"
+        seen[key] = claim.id
+    windows = {d["id"]: d for _, d in ctx.scan("declaration/")}
+    for claim in snap.claims:
+        if claim.kind is not ClaimKind.INDEMNITY or not claim.declaration_id:
+            continue
+        decl = windows[claim.declaration_id]
+        first, last = local_date(decl["window_start"], tz), local_date(decl["window_end"], tz)
+        for other in snap.claims:
+            day = local_date(other.occurred_at, tz)
+            if other.policy_id == claim.policy_id and other.kind is ClaimKind.INDEMNITY \
+                    and not other.declaration_id and other.peril == claim.peril \
+                    and first <= day <= last:
+                yield f"{other.id} is inside declaration {decl['id']}, claimed as {claim.id}"
+
+
+def c14_limitation(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    for claim in Snapshot(ctx).claims:
+        limit = years_later(claim.occurred_at, params.limitation_years, params.time_zone)
+        if before(limit, claim.reported_at):
+            yield f"{claim.id}: reported {claim.reported_at}, limitation ended {limit}"
+
+
+def c15_lifecycle(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    for policy in snap.policies.values():
+        claims = [c for c in snap.claims if c.policy_id == policy.id]
+        ended = policy.ended_at
+        if policy.state in (PolicyState.EXPIRED, PolicyState.CLOSED) and (
+            ended is None or not before(policy.period_end, ended)
+        ):
+            yield f"{policy.id}: {policy.state.value} at {ended}, period ends {policy.period_end}"
+        if policy.state in (PolicyState.CLOSED, PolicyState.CANCELLED):
+            still = [c.id for c in claims if claim_is_open(ctx, c.id)]
+            late = [c.id for c in claims if ended is None or before(ended, c.reported_at)]
+            if still or late:
+                yield f"{policy.id}: {policy.state.value} with open {still}, later {late}"
+        for level, amount in policy.refunds.items():
+            if level not in policy.shares_paid_by or not 0 <= amount <= policy.shares_due[level]:
+                yield f"{policy.id}: refund {amount} of the {level.value} share"
+        if policy.refunds and policy.state is not PolicyState.CANCELLED:
+            yield f"{policy.id}: refunds while {policy.state.value}"
+        if policy.state is PolicyState.CANCELLED and any(c.paid for c in policy.covers.values()) \
+                and any(policy.refunds.values()):
+            yield f"{policy.id}: refunded premium after a paid claim"
+
+
+def c16_unique_evidence(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    claims_of: dict[str, set[str]] = defaultdict(set)
+    households_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for claim in snap.claims:
+        for digest in claim.survey_evidence:
+            claims_of[digest].add(claim.id)
+        for insured, h in claim.households.items():
+            for digest in h.evidence:
+                claims_of[digest].add(claim.id)
+                households_of[digest].add((claim.id, insured))
+    uses = {k.removeprefix("evidence/"): EvidenceUse.model_validate(v)
+            for k, v in ctx.scan("evidence/")}
+    for digest, owners in claims_of.items():
+        use = uses.get(digest)
+        holders = households_of[digest]
+        if len(owners) > 1 or len(holders) > 1:
+            yield f"evidence {digest[:12]} backs claims {sorted(owners)}, households {holders}"
+        elif use is None or {use.claim_id} != owners or (
+            holders and {(use.claim_id, use.insured)} != holders
+        ):
+            yield f"evidence {digest[:12]}: recorded use {use} disagrees with {owners} {holders}"
+
+
+def c17_budgets(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
+    snap = Snapshot(ctx)
+    spent: dict[str, int] = defaultdict(int)
+    for policy in snap.policies.values():
+        for level, programme_id in policy.share_programmes.items():
+            programme = snap.programmes.get(programme_id)
+            if programme is None or programme.level != level.value \
+                    or programme.purpose != "premium":
+                yield f"{policy.id}: {level.value} share from programme {programme_id}"
+            spent[programme_id] += policy.shares_due[level] - policy.refunds.get(level, 0)
+        if set(policy.share_programmes) != set(policy.shares_paid_by) - {ShareLevel.FARMER}:
+            yield f"{policy.id}: government shares paid outside a programme"
+    for book in snap.books:
+        for programme_id, amount in book.settled_from.items():
+            programme = snap.programmes.get(programme_id)
+            if programme is None or programme.purpose != "loss_share" \
+                    or programme.level != params.loss_sharing_level:
+                yield f"book {book.id}: loss share from programme {programme_id}"
+            spent[programme_id] += amount
+        if sum(book.settled_from.values()) != book.government_settled:
+            yield f"book {book.id}: settled {book.government_settled} not from programmes"
+    for programme in snap.programmes.values():
+        paid = spent[programme.id]
+        if not 0 <= programme.spent <= programme.budget or programme.spent != paid:
+            yield f"programme {programme.id}: spent {programme.spent} (shares {paid}) " \
+                  f"of budget {programme.budget}"

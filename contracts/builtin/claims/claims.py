@@ -12,8 +12,20 @@ Per household (assessed to household, paid to household): ASSESSED -> AGREED
 objection reopens the claim for reassessment: verification and publicity start
 again. The survey is due ``survey_deadline_hours`` after the report; a late
 survey records the breach itself (payments.record_breach covers a survey that
-never comes). One event x plot pays once: a policy has at most one claim per
-declaration (or per peril and day when no declaration is named).
+never comes).
+
+A loss is covered only from activation and inside the policy period (C11), and
+only if reported within ``limitation_years`` of the loss date (C14, Insurance Law
+Art. 26). One event pays once (C13): the event is the government's disaster
+declaration covering the loss (named by the report or found by peril, region and
+window), else the peril and the loss date in the policy's time zone
+(``time_zone``), so reports of one typhoon either side of UTC midnight are one
+event; a declared event also absorbs the undeclared claims of its peril on days
+inside its window. Evidence is unique (C16): a hash backs one claim, and once an
+assessment uses it, one household of it (``evidence/<hash>``). Where a household's
+plot is lawfully covered twice (C12), the assessed amount is the C1 amount times
+this cover's sum insured over all covers' sums insured in force at the loss date
+(Insurance Law Art. 56), so together they never pay more than the loss.
 
 Each household's assessment is its own record (``household/<claim>~<insured>``,
 records.py): assessing, objecting and signing touch that record and at most the
@@ -22,7 +34,7 @@ fixed-size claim head, which counts the open objections verification must wait f
 
 from __future__ import annotations
 
-from contracts.builtin.claims.clock import before, later, within
+from contracts.builtin.claims.clock import before, later, local_date, within, years_later
 from contracts.builtin.claims.deadlines import note_late_survey
 from contracts.builtin.claims.errors import (
     AlreadyAgreed,
@@ -32,8 +44,10 @@ from contracts.builtin.claims.errors import (
     DeclarationMismatch,
     DeclarationNotFound,
     DuplicateClaim,
+    EvidenceReused,
     HouseholdNotInsured,
     InvalidAssessment,
+    LimitationExpired,
     ObjectionWindowClosed,
     OutsideCoverPeriod,
     PerilNotCovered,
@@ -52,19 +66,24 @@ from contracts.builtin.claims.models import (
     SurveyArgs,
 )
 from contracts.builtin.claims.payout import household_payout
-from contracts.builtin.claims.policies import load_cover, load_policy, require_state
+from contracts.builtin.claims.policies import load_cover, load_policy, overlapping, require_state
 from contracts.builtin.claims.records import (
+    ACTIVATED,
     Assessment,
     BaseClaim,
     Claim,
     ClaimHead,
     ClaimKind,
     ClaimState,
+    Cover,
     Declaration,
+    EvidenceUse,
     HouseholdState,
     PolicyHead,
     PolicyKind,
     PolicyState,
+    events_prefix,
+    evidence_key,
     household_key,
     households_prefix,
     scan_children,
@@ -123,59 +142,133 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
              region=args.region, severity=args.severity)
 
 
-def _check_declaration(ctx: ReadContext, policy: PolicyHead, args: ReportArgs) -> None:
-    if args.declaration_id is None:
-        return
-    decl = ctx.require(Declaration, f"declaration/{args.declaration_id}", DeclarationNotFound,
-                args.declaration_id)
-    if decl.peril != args.peril or decl.region != policy.region or not within(
-        args.occurred_at, decl.window_start, decl.window_end
+def _declaration(ctx: ReadContext, policy: PolicyHead, args: ReportArgs) -> Declaration | None:
+    """The declaration the loss belongs to: the one named (it must fit), else any that fits."""
+    if args.declaration_id is not None:
+        decl = ctx.require(Declaration, f"declaration/{args.declaration_id}",
+                           DeclarationNotFound, args.declaration_id)
+        if not _fits(decl, policy, args):
+            raise DeclarationMismatch(
+                f"declaration {decl.id} ({decl.peril} in {decl.region}) does not cover this loss",
+                declaration_id=decl.id,
+            )
+        return decl
+    for _, raw in ctx.scan("declaration/"):
+        if _fits(decl := Declaration.model_validate(raw), policy, args):
+            return decl
+    return None
+
+
+def _fits(decl: Declaration, policy: PolicyHead, args: ReportArgs) -> bool:
+    return decl.peril == args.peril and decl.region == policy.region and within(
+        args.occurred_at, decl.window_start, decl.window_end)
+
+
+def event_key(policy_id: str, event: str) -> str:
+    return events_prefix(policy_id) + event
+
+
+def _claim_event(ctx: ReadContext, params: ClaimsParams, policy: PolicyHead,
+                 args: ReportArgs) -> tuple[str, dict[str, str]]:
+    """C13: the event key of this loss and its record; DuplicateClaim if already claimed."""
+    decl = _declaration(ctx, policy, args)
+    day = local_date(args.occurred_at, params.time_zone)
+    if decl is None:
+        key = event_key(policy.id, f"{args.peril}:{day}")
+        taken = [ctx.get(key)]
+    else:
+        key = event_key(policy.id, f"decl:{decl.id}")
+        first = local_date(decl.window_start, params.time_zone)
+        last = local_date(decl.window_end, params.time_zone)
+        taken = [ctx.get(key), *(
+            entry for _, entry in ctx.scan(event_key(policy.id, f"{args.peril}:"))
+            if first <= str(entry["day"]) <= last
+        )]
+    for entry in taken:
+        if entry is not None:
+            raise DuplicateClaim(
+                f"this event on {policy.id} is already claimed as {entry['claim_id']}",
+                claim_id=entry["claim_id"], policy_id=policy.id,
+            )
+    return key, {"claim_id": args.claim_id, "day": day,
+                 "declaration_id": decl.id if decl else ""}
+
+
+def _check_cover(ctx: Context, params: ClaimsParams, policy: PolicyHead,
+                 args: ReportArgs) -> None:
+    """C11 (cover from activation, within the period) and C14 (limitation)."""
+    cover_from = policy.cover_from
+    assert cover_from is not None
+    if not within(args.occurred_at, cover_from, policy.period_end) or before(
+        ctx.time, args.occurred_at
     ):
-        raise DeclarationMismatch(
-            f"declaration {decl.id} ({decl.peril} in {decl.region}) does not cover this loss",
-            declaration_id=decl.id,
+        raise OutsideCoverPeriod(
+            f"loss at {args.occurred_at} is outside the cover from {cover_from} "
+            f"to {policy.period_end}",
+            field="occurred_at", occurred_at=args.occurred_at, cover_from=cover_from,
+            cover_to=policy.period_end,
+        )
+    limit = years_later(args.occurred_at, params.limitation_years, params.time_zone)
+    if before(limit, ctx.time):
+        raise LimitationExpired(
+            f"loss at {args.occurred_at} had to be reported by {limit} "
+            f"({params.limitation_years} years)",
+            field="occurred_at", occurred_at=args.occurred_at, deadline=limit,
         )
 
 
-def event_key(policy_id: str, args: ReportArgs) -> str:
-    if args.declaration_id:
-        event = f"decl:{args.declaration_id}"
-    else:
-        event = f"{args.peril}:{args.occurred_at[:10]}"
-    return f"event/{policy_id}/{event}"
-
-
 def report_loss(ctx: Context, params: ClaimsParams, args: ReportArgs) -> None:
-    """The cooperative or an insured household reports a loss on an active policy (REPORTED)."""
+    """The cooperative or an insured household reports a loss on a policy in cover (REPORTED)."""
     if ctx.get(claim_key(args.claim_id)) is not None:
         raise AlreadyExists(f"claim {args.claim_id} exists", claim_id=args.claim_id)
     policy = load_policy(ctx, args.policy_id)
-    require_state(policy, PolicyState.ACTIVE)
+    require_state(policy, PolicyState.ACTIVE, PolicyState.EXPIRED)
     if policy.kind is PolicyKind.INDEX:
         raise PolicyNotInState(f"index policy {policy.id} pays on station readings, not reports")
     if args.peril not in policy.perils:
         raise PerilNotCovered(f"policy {policy.id} does not cover {args.peril}", peril=args.peril)
-    if not within(args.occurred_at, policy.period_start, policy.period_end) or before(
-        ctx.time, args.occurred_at
-    ):
-        raise OutsideCoverPeriod(f"loss at {args.occurred_at} is outside the cover period")
-    _check_declaration(ctx, policy, args)
-    event = event_key(policy.id, args)
-    if (existing := ctx.get(event)) is not None:
-        raise DuplicateClaim(
-            f"this event on {policy.id} is already claimed as {existing['claim_id']}",
-            claim_id=existing["claim_id"],
-        )
-    ctx.put(event, {"claim_id": args.claim_id})
+    _check_cover(ctx, params, policy, args)
+    event, entry = _claim_event(ctx, params, policy, args)
+    ctx.put(event, entry)
     claim = ClaimHead(
         id=args.claim_id, kind=ClaimKind.INDEMNITY, policy_id=policy.id, peril=args.peril,
-        occurred_at=args.occurred_at, declaration_id=args.declaration_id, reported_at=ctx.time,
-        reported_by=ctx.signer.member_id, state=ClaimState.REPORTED,
+        occurred_at=args.occurred_at, declaration_id=entry["declaration_id"] or None,
+        reported_at=ctx.time, reported_by=ctx.signer.member_id, state=ClaimState.REPORTED,
         survey_due=later(ctx.time, hours=params.survey_deadline_hours),
     )
     ctx.save(claim_key(claim.id), claim)
     ctx.emit("LossReported", claim_id=claim.id, policy_id=policy.id, peril=args.peril,
              survey_due=claim.survey_due)
+
+
+def use_evidence(ctx: Context, digests: list[str], claim_id: str, insured: str | None) -> None:
+    """C16: bind each hash to this claim (and, on assessment, this household) or refuse."""
+    for digest in dict.fromkeys(digests):
+        use = ctx.load(EvidenceUse, evidence_key(digest))
+        if use is None or (use.claim_id == claim_id and use.insured is None):
+            ctx.save(evidence_key(digest), EvidenceUse(claim_id=claim_id, insured=insured))
+        elif use.claim_id != claim_id or insured not in (None, use.insured):
+            owner = use.claim_id if use.insured is None else f"{use.claim_id}/{use.insured}"
+            raise EvidenceReused(
+                f"evidence {digest[:12]}... already supports {owner}",
+                field="evidence", evidence=digest, claim_id=use.claim_id, insured=use.insured,
+            )
+
+
+def other_cover(ctx: ReadContext, policy: PolicyHead, cover: Cover, insured: str,
+                occurred_at: str) -> int:
+    """C12: the sums insured of the household's other covers of this plot in force at the
+    loss date (only a declared double insurance lets one exist)."""
+    total = 0
+    for entry in overlapping(ctx, insured, policy.crop, cover.plot, occurred_at, occurred_at):
+        if entry.policy_id == policy.id:
+            continue
+        other = load_policy(ctx, entry.policy_id)
+        if other.state in ACTIVATED and other.cover_from is not None and not before(
+            occurred_at, other.cover_from
+        ):
+            total += entry.sum_insured
+    return total
 
 
 def survey(ctx: Context, params: ClaimsParams, args: SurveyArgs) -> None:
@@ -185,6 +278,7 @@ def survey(ctx: Context, params: ClaimsParams, args: SurveyArgs) -> None:
     claim.state = ClaimState.SURVEYED
     claim.surveyed_at = ctx.time
     claim.survey_evidence = list(args.evidence)
+    use_evidence(ctx, claim.survey_evidence, claim.id, None)
     note_late_survey(ctx, claim)
     ctx.save(claim_key(claim.id), claim)
     ctx.emit("ClaimSurveyed", claim_id=claim.id)
@@ -211,15 +305,20 @@ def assess_household(ctx: Context, params: ClaimsParams, args: AssessArgs) -> No
         planted_area=cover.planted_area, threshold_bp=params.loss_threshold_bp,
         full_bp=params.full_loss_bp,
     )
-    remaining = cover.sum_insured(policy.sum_insured_per_mu) - (cover.paid - advanced)
-    amount = min(formula, remaining)
+    own = cover.sum_insured(policy.sum_insured_per_mu)
+    others = other_cover(ctx, policy, cover, args.insured, claim.occurred_at)
+    share = formula * own // (own + others) if others else formula
+    remaining = own - (cover.paid - advanced)
+    amount = min(share, remaining)
     if amount < advanced:
         raise InvalidAssessment(
             f"{args.insured} was advanced {advanced} fen, more than the new amount {amount}",
         )
+    use_evidence(ctx, list(args.evidence), claim.id, args.insured)
     save_household(ctx, claim.id, args.insured, Assessment(
         state=HouseholdState.ASSESSED, loss_bp=args.loss_bp, damaged_area=args.damaged_area,
         stage=args.stage, evidence=list(args.evidence), formula=formula, amount=amount,
+        other_sum_insured=others,
         advanced=advanced, paid=advanced, payments=previous.payments if previous else [],
     ))
     reassessed = previous is not None and previous.state is HouseholdState.OBJECTED

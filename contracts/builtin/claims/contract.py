@@ -5,11 +5,12 @@ weather-index triggers, per-household assessment with evidence hashes, co-signed
 verification, claim publicity and objections, agreements, payout within the
 deadline (loss payee first), and the consortium's government loss sharing.
 
-The class only wires actions to handlers (policies, claims, payments, index,
-deadlines, books), names who may call each one, and declares C1..C9
-(checks.py) plus C10, the consistency of the per-household state layout
-(records.py). Units: money in fen, areas in centi-mu (1/100 mu), ratios in basis
-points; every amount is floored once (see payout.py for the rounding rule).
+The class only wires actions to handlers (policies, lifecycle, programmes,
+claims, payments, index, deadlines, books), names who may call each one, and
+declares C1..C9 and C11..C17 (checks.py) plus C10, the consistency of the
+per-household state layout (records.py). Units: money in fen, areas in centi-mu
+(1/100 mu), ratios in basis points; every amount is floored once (see payout.py for
+the rounding rule).
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contracts.base import Contract, action, invariant, view
-from contracts.builtin.claims import books, checks, claims, deadlines, index, payments, policies
+from contracts.builtin.claims import (
+    books,
+    checks,
+    claims,
+    deadlines,
+    index,
+    lifecycle,
+    payments,
+    policies,
+    programmes,
+)
 from contracts.builtin.claims.claims import load_claim, load_full_claim
 from contracts.builtin.claims.models import (
     AdvanceArgs,
@@ -38,6 +49,8 @@ from contracts.builtin.claims.models import (
     PolicyArgs,
     PolicyQuery,
     PremiumShareArgs,
+    ProgrammeQuery,
+    PublishProgrammeArgs,
     ReadingArgs,
     ReportArgs,
     SurveyArgs,
@@ -75,9 +88,8 @@ def _claim_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]
             "insured": getattr(args, "insured", None)}
 
 
-def _loss_sharer(self: ClaimsContract, _ctx: ReadContext, _args: Any) -> Mapping[str, Any]:
-    params: ClaimsParams = self.params
-    return {"government": params.government_accounts[params.loss_sharing_level]}
+def _loss_sharer(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
+    return {"government": programmes.load_programme(ctx, args.programme).treasury}
 
 
 UNDERWRITER = Party("insurer", roles=("underwriter",))
@@ -85,6 +97,7 @@ ADJUSTER = Party("insurer", roles=("adjuster",))
 CLAIMS_MANAGER = Party("insurer", roles=("claims_manager",))
 COOP_MANAGER = Party("coop", roles=("manager",))
 AGRICULTURE = Role("government", "agriculture")
+FINANCE = Role("government", "finance")
 
 
 class ClaimsContract(ClaimParties, Contract):
@@ -115,11 +128,30 @@ class ClaimsContract(ClaimParties, Contract):
         """Close the posting period of the insured list."""
         policies.publicise_underwriting(ctx, self.p, args)
 
-    @action(PremiumShareArgs,
-            policy=AnyOf((Role("government", "finance"), Role("cooperative", "manager"))))
+    @action(PublishProgrammeArgs, policy=FINANCE)
+    def publish_programme(self, ctx: Context, args: PublishProgrammeArgs) -> None:
+        """Government finance publishes a level's budget for premium or loss shares (C17)."""
+        programmes.publish(ctx, self.p, args)
+
+    @action(PremiumShareArgs, policy=AnyOf((FINANCE, Role("cooperative", "manager"))))
     def pay_premium_share(self, ctx: Context, args: PremiumShareArgs) -> None:
-        """A government level or the cooperative pays its premium share to the insurer."""
+        """A government level (from its budget programme) or the cooperative pays its share."""
         policies.pay_premium_share(ctx, self.p, args)
+
+    @action(PolicyArgs, policy=Role("*", "*"))
+    def expire_policy(self, ctx: Context, args: PolicyArgs) -> None:
+        """Anyone records that an active policy's period has ended (C15)."""
+        lifecycle.expire(ctx, self.p, args)
+
+    @action(PolicyArgs, policy=AnyOf((UNDERWRITER, CLAIMS_MANAGER)), parties=_policy_parties)
+    def close_policy(self, ctx: Context, args: PolicyArgs) -> None:
+        """The insurer closes an expired policy with no claim open (C15)."""
+        lifecycle.close(ctx, self.p, args)
+
+    @action(PolicyArgs, policy=AllOf((UNDERWRITER, COOP_MANAGER)), parties=_policy_parties)
+    def cancel_policy(self, ctx: Context, args: PolicyArgs) -> None:
+        """Insurer and cooperative cancel a policy; each premium payer is refunded (C15)."""
+        lifecycle.cancel(ctx, self.p, args)
 
     # -- claims --------------------------------------------------------------------------
 
@@ -205,6 +237,11 @@ class ClaimsContract(ClaimParties, Contract):
         """The claim with its households' assessments by insured."""
         return load_full_claim(ctx, query.claim_id).to_state()
 
+    @view(ProgrammeQuery)
+    def programme(self, ctx: ReadContext, query: ProgrammeQuery) -> Any:
+        """A budget programme: level, purpose, fiscal year, budget and spent (C17)."""
+        return programmes.load_programme(ctx, query.programme).to_state()
+
     @view(NoQuery)
     def breaches(self, ctx: ReadContext, query: NoQuery) -> Any:
         """Every recorded deadline breach."""
@@ -271,3 +308,31 @@ class ClaimsContract(ClaimParties, Contract):
     @invariant("C10", "each household record belongs to its policy or claim; counts agree")
     def c10(self, ctx: ReadContext) -> Iterable[str]:
         return checks.c10_layout(ctx, self.p)
+
+    @invariant("C11", "claims are for losses after cover attached and inside the period")
+    def c11(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c11_cover_in_time(ctx, self.p)
+
+    @invariant("C12", "one cover per plot and crop; double insurance pays proportionally")
+    def c12(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c12_one_cover(ctx, self.p)
+
+    @invariant("C13", "one event (declaration, or peril and local day) pays once per policy")
+    def c13(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c13_one_event(ctx, self.p)
+
+    @invariant("C14", "no claim reported after the limitation period")
+    def c14(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c14_limitation(ctx, self.p)
+
+    @invariant("C15", "expired, closed and cancelled policies: dates, open claims, refunds")
+    def c15(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c15_lifecycle(ctx, self.p)
+
+    @invariant("C16", "an evidence hash backs one claim and one household")
+    def c16(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c16_unique_evidence(ctx, self.p)
+
+    @invariant("C17", "government shares come from their level's programmes, within budget")
+    def c17(self, ctx: ReadContext) -> Iterable[str]:
+        return checks.c17_budgets(ctx, self.p)

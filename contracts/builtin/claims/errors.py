@@ -8,6 +8,7 @@
     │   ├── ClaimNotFound               CLAIM_NOT_FOUND
     │   ├── DeclarationNotFound         DECLARATION_NOT_FOUND
     │   ├── BookNotFound                BOOK_NOT_FOUND
+    │   ├── ProgrammeNotFound           PROGRAMME_NOT_FOUND
     │   └── HouseholdNotInsured         HOUSEHOLD_NOT_INSURED
     ├── InvalidState
     │   ├── PolicyNotInState            POLICY_NOT_IN_STATE
@@ -35,7 +36,15 @@
     ├── BookClosed                      BOOK_CLOSED
     ├── BookInsurerMismatch             BOOK_INSURER_MISMATCH
     ├── NothingToSettle                 NOTHING_TO_SETTLE
-    └── ReadingInFuture                 READING_IN_FUTURE
+    ├── ReadingInFuture                 READING_IN_FUTURE
+    ├── DoubleCover                     DOUBLE_COVER            (C12)
+    ├── LimitationExpired               LIMITATION_EXPIRED      (C14)
+    ├── PeriodNotOver                   PERIOD_NOT_OVER         (C15)
+    ├── ClaimsOpen                      CLAIMS_OPEN             (C15)
+    ├── EvidenceReused                  EVIDENCE_REUSED         (C16)
+    ├── ProgrammeRequired               PROGRAMME_REQUIRED      (C17)
+    ├── ProgrammeMismatch               PROGRAMME_MISMATCH      (C17)
+    └── BudgetExceeded                  BUDGET_EXCEEDED         (C17)
 """
 
 from __future__ import annotations
@@ -61,6 +70,11 @@ class DeclarationNotFound(NotFound):
 class BookNotFound(NotFound):
     code = "BOOK_NOT_FOUND"
     what = "policy book"
+
+
+class ProgrammeNotFound(NotFound):
+    code = "PROGRAMME_NOT_FOUND"
+    what = "budget programme"
 
 
 class HouseholdNotInsured(NotFound):
@@ -170,3 +184,35 @@ class NothingToSettle(DomainError):
 
 class ReadingInFuture(DomainError):
     code = "READING_IN_FUTURE"
+
+
+class DoubleCover(DomainError):
+    code = "DOUBLE_COVER"
+
+
+class LimitationExpired(DomainError):
+    code = "LIMITATION_EXPIRED"
+
+
+class PeriodNotOver(DomainError):
+    code = "PERIOD_NOT_OVER"
+
+
+class ClaimsOpen(DomainError):
+    code = "CLAIMS_OPEN"
+
+
+class EvidenceReused(DomainError):
+    code = "EVIDENCE_REUSED"
+
+
+class ProgrammeRequired(DomainError):
+    code = "PROGRAMME_REQUIRED"
+
+
+class ProgrammeMismatch(DomainError):
+    code = "PROGRAMME_MISMATCH"
+
+
+class BudgetExceeded(DomainError):
+    code = "BUDGET_EXCEEDED"

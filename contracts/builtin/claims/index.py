@@ -29,6 +29,7 @@ from contracts.builtin.claims.records import (
     PolicyHead,
     PolicyState,
     Reading,
+    events_prefix,
 )
 from contracts.context import Context
 
@@ -43,6 +44,8 @@ def matches(policy: PolicyHead, reading: Reading) -> bool:
     return (
         terms is not None
         and policy.state is PolicyState.ACTIVE
+        and policy.cover_from is not None
+        and not before(reading.observed_at, policy.cover_from)
         and terms.station == reading.station
         and terms.metric == reading.metric
         and within(reading.observed_at, terms.window_start, terms.window_end)
@@ -79,7 +82,7 @@ def _trigger(ctx: Context, params: ClaimsParams, policy: PolicyHead, reading: Re
         occurred_at=reading.observed_at, reading_id=reading.id, reported_at=ctx.time,
         reported_by=ctx.signer.member_id, state=ClaimState.TRIGGERED,
     ))
-    ctx.put(f"event/{policy.id}/index", {"claim_id": claim_id})
+    ctx.put(events_prefix(policy.id) + "index", {"claim_id": claim_id})
     ctx.emit("IndexTriggered", claim_id=claim_id, policy_id=policy.id, reading_id=reading.id,
              total=total)
     return claim_id
@@ -101,7 +104,7 @@ def attest_reading(ctx: Context, params: ClaimsParams, args: ReadingArgs) -> Non
         policy = load_policy(ctx, entry["policy_id"])
         if not matches(policy, reading):
             continue
-        if ctx.get(f"event/{policy.id}/index") is not None:
+        if ctx.get(events_prefix(policy.id) + "index") is not None:
             ctx.emit("IndexCrossingIgnored", policy_id=policy.id, reading_id=reading.id)
             continue
         reading.triggered.append(_trigger(ctx, params, policy, reading))

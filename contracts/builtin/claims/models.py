@@ -8,8 +8,9 @@ are parameters here.
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from contracts.base import Args, Params, Query
 from contracts.builtin.claims.payout import ZHEJIANG_LAYERS
@@ -18,6 +19,7 @@ from contracts.types import ContentHash, Id, PositiveFen, Text, Timestamp
 CentiMu = Annotated[int, Field(gt=0, le=10**7, description="area in 1/100 mu (<= 100,000 mu)")]
 PerMu = Annotated[int, Field(gt=0, le=10**8, description="fen per mu (<= 1,000,000 CNY)")]
 Ratio = Annotated[int, Field(ge=0, le=10_000, description="basis points, at most 100 %")]
+Level = Literal["central", "province", "county"]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -39,12 +41,14 @@ class ClaimsParams(Params):
     central_share_bp: Ratio = 3_500
     province_min_share_bp: Ratio = 2_500
     advance_max_bp: Ratio = 5_000
-    government_accounts: dict[str, str] = Field(
-        default_factory=lambda: {
-            "central": "gov-central", "province": "gov-province", "county": "gov-county",
-        },
-        description="org id of the government paying each premium share level",
+    government_accounts: dict[Level, str] = Field(
+        default_factory=dict,
+        description="where set, the only government org whose budget programmes may pay "
+        "that level's shares; unset levels take any government org's programme",
     )
+    time_zone: str = Field("Asia/Shanghai", description="policies' local time zone (C13, C14)")
+    limitation_years: Annotated[int, Field(gt=0, le=30)] = 2
+    short_period_refund_bp: Ratio = 10_000
     loss_sharing_level: Literal["central", "province", "county"] = "province"
     consortium_layers: list[LayerParam] = Field(
         default_factory=lambda: [
@@ -53,12 +57,16 @@ class ClaimsParams(Params):
         ]
     )
 
-    @model_validator(mode="after")
-    def _levels_named(self) -> ClaimsParams:
-        missing = {"central", "province", "county"} - set(self.government_accounts)
-        if missing:
-            raise ValueError(f"government_accounts must name {sorted(missing)}")
-        return self
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"time_zone {value!r} is not an IANA time zone (e.g. Asia/Shanghai)"
+            ) from None
+        return value
 
 
 class LossPayeeArg(Args):
@@ -70,6 +78,7 @@ class CoverArg(Args):
     insured: Id
     insured_area: CentiMu
     planted_area: CentiMu
+    plot: Id | None = None
     loss_payee: LossPayeeArg | None = None
 
 
@@ -99,6 +108,10 @@ class EnrolArgs(Args):
     county_share_bp: Ratio
     covers: Annotated[list[CoverArg], Field(min_length=1, max_length=2_000)]
     index: IndexTermsArg | None = None
+    double_insurance: bool = Field(
+        False, description="the policyholder declares another insurer's cover of the same "
+        "plots (Insurance Law Art. 56): allowed, and each cover pays its proportion",
+    )
 
 
 class PolicyArgs(Args):
@@ -108,6 +121,17 @@ class PolicyArgs(Args):
 class PremiumShareArgs(Args):
     policy_id: Id
     level: Literal["central", "province", "county", "farmer"]
+    programme: Id | None = Field(
+        None, description="budget programme paying a government share (not the farmers')",
+    )
+
+
+class PublishProgrammeArgs(Args):
+    programme: Id
+    level: Level
+    purpose: Literal["premium", "loss_share"]
+    fiscal_year: Annotated[int, Field(ge=2000, le=2200)]
+    budget: PositiveFen
 
 
 class DeclareArgs(Args):
@@ -183,6 +207,7 @@ class ReadingArgs(Args):
 
 class BookArgs(Args):
     book: Id
+    programme: Id
 
 
 class PolicyQuery(Query):
@@ -191,6 +216,10 @@ class PolicyQuery(Query):
 
 class ClaimQuery(Query):
     claim_id: Id
+
+
+class ProgrammeQuery(Query):
+    programme: Id
 
 
 class BookQuery(Query):

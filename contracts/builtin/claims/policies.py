@@ -10,17 +10,25 @@ Premium shares (C6): central = ``central_share_bp`` (35 % for planting in the
 east), province >= ``province_min_share_bp``, county as enrolled, farmers the
 remainder. Government shares are floored to the fen and the farmers' share takes
 the remainder so the four add up to the premium exactly. Each government share is
-paid by the org named for its level in ``government_accounts``; the farmers'
-share by the cooperative (which collects it from its households). Every share
-lands in the insurer's account; the policy is ACTIVE only when all four are in.
+paid from a budget programme of that level for the fiscal year (C17,
+programmes.py); the farmers' share by the cooperative (which collects it from its
+households). Every share lands in the insurer's account; the policy is ACTIVE only
+when all four are in, and cover attaches from then (C11).
+
+One plot, one cover (C12): enrolment indexes each cover by household and crop
+(``insured/<insured>~<crop>~<policy>``) and refuses a cover whose plot (or the
+whole household's crop, when no plot is named) is already covered for an
+overlapping period, unless the policyholder declares double insurance with another
+insurer (Insurance Law Art. 56); then each cover pays its proportion (claims.py).
 """
 
 from __future__ import annotations
 
-from contracts.builtin.claims import books
+from contracts.builtin.claims import books, programmes
 from contracts.builtin.claims.clock import before, later
 from contracts.builtin.claims.errors import (
     AlreadyExists,
+    DoubleCover,
     HouseholdNotInsured,
     InvalidPolicyTerms,
     InvalidPremiumShares,
@@ -28,6 +36,8 @@ from contracts.builtin.claims.errors import (
     PolicyNotFound,
     PolicyNotInState,
     PremiumShareAlreadyPaid,
+    ProgrammeMismatch,
+    ProgrammeRequired,
     PublicityNotOver,
     WrongPremiumPayer,
 )
@@ -35,6 +45,7 @@ from contracts.builtin.claims.models import ClaimsParams, EnrolArgs, PolicyArgs,
 from contracts.builtin.claims.payout import BP, premium, split_premium
 from contracts.builtin.claims.records import (
     Cover,
+    CoverIndex,
     IndexTerms,
     LossPayee,
     Policy,
@@ -42,6 +53,8 @@ from contracts.builtin.claims.records import (
     PolicyKind,
     PolicyState,
     ShareLevel,
+    cover_index_key,
+    cover_index_prefix,
     cover_key,
     covers_prefix,
     scan_children,
@@ -95,9 +108,39 @@ def _covers(args: EnrolArgs) -> dict[str, Cover]:
         payee = c.loss_payee and LossPayee(kind=c.loss_payee.kind, ref=c.loss_payee.ref)
         covers[c.insured] = Cover(
             insured=c.insured, insured_area=c.insured_area, planted_area=c.planted_area,
-            loss_payee=payee,
+            plot=c.plot, loss_payee=payee,
         )
     return covers
+
+
+def same_plot(a: str | None, b: str | None) -> bool:
+    """A cover naming no plot covers the household's whole crop, so it meets every plot."""
+    return a is None or b is None or a == b
+
+
+def overlapping(ctx: ReadContext, insured: str, crop: str, plot: str | None, start: str,
+                end: str) -> list[CoverIndex]:
+    """Other covers of this household's crop and plot whose periods meet [start, end]."""
+    return [
+        entry for _, raw in ctx.scan(cover_index_prefix(insured, crop))
+        if same_plot((entry := CoverIndex.model_validate(raw)).plot, plot)
+        and not before(end, entry.period_start) and not before(entry.period_end, start)
+    ]
+
+
+def _refuse_double_cover(ctx: ReadContext, args: EnrolArgs, covers: dict[str, Cover]) -> None:
+    """C12: one cover per household, plot and crop, unless declared double insurance
+    with a different insurer."""
+    for insured, cover in covers.items():
+        for other in overlapping(ctx, insured, args.crop, cover.plot, args.period_start,
+                                 args.period_end):
+            if other.insurer == args.insurer or not args.double_insurance:
+                raise DoubleCover(
+                    f"{insured}'s {args.crop} is already covered by {other.policy_id} "
+                    f"({other.period_start} to {other.period_end})",
+                    insured=insured, crop=args.crop, policy_id=other.policy_id,
+                    insurer=other.insurer,
+                )
 
 
 def _shares_bp(params: ClaimsParams, args: EnrolArgs) -> dict[ShareLevel, int]:
@@ -132,6 +175,7 @@ def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
     if not before(args.period_start, args.period_end):
         raise InvalidPolicyTerms("policy period must end after it starts")
     covers = _covers(args)
+    _refuse_double_cover(ctx, args, covers)
     shares_bp = _shares_bp(params, args)
     terms = _index_terms(args)
     total = premium(args.premium_per_mu, sum(c.insured_area for c in covers.values()))
@@ -149,10 +193,17 @@ def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
         premium_per_mu=args.premium_per_mu, stage_caps=dict(args.stage_caps), index=terms,
         premium=total, shares_bp=shares_bp,
         shares_due={ShareLevel(k): v for k, v in split.items()}, enrolled_at=ctx.time,
+        double_insurance=args.double_insurance,
     )
     ctx.save(policy_key(policy.id), policy)
     for insured, cover in covers.items():
         ctx.save(cover_key(policy.id, insured), cover)
+        ctx.save(cover_index_key(insured, policy.crop, policy.id), CoverIndex(
+            policy_id=policy.id, insurer=policy.insurer, plot=cover.plot,
+            period_start=policy.period_start, period_end=policy.period_end,
+            sum_insured=cover.sum_insured(policy.sum_insured_per_mu),
+            double_insurance=policy.double_insurance,
+        ))
     if terms is not None:
         ctx.put(f"station/{terms.station}/{policy.id}", {"policy_id": policy.id})
     ctx.emit("PolicyEnrolled", policy_id=policy.id, coop=policy.coop, insurer=policy.insurer,
@@ -185,12 +236,6 @@ def publicise_underwriting(ctx: Context, params: ClaimsParams, args: PolicyArgs)
     ctx.emit("UnderwritingPublicised", policy_id=policy.id)
 
 
-def share_payer(params: ClaimsParams, policy: PolicyHead, level: ShareLevel) -> str:
-    if level is ShareLevel.FARMER:
-        return policy.coop
-    return params.government_accounts[level.value]
-
-
 def pay_premium_share(ctx: Context, params: ClaimsParams, args: PremiumShareArgs) -> None:
     """A government level or the cooperative pays its premium share into the insurer's account."""
     policy = load_policy(ctx, args.policy_id)
@@ -201,14 +246,30 @@ def pay_premium_share(ctx: Context, params: ClaimsParams, args: PremiumShareArgs
             f"{level.value} share of {policy.id} is already paid", policy_id=policy.id,
             level=level.value,
         )
-    payer = share_payer(params, policy, level)
-    if not ctx.signed_by(payer):
-        raise WrongPremiumPayer(
-            f"the {level.value} share of {policy.id} is paid by {payer}, not {ctx.signer.org}",
-            policy_id=policy.id, level=level.value, payer=payer,
-        )
     amount = policy.shares_due[level]
-    ctx.transfer(payer, policy.insurer, amount, memo=f"premium {policy.id} {level.value}")
+    memo = f"premium {policy.id} {level.value}"
+    if level is ShareLevel.FARMER:
+        if args.programme is not None:
+            raise ProgrammeMismatch(
+                "the farmers' share is paid by the cooperative, not from a budget programme",
+                field="programme", policy_id=policy.id,
+            )
+        if not ctx.signed_by(policy.coop):
+            raise WrongPremiumPayer(
+                f"the farmers' share of {policy.id} is paid by {policy.coop}, "
+                f"not {ctx.signer.org}", policy_id=policy.id, level=level.value,
+                payer=policy.coop,
+            )
+        ctx.transfer(policy.coop, policy.insurer, amount, memo=memo)
+    else:
+        if args.programme is None:
+            raise ProgrammeRequired(
+                f"the {level.value} share is paid from a {level.value} budget programme: "
+                "name it in 'programme'", field="programme", level=level.value,
+            )
+        programmes.spend(ctx, params, args.programme, level=level.value, purpose="premium",
+                         amount=amount, target=policy.insurer, memo=memo)
+        policy.share_programmes[level] = args.programme
     policy.shares_paid_by[level] = ctx.signer.member_id
     ctx.emit("PremiumSharePaid", policy_id=policy.id, level=level.value, amount=amount)
     if len(policy.shares_paid_by) == len(ShareLevel):

@@ -9,8 +9,12 @@ State keys (namespace ``claims``)::
     declaration/<declaration id>       Declaration of a disaster by government
     reading/<reading id>               Reading of a weather station, attested
     station/<station>/<policy id>      index policies watching a station
+    event/<policy id>~<event>          the claim of one event on a policy (C13)
     book/<book id>                     Book: a season's policy book of one insurer
     breach/<claim id>/<kind>/<insured> Breach of the survey or payment deadline
+    programme/<programme id>           Programme: a government level's budget for a fiscal year
+    insured/<insured>~<crop>~<policy>  CoverIndex: who covers a household's crop when (C12)
+    evidence/<sha-256 hex>             EvidenceUse: the claim and household a hash supports (C16)
 
 Times are RFC 3339 UTC strings (block time); money in fen; areas in centi-mu
 (1/100 mu); ratios and caps in basis points.
@@ -33,6 +37,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal, TypeVar
 
+from contracts.builtin.claims.clock import latest
 from contracts.builtin.claims.payout import sum_insured
 from contracts.context import ReadContext
 from contracts.records import Record
@@ -43,6 +48,12 @@ class PolicyState(StrEnum):
     UNDERWRITTEN = "UNDERWRITTEN"
     PUBLICISED = "PUBLICISED"
     ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"  # the period has ended: no new losses, claims still settle
+    CLOSED = "CLOSED"  # expired with no claim open
+    CANCELLED = "CANCELLED"
+
+
+ACTIVATED = (PolicyState.ACTIVE, PolicyState.EXPIRED, PolicyState.CLOSED)
 
 
 class PolicyKind(StrEnum):
@@ -71,6 +82,7 @@ class Cover(Record):
     insured: str
     insured_area: int
     planted_area: int
+    plot: str | None = None
     loss_payee: LossPayee | None = None
     paid: int = 0
 
@@ -115,10 +127,28 @@ class PolicyHead(Record):
     shares_bp: dict[ShareLevel, int]
     shares_due: dict[ShareLevel, int]
     shares_paid_by: dict[ShareLevel, str] = {}
+    share_programmes: dict[ShareLevel, str] = {}  # government level -> budget programme
+    double_insurance: bool = False
     enrolled_at: str
     underwritten_at: str | None = None
     publicity_ends: str | None = None
     activated_at: str | None = None
+    ended_at: str | None = None  # expired, closed or cancelled
+    refunds: dict[ShareLevel, int] = {}
+
+    @property
+    def cover_from(self) -> str | None:
+        """When cover attaches (C11): the later of activation and the period start."""
+        if self.activated_at is None:
+            return None
+        return latest(self.activated_at, self.period_start)
+
+    @property
+    def earned(self) -> int:
+        """Premium the insurer keeps: all of it once active, less any cancellation refund."""
+        if self.activated_at is None:
+            return 0
+        return self.premium - sum(self.refunds.values())
 
 
 class Policy(PolicyHead):
@@ -173,7 +203,8 @@ class Assessment(Record):
     stage: str = ""
     evidence: list[str] = []
     formula: int  # C1 amount before the sum-insured cap
-    amount: int  # formula capped at the household's remaining sum insured when assessed
+    amount: int  # formula (its share under double insurance) capped at the remaining sum insured
+    other_sum_insured: int = 0  # other covers of the plot at the loss date (C12)
     advanced: int = 0
     paid: int = 0  # advances + final payment
     payments: list[Payment] = []
@@ -248,7 +279,41 @@ class Book(Record):
     premium: int = 0
     paid: int = 0
     government_settled: int = 0
+    settled_from: dict[str, int] = {}  # budget programme -> loss share paid from it
     closed: bool = False
+
+
+class Programme(Record):
+    """A government level's budget for a fiscal year, from which its shares are paid (C17)."""
+
+    id: str
+    level: str
+    purpose: Literal["premium", "loss_share"]
+    fiscal_year: int
+    budget: int
+    spent: int = 0  # paid out, less refunds returned to it
+    treasury: str  # the government org whose account pays
+    published_by: str
+    published_at: str
+
+
+class CoverIndex(Record):
+    """One cover of a household's crop on a policy, indexed by household (C12)."""
+
+    policy_id: str
+    insurer: str
+    plot: str | None
+    period_start: str
+    period_end: str
+    sum_insured: int
+    double_insurance: bool
+
+
+class EvidenceUse(Record):
+    """The claim, and once assessed the household, an evidence hash supports (C16)."""
+
+    claim_id: str
+    insured: str | None = None
 
 
 class BreachKind(StrEnum):
@@ -267,6 +332,26 @@ class Breach(Record):
 
 def breach_key(claim_id: str, kind: BreachKind, insured: str | None) -> str:
     return f"breach/{claim_id}/{kind.value}/{insured or '-'}"
+
+
+def events_prefix(policy_id: str) -> str:
+    return f"event/{policy_id}~"
+
+
+def programme_key(programme_id: str) -> str:
+    return f"programme/{programme_id}"
+
+
+def cover_index_prefix(insured: str, crop: str) -> str:
+    return f"insured/{insured}~{crop}~"
+
+
+def cover_index_key(insured: str, crop: str, policy_id: str) -> str:
+    return cover_index_prefix(insured, crop) + policy_id
+
+
+def evidence_key(digest: str) -> str:
+    return f"evidence/{digest}"
 
 
 def covers_prefix(policy_id: str) -> str:
