@@ -85,8 +85,9 @@ reads the store). Bounded: a full block of 500 txs is about a megabyte in memory
 class CommitWatcher:
     """Wakes asyncio waiters when blocks land on the peer, and keeps the latest blocks."""
 
-    def __init__(self, peer: ServedPeer) -> None:
+    def __init__(self, peer: ServedPeer, on_encode: Callable[[], None] | None = None) -> None:
         self.peer = peer
+        self._on_encode = on_encode
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Unsubscribe | None = None
         self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
@@ -94,8 +95,6 @@ class CommitWatcher:
         self._recent: OrderedDict[int, Block] = OrderedDict()
         self._texts: dict[int, str] = {}  # event-stream text of blocks in _recent
         self._recent_lock = threading.Lock()  # the applying thread writes, the loop reads
-        self.encoded_blocks = 0
-        """Blocks encoded for event streams (once each while recent, however many follow)."""
 
     def recent_block(self, height: int) -> Block | None:
         """The block at ``height`` if it is among the last ``RECENT_BLOCKS`` applied."""
@@ -110,8 +109,9 @@ class CommitWatcher:
         if text is not None or block is None:
             return text
         text = encode(block)
+        if self._on_encode is not None:
+            self._on_encode()
         with self._recent_lock:
-            self.encoded_blocks += 1
             if height in self._recent:
                 text = self._texts.setdefault(height, text)
         return text
@@ -241,12 +241,13 @@ def member_lookup(peer: ServedPeer) -> Any:
 
 def build_context(peer: ServedPeer, settings: ApiSettings | None = None) -> ApiContext:
     settings = settings or ApiSettings()
+    metrics = ApiMetrics(peer)
     return ApiContext(
         peer=peer,
         settings=settings,
         auth=ReadAuthenticator(
             member_lookup(peer), window_s=settings.auth_window_s, skew_s=settings.auth_skew_s
         ),
-        watcher=CommitWatcher(peer),
-        metrics=ApiMetrics(peer),
+        watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc),
+        metrics=metrics,
     )

@@ -20,6 +20,7 @@ import logging
 import resource
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,16 +126,19 @@ class RateLimitFilter(logging.Filter):
     """At most one record per (logger, message template, exception type) per ``interval_s``;
     the next one let through says how many were suppressed in between."""
 
-    def __init__(self, interval_s: float = 10.0) -> None:
+    def __init__(
+        self, interval_s: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.interval_s = interval_s
+        self.clock = clock
         self._seen: dict[tuple[str, str, str], tuple[float, int]] = {}
         self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc_type = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
         key = (record.name, str(record.msg), exc_type)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             last, suppressed = self._seen.get(key, (float("-inf"), 0))
             if now - last < self.interval_s:

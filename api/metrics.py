@@ -48,6 +48,11 @@ class ApiMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.event_blocks_encoded = Counter(
+            "agriledger_event_blocks_encoded",
+            "Blocks encoded as event-stream text (once per block, however many followers)",
+            registry=self.registry,
+        )
         height = Gauge(
             "agriledger_chain_height", "Height of this peer's head block", registry=self.registry
         )

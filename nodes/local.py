@@ -10,10 +10,11 @@ With ``orderer_dir`` the orderer keeps its log in ``orderer_dir/log.db``
 returns, and a restart applies every batch the log holds beyond the peers' heights
 and cuts what was still waiting.
 
-A peer that cannot store a block (disk full, I/O error) halts the network's
-intake: every peer refuses submissions with ``IntakeHalted`` until the batch is
-stored. The batch stays in the orderer's log (nothing is dropped); ``tick``
-retries about once a second and, once the store takes it, intake resumes.
+A peer that cannot store a block, or an orderer log that cannot record an
+envelope or a cut (disk full, I/O error), halts the network's intake: every peer
+refuses submissions with ``IntakeHalted`` until the batch is stored. The batch
+stays in the orderer's log (nothing is dropped); ``tick`` retries about once a
+second and, once the store takes it, intake resumes.
 """
 
 from __future__ import annotations
@@ -130,7 +131,11 @@ class LocalNetwork:
             if self.fault is not None:
                 raise IntakeHalted(str(self.fault))
             now = self.clock()
-            self.orderer.accept(envelopes, now)  # StoreError: nothing accepted
+            try:
+                self.orderer.accept(envelopes, now)
+            except StoreError as exc:  # the orderer's log cannot be written: nothing accepted
+                self._halt(exc)
+                raise IntakeHalted(str(exc)) from None
             self._cut(lambda: self.orderer.cut_full(now))
 
     def tick(self) -> None:
@@ -169,6 +174,7 @@ class LocalNetwork:
         """Store what the log holds beyond the peers; resume intake if that works."""
         try:
             self._catch_up()
+            self.orderer.log.probe()
         except StoreError as exc:
             self.fault = exc
             self._retry_at = now + RETRY_MS

@@ -52,6 +52,9 @@ class OrdererLog(Protocol):
     def waiting(self) -> list[Waiting]:
         """Entries accepted and not yet cut, in arrival order (what a restart must still cut)."""
 
+    def probe(self) -> None:
+        """Raise StoreError unless the log can be written now (after a storage fault)."""
+
     def close(self) -> None: ...
 
 
@@ -87,6 +90,9 @@ class MemoryLog:
 
     def waiting(self) -> list[Waiting]:
         return []
+
+    def probe(self) -> None:
+        return None
 
     def close(self) -> None:
         return None
@@ -145,7 +151,8 @@ class SqliteOrdererLog:
                     counts = [self._db.execute(sql, args).rowcount for sql, args in statements]
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:  # SQLITE_FULL has rolled back already
+                        self._db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise StoreError(f"orderer log {self.path}: {what} failed: {exc}") from None
@@ -217,6 +224,10 @@ class SqliteOrdererLog:
         )
         return [(int(ms), _envelope(data)) for ms, data in rows]
 
+    def probe(self) -> None:
+        probe = "INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', 1)"
+        self._write("probing", [(probe, ())])
+
     def _query_one(self, sql: str, args: tuple[object, ...]) -> Any:
         rows = self._query_all(sql, args)
         return rows[0] if rows else None
@@ -227,6 +238,14 @@ class SqliteOrdererLog:
                 return self._db.execute(sql, args).fetchall()
             except sqlite3.Error as exc:
                 raise StoreError(f"orderer log {self.path}: read failed: {exc}") from None
+
+    def limit_growth(self, pages: int | None) -> None:
+        """As ``SqliteStore.limit_growth``: past ``pages`` more pages, accepting fails as on
+        a full disk and accepts nothing."""
+        with self._lock:
+            (current,) = self._db.execute("PRAGMA page_count").fetchone()
+            limit = 0xFFFFFFFE if pages is None else int(current) + pages
+            self._db.execute(f"PRAGMA max_page_count={limit}")
 
     def close(self) -> None:
         with self._lock:

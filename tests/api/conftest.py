@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from api.client import Client, load_member
+from api.guard import ServeLimits
 from api.server import serve_network
 from ledger.identity import Credentials
 from nodes.network_dir import init_network
@@ -67,7 +68,9 @@ class Served:
         self.thread.join(timeout=30)
 
 
-def start_network(directory: Path, seed: str = "api-tests") -> Served:
+def start_network(
+    directory: Path, seed: str = "api-tests", *, limits: ServeLimits | None = None
+) -> Served:
     init_network(directory, TEMPLATES["small"](), seed=seed)
     ready = threading.Event()
     box: dict[str, object] = {}
@@ -81,7 +84,9 @@ def start_network(directory: Path, seed: str = "api-tests") -> Served:
             ready.set()
 
         task = loop.create_task(
-            serve_network(directory, "127.0.0.1", free_base_port(4), ready=on_ready)
+            serve_network(
+                directory, "127.0.0.1", free_base_port(4), ready=on_ready, limits=limits
+            )
         )
         box["loop"], box["task"] = loop, task
         try:
