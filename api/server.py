@@ -3,7 +3,8 @@
 The network is ``nodes.local.LocalNetwork`` (in-process orderer; every cut batch
 is applied by every peer in the submitting thread). The orderer keeps its log in
 ``DIR/orderer/log.db``: a 202 means the envelope is on disk and will be ordered
-and applied, across a crash of the process (a restart applies what the log holds).
+and applied, across a crash of the process (a restart applies what the log holds),
+and with ``orderer_sync="full"`` across a power cut.
 Connections are limited by ``api.guard.ServeLimits`` (request-head and keep-alive
 timeouts, one connection cap for the process) and repeated log lines are
 rate-limited. A ticker thread lets the
@@ -116,12 +117,12 @@ class RunningNetwork:
 def build(
     directory: Path, host: str, port: int, settings: ApiSettings | None = None,
     *, peers: list[str] | None = None, log_level: str = "warning",
-    limits: ServeLimits | None = None,
+    limits: ServeLimits | None = None, orderer_sync: str = "normal",
 ) -> RunningNetwork:
     net = load_network(directory)
     network = LocalNetwork(
         net.spec, wall_clock(net.spec.config.time), peers=peers, store_root=directory / "peers",
-        orderer_dir=directory / ORDERER_DIR,
+        orderer_dir=directory / ORDERER_DIR, orderer_sync=orderer_sync,
     )
     servers: list[uvicorn.Server] = []
     urls: dict[str, str] = {}
@@ -143,12 +144,13 @@ async def serve_network(
     directory: Path, host: str = "127.0.0.1", port: int = 8700,
     settings: ApiSettings | None = None, *, peers: list[str] | None = None,
     ready: Callable[[dict[str, str]], None] | None = None, log_level: str = "warning",
-    limits: ServeLimits | None = None,
+    limits: ServeLimits | None = None, orderer_sync: str = "normal",
 ) -> None:
     """Serve until SIGINT/SIGTERM (or cancellation), then shut down cleanly."""
     limit_log_rate()
     running = build(
-        directory, host, port, settings, peers=peers, log_level=log_level, limits=limits
+        directory, host, port, settings, peers=peers, log_level=log_level, limits=limits,
+        orderer_sync=orderer_sync,
     )
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

@@ -63,7 +63,10 @@ class LocalNetwork:
         batch_size: int | None = None,
         max_wait_ms: int | None = None,
         orderer_dir: Path | None = None,
+        orderer_sync: str = "normal",
     ) -> None:
+        """``orderer_sync``: ``full`` makes each accepted envelope survive a power cut
+        (one fsync per submission); ``normal`` survives the process being killed."""
         self.spec = spec
         self.clock = clock
         settings = spec.config.orderer
@@ -71,7 +74,9 @@ class LocalNetwork:
             "orderer", spec.config.time,
             batch_size=batch_size or settings.batch_size,
             max_wait_ms=max_wait_ms or settings.max_wait_ms,
-            log=None if orderer_dir is None else SqliteOrdererLog(orderer_dir / LOG_FILE),
+            log=None if orderer_dir is None else SqliteOrdererLog(
+                orderer_dir / LOG_FILE, sync=orderer_sync
+            ),
         )
         shared = verifier or SignatureVerifier(1 << 18)
         classes = discover()
@@ -107,13 +112,15 @@ class LocalNetwork:
                 peer.apply(batch_from_block(block))
         head = leader.head()
         assert head is not None
-        if self.orderer.height() == 0 and head.height > 0:
-            self.orderer.resume(head.height, head.time)  # a log that never held these blocks
-        elif self.orderer.height() < head.height:
-            raise StoreError(
-                f"the orderer's log ends at batch {self.orderer.height()} but the peers hold "
-                f"block {head.height}: it is not this chain's log (restore it with the peers)"
-            )
+        if self.orderer.height() < head.height:
+            if self.orderer.height() or self.orderer.pending():
+                raise StoreError(
+                    f"the orderer's log ends at batch {self.orderer.height()} but the peers "
+                    f"hold block {head.height}: restore the log with the peers, not older (after "
+                    "a power cut with sync normal: move the log away to start a new one at the "
+                    "peers' head; envelopes it held but had not cut are lost, resubmit them)"
+                )
+            self.orderer.resume(head.height, head.time)  # a new (or memory) log at the head
         self._catch_up()
 
     def _catch_up(self) -> None:

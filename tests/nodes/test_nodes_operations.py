@@ -170,3 +170,30 @@ def test_memory_holds_a_window_of_the_chain_not_all_of_it(tmp_path: Path) -> Non
     assert alive <= RECENT_BATCHES * 50, f"{alive} envelopes of {total} still in memory"
     assert len(network.orderer.batches_from(1, 3)) == 3  # older batches come from the file
     network.close()
+
+
+def test_a_log_older_than_the_peers_is_refused_and_a_missing_one_starts_at_the_head(
+    tmp_path: Path,
+) -> None:
+    spec = small_spec(batch_size=5)
+    clock = Clock()
+    network = _open(spec, tmp_path, clock)
+    _entry(network).submit(issues(spec, 5))
+    network.close()
+    backup = (tmp_path / "orderer" / "log.db").read_bytes()  # the log at batch 1
+    network = _open(spec, tmp_path, clock)
+    _entry(network).submit(issues(spec, 5, start=10))
+    network.close()
+
+    (tmp_path / "orderer" / "log.db").write_bytes(backup)
+    with pytest.raises(StoreError, match="ends at batch 1 but the peers hold block 2"):
+        _open(spec, tmp_path, clock)
+
+    for stale in (tmp_path / "orderer").iterdir():
+        stale.unlink()
+    fresh = _open(spec, tmp_path, clock)
+    later = issues(spec, 5, start=20)
+    _entry(fresh).submit(later)
+    assert {p.height() for p in fresh.peers.values()} == {3}
+    assert _committed(fresh, later) == dict.fromkeys(fresh.peers, 5)
+    fresh.close()
