@@ -145,31 +145,40 @@ async def hold_streams(url: str, directory: Path, count: int) -> None:
 
 
 def streams(args: argparse.Namespace) -> dict[str, object]:
+    """Alternate rounds without and with the idle streams (a shared machine drifts)."""
+    quiet: list[dict[str, float]] = []
+    busy: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
         init_network(directory, TEMPLATES["small"](), seed="bench-ops")
         server = start_server(directory, args.port)
-        holder: subprocess.Popen[bytes] | None = None
         try:
             url = endpoints(directory)["gov.peer"]
             cap = int(args.seconds * 1500)
-            quiet = asyncio.run(throughput(url, presign(directory, cap, 1, "a"), args.seconds,
-                                           args.clients))
-            holder = subprocess.Popen(
-                [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
-                stdout=subprocess.DEVNULL,
-            )
-            time.sleep(3)  # let every stream connect
-            busy = asyncio.run(throughput(url, presign(directory, cap, 1, "b"), args.seconds,
-                                          args.clients))
+            for round_no in range(args.rounds):
+                quiet.append(asyncio.run(throughput(
+                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients
+                )))
+                holder = subprocess.Popen(
+                    [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
+                    stdout=subprocess.DEVNULL,
+                )
+                try:
+                    time.sleep(3)  # let every stream connect
+                    busy.append(asyncio.run(throughput(
+                        url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
+                        args.clients,
+                    )))
+                finally:
+                    holder.kill()
+                    holder.wait(10)
         finally:
-            if holder is not None:
-                holder.kill()
-                holder.wait(10)
             stop_server(server)
-    change = (busy["tx_per_s"] - quiet["tx_per_s"]) / quiet["tx_per_s"] * 100
+    q = statistics.median(r["tx_per_s"] for r in quiet)
+    b = statistics.median(r["tx_per_s"] for r in busy)
     return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
-            "throughput_change_pct": round(change, 1)}
+            "median_tx_per_s": {"without": q, "with": b},
+            "throughput_change_pct": round((b - q) / q * 100, 1)}
 
 
 def rss(args: argparse.Namespace) -> dict[str, object]:
@@ -219,6 +228,7 @@ def main() -> None:
     s.add_argument("--streams", type=int, default=200)
     s.add_argument("--seconds", type=float, default=10.0)
     s.add_argument("--clients", type=int, default=16)
+    s.add_argument("--rounds", type=int, default=3)
     s.add_argument("--port", type=int, default=18800)
     r = sub.add_parser("rss")
     r.add_argument("--txs", type=int, default=50_000)
