@@ -6,7 +6,8 @@
 thread, under the peer's lock) into the event loop: waiters for a tx's final
 status and event-stream followers are woken there, never on the peer's thread.
 It also keeps the last few blocks, so event-stream followers keep up without
-queueing for the peer's lock behind every submission.
+queueing for the peer's lock behind every submission, and each one's event-stream
+text, encoded once however many followers stream it.
 
 Route handlers run on the event loop: anything that takes the peer's lock goes
 through ``run_in_threadpool``, or one slow block would stall every request.
@@ -18,7 +19,7 @@ import asyncio
 import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,6 +40,8 @@ class ServedPeer(PeerAPI, Protocol):
     store: ChainStoreAPI
 
     def pending(self) -> list[Any]: ...
+
+    def fault(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -89,19 +92,36 @@ reads the store). Bounded: a full block of 500 txs is about a megabyte in memory
 class CommitWatcher:
     """Wakes asyncio waiters when blocks land on the peer, and keeps the latest blocks."""
 
-    def __init__(self, peer: ServedPeer) -> None:
+    def __init__(self, peer: ServedPeer, on_encode: Callable[[], None] | None = None) -> None:
         self.peer = peer
+        self._on_encode = on_encode
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Unsubscribe | None = None
         self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
         self._new_block = asyncio.Event()
         self._recent: OrderedDict[int, Block] = OrderedDict()
+        self._texts: dict[int, str] = {}  # event-stream text of blocks in _recent
         self._recent_lock = threading.Lock()  # the applying thread writes, the loop reads
 
     def recent_block(self, height: int) -> Block | None:
         """The block at ``height`` if it is among the last ``RECENT_BLOCKS`` applied."""
         with self._recent_lock:
             return self._recent.get(height)
+
+    def recent_text(self, height: int, encode: Callable[[Block], str]) -> str | None:
+        """``encode(block)`` of a recent block, computed once and shared by every follower."""
+        with self._recent_lock:
+            text = self._texts.get(height)
+            block = self._recent.get(height)
+        if text is not None or block is None:
+            return text
+        text = encode(block)
+        if self._on_encode is not None:
+            self._on_encode()
+        with self._recent_lock:
+            if height in self._recent:
+                text = self._texts.setdefault(height, text)
+        return text
 
     def head_height(self) -> int | None:
         """The height of the last block applied since the watcher started, if any."""
@@ -126,7 +146,8 @@ class CommitWatcher:
         with self._recent_lock:
             self._recent[block.height] = block
             while len(self._recent) > RECENT_BLOCKS:
-                self._recent.popitem(last=False)
+                old, _ = self._recent.popitem(last=False)
+                self._texts.pop(old, None)
         loop = self._loop
         if loop is None or loop.is_closed():
             return
@@ -227,12 +248,13 @@ def member_lookup(peer: ServedPeer) -> Any:
 
 def build_context(peer: ServedPeer, settings: ApiSettings | None = None) -> ApiContext:
     settings = settings or ApiSettings()
+    metrics = ApiMetrics(peer)
     return ApiContext(
         peer=peer,
         settings=settings,
         auth=ReadAuthenticator(
             member_lookup(peer), window_s=settings.auth_window_s, skew_s=settings.auth_skew_s
         ),
-        watcher=CommitWatcher(peer),
-        metrics=ApiMetrics(peer),
+        watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc),
+        metrics=metrics,
     )

@@ -90,6 +90,8 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     node_exc.GateRejected: ProblemSpec(422, "Envelope refused by the peer"),
     node_exc.NodeDown: ProblemSpec(503, "Node down", "NODE_DOWN"),
     node_exc.OutOfOrder: ProblemSpec(503, "Batch out of order", "OUT_OF_ORDER"),
+    node_exc.IntakeHalted: ProblemSpec(503, "Intake halted: the peer cannot store blocks"),
+    node_exc.OrderingUnavailable: ProblemSpec(503, "Outcome unknown: ordering unavailable"),
     node_exc.NetworkDirError: ProblemSpec(500, "Network directory unusable", "NETWORK_DIR_ERROR"),
     # api
     api_exc.ApiError: ProblemSpec(400, "Bad request"),
@@ -225,6 +227,8 @@ def problem_response(exc: BaseException, request: Request) -> JSONResponse:
     if status >= 500:
         log.error("%s %s -> %s", request.method, request.url.path, status, exc_info=exc)
     headers = dict(getattr(exc, "headers", None) or {})
+    if status == 503:
+        headers.setdefault("Retry-After", "1")
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

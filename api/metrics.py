@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class _HeightSource(Protocol):
     def height(self) -> int: ...
 
+    def fault(self) -> str | None: ...
+
 
 class ApiMetrics:
     def __init__(self, peer: _HeightSource) -> None:
@@ -46,10 +48,21 @@ class ApiMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.event_blocks_encoded = Counter(
+            "agriledger_event_blocks_encoded",
+            "Blocks encoded as event-stream text (once per block, however many followers)",
+            registry=self.registry,
+        )
         height = Gauge(
             "agriledger_chain_height", "Height of this peer's head block", registry=self.registry
         )
         height.set_function(lambda: float(peer.height()))
+        halted = Gauge(
+            "agriledger_intake_halted",
+            "1 while this peer refuses submissions because it cannot store blocks",
+            registry=self.registry,
+        )
+        halted.set_function(lambda: 0.0 if peer.fault() is None else 1.0)
 
 
 class MetricsMiddleware:

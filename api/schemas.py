@@ -192,7 +192,10 @@ class VerifyOut(_Out):
 
 
 class HealthOut(_Out):
-    status: str
+    status: str = Field(description="ok, or halted (intake refused: see fault)")
+    fault: str | None = Field(
+        default=None, description="why intake is halted (e.g. the store cannot be written)"
+    )
     node_id: str
     chain_id: str
     height: int

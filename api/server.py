@@ -1,7 +1,13 @@
 """Run a network directory in one process and serve each peer's API on its own port.
 
 The network is ``nodes.local.LocalNetwork`` (in-process orderer; every cut batch
-is applied by every peer in the submitting thread). A ticker thread lets the
+is applied by every peer in the submitting thread). The orderer keeps its log in
+``DIR/orderer/log.db``: a 202 means the envelope is on disk and will be ordered
+and applied, across a crash of the process (a restart applies what the log holds),
+and with ``orderer_sync="full"`` across a power cut.
+Connections are limited by ``api.guard.ServeLimits`` (request-head and keep-alive
+timeouts, one connection cap for the process) and repeated log lines are
+rate-limited. A ticker thread lets the
 orderer cut on its maximum wait. Each peer's app runs in its own uvicorn server,
 all on one event loop, on consecutive ports from ``port``; their URLs go to
 ``DIR/endpoints.json`` (written to a temporary file and renamed, so a reader
@@ -31,6 +37,7 @@ import uvicorn
 
 from api.app import create_app
 from api.context import ApiSettings
+from api.guard import ServeLimits, guarded_h11, limit_log_rate
 from ledger.timefmt import parse_time
 from nodes.local import LocalNetwork
 from nodes.network_dir import load_network
@@ -38,6 +45,7 @@ from nodes.network_dir import load_network
 log = logging.getLogger(__name__)
 
 ENDPOINTS_FILE = "endpoints.json"
+ORDERER_DIR = "orderer"
 TICK_S = 0.005
 
 
@@ -109,18 +117,23 @@ class RunningNetwork:
 def build(
     directory: Path, host: str, port: int, settings: ApiSettings | None = None,
     *, peers: list[str] | None = None, log_level: str = "warning",
+    limits: ServeLimits | None = None, orderer_sync: str = "normal",
 ) -> RunningNetwork:
     net = load_network(directory)
     network = LocalNetwork(
-        net.spec, wall_clock(net.spec.config.time), peers=peers, store_root=directory / "peers"
+        net.spec, wall_clock(net.spec.config.time), peers=peers, store_root=directory / "peers",
+        orderer_dir=directory / ORDERER_DIR, orderer_sync=orderer_sync,
     )
     servers: list[uvicorn.Server] = []
     urls: dict[str, str] = {}
+    limits = limits or ServeLimits()
+    protocol = guarded_h11(limits)  # one connection budget for every peer's server
     for offset, (peer_id, peer) in enumerate(network.peers.items()):
         app = create_app(peer, settings)
         config = uvicorn.Config(
             app, host=host, port=port + offset, log_level=log_level, access_log=False,
-            lifespan="on", timeout_graceful_shutdown=10,
+            lifespan="on", timeout_graceful_shutdown=10, http=protocol,
+            timeout_keep_alive=limits.keepalive_s,
         )
         servers.append(_Server(config))
         urls[peer_id] = f"http://{host}:{port + offset}"
@@ -131,9 +144,14 @@ async def serve_network(
     directory: Path, host: str = "127.0.0.1", port: int = 8700,
     settings: ApiSettings | None = None, *, peers: list[str] | None = None,
     ready: Callable[[dict[str, str]], None] | None = None, log_level: str = "warning",
+    limits: ServeLimits | None = None, orderer_sync: str = "normal",
 ) -> None:
     """Serve until SIGINT/SIGTERM (or cancellation), then shut down cleanly."""
-    running = build(directory, host, port, settings, peers=peers, log_level=log_level)
+    limit_log_rate()
+    running = build(
+        directory, host, port, settings, peers=peers, log_level=log_level, limits=limits,
+        orderer_sync=orderer_sync,
+    )
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

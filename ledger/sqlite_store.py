@@ -327,6 +327,15 @@ class SqliteStore:
             self._head = block.header
             self._head_loaded = True
 
+    def limit_growth(self, pages: int | None) -> None:
+        """Let the file grow by at most ``pages`` more pages (None: no limit). Past it an
+        append fails as on a full disk ("database or disk is full") and changes nothing:
+        a quota for operators, and the storage fault the operations tests inject."""
+        with self._lock:
+            (current,) = self._db.execute("PRAGMA page_count").fetchone()
+            limit = 0xFFFFFFFE if pages is None else int(current) + pages
+            self._db.execute(f"PRAGMA max_page_count={limit}")
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

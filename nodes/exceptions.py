@@ -7,6 +7,8 @@
     │                                (.code: the ledger/contract code, .index, .tx_id)
     ├── NodeDown                     a crashed node was asked to do something (fault, retry)
     ├── OutOfOrder                   a batch does not follow the peer's head (.expected, .got)
+    ├── IntakeHalted                 the peer cannot store blocks; it accepts nothing (.reason)
+    ├── OrderingUnavailable          the orderer did not confirm: outcome unknown (.reason)
     └── NetworkDirError              a network directory is missing or malformed
 
 ``GateRejected`` is a deterministic refusal of client input: nothing about the
@@ -49,3 +51,31 @@ class OutOfOrder(NodeError):
 
 class NetworkDirError(NodeError):
     """A network directory is missing a file or holds something unreadable."""
+
+
+class IntakeHalted(NodeError):
+    """The peer stopped accepting envelopes: it could not store a block (disk full, I/O
+    error). What was accepted before stays in the orderer's log and is applied once the
+    store can be written again; the peer resumes by itself."""
+
+    code = "INTAKE_HALTED"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.message = f"intake halted: {reason}; nothing was accepted, retry later"
+        super().__init__(self.message)
+
+
+class OrderingUnavailable(NodeError):
+    """The orderer could not be reached in time: the envelopes may or may not have been
+    ordered. The client queries their status or resubmits them (idempotent by tx_id)."""
+
+    code = "ORDERING_UNAVAILABLE"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.message = (
+            f"outcome unknown: the orderer did not confirm ({reason}); "
+            "query the transaction status or resubmit (resubmission is idempotent)"
+        )
+        super().__init__(self.message)

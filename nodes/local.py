@@ -4,10 +4,22 @@ every cut batch is applied by every peer at once, in the caller's thread.
 This is what the benchmark drives and what the HTTP API embeds by default. Time
 for the orderer's max-wait cuts comes from an injected ``clock`` (milliseconds);
 call ``tick`` to let due cuts happen and ``flush`` to cut what waits.
+
+With ``orderer_dir`` the orderer keeps its log in ``orderer_dir/log.db``
+(``SqliteOrdererLog``): an envelope accepted here is on disk before ``submit``
+returns, and a restart applies every batch the log holds beyond the peers' heights
+and cuts what was still waiting.
+
+A peer that cannot store a block, or an orderer log that cannot record an
+envelope or a cut (disk full, I/O error), halts the network's intake: every peer
+refuses submissions with ``IntakeHalted`` until the batch is stored. The batch
+stays in the orderer's log (nothing is dropped); ``tick`` retries about once a
+second and, once the store takes it, intake resumes.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,14 +28,22 @@ from pathlib import Path
 from contracts.registry import discover
 from ledger.block import Block
 from ledger.crypto import SignatureVerifier
+from ledger.exceptions import StoreError
 from ledger.tx import Envelope
+from nodes.exceptions import IntakeHalted
 from nodes.messages import Batch, SignedHeader
 from nodes.orderer import InProcessOrderer
+from nodes.orderer_log import LOG_FILE, SqliteOrdererLog
 from nodes.peer import Peer
 from nodes.templates import NetworkSpec
 
+log = logging.getLogger(__name__)
+
 Clock = Callable[[], int]
 BatchListener = Callable[[Batch, list[SignedHeader]], None]
+RETRY_MS = 1000
+"""How often a halted network retries storing the batch that failed."""
+CATCH_UP_CHUNK = 64
 
 
 def batch_from_block(block: Block) -> Batch:
@@ -42,7 +62,11 @@ class LocalNetwork:
         verifier: SignatureVerifier | None = None,
         batch_size: int | None = None,
         max_wait_ms: int | None = None,
+        orderer_dir: Path | None = None,
+        orderer_sync: str = "normal",
     ) -> None:
+        """``orderer_sync``: ``full`` makes each accepted envelope survive a power cut
+        (one fsync per submission); ``normal`` survives the process being killed."""
         self.spec = spec
         self.clock = clock
         settings = spec.config.orderer
@@ -50,6 +74,9 @@ class LocalNetwork:
             "orderer", spec.config.time,
             batch_size=batch_size or settings.batch_size,
             max_wait_ms=max_wait_ms or settings.max_wait_ms,
+            log=None if orderer_dir is None else SqliteOrdererLog(
+                orderer_dir / LOG_FILE, sync=orderer_sync
+            ),
         )
         shared = verifier or SignatureVerifier(1 << 18)
         classes = discover()
@@ -64,15 +91,19 @@ class LocalNetwork:
         self.listeners: list[BatchListener] = []
         self.apply_seconds = 0.0
         """Wall time spent in peers' ``apply`` (executing and appending), summed over peers."""
+        self.fault: StoreError | None = None
+        """Why intake is halted (a peer or the orderer's log could not be written), or None."""
+        self._retry_at = 0
         self._lock = threading.Lock()
         self._resume()
 
     def _resume(self) -> None:
         """After a restart on existing stores: bring any peer that stopped a block behind
         (killed between two peers' appends) up to the most advanced one by re-applying
-        that peer's stored blocks as batches, then let the orderer continue from there."""
+        that peer's stored blocks as batches, then apply what the orderer's log cut
+        beyond that (killed between the cut and the appends)."""
         leader = max(self.peers.values(), key=lambda p: p.height(), default=None)
-        if leader is None or leader.height() <= 0:
+        if leader is None:
             return
         for peer in self.peers.values():
             for height in range(peer.height() + 1, leader.height() + 1):
@@ -81,27 +112,91 @@ class LocalNetwork:
                 peer.apply(batch_from_block(block))
         head = leader.head()
         assert head is not None
-        self.orderer.resume(head.height, head.time)
+        if self.orderer.height() < head.height:
+            if self.orderer.height() or self.orderer.pending():
+                raise StoreError(
+                    f"the orderer's log ends at batch {self.orderer.height()} but the peers "
+                    f"hold block {head.height}: restore the log with the peers, not older (after "
+                    "a power cut with sync normal: move the log away to start a new one at the "
+                    "peers' head; envelopes it held but had not cut are lost, resubmit them)"
+                )
+            self.orderer.resume(head.height, head.time)  # a new (or memory) log at the head
+        self._catch_up()
 
-    def _order(self, envelopes: list[Envelope]) -> None:
-        with self._lock:
-            batches = self.orderer.submit(envelopes, self.clock())
+    def _catch_up(self) -> None:
+        """Apply every batch the orderer's log holds beyond some peer's height."""
+        while True:
+            lowest = min(peer.height() for peer in self.peers.values())
+            batches = self.orderer.batches_from(lowest + 1, CATCH_UP_CHUNK)
+            if not batches:
+                return
             for batch in batches:
                 self._deliver(batch)
 
+    def _order(self, envelopes: list[Envelope]) -> None:
+        with self._lock:
+            if self.fault is not None:
+                raise IntakeHalted(str(self.fault))
+            now = self.clock()
+            try:
+                self.orderer.accept(envelopes, now)
+            except StoreError as exc:  # the orderer's log cannot be written: nothing accepted
+                self._halt(exc)
+                raise IntakeHalted(str(exc)) from None
+            self._cut(lambda: self.orderer.cut_full(now))
+
     def tick(self) -> None:
         with self._lock:
-            for batch in self.orderer.poll(self.clock()):
-                self._deliver(batch)
+            now = self.clock()
+            if self.fault is not None:
+                if now >= self._retry_at:
+                    self._retry(now)
+                return
+            self._cut(lambda: self.orderer.poll(now))
 
     def flush(self) -> None:
         with self._lock:
-            for batch in self.orderer.flush(self.clock()):
+            if self.fault is not None:
+                self._retry(self.clock())
+            self._cut(lambda: self.orderer.flush(self.clock()))
+
+    def _cut(self, cut: Callable[[], list[Batch]]) -> None:
+        """Deliver what ``cut`` cuts; a storage fault halts intake instead of raising."""
+        if self.fault is not None:
+            return
+        try:
+            for batch in cut():
                 self._deliver(batch)
+        except StoreError as exc:
+            self._halt(exc)
+
+    def _halt(self, fault: StoreError) -> None:
+        self.fault = fault
+        self._retry_at = self.clock() + RETRY_MS
+        log.error("intake halted, nothing is accepted until this is resolved: %s", fault)
+        for peer in self.peers.values():
+            peer.halt(str(fault))
+
+    def _retry(self, now: int) -> None:
+        """Store what the log holds beyond the peers; resume intake if that works."""
+        try:
+            self._catch_up()
+            self.orderer.log.probe()
+        except StoreError as exc:
+            self.fault = exc
+            self._retry_at = now + RETRY_MS
+            return
+        log.warning("intake resumed: every batch in the orderer's log is stored")
+        self.fault = None
+        for peer in self.peers.values():
+            peer.halt(None)
 
     def _deliver(self, batch: Batch) -> None:
+        """Apply ``batch`` on every peer it is next for (a retry skips peers that have it)."""
         started = time.perf_counter()
-        claims = [peer.apply(batch) for peer in self.peers.values()]
+        claims = [
+            peer.apply(batch) for peer in self.peers.values() if peer.height() == batch.seq - 1
+        ]
         self.apply_seconds += time.perf_counter() - started
         for claim in claims:
             for peer in self.peers.values():
@@ -112,3 +207,4 @@ class LocalNetwork:
     def close(self) -> None:
         for peer in self.peers.values():
             peer.close()
+        self.orderer.close()

@@ -9,6 +9,12 @@ block times never run backwards.
 A batch is cut when ``batch_size`` envelopes wait (reason SIZE), when the oldest
 waiting envelope has waited ``max_wait_ms`` (TIMEOUT), or on ``flush`` (FLUSH).
 Batch seq ``n`` becomes block height ``n`` on every peer.
+
+What it accepted and how it cut it goes to an ``OrdererLog``: in memory by
+default, or a ``SqliteOrdererLog`` file, which ``agriledger serve`` uses so an
+envelope is on disk before its submission is answered and a restarted orderer
+cuts what was still waiting. A cut is recorded in the log before its batch is
+handed on, so no batch exists that the log does not hold.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope
 from nodes.interfaces import Unsubscribe
 from nodes.messages import Batch
+from nodes.orderer_log import MemoryLog, OrdererLog
 
 DEFAULT_BATCH_SIZE = 500
 DEFAULT_MAX_WAIT_MS = 200
@@ -37,26 +44,34 @@ class InProcessOrderer:
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_wait_ms: int = DEFAULT_MAX_WAIT_MS,
+        log: OrdererLog | None = None,
     ) -> None:
+        """``log``: where accepted envelopes and cuts are kept (default: memory). A log
+        that already holds cuts or waiting envelopes is continued from."""
         if batch_size < 1 or max_wait_ms < 1:
             raise ValueError("batch_size and max_wait_ms must be positive")
         self._node_id = node_id
         self._epoch = parse_time(genesis_time)
         self.batch_size = batch_size
         self.max_wait_ms = max_wait_ms
-        self._pending: deque[tuple[int, Envelope]] = deque()
-        self._seen: set[str] = set()
-        self._log: list[Batch] = []
+        self.log: OrdererLog = log if log is not None else MemoryLog()
+        self._pending: deque[tuple[int, Envelope]] = deque(self.log.waiting())
         self._last_time_ms = 0
-        self._base = 0  # batches up to this seq were cut before a restart (not in _log)
+        last = self.log.batches_from(self.log.height(), 1)
+        if last:
+            self._continue_after(last[0].time)
         self._subscribers: list[Callable[[Batch], None]] = []
 
     def resume(self, height: int, time: str) -> None:
-        """Continue after a restart: the next batch is ``height + 1``, its time no earlier
-        than ``time`` (the head block's). Only valid before anything is submitted."""
-        if self._log or self._pending:
+        """Continue a chain whose blocks up to ``height`` this orderer's log never held (a
+        memory log after a restart): the next batch is ``height + 1``, its time no earlier
+        than ``time`` (the head block's). Only valid on an empty log."""
+        if self.log.height() or self._pending:
             raise ValueError("resume() must be called before the orderer is used")
-        self._base = height
+        self.log.start_at(height)
+        self._continue_after(time)
+
+    def _continue_after(self, time: str) -> None:
         elapsed = parse_time(time) - self._epoch
         self._last_time_ms = max(0, int(elapsed.total_seconds() * 1000))
 
@@ -69,11 +84,17 @@ class InProcessOrderer:
         return self._node_id
 
     def submit(self, envelopes: Sequence[Envelope], now_ms: int) -> list[Batch]:
-        for envelope in envelopes:
-            if envelope.tx_id in self._seen:
-                continue
-            self._seen.add(envelope.tx_id)
+        self.accept(envelopes, now_ms)
+        return self._cut_full(now_ms)
+
+    def accept(self, envelopes: Sequence[Envelope], now_ms: int) -> None:
+        """Queue envelopes without cutting; the log holds them when this returns (a
+        StoreError from the log accepts none of them)."""
+        for envelope in self.log.accept(envelopes, now_ms):
             self._pending.append((now_ms, envelope))
+
+    def cut_full(self, now_ms: int) -> list[Batch]:
+        """Cut every full batch waiting (what ``submit`` does after accepting)."""
         return self._cut_full(now_ms)
 
     def poll(self, now_ms: int) -> list[Batch]:
@@ -86,6 +107,9 @@ class InProcessOrderer:
     def next_deadline(self) -> int | None:
         return self._pending[0][0] + self.max_wait_ms if self._pending else None
 
+    def close(self) -> None:
+        self.log.close()
+
     def flush(self, now_ms: int) -> list[Batch]:
         cut = self._cut_full(now_ms)
         if self._pending:
@@ -93,15 +117,13 @@ class InProcessOrderer:
         return cut
 
     def height(self) -> int:
-        return self._base + len(self._log)
+        return self.log.height()
 
     def pending(self) -> int:
         return len(self._pending)
 
     def batches_from(self, seq: int, limit: int | None = None) -> list[Batch]:
-        start = max(seq - self._base, 1) - 1
-        end = len(self._log) if limit is None else min(len(self._log), start + limit)
-        return self._log[start:end]
+        return self.log.batches_from(seq, limit)
 
     def subscribe(self, callback: Callable[[Batch], None]) -> Unsubscribe:
         self._subscribers.append(callback)
@@ -114,16 +136,19 @@ class InProcessOrderer:
         return cut
 
     def _cut(self, count: int, now_ms: int, reason: CutReason) -> Batch:
-        envelopes = tuple(self._pending.popleft()[1] for _ in range(count))
-        self._last_time_ms = max(self._last_time_ms, now_ms)
-        seq = self._base + len(self._log) + 1
+        envelopes = tuple(self._pending[i][1] for i in range(count))
+        time_ms = max(self._last_time_ms, now_ms)
+        seq = self.log.height() + 1
         batch = Batch(
             seq=seq,
-            time=format_time(self._epoch + dt.timedelta(milliseconds=self._last_time_ms)),
+            time=format_time(self._epoch + dt.timedelta(milliseconds=time_ms)),
             cut=CutInfo(self._node_id, seq, reason),
             envelopes=envelopes,
         )
-        self._log.append(batch)
+        self.log.record(batch)  # a StoreError here leaves the envelopes waiting
+        self._last_time_ms = time_ms
+        for _ in range(count):
+            self._pending.popleft()
         for callback in list(self._subscribers):
             callback(batch)
         return batch

@@ -31,7 +31,7 @@ from ledger.sqlite_store import SqliteStore
 from ledger.tx import Envelope
 from nodes.behaviour import BehaviourAPI, Honest
 from nodes.divergence import DivergenceMonitor
-from nodes.exceptions import OutOfOrder
+from nodes.exceptions import IntakeHalted, OutOfOrder
 from nodes.gate import Gate
 from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
 from nodes.messages import Batch, SignedHeader, signed_header_message
@@ -82,6 +82,7 @@ class Peer:
         self._lock = threading.RLock()
         self._pending: dict[str, Envelope] = {}
         self._callbacks: list[BlockCallback] = []
+        self._fault: str | None = None
 
     @classmethod
     def open(
@@ -112,14 +113,32 @@ class Peer:
             [envelopes] if isinstance(envelopes, Envelope | Mapping) else envelopes
         )
         with self._lock:
+            if self._fault is not None:
+                raise IntakeHalted(self._fault)
             checked = self.gate.check_all(items)
             for envelope in checked:
                 self._pending[envelope.tx_id] = envelope
         if checked:
             if self.forward is None:
                 raise RuntimeError(f"peer {self.node_id} is not connected to an orderer")
-            self.forward(checked)
+            try:
+                self.forward(checked)
+            except BaseException:  # not accepted (or outcome unknown): not pending here
+                with self._lock:
+                    for envelope in checked:
+                        self._pending.pop(envelope.tx_id, None)
+                raise
         return [e.tx_id for e in checked]
+
+    def halt(self, reason: str | None) -> None:
+        """Refuse submissions with IntakeHalted(reason) until called with None."""
+        with self._lock:
+            self._fault = reason
+
+    def fault(self) -> str | None:
+        """Why intake is halted, or None when the peer accepts submissions (lock-free: a
+        health check must answer while a block is being applied)."""
+        return self._fault
 
     def pending(self) -> list[Envelope]:
         """Envelopes accepted here and not yet seen in a block (for resubmission)."""

@@ -30,15 +30,21 @@ from nodes.exceptions import NetworkDirError
 @click.option("--auth-skew", "auth_skew_s", type=click.IntRange(0, 300),
               default=ApiSettings.auth_skew_s, show_default=True,
               help="Seconds of client clock skew a read signature's created/expires may have.")
+@click.option("--orderer-sync", type=click.Choice(["normal", "full"]), default="normal",
+              show_default=True,
+              help="In-process orderer log: normal = a 202 survives a killed process; "
+                   "full = also a power cut (one fsync per submission).")
 def serve_command(
     directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
     orderer: str, nats_url: str | None, cutter: bool, replicas: int, auth_skew_s: int,
+    orderer_sync: str,
 ) -> None:
     """Run the network in DIRECTORY (in-process orderer) and serve every peer's API.
 
-    Peer URLs are written to DIRECTORY/endpoints.json. Ctrl-C or SIGTERM stops
-    cleanly: in-flight requests finish, accepted transactions are committed, and
-    every store closes at a block boundary.
+    Peer URLs are written to DIRECTORY/endpoints.json. A 202 means the envelope is
+    in the orderer's log (DIRECTORY/orderer/log.db) and is committed even if the
+    process is killed. Ctrl-C or SIGTERM stops cleanly: in-flight requests finish,
+    accepted transactions are committed, and every store closes at a block boundary.
     """
 
     def ready(urls: dict[str, str]) -> None:
@@ -57,6 +63,7 @@ def serve_command(
             serve_network(
                 directory, host, port, settings,
                 peers=list(peers) or None, ready=ready, log_level=log_level,
+                orderer_sync=orderer_sync,
             )
         )
     except NetworkDirError as exc:

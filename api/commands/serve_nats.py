@@ -26,6 +26,7 @@ import uvicorn
 
 from api.app import create_app
 from api.context import ApiSettings
+from api.guard import ServeLimits, guarded_h11, limit_log_rate
 from api.server import _Server, wall_clock
 from contracts.registry import discover
 from nodes.exceptions import NetworkDirError
@@ -86,9 +87,12 @@ async def _serve(
     directory: Path, peer: Peer, node: JetStreamNode, host: str, port: int,
     settings: ApiSettings | None, ready: Callable[[str], None] | None, log_level: str,
 ) -> None:
+    limits = ServeLimits()
+    limit_log_rate()
     config = uvicorn.Config(
         create_app(peer, settings), host=host, port=port, log_level=log_level,
         access_log=False, lifespan="on", timeout_graceful_shutdown=10,
+        http=guarded_h11(limits), timeout_keep_alive=limits.keepalive_s,
     )
     server = _Server(config)
     loop = asyncio.get_running_loop()

@@ -115,12 +115,13 @@ async def _stream(ctx: ApiContext, start: int, follow: bool) -> AsyncIterator[st
     while True:
         head = await _head_height(ctx)
         while height <= head:
-            block = ctx.watcher.recent_block(height)
-            if block is None:
+            text = ctx.watcher.recent_text(height, block_events)  # shared by all followers
+            if text is None:
                 block = await run_in_threadpool(ctx.peer.block, height)
-            if block is None:
-                break
-            yield block_events(block)
+                if block is None:
+                    break
+                text = block_events(block)
+            yield text
             height += 1
         if not follow:
             return

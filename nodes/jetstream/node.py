@@ -27,6 +27,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from ledger.tx import Envelope
+from nodes.exceptions import OrderingUnavailable
 from nodes.jetstream.connection import (
     DEFAULT_DUPLICATE_WINDOW_S,
     connect,
@@ -58,6 +59,8 @@ class JetStreamSettings:
     orderer_id: str = ORDERER_ID
     batch_size: int | None = None    # default: the genesis orderer settings
     max_wait_ms: int | None = None
+    publish_timeout_s: float = PUBLISH_TIMEOUT_S
+    """How long a submission waits for NATS to confirm before answering 'outcome unknown'."""
 
 
 class JetStreamNode:
@@ -155,8 +158,12 @@ class JetStreamNode:
     # -- traffic -------------------------------------------------------------------------
 
     def _forward(self, envelopes: list[Envelope]) -> None:
-        """Publish gate-checked envelopes (idempotent by tx_id); raise if NATS cannot take them."""
-        self._io.call(self._publish(envelopes), PUBLISH_TIMEOUT_S + 5)
+        """Publish gate-checked envelopes (idempotent by tx_id). When NATS does not confirm in
+        time some may still be ordered later: OrderingUnavailable says the outcome is unknown."""
+        try:
+            self._io.call(self._publish(envelopes), self.settings.publish_timeout_s + 5)
+        except Exception as exc:
+            raise OrderingUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     async def _publish(self, envelopes: list[Envelope]) -> None:
         js = self._js
@@ -168,7 +175,7 @@ class JetStreamNode:
             return asyncio.ensure_future(retrying(
                 f"publishing {envelope.tx_id}",
                 lambda: js.publish(self.names.tx, data, timeout=5.0, headers=headers),
-                PUBLISH_TIMEOUT_S,
+                self.settings.publish_timeout_s,
             ))
 
         await asyncio.gather(*(one(e) for e in envelopes))

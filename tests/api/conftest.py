@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from api.client import Client, load_member
+from api.guard import ServeLimits
 from api.server import serve_network
 from ledger.identity import Credentials
 from nodes.network_dir import init_network
@@ -67,7 +68,10 @@ class Served:
         self.thread.join(timeout=30)
 
 
-def start_network(directory: Path, seed: str = "api-tests", template: str = "small") -> Served:
+def start_network(
+    directory: Path, seed: str = "api-tests", template: str = "small", *,
+    limits: ServeLimits | None = None,
+) -> Served:
     chosen = TEMPLATES[template]()
     init_network(directory, chosen, seed=seed)
     ready = threading.Event()
@@ -82,8 +86,10 @@ def start_network(directory: Path, seed: str = "api-tests", template: str = "sma
             ready.set()
 
         task = loop.create_task(
-            serve_network(directory, "127.0.0.1", free_base_port(len(chosen.orgs)),
-                          ready=on_ready)
+            serve_network(
+                directory, "127.0.0.1", free_base_port(len(chosen.orgs)), ready=on_ready,
+                limits=limits,
+            )
         )
         box["loop"], box["task"] = loop, task
         try:

@@ -1,0 +1,245 @@
+"""Operations benchmarks of ``agriledger serve`` (issue 21), bounded and loopback only.
+
+``streams``: commit throughput of single-envelope submissions with no event
+streams open, then with ``--streams`` idle event streams (held by a separate
+process, so their reading does not slow the load generator); also health p50.
+
+``rss``: ``--txs`` transactions (batches of 500) through ``serve``; the serving
+process's resident memory is sampled every 10,000 txs, and the run fails if it
+grows past ``--bound-mb`` over the first sample after warm-up.
+
+    .venv/bin/python bench/ops.py streams --streams 200 --seconds 10
+    .venv/bin/python bench/ops.py rss --txs 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from api.client import MemberAuth, TxBuilder, endpoints, load_member
+from nodes.network_dir import init_network
+from nodes.templates import TEMPLATES
+
+ISSUER = "gov.pboc"
+
+
+def start_server(directory: Path, port: int) -> subprocess.Popen[bytes]:
+    script = Path(sys.executable).parent / "agriledger"
+    proc = subprocess.Popen(
+        [str(script), "serve", str(directory), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (directory / "endpoints.json").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("serve did not start")
+        time.sleep(0.1)
+    return proc
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def presign(directory: Path, count: int, per_body: int, tag: str) -> list[bytes]:
+    builder = TxBuilder("small", load_member(directory, ISSUER))
+    bodies = []
+    for i in range(0, count, per_body):
+        envelopes = [
+            builder.build(
+                "settlement", "issue",
+                {"account": f"coop-a.farmer-{1 + j % 8}", "amount": 1}, nonce=f"{tag}-{i + j}",
+            ).to_json()
+            for j in range(min(per_body, count - i))
+        ]
+        payload = envelopes if per_body > 1 else envelopes[0]
+        bodies.append(json.dumps(payload).encode())
+    return bodies
+
+
+async def drain(url: str, timeout_s: float = 120) -> None:
+    """Until the peer holds nothing pending."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        deadline = time.monotonic() + timeout_s
+        while (await http.get("/v1/health")).json()["pending"] > 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError("pending txs did not drain")
+            await asyncio.sleep(0.05)
+
+
+async def throughput(
+    url: str, bodies: list[bytes], seconds: float, clients: int
+) -> dict[str, float]:
+    """Single submissions from ``clients`` connections for ``seconds``, then until committed."""
+    queue = iter(bodies)
+    accepted = 0
+    health_ms: list[float] = []
+    limits = httpx.Limits(max_connections=clients + 1)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        start = time.perf_counter()
+        stop_at = start + seconds
+
+        async def worker() -> None:
+            nonlocal accepted
+            for body in queue:
+                if time.perf_counter() > stop_at:
+                    return
+                response = await http.post(
+                    "/v1/transactions", content=body, headers={"content-type": "application/json"}
+                )
+                accepted += response.status_code == 202
+
+        async def prober() -> None:
+            while time.perf_counter() < stop_at:
+                began = time.perf_counter()
+                await http.get("/v1/health")
+                health_ms.append((time.perf_counter() - began) * 1000)
+                await asyncio.sleep(0.2)
+
+        await asyncio.gather(prober(), *(worker() for _ in range(clients)))
+        await drain(url)
+        elapsed = time.perf_counter() - start
+    return {
+        "accepted": accepted,
+        "tx_per_s": round(accepted / elapsed, 1),
+        "health_p50_ms": round(statistics.median(health_ms), 1) if health_ms else float("nan"),
+    }
+
+
+async def hold_streams(url: str, directory: Path, count: int) -> None:
+    """Open ``count`` signed event streams and read (and discard) their bytes until killed:
+    subscribers that cost the server its sends, not this process's parsing."""
+    auth = MemberAuth(load_member(directory, "gov.admin"))
+    limits = httpx.Limits(max_connections=count)
+    async with httpx.AsyncClient(base_url=url, auth=auth, timeout=None, limits=limits) as http:
+
+        async def follow() -> None:
+            async with http.stream("GET", "/v1/events") as response:
+                async for _chunk in response.aiter_raw():
+                    pass
+
+        await asyncio.gather(*(follow() for _ in range(count)))
+
+
+def streams(args: argparse.Namespace) -> dict[str, object]:
+    """Alternate rounds without and with the idle streams (a shared machine drifts)."""
+    quiet: list[dict[str, float]] = []
+    busy: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "net"
+        init_network(directory, TEMPLATES["small"](), seed="bench-ops")
+        server = start_server(directory, args.port)
+        try:
+            url = endpoints(directory)["gov.peer"]
+            cap = int(args.seconds * 1500)
+            for round_no in range(args.rounds):
+                quiet.append(asyncio.run(throughput(
+                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients
+                )))
+                holder = subprocess.Popen(
+                    [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
+                    stdout=subprocess.DEVNULL,
+                )
+                try:
+                    time.sleep(3)  # let every stream connect
+                    busy.append(asyncio.run(throughput(
+                        url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
+                        args.clients,
+                    )))
+                finally:
+                    holder.kill()
+                    holder.wait(10)
+        finally:
+            stop_server(server)
+    q = statistics.median(r["tx_per_s"] for r in quiet)
+    b = statistics.median(r["tx_per_s"] for r in busy)
+    return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
+            "median_tx_per_s": {"without": q, "with": b},
+            "throughput_change_pct": round((b - q) / q * 100, 1)}
+
+
+def rss(args: argparse.Namespace) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "net"
+        init_network(directory, TEMPLATES["small"](), seed="bench-ops-rss")
+        bodies = presign(directory, args.txs, 500, "rss")
+        server = start_server(directory, args.port)
+        samples: list[tuple[int, float]] = []
+        try:
+            url = endpoints(directory)["gov.peer"]
+            started = time.perf_counter()
+            with httpx.Client(base_url=url, timeout=120) as http:
+                samples.append((0, rss_mb(server.pid)))
+                for i, body in enumerate(bodies, start=1):
+                    response = http.post(
+                        "/v1/transactions", content=body,
+                        params={"wait": "commit", "timeout": "60"},
+                        headers={"content-type": "application/json"},
+                    )
+                    response.raise_for_status()
+                    if (i * 500) % 10_000 == 0:
+                        samples.append((i * 500, rss_mb(server.pid)))
+            elapsed = time.perf_counter() - started
+        finally:
+            stop_server(server)
+        disk_mb = {
+            str(path.relative_to(directory)): round(path.stat().st_size / 2**20, 1)
+            for path in sorted(directory.rglob("*.db"))
+        }
+    warm = samples[1][1]  # after the first 10,000: caches (verifier, SQLite pages) filled
+    growth = max(mb for _, mb in samples) - warm
+    return {"txs": args.txs, "seconds": round(elapsed, 1),
+            "rss_mb": [(n, round(mb, 1)) for n, mb in samples],
+            "growth_after_warmup_mb": round(growth, 1), "bound_mb": args.bound_mb,
+            "disk_mb": disk_mb,
+            "within_bound": growth <= args.bound_mb}
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["_hold"]:
+        asyncio.run(hold_streams(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("streams")
+    s.add_argument("--streams", type=int, default=200)
+    s.add_argument("--seconds", type=float, default=10.0)
+    s.add_argument("--clients", type=int, default=16)
+    s.add_argument("--rounds", type=int, default=3)
+    s.add_argument("--port", type=int, default=18800)
+    r = sub.add_parser("rss")
+    r.add_argument("--txs", type=int, default=50_000)
+    r.add_argument("--bound-mb", type=float, default=40.0)
+    r.add_argument("--port", type=int, default=18810)
+    args = parser.parse_args()
+    result = streams(args) if args.command == "streams" else rss(args)
+    print(json.dumps(result, indent=2))
+    if result.get("within_bound") is False:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
