@@ -334,16 +334,10 @@ ATTACKS = [
         signed_as("coop-a.admin", "disputes", "open", dispute="d-ghost",
                   asset="receipt:no-such-receipt", claimant="coop-a", respondent="bank-a"),
         None, None, recorded=True,
-        marks=(pytest.mark.xfail(strict=True, raises=NotRefused, reason=(
-            "D5 standing: a dispute only over an asset that exists, by a party to it "
-            "(issue 12 item 3, not merged yet)")),),
     ),
     Attack(
         "lender-revalues-its-own-collateral-to-one-fen", lender_revalues, None, None,
         prepare=pledged_receipt, recorded=True,
-        marks=(pytest.mark.xfail(strict=True, raises=NotRefused, reason=(
-            "V1 valuation from outside the loan: only a price oracle that is not the lender "
-            "revalues a pledged receipt (issue 12 item 2, not merged yet)")),),
     ),
 ]
 

@@ -155,6 +155,8 @@ def test_a_full_orderer_log_halts_intake_and_accepts_nothing(tmp_path: Path) -> 
 def test_memory_holds_a_window_of_the_chain_not_all_of_it(tmp_path: Path) -> None:
     """After many batches the envelopes alive in the process are a bounded window (the
     orderer's recent batches), not every envelope ever ordered."""
+    gc.collect()
+    before = sum(isinstance(o, Envelope) for o in gc.get_objects())  # other tests' leftovers
     spec = small_spec(batch_size=50)
     clock = Clock()
     network = _open(spec, tmp_path, clock)
@@ -166,7 +168,7 @@ def test_memory_holds_a_window_of_the_chain_not_all_of_it(tmp_path: Path) -> Non
     network.flush()
     assert peer.height() == total // 50
     gc.collect()
-    alive = sum(isinstance(o, Envelope) for o in gc.get_objects())
+    alive = sum(isinstance(o, Envelope) for o in gc.get_objects()) - before
     assert alive <= RECENT_BATCHES * 50, f"{alive} envelopes of {total} still in memory"
     assert len(network.orderer.batches_from(1, 3)) == 3  # older batches come from the file
     network.close()
