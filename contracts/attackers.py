@@ -82,6 +82,7 @@ def impostors(
     signer: str,
     *,
     revoked: Collection[str] = (),
+    enrolled: Collection[str] | None = None,
     threats: Iterable[Threat] = ALL_THREATS,
     counterparty: Iterable[str] = (),
     entitled: Iterable[str] = (),
@@ -89,12 +90,16 @@ def impostors(
 ) -> list[Attempt]:
     """The attempts that must fail when ``signer`` is the member entitled to act.
 
-    ``revoked`` are the members revoked so far; ``entitled`` are other members who may
+    ``revoked`` are the members revoked so far; ``enrolled``, if given, the only roster
+    members on the chain (a certificate made but never enrolled is nobody's impostor);
+    ``entitled`` are other members who may
     also act (never tried); ``codes`` widens ``REFUSED_WITH`` per threat. A threat the
     roster has nobody for (no other org of that type, no revoked member) is skipped.
     Each member is tried once, under the first threat that picks it.
     """
-    members = roster.members()
+    members = {
+        m: c for m, c in roster.members().items() if enrolled is None or m in enrolled
+    }
     me = members[signer]
     org_type = roster.orgs[me.org].type
     chosen = set(threats)
@@ -107,9 +112,10 @@ def impostors(
     if Threat.WRONG_ORG in chosen:
         for org in roster.orgs.values():
             if org.id != me.org and org.type == org_type:
-                same = [m for m, c in org.members.items() if c.role == me.role and active(m)]
+                same = [m for m, c in org.members.items()
+                        if m in members and c.role == me.role and active(m)]
                 picks += [(Threat.WRONG_ORG, m) for m in same[:1]]
-    own = roster.orgs[me.org].members
+    own = {m: c for m, c in roster.orgs[me.org].members.items() if m in members}
     if Threat.WRONG_ROLE in chosen:
         roles_seen = {me.role}
         for member_id, cred in own.items():

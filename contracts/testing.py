@@ -173,6 +173,8 @@ class LedgerHarness:
         self.log: list[str] = []
         self.revoked: set[str] = set()
         """Members whose ``membership.revoke`` committed, for ``attack``'s REVOKED threat."""
+        self.enrolled: set[str] = set(self.roster.members())
+        """Members on the chain: genesis's and those a ``membership.enrol`` added."""
 
     def _classes(
         self, classes: Mapping[str, type[Contract]] | None
@@ -231,8 +233,12 @@ class LedgerHarness:
         envelope = self.envelope(signer, contract, action, args, co_signers)
         result = self.submit_envelopes([envelope])[0]
         self._record(signer, co_signers, contract, action, args, result)
-        if result.committed and (contract, action) == ("membership", "revoke"):
-            self.revoked.add(args["member_id"])
+        if result.committed and contract == "membership":
+            if action == "revoke":
+                self.revoked.add(args["member_id"])
+            self.enrolled.update(
+                e["data"]["member_id"] for e in result.events if e["type"] == "MemberEnrolled"
+            )
         return result
 
     def _record(
@@ -265,7 +271,7 @@ class LedgerHarness:
         its threat's code and that nothing in the state changed. The co-signers stay
         (an impostor who is one of them is dropped from them). Returns the attempts."""
         attempts = impostors(
-            self.roster, signer, revoked=self.revoked, threats=threats,
+            self.roster, signer, revoked=self.revoked, enrolled=self.enrolled, threats=threats,
             counterparty=counterparty, entitled=entitled, codes=codes,
         )
         self.refused(attempts, contract, action, args, co_signers=co_signers)
