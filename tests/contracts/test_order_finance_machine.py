@@ -470,6 +470,19 @@ class OrderFinanceMachine(ContractMachine):
         self.expect(result, code)
         self.revoked.add("coop-a.temp")
 
+    @rule(order_id=order_ids, signer=st.sampled_from(["bank-a.officer", "bank-b.officer",
+                                                      "bank-a.peer", "coop-a.manager"]),
+          op=st.sampled_from(["file_lien", "close_lien"]))
+    def lien_forged_as_a_tx(self, order_id: str, signer: str, op: str) -> None:
+        """The registry has no actions: a lien is filed and closed only by the lending
+        contract inside its own tx. Calling its operations as a tx, to free an order's
+        lien or encumber it to another bank, is refused and changes nothing."""
+        args = {"asset": f"order:{order_id}", "secures": order_id}
+        if op == "file_lien":
+            args["pledgee"] = signer.split(".", 1)[0]
+        self.must_fail(signer, "registry", op, args, codes=["UNKNOWN_ACTION"])
+        self.seen.add("attack:registry")
+
     @rule(amount=st.integers(1, 10**6))
     def buyer_pays_seller_directly(self, amount: int) -> None:
         """Paying outside the contract: the order stays unpaid, the controlled account untouched."""
@@ -620,4 +633,9 @@ DEEP_STATES = (
     "DEFAULTED", "loan:CLOSED", "loan:DIRECT_DEBT", "loan:ACCELERATED", "loan:DEFAULTED",
     "split_receivable:ok", "transfer_receivable:ok", "finance:FINANCING_ABOVE_RATIO",
     "pay:PAYEE_NOT_CONTROLLED_ACCOUNT", "split_receivable:UNAUTHORIZED",
+    # the impostors tried each step of the deep paths, and the registry's operations as txs
+    *(f"attack:{action}" for action in (
+        "create_order", "confirm", "finance", "deliver", "accept", "invoice", "pay", "settle",
+        "cancel", "repay", "default", "split_receivable", "transfer_receivable", "registry",
+    )),
 )
