@@ -61,9 +61,10 @@ REFUSED_WITH: Mapping[Threat, frozenset[str]] = MappingProxyType({
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """One try of an action as a member who must be refused, and the codes that count."""
+    """One try of an action as a member who must be refused, and the codes that count
+    (``threat`` is None for a single ``must_fail`` attempt)."""
 
-    threat: Threat
+    threat: Threat | None
     signer: str
     codes: frozenset[str]
 

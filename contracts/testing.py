@@ -279,10 +279,10 @@ class LedgerHarness:
 
     def must_fail(
         self, signer: str, contract: str, action: str, args: Mapping[str, Any], *,
-        codes: Iterable[str], co_signers: Sequence[str] = (), threat: Threat | None = None,
+        codes: Iterable[str], co_signers: Sequence[str] = (),
     ) -> TxResult:
         """Submit one tx that must be rejected with one of ``codes`` and change no state."""
-        attempt = Attempt(threat or Threat.COUNTERPARTY, signer, frozenset(codes))
+        attempt = Attempt(None, signer, frozenset(codes))
         return self.refused([attempt], contract, action, args, co_signers=co_signers)[0]
 
     def refused(
@@ -304,11 +304,11 @@ class LedgerHarness:
         failures = []
         for attempt, result in zip(attempts, results, strict=True):
             cosigned = [c for c in co_signers if c != attempt.signer]
-            self._record(attempt.signer, cosigned, contract, action, args, result,
-                         f"attack ({attempt.threat}) ")
+            why = "must fail" if attempt.threat is None else f"attack ({attempt.threat})"
+            self._record(attempt.signer, cosigned, contract, action, args, result, why + " ")
             if result.committed or result.code not in attempt.codes:
                 failures.append(
-                    f"{contract}.{action} as {attempt.signer} ({attempt.threat}): "
+                    f"{contract}.{action} as {attempt.signer} ({attempt.threat or why}): "
                     f"expected one of {sorted(attempt.codes)}, got "
                     f"{'a commit' if result.committed else f'{result.code}: {result.message}'}"
                 )
@@ -410,8 +410,10 @@ class ContractMachine(RuleBasedStateMachine):
             self.orgs, self.contracts, start=self.start, classes=self.classes or None
         )
         for member_id in self.revoked_members:
-            admin = self.ledger.member_ids(role="admin", org=member_id.split(".", 1)[0])[0]
-            result = self.run(admin, "membership", "revoke", member_id=member_id)
+            admins = self.ledger.member_ids(role="admin", org=member_id.split(".", 1)[0])
+            if not admins:
+                raise ValueError(f"revoked_members: {member_id}'s org has no admin to revoke it")
+            result = self.run(admins[0], "membership", "revoke", member_id=member_id)
             assert result.committed, f"revoking {member_id}: {result.code} {result.message}"
 
     def run(

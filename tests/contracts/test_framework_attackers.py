@@ -115,5 +115,6 @@ def test_must_fail_accepts_only_the_listed_codes() -> None:
     args = {"owner": "coop-a", "text": "x"}
     refused = ledger.must_fail("coop-b.admin", "notes", "post", args, codes=["UNAUTHORIZED"])
     assert refused.code == "UNAUTHORIZED"
+    assert ledger.log[-1].startswith("tx 1 @2026-03-01T00:00:00Z must fail coop-b.admin notes.")
     with pytest.raises(AssertionError, match=r"expected one of \['NOTE_LOCKED'\], got UNAUTH"):
         ledger.must_fail("coop-b.admin", "notes", "post", args, codes=["NOTE_LOCKED"])
