@@ -62,11 +62,13 @@ REFUSED_WITH: Mapping[Threat, frozenset[str]] = MappingProxyType({
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One try of an action as a member who must be refused, and the codes that count
-    (``threat`` is None for a single ``must_fail`` attempt)."""
+    (``threat`` is None for a single ``must_fail`` attempt). ``instead_of`` names the
+    co-signer the impostor stands in for; None means the impostor signs first."""
 
     threat: Threat | None
     signer: str
     codes: frozenset[str]
+    instead_of: str | None = None
 
 
 def with_node_keys(orgs: Iterable[OrgSpec]) -> list[OrgSpec]:

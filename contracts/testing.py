@@ -42,6 +42,7 @@ block; each must be rejected with its expected code, and the state must not chan
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
@@ -269,12 +270,25 @@ class LedgerHarness:
         """Try the tx that ``signer`` is entitled to sign as every impostor (see
         ``contracts.attackers.impostors``), in one block; assert each is refused with
         its threat's code and that nothing in the state changed. The co-signers stay
-        (an impostor who is one of them is dropped from them). Returns the attempts."""
+        (an impostor who is one of them is dropped from them). Then each co-signer's
+        consent is forged the same way: ``signer`` signs, an impostor of the co-signer
+        (its threats but the counterparty) co-signs instead. Returns the attempts."""
+        threats = tuple(threats)
+        entitled = (signer, *co_signers, *entitled)
         attempts = impostors(
             self.roster, signer, revoked=self.revoked, enrolled=self.enrolled, threats=threats,
             counterparty=counterparty, entitled=entitled, codes=codes,
         )
-        self.refused(attempts, contract, action, args, co_signers=co_signers)
+        for co_signer in co_signers:
+            attempts += [
+                dataclasses.replace(attempt, instead_of=co_signer)
+                for attempt in impostors(
+                    self.roster, co_signer, revoked=self.revoked, enrolled=self.enrolled,
+                    threats=[t for t in threats if t is not Threat.COUNTERPARTY],
+                    entitled=entitled, codes=codes,
+                )
+            ]
+        self.refused(attempts, contract, action, args, signer=signer, co_signers=co_signers)
         return attempts
 
     def must_fail(
@@ -283,32 +297,31 @@ class LedgerHarness:
     ) -> TxResult:
         """Submit one tx that must be rejected with one of ``codes`` and change no state."""
         attempt = Attempt(None, signer, frozenset(codes))
-        return self.refused([attempt], contract, action, args, co_signers=co_signers)[0]
+        return self.refused([attempt], contract, action, args, signer=signer,
+                            co_signers=co_signers)[0]
 
     def refused(
         self, attempts: Sequence[Attempt], contract: str, action: str,
-        args: Mapping[str, Any], *, co_signers: Sequence[str] = (),
+        args: Mapping[str, Any], *, signer: str, co_signers: Sequence[str] = (),
     ) -> list[TxResult]:
-        """Submit the attempts in one block; assert every one is rejected with one of its
-        codes, the block writes nothing and the whole state reads as before."""
+        """Submit the attempts in one block (``signer`` and ``co_signers`` are who may sign,
+        for an attempt that stands in for a co-signer); assert every one is rejected with
+        one of its codes, the block writes nothing and the whole state reads as before."""
         if not attempts:
             return []
         before = dict(self.store.state.scan(""))
-        envelopes = [
-            self.envelope(
-                a.signer, contract, action, args, [c for c in co_signers if c != a.signer]
-            )
-            for a in attempts
-        ]
-        results = self.submit_envelopes(envelopes)
+        signatures = [_signatures(a, signer, co_signers) for a in attempts]
+        results = self.submit_envelopes(
+            [self.envelope(first, contract, action, args, co) for first, co in signatures]
+        )
         failures = []
-        for attempt, result in zip(attempts, results, strict=True):
-            cosigned = [c for c in co_signers if c != attempt.signer]
-            why = "must fail" if attempt.threat is None else f"attack ({attempt.threat})"
-            self._record(attempt.signer, cosigned, contract, action, args, result, why + " ")
+        for attempt, (first, co), result in zip(attempts, signatures, results, strict=True):
+            label = _label(attempt)
+            self._record(first, co, contract, action, args, result,
+                         "must fail " if attempt.threat is None else f"attack ({label}) ")
             if result.committed or result.code not in attempt.codes:
                 failures.append(
-                    f"{contract}.{action} as {attempt.signer} ({attempt.threat or why}): "
+                    f"{contract}.{action} as {attempt.signer} ({label}): "
                     f"expected one of {sorted(attempt.codes)}, got "
                     f"{'a commit' if result.committed else f'{result.code}: {result.message}'}"
                 )
@@ -347,6 +360,24 @@ class LedgerHarness:
     @property
     def contracts(self) -> ContractRuntime:
         return self.runtime
+
+
+def _signatures(
+    attempt: Attempt, signer: str, co_signers: Sequence[str]
+) -> tuple[str, list[str]]:
+    """(first signer, co-signers) of an attempt: the impostor signs first, keeping the
+    other co-signers, or stands in for the co-signer it forges."""
+    if attempt.instead_of is None:
+        return attempt.signer, [c for c in co_signers if c != attempt.signer]
+    return signer, [attempt.signer if c == attempt.instead_of else c for c in co_signers]
+
+
+def _label(attempt: Attempt) -> str:
+    if attempt.threat is None:
+        return "must fail"
+    if attempt.instead_of is None:
+        return str(attempt.threat)
+    return f"{attempt.threat} co-signing for {attempt.instead_of}"
 
 
 def _with_node_key_role(config: GenesisConfig, roster: Roster) -> GenesisConfig:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contracts import Args, Context, Contract, Party, action
+from contracts import Args, Context, Contract, Party, action, all_of
 from contracts.attackers import REFUSED_WITH, Threat, impostors
 from contracts.testing import LedgerHarness, standard_orgs
 
@@ -32,6 +32,19 @@ class Notes(Contract):
     @action(NoteArgs, policy=Party("owner"), parties=lambda _s, _c, a: {"owner": a.owner})
     def scribble(self, ctx: Context, args: NoteArgs) -> None:
         ctx.put(f"note/{args.owner}", {"text": args.text})
+
+    @action(NoteArgs, policy=all_of(Party("owner", roles=("admin",)),
+                                    Party("bank", roles=("loan_officer",))),
+            parties=lambda _s, _c, a: {"owner": a.owner, "bank": "bank-a"})
+    def pledge(self, ctx: Context, args: NoteArgs) -> None:
+        """Needs bank A's loan officer as co-signer (as a lender's consent would)."""
+        ctx.put(f"note/{args.owner}", {"text": args.text, "pledged": True})
+
+    @action(NoteArgs, policy=all_of(Party("owner", roles=("admin",)), Party("bank")),
+            parties=lambda _s, _c, a: {"owner": a.owner, "bank": "bank-a"})
+    def pledge_loosely(self, ctx: Context, args: NoteArgs) -> None:
+        """Any member of bank A consents: its node key too."""
+        ctx.put(f"note/{args.owner}", {"text": args.text, "pledged": True})
 
 
 def harness() -> LedgerHarness:
@@ -118,3 +131,21 @@ def test_must_fail_accepts_only_the_listed_codes() -> None:
     assert ledger.log[-1].startswith("tx 1 @2026-03-01T00:00:00Z must fail coop-b.admin notes.")
     with pytest.raises(AssertionError, match=r"expected one of \['NOTE_LOCKED'\], got UNAUTH"):
         ledger.must_fail("coop-b.admin", "notes", "post", args, codes=["NOTE_LOCKED"])
+
+
+def test_a_co_signer_s_consent_is_forged_by_its_impostors_too() -> None:
+    ledger = harness()
+    args = {"owner": "coop-a", "text": "lot 7 pledged"}
+    attempts = ledger.attack("coop-a.admin", "notes", "pledge", args,
+                             co_signers=["bank-a.officer"])
+    forged = [(a.threat, a.signer) for a in attempts if a.instead_of == "bank-a.officer"]
+    assert forged == [
+        (Threat.WRONG_ORG, "bank-b.officer"), (Threat.WRONG_ROLE, "bank-a.admin"),
+        (Threat.WRONG_ROLE, "bank-a.risk"), (Threat.NODE_KEY, "bank-a.peer"),
+    ]
+    assert any("attack (node key co-signing for bank-a.officer) coop-a.admin +bank-a.peer "
+               "notes.pledge(" in line for line in ledger.log)
+    with pytest.raises(AssertionError, match=r"as bank-a.peer \(node key co-signing for "
+                       r"bank-a.officer\): expected one of .*, got a commit"):
+        ledger.attack("coop-a.admin", "notes", "pledge_loosely", args,
+                      co_signers=["bank-a.officer"])
