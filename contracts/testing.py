@@ -23,11 +23,26 @@ shortest failing sequence of actions with each tx's outcome; ``Machine.TestCase`
 turns on ``print_blob`` so the failure also prints the ``@reproduce_failure``
 decorator that replays it (``pytest --hypothesis-seed=N`` replays a whole run).
 ``standard_orgs()`` is a ready-made county: government, two banks, an insurer,
-two cooperatives and a buyer.
+two cooperatives and a buyer, each with its peer node key.
+
+Authority is tested from the attacker's side with ``attack``: before a tx that the
+model says commits, the same tx is signed by each identity that must be refused
+(another org's member of the same role, another role of the same org, the org's
+node key, a revoked member, the counterparty: ``contracts.attackers``), all in one
+block; each must be rejected with its expected code, and the state must not change::
+
+    @rule(lot=lots)
+    def release(self, lot):
+        self.attack("bank-a.officer", "wr", "release", {"lot": lot},
+                    counterparty=["coop-a.manager"])
+        self.run("bank-a.officer", "wr", "release", lot=lot)
+
+``must_fail`` is the single-attempt form (Daml Script's ``submitMustFail``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,6 +52,14 @@ from hypothesis import note, settings
 from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import RuleBasedStateMachine, invariant
 
+from contracts.attackers import (
+    ALL_THREATS,
+    NODE_KEY_ROLE,
+    Attempt,
+    Threat,
+    impostors,
+    with_node_keys,
+)
 from contracts.base import Contract
 from contracts.exceptions import RegistrationError
 from contracts.genesis import ContractConfig, GenesisConfig, build_genesis, genesis_from_roster
@@ -50,7 +73,10 @@ from ledger.roster import OrgSpec, Roster
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope, make_body, sign_envelope
 
-__all__ = ["ContractMachine", "LedgerHarness", "OrgSpec", "standard_orgs"]
+__all__ = [
+    "Attempt", "ContractMachine", "LedgerHarness", "OrgSpec", "Threat", "standard_orgs",
+    "with_node_keys",
+]
 
 DEFAULT_START = "2026-03-01T00:00:00Z"
 
@@ -90,14 +116,15 @@ def standard_orgs() -> list[OrgSpec]:
     adjuster,
     claims_manager), ``coop-a``/``coop-b`` (admin, manager, warehouse_keeper
     ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser,
-    treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``.
+    treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``. Every org
+    also has its peer node key ``<org>.peer`` (role ``peer``), as a network has.
     """
     bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"))
     coop = (
         ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
         ("farmer-1", "farmer"), ("farmer-2", "farmer"),
     )
-    return [
+    return with_node_keys([
         OrgSpec("gov", "government", (
             ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
             ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
@@ -114,7 +141,7 @@ def standard_orgs() -> list[OrgSpec]:
         OrgSpec("buyer", "buyer", (
             ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
         )),
-    ]
+    ])
 
 
 class LedgerHarness:
@@ -136,9 +163,9 @@ class LedgerHarness:
         self.roster = Roster.generate(
             orgs, seed=seed, not_before=start_time - dt.timedelta(days=1)
         )
-        self.config: GenesisConfig = genesis_from_roster(
+        self.config: GenesisConfig = _with_node_key_role(genesis_from_roster(
             chain_id, start, self.roster, contract_configs(contracts, classes)
-        )
+        ), self.roster)
         genesis, self.runtime = build_genesis(self.config, self._classes(classes))
         self.store = MemoryStore()
         self.store.append(genesis)
@@ -147,6 +174,10 @@ class LedgerHarness:
         self.clock = start_time
         self._nonce = itertools.count()
         self.log: list[str] = []
+        self.revoked: set[str] = set()
+        """Members whose ``membership.revoke`` committed, for ``attack``'s REVOKED threat."""
+        self.enrolled: set[str] = set(self.roster.members())
+        """Members on the chain: genesis's and those a ``membership.enrol`` added."""
 
     def _classes(
         self, classes: Mapping[str, type[Contract]] | None
@@ -204,16 +235,107 @@ class LedgerHarness:
         """Sign and commit one tx in its own block; return its result."""
         envelope = self.envelope(signer, contract, action, args, co_signers)
         result = self.submit_envelopes([envelope])[0]
+        self._record(signer, co_signers, contract, action, args, result)
+        if result.committed and contract == "membership":
+            if action == "revoke":
+                self.revoked.add(args["member_id"])
+            self.enrolled.update(
+                e["data"]["member_id"] for e in result.events if e["type"] == "MemberEnrolled"
+            )
+        return result
+
+    def _record(
+        self, signer: str, co_signers: Sequence[str], contract: str, action: str,
+        args: Mapping[str, Any], result: TxResult, label: str = "",
+    ) -> None:
+        """Log the tx and its outcome, and note it for hypothesis's failure report."""
         outcome = "ok" if result.committed else f"{result.code}: {result.message}"
         cosigned = f" +{','.join(co_signers)}" if co_signers else ""
         line = (
-            f"tx {len(self.log) + 1} @{self.now} {signer}{cosigned} "
+            f"tx {len(self.log) + 1} @{self.now} {label}{signer}{cosigned} "
             f"{contract}.{action}({_args_text(args)}) -> {outcome}"
         )
         self.log.append(line)
         if currently_in_test_context():
             note(line)
-        return result
+
+    # -- attempts that must fail -------------------------------------------------------
+
+    def attack(
+        self, signer: str, contract: str, action: str, args: Mapping[str, Any], *,
+        co_signers: Sequence[str] = (),
+        threats: Iterable[Threat] = ALL_THREATS,
+        counterparty: Iterable[str] = (),
+        entitled: Iterable[str] = (),
+        codes: Mapping[Threat, Iterable[str]] | None = None,
+    ) -> list[Attempt]:
+        """Try the tx that ``signer`` is entitled to sign as every impostor (see
+        ``contracts.attackers.impostors``), in one block; assert each is refused with
+        its threat's code and that nothing in the state changed. The co-signers stay
+        (an impostor who is one of them is dropped from them). Then each co-signer's
+        consent is forged the same way: ``signer`` signs, an impostor of the co-signer
+        (its threats but the counterparty) co-signs instead. Returns the attempts."""
+        threats = tuple(threats)
+        entitled = (signer, *co_signers, *entitled)
+        attempts = impostors(
+            self.roster, signer, revoked=self.revoked, enrolled=self.enrolled, threats=threats,
+            counterparty=counterparty, entitled=entitled, codes=codes,
+        )
+        for co_signer in co_signers:
+            attempts += [
+                dataclasses.replace(attempt, instead_of=co_signer)
+                for attempt in impostors(
+                    self.roster, co_signer, revoked=self.revoked, enrolled=self.enrolled,
+                    threats=[t for t in threats if t is not Threat.COUNTERPARTY],
+                    entitled=entitled, codes=codes,
+                )
+            ]
+        self.refused(attempts, contract, action, args, signer=signer, co_signers=co_signers)
+        return attempts
+
+    def must_fail(
+        self, signer: str, contract: str, action: str, args: Mapping[str, Any], *,
+        codes: Iterable[str], co_signers: Sequence[str] = (),
+    ) -> TxResult:
+        """Submit one tx that must be rejected with one of ``codes`` and change no state."""
+        attempt = Attempt(None, signer, frozenset(codes))
+        return self.refused([attempt], contract, action, args, signer=signer,
+                            co_signers=co_signers)[0]
+
+    def refused(
+        self, attempts: Sequence[Attempt], contract: str, action: str,
+        args: Mapping[str, Any], *, signer: str, co_signers: Sequence[str] = (),
+    ) -> list[TxResult]:
+        """Submit the attempts in one block (``signer`` and ``co_signers`` are who may sign,
+        for an attempt that stands in for a co-signer); assert every one is rejected with
+        one of its codes, the block writes nothing and the whole state reads as before."""
+        if not attempts:
+            return []
+        before = dict(self.store.state.scan(""))
+        signatures = [_signatures(a, signer, co_signers) for a in attempts]
+        results = self.submit_envelopes(
+            [self.envelope(first, contract, action, args, co) for first, co in signatures]
+        )
+        failures = []
+        for attempt, (first, co), result in zip(attempts, signatures, results, strict=True):
+            label = _label(attempt)
+            self._record(first, co, contract, action, args, result,
+                         "must fail " if attempt.threat is None else f"attack ({label}) ")
+            if result.committed or result.code not in attempt.codes:
+                failures.append(
+                    f"{contract}.{action} as {attempt.signer} ({label}): "
+                    f"expected one of {sorted(attempt.codes)}, got "
+                    f"{'a commit' if result.committed else f'{result.code}: {result.message}'}"
+                )
+        block = self.store.block(self.store.height())
+        assert block is not None
+        after = dict(self.store.state.scan(""))
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        if block.writes() or changed:
+            failures.append(f"refused attempts changed the state: {changed}")
+        if failures:
+            raise AssertionError("an attacker got through:\n  " + "\n  ".join(failures))
+        return results
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -240,6 +362,36 @@ class LedgerHarness:
     @property
     def contracts(self) -> ContractRuntime:
         return self.runtime
+
+
+def _signatures(
+    attempt: Attempt, signer: str, co_signers: Sequence[str]
+) -> tuple[str, list[str]]:
+    """(first signer, co-signers) of an attempt: the impostor signs first, keeping the
+    other co-signers, or stands in for the co-signer it forges."""
+    if attempt.instead_of is None:
+        return attempt.signer, [c for c in co_signers if c != attempt.signer]
+    return signer, [attempt.signer if c == attempt.instead_of else c for c in co_signers]
+
+
+def _label(attempt: Attempt) -> str:
+    if attempt.threat is None:
+        return "must fail"
+    if attempt.instead_of is None:
+        return str(attempt.threat)
+    return f"{attempt.threat} co-signing for {attempt.instead_of}"
+
+
+def _with_node_key_role(config: GenesisConfig, roster: Roster) -> GenesisConfig:
+    """Give the ``peer`` role to each org's catalogue where the roster has a node key,
+    as network templates do (it is not a business role, so not in the default one)."""
+    keyed = {cred.org for cred in roster.members().values() if cred.role == NODE_KEY_ROLE}
+    orgs = [
+        org.model_copy(update={"roles": [*org.roles, NODE_KEY_ROLE]})
+        if org.id in keyed and NODE_KEY_ROLE not in org.roles else org
+        for org in config.organisations
+    ]
+    return config.model_copy(update={"organisations": orgs})
 
 
 def _args_text(args: Mapping[str, Any]) -> str:
@@ -279,6 +431,9 @@ class ContractMachine(RuleBasedStateMachine):
     contracts: ClassVar[Sequence[str | ContractConfig]] = ()
     classes: ClassVar[Mapping[str, type[Contract]]] = {}
     start: ClassVar[str] = DEFAULT_START
+    revoked_members: ClassVar[Sequence[str]] = ()
+    """Members their org's admin revokes before the first rule, so ``attack`` has a
+    revoked member of that org to try (needs the membership contract and an admin)."""
 
     TestCase = _ReproducibleTestCase()
 
@@ -287,12 +442,43 @@ class ContractMachine(RuleBasedStateMachine):
         self.ledger = LedgerHarness(
             self.orgs, self.contracts, start=self.start, classes=self.classes or None
         )
+        for member_id in self.revoked_members:
+            admins = self.ledger.member_ids(role="admin", org=member_id.split(".", 1)[0])
+            if not admins:
+                raise ValueError(f"revoked_members: {member_id}'s org has no admin to revoke it")
+            result = self.run(admins[0], "membership", "revoke", member_id=member_id)
+            assert result.committed, f"revoking {member_id}: {result.code} {result.message}"
 
     def run(
         self, signer: str, contract: str, action: str, *, co_signers: Sequence[str] = (),
         **args: Any,
     ) -> TxResult:
         return self.ledger.submit(signer, contract, action, co_signers=co_signers, **args)
+
+    def attack(
+        self, signer: str, contract: str, action: str, args: Mapping[str, Any], *,
+        co_signers: Sequence[str] = (),
+        threats: Iterable[Threat] = ALL_THREATS,
+        counterparty: Iterable[str] = (),
+        entitled: Iterable[str] = (),
+        codes: Mapping[Threat, Iterable[str]] | None = None,
+    ) -> list[Attempt]:
+        """``LedgerHarness.attack``: every impostor of ``signer`` is refused, state unchanged.
+
+        Call it just before running a tx the model says ``signer`` may commit."""
+        return self.ledger.attack(
+            signer, contract, action, args, co_signers=co_signers, threats=threats,
+            counterparty=counterparty, entitled=entitled, codes=codes,
+        )
+
+    def must_fail(
+        self, signer: str, contract: str, action: str, args: Mapping[str, Any], *,
+        codes: Iterable[str], co_signers: Sequence[str] = (),
+    ) -> TxResult:
+        """``LedgerHarness.must_fail``: one tx refused with one of ``codes``, state unchanged."""
+        return self.ledger.must_fail(
+            signer, contract, action, args, codes=codes, co_signers=co_signers
+        )
 
     @invariant()
     def declared_invariants_hold(self) -> None:

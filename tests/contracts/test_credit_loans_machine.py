@@ -25,15 +25,15 @@ from test_credit_loans_kit import (
     DOWNGRADE,
     LINE,
     OFFICERS,
-    ORGS,
     SHARE_BP,
     TIERS,
     priced,
     rate,
     set_up,
 )
+from test_credit_loans_kit import ORGS as KIT_ORGS
 
-from contracts.testing import ContractMachine
+from contracts.testing import ContractMachine, OrgSpec, with_node_keys
 from ledger.timefmt import parse_time
 
 BUDGET = 300_000  # small, so the subsidy budget runs out during a run
@@ -41,6 +41,13 @@ MAX_TENOR = 365
 MEMBERS = ["plat.m1", "plat.m2", "plat.m3"]
 REVOCABLE = "plat.m3"
 RARELY = st.sampled_from([False, False, False, True])
+# Attackers only: a coop's farmer and admin (the admin may borrow for the coop), revoked
+# members of the lender and of the borrowing coop; every org gets its node key.
+ATTACKERS = {"bank-a": (("old", "loan_officer"),),
+             "coop-a": (("admin", "admin"), ("farmer", "farmer"), ("old", "manager"))}
+ORGS = with_node_keys(
+    OrgSpec(o.id, o.type, (*o.members, *ATTACKERS.get(o.id, ()))) for o in KIT_ORGS
+)
 
 
 @dataclass
@@ -75,6 +82,7 @@ class LoanModel:
 class CreditLoansMachine(ContractMachine):
     orgs = ORGS
     contracts = CONTRACTS
+    revoked_members = ("bank-a.old", "coop-a.old")
 
     loans = Bundle("loans")  # every application
     granted = Bundle("granted")  # applications that were granted (active, closed, defaulted)
@@ -109,6 +117,18 @@ class CreditLoansMachine(ContractMachine):
     def expect(self, result: Any, code: str | None) -> None:
         got = None if result.committed else result.code
         assert got == code, f"expected {code}, got {got}: {result.message}"
+
+    def tx(self, signer: str, action: str, code: str | None, other: str,
+           **args: Any) -> Any:
+        """Run the tx; first, if the model says it commits, every impostor of ``signer``
+        tries it (``other`` is the other side of the loan) and must be refused."""
+        if code is None:
+            entitled = {"coop-a.mgr": ["coop-a.admin"]}.get(signer, [])
+            if action == "default":  # the lender's risk officer may also write it off
+                entitled = [f"{signer.split('.')[0]}.officer", "bank-a.risk"]
+            self.attack(signer, "credit_loans", action, args, counterparty=[other],
+                        entitled=entitled)
+        return self.run(signer, "credit_loans", action, **args)
 
     # -- ratings, time, membership --------------------------------------------------------
 
@@ -157,8 +177,6 @@ class CreditLoansMachine(ContractMachine):
         signer = BORROWERS[borrower]
         if impostor:
             signer = next(m for m in MEMBERS if m != borrower and m != signer)
-        result = self.run(signer, "credit_loans", "apply", borrower=borrower, bank=bank,
-                          amount=amount, tenor_days=tenor)
         if signer in self.revoked:
             code: str | None = "SIGNER_REVOKED"
         elif impostor:
@@ -167,6 +185,8 @@ class CreditLoansMachine(ContractMachine):
             code = "TENOR_TOO_LONG"
         else:
             code = None
+        result = self.tx(signer, "apply", code, OFFICERS[bank], borrower=borrower, bank=bank,
+                         amount=amount, tenor_days=tenor)
         self.expect(result, code)
         if code is not None:
             return None
@@ -190,7 +210,6 @@ class CreditLoansMachine(ContractMachine):
         args: dict[str, Any] = {"loan_id": loan_id, "rate_bp": rate_bp}
         if amount is not None:
             args["amount"] = amount
-        result = self.run(OFFICERS[bank], "credit_loans", "grant", **args)
         amount = loan.applied if amount is None else amount
         if bank != loan.bank:
             code: str | None = "UNAUTHORIZED"
@@ -208,6 +227,7 @@ class CreditLoansMachine(ContractMachine):
             code = "EXCEEDS_CREDIT_LINE"
         else:
             code = None
+        result = self.tx(OFFICERS[bank], "grant", code, BORROWERS[loan.borrower], **args)
         self.expect(result, code)
         if code is not None:
             return multiple()
@@ -234,13 +254,14 @@ class CreditLoansMachine(ContractMachine):
     def decline(self, loan_id: str, wrong_bank: bool) -> None:
         loan = self.model[loan_id]
         bank = next(b for b in BANKS if b != loan.bank) if wrong_bank else loan.bank
-        result = self.run(OFFICERS[bank], "credit_loans", "decline", loan_id=loan_id)
         if wrong_bank:
             code: str | None = "UNAUTHORIZED"
         elif loan.status != "APPLIED":
             code = "LOAN_STATE_INVALID"
         else:
             code = None
+        result = self.tx(OFFICERS[bank], "decline", code, BORROWERS[loan.borrower],
+                         loan_id=loan_id)
         self.expect(result, code)
         if code is None:
             loan.status = "DECLINED"
@@ -269,7 +290,6 @@ class CreditLoansMachine(ContractMachine):
         amount = {"all": outstanding, "payoff": outstanding, "half": outstanding // 2, "one": 1,
                   "over": outstanding + 1}[part]
         args: dict[str, Any] = {} if part == "payoff" else {"amount": max(1, amount)}
-        result = self.run(signer, "credit_loans", "repay", loan_id=loan_id, **args)
         if signer in self.revoked:
             code: str | None = "SIGNER_REVOKED"
         elif impostor:
@@ -280,6 +300,7 @@ class CreditLoansMachine(ContractMachine):
             code = "REPAYMENT_EXCEEDS_DEBT"
         else:
             code = None
+        result = self.tx(signer, "repay", code, OFFICERS[loan.bank], loan_id=loan_id, **args)
         self.expect(result, code)
         if code is not None:
             return
@@ -298,7 +319,6 @@ class CreditLoansMachine(ContractMachine):
         loan = self.model[loan_id]
         bank = next(b for b in BANKS if b != loan.bank) if wrong_bank else loan.bank
         signer = "bank-a.risk" if bank == "bank-a" and risk else OFFICERS[bank]
-        result = self.run(signer, "credit_loans", "default", loan_id=loan_id)
         if signer.split(".")[0] != loan.bank:
             code: str | None = "UNAUTHORIZED"
         elif loan.status != "ACTIVE":
@@ -307,6 +327,7 @@ class CreditLoansMachine(ContractMachine):
             code = "LOAN_NOT_DUE"
         else:
             code = None
+        result = self.tx(signer, "default", code, BORROWERS[loan.borrower], loan_id=loan_id)
         self.expect(result, code)
         if code is None:
             loan.interest_accrued, loan.accrued_through = loan.accrue(self.now())

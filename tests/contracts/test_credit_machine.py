@@ -21,7 +21,6 @@ from test_credit_kit import (
     KINDS,
     LPR,
     MIN_SCORE,
-    ORGS,
     PRODUCTS,
     RANK,
     RATERS,
@@ -31,10 +30,19 @@ from test_credit_kit import (
     LoanBook,
     credit_config,
 )
+from test_credit_kit import ORGS as KIT_ORGS
 
 from contracts import Contract
 from contracts.genesis import ContractConfig
-from contracts.testing import ContractMachine
+from contracts.testing import ContractMachine, OrgSpec, Threat, with_node_keys
+
+# Attackers only: a revoked rating officer; every org gets its node key. There is one
+# government, so no "wrong org" attempt: a county's offices act for the county.
+ORGS = with_node_keys(
+    OrgSpec(o.id, o.type, (*o.members, *((("old", "agriculture"),) if o.id == "gov" else ())))
+    for o in KIT_ORGS
+)
+THREATS = tuple(t for t in Threat if t is not Threat.WRONG_ORG)
 
 
 @dataclass
@@ -100,6 +108,7 @@ class CreditMachine(ContractMachine):
     programmes = Bundle("programmes")
 
     classes: ClassVar[Mapping[str, type[Contract]]] = {"loanbook": LoanBook}
+    revoked_members = ("gov.old",)
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,6 +118,16 @@ class CreditMachine(ContractMachine):
     def expect(self, result: Any, code: str | None) -> None:
         got = None if result.committed else result.code
         assert got == code, f"expected {code}, got {got}: {result.message}"
+
+    def tx(self, signer: str, action: str, code: str | None, office: set[str], other: str,
+           **args: Any) -> Any:
+        """Run the credit tx; first, if the model says it commits, every impostor of
+        ``signer`` outside ``office`` (who may all act) tries it and must be refused;
+        ``other`` is the party who gains from it (the rated farmer, a bank)."""
+        if code is None:
+            self.attack(signer, "credit", action, args, threats=THREATS, entitled=office,
+                        counterparty=[other])
+        return self.run(signer, "credit", action, **args)
 
     def gate(self, signer: str, allowed: bool) -> str | None:
         """The code a tx by ``signer`` fails with before the contract logic, if any."""
@@ -148,7 +167,9 @@ class CreditMachine(ContractMachine):
         if code is None and village in self.model.villages:
             code = "VILLAGE_ALREADY_EXISTS"
         self.expect(
-            self.run(signer, "credit", "register_village", village=village, name=village), code
+            self.tx(signer, "register_village", code, RATERS, "bank-a.officer", village=village,
+                    name=village),
+            code,
         )
         if code is None:
             self.model.villages.add(village)
@@ -178,10 +199,12 @@ class CreditMachine(ContractMachine):
             repayment_capacity=score,
         )
         self.expect(
-            self.run(
+            self.tx(
                 signer,
-                "credit",
                 "attest_rating",
+                code,
+                RATERS,
+                BORROWERS[subject],
                 subject=subject,
                 village=village,
                 tier=tier,
@@ -232,7 +255,8 @@ class CreditMachine(ContractMachine):
         )
         if share_bp is not None:
             args["share_bp"] = share_bp
-        self.expect(self.run(signer, "credit", "publish_programme", **args), code)
+        self.expect(self.tx(signer, "publish_programme", code, FINANCE, "bank-a.officer",
+                            **args), code)
         if code is None:
             self.model.programmes[programme] = ProgrammeModel(
                 kinds, products, rule_, share_bp, budget
@@ -249,7 +273,9 @@ class CreditMachine(ContractMachine):
         if code is None and p.funded + amount > p.budget:
             code = "FUNDING_EXCEEDS_BUDGET"
         self.expect(
-            self.run(signer, "credit", "fund_programme", programme=programme, amount=amount), code
+            self.tx(signer, "fund_programme", code, FINANCE, "bank-a.officer",
+                    programme=programme, amount=amount),
+            code,
         )
         if code is None:
             p.funded += amount
@@ -268,7 +294,8 @@ class CreditMachine(ContractMachine):
         if code is None and not p.open:
             code = "PROGRAMME_CLOSED"
         before = self.ledger.balance("gov")
-        self.expect(self.run(signer, "credit", "close_programme", programme=programme), code)
+        self.expect(self.tx(signer, "close_programme", code, FINANCE, "bank-a.officer",
+                            programme=programme), code)
         if code is None:
             refund = p.funded - p.paid - p.refunded
             p.refunded += refund

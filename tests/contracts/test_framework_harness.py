@@ -22,13 +22,16 @@ def test_standard_orgs_hold_only_catalogue_roles_and_build_a_chain() -> None:
     assert [o.id for o in orgs] == [
         "gov", "bank-a", "bank-b", "insurer", "coop-a", "coop-b", "buyer",
     ]
-    for org in orgs:
-        assert {role for _name, role in org.members} <= DEFAULT_ROLES[org.type]
+    for org in orgs:  # and each org's node key, whose role genesis adds to its catalogue
+        assert {role for _name, role in org.members} <= DEFAULT_ROLES[org.type] | {"peer"}
     ledger = LedgerHarness(orgs, ["membership", "settlement"])
     assert ledger.member_ids(role="farmer") == [
         "coop-a.farmer-1", "coop-a.farmer-2", "coop-b.farmer-1", "coop-b.farmer-2",
     ]
-    assert ledger.member_ids(org="bank-b") == ["bank-b.admin", "bank-b.officer", "bank-b.risk"]
+    assert ledger.member_ids(org="bank-b") == [
+        "bank-b.admin", "bank-b.officer", "bank-b.peer", "bank-b.risk",
+    ]
+    assert ledger.member_ids(role="peer") == sorted(f"{o.id}.peer" for o in orgs)
     assert ledger.submit("gov.pboc", "settlement", "issue", account="buyer", amount=1).committed
 
 

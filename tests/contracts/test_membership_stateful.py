@@ -15,15 +15,19 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, invariant, precondition, rule
 
 from contracts.roles import DEFAULT_ROLES
-from contracts.testing import ContractMachine, OrgSpec
+from contracts.testing import ContractMachine, OrgSpec, Threat, with_node_keys
 from ledger.crypto import PrivateKey
 from ledger.identity import certificate_to_pem, create_org_ca, issue_member_certificate
 
-ORGS = [
+# coop-a's farmer and coop-b (an admin of the same org type) only attack; every org has
+# its node key.
+ORGS = with_node_keys([
     OrgSpec("gov", "government", (("admin", "admin"), ("pboc", "central_bank"))),
-    OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("deputy", "admin"))),
+    OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("deputy", "admin"),
+                                      ("farmer", "farmer"))),
     OrgSpec("bank-a", "bank", (("admin", "admin"),)),
-]
+    OrgSpec("coop-b", "cooperative", (("admin", "admin"),)),
+])
 ORG_TYPES = {o.id: o.type for o in ORGS}
 ADMINS = ["gov.admin", "coop-a.admin", "coop-a.deputy", "bank-a.admin"]
 ROLES = sorted(frozenset().union(*DEFAULT_ROLES.values()))
@@ -56,6 +60,19 @@ class MembershipMachine(ContractMachine):
             return "UNKNOWN_SIGNER"
         return None
 
+    def impostors_refused(
+        self, admin: str, action: str, args: dict[str, str], subject: str | None = None
+    ) -> None:
+        """Before an admin's enrol/revoke that the model says commits: every other admin
+        of the org may too; anyone else of the org, its node key, a revoked member, an
+        admin of another org of the same type and the member revoked must be refused."""
+        org = org_of(admin)
+        admins = [m for m, role in self.roles.items()
+                  if role == "admin" and org_of(m) == org and m not in self.revoked_ids]
+        others = [subject] if subject and self.roles.get(subject) != "admin" else []
+        self.attack(admin, "membership", action, args, counterparty=others,
+                    entitled=[*ADMINS, *admins], threats=tuple(Threat))
+
     # -- certificates (off chain: an org's CA signs them) -----------------------------------
 
     @rule(target=certificates, org=st.sampled_from(sorted(ORG_TYPES)), role=st.sampled_from(ROLES))
@@ -78,6 +95,8 @@ class MembershipMachine(ContractMachine):
             expected = "MEMBER_ALREADY_ENROLLED"
         if expected is None and self.roles[member] not in DEFAULT_ROLES[ORG_TYPES[org]]:
             expected = "UNKNOWN_ROLE"
+        if expected is None:
+            self.impostors_refused(admin, "enrol", {"certificate": self.pem[member]})
         result = self.run(admin, "membership", "enrol", certificate=self.pem[member])
         assert result.code == expected, result.message
         if result.committed:
@@ -116,6 +135,9 @@ class MembershipMachine(ContractMachine):
             expected = "MEMBER_NOT_FOUND"
         if expected is None and member in self.revoked_ids:
             expected = "MEMBER_ALREADY_REVOKED"
+        if expected is None:
+            self.impostors_refused(admin, "revoke", {"member_id": member, "reason": "left"},
+                                   member)
         result = self.run(admin, "membership", "revoke", member_id=member, reason="left")
         assert result.code == expected, result.message
         if result.committed:

@@ -33,20 +33,23 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from contracts.testing import ContractMachine, OrgSpec
+from contracts.testing import ContractMachine, OrgSpec, Threat, with_node_keys
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
 
-ORGS = [
+ORGS = with_node_keys([
     OrgSpec("gov", "government", (("pboc", "central_bank"),)),
-    OrgSpec("bank-a", "bank", (("officer", "loan_officer"),)),
+    # the admins, risk officer, farmer and the revoked "old" members are only attackers
+    OrgSpec("bank-a", "bank", (("officer", "loan_officer"), ("admin", "admin"),
+                               ("risk", "risk_officer"), ("old", "loan_officer"))),
     OrgSpec("bank-b", "bank", (("officer", "loan_officer"),)),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("manager", "manager"),
-                                      ("temp", "manager"))),
+                                      ("temp", "manager"), ("farmer", "farmer"))),
     OrgSpec("coop-b", "cooperative", (("manager", "manager"),)),
-    OrgSpec("buyer", "buyer", (("purchaser", "purchaser"), ("treasurer", "treasurer"))),
+    OrgSpec("buyer", "buyer", (("purchaser", "purchaser"), ("treasurer", "treasurer"),
+                               ("admin", "admin"), ("old", "treasurer"))),
     OrgSpec("buyer-b", "buyer", (("purchaser", "purchaser"), ("treasurer", "treasurer"))),
-]
+])
 MEMBERS = {f"{o.id}.{name}": (o.id, role) for o in ORGS for name, role in o.members}
 SELLERS = ["coop-a.manager", "coop-a.manager", "coop-b.manager", "coop-a.temp",
            "buyer.purchaser"]
@@ -129,6 +132,7 @@ class MOrder:
 class OrderFinanceMachine(ContractMachine):
     orgs = ORGS
     contracts = ("membership", "settlement", "registry", "order_finance")
+    revoked_members = ("bank-a.old", "buyer.old")
 
     def __init__(self) -> None:
         super().__init__()
@@ -158,11 +162,36 @@ class OrderFinanceMachine(ContractMachine):
            **args: Any) -> bool:
         if signer in self.revoked:
             code = "SIGNER_REVOKED"  # the ledger refuses the signature before any contract
+        if code is None:
+            self.impostors_refused(signer, action, co, args)
         result = self.run(signer, "order_finance", action, co_signers=co, **args)
         self.expect(result, code)
         self.seen.add(f"{action}:{'ok' if code is None else code}")
         self.note_states()
         return code is None
+
+    def impostors_refused(self, signer: str, action: str, co: tuple[str, ...],
+                          args: dict[str, Any]) -> None:
+        """Before a tx the model says commits, everyone who must not sign it tries (wrong
+        org, wrong role, node key, revoked member, the other side of the order)."""
+        order = self.orders.get(args.get("order_id") or args["receivable_id"].split(".")[0])
+        threats = tuple(Threat)
+        if action in ("create_order", "finance"):  # any cooperative / any bank may
+            threats = tuple(t for t in threats if t is not Threat.WRONG_ORG)
+        other: list[str] = []
+        entitled: list[str] = []
+        if order is not None:
+            seller, buyer = f"{order.seller}.manager", f"{order.buyer}.purchaser"
+            other = [buyer if MEMBERS[signer][0] == order.seller else seller]
+            lender = self.lender_of(order)
+            if action == "repay" and lender:
+                other = [f"{lender}.officer"]
+            if action == "settle":  # lender or seller may settle; the buyer may not
+                entitled = [seller, *([f"{lender}.officer"] if lender else [])]
+                other = [f"{order.buyer}.treasurer"]
+        self.attack(signer, "order_finance", action, args, co_signers=co, threats=threats,
+                    counterparty=other, entitled=entitled)
+        self.seen.add(f"attack:{action}")
 
     def note_states(self) -> None:
         for order in self.orders.values():
@@ -441,6 +470,19 @@ class OrderFinanceMachine(ContractMachine):
         self.expect(result, code)
         self.revoked.add("coop-a.temp")
 
+    @rule(order_id=order_ids, signer=st.sampled_from(["bank-a.officer", "bank-b.officer",
+                                                      "bank-a.peer", "coop-a.manager"]),
+          op=st.sampled_from(["file_lien", "close_lien"]))
+    def lien_forged_as_a_tx(self, order_id: str, signer: str, op: str) -> None:
+        """The registry has no actions: a lien is filed and closed only by the lending
+        contract inside its own tx. Calling its operations as a tx, to free an order's
+        lien or encumber it to another bank, is refused and changes nothing."""
+        args = {"asset": f"order:{order_id}", "secures": order_id}
+        if op == "file_lien":
+            args["pledgee"] = signer.split(".", 1)[0]
+        self.must_fail(signer, "registry", op, args, codes=["UNKNOWN_ACTION"])
+        self.seen.add("attack:registry")
+
     @rule(amount=st.integers(1, 10**6))
     def buyer_pays_seller_directly(self, amount: int) -> None:
         """Paying outside the contract: the order stays unpaid, the controlled account untouched."""
@@ -591,4 +633,9 @@ DEEP_STATES = (
     "DEFAULTED", "loan:CLOSED", "loan:DIRECT_DEBT", "loan:ACCELERATED", "loan:DEFAULTED",
     "split_receivable:ok", "transfer_receivable:ok", "finance:FINANCING_ABOVE_RATIO",
     "pay:PAYEE_NOT_CONTROLLED_ACCOUNT", "split_receivable:UNAUTHORIZED",
+    # the impostors tried each step of the deep paths, and the registry's operations as txs
+    *(f"attack:{action}" for action in (
+        "create_order", "confirm", "finance", "deliver", "accept", "invoice", "pay", "settle",
+        "cancel", "repay", "default", "split_receivable", "transfer_receivable", "registry",
+    )),
 )

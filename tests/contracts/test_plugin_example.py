@@ -9,11 +9,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, invariant, rule, run_state_machine_as_test
 
 from contracts.registry import ENTRY_POINT_GROUP, discover
-from contracts.testing import LedgerHarness, standard_orgs
+from contracts.testing import ContractMachine, LedgerHarness, OrgSpec, Threat, standard_orgs
 
 pytestmark = pytest.mark.integration
 
@@ -86,3 +90,88 @@ def test_a_shipment_that_stayed_in_range_is_accepted(on_path: Path) -> None:
     assert ledger.submit("buyer.purchaser", "cold_chain", "accept", shipment_id="S2").committed
     assert ledger.view("cold_chain", "shipment", shipment_id="S2")["status"] == "delivered"
     ledger.check_invariants()
+
+
+# -- the plug-in's state machine, with its attackers -------------------------------------------
+
+KEEPER_OLD = "coop-a.keeper-old"
+MACHINE_ORGS = [
+    OrgSpec(o.id, o.type, (*o.members, ("keeper-old", "warehouse_keeper")))
+    if o.id == "coop-a" else o
+    for o in standard_orgs()
+]
+REGISTER_THREATS = tuple(t for t in Threat if t is not Threat.WRONG_ORG)  # any coop ships
+
+
+class ColdChainMachine(ContractMachine):
+    """What a plug-in author writes: a model beside the chain, and before each tx the model
+    says commits, ``attack`` with the other side of the shipment as the counterparty."""
+
+    orgs = MACHINE_ORGS
+    contracts = ("membership", "cold_chain")
+    revoked_members = (KEEPER_OLD,)
+
+    shipments = Bundle("shipments")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: dict[str, dict[str, Any]] = {}
+
+    def check(self, signer: str, action: str, code: str | None, other: str,
+              threats: tuple[Threat, ...] = tuple(Threat), **args: Any) -> None:
+        if code is None:
+            self.attack(signer, "cold_chain", action, args, threats=threats,
+                        counterparty=[other])
+        result = self.run(signer, "cold_chain", action, **args)
+        assert (None if result.committed else result.code) == code, result.message
+
+    @rule(target=shipments, shipper=st.sampled_from(["coop-a", "coop-b"]),
+          low=st.integers(-200, 80), width=st.integers(-5, 60))
+    def register(self, shipper: str, low: int, width: int) -> str:
+        shipment_id = f"S{len(self.model) + 1}"
+        code = "INVALID_STATE" if width < 0 else None
+        self.check(f"{shipper}.manager", "register", code, "buyer.purchaser", REGISTER_THREATS,
+                   shipment_id=shipment_id, lot=f"lot:{shipper}:1", buyer="buyer",
+                   min_tenths=low, max_tenths=low + width)
+        if code is None:
+            self.model[shipment_id] = {"shipper": shipper, "min": low, "max": low + width,
+                                       "status": "in_transit", "readings": 0, "breaches": 0}
+        return shipment_id
+
+    @rule(shipment_id=shipments, keeper=st.sampled_from(["coop-a.keeper", "coop-b.keeper"]),
+          tenths=st.integers(-250, 150))
+    def record_reading(self, shipment_id: str, keeper: str, tenths: int) -> None:
+        ship = self.model.get(shipment_id)
+        code = "SHIPMENT_NOT_FOUND" if ship is None else None
+        if ship is not None and keeper.split(".")[0] != ship["shipper"]:
+            code = "UNAUTHORIZED"
+        elif ship is not None and ship["status"] == "delivered":
+            code = "INVALID_STATE"
+        self.check(keeper, "record_reading", code, "buyer.purchaser",
+                   shipment_id=shipment_id, tenths=tenths, at=self.ledger.now)
+        if code is None and ship is not None:
+            out = not ship["min"] <= tenths <= ship["max"]
+            ship["readings"] += 1
+            ship["breaches"] += out
+            ship["status"] = "breached" if out else ship["status"]
+
+    @rule(shipment_id=shipments)
+    def accept(self, shipment_id: str) -> None:
+        ship = self.model.get(shipment_id)
+        code = {None: "SHIPMENT_NOT_FOUND", "breached": "SHIPMENT_BREACHED",
+                "delivered": "INVALID_STATE", "in_transit": None}[ship and ship["status"]]
+        shipper = "coop-a" if ship is None else ship["shipper"]
+        self.check("buyer.purchaser", "accept", code, f"{shipper}.manager",
+                   shipment_id=shipment_id)
+        if code is None and ship is not None:
+            ship["status"] = "delivered"
+
+    @invariant()
+    def model_matches_ledger(self) -> None:
+        for shipment_id, ship in self.model.items():
+            real = self.ledger.view("cold_chain", "shipment", shipment_id=shipment_id)
+            assert {k: real[k] for k in ship} == ship, (shipment_id, real, ship)
+
+
+def test_the_plugin_machine_refuses_every_impostor(on_path: Path) -> None:
+    run_state_machine_as_test(ColdChainMachine, settings=settings(settings.default))

@@ -98,7 +98,12 @@ SELLER = Party("seller", roles=("manager",))
 BUYER = Party("buyer", roles=("purchaser",))
 BUYER_TREASURER = Party("buyer", roles=("treasurer",))
 LENDER = Party("lender", roles=("loan_officer",))
-HOLDER_WITH_CONSENT = all_of(Party("holder"), Party("consent"))
+# The holder's manager signs; while the lien is open the lender's loan officer consents
+# (otherwise the holder is its own consent). Any member of either org, a farmer or a node
+# key, was enough before the attacker machine tried them.
+HOLDER_WITH_CONSENT = all_of(
+    Party("holder", roles=("manager",)), Party("consent", roles=("loan_officer", "manager"))
+)
 
 
 def _order_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
