@@ -2,7 +2,8 @@
 
 For each envelope, in this order (so the same junk always gets the same code):
 wire form (``Envelope.parse``), chain id, signer enrolment and revocation, every
-signature (through the peer's ``SignatureVerifier``), not already committed, the
+signature (through the peer's ``SignatureVerifier``), not already committed, no
+signer is a node key (NODE_KEY_REFUSED, whatever the contract or action), the
 contract is enabled, the action exists, its args parse under the action's
 model, and the signers' org types and roles could satisfy the action's policy
 (``Policy.roles_allow``: a farmer can never issue money, whatever the state).
@@ -21,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from contracts.exceptions import DomainError, InvalidArguments
-from contracts.runtime import ContractRuntime, parse_model
+from contracts.runtime import ContractRuntime, parse_model, refuse_node_keys
 from ledger.chain import signer_lookup
 from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
@@ -71,6 +72,10 @@ class Gate:
             if self.store.has_committed(envelope.tx_id):
                 raise DuplicateTx(f"tx {envelope.tx_id} already committed", tx_id=envelope.tx_id)
         except EnvelopeError as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        try:
+            refuse_node_keys(signers)
+        except DomainError as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         self._check_call(envelope, index)
         try:
