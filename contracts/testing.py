@@ -40,6 +40,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant
 from contracts.base import Contract
 from contracts.exceptions import RegistrationError
 from contracts.genesis import ContractConfig, GenesisConfig, build_genesis, genesis_from_roster
+from contracts.roles import NODE_ROLE
 from contracts.runtime import ContractRuntime
 from ledger.block import CutInfo, CutReason, TxResult
 from ledger.chain import BlockBuilder
@@ -85,27 +86,33 @@ def standard_orgs() -> list[OrgSpec]:
     """A county's worth of organisations for tests, one of each kind a scenario needs.
 
     ``gov`` (government: admin, central_bank ``gov.pboc``, agriculture, meteorology,
-    mediator, finance), ``bank-a``/``bank-b`` (admin, loan_officer ``.officer``,
-    risk_officer ``.risk``), ``insurer`` (admin, underwriter, adjuster,
-    claims_manager), ``coop-a``/``coop-b`` (admin, manager, warehouse_keeper
-    ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser,
-    treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``.
+    mediator, finance, treasurer), ``bank-a``/``bank-b`` (admin, loan_officer
+    ``.officer``, risk_officer ``.risk``, treasurers ``.treasurer-1``/``.treasurer-2``),
+    ``insurer`` (admin, underwriter, adjuster, claims_manager, treasurer),
+    ``coop-a``/``coop-b`` (admin, manager, treasurer, warehouse_keeper ``.keeper``,
+    farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser, treasurer).
+    Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``. Every org's account is
+    spent by plain transfer only by its treasurer(s) (see settlement's authority).
     """
-    bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"))
+    bank = (
+        ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
+        ("treasurer-1", "treasurer"), ("treasurer-2", "treasurer"),
+    )
     coop = (
-        ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
-        ("farmer-1", "farmer"), ("farmer-2", "farmer"),
+        ("admin", "admin"), ("manager", "manager"), ("treasurer", "treasurer"),
+        ("keeper", "warehouse_keeper"), ("farmer-1", "farmer"), ("farmer-2", "farmer"),
     )
     return [
         OrgSpec("gov", "government", (
             ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
             ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
+            ("treasurer", "treasurer"),
         )),
         OrgSpec("bank-a", "bank", bank),
         OrgSpec("bank-b", "bank", bank),
         OrgSpec("insurer", "insurer", (
             ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster", "adjuster"),
-            ("claims", "claims_manager"),
+            ("claims", "claims_manager"), ("treasurer", "treasurer"),
         )),
         OrgSpec("coop-a", "cooperative", coop),
         OrgSpec("coop-b", "cooperative", coop),
@@ -134,9 +141,9 @@ class LedgerHarness:
         self.roster = Roster.generate(
             orgs, seed=seed, not_before=start_time - dt.timedelta(days=1)
         )
-        self.config: GenesisConfig = genesis_from_roster(
+        self.config: GenesisConfig = _with_node_roles(genesis_from_roster(
             chain_id, start, self.roster, contract_configs(contracts, classes)
-        )
+        ), orgs)
         genesis, self.runtime = build_genesis(self.config, self._classes(classes))
         self.store = MemoryStore()
         self.store.append(genesis)
@@ -238,6 +245,19 @@ class LedgerHarness:
     @property
     def contracts(self) -> ContractRuntime:
         return self.runtime
+
+
+def _with_node_roles(config: GenesisConfig, orgs: Sequence[OrgSpec]) -> GenesisConfig:
+    """Let an org with a node member (role ``peer``, as the network templates give every
+    org) hold that role, so a test can try what a stolen node key signs."""
+    with_nodes = {o.id for o in orgs if any(role == NODE_ROLE for _, role in o.members)}
+    if not with_nodes:
+        return config
+    organisations = [
+        o.model_copy(update={"roles": [*o.roles, NODE_ROLE]}) if o.id in with_nodes else o
+        for o in config.organisations
+    ]
+    return config.model_copy(update={"organisations": organisations})
 
 
 def _args_text(args: Mapping[str, Any]) -> str:
