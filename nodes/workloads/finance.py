@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from contracts.builtin.settlement.authority import SettlementParams
 from contracts.builtin.warehouse_receipt.receipts import receipt_id_for
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope
@@ -30,6 +31,12 @@ FUNDING = 10**13
 
 def _later(ctx: WorkloadContext, days: int) -> str:
     return format_time(parse_time(ctx.spec.config.time) + dt.timedelta(days=days))
+
+
+def _dual_control(amount: int, org: str, co_signer: str) -> list[str]:
+    """``co_signer`` when ``amount`` fen from ``org`` (a county-template org of the same
+    name as its type) is above the default dual-control threshold, as settlement requires."""
+    return [co_signer] if amount > SettlementParams().threshold(org, org) else []
 
 
 def _fund(ctx: WorkloadContext, accounts: list[str]) -> list[Envelope]:
@@ -107,7 +114,8 @@ class OrdersWorkload:
                 ctx.sign(manager, "order_finance", "deliver", {**ref, "quantity": quantity}),
                 ctx.sign(purchaser, "order_finance", "accept", {**ref, "quantity": quantity}),
                 ctx.sign(manager, "order_finance", "invoice", ref),
-                ctx.sign(treasurer, "order_finance", "pay", {**ref, "amount": quantity * price}),
+                ctx.sign(treasurer, "order_finance", "pay", {**ref, "amount": quantity * price},
+                         co_signers=_dual_control(quantity * price, "buyer", purchaser)),
                 ctx.sign(officer, "order_finance", "settle", ref),
             ]
         return out[:count]
