@@ -71,8 +71,8 @@ DUAL_CONTROL_FEN: Mapping[str, int] = {
     "government": 1_000_000_000,  # 10,000,000 CNY
     "bank": 100_000_000,  # 1,000,000 CNY
     "insurer": 100_000_000,
-    "buyer": 100_000_000,
-    "cooperative": 50_000_000,  # 500,000 CNY
+    "buyer": 500_000_000,  # 5,000,000 CNY: a buyer's order payments are its trade
+    "cooperative": 100_000_000,
     "warehouse": 10_000_000,  # 100,000 CNY
     "appraiser": 10_000_000,
 }

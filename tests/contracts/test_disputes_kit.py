@@ -10,10 +10,10 @@ from contracts.types import Id, PositiveFen
 ORGS = [
     OrgSpec("gov", "government", (("med", "mediator"), ("admin", "admin"),
                                   ("pboc", "central_bank"))),
-    OrgSpec("bank-a", "bank", (("officer", "loan_officer"),)),
+    OrgSpec("bank-a", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"))),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("f1", "farmer"), ("f2", "farmer"))),
 ]
-SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.officer"}
+SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.treasurer"}
 HASH = "ab" * 32
 
 

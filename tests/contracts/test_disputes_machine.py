@@ -227,14 +227,14 @@ class DisputesMachine(ContractMachine):
     @rule(asset=st.sampled_from(ASSETS[:3]))
     def settle_on_asset(self, asset: str) -> None:
         code = "ASSET_FROZEN" if asset in self.frozen() else None
-        self.expect(self.run("bank-a.officer", "assetdesk", "settle", asset=asset,
+        self.expect(self.run("bank-a.treasurer", "assetdesk", "settle", asset=asset,
                              source="bank-a", target="coop-a.f1", amount=1)
                     if self.ledger.balance("bank-a") else self._fund_bank(asset), code)
 
     def _fund_bank(self, asset: str) -> Any:
         self.expect(self.run("gov.pboc", "settlement", "issue", account="bank-a", amount=10**6),
                     None)
-        return self.run("bank-a.officer", "assetdesk", "settle", asset=asset, source="bank-a",
+        return self.run("bank-a.treasurer", "assetdesk", "settle", asset=asset, source="bank-a",
                         target="coop-a.f1", amount=1)
 
     @invariant()

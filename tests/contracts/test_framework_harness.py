@@ -28,7 +28,10 @@ def test_standard_orgs_hold_only_catalogue_roles_and_build_a_chain() -> None:
     assert ledger.member_ids(role="farmer") == [
         "coop-a.farmer-1", "coop-a.farmer-2", "coop-b.farmer-1", "coop-b.farmer-2",
     ]
-    assert ledger.member_ids(org="bank-b") == ["bank-b.admin", "bank-b.officer", "bank-b.risk"]
+    assert ledger.member_ids(org="bank-b") == [
+        "bank-b.admin", "bank-b.officer", "bank-b.risk", "bank-b.treasurer-1",
+        "bank-b.treasurer-2",
+    ]
     assert ledger.submit("gov.pboc", "settlement", "issue", account="buyer", amount=1).committed
 
 
