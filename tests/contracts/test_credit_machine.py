@@ -25,6 +25,7 @@ from test_credit_kit import (
     PRODUCTS,
     RANK,
     RATERS,
+    SETTLEMENT,
     SIGNERS,
     TIERS,
     VILLAGE_BP,
@@ -91,7 +92,7 @@ class CreditMachine(ContractMachine):
     orgs = ORGS
     contracts = (
         "membership",
-        "settlement",
+        SETTLEMENT,
         credit_config(credit_village_bp=VILLAGE_BP),
         ContractConfig(name="loanbook", version="1"),
     )
