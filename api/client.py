@@ -2,7 +2,7 @@
 
     from api.client import Client, load_member
 
-    member = load_member("net", "insurer-a.adjuster-1")
+    member = load_member("net", "insurer-a.treasurer")  # a treasury role spends the org money
     with Client.from_network("net", member) as client:
         status = client.call("settlement", "transfer", source="insurer-a", target="coop-a",
                              amount=1_000_00)                       # waits for commit

@@ -78,6 +78,7 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     contract_exc.UnknownAction: ProblemSpec(404, "No such action or view"),
     contract_exc.InvalidArguments: ProblemSpec(422, "Invalid arguments"),
     contract_exc.Unauthorized: ProblemSpec(403, "Policy not satisfied by the signers"),
+    contract_exc.NodeKeyRefused: ProblemSpec(403, "Node keys sign block headers, not transactions"),
     contract_exc.AssetFrozen: ProblemSpec(409, "Asset frozen by a dispute"),
     contract_exc.InsufficientFunds: ProblemSpec(409, "Insufficient funds"),
     contract_exc.NotFound: ProblemSpec(404, "Not found"),

@@ -26,6 +26,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from contracts.roles import NODE_ROLE
 from ledger.roster import OrgSpec, Roster
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
     "with_node_keys",
 ]
 
-NODE_KEY_ROLE = "peer"
+NODE_KEY_ROLE = NODE_ROLE
 """The role of a peer node's own key (``<org>.peer``), as network templates enrol it."""
 
 
@@ -52,7 +53,7 @@ REFUSED_WITH: Mapping[Threat, frozenset[str]] = MappingProxyType({
     Threat.WRONG_ROLE: frozenset({"UNAUTHORIZED"}),
     # Policies refuse a node key today (no policy names the peer role); the gate and
     # runtime are to refuse it with a code of its own before any policy is read.
-    Threat.NODE_KEY: frozenset({"UNAUTHORIZED", "NODE_KEY"}),
+    Threat.NODE_KEY: frozenset({"NODE_KEY_REFUSED"}),
     # The ledger refuses a revoked signature before any contract runs.
     Threat.REVOKED: frozenset({"SIGNER_REVOKED"}),
     Threat.COUNTERPARTY: frozenset({"UNAUTHORIZED"}),

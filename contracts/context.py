@@ -125,6 +125,7 @@ class Context(ReadContext):
         signers: tuple[Principal, ...],
         events: list[Mapping[str, Any]],
         caller: str | None = None,
+        tx_contract: str | None = None,
     ) -> None:
         super().__init__(runtime, contract, state, block)
         self._writer = state
@@ -132,6 +133,9 @@ class Context(ReadContext):
         self.signers = signers
         self._events = events
         self.caller = caller
+        self.tx_contract = tx_contract or contract.name
+        """The contract whose action the tx's signers signed (operations it reaches
+        run on its behalf: settlement grants operational roles per this contract)."""
 
     @property
     def signer(self) -> Principal:
@@ -176,8 +180,8 @@ class Context(ReadContext):
     def transfer(self, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move ``amount`` fen between settlement accounts.
 
-        The settlement contract allows it only from an account a signer owns or from
-        an escrow account of the calling contract.
+        The settlement contract allows it only from an account the signers may debit
+        through this tx's contract, or from an escrow account of the calling contract.
         """
         if amount == 0:
             return
@@ -202,6 +206,7 @@ class Context(ReadContext):
             self._runtime, contract, self._writer if state is None else state, self.block,
             tx_id=self.tx_id, signers=self.signers,
             events=self._events if events is None else events, caller=self._contract.name,
+            tx_contract=self.tx_contract,
         )
 
     def absorb(self, savepoint: Overlay, events: Sequence[Mapping[str, Any]]) -> None:

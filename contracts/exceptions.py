@@ -8,6 +8,7 @@
     │   ├── UnknownAction               UNKNOWN_ACTION
     │   ├── InvalidArguments            INVALID_ARGUMENTS (.errors: field path + rule)
     │   ├── Unauthorized                UNAUTHORIZED (policy not satisfied by the signers)
+    │   ├── NodeKeyRefused              NODE_KEY_REFUSED (a node key signed a tx)
     │   ├── AssetFrozen                 ASSET_FROZEN (an open dispute names the asset)
     │   ├── InsufficientFunds           INSUFFICIENT_FUNDS
     │   ├── NotFound                    NOT_FOUND; subclasses such as RECEIPT_NOT_FOUND
@@ -58,6 +59,13 @@ class InvalidArguments(DomainError):
 
 class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
+
+
+class NodeKeyRefused(DomainError):
+    """A node identity (role ``peer``) signed or co-signed a tx: node keys sign block
+    headers only, so a stolen one can move no money and change no record."""
+
+    code = "NODE_KEY_REFUSED"
 
 
 class AssetFrozen(DomainError):

@@ -1,7 +1,9 @@
 """The contract runtime: the ledger's executor, dispatching each tx by table.
 
-It validates args against the action's model, resolves the parties the policy
-names, checks the policy against the signers, and runs the handler. A DomainError
+It refuses a tx signed by a node key (role ``peer``: node keys sign block headers,
+never txs; checked here as well as at the gate, since a byzantine peer can skip its
+own gate), validates args against the action's model, resolves the parties the
+policy names, checks the policy against the signers, and runs the handler. A DomainError
 becomes a rejected result with its code; any other exception is a contract bug,
 recorded as CONTRACT_FAULT so every peer still agrees on the outcome.
 """
@@ -20,11 +22,13 @@ from contracts.exceptions import (
     ContractError,
     DomainError,
     InvalidArguments,
+    NodeKeyRefused,
     Unauthorized,
     UnknownAction,
     UnknownContract,
 )
 from contracts.policy import Principal
+from contracts.roles import NODE_ROLE
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
 from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo
@@ -54,6 +58,17 @@ def parse_model(model: type[BaseModel], data: Mapping[str, Any], root: str) -> B
         raise InvalidArguments(summary, errors) from None
 
 
+def refuse_node_keys(signers: tuple[SignerInfo, ...]) -> None:
+    """Raise NodeKeyRefused if any signer or co-signer holds the node role."""
+    for signer in signers:
+        if signer.role == NODE_ROLE:
+            raise NodeKeyRefused(
+                f"{signer.member_id} is a node key (role {NODE_ROLE!r}): node keys sign "
+                "block headers only, never transactions",
+                member=signer.member_id,
+            )
+
+
 def fault_message(exc: BaseException, contract: str, action: str) -> str:
     """The recorded message of a CONTRACT_FAULT: the exception type and where, no more.
 
@@ -79,6 +94,7 @@ class ContractRuntime:
     ) -> ExecutionOutcome:
         events: list[Mapping[str, Any]] = []
         try:
+            refuse_node_keys(signers)
             contract = self._contract(envelope.contract)
             spec = contract.actions.get(envelope.action)
             if spec is None:

@@ -111,30 +111,35 @@ def standard_orgs() -> list[OrgSpec]:
     """A county's worth of organisations for tests, one of each kind a scenario needs.
 
     ``gov`` (government: admin, central_bank ``gov.pboc``, agriculture, meteorology,
-    mediator, finance, price_bureau ``gov.prices``, court ``gov.court``), ``bank-a``/``bank-b``
-    (admin, loan_officer ``.officer``, risk_officer ``.risk``), ``insurer`` (admin, underwriter,
-    adjuster,
-    claims_manager), ``coop-a``/``coop-b`` (admin, manager, warehouse_keeper
-    ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin, purchaser,
-    treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``. Every org
-    also has its peer node key ``<org>.peer`` (role ``peer``), as a network has.
+    mediator, finance, price_bureau ``gov.prices``, court ``gov.court``, treasurer),
+    ``bank-a``/``bank-b`` (admin, loan_officer ``.officer``, risk_officer ``.risk``,
+    treasurers ``.treasurer-1``/``.treasurer-2``), ``insurer`` (admin, underwriter, adjuster,
+    claims_manager, treasurer), ``coop-a``/``coop-b`` (admin, manager, treasurer,
+    warehouse_keeper ``.keeper``, farmers ``.farmer-1``/``.farmer-2``), ``buyer`` (admin,
+    purchaser, treasurer). Member ids are ``<org>.<name>``, e.g. ``bank-a.officer``. Every
+    org's account is spent by plain transfer only by its treasurer(s) (see settlement's
+    authority). Every org also has its peer node key ``<org>.peer`` (role ``peer``), as a
+    network has.
     """
-    bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"))
+    bank = (
+        ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
+        ("treasurer-1", "treasurer"), ("treasurer-2", "treasurer"),
+    )
     coop = (
-        ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
-        ("farmer-1", "farmer"), ("farmer-2", "farmer"),
+        ("admin", "admin"), ("manager", "manager"), ("treasurer", "treasurer"),
+        ("keeper", "warehouse_keeper"), ("farmer-1", "farmer"), ("farmer-2", "farmer"),
     )
     return with_node_keys([
         OrgSpec("gov", "government", (
             ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
             ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
-            ("prices", "price_bureau"), ("court", "court"),
+            ("prices", "price_bureau"), ("court", "court"), ("treasurer", "treasurer"),
         )),
         OrgSpec("bank-a", "bank", bank),
         OrgSpec("bank-b", "bank", bank),
         OrgSpec("insurer", "insurer", (
             ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster", "adjuster"),
-            ("claims", "claims_manager"),
+            ("claims", "claims_manager"), ("treasurer", "treasurer"),
         )),
         OrgSpec("coop-a", "cooperative", coop),
         OrgSpec("coop-b", "cooperative", coop),

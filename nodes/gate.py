@@ -4,7 +4,8 @@ For each envelope, in this order (so the same junk always gets the same code):
 wire form (``Envelope.parse``), chain id, signer enrolment and revocation, every
 signature (through the peer's ``SignatureVerifier``), not already committed and
 not already recorded as rejected (the orderer orders a tx_id once, so a copy
-would wait forever: the client gets the recorded verdict instead), the
+would wait forever: the client gets the recorded verdict instead), no signer is a
+node key (NODE_KEY_REFUSED, whatever the contract or action), the
 contract is enabled, the action exists, its args parse under the action's
 model, and the signers' org types and roles could satisfy the action's policy
 (``Policy.roles_allow``: a farmer can never issue money, whatever the state).
@@ -23,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from contracts.exceptions import DomainError, InvalidArguments
-from contracts.runtime import ContractRuntime, parse_model
+from contracts.runtime import ContractRuntime, parse_model, refuse_node_keys
 from ledger.chain import signer_lookup
 from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
@@ -78,6 +79,10 @@ class Gate:
             signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
             self._refuse_recorded(envelope.tx_id)
         except EnvelopeError as exc:
+            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        try:
+            refuse_node_keys(signers)
+        except DomainError as exc:
             raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
         self._check_call(envelope, index)
         try:

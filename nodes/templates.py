@@ -3,8 +3,12 @@
 Every organisation gets a ``peer`` member (role ``peer``) whose key is the
 node identity its peer signs header hashes with. ``peer`` is added to each
 org type's role catalogue in genesis (``OrgConfig.roles``) rather than reusing
-``admin``: no contract policy grants ``peer`` anything, so a stolen node key can
-sign headers but cannot enrol members or move money.
+``admin``: a stolen node key can sign headers but cannot enrol members or move
+money, since every tx a node key signs is refused (``contracts.runtime``).
+
+Every organisation has a ``treasurer`` (two at the banks, for dual control above
+the bank's threshold): its account moves by plain transfer only on a treasurer's
+signature.
 
 Templates enable every installed built-in contract (found with
 ``contracts.registry.discover``) whose parameters all have defaults.
@@ -26,10 +30,11 @@ from contracts.genesis import (
     genesis_from_roster,
 )
 from contracts.registry import discover
+from contracts.roles import NODE_ROLE
 from ledger.roster import OrgSpec, Roster
 from ledger.timefmt import parse_time
 
-PEER_ROLE = "peer"
+PEER_ROLE = NODE_ROLE
 BUILTIN_PACKAGE = "contracts.builtin"
 DEFAULT_TIME = "2026-03-01T00:00:00Z"
 
@@ -60,9 +65,9 @@ def _people(prefix: str, role: str, count: int) -> tuple[tuple[str, str], ...]:
 
 def lishui() -> Template:
     bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
-            ("teller", "teller"))
-    coop = (("admin", "admin"), ("manager", "manager"), *_people("keeper", "warehouse_keeper", 2),
-            *_people("farmer", "farmer", 6))
+            ("teller", "teller"), *_people("treasurer", "treasurer", 2))
+    coop = (("admin", "admin"), ("manager", "manager"), ("treasurer", "treasurer"),
+            *_people("keeper", "warehouse_keeper", 2), *_people("farmer", "farmer", 6))
     return Template(
         name="lishui",
         description="A mountain county: government, two banks, an insurer, two cooperatives "
@@ -74,12 +79,14 @@ def lishui() -> Template:
                 ("met", "meteorology"), ("mediator", "mediator"), ("finance", "finance"),
                 ("prices", "price_bureau"),
                 ("court", "court"),
+                ("treasurer", "treasurer"),
             )),
             OrgSpec("bank-a", "bank", bank),
             OrgSpec("bank-b", "bank", bank),
             OrgSpec("insurer", "insurer", (
                 ("admin", "admin"), ("underwriter", "underwriter"),
                 *_people("adjuster", "adjuster", 3), ("claims", "claims_manager"),
+                ("treasurer", "treasurer"),
             )),
             OrgSpec("coop-a", "cooperative", coop),
             OrgSpec("coop-b", "cooperative", coop),
@@ -104,11 +111,18 @@ def small() -> Template:
         "and benches",
         chain_id="small",
         orgs=(
-            OrgSpec("gov", "government", (("admin", "admin"), ("pboc", "central_bank"))),
-            OrgSpec("bank-a", "bank", (("admin", "admin"), ("officer", "loan_officer"))),
-            OrgSpec("insurer", "insurer", (("admin", "admin"), ("adjuster-1", "adjuster"))),
+            OrgSpec("gov", "government", (
+                ("admin", "admin"), ("pboc", "central_bank"), ("treasurer", "treasurer"),
+            )),
+            OrgSpec("bank-a", "bank", (
+                ("admin", "admin"), ("officer", "loan_officer"),
+                *_people("treasurer", "treasurer", 2),
+            )),
+            OrgSpec("insurer", "insurer", (
+                ("admin", "admin"), ("adjuster-1", "adjuster"), ("treasurer", "treasurer"),
+            )),
             OrgSpec("coop-a", "cooperative", (
-                ("admin", "admin"), ("keeper", "warehouse_keeper"),
+                ("admin", "admin"), ("keeper", "warehouse_keeper"), ("treasurer", "treasurer"),
                 *_people("farmer", "farmer", 8),
             )),
         ),
@@ -127,18 +141,19 @@ def county() -> Template:
             OrgSpec("gov", "government", (
                 ("admin", "admin"), ("pboc", "central_bank"), ("agri", "agriculture"),
                 ("finance", "finance"), ("mediator", "mediator"), ("prices", "price_bureau"),
-                ("court", "court"),
+                ("court", "court"), ("treasurer", "treasurer"),
             )),
             OrgSpec("bank-a", "bank", (
                 ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
+                *_people("treasurer", "treasurer", 2),
             )),
             OrgSpec("insurer", "insurer", (
                 ("admin", "admin"), ("underwriter", "underwriter"), ("adjuster-1", "adjuster"),
-                ("claims", "claims_manager"),
+                ("claims", "claims_manager"), ("treasurer", "treasurer"),
             )),
             OrgSpec("coop-a", "cooperative", (
                 ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
-                *_people("farmer", "farmer", 8),
+                ("treasurer", "treasurer"), *_people("farmer", "farmer", 8),
             )),
             OrgSpec("buyer", "buyer", (
                 ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 
+from contracts.builtin.settlement.authority import SettlementParams
 from contracts.builtin.warehouse_receipt.receipts import receipt_id_for
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope
@@ -36,6 +37,12 @@ def _later(ctx: WorkloadContext, days: int) -> str:
 def evidence(*parts: str) -> str:
     """A distinct evidence hash per claim and household (the same hash cannot back two)."""
     return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def _dual_control(amount: int, org: str, co_signer: str) -> list[str]:
+    """``co_signer`` when ``amount`` fen from ``org`` (a county-template org of the same
+    name as its type) is above the default dual-control threshold, as settlement requires."""
+    return [co_signer] if amount > SettlementParams().threshold(org, org) else []
 
 
 def _fund(ctx: WorkloadContext, accounts: list[str]) -> list[Envelope]:
@@ -113,7 +120,8 @@ class OrdersWorkload:
                 ctx.sign(manager, "order_finance", "deliver", {**ref, "quantity": quantity}),
                 ctx.sign(purchaser, "order_finance", "accept", {**ref, "quantity": quantity}),
                 ctx.sign(manager, "order_finance", "invoice", ref),
-                ctx.sign(treasurer, "order_finance", "pay", {**ref, "amount": quantity * price}),
+                ctx.sign(treasurer, "order_finance", "pay", {**ref, "amount": quantity * price},
+                         co_signers=_dual_control(quantity * price, "buyer", purchaser)),
                 ctx.sign(officer, "order_finance", "settle", ref),
             ]
         return out[:count]

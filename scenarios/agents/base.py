@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.builtin.settlement.authority import SettlementParams
+from contracts.roles import TREASURER
 from ledger.timefmt import format_time, parse_time
 from scenarios.world import World
 
@@ -33,6 +35,27 @@ class AgentKit:
         if not members:
             raise LookupError(f"organisation {org} has no member with role {role}")
         return members[0]
+
+    def dual_control(
+        self, org: str, amount: int | None, signer: str = "", roles: tuple[str, ...] = (TREASURER,)
+    ) -> tuple[str, ...]:
+        """The co-signer a debit of ``amount`` fen from ``org``'s account needs (settlement's
+        dual control): a member of ``org`` with one of ``roles`` other than ``signer`` when the
+        amount is above the org's threshold, or not known in advance (a pay-off of whatever
+        is owed at block time); else nobody."""
+        if amount is not None and amount <= self.dual_control_threshold(org):
+            return ()
+        for role in roles:
+            others = [m for m in self.world.members_with_role(role, org) if m != signer]
+            if others:
+                return (others[0],)
+        raise LookupError(f"organisation {org} has no second member with a role in {roles}")
+
+    def dual_control_threshold(self, org: str) -> int:
+        params = next(
+            (c.params for c in self.world.network.config.contracts if c.name == "settlement"), {}
+        )
+        return SettlementParams.model_validate(params).threshold(org, self.world.org_type(org))
 
     def time_at(self, day: float) -> str:
         """RFC 3339 time of simulated ``day`` (for deadlines and periods in tx args)."""

@@ -324,7 +324,8 @@ def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) ->
     )
     if ok(outcome):
         yield Tx(
-            insurer_admin, "disputes", "perform", {"dispute": dispute}, co_signers=(household,)
+            kit.member(insurer, "treasurer"), "disputes", "perform", {"dispute": dispute},
+            co_signers=(household,),
         )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contracts.roles import TREASURER
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
@@ -25,12 +26,13 @@ def _debt(kit: AgentKit, order_id: str) -> int:
     return int(kit.view(OF, "outstanding_debt", order_id=order_id)["outstanding"])
 
 
-def repay_all(kit: AgentKit, payer: str, order_id: str) -> Story:
+def repay_all(kit: AgentKit, payer: str, seller: str, order_id: str) -> Story:
     for _ in range(3):
         debt = _debt(kit, order_id)
         if debt <= 0:
             return
-        outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt})
+        outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt},
+                           co_signers=kit.dual_control(seller, debt, payer))
         if not ok(outcome):
             return
 
@@ -77,6 +79,7 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
             "maturity": kit.time_at(delivery_day + spec.payment_days + 10),
             "fees": 0,
         },
+        co_signers=kit.dual_control(bank, principal, officer),
     )
     if not ok(outcome):
         return
@@ -85,7 +88,7 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
         outcome = yield Tx(purchaser, OF, "cancel", {"order_id": order_id})
         if ok(outcome):
             yield Wait(days=2)
-            yield from repay_all(kit, manager, order_id)
+            yield from repay_all(kit, manager, coop, order_id)
         return
     yield Wait(until_day=delivery_day - 1)
     delivered = quantity * 9 // 10 if short else quantity
@@ -102,7 +105,10 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
     invoiced = outcome.event("Invoiced")
     amount = int(invoiced["amount"]) if invoiced else delivered * price
     yield Wait(days=spec.payment_days)
-    outcome = yield Tx(treasurer, OF, "pay", {"order_id": order_id, "amount": amount})
+    outcome = yield Tx(
+        treasurer, OF, "pay", {"order_id": order_id, "amount": amount},
+        co_signers=kit.dual_control(buyer, amount, treasurer, (TREASURER, "purchaser")),
+    )
     if not ok(outcome):
         return
     outcome = yield Tx(officer, OF, "settle", {"order_id": order_id})
@@ -110,7 +116,7 @@ def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, da
         assert isinstance(outcome, Outcome)
         if outcome.event("ShortfallToDirectDebt") is not None:
             yield Wait(days=5)
-            yield from repay_all(kit, manager, order_id)
+            yield from repay_all(kit, manager, coop, order_id)
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:

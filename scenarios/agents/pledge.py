@@ -90,9 +90,11 @@ def bank_offer(
     return principal, rate
 
 
-def pay_off(kit: AgentKit, payer: str, loan_id: str) -> Story:
-    """Pay off whatever is owed at block time, after any interest subsidy."""
-    yield Tx(payer, WR, "repay", {"loan_id": loan_id})
+def pay_off(kit: AgentKit, payer: str, borrower: str, loan_id: str) -> Story:
+    """Pay off whatever is owed at block time, after any interest subsidy (the amount is
+    not known in advance, so the borrower's treasurer co-signs)."""
+    yield Tx(payer, WR, "repay", {"loan_id": loan_id},
+             co_signers=kit.dual_control(borrower, None, payer))
 
 
 def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number: int) -> Story:
@@ -186,7 +188,8 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
     )
     if not ok(outcome):
         return
-    outcome = yield Tx(officer, WR, "disburse", {"loan_id": loan})
+    outcome = yield Tx(officer, WR, "disburse", {"loan_id": loan},
+                       co_signers=kit.dual_control(bank, principal, officer))
     if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
@@ -205,8 +208,10 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
         if cures and not defaulter:
             cap_value = quantity * new_price * ltv_cap_bp(kit) // 10_000
             owed = int(kit.view(WR, "loan", loan_id=loan).get("principal_outstanding", principal))
+            amount = max(1, owed - cap_value)
             outcome = yield Tx(
-                manager, WR, "repay", {"loan_id": loan, "amount": max(1, owed - cap_value)}
+                manager, WR, "repay", {"loan_id": loan, "amount": amount},
+                co_signers=kit.dual_control(coop, amount, manager),
             )
         else:
             defaulter = True
@@ -225,7 +230,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             yield from _enforce(kit, loan, manager, officer, buyer, auction, commodity, quantity)
         return
     yield Wait(until_day=maturity_day - 2)
-    yield from pay_off(kit, manager, loan)
+    yield from pay_off(kit, manager, coop, loan)
     outcome = yield Tx(manager, WR, "request_delivery", {"receipt_id": receipt})
     if ok(outcome):
         yield Wait(days=1)
@@ -260,7 +265,7 @@ def _enforce(
                 "price": price,
                 "costs": price // 100,
             },
-            co_signers=(purchaser,),
+            co_signers=(purchaser, *kit.dual_control(buyer, price, purchaser)),
         )
     else:
         floor = -(-value * (10_000 - _param(kit, "take_haircut_bp")) // 10_000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import Args, Context, Contract, Party, Role, action
+from contracts.builtin.settlement.authority import SettlementParams
 from contracts.genesis import ContractConfig
 from contracts.testing import OrgSpec
 from contracts.types import BasisPoints, Fen, Id
@@ -94,3 +95,11 @@ def credit_config(**params: Any) -> ContractConfig:
     return ContractConfig(
         name="credit", version="1", params={"loan_contracts": ["loanbook"], **params}
     )
+
+
+# the test-only loan book debits the cooperative's account for its members
+_GRANTS = SettlementParams().contract_debit_roles
+SETTLEMENT = ContractConfig(name="settlement", version="1", params={"contract_debit_roles": {
+    **_GRANTS,
+    "cooperative": {**_GRANTS["cooperative"], "loanbook": ["manager", "admin", "farmer"]},
+}})

@@ -29,7 +29,9 @@ ORGS = [
     OrgSpec("bank-a", "bank", (
         ("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
     )),
-    OrgSpec("bank-b", "bank", (("officer", "loan_officer"),)),
+    OrgSpec("bank-b", "bank", (
+        ("officer", "loan_officer"), ("treasurer-1", "treasurer"), ("treasurer-2", "treasurer"),
+    )),
     OrgSpec("plat", "cooperative", (
         ("admin", "admin"), ("m1", "farmer"), ("m2", "farmer"), ("m3", "farmer"),
     )),

@@ -243,8 +243,8 @@ def test_an_organisation_borrows_through_its_manager(ledger: LedgerHarness) -> N
 def test_a_bank_without_the_money_cannot_disburse() -> None:
     ledger = make_ledger()
     ok(rate(ledger, "plat.m1", "AAA"))
-    ok(ledger.submit("bank-b.officer", "settlement", "transfer", source="bank-b", target="gov",
-                     amount=10**10))
+    ok(ledger.submit("bank-b.treasurer-1", "settlement", "transfer", source="bank-b",
+                     target="gov", amount=10**10, co_signers=["bank-b.treasurer-2"]))
     loan = loan_id(apply(ledger, "plat.m1", "bank-b", 1000))
     fails(ledger.submit("bank-b.officer", "credit_loans", "grant", loan_id=loan, rate_bp=600),
           "INSUFFICIENT_FUNDS")

@@ -24,6 +24,7 @@ from test_credit_kit import (
     PRODUCTS,
     RANK,
     RATERS,
+    SETTLEMENT,
     SIGNERS,
     TIERS,
     VILLAGE_BP,
@@ -99,7 +100,7 @@ class CreditMachine(ContractMachine):
     orgs = ORGS
     contracts = (
         "membership",
-        "settlement",
+        SETTLEMENT,
         credit_config(credit_village_bp=VILLAGE_BP),
         ContractConfig(name="loanbook", version="1"),
     )

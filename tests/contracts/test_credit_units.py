@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from test_credit_kit import ORGS, PRODUCTS, LoanBook, PayArgs, credit_config
+from test_credit_kit import ORGS, PRODUCTS, SETTLEMENT, LoanBook, PayArgs, credit_config
 
 from contracts import Context, Contract, Party, action
 from contracts.builtin.credit import CreditParams
@@ -37,7 +37,8 @@ class RogueLoans(Contract):
 def make_ledger(**params: Any) -> LedgerHarness:
     ledger = LedgerHarness(
         ORGS,
-        ["membership", "settlement", credit_config(**params),
+        ["membership", SETTLEMENT,
+         credit_config(**params),
          ContractConfig(name="loanbook", version="1"), ContractConfig(name="rogue", version="1")],
         classes={"loanbook": LoanBook, "rogue": RogueLoans},
     )

@@ -15,12 +15,12 @@ from contracts.types import Id, PositiveFen
 ORGS = [
     OrgSpec("gov", "government", (("med", "mediator"), ("admin", "admin"),
                                   ("pboc", "central_bank"), ("court", "court"))),
-    OrgSpec("bank-a", "bank", (("officer", "loan_officer"),)),
-    OrgSpec("bank-b", "bank", (("officer", "loan_officer"),)),
+    OrgSpec("bank-a", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"))),
+    OrgSpec("bank-b", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"))),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("f1", "farmer"), ("f2", "farmer"))),
 ]
-SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.officer",
-             "bank-b": "bank-b.officer"}
+SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.treasurer",
+             "bank-b": "bank-b.treasurer"}
 HASH = "ab" * 32
 
 # asset -> (parties, owners, value in fen). bank-b is party to nothing: the stranger.

@@ -419,7 +419,7 @@ class DisputesMachine(ContractMachine):
         code = "ASSET_FROZEN" if asset in self.frozen() else None
         if self.balances["bank-a"] < 1:
             code = code or "INSUFFICIENT_FUNDS"
-        self.attempt(code, "bank-a.officer", "assetdesk", "settle", asset=asset,
+        self.attempt(code, "bank-a.treasurer", "assetdesk", "settle", asset=asset,
                      source="bank-a", target="coop-a.f1", amount=1)
         if code is None:
             self.move("bank-a", "coop-a.f1", 1)

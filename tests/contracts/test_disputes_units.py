@@ -47,7 +47,7 @@ def seal(ledger: LedgerHarness, amount: int = 500_000, dispute: str = "d1") -> A
 
 
 def settle(ledger: LedgerHarness, asset: str = "receipt:r1") -> Any:
-    return ledger.submit("bank-a.officer", "assetdesk", "settle", asset=asset, source="bank-a",
+    return ledger.submit("bank-a.treasurer", "assetdesk", "settle", asset=asset, source="bank-a",
                          target="coop-a.f2", amount=100)
 
 
@@ -63,7 +63,7 @@ def test_an_open_dispute_freezes_its_asset_until_the_agreement_is_performed(
     ok(seal(ledger))
     fails(settle(ledger), "ASSET_FROZEN")
     claimant = ledger.balance("coop-a.f1")
-    ok(ledger.submit("bank-a.officer", "disputes", "perform", dispute="d1"))
+    ok(ledger.submit("bank-a.treasurer", "disputes", "perform", dispute="d1"))
     assert ledger.balance("coop-a.f1") - claimant == 500_000
     assert not ledger.view("disputes", "is_frozen", asset="receipt:r1")
     ok(settle(ledger))

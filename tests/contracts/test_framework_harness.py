@@ -29,7 +29,8 @@ def test_standard_orgs_hold_only_catalogue_roles_and_build_a_chain() -> None:
         "coop-a.farmer-1", "coop-a.farmer-2", "coop-b.farmer-1", "coop-b.farmer-2",
     ]
     assert ledger.member_ids(org="bank-b") == [
-        "bank-b.admin", "bank-b.officer", "bank-b.peer", "bank-b.risk",
+        "bank-b.admin", "bank-b.officer", "bank-b.peer", "bank-b.risk", "bank-b.treasurer-1",
+        "bank-b.treasurer-2",
     ]
     assert ledger.member_ids(role="peer") == sorted(f"{o.id}.peer" for o in orgs)
     assert ledger.submit("gov.pboc", "settlement", "issue", account="buyer", amount=1).committed

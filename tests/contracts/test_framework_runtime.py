@@ -284,7 +284,7 @@ def test_a_failed_operation_that_the_caller_catches_leaves_none_of_its_writes(
     ("signer", "source", "code"),
     [
         ("coop-a.f1", "coop-a.f1", None),  # the signer's own account
-        ("coop-a.f1", "coop-a", None),  # the signer's org treasury
+        ("coop-a.f1", "coop-a", "UNAUTHORIZED"),  # its org's treasury: a farmer is no treasurer
         ("coop-a.f1", "coop-a.f2", "UNAUTHORIZED"),  # someone else's account
         ("coop-a.f1", "gov", "UNAUTHORIZED"),  # another org's treasury
         ("coop-a.f1", "escrow:probe:pool", None),  # the calling contract's escrow

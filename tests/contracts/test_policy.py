@@ -205,6 +205,7 @@ def test_an_override_may_use_the_parties_the_action_resolves() -> None:
         name="settlement",
         version="1",
         policies={"transfer": {"party": "owner", "roles": ["central_bank"]}},
+        params={"treasury_roles": {"government": ["central_bank", "finance"]}},
     )
     ledger = LedgerHarness(ORGS, ["membership", settlement])
     ledger.submit("gov.pboc", "settlement", "issue", account="gov", amount=50)

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from nodes_kit import issues, sign, small_spec
 
-from ledger.tx import Envelope
+from ledger.tx import Envelope, add_signature
 from nodes.exceptions import GateRejected
 from nodes.local import LocalNetwork
 from nodes.peer import Peer
@@ -90,3 +90,35 @@ def test_a_committed_tx_is_refused_when_submitted_again(net: LocalNetwork) -> No
     with pytest.raises(GateRejected) as info:
         net.peers["gov.peer"].submit(envelope.to_json())
     assert info.value.code == "DUPLICATE_TX"
+
+
+NODE_KEY_TXS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "spend its org's treasury": (
+        "settlement", "transfer", {"source": "bank-a", "target": "bank-a.peer", "amount": 1}),
+    "issue money": ("settlement", "issue", {"account": "bank-a", "amount": 1}),
+    "revoke a member": ("membership", "revoke", {"member_id": "bank-a.officer"}),
+    "a contract that is not enabled": ("casino", "bet", {}),
+    "an action that does not exist": ("settlement", "print", {}),
+}
+
+
+@pytest.mark.parametrize("attempt", sorted(NODE_KEY_TXS))
+def test_a_node_key_signs_no_transaction_at_the_gate(net: LocalNetwork, attempt: str) -> None:
+    """T3: whatever a stolen node key signs is refused before the orderer, first of all
+    the contract checks, so the code does not depend on what was attempted."""
+    contract, action, args = NODE_KEY_TXS[attempt]
+    with pytest.raises(GateRejected) as info:
+        _peer(net).submit([sign(SPEC, "bank-a.peer", contract, action, args)])
+    assert info.value.code == "NODE_KEY_REFUSED"
+    assert "node key" in info.value.message
+    assert net.orderer.pending() == 0
+
+
+def test_a_node_key_as_co_signer_is_refused_at_the_gate(net: LocalNetwork) -> None:
+    envelope = sign(SPEC, "bank-a.treasurer-1", "settlement", "transfer",
+                    {"source": "bank-a", "target": "gov", "amount": 1})
+    tainted = add_signature(envelope, "bank-a.peer", SPEC.roster.member("bank-a.peer").key)
+    with pytest.raises(GateRejected) as info:
+        _peer(net).submit([tainted])
+    assert info.value.code == "NODE_KEY_REFUSED"
+    assert net.orderer.pending() == 0

@@ -5,9 +5,13 @@ Accounts are named by identity: a member id (``coop-a.farmer-1``), an org id
 e.g. an order's controlled account). Money enters only by issuance from the
 government's central-bank role and otherwise only moves.
 
-Who may debit an account: its owner (a signer who is that member, or a member
-of that org) through ``transfer``; another contract through the ``move``
-operation only for an account a signer owns, or for an escrow of that contract.
+Who may debit an account (``authority``): a member's own account only that member;
+an org account only a member of that org holding a treasury role, and above the
+org's dual-control threshold two such members; through another contract's ``move``
+the same, except that an operational role the parameters grant for the contract
+whose action the tx signed also counts (a loan officer disbursing through the
+lending contracts, even where the lending contract calls another's operation),
+and the calling contract's own escrow accounts are its to debit.
 
 State: ``account/<id>`` -> {"balance": fen}; ``supply`` -> {"issued": fen}.
 """
@@ -18,8 +22,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contracts.base import Args, Contract, Query, action, invariant, operation, view
+from contracts.builtin.settlement.authority import SettlementParams, authorise_debit
 from contracts.context import Context, ReadContext
-from contracts.exceptions import DomainError, InsufficientFunds, Unauthorized
+from contracts.exceptions import DomainError, InsufficientFunds
 from contracts.policy import Party, Role
 from contracts.types import MAX_AMOUNT, Id, PositiveFen, Text
 
@@ -65,6 +70,8 @@ class NoQuery(Query):
 
 
 def _owner(_self: Any, _ctx: ReadContext, args: TransferArgs) -> Mapping[str, Any]:
+    """The member or org whose account is the source: only its members can pass the
+    policy; ``authorise_debit`` then asks which of them (treasury roles, dual control)."""
     return {"owner": None if args.source.startswith("escrow:") else args.source}
 
 
@@ -76,6 +83,7 @@ class SettlementContract(Contract):
     name = "settlement"
     version = "1"
     description = "Accounts and balances in fen; transfers; issuance by the central bank only."
+    Params = SettlementParams
 
     def balance_of(self, ctx: ReadContext, account: str) -> int:
         record = ctx.get(account_key(account))
@@ -117,7 +125,8 @@ class SettlementContract(Contract):
 
     @action(TransferArgs, policy=Party("owner"), parties=_owner)
     def transfer(self, ctx: Context, args: TransferArgs) -> None:
-        """Move money from an account the signer owns."""
+        """Move money from the signer's own account, or its org's as a treasury role holder."""
+        authorise_debit(self.params, ctx.signers, args.source, args.amount)
         self._move(ctx, args.source, args.target, args.amount, args.memo)
 
     @operation
@@ -128,12 +137,8 @@ class SettlementContract(Contract):
         for account in (source, target):
             if not isinstance(account, str) or not account:
                 raise InvalidAccount(f"accounts must be non-empty ids, got {account!r}")
-        own_escrow = source.startswith(f"escrow:{ctx.caller}:")
-        if not own_escrow and not ctx.signed_by(source):
-            raise Unauthorized(
-                f"{ctx.caller} may not debit {source}: not a signer's account nor its own escrow",
-                account=source,
-            )
+        if not source.startswith(f"escrow:{ctx.caller}:"):
+            authorise_debit(self.params, ctx.signers, source, amount, via=ctx.tx_contract)
         self._move(ctx, source, target, amount, memo)
 
     def _move(self, ctx: Context, source: str, target: str, amount: int, memo: str) -> None:
