@@ -325,9 +325,6 @@ ATTACKS = [
         signed_as("coop-a.farmer-1", "settlement", "transfer",
                   source="coop-a", target="coop-a.farmer-1", amount=10_000_000),
         None, None, recorded=True,
-        marks=(pytest.mark.xfail(strict=True, raises=NotRefused, reason=(
-            "T1 segregation of duties: only a treasury role may debit an org's account "
-            "(issue 12 item 1, not merged yet)")),),
     ),
     Attack(
         "dispute-over-an-asset-that-does-not-exist",

@@ -1,5 +1,5 @@
 """C11..C17: what a claimant or an insurer will try, each from the side of the party
-who would break the rule, on a real ledger harness (DOMAIN.md 7.4, 7.6 C12)."""
+who would break the rule, on a real ledger harness (docs/domain.md 7.4, 7.6 C12)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_cancelling_frees_the_plot_for_another_cover(flow: Flow) -> None:
 
 
 def test_two_lawful_covers_each_pay_their_proportion_of_the_loss(flow: Flow) -> None:
-    """DOMAIN.md 7.6 C12: 10 mu, two policies of 500 CNY/mu, 50 % loss at the full stage
+    """docs/domain.md 7.6 C12: 10 mu, two policies of 500 CNY/mu, 50 % loss at the full stage
     cap: the loss is 2,500 CNY and each policy pays 1,250."""
     caps = {"heading": 10_000}
     flow.enrol("pa", [cover(H1, 10)], stage_caps=caps)

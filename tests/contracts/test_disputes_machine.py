@@ -30,7 +30,7 @@ ESCROW = "escrow:disputes:deposits"
 DEPOSIT_BP = 3_000
 COMMITTEE = ["gov.med", "gov.admin", "bank-a.officer", "gov.court"]
 BENCH = ["gov.court", "gov.med", "bank-a.officer"]
-NEXT = {  # step -> (from states, to state), as DOMAIN.md 5 plus decline/withdraw/judge
+NEXT = {  # step -> (from states, to state), as docs/domain.md 5 plus decline/withdraw/judge
     "accept": ({"FILED"}, "ACCEPTED"), "decline": ({"FILED"}, "DECLINED"),
     "start_mediation": ({"ACCEPTED"}, "MEDIATING"), "fail": ({"MEDIATING"}, "FAILED"),
     "sign_agreement": ({"MEDIATING"}, "AGREEMENT_SIGNED"),

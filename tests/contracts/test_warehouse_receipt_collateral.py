@@ -1,8 +1,8 @@
-"""DOMAIN.md 7.2 (V1-V3) tried from the side of the party who would break it: the lending
+"""docs/domain.md 7.2 (V1-V3) tried from the side of the party who would break it: the lending
 bank that values its own collateral, takes the goods before default, takes them at a
 price nobody agreed, or sells them to itself. Each refused attempt changes no state.
 
-Numbers are DOMAIN.md 1.6/7.6: 200 t of paddy at 2,600 CNY/t, 364,000 CNY lent for
+Numbers are docs/domain.md 1.6/7.6: 200 t of paddy at 2,600 CNY/t, 364,000 CNY lent for
 180 days at 4.5 %; the price bureau later attests 2,340 CNY/t.
 """
 

@@ -2,7 +2,7 @@
 
 Many parties act, validly and not: wrong roles, the wrong bank, a revoked manager,
 Bank B trying to take goods already pledged to Bank A, transfers and withdrawals of
-pledged receipts, over-issue. Collateral (DOMAIN.md 7.2): price oracles and
+pledged receipts, over-issue. Collateral (docs/domain.md 7.2): price oracles and
 impostors attest prices (fresh, stale, out of order); the lender tries to value its
 own collateral; enforcement is tried before default (V2), as a take below the
 attested floor or without the pledgor's signature, and as a sale to the lender

@@ -1,4 +1,4 @@
-"""The declared invariants C1..C9 of DOMAIN.md 3.3 and C11..C17 (what a claimant or an
+"""The declared invariants C1..C9 of docs/domain.md 3.3 and C11..C17 (what a claimant or an
 insurer will try), as checks over the stored state, and C10, the state layout's own:
 per-household records belong to a stored parent and the claim heads' objection counts
 agree with their households.

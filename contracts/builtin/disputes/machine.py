@@ -4,7 +4,7 @@ FILED -> ACCEPTED -> MEDIATING -> AGREEMENT_SIGNED -> (CONFIRMATION_REQUESTED ->
 REJECTED) -> PERFORMED | ENFORCED; MEDIATING -> FAILED -> LITIGATION -> ENFORCED. A court
 enters both ENFORCED steps: ``enforce`` executes a confirmed agreement, ``judge`` a judgment
 after litigation.
-Added (DOMAIN.md 5 leaves them open): FILED -> DECLINED (the committee refuses the case, so
+Added (docs/domain.md 5 leaves them open): FILED -> DECLINED (the committee refuses the case, so
 a groundless filing cannot freeze an asset for long); FILED/ACCEPTED/MEDIATING -> WITHDRAWN
 (the claimant drops it); REJECTED -> PERFORMED | LITIGATION (a court refusing confirmation
 leaves a civil contract the parties may still perform, or sue on).

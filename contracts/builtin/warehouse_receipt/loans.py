@@ -1,7 +1,7 @@
 """The pledge loan's life (docs/domain.md 1.4): apply, approve, disburse, accrue, repay,
 top up, revalue and margin call, partial release, default and enforcement.
 
-Enforcement (DOMAIN.md 7.2): nothing before DEFAULT moves the goods to the lender (V2:
+Enforcement (docs/domain.md 7.2): nothing before DEFAULT moves the goods to the lender (V2:
 no forfeiture, even with the pledgor's signature). After default the lender either
 takes the goods at a price agreed with the pledgor, who co-signs, and not below the
 attested market value less ``take_haircut_bp``; or sells them to a buyer that is not

@@ -1,4 +1,4 @@
-"""Attested prices and the collateral values read from them (DOMAIN.md 7.2, V1 and V3).
+"""Attested prices and the collateral values read from them (docs/domain.md 7.2, V1 and V3).
 
 A price oracle outside the loan (a government price bureau, or an appraiser org's
 appraiser; never a bank) attests the market price of a commodity grade per unit, as
