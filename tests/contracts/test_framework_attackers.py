@@ -63,7 +63,7 @@ def test_impostors_of_a_loan_officer_are_the_other_bank_the_other_roles_and_the_
     found = by_threat(impostors(ledger.roster, "bank-a.officer", counterparty=["coop-a.manager"]))
     assert found == {
         Threat.WRONG_ORG: ["bank-b.officer"],
-        Threat.WRONG_ROLE: ["bank-a.admin", "bank-a.risk"],
+        Threat.WRONG_ROLE: ["bank-a.admin", "bank-a.risk", "bank-a.treasurer-1"],
         Threat.NODE_KEY: ["bank-a.peer"],
         Threat.COUNTERPARTY: ["coop-a.manager"],
     }
@@ -75,7 +75,7 @@ def test_a_revoked_member_joins_the_impostors_and_leaves_the_other_threats() -> 
     assert ledger.revoked == {"bank-a.risk"}
     attempts = impostors(ledger.roster, "bank-a.officer", revoked=ledger.revoked)
     found = by_threat(attempts)
-    assert found[Threat.WRONG_ROLE] == ["bank-a.admin"]
+    assert found[Threat.WRONG_ROLE] == ["bank-a.admin", "bank-a.treasurer-1"]
     assert found[Threat.REVOKED] == ["bank-a.risk"]
     revoked = next(a for a in attempts if a.threat is Threat.REVOKED)
     assert revoked.codes == REFUSED_WITH[Threat.REVOKED]
@@ -88,9 +88,10 @@ def test_entitled_members_threats_and_widened_codes_are_honoured() -> None:
         entitled=["bank-a.risk"], codes={Threat.NODE_KEY: ["LOAN_NOT_FOUND"]},
     )
     assert [(a.threat, a.signer) for a in attempts] == [
-        (Threat.WRONG_ROLE, "bank-a.admin"), (Threat.NODE_KEY, "bank-a.peer"),
+        (Threat.WRONG_ROLE, "bank-a.admin"), (Threat.WRONG_ROLE, "bank-a.treasurer-1"),
+        (Threat.NODE_KEY, "bank-a.peer"),
     ]
-    assert attempts[1].codes == REFUSED_WITH[Threat.NODE_KEY] | {"LOAN_NOT_FOUND"}
+    assert attempts[-1].codes == REFUSED_WITH[Threat.NODE_KEY] | {"LOAN_NOT_FOUND"}
 
 
 def test_attack_on_a_sound_policy_passes_logs_each_attempt_and_changes_nothing() -> None:
@@ -118,7 +119,8 @@ def test_an_attacker_who_gets_through_fails_the_test_naming_who_and_how() -> Non
     with pytest.raises(AssertionError) as failure:
         ledger.attack("coop-a.admin", "notes", "scribble", args)
     message = str(failure.value)
-    assert "notes.scribble as coop-a.peer (node key): expected one of" in message
+    assert "notes.scribble as coop-a.manager (wrong role): expected one of" in message
+    assert "coop-a.peer" not in message  # a node key is refused whatever the policy (T3)
     assert "got a commit" in message
     assert "refused attempts changed the state: ['notes/note/coop-a']" in message
 
@@ -141,11 +143,12 @@ def test_a_co_signer_s_consent_is_forged_by_its_impostors_too() -> None:
     forged = [(a.threat, a.signer) for a in attempts if a.instead_of == "bank-a.officer"]
     assert forged == [
         (Threat.WRONG_ORG, "bank-b.officer"), (Threat.WRONG_ROLE, "bank-a.admin"),
-        (Threat.WRONG_ROLE, "bank-a.risk"), (Threat.NODE_KEY, "bank-a.peer"),
+        (Threat.WRONG_ROLE, "bank-a.risk"), (Threat.WRONG_ROLE, "bank-a.treasurer-1"),
+        (Threat.NODE_KEY, "bank-a.peer"),
     ]
     assert any("attack (node key co-signing for bank-a.officer) coop-a.admin +bank-a.peer "
                "notes.pledge(" in line for line in ledger.log)
-    with pytest.raises(AssertionError, match=r"as bank-a.peer \(node key co-signing for "
+    with pytest.raises(AssertionError, match=r"as bank-a.admin \(wrong role co-signing for "
                        r"bank-a.officer\): expected one of .*, got a commit"):
         ledger.attack("coop-a.admin", "notes", "pledge_loosely", args,
                       co_signers=["bank-a.officer"])

@@ -480,7 +480,8 @@ class OrderFinanceMachine(ContractMachine):
         args = {"asset": f"order:{order_id}", "secures": order_id}
         if op == "file_lien":
             args["pledgee"] = signer.split(".", 1)[0]
-        self.must_fail(signer, "registry", op, args, codes=["UNKNOWN_ACTION"])
+        code = "NODE_KEY_REFUSED" if signer.endswith(".peer") else "UNKNOWN_ACTION"
+        self.must_fail(signer, "registry", op, args, codes=[code])
         self.seen.add("attack:registry")
 
     @rule(amount=st.integers(1, 10**6))
