@@ -114,7 +114,7 @@ def coerce(name: str, text: str, schema: Mapping[str, Any], root: Mapping[str, A
         ok, value = _convert(text, alt)
         if ok:
             return value
-    hint = " (money is integer fen: no decimal point)" if any(
+    hint = " (whole numbers only: money is integer fen)" if any(
         alt.get("type") == "integer" for alt in alternatives
     ) and re.match(r"^[+-]?\d*\.\d*$", text) else ""
     raise CliError(f"{name}: expected {describe(schema, root)}, got {text!r}{hint}")

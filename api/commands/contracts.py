@@ -132,6 +132,8 @@ def contracts_command(
         for action in contract["actions"]:
             args = escape(signature(action["args_schema"]))
             out.print(f"  action [cyan]{action['name']}[/cyan] {args}")
+            if action["doc"]:
+                out.print(f"      {action['doc'].splitlines()[0]}", markup=False)
             out.print(f"      who: {who(action['policy'])}", markup=False)
         for view in contract["views"]:
             params_text = escape(signature(view["params_schema"]))

@@ -150,13 +150,18 @@ def private_key(key_file: Path) -> PrivateKey:
         raise CliError(f"--key {key_file}: not an Ed25519 private key in PEM ({exc})") from None
 
 
-def credentials(net: Path | None, member: str, key_file: Path | None) -> Credentials:
-    """The member's key (and certificate) from ``--key`` or from the network directory."""
+def credentials(
+    net: Path | None, member: str, key_file: Path | None, option: str = "--as"
+) -> Credentials:
+    """The member's key (and certificate) from ``--key`` or from the network directory.
+
+    ``option`` is how the command line named the member, for the error message.
+    """
     if key_file is not None:
         key = private_key(key_file)
         return Credentials(member, key, _certificate_of(member, net, key_file))
     if net is None:
-        raise CliError(f"--as {member}: give --net NET or --key FILE to find its key")
+        raise CliError(f"{option} {member}: give --net NET or --key FILE to find its key")
     try:
         return load_member(net, member)
     except FileNotFoundError:
@@ -167,7 +172,7 @@ def credentials(net: Path | None, member: str, key_file: Path | None) -> Credent
             f"{len(known)} members, for example {', '.join(known[:4])}" if known
             else "it holds no member keys"
         )
-        raise CliError(f"--as {member}: no such member in {net} ({hint})") from None
+        raise CliError(f"{option} {member}: no such member in {net} ({hint})") from None
 
 
 def peer_url(net: Path, peer: str | None, url: str | None) -> str:

@@ -116,7 +116,7 @@ def submit_command(
     Exits 1 if the peer refuses the tx, or (with --wait) if it is rejected in a block.
     """
     where = target(net, member, key_file, peer, url)
-    co_signers = [credentials(net, m, None) for m in cosigners]
+    co_signers = [credentials(net, m, None, "--cosign") for m in cosigners]
     with where.client() as client:
         args = _arguments(client.contracts(), contract, action, assignments, args_file)
         envelope = client.builder().build(contract, action, args, co_signers=co_signers)

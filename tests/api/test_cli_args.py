@@ -41,8 +41,8 @@ def test_integers_stay_integers_and_strings_stay_strings() -> None:
 
 
 def test_a_decimal_amount_is_refused_naming_the_arg_and_fen() -> None:
-    with pytest.raises(CliError, match=r"^amount: expected integer, got '12\.5' \(money is "
-                                       r"integer fen"):
+    with pytest.raises(CliError, match=r"^amount: expected integer, got '12\.5' \(whole "
+                                       r"numbers only: money is integer fen\)$"):
         args("source=a", "target=b", "amount=12.5")
 
 

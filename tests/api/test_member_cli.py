@@ -107,6 +107,25 @@ def test_sign_cosign_send_collects_two_signatures_from_two_key_files(
     assert balance["balance"] == before - 300
 
 
+def test_submit_with_cosign_signs_once_per_member_from_the_network_directory(
+    served: Served,
+) -> None:
+    net = served.directory
+    ok_json("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
+            "account=coop-a.farmer-5", "amount=900", "--wait")
+    transfer = ("settlement", "transfer", "source=coop-a.farmer-5", "target=coop-a.farmer-6",
+                "amount=100", "--wait")
+    alone = cli("tx", "submit", net, "--as", "coop-a.farmer-6", *transfer, "--json")
+    assert alone.exit_code == 1
+    assert json.loads(alone.stdout)["status"] == "rejected"
+    both = ok_json("tx", "submit", net, "--as", "coop-a.farmer-6", "--cosign", "coop-a.farmer-5",
+                   *transfer)
+    assert both["status"] == "committed"
+    block = ok_json("query", net, "--as", "coop-a.farmer-6", "block", str(both["height"]))
+    envelope = next(t["envelope"] for t in block["txs"] if t["result"]["tx_id"] == both["tx_id"])
+    assert [s["signer"] for s in envelope["signatures"]] == ["coop-a.farmer-6", "coop-a.farmer-5"]
+
+
 def test_query_reads_head_block_tx_state_and_view(served: Served) -> None:
     net = served.directory
     status = ok_json("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
@@ -146,13 +165,16 @@ def test_contracts_lists_who_may_act_the_argument_schemas_views_and_parameters(
     [
         (["tx", "submit", "{net}", "--as", "gov.nobody", "settlement", "issue", "amount=1"],
          "--as gov.nobody: no such member in {net} (members of gov: gov.admin, gov.pboc"),
+        (["tx", "submit", "{net}", "--as", "gov.pboc", "--cosign", "gov.ghost", "settlement",
+          "issue", "amount=1"],
+         "--cosign gov.ghost: no such member in {net} (members of gov: "),
         (["tx", "submit", "{net}", "--as", "gov.pboc", "settlement", "mint", "amount=1"],
          "settlement.mint: no such action; actions of settlement: issue, transfer"),
         (["tx", "submit", "{net}", "--as", "gov.pboc", "settlment", "issue", "amount=1"],
          "settlment: no such contract on chain 'small'; contracts: "),
         (["tx", "submit", "{net}", "--as", "gov.pboc", "settlement", "issue",
           "account=coop-a.farmer-1", "amount=12.50"],
-         "amount: expected integer, got '12.50' (money is integer fen: no decimal point)"),
+         "amount: expected integer, got '12.50' (whole numbers only: money is integer fen)"),
         (["tx", "submit", "{net}", "--as", "gov.pboc", "settlement", "issue",
           "account=coop-a.farmer-1", "amount=-5"],
          "422 INVALID_ARGUMENTS: "),
