@@ -40,6 +40,30 @@ def test_builtin_scenario_meets_its_expectations_and_replays_identically(name: s
     assert second.head_hash == first.head_hash
 
 
+ISSUE_SEEDS = (1, 5, 7, 11, 13)  # order-finance once failed its own expectations on these
+
+
+def other_seeds(name: str, count: int = 4) -> list[int]:
+    """Four seeds besides the scenario's own: five seeds per built-in scenario in all."""
+    own = load(name).seed
+    return [seed for seed in ISSUE_SEEDS if seed != own][:count]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [(entry.name, seed) for entry in builtin() for seed in other_seeds(entry.name)],
+)
+def test_builtin_scenario_meets_its_expectations_for_any_seed(name: str, seed: int) -> None:
+    result = run_scenario(_load(name), seed=seed)
+    failed = [
+        f"{v.description}: expected {v.expected}, actual {v.actual}"
+        for v in result.verdicts
+        if not v.ok
+    ]
+    assert not failed, failed
+
+
 @pytest.mark.integration
 def test_run_command_writes_report_and_sqlite_chains_that_verify(tmp_path: Path) -> None:
     bin_dir = Path(sys.executable).parent
