@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from scenarios.check import problems
 from scenarios.loader import read_model
 from scenarios.schema import Scenario
 
@@ -48,4 +49,5 @@ def resolve(name_or_path: str) -> Path:
 
 
 def load(name_or_path: str) -> Scenario:
-    return read_model(Scenario, resolve(name_or_path))
+    """The scenario, with every name it uses resolved (``scenarios.check``) before it runs."""
+    return read_model(Scenario, resolve(name_or_path), check=problems)
