@@ -37,8 +37,10 @@ def builtin() -> list[Entry]:
 def resolve(name_or_path: str) -> Path:
     """A path to a scenario file, or the file of a built-in scenario by name."""
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.is_file():
         return path
+    if path.suffix in (".yaml", ".yml"):
+        raise FileNotFoundError(f"{name_or_path}: no such scenario file")
     candidate = BUILTIN_DIR / f"{name_or_path}.yaml"
     if candidate.exists():
         return candidate

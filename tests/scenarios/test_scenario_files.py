@@ -148,3 +148,13 @@ def test_the_run_command_refuses_a_misnamed_scenario_in_one_line_per_mistake(
     assert lines[0].startswith(f"error: {path}:11: faults[0].peer: no peer 'bank-z'")
     assert lines[1].startswith(f"error: {path}:13: expect[0].name: no metric 'credit.loanz'")
     assert len(lines) == 2
+
+
+def test_a_directory_named_like_a_builtin_does_not_hide_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "order-finance").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert resolve("order-finance").name == "order-finance.yaml"
+    with pytest.raises(FileNotFoundError, match=r"missing\.yaml: no such scenario file"):
+        resolve("missing.yaml")
