@@ -372,7 +372,9 @@ def _premium_section(premium: Mapping[str, Any]) -> list[str]:
     by_level: Mapping[str, int] = premium.get("by_level", {})
     if not by_level:
         return []
-    rows = [[PREMIUM_PAYERS.get(level, level), level, yuan(fen)] for level, fen in by_level.items()]
+    order = list(PREMIUM_PAYERS)  # central, province, county, then the farmers' own share
+    levels = sorted(by_level, key=lambda lvl: (order.index(lvl) if lvl in order else len(order)))
+    rows = [[PREMIUM_PAYERS.get(level, level), level, yuan(by_level[level])] for level in levels]
     subsidy = sum(fen for level, fen in by_level.items() if level != "farmer")
     return [
         "",
