@@ -40,6 +40,11 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+NOTHING_OUTSTANDING = (
+    "Nothing is outstanding at the end: every loan is repaid or written off and every order "
+    "settled or cancelled, so there is no exposure graph."
+)
+
 PREMIUM_PAYERS = {
     "central": "central government (subsidy)",
     "province": "provincial government (subsidy)",
@@ -257,6 +262,10 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
             )
         )
     out += _orders_section(metrics.get("orders", {}))
+    if (loans or metrics.get("orders", {}).get("created")) and not metrics.get(
+        "exposure", {}
+    ).get("edges"):
+        out += ["", NOTHING_OUTSTANDING]
     claims = metrics.get("claims", {})
     if claims.get("timeline"):
         out += ["", "## Claims"]
