@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("api.commands.scenario", "run_command", "Run a scenario and write its report."),
     "scenarios": ("api.commands.scenario", "scenarios_command", "List the built-in scenarios."),
     "bench": ("api.commands.bench", "bench_command", "Benchmark an in-process network."),
+    "tx": ("api.commands.tx", "tx_group", "Sign and submit transactions as a member."),
+    "query": ("api.commands.query", "query_group", "Read blocks, txs, state and views."),
+    "contracts": ("api.commands.contracts", "contracts_command",
+                  "List actions (who, arguments), views and parameters."),
 }
 
 

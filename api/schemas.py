@@ -116,6 +116,9 @@ class ContractInfo(_Out):
     description: str
     actions: list[ActionInfo]
     views: list[ViewInfo]
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="the genesis parameters in force, defaults included"
+    )
 
 
 class ContractsOut(_Out):

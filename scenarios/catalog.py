@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from scenarios.check import problems
 from scenarios.loader import read_model
 from scenarios.schema import Scenario
 
@@ -36,8 +37,10 @@ def builtin() -> list[Entry]:
 def resolve(name_or_path: str) -> Path:
     """A path to a scenario file, or the file of a built-in scenario by name."""
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.is_file():
         return path
+    if path.suffix in (".yaml", ".yml"):
+        raise FileNotFoundError(f"{name_or_path}: no such scenario file")
     candidate = BUILTIN_DIR / f"{name_or_path}.yaml"
     if candidate.exists():
         return candidate
@@ -48,4 +51,5 @@ def resolve(name_or_path: str) -> Path:
 
 
 def load(name_or_path: str) -> Scenario:
-    return read_model(Scenario, resolve(name_or_path))
+    """The scenario, with every name it uses resolved (``scenarios.check``) before it runs."""
+    return read_model(Scenario, resolve(name_or_path), check=problems)

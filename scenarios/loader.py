@@ -7,7 +7,7 @@ indexes, as pydantic reports it) to the line it started on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -100,18 +100,27 @@ def _field(loc: Loc) -> str:
     return out or "(top level)"
 
 
-def parse_model(model: type[M], text: str, path: str) -> M:
-    """Validate YAML ``text`` against ``model``; raise ScenarioError with file:line: field."""
+Check = Callable[[M], Sequence[tuple[Loc, str]]]
+
+
+def parse_model(model: type[M], text: str, path: str, check: Check[M] | None = None) -> M:
+    """Validate YAML ``text`` against ``model``, then ``check`` the names it uses (a list of
+    (field path, rule)); raise ScenarioError with ``file:line: field: rule`` for each."""
     data, lines = load_yaml_with_lines(text, path)
     try:
-        return model.model_validate(data)
+        value = model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             loc = _data_loc(tuple(error["loc"]), lines)
             problems.append((_line_for(loc, lines), _field(loc), error["msg"]))
         raise ScenarioError(path, problems) from None
+    found = check(value) if check is not None else []
+    if found:
+        located = [(_line_for(loc, lines), _field(loc), rule) for loc, rule in found]
+        raise ScenarioError(path, located)
+    return value
 
 
-def read_model(model: type[M], path: Path) -> M:
-    return parse_model(model, path.read_text(encoding="utf-8"), str(path))
+def read_model(model: type[M], path: Path, check: Check[M] | None = None) -> M:
+    return parse_model(model, path.read_text(encoding="utf-8"), str(path), check)

@@ -8,6 +8,7 @@ a number in the report can always be traced back to the events behind it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,19 @@ from scenarios.world import World
 
 MS_PER_DAY = 86_400_000
 
+PRODUCTS = {
+    "warehouse_receipt": "receipt pledge",
+    "order_finance": "order financing",
+    "credit_loans": "credit loan",
+}
+"""The loan product each lending contract offers, as the report names it."""
+
+FARMERS_SHARE = "farmer"
+"""The premium level the farmers pay themselves (via their cooperative); every other
+level is a government subsidy."""
+
+LOAN_STATS = ("issued", "issued_fen", "outstanding_fen", "repaid", "defaulted", "written_off_fen")
+
 
 @dataclass
 class _Loan:
@@ -29,11 +43,21 @@ class _Loan:
     borrower: str
     outstanding: int = 0
     principal: int = 0
+    product: str = ""
+
+
+@dataclass(frozen=True)
+class _Order:
+    buyer: str
+    seller: str
+    value: int
 
 
 @dataclass
-class _Fold:
-    start_ms: float
+class Fold:
+    """The running totals of one chain's events; ``HANDLERS`` update it event by event."""
+
+    start: dt.datetime
     loans: dict[str, _Loan] = field(default_factory=dict)
     applied: dict[str, tuple[str, str]] = field(default_factory=dict)
     sellers: dict[str, str] = field(default_factory=dict)
@@ -42,24 +66,22 @@ class _Fold:
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
     premium: Counter[str] = field(default_factory=Counter)
     subsidy: Counter[str] = field(default_factory=Counter)
-    exposure: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_product: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    live_orders: dict[str, _Order] = field(default_factory=dict)
+    breach_list: list[dict[str, Any]] = field(default_factory=list)
     margin: Counter[str] = field(default_factory=Counter)
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     breaches: int = 0
     day: float = 0.0
 
     def bank(self, bank: str) -> dict[str, int]:
-        return self.by_bank.setdefault(
-            bank,
-            {
-                "issued": 0,
-                "issued_fen": 0,
-                "outstanding_fen": 0,
-                "repaid": 0,
-                "defaulted": 0,
-                "written_off_fen": 0,
-            },
-        )
+        return self.by_bank.setdefault(bank, dict.fromkeys(LOAN_STATS, 0))
+
+    def add(self, loan: _Loan, stat: str, amount: int) -> None:
+        """Count ``amount`` into ``stat`` of the loan's bank and of its (bank, product) line."""
+        self.bank(loan.bank)[stat] += amount
+        line = self.by_product.setdefault((loan.bank, loan.product), dict.fromkeys(LOAN_STATS, 0))
+        line[stat] += amount
 
     def move(self, loan_id: str, delta: int) -> None:
         loan = self.loans.get(loan_id)
@@ -67,88 +89,115 @@ class _Fold:
             return
         delta = max(delta, -loan.outstanding)
         loan.outstanding += delta
-        stats = self.bank(loan.bank)
-        stats["outstanding_fen"] += delta
+        self.add(loan, "outstanding_fen", delta)
         self.series.setdefault(loan.bank, [[0.0, 0]]).append(
-            [round(self.day, 3), stats["outstanding_fen"]]
+            [round(self.day, 3), self.bank(loan.bank)["outstanding_fen"]]
         )
 
+    def exposure(self) -> list[dict[str, Any]]:
+        """Who is exposed to whom now: outstanding principal of live loans, value of live
+        orders (cancelled and settled ones are out)."""
+        edges: Counter[tuple[str, str]] = Counter()
+        for loan in self.loans.values():
+            if loan.outstanding > 0:
+                edges[(loan.bank, loan.borrower)] += loan.outstanding
+        for order in self.live_orders.values():
+            edges[(order.buyer, order.seller)] += order.value
+        return [{"from": a, "to": b, "fen": v} for (a, b), v in sorted(edges.items())]
 
-Handler = Callable[[_Fold, Mapping[str, Any]], None]
+
+Handler = Callable[[Fold, Mapping[str, Any]], None]
 
 
-def _wr_applied(f: _Fold, d: Mapping[str, Any]) -> None:
+def _wr_applied(f: Fold, d: Mapping[str, Any]) -> None:
     f.applied[d["loan_id"]] = (d["bank"], d["borrower"])
 
 
-def _disbursed(f: _Fold, loan_id: str, bank: str, borrower: str, principal: int) -> None:
-    f.loans[loan_id] = _Loan(bank, borrower, 0, principal)
-    stats = f.bank(bank)
-    stats["issued"] += 1
-    stats["issued_fen"] += principal
-    f.exposure[(bank, borrower)] += principal
+def _disbursed(
+    f: Fold, loan_id: str, bank: str, borrower: str, principal: int, product: str
+) -> None:
+    loan = f.loans[loan_id] = _Loan(bank, borrower, 0, principal, product)
+    f.add(loan, "issued", 1)
+    f.add(loan, "issued_fen", principal)
     f.move(loan_id, principal)
 
 
-def _wr_disbursed(f: _Fold, d: Mapping[str, Any]) -> None:
-    bank, borrower = f.applied.get(d["loan_id"], ("?", "?"))
-    _disbursed(f, d["loan_id"], bank, borrower, int(d["principal"]))
+def _disbursed_as(contract: str) -> Handler:
+    def handle(f: Fold, d: Mapping[str, Any]) -> None:
+        bank, borrower = f.applied.get(d["loan_id"], ("?", "?"))
+        _disbursed(f, d["loan_id"], bank, borrower, int(d["principal"]), PRODUCTS[contract])
+
+    return handle
 
 
-def _of_financed(f: _Fold, d: Mapping[str, Any]) -> None:
+def _of_financed(f: Fold, d: Mapping[str, Any]) -> None:
     seller = f.sellers.get(d["order_id"], d["order_id"])
-    _disbursed(f, d["loan_id"], d["lender"], seller, int(d["principal"]))
+    _disbursed(
+        f, d["loan_id"], d["lender"], seller, int(d["principal"]), PRODUCTS["order_finance"]
+    )
+    f.counts.setdefault("orders", Counter())["financed"] += 1
+    f.counts["orders"]["financed_fen"] += int(d["principal"])
 
 
-def _repaid_principal(f: _Fold, d: Mapping[str, Any]) -> None:
+def _repaid_principal(f: Fold, d: Mapping[str, Any]) -> None:
     f.move(d["loan_id"], -int(d.get("principal", 0)))
 
 
-def _closed(f: _Fold, d: Mapping[str, Any]) -> None:
+def _closed(f: Fold, d: Mapping[str, Any]) -> None:
     loan = f.loans.get(d["loan_id"])
     if loan is None:
         return
     if str(d.get("closure", "repaid")).lower() == "repaid":
-        f.bank(loan.bank)["repaid"] += 1
+        f.add(loan, "repaid", 1)
     f.move(d["loan_id"], -loan.outstanding)
 
 
-def _defaulted(f: _Fold, d: Mapping[str, Any]) -> None:
+def _defaulted(f: Fold, d: Mapping[str, Any]) -> None:
     loan = f.loans.get(d["loan_id"])
     if loan is None:
         return
-    stats = f.bank(loan.bank)
-    stats["defaulted"] += 1
+    f.add(loan, "defaulted", 1)
     if "written_off" in d:
-        stats["written_off_fen"] += int(d["written_off"])
+        f.add(loan, "written_off_fen", int(d["written_off"]))
         f.move(d["loan_id"], -loan.outstanding)
 
 
-def _enforced(f: _Fold, d: Mapping[str, Any]) -> None:
+def _enforced(f: Fold, d: Mapping[str, Any]) -> None:
     loan = f.loans.get(d["loan_id"])
     if loan is None:
         return
-    f.bank(loan.bank)["written_off_fen"] += int(d.get("written_off", 0))
+    f.add(loan, "written_off_fen", int(d.get("written_off", 0)))
     f.margin["enforced"] += 1
     f.margin[str(d.get("closure", "")).lower()] += 1  # auctioned / taken_by_bank
     f.move(d["loan_id"], -loan.outstanding)
 
 
-def _margin_call(f: _Fold, d: Mapping[str, Any]) -> None:
+def _margin_call(f: Fold, d: Mapping[str, Any]) -> None:
     f.margin["calls"] += 1
 
 
-def _margin_cured(f: _Fold, d: Mapping[str, Any]) -> None:
+def _margin_cured(f: Fold, d: Mapping[str, Any]) -> None:
     f.margin["cured"] += 1
 
 
-def _order_created(f: _Fold, d: Mapping[str, Any]) -> None:
+def _order_created(f: Fold, d: Mapping[str, Any]) -> None:
     f.sellers[d["order_id"]] = d["seller"]
-    f.exposure[(d["buyer"], d["seller"])] += int(d.get("value", 0))
+    f.live_orders[d["order_id"]] = _Order(d["buyer"], d["seller"], int(d.get("value", 0)))
+    f.counts.setdefault("orders", Counter())["created"] += 1
+
+
+def _order_over(name: str) -> Handler:
+    """A cancelled or settled order: counted, and no longer an exposure."""
+
+    def handle(f: Fold, d: Mapping[str, Any]) -> None:
+        f.live_orders.pop(d["order_id"], None)
+        f.counts.setdefault("orders", Counter())[name] += 1
+
+    return handle
 
 
 def _claim(stage: str) -> Handler:
-    def handle(f: _Fold, d: Mapping[str, Any]) -> None:
+    def handle(f: Fold, d: Mapping[str, Any]) -> None:
         claim = f.claims.setdefault(d["claim_id"], {"claim_id": d["claim_id"]})
         claim.setdefault(stage, round(f.day, 3))
         if stage == "paid_day":
@@ -161,41 +210,51 @@ def _claim(stage: str) -> Handler:
 
 
 def _count(group: str, name: str) -> Handler:
-    def handle(f: _Fold, d: Mapping[str, Any]) -> None:
+    def handle(f: Fold, d: Mapping[str, Any]) -> None:
         f.counts.setdefault(group, Counter())[name] += 1
 
     return handle
 
 
-def _accepted(f: _Fold, d: Mapping[str, Any]) -> None:
+def _accepted(f: Fold, d: Mapping[str, Any]) -> None:
     if not d.get("full", True):
         f.counts.setdefault("orders", Counter())["short_delivered"] += 1
 
 
-def _dispute_state(f: _Fold, d: Mapping[str, Any]) -> None:
+def _dispute_state(f: Fold, d: Mapping[str, Any]) -> None:
     f.counts.setdefault("disputes", Counter())[str(d.get("state", "")).lower()] += 1
 
 
-def _premium(f: _Fold, d: Mapping[str, Any]) -> None:
+def _premium(f: Fold, d: Mapping[str, Any]) -> None:
     f.premium[str(d["level"])] += int(d["amount"])
 
 
-def _funded(f: _Fold, d: Mapping[str, Any]) -> None:
+def _funded(f: Fold, d: Mapping[str, Any]) -> None:
     f.subsidy["budget_fen"] += int(d["amount"])
 
 
-def _subsidy_paid(f: _Fold, d: Mapping[str, Any]) -> None:
+def _subsidy_paid(f: Fold, d: Mapping[str, Any]) -> None:
     f.subsidy["used_fen"] += int(d.get("subsidy", d.get("amount", 0)))
     f.subsidy["payments"] += 1
 
 
-def _breach(f: _Fold, d: Mapping[str, Any]) -> None:
+def _breach(f: Fold, d: Mapping[str, Any]) -> None:
     f.breaches += 1
+    due_day = (parse_time(str(d["due"])) - f.start).total_seconds() / 86_400
+    f.breach_list.append(
+        {
+            "claim_id": d["claim_id"],
+            "kind": d.get("kind", ""),
+            "insured": d.get("insured"),
+            "due": d["due"],
+            "days_late": round(f.day - due_day, 2),
+        }
+    )
 
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("warehouse_receipt", "LoanApplied"): _wr_applied,
-    ("warehouse_receipt", "LoanDisbursed"): _wr_disbursed,
+    ("warehouse_receipt", "LoanDisbursed"): _disbursed_as("warehouse_receipt"),
     ("warehouse_receipt", "LoanRepaid"): _repaid_principal,
     ("warehouse_receipt", "LoanClosed"): _closed,
     ("warehouse_receipt", "LoanDefaulted"): _defaulted,
@@ -204,8 +263,8 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("warehouse_receipt", "MarginCallCured"): _margin_cured,
     ("order_finance", "OrderCreated"): _order_created,
     ("order_finance", "OrderFinanced"): _of_financed,
-    ("order_finance", "OrderCancelled"): _count("orders", "cancelled"),
-    ("order_finance", "OrderSettled"): _count("orders", "settled"),
+    ("order_finance", "OrderCancelled"): _order_over("cancelled"),
+    ("order_finance", "OrderSettled"): _order_over("settled"),
     ("order_finance", "OrderAccepted"): _accepted,
     ("order_finance", "ShortfallToDirectDebt"): _count("orders", "shortfall_to_direct_debt"),
     ("order_finance", "OrderConfirmed"): _count("orders", "confirmed"),
@@ -227,7 +286,7 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("credit", "ProgrammeFunded"): _funded,
     ("credit", "SubsidyPaid"): _subsidy_paid,
     ("credit_loans", "LoanApplied"): _wr_applied,
-    ("credit_loans", "LoanDisbursed"): _wr_disbursed,
+    ("credit_loans", "LoanDisbursed"): _disbursed_as("credit_loans"),
     ("credit_loans", "LoanRepaid"): _repaid_principal,
     ("credit_loans", "LoanClosed"): _closed,
     ("credit_loans", "LoanDefaulted"): _defaulted,
@@ -255,7 +314,7 @@ class MetricsCollector:
         faults: list[dict[str, Any]],
     ) -> dict[str, Any]:
         start = parse_time(self.world.scenario.start)
-        fold = _Fold(start_ms=0)
+        fold = Fold(start=start)
         committed = rejected = txs = 0
         codes: Counter[str] = Counter()
         height = peer.height() if peer is not None else 0
@@ -310,6 +369,10 @@ class MetricsCollector:
             },
             "credit": {
                 "by_bank": fold.by_bank,
+                "by_bank_product": [
+                    {"bank": bank, "product": product, **stats}
+                    for (bank, product), stats in sorted(fold.by_product.items())
+                ],
                 "outstanding_series": fold.series,
                 "loans": len(fold.loans),
                 "margin_calls": fold.margin["calls"],
@@ -335,22 +398,26 @@ class MetricsCollector:
                     "claims.report_loss:DUPLICATE_CLAIM"],
                 "policies_expired": fold.counts.get("policy", Counter())["expired"],
                 "policies_closed": fold.counts.get("policy", Counter())["closed"],
+                "breaches": fold.breach_list,
             },
             "premium": {
                 "by_level": dict(sorted(fold.premium.items())),
                 "total_fen": sum(fold.premium.values()),
+                "subsidy_fen": sum(v for k, v in fold.premium.items() if k != FARMERS_SHARE),
+                "farmers_fen": fold.premium.get(FARMERS_SHARE, 0),
             },
             "subsidy": dict(fold.subsidy),
             "exposure": {
-                "edges": [
-                    {"from": a, "to": b, "fen": v} for (a, b), v in sorted(fold.exposure.items())
-                ],
+                "edges": fold.exposure(),
                 "kinds": kinds,
             },
             "orders": {
                 k: fold.counts.get("orders", Counter())[k]
                 for k in (
+                    "created",
                     "confirmed",
+                    "financed",
+                    "financed_fen",
                     "cancelled",
                     "short_delivered",
                     "shortfall_to_direct_debt",

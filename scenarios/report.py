@@ -28,10 +28,29 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
+def cell(value: Any) -> str:
+    """One Markdown table cell: a ``|`` or a line break inside a value would end the cell."""
+    text = "" if value is None else str(value)
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").splitlines())
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+NOTHING_OUTSTANDING = (
+    "Nothing is outstanding at the end: every loan is repaid or written off and every order "
+    "settled or cancelled, so there is no exposure graph."
+)
+
+PREMIUM_PAYERS = {
+    "central": "central government (subsidy)",
+    "province": "provincial government (subsidy)",
+    "county": "county government (subsidy)",
+    "farmer": "farmers' own share (paid via the cooperative)",
+}
 
 
 def chart_outstanding(metrics: Mapping[str, Any], path: Path) -> bool:
@@ -171,7 +190,7 @@ def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     if handles:
         ax.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
                   bbox_to_anchor=(0.5, -0.05), fontsize=8)
-    ax.set_title("Exposure: who has lent to / bought from whom (edge width = amount)")
+    ax.set_title("Exposure now: outstanding principal of live loans, value of live orders")
     ax.set_xlim(-0.35, 1.35)
     ax.axis("off")
     fig.tight_layout()
@@ -212,13 +231,14 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
     if chain.get("rejected_by_code"):
         out.append("")
         out.append(_table(["rejection code", "count"], sorted(chain["rejected_by_code"].items())))
-    loans = metrics.get("credit", {}).get("by_bank", {})
+    loans = metrics.get("credit", {}).get("by_bank_product", [])
     if loans:
-        out += ["", "## Loans by bank"]
+        out += ["", "## Loans by bank and product"]
         out.append(
             _table(
                 [
                     "bank",
+                    "product",
                     "loans issued",
                     "issued (CNY)",
                     "outstanding (CNY)",
@@ -228,7 +248,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                 ],
                 [
                     [
-                        bank,
+                        v["bank"],
+                        v["product"],
                         v.get("issued", 0),
                         yuan(v.get("issued_fen", 0)),
                         yuan(v.get("outstanding_fen", 0)),
@@ -236,7 +257,7 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                         v.get("defaulted", 0),
                         yuan(v.get("written_off_fen", 0)),
                     ]
-                    for bank, v in sorted(loans.items())
+                    for v in loans
                 ],
             )
         )
@@ -249,6 +270,11 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
             "price agreed with the pledgor (never below the attested market value less the "
             "haircut); the pledgor received any surplus.",
         ]
+    out += _orders_section(metrics.get("orders", {}))
+    if (loans or metrics.get("orders", {}).get("created")) and not metrics.get(
+        "exposure", {}
+    ).get("edges"):
+        out += ["", NOTHING_OUTSTANDING]
     claims = metrics.get("claims", {})
     if claims.get("timeline"):
         out += ["", "## Claims"]
@@ -278,12 +304,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                 ],
             )
         )
-    premium = metrics.get("premium", {})
-    if premium.get("by_level"):
-        out += ["", "## Premium subsidy by level"]
-        out.append(
-            _table(["level", "paid (CNY)"], [[k, yuan(v)] for k, v in premium["by_level"].items()])
-        )
+    out += _breaches_section(claims.get("breaches", []))
+    out += _premium_section(metrics.get("premium", {}))
     subsidy = metrics.get("subsidy", {})
     if subsidy:
         out += ["", "## Interest subsidy budget"]
@@ -334,6 +356,56 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
         out += [f"![{name}]({name})" for name in charts]
     out.append("")
     return "\n".join(out)
+
+
+def _orders_section(orders: Mapping[str, Any]) -> list[str]:
+    if not orders.get("created"):
+        return []
+    keys = ("created", "confirmed", "financed", "cancelled", "short_delivered",
+            "shortfall_to_direct_debt", "settled")
+    return [
+        "",
+        "## Order financing",
+        _table(
+            [*(k.replace("_", " ") for k in keys), "financed (CNY)"],
+            [[*(orders.get(k, 0) for k in keys), yuan(orders.get("financed_fen", 0))]],
+        ),
+    ]
+
+
+def _breaches_section(breaches: Sequence[Mapping[str, Any]]) -> list[str]:
+    if not breaches:
+        return []
+    return [
+        "",
+        "### Deadline breaches",
+        _table(
+            ["claim", "deadline", "household", "due", "days late"],
+            [
+                [b["claim_id"], b.get("kind", ""), b.get("insured") or "(whole claim)", b["due"],
+                 f"{b.get('days_late', 0):.1f}"]
+                for b in breaches
+            ],
+        ),
+    ]
+
+
+def _premium_section(premium: Mapping[str, Any]) -> list[str]:
+    by_level: Mapping[str, int] = premium.get("by_level", {})
+    if not by_level:
+        return []
+    order = list(PREMIUM_PAYERS)  # central, province, county, then the farmers' own share
+    levels = sorted(by_level, key=lambda lvl: (order.index(lvl) if lvl in order else len(order)))
+    rows = [[PREMIUM_PAYERS.get(level, level), level, yuan(by_level[level])] for level in levels]
+    subsidy = sum(fen for level, fen in by_level.items() if level != "farmer")
+    return [
+        "",
+        "## Premium shares by payer",
+        _table(["payer", "share", "paid (CNY)"], rows),
+        "",
+        f"Government subsidies: {yuan(subsidy)} CNY; farmers' own share: "
+        f"{yuan(by_level.get('farmer', 0))} CNY.",
+    ]
 
 
 def write_report(report_dir: Path, metrics: Mapping[str, Any]) -> Path:

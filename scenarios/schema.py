@@ -121,6 +121,12 @@ class PledgeSpec(_Spec):
     default_probability: Probability = 0.1
     cure_probability: Probability = 0.7
     sale_probability: Probability = 0.5
+    at_least_cured: int = Field(
+        default=0, ge=0,
+        description="loans of the commodity whose price path falls most that cure their "
+        "margin call, whatever the seed draws",
+    )
+    at_least_defaulted: int = Field(default=0, ge=0, description="whatever the seed draws")
 
 
 class OrderSpec(_Spec):
@@ -137,6 +143,10 @@ class OrderSpec(_Spec):
     payment_days: Day = 10.0
     cancel_probability: Probability = 0.1
     short_delivery_probability: Probability = 0.2
+    at_least_cancelled: int = Field(default=0, ge=0, description="whatever the seed draws")
+    at_least_short_delivered: int = Field(
+        default=0, ge=0, description="among orders not cancelled, whatever the seed draws"
+    )
 
 
 class InsuranceSpec(_Spec):

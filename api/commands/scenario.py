@@ -53,7 +53,8 @@ def run_command(
     try:
         spec = load(scenario)
     except (ScenarioError, FileNotFoundError) as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        for line in str(exc).splitlines():  # one `file:line: field: rule` per mistake, unwrapped
+            click.echo(f"error: {line}", err=True)
         sys.exit(2)
     base = Path("out") / spec.name
     if not memory:

@@ -63,6 +63,7 @@ def contract_info(contract: Contract) -> ContractInfo:
         description=contract.description,
         actions=actions,
         views=views,
+        params=contract.params.model_dump(mode="json"),
     )
 
 

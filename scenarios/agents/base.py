@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,19 @@ from ledger.timefmt import format_time, parse_time
 from scenarios.world import World
 
 Reader = Callable[[str, str, Mapping[str, Any]], Any]
+
+
+def at_least(rng: random.Random, flags: list[bool], count: int, eligible: Sequence[int]) -> None:
+    """Set ``flags`` true on seeded picks among ``eligible`` until ``count`` of those are true.
+
+    A scenario that promises "one order is cancelled" must show it for every seed, not
+    only for the seeds whose coin flips happen to land that way: draw each case with its
+    probability, then make up the promised minimum from cases chosen by the same seed.
+    """
+    missing = count - sum(flags[i] for i in eligible)
+    spare = [i for i in eligible if not flags[i]]
+    for index in rng.sample(spare, min(max(missing, 0), len(spare))):
+        flags[index] = True
 
 
 @dataclass

@@ -225,7 +225,9 @@ def claim_story(
         return
     insureds: list[str] = []
     for household in households:
-        loss = rng.choice((0, 1500, 2500, 4000, 5500, 7000, 8500))
+        losses = (0, 1500, 2500, 4000, 5500, 7000, 8500)
+        # the household that disputes its assessment must have one, whatever the seed
+        loss = rng.choice(losses[1:] if household is disputed else losses)
         if loss == 0:
             continue
         area = household.acreage_mu * 100 * rng.randint(30, 100) // 100

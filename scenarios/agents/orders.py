@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.roles import TREASURER
-from scenarios.agents.base import AgentKit
+from scenarios.agents.base import AgentKit, at_least
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
 OF = "order_finance"
@@ -37,15 +37,16 @@ def repay_all(kit: AgentKit, payer: str, seller: str, order_id: str) -> Story:
             return
 
 
-def order_story(kit: AgentKit, coop: str, buyer: str, bank: str, number: int, day: float) -> Story:
+def order_story(
+    kit: AgentKit, coop: str, buyer: str, bank: str, number: int, day: float,
+    cancels: bool, short: bool,
+) -> Story:
     spec = kit.world.scenario.agents.orders
     rng = kit.rng
     manager = kit.member(coop, "manager")
     purchaser = kit.member(buyer, "purchaser")
     treasurer = kit.member(buyer, "treasurer")
     officer = kit.member(bank, "loan_officer")
-    cancels = rng.random() < spec.cancel_probability
-    short = rng.random() < spec.short_delivery_probability
     quantity = rng.randint(*spec.quantity_kg)
     price = spec.unit_price_fen
     order_id = f"{coop}-order-{number}"
@@ -128,9 +129,16 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
     banks = kit.world.orgs_of_type("bank")
     if not (coops and buyers and banks):
         return
-    for number in range(spec.orders):
-        day = spec.start_day + kit.rng.random() * spec.spread_days
+    rng = kit.rng
+    everyone = range(spec.orders)
+    cancels = [rng.random() < spec.cancel_probability for _ in everyone]
+    at_least(rng, cancels, spec.at_least_cancelled, everyone)
+    short = [not cancels[n] and rng.random() < spec.short_delivery_probability for n in everyone]
+    at_least(rng, short, spec.at_least_short_delivered, [n for n in everyone if not cancels[n]])
+    for number in everyone:
+        day = spec.start_day + rng.random() * spec.spread_days
         coop = coops[number % len(coops)]
         buyer = buyers[number % len(buyers)]
         bank = banks[(number + 1) % len(banks)]
-        yield day, f"order-{number}", order_story(kit, coop, buyer, bank, number, day)
+        story = order_story(kit, coop, buyer, bank, number, day, cancels[number], short[number])
+        yield day, f"order-{number}", story

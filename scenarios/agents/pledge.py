@@ -16,9 +16,10 @@ below the attested value less the contract's haircut.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
-from scenarios.agents.base import AgentKit
+from scenarios.agents.base import AgentKit, at_least
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
 
 WR = "warehouse_receipt"
@@ -97,17 +98,74 @@ def pay_off(kit: AgentKit, payer: str, borrower: str, loan_id: str) -> Story:
              co_signers=kit.dual_control(borrower, None, payer))
 
 
-def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number: int) -> Story:
+@dataclass(frozen=True)
+class Plan:
+    """What one loan's story will do, drawn up front so the scenario's promises can be kept."""
+
+    commodity: str
+    defaulter: bool
+    cures: bool
+
+
+def steepest_fall(kit: AgentKit) -> str:
+    """The commodity whose price path falls most (relative to its starting price)."""
+    spec = kit.world.scenario.agents.pledge
+
+    def fall(commodity: str) -> float:
+        start = spec.commodities[commodity]
+        path = kit.world.scenario.agents.price_path.get(commodity, [])
+        return max((1 - price / start for _, price in path), default=0.0)
+
+    return max(sorted(spec.commodities), key=fall)
+
+
+def plans(kit: AgentKit) -> list[Plan]:
+    """Each loan's commodity, default and cure, then the promised minimum of cures (on
+    loans of the steepest-falling commodity, which get the margin calls) and defaults."""
+    spec = kit.world.scenario.agents.pledge
+    rng = kit.rng
+    names = sorted(spec.commodities)
+    loans = range(spec.loans)
+    commodities = [names[rng.randrange(len(names))] for _ in loans]
+    defaulter = [rng.random() < spec.default_probability for _ in loans]
+    cures = [rng.random() < spec.cure_probability and not defaulter[n] for n in loans]
+    if spec.at_least_cured:
+        falling = steepest_fall(kit)
+        exposed = [n for n in loans if commodities[n] == falling]
+        others = [n for n in loans if n not in exposed]
+        for n in rng.sample(others, min(max(spec.at_least_cured - len(exposed), 0), len(others))):
+            commodities[n] = falling  # enough loans of it to cure
+        candidates = [n for n in loans if commodities[n] == falling]
+        at_least(rng, cures, spec.at_least_cured, candidates)
+        for n in candidates:
+            defaulter[n] = defaulter[n] and not cures[n]
+    at_least(rng, defaulter, spec.at_least_defaulted, [n for n in loans if not cures[n]])
+    return [Plan(commodities[n], defaulter[n], cures[n]) for n in loans]
+
+
+def cure_amount(kit: AgentKit, loan: str, cap_value: int) -> int:
+    """What brings the loan back within the cap: repayments pay accrued interest first, so
+    the interest to date plus the principal above the cap, and a cushion for the interest
+    that accrues between this read and the block."""
+    state = kit.view(WR, "loan", loan_id=loan)
+    owed = int(state["principal_outstanding"])
+    interest = int(state.get("interest_accrued", 0))
+    return interest + max(1, owed - cap_value) + max(1, owed // 1_000)
+
+
+def pledge_story(
+    kit: AgentKit, coop: str, bank: str, buyer: str | None, number: int, plan: Plan
+) -> Story:
     spec = kit.world.scenario.agents.pledge
     rng = kit.rng
     manager = kit.member(coop, "manager")
     keeper = kit.member(coop, "warehouse_keeper")
     officer = kit.member(bank, "loan_officer")
     oracle = price_oracle(kit)
-    commodity = sorted(spec.commodities)[rng.randrange(len(spec.commodities))]
+    commodity = plan.commodity
     quantity = rng.randint(*spec.quantity_kg)
-    defaulter = rng.random() < spec.default_probability
-    cures = rng.random() < spec.cure_probability
+    defaulter = plan.defaulter
+    cures = plan.cures
     auction = rng.random() < spec.sale_probability
     lot = f"{coop}-lot-{number}"
 
@@ -207,8 +265,7 @@ def pledge_story(kit: AgentKit, coop: str, bank: str, buyer: str | None, number:
             continue
         if cures and not defaulter:
             cap_value = quantity * new_price * ltv_cap_bp(kit) // 10_000
-            owed = int(kit.view(WR, "loan", loan_id=loan).get("principal_outstanding", principal))
-            amount = max(1, owed - cap_value)
+            amount = cure_amount(kit, loan, cap_value)
             outcome = yield Tx(
                 manager, WR, "repay", {"loan_id": loan, "amount": amount},
                 co_signers=kit.dual_control(coop, amount, manager),
@@ -289,9 +346,9 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
     coops = kit.world.orgs_of_type("cooperative")
     banks = kit.world.orgs_of_type("bank")
     buyers = kit.world.orgs_of_type("buyer")
-    for number in range(spec.loans):
+    for number, plan in enumerate(plans(kit)):
         coop = coops[number % len(coops)]
         bank = banks[(number // len(coops)) % len(banks)]
         buyer = buyers[number % len(buyers)] if buyers else None
         day = spec.start_day + kit.rng.random() * spec.spread_days
-        yield day, f"pledge-{number}", pledge_story(kit, coop, bank, buyer, number)
+        yield day, f"pledge-{number}", pledge_story(kit, coop, bank, buyer, number, plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from scenarios.catalog import builtin, load
+from scenarios.check import metric_known
+from scenarios.report import NOTHING_OUTSTANDING
 from scenarios.runner import run_scenario
 
 # Scale scenarios run here with a smaller population (full size: bench/scenario_scale.py).
@@ -40,6 +43,50 @@ def test_builtin_scenario_meets_its_expectations_and_replays_identically(name: s
     assert second.head_hash == first.head_hash
 
 
+SWEEP_SIZE = {"two-small-platform": 0.02}  # at 0.01 the scaled thresholds round past the runs
+ISSUE_SEEDS = (1, 5, 7, 11, 13)  # order-finance once failed its own expectations on these
+
+
+def other_seeds(name: str, count: int = 4) -> list[int]:
+    """Four seeds besides the scenario's own: five seeds per built-in scenario in all."""
+    own = load(name).seed
+    return [seed for seed in ISSUE_SEEDS if seed != own][:count]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [(entry.name, seed) for entry in builtin() for seed in other_seeds(entry.name)],
+)
+def test_builtin_scenario_meets_its_expectations_for_any_seed(name: str, seed: int) -> None:
+    scenario = _load(name)
+    if name in SWEEP_SIZE:  # four more runs at the replay test's size would dominate the suite
+        from bench.scenario_scale import scaled
+
+        scenario = scaled(load(name), SWEEP_SIZE[name])
+    result = run_scenario(scenario, seed=seed)
+    failed = [
+        f"{v.description}: expected {v.expected}, actual {v.actual}"
+        for v in result.verdicts
+        if not v.ok
+    ]
+    assert not failed, failed
+    unknown = [name for name in numeric_metrics(result.metrics) if not metric_known(name)]
+    assert not unknown, f"scenarios.check.METRICS does not list {unknown}"
+
+
+def numeric_metrics(node: object, prefix: str = "") -> list[str]:
+    """Dotted names of every number in metrics.json an expectation can reach."""
+    if isinstance(node, dict):
+        return [
+            name
+            for key, sub in node.items()
+            if "." not in str(key)
+            for name in numeric_metrics(sub, f"{prefix}{key}.")
+        ]
+    return [prefix.rstrip(".")] if isinstance(node, int | float) else []
+
+
 @pytest.mark.integration
 def test_run_command_writes_report_and_sqlite_chains_that_verify(tmp_path: Path) -> None:
     bin_dir = Path(sys.executable).parent
@@ -61,8 +108,13 @@ def test_run_command_writes_report_and_sqlite_chains_that_verify(tmp_path: Path)
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "report:" in done.stdout
-    for name in ("report.md", "metrics.json", "outstanding_credit.png", "exposure_graph.png"):
+    for name in ("report.md", "metrics.json", "outstanding_credit.png"):
         assert (report / name).exists(), name
+    exposure = json.loads((report / "metrics.json").read_text())["exposure"]["edges"]
+    if exposure:  # the graph shows what is still outstanding at the end
+        assert (report / "exposure_graph.png").exists()
+    else:
+        assert NOTHING_OUTSTANDING in (report / "report.md").read_text()
     chain = db / "gov.peer" / "chain.db"
     verified = subprocess.run(
         [str(bin_dir / "agriledger"), "verify", str(chain)],
