@@ -2,6 +2,9 @@
 
 The asset desk of ``test_disputes_kit`` owns ``receipt:r1`` (holder coop-a.f1, pledgee
 bank-a, value 1,000,000 fen) and ``claim:c1`` (value 500,000,000 fen); security is 30 %.
+Money leaves bank-a's account as settlement's authority allows: its treasurer signs or
+co-signs (both treasurers above the bank dual-control threshold, 100,000,000 fen); its loan
+officer may bring the case but never pays from the bank's account alone.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_disputes_kit import DESK, DISPUTES, HASH, ORGS, AssetDesk
+from test_disputes_kit import BANK_DUAL_CONTROL_FEN, DESK, DISPUTES, HASH, ORGS, AssetDesk
 
 from contracts.testing import LedgerHarness
 
@@ -34,10 +37,13 @@ def ledger() -> LedgerHarness:
     return ledger
 
 
-def bank_files(ledger: LedgerHarness, claimed: int = 0) -> Any:
-    """The pledgee freezes the farmer's receipt: not its own asset, so it pays security."""
-    return ledger.submit("bank-a.officer", "disputes", "open", dispute="d1", asset="receipt:r1",
-                         claimant="bank-a", respondent="coop-a.f1", amount=claimed)
+def bank_files(ledger: LedgerHarness, claimed: int = 0,
+               co_signers: tuple[str, ...] = ("bank-a.treasurer",)) -> Any:
+    """The pledgee freezes the farmer's receipt: not its own asset, so it pays security.
+    The loan officer files; the bank's treasurer co-signs the security payment."""
+    return ledger.submit("bank-a.officer", "disputes", "open", co_signers=list(co_signers),
+                         dispute="d1", asset="receipt:r1", claimant="bank-a",
+                         respondent="coop-a.f1", amount=claimed)
 
 
 def to_litigation(ledger: LedgerHarness) -> None:
@@ -64,19 +70,39 @@ def test_freezing_anothers_asset_escrows_a_share_of_the_disputed_amount(
     ledger.check_invariants()
 
 
+def test_the_loan_officer_alone_cannot_pay_the_banks_security(ledger: LedgerHarness) -> None:
+    """Money authority: filing is any member's business, paying security from the bank's
+    account is its treasurer's."""
+    for co_signers in ((), ("bank-b.treasurer",)):
+        refused(bank_files(ledger, co_signers=co_signers), "UNAUTHORIZED")
+        assert not ledger.view("disputes", "is_frozen", asset="receipt:r1")
+        assert (ledger.balance("bank-a"), ledger.balance(ESCROW)) == (10**8, 0)
+    ok(ledger.submit("bank-a.treasurer", "disputes", "open", dispute="d1", asset="receipt:r1",
+                     claimant="bank-a", respondent="coop-a.f1"))  # the treasurer alone may
+    assert ledger.balance(ESCROW) == 300_000
+
+
 def test_a_freeze_the_claimant_cannot_secure_is_refused_and_freezes_nothing(
     ledger: LedgerHarness,
 ) -> None:
-    refused(ledger.submit("bank-a.officer", "disputes", "open", dispute="d1", asset="claim:c1",
-                          claimant="bank-a", respondent="coop-a.f1"), "INSUFFICIENT_FUNDS")
+    """Security of 150,000,000 fen on the claim: above the bank's dual-control threshold,
+    so one treasurer is not enough; with both, the bank's 100,000,000 fen fall short."""
+    def file(*co_signers: str) -> Any:
+        return ledger.submit("bank-a.officer", "disputes", "open", co_signers=list(co_signers),
+                             dispute="d1", asset="claim:c1", claimant="bank-a",
+                             respondent="coop-a.f1")
+
+    refused(file("bank-a.treasurer"), "DUAL_CONTROL_REQUIRED")
+    refused(file("bank-a.treasurer", "bank-a.treasurer-2"), "INSUFFICIENT_FUNDS")
     assert not ledger.view("disputes", "is_frozen", asset="claim:c1")
-    assert ledger.balance(ESCROW) == 0
+    assert (ledger.balance("bank-a"), ledger.balance(ESCROW)) == (10**8, 0)
 
 
 def test_the_claimant_cannot_take_its_security_back(ledger: LedgerHarness) -> None:
     ok(bank_files(ledger))
-    refused(ledger.submit("bank-a.officer", "settlement", "transfer", source=ESCROW,
-                          target="bank-a", amount=300_000), "UNAUTHORIZED")
+    for signer in ("bank-a.officer", "bank-a.treasurer"):
+        refused(ledger.submit(signer, "settlement", "transfer", source=ESCROW,
+                              target="bank-a", amount=300_000), "UNAUTHORIZED")
     assert ledger.balance(ESCROW) == 300_000
 
 
@@ -203,4 +229,64 @@ def test_a_confirmed_agreement_is_enforced_on_its_own_terms(ledger: LedgerHarnes
     assert "DepositReturned" in [e["type"] for e in result.events]
     judgment = dispute(ledger)["judgment"]
     assert (judgment["entered_by"], judgment["debts"][0]["paid"]) == ("gov.court", 40_000)
+    ledger.check_invariants()
+
+
+def farmer_sues_bank(ledger: LedgerHarness) -> None:
+    """The farmer freezes its own receipt against the pledgee (no security: its own asset)
+    and takes the failed mediation to court; bank-a now holds 200,000,000 fen."""
+    ok(ledger.submit("gov.pboc", "settlement", "issue", account="bank-a", amount=10**8))
+    ok(ledger.submit("coop-a.f1", "disputes", "open", dispute="d1", asset="receipt:r1",
+                     claimant="coop-a.f1", respondent="bank-a"))
+    to_litigation(ledger)
+
+
+@pytest.mark.parametrize(("amount", "co_signers", "paid"), [
+    (5_000, [], 0),                                        # the court alone moves nothing
+    (5_000, ["bank-a.officer"], 0),                        # a loan officer is no treasurer
+    (5_000, ["bank-b.treasurer"], 0),                      # another bank's treasurer
+    (5_000, ["bank-a.treasurer"], 5_000),
+    (150_000_000, ["bank-a.treasurer"], 0),                # above dual control: one is short
+    (150_000_000, ["bank-a.treasurer", "bank-a.treasurer-2"], 150_000_000),
+])
+def test_a_judgment_against_a_bank_is_paid_only_with_its_treasurers_signatures(
+    ledger: LedgerHarness, amount: int, co_signers: list[str], paid: int,
+) -> None:
+    """What the co-signers may not debit from the bank stays a judgment debt, whole: the
+    contract never splits a term to slip under the dual-control threshold."""
+    assert 5_000 <= BANK_DUAL_CONTROL_FEN < 150_000_000
+    farmer_sues_bank(ledger)
+    bank, farmer = ledger.balance("bank-a"), ledger.balance("coop-a.f1")
+    ok(ledger.submit("gov.court", "disputes", "judge", co_signers=co_signers, dispute="d1",
+                     court_ref=HASH, upheld=True,
+                     terms=[{"payer": "bank-a", "payee": "coop-a.f1", "amount": amount}]))
+    assert (bank - ledger.balance("bank-a"), ledger.balance("coop-a.f1") - farmer) == (paid, paid)
+    judgment = dispute(ledger)["judgment"]
+    assert (judgment["debts"][0]["paid"], dispute(ledger)["state"]) == (paid, "ENFORCED")
+    assert ledger.view("disputes", "judgment_debts") == ([] if paid else [{
+        "dispute": "d1", "term": 0, "payer": "bank-a", "payee": "coop-a.f1", "amount": amount,
+        "paid": 0, "outstanding": amount}])
+    ledger.check_invariants()
+
+
+def test_a_bank_pays_its_judgment_debt_through_its_treasurers(ledger: LedgerHarness) -> None:
+    farmer_sues_bank(ledger)
+    ok(ledger.submit("gov.court", "disputes", "judge", dispute="d1", court_ref=HASH,
+                     upheld=True,
+                     terms=[{"payer": "bank-a", "payee": "coop-a.f1", "amount": 150_000_000}]))
+    bank = ledger.balance("bank-a")
+    before = dispute(ledger)
+
+    def pay(signer: str, amount: int, *co_signers: str) -> Any:
+        return ledger.submit(signer, "disputes", "pay_judgment", co_signers=list(co_signers),
+                             dispute="d1", term=0, amount=amount)
+
+    refused(pay("bank-a.officer", 10_000_000), "UNAUTHORIZED")
+    refused(pay("bank-a.treasurer", 120_000_000), "DUAL_CONTROL_REQUIRED")
+    refused(pay("bank-a.treasurer", 120_000_000, "bank-a.officer"), "DUAL_CONTROL_REQUIRED")
+    assert (ledger.balance("bank-a"), dispute(ledger)) == (bank, before)
+    ok(pay("bank-a.treasurer", 30_000_000))
+    ok(pay("bank-a.treasurer", 120_000_000, "bank-a.treasurer-2"))
+    assert ledger.view("disputes", "judgment_debts") == []
+    assert bank - ledger.balance("bank-a") == 150_000_000
     ledger.check_invariants()

@@ -9,18 +9,25 @@ from typing import Any
 from contracts import Args, Context, Contract, Party, ReadContext, action, view
 from contracts.assets import AssetParties, AssetQuery
 from contracts.genesis import ContractConfig
+from contracts.roles import DUAL_CONTROL_FEN
 from contracts.testing import OrgSpec
 from contracts.types import Id, PositiveFen
 
 ORGS = [
     OrgSpec("gov", "government", (("med", "mediator"), ("admin", "admin"),
                                   ("pboc", "central_bank"), ("court", "court"))),
-    OrgSpec("bank-a", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"))),
+    OrgSpec("bank-a", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"),
+                               ("treasurer-2", "treasurer"))),
     OrgSpec("bank-b", "bank", (("officer", "loan_officer"), ("treasurer", "treasurer"))),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("f1", "farmer"), ("f2", "farmer"))),
 ]
 SIGNER_OF = {"coop-a.f1": "coop-a.f1", "coop-a.f2": "coop-a.f2", "bank-a": "bank-a.treasurer",
              "bank-b": "bank-b.treasurer"}
+"""Who signs for each party: a farmer for itself, a bank through its treasurer (money
+authority: a loan officer never pays from the bank's account in disputes)."""
+TREASURERS = {"bank-a": ("bank-a.treasurer", "bank-a.treasurer-2"),
+              "bank-b": ("bank-b.treasurer",)}
+BANK_DUAL_CONTROL_FEN = DUAL_CONTROL_FEN["bank"]  # above it, both bank-a treasurers sign
 HASH = "ab" * 32
 
 # asset -> (parties, owners, value in fen). bank-b is party to nothing: the stranger.

@@ -4,10 +4,13 @@ Parties (two farmers, a bank) and a stranger bank file disputes on receipts, ord
 claims a test asset desk owns, and on assets nobody owns; the mediation committee, the
 court, a government admin and the bank all try the committee's and the court's steps; the
 court's judgments pay from the respondent when it co-signs and leave judgment debts that
-later payments reduce; claimants try to take their security back; time passes so
-deadlines lapse; a farmer can be revoked; a test-only desk tries to settle money on
-assets, which must fail exactly while they are frozen. Every refusal is checked for its
-code and for leaving the state as it was; every balance is checked against the model.
+later payments reduce; a bank pays (security, judgments) only through its treasurer, both
+treasurers above the dual-control threshold, and its loan officer or a lone treasurer
+above it is refused (or, on a judgment, moves nothing); claimants try to take their
+security back; time passes so deadlines lapse; a farmer can be revoked; a test-only desk
+tries to settle money on assets, which must fail exactly while they are frozen. Every
+refusal is checked for its code and for leaving the state as it was; every balance is
+checked against the model.
 """
 
 from __future__ import annotations
@@ -19,7 +22,17 @@ from typing import Any, ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
-from test_disputes_kit import ASSETS, DESK, DISPUTES, HASH, ORGS, SIGNER_OF, AssetDesk
+from test_disputes_kit import (
+    ASSETS,
+    BANK_DUAL_CONTROL_FEN,
+    DESK,
+    DISPUTES,
+    HASH,
+    ORGS,
+    SIGNER_OF,
+    TREASURERS,
+    AssetDesk,
+)
 
 from contracts import Contract
 from contracts.testing import ContractMachine
@@ -44,6 +57,7 @@ NEXT = {  # step -> (from states, to state), as docs/domain.md 5 plus decline/wi
     "litigate": ({"FAILED", "REJECTED"}, "LITIGATION"),
 }
 CLOSED = {"PERFORMED", "ENFORCED", "DECLINED", "WITHDRAWN"}
+HOW = ["treasurers", "treasurers", "one", "officer"]  # how a bank signs a payment
 HANDLING = {"FILED", "ACCEPTED", "MEDIATING"}
 
 
@@ -80,6 +94,33 @@ class DisputeModel:
 def security(claimant: str, asset: str, claimed: int) -> int:
     _, owners, value = ASSETS[asset]
     return 0 if claimant in owners else -(-max(claimed, value) * DEPOSIT_BP // 10_000)
+
+
+def sign_for(party: str, amount: int, how: str = "treasurers") -> list[str]:
+    """Who signs for ``party`` paying ``amount`` fen: a farmer itself; a bank as a real org
+    does ("treasurers": its treasurer, both above the threshold), or wrongly through one
+    treasurer ("one") or its loan officer ("officer")."""
+    if party not in TREASURERS:
+        return [SIGNER_OF[party]]
+    if how == "officer":
+        return [f"{party}.officer"]
+    if how == "one" or amount <= BANK_DUAL_CONTROL_FEN:
+        return [TREASURERS[party][0]]
+    return list(TREASURERS[party])
+
+
+def debit_code(party: str, amount: int, signers: list[str]) -> str | None:
+    """Settlement's money authority over ``party``'s account for ``amount`` fen."""
+    if amount == 0:
+        return None
+    if party not in TREASURERS:
+        return None if party in signers else "UNAUTHORIZED"
+    authorised = set(signers) & set(TREASURERS[party])
+    if not authorised:
+        return "UNAUTHORIZED"
+    if amount > BANK_DUAL_CONTROL_FEN and len(authorised) < 2:
+        return "DUAL_CONTROL_REQUIRED"
+    return None
 
 
 class DisputesMachine(ContractMachine):
@@ -134,34 +175,47 @@ class DisputesMachine(ContractMachine):
         self.move(ESCROW, d.claimant if upheld else d.respondent, d.deposit)
 
     def pay_terms(self, d: DisputeModel, terms: list[tuple[str, str, int]],
-                  cosigned: bool) -> None:
-        """A court's outcome pays what the co-signing payer holds; the rest is debt (D7)."""
+                  signers: list[str]) -> None:
+        """A court's outcome pays what the payer holds if the signers may debit it; the
+        rest, or the whole term, is debt (D7)."""
         for payer, payee, amount in terms:
-            paid = min(amount, self.balances[payer]) if cosigned else 0
+            paid = min(amount, self.balances[payer])
+            if debit_code(payer, paid, signers) is not None:
+                paid = 0
             self.move(payer, payee, paid)
             d.debts.append(Debt(payer, payee, amount, paid))
 
     def fund_parties(self) -> None:
+        """bank-a holds more than its dual-control threshold, so its payments above it
+        (security, judgments) need both treasurers."""
         for account in PARTIES:
-            self.attempt(None, "gov.pboc", "settlement", "issue", account=account, amount=10**8)
-            self.balances[account] = 10**8
+            amount = 3 * 10**8 if account == "bank-a" else 10**8
+            self.attempt(None, "gov.pboc", "settlement", "issue", account=account, amount=amount)
+            self.balances[account] = amount
 
     @initialize(target=disputes, claimed=st.sampled_from([0, 5_000_000]))
     def bank_freezes_farmers_receipt(self, claimed: int) -> Any:
-        """Every run has one secured freeze: the pledgee over the farmer's receipt."""
+        """Every run has one secured freeze: the pledgee over the farmer's receipt; and
+        one case against the bank: the seller of the order (its own asset, no security)
+        against its financing bank, so that judgments can order the bank to pay."""
         self.fund_parties()
-        return self.open("d0", "receipt:r1", (1, 0), None, False, claimed)
+        bank_claims = self.open("d0", "receipt:r1", (1, 0), None, False, claimed, "treasurers")
+        against_bank = self.open("d5", "order:o1", (0, 1), None, False, 0, "treasurers")
+        assert self.model["d5"].respondent == "bank-a"
+        return multiple(bank_claims, against_bank)
 
     @rule(target=disputes, dispute=st.sampled_from(["d1", "d2", "d3", "d4"]),
           asset=st.sampled_from([*ASSETS, *ASSET_IDS]),
           pick=st.tuples(st.integers(0, 2), st.integers(0, 1)),
           abuse=st.sampled_from([None, None, None, None, "stranger", "stranger_respondent",
                                  "same", "wrong_signer"]),
-          complex_=st.booleans(), claimed=st.sampled_from([0, 5_000_000, 10**9]))
+          complex_=st.booleans(), claimed=st.sampled_from([0, 5_000_000, 10**9, 4 * 10**8]),
+          how=st.sampled_from(HOW))
     def open(self, dispute: str, asset: str, pick: tuple[int, int], abuse: str | None,
-             complex_: bool, claimed: int) -> Any:
+             complex_: bool, claimed: int, how: str) -> Any:
         """Mostly two parties to the asset; else a stranger, or one party twice, or the
-        respondent signing for the claimant."""
+        respondent signing for the claimant. A bank claimant pays its security as ``how``
+        says (its treasurers, or wrongly one treasurer above the threshold, or its officer)."""
         parties = ASSETS[asset][0] if asset in ASSETS else tuple(PARTIES)
         claimant = parties[pick[0] % len(parties)]
         respondent = parties[(pick[0] + 1 + pick[1] % (len(parties) - 1)) % len(parties)]
@@ -172,8 +226,9 @@ class DisputesMachine(ContractMachine):
         elif abuse == "same":
             respondent = claimant
         wrong_signer = abuse == "wrong_signer"
-        signer = SIGNER_OF[respondent] if wrong_signer else SIGNER_OF[claimant]
-        code = self.gate([signer], signer == SIGNER_OF[claimant])
+        deposit = security(claimant, asset, claimed) if asset in ASSETS else 0
+        signers = [SIGNER_OF[respondent]] if wrong_signer else sign_for(claimant, deposit, how)
+        code = self.gate(signers, not wrong_signer)
         if code is None and asset.startswith("lot:"):
             code = "UNSUPPORTED_ASSET"
         if code is None and claimant == respondent:
@@ -188,12 +243,13 @@ class DisputesMachine(ContractMachine):
             code = "RESPONDENT_NOT_PARTY"
         if code is None and asset in self.frozen():
             code = "ASSET_ALREADY_DISPUTED"
-        deposit = security(claimant, asset, claimed) if asset in ASSETS else 0
+        if code is None:
+            code = debit_code(claimant, deposit, signers)
         if code is None and deposit > self.balances[claimant]:
             code = "INSUFFICIENT_FUNDS"
-        self.attempt(code, signer, "disputes", "open", dispute=dispute, asset=asset,
-                     claimant=claimant, respondent=respondent, amount=claimed,
-                     complexity="complex" if complex_ else "simple")
+        self.attempt(code, signers[0], "disputes", "open", co_signers=signers[1:],
+                     dispute=dispute, asset=asset, claimant=claimant, respondent=respondent,
+                     amount=claimed, complexity="complex" if complex_ else "simple")
         if code is None:
             self.model[dispute] = DisputeModel(asset, claimant, respondent, complex_, self.now,
                                                deposit)
@@ -205,12 +261,14 @@ class DisputesMachine(ContractMachine):
     def progress(self, dispute: str, choices: list[int]) -> None:
         """Take the dispute's next steps as the right parties would, so that random runs
         reach the court. Where there are two ways forward, choice 0 takes the other one
-        (decline, fail, dismiss, enforce without the respondent's signature)."""
+        (decline, fail, dismiss, enforce without the respondent's signature); choices 2
+        and 3 have a bank pay the court's outcome wrongly (one treasurer, its officer)."""
         for choice in choices:
-            self.next_step(dispute, choice != 0)
+            self.next_step(dispute, choice)
 
-    def next_step(self, dispute: str, usual: bool) -> None:
+    def next_step(self, dispute: str, choice: int) -> None:
         d = self.model[dispute]
+        usual, how = choice != 0, HOW[choice]
         if d.state == "FILED":
             self.committee_step(dispute, "accept" if usual else "decline", "gov.med")
         elif d.state == "ACCEPTED":
@@ -224,16 +282,17 @@ class DisputesMachine(ContractMachine):
         elif d.state == "CONFIRMATION_REQUESTED":
             self.record_confirmation(dispute, True, "gov.court")
         elif d.state == "CONFIRMED":
-            self.enforce(dispute, "gov.court", cosigned=usual)
+            self.enforce(dispute, "gov.court", cosigned=usual, how=how)
         elif d.state == "FAILED":
             self.party_step(dispute, usual, "litigate")
         elif d.state == "LITIGATION":
             self.judge(dispute, "gov.court", upheld=False, amount=1, cosigned=False,
-                       with_terms=True, stranger_payer=False)  # refused: a dismissal orders none
+                       with_terms=True, stranger_payer=False,
+                       how="treasurers")  # refused: a dismissal orders none
             self.judge(dispute, "gov.court", upheld=usual, amount=150_000_000,
-                       cosigned=True, with_terms=usual, stranger_payer=False)
+                       cosigned=True, with_terms=usual, stranger_payer=False, how=how)
         elif d.state == "ENFORCED" and d.debts:
-            self.pay_judgment(dispute, 0, 3_000, by_payer=usual)
+            self.pay_judgment(dispute, 0, 3_000, by_payer=usual, how=how)
 
     @rule(dispute=disputes, step=st.sampled_from(["accept", "decline", "start_mediation",
                                                   "fail"]),
@@ -257,29 +316,32 @@ class DisputesMachine(ContractMachine):
         if code is None:
             d.state = NEXT[step][1]
 
-    @rule(dispute=disputes, signer=st.sampled_from(BENCH), cosigned=st.booleans())
-    def enforce(self, dispute: str, signer: str, cosigned: bool) -> None:
+    @rule(dispute=disputes, signer=st.sampled_from(BENCH), cosigned=st.booleans(),
+          how=st.sampled_from(HOW))
+    def enforce(self, dispute: str, signer: str, cosigned: bool, how: str) -> None:
         """The court enforces a confirmed agreement; the respondent may co-sign to pay."""
         d = self.model[dispute]
-        signers = list(dict.fromkeys([signer, SIGNER_OF[d.respondent]][: 1 + cosigned]))
+        payer = sign_for(d.respondent, d.amount, how) if cosigned else []
+        signers = list(dict.fromkeys([signer, *payer]))
         code = self.gate(signers, signer == "gov.court") or self.step_code(d, "enforce")
         self.attempt(code, signer, "disputes", "enforce", co_signers=signers[1:],
                      dispute=dispute, court_ref=HASH)
         if code is None:
-            self.pay_terms(d, [(d.respondent, d.claimant, d.amount)], cosigned)
+            self.pay_terms(d, [(d.respondent, d.claimant, d.amount)], signers)
             self.close(d, "ENFORCED", upheld=True)
 
     @rule(dispute=disputes, signer=st.sampled_from(BENCH), upheld=st.booleans(),
           amount=st.integers(1, 2 * 10**8), cosigned=st.booleans(), with_terms=st.booleans(),
-          stranger_payer=st.booleans())
+          stranger_payer=st.booleans(), how=st.sampled_from(HOW))
     def judge(self, dispute: str, signer: str, upheld: bool, amount: int, cosigned: bool,
-              with_terms: bool, stranger_payer: bool) -> None:
+              with_terms: bool, stranger_payer: bool, how: str) -> None:
         """A judgment after litigation: upheld with money terms, or dismissed."""
         d = self.model[dispute]
         payer = "bank-b" if stranger_payer and "bank-b" not in (d.claimant, d.respondent) \
             else d.respondent
         terms = [(payer, d.claimant, amount)] if with_terms else []
-        signers = list(dict.fromkeys([signer, SIGNER_OF[d.respondent]][: 1 + cosigned]))
+        debtor = sign_for(d.respondent, amount, how) if cosigned else []
+        signers = list(dict.fromkeys([signer, *debtor]))
         code = self.gate(signers, signer == "gov.court") or self.step_code(d, "judge")
         if code is None and terms and payer != d.respondent:
             code = "TERM_PAYER_NOT_PARTY"
@@ -289,31 +351,36 @@ class DisputesMachine(ContractMachine):
                      dispute=dispute, court_ref=HASH, upheld=upheld,
                      terms=[{"payer": p, "payee": q, "amount": a} for p, q, a in terms])
         if code is None:
-            self.pay_terms(d, terms, cosigned)
+            self.pay_terms(d, terms, signers)
             self.close(d, "ENFORCED", upheld=upheld)
 
     @rule(dispute=disputes, term=st.integers(0, 1),
           amount=st.one_of(st.integers(1, 10_000), st.integers(1, 2 * 10**8)),
-          by_payer=st.booleans())
-    def pay_judgment(self, dispute: str, term: int, amount: int, by_payer: bool) -> None:
-        """The judgment debtor pays down its debt; the creditor cannot sign for it."""
+          by_payer=st.booleans(), how=st.sampled_from(HOW))
+    def pay_judgment(self, dispute: str, term: int, amount: int, by_payer: bool,
+                     how: str) -> None:
+        """The judgment debtor pays down its debt (a bank as ``how`` says); the creditor
+        cannot sign for it."""
         d = self.model[dispute]
         debt = d.debts[term] if term < len(d.debts) else None
         if debt is None:
-            signer = SIGNER_OF[d.respondent if by_payer else d.claimant]
-            code = self.gate([signer], True) or "NO_JUDGMENT_DEBT"
+            signers = [SIGNER_OF[d.respondent if by_payer else d.claimant]]
+            code = self.gate(signers, True) or "NO_JUDGMENT_DEBT"
         else:
-            signer = SIGNER_OF[debt.payer if by_payer else debt.payee]
-            code = self.gate([signer], by_payer)
+            signers = (sign_for(debt.payer, amount, how) if by_payer
+                       else [SIGNER_OF[debt.payee]])
+            code = self.gate(signers, by_payer)
             outstanding = debt.amount - debt.paid
             if code is None and outstanding == 0:
                 code = "NO_JUDGMENT_DEBT"
             if code is None and amount > outstanding:
                 code = "JUDGMENT_OVERPAYMENT"
+            if code is None:
+                code = debit_code(debt.payer, amount, signers)
             if code is None and amount > self.balances[debt.payer]:
                 code = "INSUFFICIENT_FUNDS"
-        self.attempt(code, signer, "disputes", "pay_judgment", dispute=dispute, term=term,
-                     amount=amount)
+        self.attempt(code, signers[0], "disputes", "pay_judgment", co_signers=signers[1:],
+                     dispute=dispute, term=term, amount=amount)
         if code is None and debt is not None:
             debt.paid += amount
             self.move(debt.payer, debt.payee, amount)

@@ -2,7 +2,9 @@
 
 Each built-in asset contract answers ``asset_parties``; the disputes contract refuses a
 stranger (NO_STANDING), a respondent who has no stake (RESPONDENT_NOT_PARTY) and an asset
-that does not exist (ASSET_NOT_FOUND), and a refused filing freezes nothing.
+that does not exist (ASSET_NOT_FOUND), and a refused filing freezes nothing. An org's
+security is paid from its account as settlement's authority allows: the filing is signed
+or co-signed by the org's treasurer, never by its loan officer or purchaser alone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from test_claims_kit import CNY, MU, Flow, cover, harness
 from test_disputes_freeze_flows import ORDER
 from wr_fixtures import ORGS, WrLedger
 
-from contracts.testing import LedgerHarness, standard_orgs
+from contracts.testing import LedgerHarness, OrgSpec, standard_orgs
+
+# the receipt kit's orgs, with a treasurer at bank-a to pay the bank's security
+WR_ORGS = tuple(OrgSpec(o.id, o.type, (*o.members, ("treasurer", "treasurer")))
+                if o.id == "bank-a" else o for o in ORGS)
 
 
 def file(ledger: LedgerHarness, signer: str, asset: str, claimant: str, respondent: str,
@@ -29,7 +35,7 @@ def refused(ledger: LedgerHarness, result: Any, code: str, asset: str) -> None:
 
 
 def test_receipt_parties_are_holder_pledgee_depositor_and_warehouse() -> None:
-    wr = WrLedger(LedgerHarness(ORGS, ("membership", "settlement", "registry",
+    wr = WrLedger(LedgerHarness(WR_ORGS, ("membership", "settlement", "registry",
                                        "warehouse_receipt", "disputes")))
     rid = wr.receipt_with("coop-a", "lot-1", 200, 520_000 * CNY)  # CNY: 100 fen in both kits
     asset = f"receipt:{rid}"
@@ -43,9 +49,13 @@ def test_receipt_parties_are_holder_pledgee_depositor_and_warehouse() -> None:
     wr.fund("bank-a", 10**9)
     wr.loan("coop-a", "bank-a", [rid], 364_000 * CNY)
     assert "bank-a" in wr.h.view("warehouse_receipt", "asset_parties", asset=asset)["parties"]
-    result = file(wr.h, "bank-a.loan", asset, "bank-a.loan", "coop-a")
+    result = file(wr.h, "bank-a.loan", asset, "bank-a.loan", "coop-a",
+                  co_signers=["bank-a.treasurer"])
     refused(wr.h, result, "NO_STANDING", asset)  # the bank is the party, not its officer
-    assert file(wr.h, "bank-a.loan", asset, "bank-a", "coop-a").committed
+    # the officer alone cannot pay the bank's security; with the treasurer it is filed
+    refused(wr.h, file(wr.h, "bank-a.loan", asset, "bank-a", "coop-a"), "UNAUTHORIZED", asset)
+    assert file(wr.h, "bank-a.loan", asset, "bank-a", "coop-a",
+                co_signers=["bank-a.treasurer"]).committed
     assert wr.h.view("disputes", "dispute", dispute="d1")["deposit"] == 156_000 * CNY  # 30 %
 
 
@@ -62,8 +72,11 @@ def test_order_parties_are_seller_buyer_and_financing_bank() -> None:
             "ASSET_NOT_FOUND", "order:po-9")
     refused(ledger, file(ledger, "buyer.purchaser", "receipt:po-1", "buyer", "coop-a"),
             "ASSET_NOT_FOUND", "receipt:po-1")  # no such receipt: warehouse_receipt is off
-    poor = file(ledger, "buyer.purchaser", asset, "buyer", "coop-a")
+    poor = file(ledger, "buyer.purchaser", asset, "buyer", "coop-a",
+                co_signers=["buyer.treasurer"])
     refused(ledger, poor, "INSUFFICIENT_FUNDS", asset)  # 30 % of 180,000,000 fen
+    refused(ledger, file(ledger, "buyer.purchaser", asset, "buyer", "coop-a"), "UNAUTHORIZED",
+            asset)  # and the purchaser alone may not pay it from the buyer's account
     assert file(ledger, "coop-a.manager", asset, "coop-a", "buyer").committed  # its own
     assert ledger.view("disputes", "dispute", dispute="d1")["deposit"] == 0
 

@@ -15,17 +15,22 @@ cannot name an accomplice as respondent to collect its own forfeited security.
 
 Security (D6): freezing an asset that is not the claimant's own escrows a deposit from the
 claimant's account into ``escrow:disputes:deposits`` (``deposit_bp`` of the larger of the
-amount claimed and the asset's value). When the dispute closes the contract pays it out of
-its escrow: back to the claimant if the claim was upheld (agreement performed, or a court
-outcome for the claimant), to the respondent if it was dismissed (declined, withdrawn, or
-a court outcome against the claimant). No action releases it earlier.
+amount claimed and the asset's value). The debit is settlement's like any other: an org
+claimant's filing is signed or co-signed by its treasurer (two above the dual-control
+threshold); its loan officer or manager alone cannot pay security from the org's account.
+When the dispute closes the contract pays it out of its escrow: back to the claimant if
+the claim was upheld (agreement performed, or a court outcome for the claimant), to the
+respondent if it was dismissed (declined, withdrawn, or a court outcome against the
+claimant). No action releases it earlier.
 
 Enforcement (D7): the court (role ``court``) confirms agreements and enters the ENFORCED
 outcome: ``enforce`` executes a confirmed agreement's terms, ``judge`` a judgment after
 litigation. Each term is paid at once as far as the tx may debit the payer (its signature
-on the enforcement tx, to the balance it holds: the ledger never signs for a debtor); the
-rest stays recorded as a judgment debt, which ``pay_judgment`` by the debtor reduces and
-the ``judgment_debts`` view lists.
+on the enforcement tx, to the balance it holds: the ledger never signs for a debtor; for an
+org payer, settlement's money authority decides which co-signature counts: its treasurer,
+two of them above the dual-control threshold); the rest stays recorded as a judgment debt,
+which ``pay_judgment`` by the debtor (an org through its treasurer) reduces and the
+``judgment_debts`` view lists.
 
 Money (D3): an agreement's terms are transfers payer -> payee in fen, each payer being the
 claimant or the respondent. ``perform`` executes them in one tx with ``ctx.transfer``, the
@@ -103,7 +108,9 @@ from contracts.builtin.disputes.records import (
     dispute_key,
     open_key,
 )
+from contracts.builtin.settlement.authority import DualControlRequired
 from contracts.context import Context, ReadContext
+from contracts.exceptions import Unauthorized
 from contracts.policy import Party, Principal, Role, all_of
 
 MEDIATOR = Role("government", "mediator")
@@ -193,14 +200,25 @@ class DisputesContract(DisputesInvariants, Contract):
 
     def _execute(self, ctx: Context, dispute: Dispute, terms: tuple[Term, ...],
                  upheld: bool, court_ref: str) -> Judgment:
-        """Pay each term as far as the tx may debit its payer; record the rest as debt."""
+        """Pay each term as far as the tx may debit its payer; record the rest as debt.
+
+        Whether the co-signers may debit the payer is settlement's money authority: a
+        member for its own account; for an org, its treasurer (two different ones above
+        the org's dual-control threshold). A co-signer without that authority (a bank's
+        loan officer, a single treasurer above the threshold) moves nothing: the court's
+        judgment still stands and the whole term is recorded as a debt. The contract never
+        splits a term to bring a debit under the threshold."""
         debts = []
         for term in terms:
             paid = 0
             if ctx.signed_by(term.payer):
                 balance = int(ctx.view("settlement", "balance", account=term.payer)["balance"])
-                paid = min(term.amount, balance)
-                ctx.transfer(term.payer, term.payee, paid, memo=f"judgment {dispute.id}")
+                try:  # the operation is atomic: a refused move leaves nothing behind
+                    ctx.transfer(term.payer, term.payee, min(term.amount, balance),
+                                 memo=f"judgment {dispute.id}")
+                    paid = min(term.amount, balance)
+                except (Unauthorized, DualControlRequired):
+                    paid = 0
             debts.append(JudgmentDebt(payer=term.payer, payee=term.payee, amount=term.amount,
                                       paid=paid))
             if paid < term.amount:
