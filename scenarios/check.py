@@ -37,11 +37,13 @@ METRICS: Mapping[str, Any] = {
     },
     "credit": {
         "by_bank": {ANY: {ANY: 0}}, "loans": 0, "margin_calls": 0, "margin_calls_cured": 0,
-        "enforced": 0, "repaid": 0, "defaulted": 0, "issued_fen": 0, "outstanding_fen": 0,
+        "enforced": 0, "auctioned": 0, "taken_by_lender": 0, "repaid": 0, "defaulted": 0,
+        "issued_fen": 0, "outstanding_fen": 0,
     },
     "claims": {
         "count": 0, "paid": 0, "paid_fen": 0, "to_loss_payee_fen": 0, "days_to_payout_mean": 0,
-        "days_to_payout_max": 0, "deadline_breaches": 0,
+        "days_to_payout_max": 0, "deadline_breaches": 0, "duplicates_refused": 0,
+        "policies_expired": 0, "policies_closed": 0,
     },
     "premium": {"by_level": {ANY: 0}, "total_fen": 0, "subsidy_fen": 0, "farmers_fen": 0},
     "subsidy": {ANY: 0},

@@ -273,6 +273,8 @@ class CreditMachine(ContractMachine):
             code = "PROGRAMME_CLOSED"
         if code is None and p.funded + amount > p.budget:
             code = "FUNDING_EXCEEDS_BUDGET"
+        if code is None and signer != "gov.fin":
+            code = "UNAUTHORIZED"  # T1/T4: the admin may run a programme but not spend on it
         self.expect(
             self.tx(signer, "fund_programme", code, FINANCE, "bank-a.officer",
                     programme=programme, amount=amount),
