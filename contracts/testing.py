@@ -42,6 +42,7 @@ block; each must be rejected with its expected code, and the state must not chan
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import itertools
@@ -439,6 +440,12 @@ class ContractMachine(RuleBasedStateMachine):
     revoked_members: ClassVar[Sequence[str]] = ()
     """Members their org's admin revokes before the first rule, so ``attack`` has a
     revoked member of that org to try (needs the membership contract and an admin)."""
+    attacks_per_action: ClassVar[int | None] = 3
+    """How many times one run attacks each action (per contract, action and whether the
+    tx is co-signed); None attacks every time. Each attack is a block of impostors and
+    two full state reads, so attacking every committing step multiplied the machines'
+    time several fold; runs differ in state, so the CI profile's 200 runs still try each
+    action in hundreds of states."""
 
     TestCase = _ReproducibleTestCase()
 
@@ -447,6 +454,7 @@ class ContractMachine(RuleBasedStateMachine):
         self.ledger = LedgerHarness(
             self.orgs, self.contracts, start=self.start, classes=self.classes or None
         )
+        self._attacks: collections.Counter[tuple[str, str, bool]] = collections.Counter()
         for member_id in self.revoked_members:
             admins = self.ledger.member_ids(role="admin", org=member_id.split(".", 1)[0])
             if not admins:
@@ -470,7 +478,14 @@ class ContractMachine(RuleBasedStateMachine):
     ) -> list[Attempt]:
         """``LedgerHarness.attack``: every impostor of ``signer`` is refused, state unchanged.
 
-        Call it just before running a tx the model says ``signer`` may commit."""
+        Call it just before running a tx the model says ``signer`` may commit. Past
+        ``attacks_per_action`` attacks on the same action in this run it does nothing and
+        returns no attempts."""
+        key = (contract, action, bool(co_signers))
+        if self.attacks_per_action is not None:
+            if self._attacks[key] >= self.attacks_per_action:
+                return []
+            self._attacks[key] += 1
         return self.ledger.attack(
             signer, contract, action, args, co_signers=co_signers, threats=threats,
             counterparty=counterparty, entitled=entitled, codes=codes,
