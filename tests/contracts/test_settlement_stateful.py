@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, invariant, precondition, rule
 
 from contracts.builtin.settlement.authority import SettlementParams
-from contracts.testing import ContractMachine, OrgSpec
+from contracts.testing import ContractMachine, OrgSpec, Threat
 
 ORGS = [
     OrgSpec("gov", "government", (
@@ -145,6 +145,17 @@ class SettlementMachine(ContractMachine):
         if dual and len(able) < 2:
             return
         signers = data.draw(st.permutations(able), label="signers")[: 2 if dual else 1]
+        # Every identity that must be refused tries the same transfer first, in one block:
+        # another org's member of the same role, every other role of the org (a farmer or
+        # keeper spending the treasury, T1), the node key (T3), revoked members. Above
+        # the threshold an impostor beside one real treasurer gets DUAL_CONTROL_REQUIRED.
+        dual_code = ["DUAL_CONTROL_REQUIRED"] if dual else []
+        self.attack(
+            signers[0], "settlement", "transfer",
+            {"source": source, "target": dest, "amount": amount},
+            co_signers=signers[1:], entitled=able,
+            codes={Threat.WRONG_ORG: dual_code, Threat.WRONG_ROLE: dual_code},
+        )
         self.expect(
             signers[0], "transfer", None, signers[1:], source=source, target=dest, amount=amount
         )
