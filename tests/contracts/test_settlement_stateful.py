@@ -36,6 +36,7 @@ ORGS = [
 ]
 ROLE = {f"{o.id}.{name}": role for o in ORGS for name, role in o.members}
 ORG_TYPE = {o.id: o.type for o in ORGS}
+ORG_IDS = [o.id for o in ORGS]
 MEMBERS = sorted(ROLE)
 ADMINS = {o.id: f"{o.id}.admin" for o in ORGS}
 NODE_KEYS = [m for m in MEMBERS if ROLE[m] == "peer"]
@@ -114,7 +115,10 @@ class SettlementMachine(ContractMachine):
 
     # -- rules -----------------------------------------------------------------------------
 
-    @rule(target=funded, account=st.sampled_from(ACCOUNTS), amount=amounts)
+    # Org accounts drawn half the time, so treasuries get funded and their transfers
+    # (and the attacks on them) happen often.
+    @rule(target=funded, account=st.sampled_from(ACCOUNTS) | st.sampled_from(ORG_IDS),
+          amount=amounts)
     def central_bank_issues(self, account: str, amount: int) -> str:
         self.expect("gov.pboc", "issue", None, account=account, amount=amount)
         self.balances[account] = self.balances.get(account, 0) + amount
