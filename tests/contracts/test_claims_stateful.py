@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -582,7 +582,36 @@ class ClaimsMachine(ContractMachine):
         REACHED["runs"] += 1
 
 
-TestClaimsMachine = ClaimsMachine.TestCase
+ATTACKED: dict[str, Callable[[Mapping[str, object]], list[str]]] = {
+    "underwrite": lambda args: ["coop-q.manager"],
+    "survey": lambda args: ["coop-q.manager"],
+    "assess_household": lambda args: [str(args["insured"])],
+    "verify": lambda args: ["insurer.claims"],
+    "sign_agreement": lambda args: ["insurer.claims"],
+    "pay": lambda args: [str(args["insured"])],
+}
+"""The actions attacked before they commit, and the counterparties who try them too."""
+
+
+class AttackedClaimsMachine(ClaimsMachine):
+    """The machine with attackers: before a tx of ``ATTACKED`` that the model says
+    commits, every identity that must be refused tries it in one block
+    (``ContractMachine.attack``: the same role at another org of the type, every other
+    role of the signer's org, its node key, revoked members, the counterparties), each
+    refused and the state unchanged. A subclass, so that ClaimsMachine's source, which
+    seeds the derandomised depth batch below, is not touched."""
+
+    def submit(self, signer: str, action: str, *, ok: bool, co_signers: tuple[str, ...] = (),
+               **args: object) -> bool:
+        if ok and action in ATTACKED and not {signer, *co_signers} & self.revoked:
+            others = [c for c in ATTACKED[action](args) if c not in co_signers]
+            self.attack(signer, "claims", action, args, co_signers=co_signers,
+                        counterparty=others)
+            event(f"attacked {action}")
+        return super().submit(signer, action, ok=ok, co_signers=co_signers, **args)
+
+
+TestClaimsMachine = AttackedClaimsMachine.TestCase
 
 
 def test_machine_reaches_deep_states() -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, invariant, precondition, rule
 
 from contracts.builtin.settlement.authority import SettlementParams
-from contracts.testing import ContractMachine, OrgSpec
+from contracts.testing import ContractMachine, OrgSpec, Threat
 
 ORGS = [
     OrgSpec("gov", "government", (
@@ -36,6 +36,7 @@ ORGS = [
 ]
 ROLE = {f"{o.id}.{name}": role for o in ORGS for name, role in o.members}
 ORG_TYPE = {o.id: o.type for o in ORGS}
+ORG_IDS = [o.id for o in ORGS]
 MEMBERS = sorted(ROLE)
 ADMINS = {o.id: f"{o.id}.admin" for o in ORGS}
 NODE_KEYS = [m for m in MEMBERS if ROLE[m] == "peer"]
@@ -114,7 +115,10 @@ class SettlementMachine(ContractMachine):
 
     # -- rules -----------------------------------------------------------------------------
 
-    @rule(target=funded, account=st.sampled_from(ACCOUNTS), amount=amounts)
+    # Org accounts drawn half the time, so treasuries get funded and their transfers
+    # (and the attacks on them) happen often.
+    @rule(target=funded, account=st.sampled_from(ACCOUNTS) | st.sampled_from(ORG_IDS),
+          amount=amounts)
     def central_bank_issues(self, account: str, amount: int) -> str:
         self.expect("gov.pboc", "issue", None, account=account, amount=amount)
         self.balances[account] = self.balances.get(account, 0) + amount
@@ -145,6 +149,17 @@ class SettlementMachine(ContractMachine):
         if dual and len(able) < 2:
             return
         signers = data.draw(st.permutations(able), label="signers")[: 2 if dual else 1]
+        # Every identity that must be refused tries the same transfer first, in one block:
+        # another org's member of the same role, every other role of the org (a farmer or
+        # keeper spending the treasury, T1), the node key (T3), revoked members. Above
+        # the threshold an impostor beside one real treasurer gets DUAL_CONTROL_REQUIRED.
+        dual_code = ["DUAL_CONTROL_REQUIRED"] if dual else []
+        self.attack(
+            signers[0], "settlement", "transfer",
+            {"source": source, "target": dest, "amount": amount},
+            co_signers=signers[1:], entitled=able,
+            codes={Threat.WRONG_ORG: dual_code, Threat.WRONG_ROLE: dual_code},
+        )
         self.expect(
             signers[0], "transfer", None, signers[1:], source=source, target=dest, amount=amount
         )

@@ -22,7 +22,7 @@ from hypothesis.stateful import Bundle, initialize, invariant, multiple, precond
 from wr_fixtures import CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
 
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
-from contracts.testing import ContractMachine
+from contracts.testing import ContractMachine, OrgSpec, with_node_keys
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
 
@@ -45,9 +45,19 @@ P = WarehouseReceiptParams()
 MAX_AGE = dt.timedelta(days=P.price_max_age_days)
 
 
+def _with_old_members(orgs: tuple[OrgSpec, ...]) -> list[OrgSpec]:
+    """The fixture orgs, each with its node key, and a loan officer at bank-a and a
+    manager at coop-a who are revoked before the first rule (attackers only)."""
+    old = {"bank-a": ("old", "loan_officer"), "coop-a": ("old", "manager")}
+    return with_node_keys([
+        OrgSpec(o.id, o.type, (*o.members, old[o.id])) if o.id in old else o for o in orgs
+    ])
+
+
 class WarehouseReceiptMachine(ContractMachine):
-    orgs = ORGS
+    orgs = _with_old_members(ORGS)
     contracts = CONTRACTS
+    revoked_members = ("bank-a.old", "coop-a.old")
 
     lots = Bundle("lots")
     receipts = Bundle("receipts")
@@ -78,6 +88,26 @@ class WarehouseReceiptMachine(ContractMachine):
         if self.by_revoked:
             assert result.code == "SIGNER_REVOKED", result
         return result
+
+    def attack_wr(
+        self, signer: str, action: str, co: tuple[str, ...] = (), *,
+        counterparty: tuple[str, ...] = (), entitled: tuple[str, ...] = (), **args: Any,
+    ) -> None:
+        """Before a tx the real signer may sign, every identity that must be refused tries
+        it in one block (``ContractMachine.attack``): the same role at the other org of the
+        type, every other role of the signer's org, its node key, revoked members, and the
+        named counterparties. Skipped when a real signer is revoked (its own tx fails)."""
+        if {signer, *co} & self.revoked:
+            return
+        others = tuple(c for c in counterparty if c not in self.revoked and c not in co)
+        self.attack(signer, WR, action, args, co_signers=co, counterparty=others,
+                    entitled=entitled)
+        event(f"attacked {action}")
+
+    def admin_of(self, member: str) -> tuple[str, ...]:
+        """The admin of ``member``'s org: a holder role, so entitled to the holder's acts."""
+        admin = f"{member.split('.')[0]}.admin"
+        return (admin,) if admin in self.ledger.roster.members() else ()
 
     def expect(self, result: TxResult, code: str, note: str | None = None) -> None:
         """Unless a revoked member signed (SIGNER_REVOKED, checked in act), expect ``code``."""
@@ -186,9 +216,7 @@ class WarehouseReceiptMachine(ContractMachine):
         wh = model["warehouse"]
         quantity = max(1, model["quantity"] * share // 10 or 1)
         signer = f"{COOPS[1 - COOPS.index(wh)]}.keeper" if keeper_of_other else f"{wh}.keeper"
-        result = self.act(
-            signer,
-            "issue",
+        args: dict[str, Any] = dict(
             warehouse=wh,
             lot_id=lot,
             quantity=quantity,
@@ -198,6 +226,9 @@ class WarehouseReceiptMachine(ContractMachine):
             storage_fee=100 * CNY,
             value=quantity * price * CNY,
         )
+        if not keeper_of_other:
+            self.attack_wr(signer, "issue", **args)
+        result = self.act(signer, "issue", **args)
         if keeper_of_other:
             self.expect(result, "UNAUTHORIZED")
         elif model["quantity"] and model["issued"] + quantity > model["quantity"]:
@@ -214,6 +245,9 @@ class WarehouseReceiptMachine(ContractMachine):
         r = self.receipt(rid)
         co = (f"{r['warehouse']}.keeper",) if countersign else ()
         signer = self.actor(r["holder"])
+        if countersign:
+            self.attack_wr(signer, "transfer", co, counterparty=(self.actor(to),),
+                           entitled=self.admin_of(signer), receipt_id=rid, new_holder=to)
         result = self.act(signer, "transfer", co, receipt_id=rid, new_holder=to)
         if rid in self.pledged and countersign:
             self.expect(result, "RECEIPT_PLEDGED", "transfer of pledged receipt refused")
@@ -325,6 +359,8 @@ class WarehouseReceiptMachine(ContractMachine):
             "holder": self.actor(r["holder"]),
             "outsider": outsider,
         }[who]
+        if who == "oracle":
+            self.attack_wr(signer, "revalue", receipt_id=rid)
         result = self.act(signer, "revalue", receipt_id=rid)
         problem = self.price_problem(r["commodity"])
         if not self.allowed_to_revalue(signer, r):
@@ -398,6 +434,9 @@ class WarehouseReceiptMachine(ContractMachine):
         """Apply, approve and (usually) disburse; rejected steps are checked, not filtered."""
         r = self.receipt(rid)
         borrower = r["holder"]
+        self.attack_wr(self.actor(borrower), "apply", counterparty=(f"{bank}.loan",),
+                       entitled=self.admin_of(self.actor(borrower)),
+                       borrower=borrower, bank=bank, receipt_ids=[rid])
         result = self.act(
             self.actor(borrower), "apply", borrower=borrower, bank=bank, receipt_ids=[rid]
         )
@@ -411,14 +450,11 @@ class WarehouseReceiptMachine(ContractMachine):
         self.loan_receipts[lid] = [rid]
         self.loan_bank[lid] = bank
         principal = max(1, r["value"] * ltv // 10_000)
-        approved = self.act(
-            f"{bank}.loan",
-            "approve",
-            loan_id=lid,
-            principal=principal,
-            tenor_days=tenor,
-            rate_bp=450,
+        terms: dict[str, Any] = dict(
+            loan_id=lid, principal=principal, tenor_days=tenor, rate_bp=450
         )
+        self.attack_wr(f"{bank}.loan", "approve", counterparty=(self.actor(borrower),), **terms)
+        approved = self.act(f"{bank}.loan", "approve", **terms)
         if ltv > 7000:
             self.expect(approved, "PRINCIPAL_EXCEEDS_LTV")
         if approved.committed and go:
@@ -429,6 +465,9 @@ class WarehouseReceiptMachine(ContractMachine):
     def disburse(self, lid: str, right_bank: bool) -> None:
         bank = self.loan_bank[lid]
         signer = f"{bank}.loan" if right_bank else f"{BANKS[1 - BANKS.index(bank)]}.loan"
+        if right_bank:
+            borrower = self.actor(self.wr.loan_view(lid)["borrower"])
+            self.attack_wr(signer, "disburse", counterparty=(borrower,), loan_id=lid)
         result = self.act(signer, "disburse", loan_id=lid)
         if not right_bank:
             self.expect(result, "UNAUTHORIZED", "wrong bank refused")
@@ -445,6 +484,9 @@ class WarehouseReceiptMachine(ContractMachine):
         debt = loan["principal_outstanding"] + loan["interest_accrued"]
         amount = max(1, debt * share // 10_000)
         signer = "coop-a.farmer" if wrong_payer else self.actor(loan["borrower"])
+        if not wrong_payer:
+            self.attack_wr(signer, "repay", counterparty=(f"{self.loan_bank[lid]}.loan",),
+                           entitled=self.admin_of(signer), loan_id=lid, amount=amount)
         result = self.act(signer, "repay", loan_id=lid, amount=amount)
         if wrong_payer:
             self.expect(result, "UNAUTHORIZED")
@@ -464,6 +506,9 @@ class WarehouseReceiptMachine(ContractMachine):
 
     @rule(lid=loans, rid=receipts)
     def release(self, lid: str, rid: str) -> None:
+        borrower = self.actor(self.wr.loan_view(lid)["borrower"])
+        self.attack_wr(f"{self.loan_bank[lid]}.loan", "release_receipt",
+                       counterparty=(borrower,), loan_id=lid, receipt_id=rid)
         result = self.act(
             f"{self.loan_bank[lid]}.loan", "release_receipt", loan_id=lid, receipt_id=rid
         )
@@ -512,6 +557,11 @@ class WarehouseReceiptMachine(ContractMachine):
             price = max(1, loan["principal"] * price_bp // 10_000)
             costs = price * cost_bp // 10_000
             co = () if buyer == bank else ("buyer.purchaser",)
+            if co:
+                self.attack_wr(f"{bank}.loan", "enforce_sale", co,
+                               counterparty=(self.actor(loan["borrower"]),),
+                               entitled=("buyer.admin",),
+                               loan_id=lid, buyer=buyer, price=price, costs=costs)
             result = self.act(
                 f"{bank}.loan", "enforce_sale", co,
                 loan_id=lid, buyer=buyer, price=price, costs=costs,
@@ -526,6 +576,10 @@ class WarehouseReceiptMachine(ContractMachine):
             price = max(1, value * price_bp // 10_000 if at_floor is None else floor + at_floor)
             costs = price * cost_bp // 10_000
             co = () if how == "take_unsigned" else (self.actor(loan["borrower"]),)
+            if co:
+                self.attack_wr(f"{bank}.loan", "enforce_take", co,
+                               entitled=self.admin_of(co[0]), loan_id=lid, price=price,
+                               costs=costs)
             result = self.act(
                 f"{bank}.loan", "enforce_take", co, loan_id=lid, price=price, costs=costs
             )
