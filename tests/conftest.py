@@ -8,7 +8,9 @@ explicitly with ``pytest --hypothesis-profile=ci``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # quick: a fast local signal. ci: the thorough run, at least 200 examples and, for the
@@ -22,3 +24,19 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "quick")
+
+
+@pytest.fixture
+def module_independent_draws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Hypothesis also draws literal constants found in every local module imported so far,
+    so a derandomized run's verdict depends on what ran before it in the same process (a
+    test order or an xdist worker's share). This pins those constants to none for the
+    test, so its fixed runs are the same in any order (hypothesis internals: re-check on
+    upgrade; ``tests/test_hypothesis_isolation.py`` fails if the seam moves)."""
+    from hypothesis.internal.conjecture import providers
+
+    empty = providers.Constants()
+    monkeypatch.setattr(providers, "_get_local_constants", lambda: empty)
+    providers.CONSTANTS_CACHE.cache.clear()
+    yield
+    providers.CONSTANTS_CACHE.cache.clear()

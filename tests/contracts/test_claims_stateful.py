@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -614,6 +615,7 @@ class AttackedClaimsMachine(ClaimsMachine):
 TestClaimsMachine = AttackedClaimsMachine.TestCase
 
 
+@pytest.mark.usefixtures("module_independent_draws")
 def test_machine_reaches_deep_states() -> None:
     """The machine's runs pay indemnity claims (with money, some to the loss payee), pay
     index claims, see objections and breaches: counted over a fixed batch of runs."""

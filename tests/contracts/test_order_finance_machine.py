@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -609,6 +610,7 @@ def _day(day: int) -> str:
 TestOrderFinanceMachine = OrderFinanceMachine.TestCase
 
 
+@pytest.mark.usefixtures("module_independent_draws")
 def test_machine_reaches_deep_states() -> None:
     """The happy-path helper plus invalid noise still gets runs to every deep state.
 
