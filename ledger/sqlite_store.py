@@ -23,6 +23,15 @@ from ledger.interfaces import TxRecord
 from ledger.memory_store import check_extends
 from ledger.tx import Envelope
 
+
+def cap_growth(db: sqlite3.Connection, pages: int | None) -> None:
+    """Let ``db`` grow by at most ``pages`` more pages (None: no limit); past it a write
+    fails as on a full disk and changes nothing."""
+    (current,) = db.execute("PRAGMA page_count").fetchone()
+    limit = 0xFFFFFFFE if pages is None else int(current) + pages
+    db.execute(f"PRAGMA max_page_count={limit}")
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blocks (
@@ -332,9 +341,7 @@ class SqliteStore:
         append fails as on a full disk ("database or disk is full") and changes nothing:
         a quota for operators, and the storage fault the operations tests inject."""
         with self._lock:
-            (current,) = self._db.execute("PRAGMA page_count").fetchone()
-            limit = 0xFFFFFFFE if pages is None else int(current) + pages
-            self._db.execute(f"PRAGMA max_page_count={limit}")
+            cap_growth(self._db, pages)
 
     def close(self) -> None:
         with self._lock:

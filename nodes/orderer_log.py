@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from ledger.block import CutInfo, CutReason
 from ledger.encoding import decode
 from ledger.exceptions import StoreError
+from ledger.sqlite_store import cap_growth
 from ledger.tx import Envelope
 from nodes.messages import Batch
 
@@ -249,9 +250,7 @@ class SqliteOrdererLog:
         """As ``SqliteStore.limit_growth``: past ``pages`` more pages, accepting fails as on
         a full disk and accepts nothing."""
         with self._lock:
-            (current,) = self._db.execute("PRAGMA page_count").fetchone()
-            limit = 0xFFFFFFFE if pages is None else int(current) + pages
-            self._db.execute(f"PRAGMA max_page_count={limit}")
+            cap_growth(self._db, pages)
 
     def close(self) -> None:
         with self._lock:
