@@ -47,20 +47,30 @@ class Template:
     chain_id: str
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Genesis parameters by contract name, over the contract's defaults."""
+    peerless: frozenset[str] = frozenset()
+    """Organisations that run no peer: their members sign and submit through others'."""
 
     def specs(self, peers_per_org: int = 1) -> list[OrgSpec]:
-        """The org specs with ``peers_per_org`` peer members added to each organisation."""
+        """The org specs with ``peers_per_org`` peer members added to each organisation
+        that runs peers."""
         names = ["peer"] if peers_per_org == 1 else [
             f"peer-{i}" for i in range(1, peers_per_org + 1)
         ]
         return [
-            OrgSpec(o.id, o.type, (*o.members, *((n, PEER_ROLE) for n in names)))
+            o if o.id in self.peerless
+            else OrgSpec(o.id, o.type, (*o.members, *((n, PEER_ROLE) for n in names)))
             for o in self.orgs
         ]
 
 
 def _people(prefix: str, role: str, count: int) -> tuple[tuple[str, str], ...]:
     return tuple((f"{prefix}-{i}", role) for i in range(1, count + 1))
+
+
+BUYER = OrgSpec("buyer", "buyer", (
+    ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
+))
+"""An offtaker: its purchaser confirms and accepts orders, its treasurer pays them."""
 
 
 def lishui() -> Template:
@@ -90,9 +100,7 @@ def lishui() -> Template:
             )),
             OrgSpec("coop-a", "cooperative", coop),
             OrgSpec("coop-b", "cooperative", coop),
-            OrgSpec("buyer", "buyer", (
-                ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
-            )),
+            BUYER,
         ),
         params={"claims": LIVE_CLOCK_CLAIMS},
     )
@@ -105,14 +113,19 @@ for 0 days until a dev clock can move time (a production network sets 3)."""
 
 
 def small() -> Template:
+    """Four peers (government, bank, insurer, cooperative) for tests and benches, with the
+    roles each finance product needs, and a buyer that runs no peer of its own (it signs
+    orders and payments and sends them to any peer), so the three products run end to
+    end on four peers."""
     return Template(
         name="small",
-        description="Four organisations (government, bank, insurer, cooperative) for tests "
-        "and benches",
+        description="Four peer-running organisations (government, bank, insurer, "
+        "cooperative) and a buyer without a peer, for tests and benches",
         chain_id="small",
         orgs=(
             OrgSpec("gov", "government", (
                 ("admin", "admin"), ("pboc", "central_bank"), ("treasurer", "treasurer"),
+                ("agri", "agriculture"), ("finance", "finance"),
             )),
             OrgSpec("bank-a", "bank", (
                 ("admin", "admin"), ("officer", "loan_officer"),
@@ -120,12 +133,15 @@ def small() -> Template:
             )),
             OrgSpec("insurer", "insurer", (
                 ("admin", "admin"), ("adjuster-1", "adjuster"), ("treasurer", "treasurer"),
+                ("underwriter", "underwriter"), ("claims", "claims_manager"),
             )),
             OrgSpec("coop-a", "cooperative", (
                 ("admin", "admin"), ("keeper", "warehouse_keeper"), ("treasurer", "treasurer"),
-                *_people("farmer", "farmer", 8),
+                *_people("farmer", "farmer", 8), ("manager", "manager"),
             )),
+            BUYER,
         ),
+        peerless=frozenset({"buyer"}),
     )
 
 
@@ -155,9 +171,7 @@ def county() -> Template:
                 ("admin", "admin"), ("manager", "manager"), ("keeper", "warehouse_keeper"),
                 ("treasurer", "treasurer"), *_people("farmer", "farmer", 8),
             )),
-            OrgSpec("buyer", "buyer", (
-                ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
-            )),
+            BUYER,
         ),
     )
 

@@ -164,7 +164,8 @@ def test_contracts_lists_who_may_act_the_argument_schemas_views_and_parameters(
     ("argv", "expected"),
     [
         (["tx", "submit", "{net}", "--as", "gov.nobody", "settlement", "issue", "amount=1"],
-         "--as gov.nobody: no such member in {net} (members of gov: gov.admin, gov.pboc"),
+         "--as gov.nobody: no such member in {net} (members of gov: gov.admin, gov.agri, "
+         "gov.finance, gov.pboc"),
         (["tx", "submit", "{net}", "--as", "gov.pboc", "--cosign", "gov.ghost", "settlement",
           "issue", "amount=1"],
          "--cosign gov.ghost: no such member in {net} (members of gov: "),
