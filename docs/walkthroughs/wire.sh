@@ -1,0 +1,91 @@
+# The wire format in plain shell: curl for HTTP, openssl for Ed25519 and SHA-256.
+# Sourced by the walkthrough scripts; nothing here needs the agriledger package.
+#
+#   NET=net URL=http://127.0.0.1:8700 . docs/walkthroughs/wire.sh
+#   submit coop-a.manager warehouse_receipt apply '{"bank":"bank-a",...}'   # sign, POST, wait
+#   get bank-a.officer '/v1/views/warehouse_receipt/loan?loan_id=loan-...'  # signed read
+#
+# A write is an envelope {"signatures": [{"sig", "signer"}], "tx": {...}}. Each
+# signature is Ed25519 over the RFC 8785 canonical bytes of "tx": keys sorted, no
+# whitespace, integers only. The scripts write "tx" and every args object in that
+# form by hand (keys in byte order: "_" sorts before letters, so "period_end" comes
+# before "period_start" and both after "perils"); a key out of order is a different
+# byte string, and the peer answers 403 BAD_SIGNATURE. The tx id is the hex
+# SHA-256 of the same bytes.
+#
+# A read carries an RFC 9421 HTTP message signature over "@method", "@path" and
+# "@query" with the member's key, in two headers (Signature-Input, Signature).
+
+set -euo pipefail
+
+: "${NET:?set NET to the network directory (agriledger network init NET)}"
+CHAIN_ID=$(sed -n 's/^ *"chain_id": "\([^"]*\)".*/\1/p' "$NET/network.json")
+URL=${URL:-$(grep -o 'http://[^"]*' "$NET/endpoints.json" | head -n 1)}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+key_of() {  # member id -> its private key in the network directory
+    echo "$NET/orgs/${1%%.*}/members/$1/key.pem"
+}
+
+sign_file() {  # MEMBER FILE -> base64 Ed25519 signature of the file's bytes
+    openssl pkeyutl -sign -rawin -inkey "$(key_of "$1")" -in "$2" | openssl base64 -A
+}
+
+now_utc() {
+    date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+# submit SIGNER CONTRACT ACTION ARGS_JSON [CO_SIGNER ...]
+# Signs the tx as SIGNER (and each co-signer), posts it with wait=commit and prints
+# the answer. Sets TX_ID. Exits 1 unless the tx committed.
+submit() {
+    local signer=$1 contract=$2 action=$3 args=$4 sigs member tx
+    shift 4
+    tx="{\"action\":\"$action\",\"args\":$args,\"chain_id\":\"$CHAIN_ID\""
+    tx="$tx,\"contract\":\"$contract\",\"created_at\":\"$(now_utc)\""
+    tx="$tx,\"nonce\":\"$(openssl rand -hex 16)\",\"signer\":\"$signer\"}"
+    printf '%s' "$tx" > "$WORK/tx"
+    TX_ID=$(openssl dgst -sha256 -r "$WORK/tx" | cut -c 1-64)
+    sigs=""
+    for member in "$signer" "$@"; do
+        sigs="$sigs${sigs:+,}{\"sig\":\"$(sign_file "$member" "$WORK/tx")\",\"signer\":\"$member\"}"
+    done
+    echo "\$ $signer: $contract.$action $args"
+    RESPONSE=$(curl -sS -X POST "$URL/v1/transactions?wait=commit" \
+        -H 'Content-Type: application/json' \
+        --data-binary "{\"signatures\":[$sigs],\"tx\":$tx}")
+    echo "$RESPONSE"
+    case $RESPONSE in
+        *'"status":"committed"'*) ;;
+        *) echo "error: $contract.$action by $signer did not commit" >&2; exit 1 ;;
+    esac
+}
+
+# get MEMBER TARGET: a signed GET of TARGET (a path with an optional ?query, as sent).
+get() {
+    local member=$1 target=$2 path query created params
+    path=${target%%\?*}
+    case $target in *\?*) query="?${target#*\?}" ;; *) query="?" ;; esac
+    created=$(date +%s)
+    params="(\"@method\" \"@path\" \"@query\");created=$created;keyid=\"$member\""
+    params="$params;alg=\"ed25519\";expires=$((created + 60));nonce=\"$(openssl rand -hex 16)\""
+    printf '"@method": GET\n"@path": %s\n"@query": %s\n"@signature-params": %s' \
+        "$path" "$query" "$params" > "$WORK/base"
+    echo "\$ $member: GET $target" >&2
+    curl -sS --fail-with-body "$URL$target" \
+        -H "Signature-Input: sig1=$params" \
+        -H "Signature: sig1=:$(sign_file "$member" "$WORK/base"):"
+    echo
+}
+
+# chain_time: the head block's time, the chain's "now" (a dev clock may have moved it).
+chain_time() {
+    get "${READER:-gov.admin}" /v1/blocks/head 2>/dev/null \
+        | sed -n 's/.*"time":"\([^"]*\)".*/\1/p'
+}
+
+# days_after TIME DAYS: TIME plus DAYS whole days, as RFC 3339 UTC.
+days_after() {
+    date -u -d "@$(( $(date -u -d "$1" +%s) + $2 * 86400 ))" +%Y-%m-%dT%H:%M:%SZ
+}
