@@ -80,6 +80,24 @@ def _status_line(status: TxStatusOut) -> str:
     return f"pending {status.tx_id} (not yet in a block)"
 
 
+def _events(client: Client, status: TxStatusOut) -> list[dict[str, Any]]:
+    """The contract events of a committed tx, read from its block: they carry the ids
+    a contract derives (a receipt's ``wr-...``, a loan's ``loan-...``) that the next
+    step needs."""
+    if status.status is not TxState.COMMITTED or status.height is None or status.index is None:
+        return []
+    block = client.block(status.height)
+    events: list[dict[str, Any]] = block["txs"][status.index]["result"]["events"]
+    return events
+
+
+def _event_line(event: Mapping[str, Any]) -> str:
+    data = event.get("data") or {}
+    fields = " ".join(f"{k}={json.dumps(v) if isinstance(v, list | dict) else v}"
+                      for k, v in data.items())
+    return f"  event {event.get('type')} {fields}".rstrip()
+
+
 def _submit(client: Client, envelope: Envelope, wait: bool, as_json: bool) -> None:
     result = client.submit(envelope, wait=wait)
     status = (
@@ -87,10 +105,15 @@ def _submit(client: Client, envelope: Envelope, wait: bool, as_json: bool) -> No
         if isinstance(result, SubmitResults)
         else TxStatusOut(tx_id=result.tx_ids[0], status=TxState.PENDING)
     )
+    events = _events(client, status)
     if as_json:
-        emit_json(status.model_dump(mode="json"))
+        out = status.model_dump(mode="json")
+        emit_json({**out, "events": events} if wait else out)
     else:
-        console().print(_status_line(status), markup=False)
+        out_console = console()
+        out_console.print(_status_line(status), markup=False)
+        for event in events:
+            out_console.print(_event_line(event), markup=False)
     if status.status is TxState.REJECTED:
         sys.exit(1)
 
@@ -113,6 +136,8 @@ def submit_command(
 ) -> None:
     """Sign CONTRACT ACTION with NAME=VALUE arguments as --as MEMBER and submit it.
 
+    With --wait, a committed tx's contract events follow its status line (in --json,
+    as "events"): they name what the tx created, such as a receipt or loan id.
     Exits 1 if the peer refuses the tx, or (with --wait) if it is rejected in a block.
     """
     where = target(net, member, key_file, peer, url)

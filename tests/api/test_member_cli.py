@@ -45,13 +45,17 @@ def test_submit_with_key_value_args_commits_and_amounts_stay_integer_fen(served:
     status = ok_json("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
                      "account=coop-a.farmer-1", "amount=1_000_00", "--wait")
     assert status["status"] == "committed"
+    assert status["events"] == [{"contract": "settlement", "type": "Issued", "data": {
+        "account": "coop-a.farmer-1", "amount": 100_000, "memo": ""}}]
     block = ok_json("query", net, "--as", "gov.pboc", "block", str(status["height"]))
     envelope = next(t["envelope"] for t in block["txs"] if t["result"]["tx_id"] == status["tx_id"])
     assert envelope["tx"]["args"] == {"account": "coop-a.farmer-1", "amount": 100_000}
     human = cli("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
                 "account=coop-a.farmer-1", "amount=1", "--wait")
     assert human.exit_code == 0
-    assert human.stdout.startswith("committed ")
+    committed, event = human.stdout.splitlines()
+    assert committed.startswith("committed ")
+    assert event == "  event Issued account=coop-a.farmer-1 amount=1 memo="
 
 
 def test_a_tx_rejected_in_its_block_exits_nonzero_with_the_code(served: Served) -> None:
