@@ -13,10 +13,11 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api import errors
-from api.context import ApiContext, ApiSettings, ServedPeer, build_context
+from api.context import ApiContext, ApiSettings, ClockControl, ServedPeer, build_context
 from api.metrics import MetricsMiddleware
 from api.openapi import build_openapi
 from api.routes import blocks, events, health, state, transactions
+from api.routes import clock as clock_routes
 
 DESCRIPTION = """\
 How banks, insurers, cooperatives and government reach the ledger from their own systems.
@@ -32,9 +33,12 @@ No signature: 401 AUTH_REQUIRED; revoked member: 403 MEMBER_REVOKED.
 Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.
 """
 
-def create_app(peer: ServedPeer, settings: ApiSettings | None = None) -> FastAPI:
-    """The API of ``peer``; several may run in one process (each has its own metrics)."""
-    ctx: ApiContext = build_context(peer, settings)
+def create_app(
+    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None
+) -> FastAPI:
+    """The API of ``peer``; several may run in one process (each has its own metrics).
+    ``clock``: the orderer's clock, when this process runs the orderer (``/v1/clock``)."""
+    ctx: ApiContext = build_context(peer, settings, clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -51,7 +55,9 @@ def create_app(peer: ServedPeer, settings: ApiSettings | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.ctx = ctx
-    for router in (transactions.router, state.router, blocks.router, events.router, health.router):
+    routers = (transactions.router, state.router, blocks.router, events.router, health.router,
+               clock_routes.router)
+    for router in routers:
         app.include_router(router)
     errors.install(app)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)

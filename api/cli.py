@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench": ("api.commands.bench", "bench_command", "Benchmark an in-process network."),
     "tx": ("api.commands.tx", "tx_group", "Sign and submit transactions as a member."),
     "query": ("api.commands.query", "query_group", "Read blocks, txs, state and views."),
+    "clock": ("api.commands.clock", "clock_group",
+              "Read or move a development chain's block clock."),
     "contracts": ("api.commands.contracts", "contracts_command",
                   "List actions (who, arguments), views and parameters."),
 }

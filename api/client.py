@@ -333,6 +333,16 @@ class Client:
         data: dict[str, Any] = self._get("/v1/chain/verify")
         return data
 
+    def clock(self) -> dict[str, Any]:
+        """The orderer's block clock: ``dev_chain``, ``offset``, ``now``."""
+        data: dict[str, Any] = self._get("/v1/clock")
+        return data
+
+    def advance_clock(self, by: str) -> dict[str, Any]:
+        """Move a development chain's clock forward by ``by`` (``3d``, ``15m``)."""
+        data: dict[str, Any] = _checked(self.http.post("/v1/clock/advance", json={"by": by}))
+        return data
+
     def events(self, from_height: int | None = None, *, follow: bool = True) -> Iterator[Event]:
         """Server-sent events from ``from_height``; reconnects after a drop where it left off."""
         last_id: str | None = None

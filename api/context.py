@@ -30,6 +30,7 @@ from contracts.runtime import ContractRuntime
 from ledger.block import Block
 from ledger.identity import MEMBERSHIP_NAMESPACE
 from ledger.interfaces import ChainStoreAPI
+from nodes.dev_clock import ClockReading
 from nodes.interfaces import PeerAPI, TxStatus, Unsubscribe
 from nodes.interfaces import TxState as NodeTxState
 
@@ -42,6 +43,14 @@ class ServedPeer(PeerAPI, Protocol):
     def pending(self) -> list[Any]: ...
 
     def fault(self) -> str | None: ...
+
+
+class ClockControl(Protocol):
+    """The orderer's clock, where this process runs the orderer (``nodes.local.LocalNetwork``)."""
+
+    def clock_reading(self) -> ClockReading: ...
+
+    def advance_clock(self, by_ms: int, *, org_type: str, role: str) -> ClockReading: ...
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,8 @@ class ApiContext:
     auth: ReadAuthenticator
     watcher: CommitWatcher
     metrics: ApiMetrics
+    clock: ClockControl | None = None
+    """None where the orderer runs elsewhere (a peer ordered by JetStream)."""
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -246,7 +257,9 @@ def member_lookup(peer: ServedPeer) -> Any:
     return lookup
 
 
-def build_context(peer: ServedPeer, settings: ApiSettings | None = None) -> ApiContext:
+def build_context(
+    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None
+) -> ApiContext:
     settings = settings or ApiSettings()
     metrics = ApiMetrics(peer)
     return ApiContext(
@@ -257,4 +270,5 @@ def build_context(peer: ServedPeer, settings: ApiSettings | None = None) -> ApiC
         ),
         watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc),
         metrics=metrics,
+        clock=clock,
     )

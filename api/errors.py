@@ -94,6 +94,12 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     node_exc.IntakeHalted: ProblemSpec(503, "Intake halted: the peer cannot store blocks"),
     node_exc.OrderingUnavailable: ProblemSpec(503, "Outcome unknown: ordering unavailable"),
     node_exc.NetworkDirError: ProblemSpec(500, "Network directory unusable", "NETWORK_DIR_ERROR"),
+    node_exc.NetworkConfigError: ProblemSpec(422, "Network configuration refused",
+                                             "NETWORK_CONFIG_INVALID"),
+    node_exc.DevClockRefused: ProblemSpec(409, "Clock not moved"),
+    node_exc.NotADevChain: ProblemSpec(409, "Not a development chain"),
+    node_exc.DevClockForbidden: ProblemSpec(403, "Role may not move the clock"),
+    node_exc.DevClockUnavailable: ProblemSpec(409, "This peer does not run the orderer"),
     # api
     api_exc.ApiError: ProblemSpec(400, "Bad request"),
     api_exc.AuthError: ProblemSpec(401, "Not authenticated"),

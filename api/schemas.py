@@ -223,3 +223,23 @@ class Problem(_Out):
     errors: list[FieldError] | None = None
     tx_id: str | None = None
     index: int | None = Field(default=None, description="index of the refused envelope in a batch")
+
+
+class ClockOut(_Out):
+    """The orderer's block clock on this network."""
+
+    dev_chain: bool = Field(description="true when genesis has dev_clock (the clock may move)")
+    offset_ms: int = Field(description="how far the clock was moved forward, in ms")
+    offset: str = Field(description="the same as a duration, e.g. 3d")
+    now: str = Field(description="the time a block cut now would carry (RFC 3339 UTC)")
+
+
+class ClockAdvanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = Field(
+        description="how far to move the clock forward: a positive whole number and a unit "
+        "s, m, h, d or w (90s, 15m, 3d, 2w, 1d12h)",
+        examples=["3d"],
+        max_length=64,
+    )

@@ -129,7 +129,7 @@ def build(
     limits = limits or ServeLimits()
     protocol = guarded_h11(limits)  # one connection budget for every peer's server
     for offset, (peer_id, peer) in enumerate(network.peers.items()):
-        app = create_app(peer, settings)
+        app = create_app(peer, settings, clock=network)
         config = uvicorn.Config(
             app, host=host, port=port + offset, log_level=log_level, access_log=False,
             lifespan="on", timeout_graceful_shutdown=10, http=protocol,

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from contracts.base import Contract
 from contracts.exceptions import RegistrationError
@@ -61,6 +68,21 @@ class OrdererConfig(_Model):
     max_wait_ms: int = Field(default=200, ge=1)
 
 
+DEFAULT_DEV_CLOCK_ROLES: dict[str, list[str]] = {"government": ["admin"]}
+
+
+class DevClockConfig(_Model):
+    """Present only on a development chain: the orderer's clock may then be moved forward
+    (``agriledger clock advance``) by a member holding one of ``roles`` (org type ->
+    roles; default the government's admin, who runs the network). A chain without it is a
+    production chain, whose block times are the orderer's wall clock and nothing else."""
+
+    roles: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_DEV_CLOCK_ROLES.items()},
+        min_length=1,
+    )
+
+
 class GenesisConfig(_Model):
     chain_id: str = Field(min_length=1)
     time: str
@@ -68,6 +90,18 @@ class GenesisConfig(_Model):
     members: list[MemberConfig]
     contracts: list[ContractConfig]
     orderer: OrdererConfig = OrdererConfig()
+    dev_clock: DevClockConfig | None = None
+    """None on a production chain (and then left out of the JSON, so a production
+    genesis hashes as it did before development chains existed)."""
+
+    @model_serializer(mode="wrap")
+    def _leave_out_production_defaults(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("dev_clock") is None:
+            data.pop("dev_clock", None)
+        return data
 
     @field_validator("time")
     @classmethod
@@ -145,6 +179,7 @@ def build_genesis(
             "id": org.id, "type": org.type, "ca_certificate": org.ca_certificate,
             "roles": sorted(catalogue[org.type]),
         }
+    _check_dev_clock(config.dev_clock, catalogue)
     for index, member in enumerate(config.members):
         try:
             cert = certificate_from_pem(member.certificate)
@@ -175,3 +210,20 @@ def build_genesis(
             writes[f"{contract.name}/{key}"] = value
     config_json = config.model_dump(mode="json")
     return genesis_block(config.chain_id, config_json, writes, config.time), runtime
+
+
+def _check_dev_clock(
+    dev_clock: DevClockConfig | None, catalogue: Mapping[str, frozenset[str]]
+) -> None:
+    """Every role allowed to move a dev chain's clock is one an organisation can hold."""
+    if dev_clock is None:
+        return
+    for org_type, roles in dev_clock.roles.items():
+        if org_type not in catalogue:
+            raise RegistrationError(f"dev_clock.roles.{org_type}: unknown org type")
+        unknown = sorted(set(roles) - catalogue[org_type])
+        if unknown or not roles:
+            raise RegistrationError(
+                f"dev_clock.roles.{org_type}: {', '.join(unknown) or 'no roles'}: "
+                f"not a role of a {org_type} (roles: {', '.join(sorted(catalogue[org_type]))})"
+            )

@@ -9,7 +9,12 @@
     ├── OutOfOrder                   a batch does not follow the peer's head (.expected, .got)
     ├── IntakeHalted                 the peer cannot store blocks; it accepts nothing (.reason)
     ├── OrderingUnavailable          the orderer did not confirm: outcome unknown (.reason)
-    └── NetworkDirError              a network directory is missing or malformed
+    ├── NetworkDirError              a network directory is missing or malformed
+    ├── NetworkConfigError           an unknown contract or parameter asked of a new network
+    └── DevClockRefused              the clock cannot be moved here (.code)
+        ├── NotADevChain             genesis has no dev_clock: a production chain
+        ├── DevClockForbidden        the member's role may not move this chain's clock
+        └── DevClockUnavailable      this process does not run the orderer (NATS)
 
 ``GateRejected`` is a deterministic refusal of client input: nothing about the
 envelope reaches the orderer. The others are faults: the caller retries or
@@ -53,6 +58,11 @@ class NetworkDirError(NodeError):
     """A network directory is missing a file or holds something unreadable."""
 
 
+class NetworkConfigError(NodeError):
+    """A new network was asked for a contract that is not installed, or a parameter its
+    contract does not have or refuses; the message names it and lists the choices."""
+
+
 class IntakeHalted(NodeError):
     """The peer stopped accepting envelopes: it could not store a block (disk full, I/O
     error). What was accepted before stays in the orderer's log and is applied once the
@@ -79,3 +89,25 @@ class OrderingUnavailable(NodeError):
             "query the transaction status or resubmit (resubmission is idempotent)"
         )
         super().__init__(self.message)
+
+
+class DevClockRefused(NodeError):
+    """The dev clock was not moved; ``code`` says why, ``message`` what to do instead."""
+
+    code = "DEV_CLOCK_REFUSED"
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class NotADevChain(DevClockRefused):
+    code = "NOT_A_DEV_CHAIN"
+
+
+class DevClockForbidden(DevClockRefused):
+    code = "DEV_CLOCK_FORBIDDEN"
+
+
+class DevClockUnavailable(DevClockRefused):
+    code = "DEV_CLOCK_UNAVAILABLE"

@@ -15,6 +15,9 @@ envelope or a cut (disk full, I/O error), halts the network's intake: every peer
 refuses submissions with ``IntakeHalted`` until the batch is stored. The batch
 stays in the orderer's log (nothing is dropped); ``tick`` retries about once a
 second and, once the store takes it, intake resumes.
+
+On a development chain (``dev_clock`` in genesis) ``advance_clock`` moves the
+orderer's block clock forward (see ``nodes.dev_clock``); a production chain refuses.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from ledger.block import Block
 from ledger.crypto import SignatureVerifier
 from ledger.exceptions import StoreError
 from ledger.tx import Envelope
+from nodes.dev_clock import ClockReading, check_may_advance
 from nodes.exceptions import IntakeHalted
 from nodes.messages import Batch, SignedHeader
 from nodes.orderer import InProcessOrderer
@@ -159,6 +163,29 @@ class LocalNetwork:
             if self.fault is not None:
                 self._retry(self.clock())
             self._cut(lambda: self.orderer.flush(self.clock()))
+
+    def clock_reading(self) -> ClockReading:
+        """The dev clock's offset and the time a block cut now would carry."""
+        with self._lock:
+            return self._reading()
+
+    def _reading(self) -> ClockReading:
+        return ClockReading(
+            dev_chain=self.spec.config.dev_clock is not None,
+            offset_ms=self.orderer.clock_offset_ms(),
+            now=self.orderer.block_time(self.clock()),
+        )
+
+    def advance_clock(self, by_ms: int, *, org_type: str, role: str) -> ClockReading:
+        """Move block time forward by ``by_ms`` on a dev chain, for a member of ``role``
+        (in an org of ``org_type``); DevClockRefused (and no change) otherwise."""
+        with self._lock:
+            check_may_advance(
+                self.spec.config, org_type, role, self.orderer.clock_offset_ms(), by_ms
+            )
+            self.orderer.advance_clock(by_ms)
+            log.info("dev clock moved forward %d ms by a %s's %s", by_ms, org_type, role)
+            return self._reading()
 
     def _cut(self, cut: Callable[[], list[Batch]]) -> None:
         """Deliver what ``cut`` cuts; a storage fault halts intake instead of raising."""

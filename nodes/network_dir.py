@@ -2,6 +2,7 @@
 
 Layout (directories 0700, private keys 0600)::
 
+    DIR/.gitignore                         "*": the directory is never committed
     DIR/network.json                       {"layout": 1, "template", "chain_id",
                                             "orgs": {org id: org type},
                                             "peers": [member id of each peer node]}
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from contracts.genesis import GenesisConfig
+from contracts.genesis import ContractConfig, DevClockConfig, GenesisConfig
 from ledger.encoding import decode
 from ledger.exceptions import EncodingError, IdentityError
 from ledger.roster import Roster
@@ -49,29 +50,72 @@ class NetworkDir:
 
 
 def init_network(
-    root: Path, template: Template, *, seed: int | str, chain_id: str | None = None
+    root: Path,
+    template: Template,
+    *,
+    seed: int | str,
+    chain_id: str | None = None,
+    dev_clock: DevClockConfig | None = None,
+    contracts: list[ContractConfig] | None = None,
 ) -> NetworkDir:
-    """Write a new network directory; refuse to overwrite an existing one."""
-    if (root / NETWORK_FILE).exists() or (root / GENESIS_FILE).exists():
-        raise NetworkDirError(f"{root}: already holds a network")
-    spec = build_network(template, seed=seed, chain_id=chain_id)
-    root.mkdir(parents=True, exist_ok=True)
-    os.chmod(root, 0o700)
-    spec.roster.save(root)
-    for directory in [root / "orgs", *(p for p in (root / "orgs").rglob("*") if p.is_dir())]:
-        os.chmod(directory, 0o700)
-    (root / GENESIS_FILE).write_text(
-        json.dumps(spec.config.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    """Write a new network directory (see ``build_network`` for the arguments).
+
+    Only into a missing or empty directory: the keys written are private, and a
+    directory that holds anything may be shared or tracked. The directory gets a
+    ``.gitignore`` of ``*`` (as ``python -m venv`` does), so ``git add .`` in a
+    repository around it never picks the keys up.
+    """
+    _check_new_directory(root)
+    spec = build_network(
+        template, seed=seed, chain_id=chain_id, dev_clock=dev_clock, contracts=contracts
     )
-    meta = {
-        "layout": LAYOUT_VERSION,
-        "template": template.name,
-        "chain_id": spec.config.chain_id,
-        "orgs": {o.id: o.type for o in spec.config.organisations},
-        "peers": spec.peer_members(),
-    }
-    (root / NETWORK_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        os.chmod(root, 0o700)
+        (root / ".gitignore").write_text(IGNORE_ALL)
+        spec.roster.save(root)
+        for directory in [root / "orgs", *(p for p in (root / "orgs").rglob("*") if p.is_dir())]:
+            os.chmod(directory, 0o700)
+        (root / GENESIS_FILE).write_text(
+            json.dumps(spec.config.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        )
+        meta = {
+            "layout": LAYOUT_VERSION,
+            "template": template.name,
+            "chain_id": spec.config.chain_id,
+            "orgs": {o.id: o.type for o in spec.config.organisations},
+            "peers": spec.peer_members(),
+        }
+        (root / NETWORK_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise NetworkDirError(
+            f"{root}: cannot write the network there ({exc.strerror or exc}); "
+            "choose a directory you may create files in"
+        ) from None
     return NetworkDir(root, template.name, spec)
+
+
+IGNORE_ALL = "# private keys: never commit this directory (written by agriledger network init)\n*\n"
+
+
+def _check_new_directory(root: Path) -> None:
+    if (root / NETWORK_FILE).exists() or (root / GENESIS_FILE).exists():
+        raise NetworkDirError(
+            f"{root}: already holds a network; serve it with `agriledger serve {root}` "
+            "or give a new directory"
+        )
+    if root.exists() and not root.is_dir():
+        raise NetworkDirError(f"{root}: is a file, not a directory; give a new directory")
+    try:
+        entries = sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+    except OSError as exc:
+        raise NetworkDirError(f"{root}: cannot read it ({exc.strerror or exc})") from None
+    if entries:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise NetworkDirError(
+            f"{root}: is not empty ({shown}); network init writes private keys only into a "
+            "new or empty directory: give another one"
+        )
 
 
 def _read_json(path: Path) -> tuple[bytes, object]:

@@ -3,8 +3,9 @@
 Time is injected: every call passes ``now_ms``, milliseconds since the genesis
 time on whatever clock drives the network (the simulator's seeded clock, or a
 monotonic wall clock in a benchmark). A batch's block time is
-``genesis time + now_ms`` at its cut, never earlier than the previous cut's, so
-block times never run backwards.
+``genesis time + now_ms + offset`` at its cut, never earlier than the previous cut's, so
+block times never run backwards. ``offset`` is 0 unless a development chain's clock
+was moved forward (``advance_clock``); it only grows, and the log keeps it.
 
 A batch is cut when ``batch_size`` envelopes wait (reason SIZE), when the oldest
 waiting envelope has waited ``max_wait_ms`` (TIMEOUT), or on ``flush`` (FLUSH).
@@ -57,6 +58,7 @@ class InProcessOrderer:
         self.log: OrdererLog = log if log is not None else MemoryLog()
         self._pending: deque[tuple[int, Envelope]] = deque(self.log.waiting())
         self._last_time_ms = 0
+        self._offset_ms = self.log.clock_offset()
         last = self.log.batches_from(self.log.height(), 1)
         if last:
             self._continue_after(last[0].time)
@@ -78,6 +80,30 @@ class InProcessOrderer:
     def elapsed_ms(self) -> int:
         """Milliseconds from genesis time to the last cut (a restarted clock starts here)."""
         return self._last_time_ms
+
+    def clock_offset_ms(self) -> int:
+        """How far the clock was moved forward (development chains; 0 otherwise)."""
+        return self._offset_ms
+
+    def advance_clock(self, by_ms: int) -> int:
+        """Move the block clock forward by ``by_ms`` (> 0) from now on; the new offset.
+
+        The log records the offset first, so a StoreError leaves the clock where it was.
+        Whether this chain may do it is the caller's rule (``LocalNetwork.advance_clock``).
+        """
+        if by_ms <= 0:
+            raise ValueError(f"the clock only moves forward: {by_ms} ms")
+        offset = self._offset_ms + by_ms
+        self.log.set_clock_offset(offset)
+        self._offset_ms = offset
+        return offset
+
+    def block_time(self, now_ms: int) -> str:
+        """The time a batch cut at ``now_ms`` would carry."""
+        return self._format(max(self._last_time_ms, now_ms + self._offset_ms))
+
+    def _format(self, time_ms: int) -> str:
+        return format_time(self._epoch + dt.timedelta(milliseconds=time_ms))
 
     @property
     def node_id(self) -> str:
@@ -137,11 +163,11 @@ class InProcessOrderer:
 
     def _cut(self, count: int, now_ms: int, reason: CutReason) -> Batch:
         envelopes = tuple(self._pending[i][1] for i in range(count))
-        time_ms = max(self._last_time_ms, now_ms)
+        time_ms = max(self._last_time_ms, now_ms + self._offset_ms)
         seq = self.log.height() + 1
         batch = Batch(
             seq=seq,
-            time=format_time(self._epoch + dt.timedelta(milliseconds=time_ms)),
+            time=self._format(time_ms),
             cut=CutInfo(self._node_id, seq, reason),
             envelopes=envelopes,
         )

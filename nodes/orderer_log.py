@@ -11,7 +11,9 @@ holds only a short window of recent batches; older ones are read back from the f
 
 A log is an ordered list of *entries* (accepted envelopes, each tx_id once) and
 of *cuts*; cut ``n`` takes the entries after cut ``n - 1``'s last one, up to its
-own ``last``. Entries after the last cut are still waiting to be cut.
+own ``last``. Entries after the last cut are still waiting to be cut. On a development
+chain the log also keeps how far the clock was moved forward (``clock_offset``), so a
+restart stamps blocks on the same moved clock.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ class OrdererLog(Protocol):
     def probe(self) -> None:
         """Raise StoreError unless the log can be written now (after a storage fault)."""
 
+    def clock_offset(self) -> int:
+        """Milliseconds a development chain's clock was moved forward (0 when never)."""
+
+    def set_clock_offset(self, offset_ms: int) -> None:
+        """Record the dev clock's offset (durably, if the log is durable)."""
+
     def close(self) -> None: ...
 
 
@@ -68,6 +76,7 @@ class MemoryLog:
         self._seen: set[str] = set()
         self._batches: list[Batch] = []
         self._base = 0
+        self._offset_ms = 0
 
     def accept(self, envelopes: Sequence[Envelope], now_ms: int) -> list[Envelope]:
         fresh = []
@@ -96,6 +105,12 @@ class MemoryLog:
 
     def probe(self) -> None:
         return None
+
+    def clock_offset(self) -> int:
+        return self._offset_ms
+
+    def set_clock_offset(self, offset_ms: int) -> None:
+        self._offset_ms = offset_ms
 
     def close(self) -> None:
         return None
@@ -234,6 +249,16 @@ class SqliteOrdererLog:
     def probe(self) -> None:
         probe = "INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', 1)"
         self._write("probing", [(probe, ())])
+
+    def clock_offset(self) -> int:
+        row = self._query_one("SELECT value FROM meta WHERE key = 'clock_offset_ms'", ())
+        return 0 if row is None else int(row[0])
+
+    def set_clock_offset(self, offset_ms: int) -> None:
+        self._write("recording the dev clock's offset", [
+            ("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset_ms', ?)",
+             (offset_ms,))
+        ])
 
     def _query_one(self, sql: str, args: tuple[object, ...]) -> Any:
         rows = self._query_all(sql, args)

@@ -17,13 +17,16 @@ Templates enable every installed built-in contract (found with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from contracts.base import Contract
 from contracts.genesis import (
     ContractConfig,
+    DevClockConfig,
     GenesisConfig,
     OrdererConfig,
     OrgConfig,
@@ -33,6 +36,7 @@ from contracts.registry import discover
 from contracts.roles import NODE_ROLE
 from ledger.roster import OrgSpec, Roster
 from ledger.timefmt import parse_time
+from nodes.exceptions import NetworkConfigError
 
 PEER_ROLE = NODE_ROLE
 BUILTIN_PACKAGE = "contracts.builtin"
@@ -47,6 +51,9 @@ class Template:
     chain_id: str
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Genesis parameters by contract name, over the contract's defaults."""
+    wall_clock_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Further parameters for a production chain only, whose time nothing can move (a
+    development chain keeps the real periods and skips them with the dev clock)."""
     peerless: frozenset[str] = frozenset()
     """Organisations that run no peer: their members sign and submit through others'."""
 
@@ -102,14 +109,15 @@ def lishui() -> Template:
             OrgSpec("coop-b", "cooperative", coop),
             BUYER,
         ),
-        params={"claims": LIVE_CLOCK_CLAIMS},
+        wall_clock_params={"claims": LIVE_CLOCK_CLAIMS},
     )
 
 
 LIVE_CLOCK_CLAIMS = {"underwriting_publicity_days": 0, "claim_publicity_days": 0}
-"""A served network's block time is the wall clock: with the 3-day posting periods a
-new user would wait six days between enrolment and payout. The lishui template posts
-for 0 days until a dev clock can move time (a production network sets 3)."""
+"""Without a dev clock a served network's block time is the wall clock: with the 3-day
+posting periods a new user would wait six days between enrolment and payout, so a
+lishui network made without ``--dev`` posts for 0 days. ``network init --dev`` keeps
+the 3 days and ``agriledger clock advance NET 3d`` passes them."""
 
 
 def small() -> Template:
@@ -181,6 +189,62 @@ TEMPLATES: Mapping[str, Callable[[], Template]] = {
 }
 
 
+def template_contracts(
+    template: Template,
+    *,
+    dev: bool = False,
+    enable: Sequence[str] = (),
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    classes: Mapping[str, type[Contract]] | None = None,
+) -> list[ContractConfig]:
+    """The contracts a new network of ``template`` runs: the built-ins, plus ``enable``
+    (any installed contract, e.g. a plug-in), with the template's parameters (and its
+    ``wall_clock_params`` unless ``dev``) and then ``params`` (contract -> name -> value)
+    over the defaults. Each contract's parameters are checked by its own model here;
+    NetworkConfigError names an unknown contract or parameter and lists the known ones.
+    """
+    classes = discover() if classes is None else classes
+    configs = {c.name: c for c in builtin_contracts(classes)}
+    for name in enable:
+        if name not in classes:
+            raise NetworkConfigError(
+                f"{name}: no such contract installed (installed: {', '.join(sorted(classes))})"
+            )
+        configs.setdefault(name, ContractConfig(name=name, version=classes[name].version))
+    overrides = {name: dict(values) for name, values in template.params.items()}
+    for name, values in ({} if dev else template.wall_clock_params).items():
+        overrides.setdefault(name, {}).update(values)
+    for name, values in (params or {}).items():
+        if name not in configs:
+            hint = "add --enable " + name if name in classes else (
+                f"installed: {', '.join(sorted(classes))}"
+            )
+            raise NetworkConfigError(f"{name}: not a contract this network runs ({hint})")
+        overrides.setdefault(name, {}).update(values)
+    result = []
+    for name, config in sorted(configs.items()):
+        merged = {**config.params, **overrides.get(name, {})}
+        _check_params(name, classes[name], merged)
+        result.append(config.model_copy(update={"params": merged}))
+    return result
+
+
+def _check_params(name: str, cls: type[Contract], values: Mapping[str, Any]) -> None:
+    fields = cls.Params.model_fields
+    for key in values:
+        if key not in fields:
+            raise NetworkConfigError(
+                f"{name}.{key}: {name} has no such parameter (its parameters: "
+                f"{', '.join(sorted(fields))})"
+            )
+    try:
+        cls.Params.model_validate(dict(values))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise NetworkConfigError(f"{name}.{where}: {error['msg']}") from None
+
+
 def builtin_contracts(
     classes: Mapping[str, type[Contract]] | None = None,
 ) -> list[ContractConfig]:
@@ -223,19 +287,20 @@ def build_network(
     peers_per_org: int = 1,
     orderer: OrdererConfig | None = None,
     contracts: list[ContractConfig] | None = None,
+    dev_clock: DevClockConfig | None = None,
 ) -> NetworkSpec:
-    """Generate identities (deterministic from ``seed``) and the genesis configuration."""
+    """Generate identities (deterministic from ``seed``) and the genesis configuration.
+
+    ``dev_clock`` makes a development chain (its clock can be moved forward); without it
+    the template's ``wall_clock_params`` apply too."""
     not_before = parse_time(time) - dt.timedelta(days=1)
     roster = Roster.generate(template.specs(peers_per_org), seed=seed, not_before=not_before)
     if contracts is None:
-        contracts = [
-            c.model_copy(update={"params": {**c.params, **template.params[c.name]}})
-            if c.name in template.params else c
-            for c in builtin_contracts()
-        ]
+        contracts = template_contracts(template, dev=dev_clock is not None)
     config = genesis_from_roster(chain_id or template.chain_id, time, roster, contracts, orderer)
     orgs = [with_peer_role(org) for org in config.organisations]
-    return NetworkSpec(config.model_copy(update={"organisations": orgs}), roster)
+    update = {"organisations": orgs, "dev_clock": dev_clock}
+    return NetworkSpec(config.model_copy(update=update), roster)
 
 
 def with_peer_role(org: OrgConfig) -> OrgConfig:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from api.commands.network_up import up_command
+from contracts.genesis import DevClockConfig
 from nodes.exceptions import NetworkDirError
 from nodes.network_dir import init_network, load_network
 from nodes.sim import Simulation
@@ -30,14 +31,17 @@ def network_group() -> None:
               help="Derive every key from this seed (reproducible simulations only; "
                    "default: a fresh random seed).")
 @click.option("--chain-id", default=None, help="Chain id (default: the template's).")
+@click.option("--dev", is_flag=True,
+              help="A development chain: `agriledger clock advance` may move its block time "
+                   "forward (by the government's admin); posting periods keep their real length.")
 def init_command(
-    directory: Path, template_name: str, seed: str | None, chain_id: str | None
+    directory: Path, template_name: str, seed: str | None, chain_id: str | None, dev: bool
 ) -> None:
     """Write a genesis configuration and every org's and member's keys into DIRECTORY."""
     try:
         net = init_network(
             directory, TEMPLATES[template_name](), seed=seed or secrets.token_hex(32),
-            chain_id=chain_id,
+            chain_id=chain_id, dev_clock=DevClockConfig() if dev else None,
         )
     except NetworkDirError as exc:
         click.echo(f"error: {exc}", err=True)
