@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,10 @@ class Cli:
         head = self.json("query", str(self.net), "--as", member, "head")
         return parse_time(head["header"]["time"])
 
-    def advance(self, member: str, duration: str) -> Any:
-        return self.json("clock", "advance", str(self.net), duration, "--as", member)
+    def advance(self, member: str, duration: str) -> dt.datetime:
+        """``clock advance`` on the dev chain; returns the clock's new time."""
+        reading = self.json("clock", "advance", str(self.net), duration, "--as", member)
+        return parse_time(reading["now"])
 
 
 def later(moment: dt.datetime, days: float) -> str:
@@ -181,6 +184,7 @@ def _wait_for_endpoints(directory: Path, process: subprocess.Popen[str], log: Pa
         time.sleep(0.1)
 
 
+@contextmanager
 def serving(directory: Path, template: str, *extra_init: str) -> Iterator[ServedNetwork]:
     served = init_and_serve(directory, template, *extra_init)
     try:

@@ -46,7 +46,8 @@ def lishui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedNetwork]:
     reason = _ed25519_raw_signing(tmp_path_factory.mktemp("openssl"))
     if reason is not None:
         pytest.skip(f"the walkthrough scripts need curl and Ed25519 raw signing: {reason}")
-    yield from serving(tmp_path_factory.mktemp("walk") / "net", "lishui")
+    with serving(tmp_path_factory.mktemp("walk") / "net", "lishui") as served:
+        yield served
 
 
 def run_script(name: str, *args: str | Path) -> str:
