@@ -20,12 +20,15 @@ POLICY=${POLICY:-rice-$RUN}
 NOW=$(chain_time)
 
 # 0. (The central bank) funds the payers; (the cooperative) enrols a farmer's 10 mu of
-#    rice against typhoon; (the insurer) underwrites and posts the insured list.
+#    rice against typhoon; (the insurer) underwrites it, which posts the insured list in
+#    the village for 3 days (on a development chain the clock is moved past them), and
+#    then confirms the posting.
 for account in gov coop-a insurer; do
     submit "$PBOC" settlement issue "{\"account\":\"$account\",\"amount\":1000000000}"
 done
 submit "$MANAGER" claims enrol "{\"book\":\"lishui-rice\",\"county_share_bp\":1500,\"covers\":[{\"insured\":\"$FARMER\",\"insured_area\":1000,\"planted_area\":1000,\"plot\":\"plot-$RUN\"}],\"crop\":\"rice\",\"insurer\":\"insurer\",\"perils\":[\"typhoon\"],\"period_end\":\"$(days_after "$NOW" 180)\",\"period_start\":\"$NOW\",\"policy_id\":\"$POLICY\",\"premium_per_mu\":1500,\"province_share_bp\":3000,\"region\":\"lishui\",\"stage_caps\":{\"tillering\":8000},\"sum_insured_per_mu\":50000}"
 submit "$UNDERWRITER" claims underwrite "{\"policy_id\":\"$POLICY\"}"
+pass_days 3
 submit "$UNDERWRITER" claims publicise_underwriting "{\"policy_id\":\"$POLICY\"}"
 
 # 1. The finance bureau publishes a premium budget per level for this fiscal year and

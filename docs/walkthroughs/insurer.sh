@@ -32,8 +32,10 @@ submit "$ADJUSTER" claims assess_household \
     "{\"claim_id\":\"$CLAIM\",\"damaged_area\":1000,\"evidence\":[\"$EVIDENCE\"],\"insured\":\"$FARMER\",\"loss_bp\":5000,\"stage\":\"tillering\"}"
 # 3. (The agriculture bureau, co-signed by the cooperative) verifies the assessment.
 submit "$AGRI" claims verify "{\"claim_id\":\"$CLAIM\"}" "$MANAGER"
-# 4. The claims manager posts the settlement list in the village.
+# 4. The claims manager posts the settlement list in the village, for 3 days (moved
+#    past on a development chain).
 submit "$CLAIMS" claims publicise_claim "{\"claim_id\":\"$CLAIM\"}"
+pass_days 3
 # 5. (The farmer) signs the settlement agreement; the claims manager pays into the
 #    farmer's own account: 10 mu x 500 CNY x 80 % tillering cap x 50 % loss = 2,000 CNY.
 submit "$FARMER" claims sign_agreement "{\"claim_id\":\"$CLAIM\",\"insured\":\"$FARMER\"}"

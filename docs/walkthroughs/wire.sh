@@ -62,21 +62,49 @@ submit() {
     esac
 }
 
-# get MEMBER TARGET: a signed GET of TARGET (a path with an optional ?query, as sent).
-get() {
-    local member=$1 target=$2 path query created params
+# signed MEMBER METHOD TARGET [BODY]: a request signed as RFC 9421 says, printed.
+# TARGET is the path with an optional ?query, exactly as sent. A body adds the
+# Content-Digest header (RFC 9530) and "content-digest" to the covered components.
+signed() {
+    local member=$1 method=$2 target=$3 body=${4-} path query created params digest
+    local components='"@method" "@path" "@query"'
     path=${target%%\?*}
     case $target in *\?*) query="?${target#*\?}" ;; *) query="?" ;; esac
+    local -a extra=()
+    if [ -n "$body" ]; then
+        printf '%s' "$body" > "$WORK/body"
+        digest="sha-256=:$(openssl dgst -sha256 -binary "$WORK/body" | openssl base64 -A):"
+        components="$components \"content-digest\""
+        extra=(-H "Content-Digest: $digest" -H 'Content-Type: application/json'
+               --data-binary "@$WORK/body")
+    fi
     created=$(date +%s)
-    params="(\"@method\" \"@path\" \"@query\");created=$created;keyid=\"$member\""
-    params="$params;alg=\"ed25519\";expires=$((created + 60));nonce=\"$(openssl rand -hex 16)\""
-    printf '"@method": GET\n"@path": %s\n"@query": %s\n"@signature-params": %s' \
-        "$path" "$query" "$params" > "$WORK/base"
-    echo "\$ $member: GET $target" >&2
-    curl -sS --fail-with-body "$URL$target" \
+    params="($components);created=$created;keyid=\"$member\";alg=\"ed25519\""
+    params="$params;expires=$((created + 60));nonce=\"$(openssl rand -hex 16)\""
+    printf '"@method": %s\n"@path": %s\n"@query": %s\n' "$method" "$path" "$query" \
+        > "$WORK/base"
+    [ -z "$body" ] || printf '"content-digest": %s\n' "$digest" >> "$WORK/base"
+    printf '"@signature-params": %s' "$params" >> "$WORK/base"
+    echo "\$ $member: $method $target $body" >&2
+    curl -sS --fail-with-body -X "$method" "$URL$target" "${extra[@]}" \
         -H "Signature-Input: sig1=$params" \
         -H "Signature: sig1=:$(sign_file "$member" "$WORK/base"):"
     echo
+}
+
+# get MEMBER TARGET: a signed read.
+get() {
+    signed "$1" GET "$2"
+}
+
+# pass_days DAYS: on a development chain (network init --dev), move the block clock
+# forward so a posting period is over; on any other chain the template posts for 0 days.
+pass_days() {
+    local member=${CLOCK_MEMBER:-gov.admin}
+    case $(get "$member" /v1/clock 2>/dev/null) in
+        *'"dev_chain":true'*) signed "$member" POST /v1/clock/advance "{\"by\":\"${1}d\"}" ;;
+        *) echo "(not a development chain: no clock to move)" >&2 ;;
+    esac
 }
 
 # chain_time: the head block's time, the chain's "now" (a dev clock may have moved it).

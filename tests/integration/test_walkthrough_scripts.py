@@ -1,6 +1,7 @@
 """The per-role walkthrough scripts (docs/walkthroughs/*.sh: curl and openssl only) run
-against a real ``agriledger serve`` of a fresh lishui network, in the order the pages
-give: cooperative then bank, government then insurer. Each script exits non-zero as
+against a real ``agriledger serve`` of a fresh lishui development network (the scripts
+move its clock past the 3-day postings with a signed POST /v1/clock/advance), in the
+order the pages give: cooperative then bank, government then insurer. Each script exits non-zero as
 soon as a tx does not commit or a read is refused, so exit 0 means every signed write
 and read was accepted; the final reads show the outcome."""
 
@@ -46,7 +47,7 @@ def lishui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedNetwork]:
     reason = _ed25519_raw_signing(tmp_path_factory.mktemp("openssl"))
     if reason is not None:
         pytest.skip(f"the walkthrough scripts need curl and Ed25519 raw signing: {reason}")
-    with serving(tmp_path_factory.mktemp("walk") / "net", "lishui") as served:
+    with serving(tmp_path_factory.mktemp("walk") / "net", "lishui", "--dev") as served:
         yield served
 
 
