@@ -163,7 +163,7 @@ def test_a_claim_goes_from_enrolment_through_survey_and_publicity_to_payout(
                    level=level, purpose="premium", fiscal_year=year, budget=1_000_000_00)
         paid = cli.submit(finance, "claims", "pay_premium_share", **policy, level=level,
                           programme=f"{level}-{year}")
-        assert transfers(paid) == {("gov", "insurer"): premium * share_bp // 10_000}
+        assert transfers(paid) == {("gov", "insurer"): premium * share_bp // 10_000}, paid
     active = cli.submit(manager, "claims", "pay_premium_share", **policy, level="farmer")
     assert transfers(active) == {("coop-a", "insurer"): premium * 2_000 // 10_000}
     assert event(active, "PolicyActive")["policy_id"] == policy["policy_id"]
