@@ -210,6 +210,9 @@ def problem(exc: BaseException, instance: str, *, batch: bool = True) -> tuple[i
     detail = getattr(exc, "message", None) or getattr(exc, "detail", None) or str(exc)
     if status >= 500 and spec is ERROR_TABLE[Exception]:
         detail = "internal error; the server log has the details"
+    errors = field_errors(exc, batch)
+    if isinstance(exc, RequestValidationError) and errors:  # its str() is a multi-line repr
+        detail = "; ".join(f"{e['path']}: {e['rule']}" for e in errors)
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + code.lower().replace("_", "-"),
         "title": spec.title,
@@ -218,7 +221,6 @@ def problem(exc: BaseException, instance: str, *, batch: bool = True) -> tuple[i
         "instance": instance,
         "code": code,
     }
-    errors = field_errors(exc, batch)
     if errors:
         body["errors"] = errors
     tx_id = getattr(exc, "tx_id", None)

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import fcntl
 import json
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -38,13 +41,19 @@ import uvicorn
 from api.app import create_app
 from api.context import ApiSettings
 from api.guard import ServeLimits, guarded_h11, limit_log_rate
+from contracts.exceptions import ContractError
+from contracts.genesis import GenesisConfig, build_genesis
+from ledger.exceptions import LedgerError
+from ledger.sqlite_store import SqliteStore
 from ledger.timefmt import parse_time
 from nodes.local import LocalNetwork
 from nodes.network_dir import load_network
+from nodes.peer import CHAIN_FILE
 
 log = logging.getLogger(__name__)
 
 ENDPOINTS_FILE = "endpoints.json"
+LOCK_FILE = "serve.lock"
 ORDERER_DIR = "orderer"
 TICK_S = 0.005
 
@@ -107,11 +116,87 @@ class Ticker(threading.Thread):
         self.join(timeout=10)
 
 
+class ServeError(Exception):
+    """The network cannot be served; the message is one line saying what and what to do."""
+
+
 @dataclass
 class RunningNetwork:
     network: LocalNetwork
     servers: list[uvicorn.Server]
     urls: dict[str, str]
+    sockets: list[socket.socket]
+    lock: DirectoryLock
+
+    def close_sockets(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+
+
+class DirectoryLock:
+    """An exclusive ``flock`` on ``DIR/serve.lock``: one ``serve`` per network directory
+    (two would write the same chain files). The kernel drops it when the process dies."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / LOCK_FILE
+        self._file = self.path.open("a")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._file.close()
+            raise ServeError(
+                f"{directory} is already being served by another `agriledger serve`; "
+                "stop that one first (its peers' URLs are in endpoints.json)"
+            ) from None
+
+    def release(self) -> None:
+        self._file.close()
+
+
+def bind_sockets(host: str, ports: list[int]) -> list[socket.socket]:
+    """A listening-ready socket per port, bound before any store is opened, so a port in
+    use stops ``serve`` with one line instead of a half-started network."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    bound: list[socket.socket] = []
+    for port in ports:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            sock.close()
+            for other in bound:
+                other.close()
+            span = f"ports {ports[0]}-{ports[-1]}" if len(ports) > 1 else f"port {ports[0]}"
+            in_use = exc.errno == errno.EADDRINUSE
+            reason = "is in use" if in_use else f"cannot be bound ({exc.strerror})"
+            raise ServeError(
+                f"port {port} on {host} {reason}; this network needs {span} (one per peer): "
+                "stop what uses it or pass --port N for another first port"
+            ) from None
+        bound.append(sock)
+    return bound
+
+
+def check_genesis_unchanged(directory: Path, config: GenesisConfig, peers: list[str]) -> None:
+    """Refuse a genesis.json that is not the one the peers' chains were made from."""
+    stored = [p for p in peers if (directory / "peers" / p / CHAIN_FILE).is_file()]
+    if not stored:
+        return
+    block, _ = build_genesis(config)
+    for peer_id in stored:
+        store = SqliteStore(directory / "peers" / peer_id / CHAIN_FILE, readonly=True)
+        try:
+            header = store.header(0)
+        finally:
+            store.close()
+        if header is not None and header.hash() != block.hash:
+            raise ServeError(
+                f"{directory / 'genesis.json'} changed since the chain was made (block 0 of "
+                f"{peer_id} is {header.hash()[:12]}..., this genesis gives {block.hash[:12]}...): "
+                "restore the genesis.json the chain was made with, or `network init` a new "
+                "directory for the new configuration"
+            )
 
 
 def build(
@@ -119,11 +204,35 @@ def build(
     *, peers: list[str] | None = None, log_level: str = "warning",
     limits: ServeLimits | None = None, orderer_sync: str = "normal",
 ) -> RunningNetwork:
+    """Everything ``serve`` runs, checked before anything is served; ServeError (or
+    NetworkDirError) is a one-line reason it cannot start."""
     net = load_network(directory)
-    network = LocalNetwork(
-        net.spec, wall_clock(net.spec.config.time), peers=peers, store_root=directory / "peers",
-        orderer_dir=directory / ORDERER_DIR, orderer_sync=orderer_sync,
-    )
+    known = net.spec.peer_members()
+    unknown = [p for p in peers or [] if p not in known]
+    if unknown:
+        raise ServeError(f"--peer {unknown[0]}: not a peer of this network (peers: "
+                         f"{', '.join(known)})")
+    chosen = list(peers or known)
+    lock = DirectoryLock(directory)
+    try:
+        sockets = bind_sockets(host, [port + i for i in range(len(chosen))])
+        try:
+            check_genesis_unchanged(directory, net.spec.config, chosen)
+            network = LocalNetwork(
+                net.spec, wall_clock(net.spec.config.time), peers=chosen,
+                store_root=directory / "peers", orderer_dir=directory / ORDERER_DIR,
+                orderer_sync=orderer_sync,
+            )
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            raise
+    except (LedgerError, ContractError) as exc:
+        lock.release()
+        raise ServeError(f"{directory}: cannot start the network: {exc}") from None
+    except BaseException:
+        lock.release()
+        raise
     servers: list[uvicorn.Server] = []
     urls: dict[str, str] = {}
     limits = limits or ServeLimits()
@@ -137,7 +246,7 @@ def build(
         )
         servers.append(_Server(config))
         urls[peer_id] = f"http://{host}:{port + offset}"
-    return RunningNetwork(network, servers, urls)
+    return RunningNetwork(network, servers, urls, sockets, lock)
 
 
 async def serve_network(
@@ -159,7 +268,10 @@ async def serve_network(
             loop.add_signal_handler(sig, stop.set)
     ticker = Ticker(running.network)
     ticker.start()
-    tasks = [asyncio.create_task(s.serve()) for s in running.servers]
+    tasks = [
+        asyncio.create_task(s.serve(sockets=[sock]))
+        for s, sock in zip(running.servers, running.sockets, strict=True)
+    ]
     waiter = asyncio.create_task(stop.wait())
     try:
         while not all(s.started for s in running.servers):
@@ -178,6 +290,8 @@ async def serve_network(
         await asyncio.gather(*tasks, return_exceptions=True)
         ticker.stop()
         shutdown(running.network)
+        running.close_sockets()
+        running.lock.release()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(sig)

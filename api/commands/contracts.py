@@ -93,7 +93,34 @@ def who(policy: Mapping[str, Any]) -> str:
 
 
 def _param_text(value: Any) -> str:
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ", ".join(str(v) for v in value) if value else "(none)"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _leaves(value: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """``{"bank": {"claims": [..]}}`` -> ``[("bank.claims", [..])]``, empty mappings kept."""
+    out: list[tuple[str, Any]] = []
+    for key, inner in value.items():
+        path = f"{prefix}{key}"
+        if isinstance(inner, Mapping) and inner:
+            out.extend(_leaves(inner, path + "."))
+        else:
+            out.append((path, inner))
+    return out
+
+
+def param_lines(name: str, value: Any) -> list[str]:
+    """One line for a plain parameter; a nested one as a heading and one line per leaf
+    (``bank.loan_officer``-style dotted paths), so a wide mapping stays readable."""
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        leaves = [(f"[{i}]", item) for i, item in enumerate(value)]
+    elif isinstance(value, Mapping) and value:
+        leaves = _leaves(value)
+    else:
+        return [f"  param  {name} = {_param_text(value)}"]
+    indent = " " * len("  param    ")
+    return [f"  param  {name}:", *(f"{indent}{path} = {_param_text(v)}" for path, v in leaves)]
 
 
 @click.command("contracts")
@@ -140,4 +167,5 @@ def contracts_command(
             out.print(f"  view   [green]{view['name']}[/green] {params_text}")
         params = contract.get("params") or {}
         for name, value in sorted(params.items()):
-            out.print(f"  param  {name} = {_param_text(value)}", markup=False)
+            for line in param_lines(name, value):
+                out.print(line, markup=False)

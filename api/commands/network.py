@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
+from api.commands.args import coerce
+from api.commands.member import CliError
 from api.commands.network_up import up_command
+from contracts.base import Contract
 from contracts.genesis import DevClockConfig
-from nodes.exceptions import NetworkDirError
-from nodes.network_dir import init_network, load_network
+from contracts.registry import discover
+from nodes.exceptions import NetworkConfigError, NetworkDirError
+from nodes.network_dir import NetworkDir, init_network, load_network
 from nodes.sim import Simulation
-from nodes.templates import TEMPLATES
+from nodes.templates import PEER_ROLE, TEMPLATES, template_contracts
 from nodes.workloads import WorkloadContext, build_mix, parse_mix
 
 
@@ -34,23 +40,97 @@ def network_group() -> None:
 @click.option("--dev", is_flag=True,
               help="A development chain: `agriledger clock advance` may move its block time "
                    "forward (by the government's admin); posting periods keep their real length.")
+@click.option("--enable", "enable", multiple=True, metavar="CONTRACT",
+              help="Also run this installed contract (a plug-in); repeatable.")
+@click.option("--param", "params", multiple=True, metavar="CONTRACT.NAME=VALUE",
+              help="A genesis parameter over the contract's default, typed by its parameter "
+                   "model (JSON for lists and objects); repeatable.")
 def init_command(
-    directory: Path, template_name: str, seed: str | None, chain_id: str | None, dev: bool
+    directory: Path, template_name: str, seed: str | None, chain_id: str | None, dev: bool,
+    enable: tuple[str, ...], params: tuple[str, ...],
 ) -> None:
-    """Write a genesis configuration and every org's and member's keys into DIRECTORY."""
+    """Write a genesis configuration and every org's and member's keys into DIRECTORY.
+
+    DIRECTORY must be new or empty. Prints each member with its role and the commands
+    to try next.
+    """
+    template = TEMPLATES[template_name]()
+    classes = discover()
     try:
-        net = init_network(
-            directory, TEMPLATES[template_name](), seed=seed or secrets.token_hex(32),
-            chain_id=chain_id, dev_clock=DevClockConfig() if dev else None,
+        for name in enable:
+            if name not in classes:
+                raise CliError(f"--enable {name}: no such contract installed "
+                               f"(installed: {', '.join(sorted(classes))})")
+        contracts = template_contracts(
+            template, dev=dev, enable=enable, params=parse_params(params, classes),
+            classes=classes,
         )
-    except NetworkDirError as exc:
-        click.echo(f"error: {exc}", err=True)
+        net = init_network(
+            directory, template, seed=seed or secrets.token_hex(32), chain_id=chain_id,
+            dev_clock=DevClockConfig() if dev else None, contracts=contracts,
+        )
+    except (NetworkDirError, NetworkConfigError, CliError) as exc:
+        prefix = "--param " if isinstance(exc, NetworkConfigError) and params else ""
+        click.echo(f"error: {prefix}{exc}", err=True)
         sys.exit(1)
+    print_summary(net, template_name)
+
+
+def parse_params(
+    pairs: Sequence[str], classes: Mapping[str, type[Contract]]
+) -> dict[str, dict[str, Any]]:
+    """``["claims.claim_publicity_days=3"]`` -> ``{"claims": {"claim_publicity_days": 3}}``,
+    each value typed by the contract's parameter schema."""
+    out: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        contract, dot, param = name.partition(".")
+        if not sep or not dot or not contract or not param:
+            raise CliError(f"--param {pair!r}: expected CONTRACT.NAME=VALUE "
+                           "(for example claims.claim_publicity_days=3)")
+        cls = classes.get(contract)
+        if cls is None:
+            raise CliError(f"--param {name}: no contract {contract!r} is installed "
+                           f"(installed: {', '.join(sorted(classes))})")
+        schema = cls.Params.model_json_schema()
+        properties = schema.get("properties", {})
+        if param not in properties:
+            raise CliError(f"--param {name}: {contract} has no parameter {param!r} "
+                           f"(its parameters: {', '.join(sorted(properties))})")
+        if param in out.get(contract, {}):
+            raise CliError(f"--param {name}: given twice")
+        out.setdefault(contract, {})[param] = coerce(f"--param {name}", text,
+                                                     properties[param], schema)
+    return out
+
+
+def print_summary(net: NetworkDir, template_name: str) -> None:
     config = net.spec.config
-    click.echo(f"network {config.chain_id!r} ({template_name}) written to {directory}")
-    click.echo(f"  organisations: {', '.join(f'{o.id} ({o.type})' for o in config.organisations)}")
-    click.echo(f"  members: {len(config.members)}; peers: {', '.join(net.spec.peer_members())}")
+    kind = "development chain: `clock advance` moves its time" if config.dev_clock else (
+        "production chain"
+    )
+    click.echo(f"network {config.chain_id!r} ({template_name}, {kind}) written to {net.root}")
     click.echo(f"  contracts: {', '.join(c.name for c in config.contracts)}")
+    click.echo("  members (id: role):")
+    types = {o.id: o.type for o in config.organisations}
+    for org_id, org in net.spec.roster.orgs.items():
+        people = [f"{m}: {c.role}" for m, c in org.members.items() if c.role != PEER_ROLE]
+        click.echo(f"    {org_id} ({types[org_id]}): {', '.join(people)}")
+    click.echo(f"  peers: {', '.join(net.spec.peer_members())} (node keys: they sign blocks only)")
+    root = net.root
+    issuer = next(
+        (m for m, c in net.spec.roster.members().items() if c.role == "central_bank"), "MEMBER"
+    )
+    account = next((o.id for o in config.organisations if o.type == "cooperative"), "ACCOUNT")
+    click.echo("next:")
+    click.echo(f"  agriledger serve {root}          # in another terminal")
+    click.echo(f"  agriledger contracts {root}      # every action: who may call it, arguments")
+    click.echo(f"  agriledger tx submit {root} --as {issuer} settlement issue "
+               f"account={account} amount=1_000_000_00 --wait")
+    click.echo(f"  agriledger query {root} --as {issuer} view settlement balance "
+               f"account={account}")
+    if config.dev_clock:
+        click.echo(f"  agriledger clock advance {root} 3d")
 
 
 @network_group.command("simulate")

@@ -10,7 +10,7 @@ import click
 
 from api.commands.serve_nats import serve_peer_on_nats
 from api.context import ApiSettings
-from api.server import serve_network
+from api.server import ServeError, serve_network
 from nodes.exceptions import NetworkDirError
 
 
@@ -66,7 +66,7 @@ def serve_command(
                 orderer_sync=orderer_sync,
             )
         )
-    except NetworkDirError as exc:
+    except (NetworkDirError, ServeError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo("stopped")

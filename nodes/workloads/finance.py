@@ -188,7 +188,7 @@ class ClaimsWorkload:
         """One declared typhoon per claim (each its own event), on the pool's policies."""
         farmers = self._parties(ctx)
         manager, agri = "coop-a.manager", "gov.agri"
-        adjuster, claims = "insurer.adjuster-1", "insurer.claims"
+        adjuster, claims = "insurer.adjuster", "insurer.claims"
         loss = _later(ctx, 1)
         out: list[Envelope] = []
         for n in itertools.count():

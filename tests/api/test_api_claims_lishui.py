@@ -65,8 +65,8 @@ def test_a_claim_goes_from_enrolment_to_payout_on_the_lishui_template(lishui: Se
     claim = {"claim_id": "typhoon-1"}
     commit(lishui, "coop-a.manager", "report_loss", **claim, policy_id="rice", peril="typhoon",
            occurred_at=now())
-    commit(lishui, "insurer.adjuster-1", "survey", **claim, evidence=["a1" * 32])
-    commit(lishui, "insurer.adjuster-1", "assess_household", **claim, insured=FARMER,
+    commit(lishui, "insurer.adjuster", "survey", **claim, evidence=["a1" * 32])
+    commit(lishui, "insurer.adjuster", "assess_household", **claim, insured=FARMER,
            loss_bp=5_000, damaged_area=10_00, stage="tillering", evidence=["b2" * 32])
     commit(lishui, "gov.agri", "verify", **claim, co_signers=("coop-a.manager",))
     commit(lishui, "insurer.claims", "publicise_claim", **claim)

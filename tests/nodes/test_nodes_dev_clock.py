@@ -143,7 +143,7 @@ class DevClockMachine(RuleBasedStateMachine):
         self.network.flush()
         head = peer.head()
         assert head is not None
-        ms = int((parse_time(head.time) - self.epoch).total_seconds() * 1000)
+        ms = (parse_time(head.time) - self.epoch) // dt.timedelta(milliseconds=1)
         assert ms == max(self.block_ms[-1] if self.block_ms else 0, self.wall.now + self.offset)
         self.block_ms.append(ms)
 
