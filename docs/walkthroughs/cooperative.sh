@@ -9,7 +9,7 @@ set -euo pipefail
 NET=${1:?usage: cooperative.sh NET}
 . "$(dirname "$0")/wire.sh"
 MANAGER=${MANAGER:-coop-a.manager}
-KEEPER=${KEEPER:-coop-a.keeper-1}
+KEEPER=${KEEPER:-coop-a.keeper}
 LOT=${LOT:-paddy-$(date +%s)}
 
 # 1. The manager declares the deposit: 20 t of paddy into the cooperative's warehouse.

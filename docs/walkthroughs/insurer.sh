@@ -10,7 +10,7 @@ NET=${1:?usage: insurer.sh NET POLICY_ID DECLARATION_ID}
 POLICY=${2:?usage: insurer.sh NET POLICY_ID DECLARATION_ID}
 DECLARATION=${3:?usage: insurer.sh NET POLICY_ID DECLARATION_ID}
 . "$(dirname "$0")/wire.sh"
-ADJUSTER=${ADJUSTER:-insurer.adjuster-1}
+ADJUSTER=${ADJUSTER:-insurer.adjuster}
 CLAIMS=${CLAIMS:-insurer.claims}
 MANAGER=${MANAGER:-coop-a.manager}
 AGRI=${AGRI:-gov.agri}
