@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from api.client import ApiProblem, Client
 from api.commands.network_up import agriledger_command
 from api.server import ENDPOINTS_FILE
 from nodes.jetstream.connection import connect
@@ -62,6 +63,9 @@ def test_four_peer_processes_agree_on_head_and_state_through_network_up(
     head = wait_same_head(order, min_height=2)
     assert len({state_hash(url, member) for url in order}) == 1
     assert head
+    with Client(order[0], member) as client, pytest.raises(ApiProblem) as no_clock:
+        client.advance_clock("1d")  # the cutter's wall clock is not this process's to move
+    assert (no_clock.value.status, no_clock.value.code) == (409, "DEV_CLOCK_UNAVAILABLE")
 
     up.send_signal(signal.SIGTERM)
     assert up.wait(60) == 0
