@@ -11,7 +11,8 @@ above it is refused; claimants try to take their
 security back; time passes so deadlines lapse; a farmer can be revoked; a test-only desk
 tries to settle money on assets, which must fail exactly while they are frozen. Every
 refusal is checked for its code and for leaving the state as it was; every balance is
-checked against the model.
+checked against the model. ``test_disputes_attacks`` runs it with impostors trying every
+disputes action before it commits.
 """
 
 from __future__ import annotations
@@ -519,5 +520,4 @@ class DisputesMachine(ContractMachine):
         held = sum(d.deposit for d in self.model.values() if d.state not in CLOSED)
         assert self.balances[ESCROW] == held
 
-
-TestDisputesMachine = DisputesMachine.TestCase
+# The test case runs this machine with attackers: test_disputes_attacks.TestDisputesMachine.
