@@ -69,6 +69,16 @@ CONTRACT_DEBIT_ROLES: Mapping[str, Mapping[str, frozenset[str]]] = {
 named contract's own actions (a bank's loan officer disburses a loan; a plain transfer of
 the bank's money still needs a treasury role)."""
 
+COMPELLED_DEBIT_ROLES: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "disputes": {"government": frozenset({"court"})},
+}
+"""D7, the one exception to T4: contract -> org type -> roles under whose signature that
+contract may debit a party's account without the party's own signature (a judgment
+entered by the court is a legal compulsion, like a court-ordered deduction). Only
+through settlement's ``compel`` operation, called by the named contract itself in a tx
+that signed one of its actions; the contract bounds the amount (disputes: the judged
+term, up to the debtor's balance)."""
+
 DUAL_CONTROL_FEN: Mapping[str, int] = {
     "government": 1_000_000_000,  # 10,000,000 CNY
     "bank": 100_000_000,  # 1,000,000 CNY

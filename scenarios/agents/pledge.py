@@ -304,14 +304,15 @@ def _enforce(
     commodity: str,
     quantity: int,
 ) -> Story:
-    """Auction to the buyer at a 10 % discount to the attested value, or a take that the
-    cooperative co-signs at exactly the floor (attested value less the haircut)."""
+    """Auction to the buyer at the reserve, or a take that the cooperative co-signs at
+    exactly the floor: both the attested value less the haircut (V3)."""
     value = attested_value(kit, commodity, quantity)
     if value is None:
         return
+    floor = -(-value * (10_000 - _param(kit, "take_haircut_bp")) // 10_000)
     if auction and buyer is not None:
         purchaser = kit.member(buyer, "purchaser")
-        price = value * 9 // 10
+        price = floor
         yield Tx(
             officer,
             WR,
@@ -325,7 +326,6 @@ def _enforce(
             co_signers=(purchaser, *kit.dual_control(buyer, price, purchaser)),
         )
     else:
-        floor = -(-value * (10_000 - _param(kit, "take_haircut_bp")) // 10_000)
         yield Tx(
             officer,
             WR,

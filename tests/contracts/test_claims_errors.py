@@ -99,6 +99,16 @@ def test_province_share_below_25_percent_is_invalid_premium_shares(flow: Flow) -
     rejected(flow.submit("coop-q.manager", "enrol", **args), "INVALID_PREMIUM_SHARES")
 
 
+@pytest.mark.parametrize("insured", [H4, "coop-q"])
+def test_enrolling_another_coops_households_is_insured_not_in_coop(
+    flow: Flow, insured: str,
+) -> None:
+    """coop-a's manager would hold coop-q's households' policy and speak for their claims."""
+    args = flow.enrol_args("p2", [cover("coop-a", 1), cover(insured, 1)])
+    rejected(flow.submit("coop-a.manager", "enrol", **args), "INSURED_NOT_IN_COOP")
+    ok(flow.submit("coop-a.manager", "enrol", **flow.enrol_args("p2", [cover("coop-a", 1)])))
+
+
 def test_insuring_more_than_the_planted_area_is_over_insured(flow: Flow) -> None:
     args = flow.enrol_args("p2", [{"insured": H4, "insured_area": 200, "planted_area": 100}])
     rejected(flow.submit("coop-q.manager", "enrol", **args), "OVER_INSURED")

@@ -7,7 +7,7 @@ Units follow the contract: fen, centi-mu, basis points.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from contracts.base import Args, Contract, Query, action, operation, view
@@ -103,17 +103,25 @@ def cover(insured: str, mu: int, planted_mu: int | None = None, **extra: Any) ->
             "planted_area": (planted_mu or mu) * MU, **extra}
 
 
+Before = Callable[[str, str, tuple[str, ...], Mapping[str, Any]], None]
+
+
 class Flow:
     """Drives one policy and its claims through the happy path, asserting each step."""
 
     def __init__(self, ledger: LedgerHarness, *, coop: str = "coop-q",
-                 insurer: str = "insurer") -> None:
+                 insurer: str = "insurer", before: Before | None = None) -> None:
+        """``before`` is called with each tx's signer, action, co-signers and args just
+        before it is submitted (a machine attacks the tx there)."""
         self.ledger = ledger
         self.coop = coop
         self.insurer = insurer
+        self.before = before
 
     def submit(self, signer: str, action: str, co_signers: Sequence[str] = (),
                **args: Any) -> TxResult:
+        if self.before is not None:
+            self.before(signer, action, tuple(co_signers), args)
         return self.ledger.submit(signer, "claims", action, co_signers=co_signers, **args)
 
     def enrol_args(

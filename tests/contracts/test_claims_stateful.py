@@ -51,7 +51,7 @@ from test_claims_kit import (
 
 from contracts.builtin.claims.payout import share_losses
 from contracts.genesis import ContractConfig
-from contracts.testing import ContractMachine
+from contracts.testing import ContractMachine, Threat
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
 
@@ -590,8 +590,19 @@ ATTACKED: dict[str, Callable[[Mapping[str, object]], list[str]]] = {
     "verify": lambda args: ["insurer.claims"],
     "sign_agreement": lambda args: ["insurer.claims"],
     "pay": lambda args: [str(args["insured"])],
+    "enrol": lambda args: ["insurer.underwriter"],
+    "publicise_underwriting": lambda args: ["insurer.claims"],
+    "pay_premium_share": lambda args: ["insurer.underwriter"],
 }
 """The actions attacked before they commit, and the counterparties who try them too."""
+
+WIDENED: dict[str, dict[Threat, set[str]]] = {
+    "enrol": {Threat.WRONG_ORG: {"INSURED_NOT_IN_COOP"}},
+    "pay_premium_share": {Threat.WRONG_ORG: {"WRONG_PREMIUM_PAYER", "PROGRAMME_MISMATCH"}},
+}
+"""Where another org's member of the right role passes the policy and the contract
+refuses with a code of its own: another coop enrolling coop-q's households, another
+coop or government level paying coop-q's or this level's premium share."""
 
 
 class AttackedClaimsMachine(ClaimsMachine):
@@ -602,13 +613,22 @@ class AttackedClaimsMachine(ClaimsMachine):
     refused and the state unchanged. A subclass, so that ClaimsMachine's source, which
     seeds the derandomised depth batch below, is not touched."""
 
-    def submit(self, signer: str, action: str, *, ok: bool, co_signers: tuple[str, ...] = (),
-               **args: object) -> bool:
-        if ok and action in ATTACKED and not {signer, *co_signers} & self.revoked:
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow = Flow(self.ledger, before=self.attack_claims)  # its steps all commit
+
+    def attack_claims(self, signer: str, action: str, co_signers: tuple[str, ...],
+                      args: Mapping[str, object]) -> None:
+        if action in ATTACKED and not {signer, *co_signers} & self.revoked:
             others = [c for c in ATTACKED[action](args) if c not in co_signers]
             self.attack(signer, "claims", action, args, co_signers=co_signers,
-                        counterparty=others)
+                        counterparty=others, codes=WIDENED.get(action))
             event(f"attacked {action}")
+
+    def submit(self, signer: str, action: str, *, ok: bool, co_signers: tuple[str, ...] = (),
+               **args: object) -> bool:
+        if ok:
+            self.attack_claims(signer, action, co_signers, args)
         return super().submit(signer, action, ok=ok, co_signers=co_signers, **args)
 
 

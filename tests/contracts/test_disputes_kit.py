@@ -10,7 +10,7 @@ from contracts import Args, Context, Contract, Party, ReadContext, action, view
 from contracts.assets import AssetParties, AssetQuery
 from contracts.genesis import ContractConfig
 from contracts.roles import DUAL_CONTROL_FEN
-from contracts.testing import OrgSpec
+from contracts.testing import LedgerHarness, OrgSpec
 from contracts.types import Id, PositiveFen
 
 ORGS = [
@@ -29,6 +29,7 @@ TREASURERS = {"bank-a": ("bank-a.treasurer", "bank-a.treasurer-2"),
               "bank-b": ("bank-b.treasurer",)}
 BANK_DUAL_CONTROL_FEN = DUAL_CONTROL_FEN["bank"]  # above it, both bank-a treasurers sign
 HASH = "ab" * 32
+DEPOSITS = "escrow:disputes:deposits"
 
 # asset -> (parties, owners, value in fen). bank-b is party to nothing: the stranger.
 ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {
@@ -66,3 +67,41 @@ class AssetDesk(Contract):
             return AssetParties.missing().to_state()
         parties, owners, value = ASSETS[query.asset]
         return AssetParties(exists=True, parties=parties, owners=owners, value=value).to_state()
+
+
+def ok(result: Any) -> Any:
+    assert result.committed, f"{result.code}: {result.message}"
+    return result
+
+
+def refused(result: Any, code: str) -> None:
+    assert (result.committed, result.code, result.writes) == (False, code, ()), result.message
+
+
+def funded_ledger() -> LedgerHarness:
+    """The disputes chain with the desk; bank-a and both farmers hold 100,000,000 fen."""
+    ledger = LedgerHarness(ORGS, ["membership", "settlement", DISPUTES, DESK],
+                           classes={"assetdesk": AssetDesk})
+    for account in ("bank-a", "coop-a.f1", "coop-a.f2"):
+        ok(ledger.submit("gov.pboc", "settlement", "issue", account=account, amount=10**8))
+    return ledger
+
+
+def bank_files(ledger: LedgerHarness, claimed: int = 0,
+               co_signers: tuple[str, ...] = ("bank-a.treasurer",)) -> Any:
+    """The pledgee freezes the farmer's receipt: not its own asset, so it pays security.
+    The loan officer files; the bank's treasurer co-signs the security payment."""
+    return ledger.submit("bank-a.officer", "disputes", "open", co_signers=list(co_signers),
+                         dispute="d1", asset="receipt:r1", claimant="bank-a",
+                         respondent="coop-a.f1", amount=claimed)
+
+
+def to_litigation(ledger: LedgerHarness) -> None:
+    for step in ("accept", "start_mediation"):
+        ok(ledger.submit("gov.med", "disputes", step, dispute="d1"))
+    ok(ledger.submit("gov.med", "disputes", "fail", dispute="d1"))
+    ok(ledger.submit("coop-a.f1", "disputes", "litigate", dispute="d1"))
+
+
+def dispute(ledger: LedgerHarness) -> Any:
+    return ledger.view("disputes", "dispute", dispute="d1")

@@ -3,14 +3,16 @@
 Parties (two farmers, a bank) and a stranger bank file disputes on receipts, orders and
 claims a test asset desk owns, and on assets nobody owns; the mediation committee, the
 court, a government admin and the bank all try the committee's and the court's steps; the
-court's judgments pay from the respondent when it co-signs and leave judgment debts that
-later payments reduce; a bank pays (security, judgments) only through its treasurer, both
+court's judgments take what the respondent holds, up to the judged amount, whether or not
+it co-signs (a judgment compels payment), and leave judgment debts that later payments
+reduce; a bank pays security and its judgment debts only through its treasurer, both
 treasurers above the dual-control threshold, and its loan officer or a lone treasurer
-above it is refused (or, on a judgment, moves nothing); claimants try to take their
+above it is refused; claimants try to take their
 security back; time passes so deadlines lapse; a farmer can be revoked; a test-only desk
 tries to settle money on assets, which must fail exactly while they are frozen. Every
 refusal is checked for its code and for leaving the state as it was; every balance is
-checked against the model.
+checked against the model. ``test_disputes_attacks`` runs it with impostors trying every
+disputes action before it commits.
 """
 
 from __future__ import annotations
@@ -174,14 +176,12 @@ class DisputesMachine(ContractMachine):
         d.state, d.upheld = state, upheld
         self.move(ESCROW, d.claimant if upheld else d.respondent, d.deposit)
 
-    def pay_terms(self, d: DisputeModel, terms: list[tuple[str, str, int]],
-                  signers: list[str]) -> None:
-        """A court's outcome pays what the payer holds if the signers may debit it; the
-        rest, or the whole term, is debt (D7)."""
+    def pay_terms(self, d: DisputeModel, terms: list[tuple[str, str, int]]) -> None:
+        """A court's outcome takes what the respondent holds, up to each term, whoever
+        co-signs or does not (a judgment compels it); the rest is debt (D7)."""
         for payer, payee, amount in terms:
+            assert payer == d.respondent
             paid = min(amount, self.balances[payer])
-            if debit_code(payer, paid, signers) is not None:
-                paid = 0
             self.move(payer, payee, paid)
             d.debts.append(Debt(payer, payee, amount, paid))
 
@@ -262,7 +262,8 @@ class DisputesMachine(ContractMachine):
         """Take the dispute's next steps as the right parties would, so that random runs
         reach the court. Where there are two ways forward, choice 0 takes the other one
         (decline, fail, dismiss, enforce without the respondent's signature); choices 2
-        and 3 have a bank pay the court's outcome wrongly (one treasurer, its officer)."""
+        and 3 have a bank co-sign the court's outcome or pay its debt wrongly (one
+        treasurer, its officer)."""
         for choice in choices:
             self.next_step(dispute, choice)
 
@@ -319,7 +320,8 @@ class DisputesMachine(ContractMachine):
     @rule(dispute=disputes, signer=st.sampled_from(BENCH), cosigned=st.booleans(),
           how=st.sampled_from(HOW))
     def enforce(self, dispute: str, signer: str, cosigned: bool, how: str) -> None:
-        """The court enforces a confirmed agreement; the respondent may co-sign to pay."""
+        """The court enforces a confirmed agreement; the respondent's co-signature, or its
+        absence, changes nothing about what it pays."""
         d = self.model[dispute]
         payer = sign_for(d.respondent, d.amount, how) if cosigned else []
         signers = list(dict.fromkeys([signer, *payer]))
@@ -327,7 +329,7 @@ class DisputesMachine(ContractMachine):
         self.attempt(code, signer, "disputes", "enforce", co_signers=signers[1:],
                      dispute=dispute, court_ref=HASH)
         if code is None:
-            self.pay_terms(d, [(d.respondent, d.claimant, d.amount)], signers)
+            self.pay_terms(d, [(d.respondent, d.claimant, d.amount)])
             self.close(d, "ENFORCED", upheld=True)
 
     @rule(dispute=disputes, signer=st.sampled_from(BENCH), upheld=st.booleans(),
@@ -351,7 +353,7 @@ class DisputesMachine(ContractMachine):
                      dispute=dispute, court_ref=HASH, upheld=upheld,
                      terms=[{"payer": p, "payee": q, "amount": a} for p, q, a in terms])
         if code is None:
-            self.pay_terms(d, terms, signers)
+            self.pay_terms(d, terms)
             self.close(d, "ENFORCED", upheld=upheld)
 
     @rule(dispute=disputes, term=st.integers(0, 1),
@@ -518,5 +520,4 @@ class DisputesMachine(ContractMachine):
         held = sum(d.deposit for d in self.model.values() if d.state not in CLOSED)
         assert self.balances[ESCROW] == held
 
-
-TestDisputesMachine = DisputesMachine.TestCase
+# The test case runs this machine with attackers: test_disputes_attacks.TestDisputesMachine.

@@ -224,3 +224,34 @@ def test_an_auction_to_a_third_party_runs_the_waterfall(
     assert wr.balance("coop-a") - coop == price - costs - INTEREST_180_DAYS - PRINCIPAL
     assert wr.receipt(rid)["holder"] == "buyer"
     assert wr.loan_view(lid)["liquidation"]["new_holder"] == "buyer"
+
+
+@pytest.mark.parametrize(
+    "consent", [(), ("coop-a.farmer",), ("coop-a.keeper",), ("coop-b.manager",), ("bank-a.risk",)]
+)
+def test_a_sale_below_the_reserve_to_a_friendly_buyer_is_refused(
+    defaulted: tuple[WrLedger, str, str], consent: tuple[str, ...],
+) -> None:
+    """V3 reserve: without the pledgor's own co-signature a sale fetches at least the take
+    floor (attested 468,000 less 10 % = 421,200 CNY); nobody else's signature lowers it."""
+    wr, _, lid = defaulted
+    refused(wr, "SALE_BELOW_RESERVE", "bank-a.loan", "enforce_sale", loan_id=lid,
+            buyer="buyer", price=FLOOR - 1, co_signers=("buyer.purchaser", *consent))
+    wr.ok("bank-a.loan", "enforce_sale", loan_id=lid, buyer="buyer", price=FLOOR,
+          co_signers=("buyer.purchaser",))
+    assert wr.loan_view(lid)["liquidation"]["market_value"] == 200 * ATTESTED
+
+
+def test_the_pledgor_may_agree_to_a_lower_or_unpriced_sale(
+    defaulted: tuple[WrLedger, str, str],
+) -> None:
+    """After a failed auction the pledgor may agree to sell lower, even with no fresh price;
+    without it, a stale price leaves no reserve to check and the sale is refused."""
+    wr, rid, lid = defaulted
+    wr.h.advance(days=31)
+    refused(wr, "PRICE_STALE", "bank-a.loan", "enforce_sale", loan_id=lid, buyer="buyer",
+            price=VALUE, co_signers=("buyer.purchaser",))
+    wr.ok("bank-a.loan", "enforce_sale", loan_id=lid, buyer="buyer", price=300_000 * CNY,
+          co_signers=("buyer.purchaser", "coop-a.manager"))
+    assert wr.receipt(rid)["holder"] == "buyer"
+    assert wr.loan_view(lid)["closure"] == "AUCTIONED"

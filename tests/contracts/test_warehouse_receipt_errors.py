@@ -247,6 +247,16 @@ CASES: dict[str, Callable[[World], Call]] = {
             ("coop-a.manager",),
         ),
     )[2],
+    "SALE_BELOW_RESERVE": lambda w: (
+        defaulted(w),
+        w.wr.attest(2_600 * CNY),  # reserve: 390,000 x 90 % = 351,000 CNY
+        (
+            "bank-a.loan",
+            "enforce_sale",
+            dict(loan_id=w.loan, buyer="buyer", price=351_000 * CNY - 1),
+            ("buyer.purchaser",),
+        ),
+    )[2],
     "BUYER_IS_LENDER": lambda w: (
         defaulted(w),
         ("bank-a.loan", "enforce_sale", dict(loan_id=w.loan, buyer="bank-a", price=CNY), ()),

@@ -705,4 +705,5 @@ class WarehouseReceiptMachine(ContractMachine):
                 assert r["holder"] == holder, (rid, r["holder"], holder)
 
 
-TestWarehouseReceiptMachine = WarehouseReceiptMachine.TestCase
+# Its test case runs with the remaining actions attacked too:
+# test_warehouse_receipt_attacks.TestWarehouseReceiptMachine.

@@ -162,7 +162,7 @@ def test_a_short_sale_writes_off_the_shortfall_and_pays_the_borrower_nothing(
         buyer="buyer",
         price=300_000 * CNY,
         costs=10_000 * CNY,
-        co_signers=("buyer.purchaser",),
+        co_signers=("buyer.purchaser", "coop-a.manager"),  # no fresh price: the pledgor agrees
     )
     interest = PRINCIPAL * 450 * 180 // 3_650_000
     loan = wr.loan_view(lid)

@@ -17,6 +17,7 @@
     ├── InvalidPolicyTerms              INVALID_POLICY_TERMS
     ├── InvalidPremiumShares            INVALID_PREMIUM_SHARES
     ├── OverInsured                     OVER_INSURED
+    ├── InsuredNotInCoop                INSURED_NOT_IN_COOP (a cover for another org's member)
     ├── WrongPremiumPayer               WRONG_PREMIUM_PAYER
     ├── PremiumShareAlreadyPaid         PREMIUM_SHARE_ALREADY_PAID
     ├── PublicityNotOver                PUBLICITY_NOT_OVER
@@ -104,6 +105,10 @@ class InvalidPremiumShares(DomainError):
 
 class OverInsured(DomainError):
     code = "OVER_INSURED"
+
+
+class InsuredNotInCoop(DomainError):
+    code = "INSURED_NOT_IN_COOP"
 
 
 class WrongPremiumPayer(DomainError):

@@ -30,6 +30,7 @@ from contracts.builtin.claims.errors import (
     AlreadyExists,
     DoubleCover,
     HouseholdNotInsured,
+    InsuredNotInCoop,
     InvalidPolicyTerms,
     InvalidPremiumShares,
     OverInsured,
@@ -113,6 +114,17 @@ def _covers(args: EnrolArgs) -> dict[str, Cover]:
     return covers
 
 
+def _refuse_foreign_insureds(coop: str, covers: dict[str, Cover]) -> None:
+    """A cooperative enrols its own households (member ids ``<coop>.<name>``) or itself,
+    never another organisation's: it would hold their policy and speak for their claims."""
+    for insured in covers:
+        if insured != coop and not insured.startswith(f"{coop}."):
+            raise InsuredNotInCoop(
+                f"{insured} is not a member of {coop}, which enrols only its own households",
+                field="covers", insured=insured, coop=coop,
+            )
+
+
 def same_plot(a: str | None, b: str | None) -> bool:
     """A cover naming no plot covers the household's whole crop, so it meets every plot."""
     return a is None or b is None or a == b
@@ -175,6 +187,7 @@ def enrol(ctx: Context, params: ClaimsParams, args: EnrolArgs) -> None:
     if not before(args.period_start, args.period_end):
         raise InvalidPolicyTerms("policy period must end after it starts")
     covers = _covers(args)
+    _refuse_foreign_insureds(ctx.signer.org, covers)
     _refuse_double_cover(ctx, args, covers)
     shares_bp = _shares_bp(params, args)
     terms = _index_terms(args)

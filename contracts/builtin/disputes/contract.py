@@ -25,12 +25,13 @@ claimant). No action releases it earlier.
 
 Enforcement (D7): the court (role ``court``) confirms agreements and enters the ENFORCED
 outcome: ``enforce`` executes a confirmed agreement's terms, ``judge`` a judgment after
-litigation. Each term is paid at once as far as the tx may debit the payer (its signature
-on the enforcement tx, to the balance it holds: the ledger never signs for a debtor; for an
-org payer, settlement's money authority decides which co-signature counts: its treasurer,
-two of them above the dual-control threshold); the rest stays recorded as a judgment debt,
-which ``pay_judgment`` by the debtor (an org through its treasurer) reduces and the
-``judgment_debts`` view lists.
+litigation. A judgment is a legal compulsion: each term the respondent owes is paid at
+once from the respondent's own account (member or org), up to the term and to what it
+holds, without the respondent's signature, through settlement's ``compel`` (granted to
+this contract and the court role alone, ``compelled_debit_roles``). A term the claimant
+owes moves only under the claimant's own money authority. The rest stays recorded as a
+judgment debt, which ``pay_judgment`` by the debtor (an org through its treasurer)
+reduces and the ``judgment_debts`` view lists.
 
 Money (D3): an agreement's terms are transfers payer -> payee in fen, each payer being the
 claimant or the respondent. ``perform`` executes them in one tx with ``ctx.transfer``, the
@@ -200,25 +201,31 @@ class DisputesContract(DisputesInvariants, Contract):
 
     def _execute(self, ctx: Context, dispute: Dispute, terms: tuple[Term, ...],
                  upheld: bool, court_ref: str) -> Judgment:
-        """Pay each term as far as the tx may debit its payer; record the rest as debt.
+        """Pay each term as far as its payer's balance allows; record the rest as debt.
 
-        Whether the co-signers may debit the payer is settlement's money authority: a
-        member for its own account; for an org, its treasurer (two different ones above
-        the org's dual-control threshold). A co-signer without that authority (a bank's
-        loan officer, a single treasurer above the threshold) moves nothing: the court's
-        judgment still stands and the whole term is recorded as a debt. The contract never
-        splits a term to bring a debit under the threshold."""
+        The respondent pays by compulsion: the court's signature on this tx is the
+        authority (settlement's ``compel``, the one exception to the payer-signs rule),
+        up to the term and to what the respondent holds, member or org account, with
+        no co-signature. A term the claimant pays (an agreement may order one) moves
+        only as far as the tx may debit the claimant (its signature; for an org, its
+        treasurer, two above the dual-control threshold); else it is a debt whole, never
+        split to slip under the threshold. Each term is paid once: ``enforce`` and
+        ``judge`` close the dispute, and ``pay_judgment`` takes no more than is owed."""
         debts = []
         for term in terms:
-            paid = 0
-            if ctx.signed_by(term.payer):
-                balance = int(ctx.view("settlement", "balance", account=term.payer)["balance"])
+            balance = int(ctx.view("settlement", "balance", account=term.payer)["balance"])
+            paid = min(term.amount, balance)
+            memo = f"judgment {dispute.id}"
+            if paid and term.payer == dispute.respondent:
+                ctx.invoke("settlement", "compel", source=term.payer, target=term.payee,
+                           amount=paid, memo=memo)
+            elif paid and ctx.signed_by(term.payer):
                 try:  # the operation is atomic: a refused move leaves nothing behind
-                    ctx.transfer(term.payer, term.payee, min(term.amount, balance),
-                                 memo=f"judgment {dispute.id}")
-                    paid = min(term.amount, balance)
+                    ctx.transfer(term.payer, term.payee, paid, memo=memo)
                 except (Unauthorized, DualControlRequired):
                     paid = 0
+            else:
+                paid = 0
             debts.append(JudgmentDebt(payer=term.payer, payee=term.payee, amount=term.amount,
                                       paid=paid))
             if paid < term.amount:

@@ -13,6 +13,13 @@ One rule serves a plain ``transfer`` and another contract's ``move``:
   different members of that org, each authorised for that debit. It applies to
   contract-driven debits too, so a contract never moves more than its signers could.
 - An escrow account (``escrow:<contract>:<name>``) is debited only by its own contract.
+- The one exception, a court's compulsion (D7): ``compelled_debit_roles`` names, per
+  contract, the roles (the government ``court``) under whose signature that contract may
+  debit a party's member or org account without the party signing, through settlement's
+  ``compel`` operation only, never ``transfer`` or ``move``, and with no dual control (the
+  court order is the authority). The contract itself must call ``compel`` in a tx that
+  signed one of its own actions; it alone bounds the amount (disputes: a judged term, up
+  to the debtor's balance). Escrow accounts stay out of reach.
 
 Node keys (role ``peer``) never reach this point: the runtime refuses any tx they sign.
 """
@@ -21,12 +28,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from contracts.base import Params
 from contracts.exceptions import DomainError, Unauthorized
 from contracts.policy import Principal
-from contracts.roles import CONTRACT_DEBIT_ROLES, DUAL_CONTROL_FEN, TREASURY_ROLES
+from contracts.roles import (
+    COMPELLED_DEBIT_ROLES,
+    CONTRACT_DEBIT_ROLES,
+    DUAL_CONTROL_FEN,
+    TREASURY_ROLES,
+)
 from contracts.types import MAX_AMOUNT
 
 ESCROW_PREFIX = "escrow:"
@@ -59,6 +71,14 @@ class SettlementParams(Params):
         },
         description="org type -> contract -> roles whose org's account that contract may debit",
     )
+    compelled_debit_roles: dict[str, dict[str, list[str]]] = Field(
+        default_factory=lambda: {
+            c: {t: sorted(r) for t, r in by_type.items()}
+            for c, by_type in COMPELLED_DEBIT_ROLES.items()
+        },
+        description="contract -> org type -> roles under whose signature that contract may "
+                    "debit a party's account without the party (D7: a court's judgment)",
+    )
     dual_control_fen: dict[str, int] = Field(
         default_factory=lambda: dict(DUAL_CONTROL_FEN),
         description="org type -> debits of an org account above this need two members",
@@ -72,11 +92,13 @@ class SettlementParams(Params):
     def _treasury(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return _roles(value, "treasury_roles")
 
-    @field_validator("contract_debit_roles")
+    @field_validator("contract_debit_roles", "compelled_debit_roles")
     @classmethod
-    def _contract(cls, value: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
-        for org_type, by_contract in value.items():
-            _roles(by_contract, f"contract_debit_roles.{org_type}")
+    def _contract(
+        cls, value: dict[str, dict[str, list[str]]], info: ValidationInfo
+    ) -> dict[str, dict[str, list[str]]]:
+        for key, inner in value.items():
+            _roles(inner, f"{info.field_name}.{key}")
         return value
 
     @field_validator("dual_control_fen", "dual_control_fen_by_org")
@@ -140,3 +162,30 @@ def authorise_debit(
             f"{limit} fen: a second, different authorised member of {account} must co-sign",
             account=account, amount=amount, threshold=limit, signer=first.member_id,
         )
+
+
+def authorise_compelled_debit(
+    params: SettlementParams,
+    signers: Sequence[Principal],
+    account: str,
+    caller: str,
+    tx_contract: str,
+) -> Principal:
+    """The signer whose office lets ``caller`` debit ``account`` without its owner (D7).
+
+    Raise unless ``caller`` is the contract whose action the tx signed, ``compelled_debit_roles``
+    grants it the compulsion, and a signer holds one of the roles named there; an escrow
+    account is never compelled."""
+    if account.startswith(ESCROW_PREFIX):
+        raise Unauthorized(f"{account} is an escrow account: no compulsion reaches it",
+                           account=account)
+    granted = params.compelled_debit_roles.get(caller, {}) if caller == tx_contract else {}
+    for signer in signers:
+        if signer.role in granted.get(signer.org_type, ()):
+            return signer
+    raise Unauthorized(
+        f"{caller} may not debit {account} without its owner's signature: a compelled debit "
+        f"takes a signer holding a role granted in compelled_debit_roles"
+        f"{'' if caller == tx_contract else f', in a tx that signed a {caller} action'}",
+        account=account, via=caller,
+    )

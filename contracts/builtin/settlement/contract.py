@@ -11,7 +11,9 @@ org's dual-control threshold two such members; through another contract's ``move
 the same, except that an operational role the parameters grant for the contract
 whose action the tx signed also counts (a loan officer disbursing through the
 lending contracts, even where the lending contract calls another's operation),
-and the calling contract's own escrow accounts are its to debit.
+and the calling contract's own escrow accounts are its to debit. The one exception,
+``compel``: a court's judgment debits the debtor without its signature, only through
+the contract ``compelled_debit_roles`` grants it to (disputes) and a court signer.
 
 State: ``account/<id>`` -> {"balance": fen}; ``supply`` -> {"issued": fen}.
 """
@@ -22,7 +24,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contracts.base import Args, Contract, Query, action, invariant, operation, view
-from contracts.builtin.settlement.authority import SettlementParams, authorise_debit
+from contracts.builtin.settlement.authority import (
+    SettlementParams,
+    authorise_compelled_debit,
+    authorise_debit,
+)
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, InsufficientFunds
 from contracts.policy import Party, Role
@@ -73,6 +79,15 @@ def _owner(_self: Any, _ctx: ReadContext, args: TransferArgs) -> Mapping[str, An
     """The member or org whose account is the source: only its members can pass the
     policy; ``authorise_debit`` then asks which of them (treasury roles, dual control)."""
     return {"owner": None if args.source.startswith("escrow:") else args.source}
+
+
+def _check_operands(source: str, target: str, amount: int) -> None:
+    """Another contract's operands, unchecked by any Args model: fen and two account ids."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise InvalidAmount(f"amount must be a positive integer of fen, got {amount!r}")
+    for account in (source, target):
+        if not isinstance(account, str) or not account:
+            raise InvalidAccount(f"accounts must be non-empty ids, got {account!r}")
 
 
 def account_key(account: str) -> str:
@@ -132,14 +147,23 @@ class SettlementContract(Contract):
     @operation
     def move(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move money on behalf of another contract within the same tx."""
-        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-            raise InvalidAmount(f"amount must be a positive integer of fen, got {amount!r}")
-        for account in (source, target):
-            if not isinstance(account, str) or not account:
-                raise InvalidAccount(f"accounts must be non-empty ids, got {account!r}")
+        _check_operands(source, target, amount)
         if not source.startswith(f"escrow:{ctx.caller}:"):
             authorise_debit(self.params, ctx.signers, source, amount, via=ctx.tx_contract)
         self._move(ctx, source, target, amount, memo)
+
+    @operation
+    def compel(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
+        """Debit ``source`` without its owner's signature, as a court's judgment compels (D7).
+
+        Only the contract granted it in ``compelled_debit_roles`` (disputes), in its own
+        action signed by a granted role (the court); that contract bounds the amount."""
+        _check_operands(source, target, amount)
+        court = authorise_compelled_debit(self.params, ctx.signers, source, ctx.caller or "",
+                                          ctx.tx_contract)
+        self._move(ctx, source, target, amount, memo)
+        ctx.emit("CompelledDebit", account=source, target=target, amount=amount,
+                 by=court.member_id, via=ctx.caller)
 
     def _move(self, ctx: Context, source: str, target: str, amount: int, memo: str) -> None:
         if source == target:

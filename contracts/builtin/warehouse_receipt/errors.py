@@ -34,6 +34,7 @@
     ├── PriceStale                      PRICE_STALE (V1: attestation older than the max age)
     ├── PriceOutOfOrder                 PRICE_OUT_OF_ORDER (as-of after block time or before latest)
     ├── TakeBelowFloor                  TAKE_BELOW_FLOOR (V3: agreed price under value less haircut)
+    ├── SaleBelowReserve                SALE_BELOW_RESERVE (V3: sale under the reserve, no pledgor)
     └── BuyerIsLender                   BUYER_IS_LENDER (V3: a sale goes to a third party)
 
 The registry's ASSET_ALREADY_ENCUMBERED can also reject a pledge (X2).
@@ -167,6 +168,10 @@ class TakeBelowFloor(DomainError):
     code = "TAKE_BELOW_FLOOR"
 
 
+class SaleBelowReserve(DomainError):
+    code = "SALE_BELOW_RESERVE"
+
+
 class BuyerIsLender(DomainError):
     code = "BUYER_IS_LENDER"
 
@@ -202,6 +207,7 @@ DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     PriceStale,
     PriceOutOfOrder,
     TakeBelowFloor,
+    SaleBelowReserve,
     BuyerIsLender,
 )
 """Every error this contract defines (the unit tests cover each code once)."""

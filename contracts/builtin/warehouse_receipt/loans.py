@@ -22,6 +22,7 @@ from contracts.builtin.warehouse_receipt import errors, hooks, ltv, models, pric
 from contracts.builtin.warehouse_receipt.interest import accrue
 from contracts.builtin.warehouse_receipt.liens import lot_lien_secures, mark_liens, release_liens
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.policies import BORROWER
 from contracts.builtin.warehouse_receipt.receipts import is_expired, require_movable
 from contracts.builtin.warehouse_receipt.records import (
     Closure,
@@ -482,7 +483,12 @@ def take_collateral(
 
 
 def auction(ctx: Context, params: WarehouseReceiptParams, args: models.EnforceSaleArgs) -> None:
-    """V3(b): a sale to a third party; the lender cannot be its own buyer."""
+    """V3(b): a sale to a third party; the lender cannot be its own buyer.
+
+    Reserve: without the pledgor's co-signature the price is at least the attested value
+    less the haircut (the take's floor), so the lender gains nothing by selling cheap to
+    a friendly buyer; a lower price (a first auction failed, a short sale) is one the
+    pledgor agrees to by co-signing, as for a take."""
     loan = get_loan(ctx, args.loan_id)
     if args.buyer == loan.bank:
         raise errors.BuyerIsLender(
@@ -490,6 +496,18 @@ def auction(ctx: Context, params: WarehouseReceiptParams, args: models.EnforceSa
             "(or take the goods at a price agreed with the pledgor)",
             buyer=args.buyer,
         )
+    require_state(loan, LoanState.DEFAULT)
+    value = 0
+    if not BORROWER.satisfied(ctx.signers, {"borrower": loan.borrower}):  # as for a take
+        value = prices.market_value(ctx, params, pledged_receipts(ctx, loan))
+        if not prices.meets_take_floor(args.price, value, params):
+            reserve = prices.take_floor(value, params)
+            raise errors.SaleBelowReserve(
+                f"sale price {args.price} is below the reserve {reserve} (attested value "
+                f"{value} less {params.take_haircut_bp} bp); a lower price needs "
+                f"{loan.borrower}'s co-signature",
+                price=args.price, market_value=value, reserve=reserve,
+            )
     enforce(
         ctx,
         params,
@@ -499,6 +517,7 @@ def auction(ctx: Context, params: WarehouseReceiptParams, args: models.EnforceSa
         new_holder=args.buyer,
         payer=args.buyer,
         closure=Closure.AUCTIONED,
+        market_value=value,
     )
 
 

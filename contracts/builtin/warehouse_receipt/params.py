@@ -21,7 +21,8 @@ Everything docs/domain.md marks **A** (assumption) is a parameter here:
   as-of time) is stale: revaluation and a take at an agreed price refuse it (V1, V3).
 - ``take_haircut_bp`` (1000): after default the lender may take the goods itself only at
   a price agreed with the pledgor of at least the attested market value less this
-  share (V3; 10 % by default, so 2,340 CNY/t x 200 t needs >= 421,200 CNY).
+  share (V3; 10 % by default, so 2,340 CNY/t x 200 t needs >= 421,200 CNY). The same
+  floor is the reserve of an enforcement sale the pledgor does not co-sign.
 """
 
 from __future__ import annotations
