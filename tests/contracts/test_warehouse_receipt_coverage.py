@@ -12,7 +12,6 @@ docs/domain.md 1.3 and 1.4 in several runs of a fixed derandomized batch.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,10 +22,11 @@ from test_warehouse_receipt_stateful import COOPS, IMPOSTORS, ORACLES, Warehouse
 from wr_fixtures import CNY
 
 from contracts.reached import RecordsReached, missing, reach
+from contracts.strategies import instants_around
 from ledger.block import TxResult
 from ledger.timefmt import parse_time
 
-RUNS = 40
+RUNS = 60
 STEPS = 40
 MIN_RUNS = 3
 PATHS = ("repay", "cure", "margin default", "take", "sale", "split")
@@ -101,6 +101,7 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
         elif path in ("cure", "margin default"):
             self.crash(lid, 2_000 if path == "cure" else 4_000)
             if path == "cure":
+                self.ledger.advance(days=1)
                 self.repay(lid, 5_000, False)
             else:
                 self.mark_default(lid, "admin", False)
@@ -147,43 +148,34 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
         if rid in self.loan_receipts[lid]:
             self.release(lid, rid)
 
-    def mergeable(self) -> list[tuple[str, str]]:
-        free = self.free_receipts()
-        by_lot: dict[tuple[str, str, str], list[str]] = {}
-        for rid in free:
-            r = self.receipt(rid)
-            by_lot.setdefault((r["holder"], r["warehouse"], r["lot_id"]), []).append(rid)
-        return [(rids[0], rids[1]) for rids in by_lot.values() if len(rids) > 1]
-
     @precondition(lambda self: bool(self.free_receipts()))
-    @rule(target=WarehouseReceiptMachine.receipts, data=st.data())
-    def split_or_merge(self, data: st.DataObject) -> Any:
-        """Merge two free receipts of one lot and holder; with no such pair, split a free
-        receipt in two (which makes one)."""
-        pairs = self.mergeable()
-        if pairs:
-            a, b = data.draw(st.sampled_from(pairs), label="receipts")
-            return self.merge(a, b)
+    @rule(target=WarehouseReceiptMachine.receipts, data=st.data(), merge=st.booleans())
+    def split_and_merge(self, data: st.DataObject, merge: bool) -> Any:
+        """Split a free receipt in two and (usually) merge the halves back into one."""
         active = self.active_receipts()
-        if active:
-            return self.split(data.draw(st.sampled_from(active), label="receipt"), 5, False)
-        return multiple()
+        if not active:
+            return multiple()
+        rid = data.draw(st.sampled_from(active), label="receipt")
+        halves = list(self.split(rid, 5, False).values)
+        if merge and len(halves) == 2 and not self.terminal & set(halves):
+            return self.merge(*halves)
+        return multiple(*halves)
 
     def active_receipts(self) -> list[str]:
         return [rid for rid in self.free_receipts() if self.receipt(rid)["state"] == "ACTIVE"]
 
     @precondition(lambda self: bool(self.free_receipts()))
-    @rule(data=st.data(), early=st.booleans())
-    def expire_steered(self, data: st.DataObject, early: bool) -> None:
-        """Time runs to an active receipt's expiry (or one second before it) and anyone
-        expires it: refused before, done at the instant."""
+    @rule(data=st.data())
+    def expire_steered(self, data: st.DataObject) -> None:
+        """Time runs to an active receipt's expiry, give or take a second
+        (``instants_around``), and anyone expires it: refused before, done from then."""
         active = self.active_receipts()
         if not active:
             return
         rid = data.draw(st.sampled_from(active), label="receipt")
         expiry = parse_time(self.receipt(rid)["expiry"])
         if expiry > self.ledger.clock:
-            self.ledger.clock = expiry - dt.timedelta(seconds=1 if early else 0)
+            self.ledger.clock = data.draw(instants_around(expiry), label="when")
         result = self.act("buyer.purchaser", "expire", receipt_id=rid)
         if not self.by_revoked:
             assert result.committed == (self.ledger.clock >= expiry), (result, self.ledger.now)
