@@ -40,6 +40,12 @@ test: $(VENV)/.dev-installed system-deps
 order-check: $(VENV)/.dev-installed
 	$(BIN)/python tests/order_check.py
 
+# Planted bugs per built-in contract, each run against the contract's tests (minutes
+# per contract; not part of `make test`). `make mutants MUTANTS=settlement` for one.
+MUTANTS ?=
+mutants: $(VENV)/.dev-installed
+	$(BIN)/python tests/mutants.py $(MUTANTS)
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check ledger contracts nodes api scenarios tests bench
 	$(BIN)/mypy
