@@ -87,6 +87,11 @@ MUTANTS: dict[str, list[Mutant]] = {
         Mutant(OF + "contract.py", "if parse_time(loan.due_at) > ctx.now:",
                "if parse_time(loan.due_at) > ctx.now + dt.timedelta(days=1):",
                "default a day before the loan is due"),
+        Mutant(OF + "contract.py",
+               "ctx.require_not_frozen(asset_id(order.order_id))\n"
+               "        _require_status(order, OrderStatus.PAID)",
+               "_require_status(order, OrderStatus.PAID)",
+               "settle of a disputed order allowed (D1)"),
     ],
     "settlement": [
         Mutant(ST + "contract.py", "if balance < amount:", "if balance < amount - 1:",
