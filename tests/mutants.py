@@ -45,6 +45,8 @@ class Mutant:
 WR = "contracts/builtin/warehouse_receipt/"
 OF = "contracts/builtin/order_finance/"
 ST = "contracts/builtin/settlement/"
+CL = "contracts/builtin/claims/"
+DI = "contracts/builtin/disputes/"
 
 MUTANTS: dict[str, list[Mutant]] = {
     "warehouse_receipt": [
@@ -84,14 +86,33 @@ MUTANTS: dict[str, list[Mutant]] = {
                "if args.quantity > order.quantity + 1:", "delivery above the order"),
         Mutant(OF + "contract.py", "if amount > loan.outstanding:",
                "if amount > loan.outstanding + 1:", "repayment one fen above the debt"),
-        Mutant(OF + "contract.py", "if parse_time(loan.due_at) > ctx.now:",
-               "if parse_time(loan.due_at) > ctx.now + dt.timedelta(days=1):",
-               "default a day before the loan is due"),
+        Mutant(OF + "contract.py", "if parse_time(loan.due_at) > ctx.now:", "if False:",
+               "default before the loan is due"),
         Mutant(OF + "contract.py",
                "ctx.require_not_frozen(asset_id(order.order_id))\n"
                "        _require_status(order, OrderStatus.PAID)",
                "_require_status(order, OrderStatus.PAID)",
                "settle of a disputed order allowed (D1)"),
+    ],
+    "claims": [
+        Mutant(CL + "payout.py", "if loss_bp < threshold_bp:", "if loss_bp <= threshold_bp:",
+               "a loss exactly at the 30 % threshold pays nothing (C1)"),
+        Mutant(CL + "payout.py", "if loss_bp >= full_bp:", "if loss_bp > full_bp:",
+               "a loss exactly at 70 % is not a total loss (C1)"),
+        Mutant(CL + "claims.py",
+               "claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days)",
+               "claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days - 1)",
+               "claim publicity a day short (C3)"),
+        Mutant(CL + "claims.py", "if args.damaged_area > cover.planted_area:", "if False:",
+               "damaged area above the planted area"),
+    ],
+    "disputes": [
+        Mutant(DI + "contract.py", "if args.amount > debt.outstanding:", "if False:",
+               "judgment debt overpaid"),
+        Mutant(DI + "contract.py",
+               "if dispute.agreement is not None and is_past(ctx.time, "
+               "dispute.agreement.confirm_by):",
+               "if False:", "court confirmation requested after the 30-day window"),
     ],
     "settlement": [
         Mutant(ST + "contract.py", "if balance < amount:", "if balance < amount - 1:",
@@ -108,6 +129,8 @@ TESTS: dict[str, list[str]] = {
                           "tests/contracts/test_boundaries.py"],
     "order_finance": ["tests/contracts/test_order_finance*.py"],
     "settlement": ["tests/contracts/test_settlement_*.py"],
+    "claims": ["tests/contracts/test_claims_*.py", "tests/contracts/test_boundaries.py"],
+    "disputes": ["tests/contracts/test_disputes_*.py"],
 }
 
 
