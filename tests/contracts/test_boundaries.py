@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 from test_claims_kit import MU, Flow, cover, harness_with_stand_ins, ok, rejected
+from wr_fixtures import WrLedger, loan_id
 
 from contracts.builtin.claims.models import ClaimsParams
 from contracts.builtin.order_finance.interest import interest_for, whole_days
@@ -81,6 +82,20 @@ def test_even_round_amounts_miss_the_rounding_slip() -> None:
     yuan = st.integers(1, 10**10).map(lambda y: y * 100)
     with pytest.raises(NoSuchExample):
         find(yuan, lambda v: slipped_max(v) != ltv.max_principal(v, P), settings=FIND)
+
+
+@pytest.mark.parametrize("tenor", [P.max_tenor_days - 1, P.max_tenor_days, P.max_tenor_days + 1])
+def test_the_product_tenor_is_allowed_up_to_its_last_day_and_not_one_more(tenor: int) -> None:
+    """A loan approved for the product maximum (180 days) and not a day longer."""
+    wr = WrLedger()
+    rid = wr.receipt_with("coop-a", "L1", 100, 100 * 250_000, storage_days=365)
+    lid = loan_id(wr.ok("coop-a.manager", "apply", borrower="coop-a", bank="bank-a",
+                        receipt_ids=[rid]))
+    args = {"loan_id": lid, "principal": 1_000_001, "tenor_days": tenor, "rate_bp": 450}
+    if tenor > P.max_tenor_days:
+        assert wr.fails("bank-a.loan", "approve", **args) == "TENOR_TOO_LONG"
+    else:
+        wr.ok("bank-a.loan", "approve", **args)
 
 
 # -- day counts across year ends and leap days -------------------------------------------
