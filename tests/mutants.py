@@ -185,11 +185,14 @@ def run_contract(contract: str, profile: str) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("contracts", nargs="*", choices=[[], *MUTANTS], default=[])
+    parser.add_argument("contracts", nargs="*", help=f"any of {', '.join(MUTANTS)}")
     parser.add_argument("--profile", choices=("quick", "ci"), default="quick")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
     chosen = args.contracts or list(MUTANTS)
+    unknown = [c for c in chosen if c not in MUTANTS]
+    if unknown:
+        parser.error(f"no mutants for {unknown}: choose from {', '.join(MUTANTS)}")
     if args.list:
         for contract in chosen:
             for mutant in MUTANTS[contract]:
