@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck bench clean system-deps
+.PHONY: demo test order-check mutants lint typecheck bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,18 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/python tests/order_check.py
+
+# The derandomized machines draw the same runs after every test module is imported and
+# in reverse order (so the deep-state tests' verdict does not depend on test order).
+order-check: $(VENV)/.dev-installed
+	$(BIN)/python tests/order_check.py
+
+# Planted bugs per built-in contract, each run against the contract's tests (minutes
+# per contract; not part of `make test`). `make mutants MUTANTS=settlement` for one.
+MUTANTS ?=
+mutants: $(VENV)/.dev-installed
+	$(BIN)/python tests/mutants.py $(MUTANTS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check ledger contracts nodes api scenarios tests bench

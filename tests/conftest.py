@@ -7,6 +7,7 @@ explicitly with ``pytest --hypothesis-profile=ci``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -26,17 +27,29 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "quick")
 
 
-@pytest.fixture
-def module_independent_draws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+@contextlib.contextmanager
+def local_constants_pinned() -> Iterator[None]:
     """Hypothesis also draws literal constants found in every local module imported so far,
     so a derandomized run's verdict depends on what ran before it in the same process (a
-    test order or an xdist worker's share). This pins those constants to none for the
-    test, so its fixed runs are the same in any order (hypothesis internals: re-check on
-    upgrade; ``tests/test_hypothesis_isolation.py`` fails if the seam moves)."""
+    test order or an xdist worker's share). This pins those constants to none, so fixed
+    runs are the same in any order (hypothesis internals: re-check on upgrade;
+    ``tests/test_hypothesis_isolation.py`` fails if the seam moves, and
+    ``tests/order_check.py`` compares the runs after different imports and orders)."""
     from hypothesis.internal.conjecture import providers
 
+    saved = providers._get_local_constants
     empty = providers.Constants()
-    monkeypatch.setattr(providers, "_get_local_constants", lambda: empty)
+    providers._get_local_constants = lambda: empty
     providers.CONSTANTS_CACHE.cache.clear()
-    yield
-    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = saved
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
+@pytest.fixture
+def module_independent_draws() -> Iterator[None]:
+    """``local_constants_pinned`` for one test (the deep-state tests use it)."""
+    with local_constants_pinned():
+        yield

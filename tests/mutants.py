@@ -1,0 +1,214 @@
+"""Planted bugs in the built-in contracts: does some test catch each one? (``make mutants``)
+
+Each mutant is one realistic slip against a rule of docs/domain.md (a cap one fen
+loose, a window one day short, a check dropped, the wrong party allowed), written as a
+text replacement in one file. For each mutant the script copies the repository (git's
+tracked and new files) to a temporary directory, applies the replacement, and runs the
+contract's tests there with ``-x`` (a killed mutant stops at its first failure) and the
+``quick`` hypothesis profile (``--profile ci`` for the thorough one). A mutant is
+*killed* when the tests fail, *survived* when they pass, *stale* when its text is no
+longer in the file (the code moved on: fix the entry). Mutation tools (mutmut,
+cosmic-ray) were not used: their operator mutants (``<`` to ``<=`` everywhere) mostly
+hit messages and helpers, and one run over these contracts took hours on two cores;
+a short list of slips a reviewer would actually miss is cheaper and says more.
+
+    python tests/mutants.py                    # every contract
+    python tests/mutants.py settlement claims  # some
+    python tests/mutants.py --list             # the mutants, not run
+
+Not part of ``make test``; the last scores are in docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutant:
+    path: str
+    old: str
+    new: str
+    slip: str
+
+
+WR = "contracts/builtin/warehouse_receipt/"
+OF = "contracts/builtin/order_finance/"
+ST = "contracts/builtin/settlement/"
+CL = "contracts/builtin/claims/"
+DI = "contracts/builtin/disputes/"
+
+MUTANTS: dict[str, list[Mutant]] = {
+    "warehouse_receipt": [
+        Mutant(WR + "ltv.py", "principal * 10_000 <= value * params.ltv_cap_bp",
+               "principal * 10_000 < value * params.ltv_cap_bp + 10_000",
+               "LTV cap one fen loose"),
+        Mutant(WR + "ltv.py", "return value * params.ltv_cap_bp // 10_000",
+               "return -(-value * params.ltv_cap_bp // 10_000)",
+               "largest principal rounded up"),
+        Mutant(WR + "receipts.py", "if lot.issued + args.quantity > lot.quantity:",
+               "if lot.issued > lot.quantity:", "over-issue of a lot allowed (A1)"),
+        Mutant(WR + "loans.py",
+               "if costs * 10_000 > proceeds * params.max_enforcement_cost_bp:",
+               "if costs * 10_000 > proceeds * 10_000:", "enforcement costs uncapped (A10)"),
+        Mutant(WR + "loans.py",
+               "if loan.maturity is not None and now >= parse_time(loan.maturity):",
+               "if loan.maturity is not None and now > parse_time(loan.maturity):",
+               "default only a second after maturity"),
+        Mutant(WR + "loans.py", "if amount > loan.debt and not cap:", "if False:",
+               "repayment above the debt accepted"),
+        Mutant(WR + "loans.py",
+               "    if not ltv.within_cap(loan.principal_outstanding, value, params):\n"
+               "        raise errors.ReleaseBreachesLtv(",
+               "    if False:\n        raise errors.ReleaseBreachesLtv(",
+               "partial release below the cap allowed"),
+        Mutant(WR + "loans.py",
+               "if tenor_days > params.max_tenor_days or any(",
+               "if tenor_days > params.max_tenor_days + 1 or any(",
+               "tenor one day over the product maximum"),
+    ],
+    "order_finance": [
+        Mutant(OF + "contract.py", "if args.principal > cap:", "if args.principal > cap + 1:",
+               "financing one fen above the ratio (B1)"),
+        Mutant(OF + "contract.py", "if args.amount > owed:", "if args.amount > owed + 1:",
+               "payment one fen above the receivable"),
+        Mutant(OF + "contract.py", "if args.quantity > order.quantity:",
+               "if args.quantity > order.quantity + 1:", "delivery above the order"),
+        Mutant(OF + "contract.py", "if amount > loan.outstanding:",
+               "if amount > loan.outstanding + 1:", "repayment one fen above the debt"),
+        Mutant(OF + "contract.py", "if parse_time(loan.due_at) > ctx.now:", "if False:",
+               "default before the loan is due"),
+        Mutant(OF + "contract.py",
+               "ctx.require_not_frozen(asset_id(order.order_id))\n"
+               "        _require_status(order, OrderStatus.PAID)",
+               "_require_status(order, OrderStatus.PAID)",
+               "settle of a disputed order allowed (D1)"),
+    ],
+    "claims": [
+        Mutant(CL + "payout.py", "if loss_bp < threshold_bp:", "if loss_bp <= threshold_bp:",
+               "a loss exactly at the 30 % threshold pays nothing (C1)"),
+        Mutant(CL + "payout.py", "if loss_bp >= full_bp:", "if loss_bp > full_bp:",
+               "a loss exactly at 70 % is not a total loss (C1)"),
+        Mutant(CL + "claims.py",
+               "claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days)",
+               "claim.publicity_ends = later(ctx.time, days=params.claim_publicity_days - 1)",
+               "claim publicity a day short (C3)"),
+        Mutant(CL + "claims.py", "if args.damaged_area > cover.planted_area:", "if False:",
+               "damaged area above the planted area"),
+    ],
+    "disputes": [
+        Mutant(DI + "contract.py", "if args.amount > debt.outstanding:", "if False:",
+               "judgment debt overpaid"),
+        Mutant(DI + "contract.py",
+               "if dispute.agreement is not None and is_past(ctx.time, "
+               "dispute.agreement.confirm_by):",
+               "if False:", "court confirmation requested after the 30-day window"),
+    ],
+    "settlement": [
+        Mutant(ST + "contract.py", "if balance < amount:", "if balance < amount - 1:",
+               "overdraft of one fen"),
+        Mutant(ST + "contract.py", "if issued + args.amount > MAX_AMOUNT:", "if False:",
+               "issuance above the limit"),
+        Mutant(ST + "contract.py", "not 0 < amount <= MAX_AMOUNT", "not 0 <= amount <= MAX_AMOUNT",
+               "zero transfers accepted"),
+    ],
+}
+
+TESTS: dict[str, list[str]] = {
+    "warehouse_receipt": ["tests/contracts/test_warehouse_receipt_*.py",
+                          "tests/contracts/test_boundaries.py"],
+    "order_finance": ["tests/contracts/test_order_finance*.py"],
+    "settlement": ["tests/contracts/test_settlement_*.py"],
+    "claims": ["tests/contracts/test_claims_*.py", "tests/contracts/test_boundaries.py"],
+    "disputes": ["tests/contracts/test_disputes_*.py"],
+}
+
+
+def copy_repo(into: Path) -> None:
+    """The tracked and untracked (not ignored) files, as a test run would see them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            target = into / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def run_tests(workdir: Path, contract: str, profile: str) -> bool:
+    """True if the contract's tests pass in ``workdir`` (the mutant survived)."""
+    files = sorted({str(p.relative_to(workdir)) for pattern in TESTS[contract]
+                    for p in workdir.glob(pattern)})
+    env = {**os.environ, "PYTHONPATH": str(workdir), "CI": "true" if profile == "ci" else ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p",
+         "no:cacheprovider", *files],
+        cwd=workdir, env=env, capture_output=True, check=False,
+    )
+    return done.returncode == 0
+
+
+def run_contract(contract: str, profile: str) -> tuple[int, int]:
+    killed = total = 0
+    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        workdir = Path(tmp)
+        copy_repo(workdir)
+        for mutant in MUTANTS[contract]:
+            target = workdir / mutant.path
+            original = target.read_text()
+            if original.count(mutant.old) != 1:
+                print(f"  STALE     {mutant.slip}: text not found once in {mutant.path}")
+                continue
+            target.write_text(original.replace(mutant.old, mutant.new))
+            started = time.monotonic()
+            survived = run_tests(workdir, contract, profile)
+            target.write_text(original)
+            total += 1
+            killed += not survived
+            verdict = "SURVIVED" if survived else "killed  "
+            print(f"  {verdict}  {mutant.slip} ({time.monotonic() - started:.0f} s)", flush=True)
+    return killed, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("contracts", nargs="*", help=f"any of {', '.join(MUTANTS)}")
+    parser.add_argument("--profile", choices=("quick", "ci"), default="quick")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    chosen = args.contracts or list(MUTANTS)
+    unknown = [c for c in chosen if c not in MUTANTS]
+    if unknown:
+        parser.error(f"no mutants for {unknown}: choose from {', '.join(MUTANTS)}")
+    if args.list:
+        for contract in chosen:
+            for mutant in MUTANTS[contract]:
+                print(f"{contract}: {mutant.slip} ({mutant.path})")
+        return
+    scores = {}
+    for contract in chosen:
+        started = time.monotonic()
+        print(f"{contract}:", flush=True)
+        killed, total = run_contract(contract, args.profile)
+        scores[contract] = killed, total
+        print(f"  {killed}/{total} killed in {time.monotonic() - started:.0f} s", flush=True)
+    low = [c for c, (k, t) in scores.items() if t and k * 100 < 90 * t]
+    if low:
+        sys.exit(f"below 90 % killed: {low}")
+
+
+if __name__ == "__main__":
+    main()
