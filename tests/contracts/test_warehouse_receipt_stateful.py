@@ -517,7 +517,7 @@ class WarehouseReceiptMachine(ContractMachine):
         )
         if result.committed:
             event("partial release")
-            self.pledged.pop(rid)
+            self.pledged.pop(rid, None)  # a LOST receipt's lien is modelled apart
             self.loan_receipts[lid].remove(rid)
 
     @rule(lid=loans, who=st.sampled_from(("admin", "risk", "loan")), other_bank=st.booleans())
