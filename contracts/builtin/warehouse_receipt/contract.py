@@ -5,7 +5,9 @@ its parties, and hands over to receipts.py or loans.py. States, rounding and
 parameters are documented where they live: records.py (states), interest.py
 (actual/365, floor with exact carry), ltv.py (cap, warning and liquidation lines),
 waterfall.py (costs -> interest -> principal -> surplus), prices.py (attested prices,
-the only source of a revaluation or a take's floor), params.py (defaults).
+the only source of a revaluation or a take's floor), impairment.py (goods lost in store,
+stored-goods insurance: V4), custody.py (piles, collateral managers, stock checks: V5),
+params.py (defaults).
 """
 
 from __future__ import annotations
