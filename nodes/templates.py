@@ -85,6 +85,14 @@ BUYER = OrgSpec("buyer", "buyer", (
 """An offtaker: its purchaser confirms and accepts orders, its treasurer pays them."""
 
 
+CUSTODIAN = OrgSpec("custodian", "appraiser", (
+    ("admin", "admin"), ("cm", "collateral_manager"), ("treasurer", "treasurer"),
+))
+"""An independent collateral manager (docs/domain.md V5): it co-signs the receipts of a
+cooperative's own warehouse (``custodian.cm``) and counts its stock, so they may secure
+the cooperative's loans."""
+
+
 def lishui() -> Template:
     bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
             ("teller", "teller"), *_people("treasurer", "treasurer", 2))
@@ -92,8 +100,8 @@ def lishui() -> Template:
             ("keeper", "warehouse_keeper"), *_people("farmer", "farmer", 6))
     return Template(
         name="lishui",
-        description="A mountain county: government, two banks, an insurer, two cooperatives "
-        "and a buyer",
+        description="A mountain county: government, two banks, an insurer, two cooperatives, "
+        "a buyer and a collateral manager",
         chain_id="lishui",
         orgs=(
             OrgSpec("gov", "government", (
@@ -113,6 +121,7 @@ def lishui() -> Template:
             OrgSpec("coop-a", "cooperative", coop),
             OrgSpec("coop-b", "cooperative", coop),
             BUYER,
+            CUSTODIAN,
         ),
         wall_clock_params={"claims": LIVE_CLOCK_CLAIMS},
     )
@@ -160,11 +169,11 @@ def small() -> Template:
 
 def county() -> Template:
     """The small template's four peer-running orgs with every role the three finance
-    products need, plus a buyer (the benchmark's network)."""
+    products need, plus a buyer and a collateral manager (the benchmark's network)."""
     return Template(
         name="county",
         description="Government, bank, insurer and cooperative with every product's roles, "
-        "and a buyer",
+        "a buyer and a collateral manager",
         chain_id="county",
         orgs=(
             OrgSpec("gov", "government", (
@@ -185,6 +194,7 @@ def county() -> Template:
                 ("treasurer", "treasurer"), *_people("farmer", "farmer", 8),
             )),
             BUYER,
+            CUSTODIAN,
         ),
     )
 
