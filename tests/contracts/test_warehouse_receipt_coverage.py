@@ -105,9 +105,12 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
                 self.repay(lid, 5_000, False)
             else:
                 self.mark_default(lid, "admin", False)
-        elif path in ("take", "sale"):
-            self.mature_default_and_enforce(data, path, 10_000, 0 if path == "take" else None,
-                                            ORACLES[0])
+        elif path == "take":
+            self.mature_default_and_enforce(data, path, 10_000, 0, ORACLES[0])
+        elif path == "sale":
+            # at 130 % of a 70 %-LTV principal, about 91 % of the value: over the reserve
+            # (value less the 10 % haircut) a sale the pledgor does not co-sign must meet
+            self.mature_default_and_enforce(data, path, 13_000, None, ORACLES[0])
         else:
             self.split(self.loan_receipts[lid][0], 5, True)
 
