@@ -136,13 +136,15 @@ the 3 days and ``agriledger clock advance NET 3d`` passes them."""
 
 def small() -> Template:
     """Four peers (government, bank, insurer, cooperative) for tests and benches, with the
-    roles each finance product needs, and a buyer that runs no peer of its own (it signs
-    orders and payments and sends them to any peer), so the three products run end to
-    end on four peers."""
+    roles each finance product needs, and a buyer and a collateral manager that run no
+    peer of their own (they sign orders, payments and co-signatures and send them to any
+    peer), so the three products run end to end on four peers. The collateral manager
+    is there because the cooperative's only warehouse is its own (V5)."""
     return Template(
         name="small",
         description="Four peer-running organisations (government, bank, insurer, "
-        "cooperative) and a buyer without a peer, for tests and benches",
+        "cooperative), and a buyer and a collateral manager without a peer, for tests "
+        "and benches",
         chain_id="small",
         orgs=(
             OrgSpec("gov", "government", (
@@ -162,8 +164,9 @@ def small() -> Template:
                 *_people("farmer", "farmer", 8), ("manager", "manager"),
             )),
             BUYER,
+            CUSTODIAN,
         ),
-        peerless=frozenset({"buyer"}),
+        peerless=frozenset({"buyer", "custodian"}),
     )
 
 

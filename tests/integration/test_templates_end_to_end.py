@@ -65,18 +65,22 @@ def test_a_warehouse_receipt_is_registered_pledged_and_the_loan_repaid(
     keeper = roles.one("coop-a", "warehouse_keeper")
     manager = roles.one("coop-a", "manager")
     officer = roles.one("bank-a", "loan_officer")
+    # coop-a's warehouse is its own, so an independent collateral manager co-signs (V5)
+    collateral_manager = roles.one("custodian", "collateral_manager")
 
     lot = {"warehouse": "coop-a", "lot_id": "paddy-2026-1"}
     cli.submit(manager, "warehouse_receipt", "declare_deposit", lot_id=lot["lot_id"],
                depositor="coop-a", warehouse="coop-a", commodity="paddy", quantity=20_000,
                unit="kg")
     cli.submit(keeper, "warehouse_receipt", "inspect_and_grade", **lot, quantity=20_000,
-               grade="2", moisture_permille=140)
+               grade="2", moisture_permille=140, location="bay 1")
     issued = cli.submit(keeper, "warehouse_receipt", "issue", **lot, quantity=20_000,
                         shrinkage_bp=50, location="bay 1", storage_days=300, storage_fee=0,
-                        value=52_000_00)
+                        value=52_000_00, cosign=(collateral_manager,))
     receipt = event(issued, "ReceiptIssued")
     assert (receipt["holder"], receipt["value"]) == ("coop-a", 52_000_00)
+    assert event(issued, "CollateralManagerAppointed") == {
+        "warehouse": "coop-a", "manager": "custodian"}
 
     applied = cli.submit(manager, "warehouse_receipt", "apply", borrower="coop-a",
                          bank="bank-a", receipt_ids=[receipt["receipt_id"]])

@@ -82,6 +82,7 @@ def test_the_cooperative_pledges_a_receipt_and_the_bank_lends_against_it(
     coop = run_script("cooperative.sh", lishui.cli.net)
     receipt = last_result(coop)
     assert (receipt["state"], receipt["holder"], receipt["pledgee"]) == ("ACTIVE", "coop-a", None)
+    assert receipt["custodian"] == "custodian"  # coop-a's own warehouse: co-signed (V5)
     net, loan_id = next_step_args(coop, "bank.sh")
 
     bank = run_script("bank.sh", net, loan_id)
