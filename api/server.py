@@ -125,12 +125,7 @@ class RunningNetwork:
     network: LocalNetwork
     servers: list[uvicorn.Server]
     urls: dict[str, str]
-    sockets: list[socket.socket]
     lock: DirectoryLock
-
-    def close_sockets(self) -> None:
-        for sock in self.sockets:
-            sock.close()
 
 
 class DirectoryLock:
@@ -153,9 +148,10 @@ class DirectoryLock:
         self._file.close()
 
 
-def bind_sockets(host: str, ports: list[int]) -> list[socket.socket]:
-    """A listening-ready socket per port, bound before any store is opened, so a port in
-    use stops ``serve`` with one line instead of a half-started network."""
+def check_ports_free(host: str, ports: list[int]) -> None:
+    """Bind (and let go of) every port before any store is opened, so a port in use stops
+    ``serve`` with one line instead of a half-started network. Uvicorn then binds them
+    itself: handing it these sockets cost half the request throughput in the kill test."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     bound: list[socket.socket] = []
     for port in ports:
@@ -175,7 +171,8 @@ def bind_sockets(host: str, ports: list[int]) -> list[socket.socket]:
                 "stop what uses it or pass --port N for another first port"
             ) from None
         bound.append(sock)
-    return bound
+    for sock in bound:
+        sock.close()
 
 
 def check_genesis_unchanged(directory: Path, config: GenesisConfig, peers: list[str]) -> None:
@@ -215,18 +212,13 @@ def build(
     chosen = list(peers or known)
     lock = DirectoryLock(directory)
     try:
-        sockets = bind_sockets(host, [port + i for i in range(len(chosen))])
-        try:
-            check_genesis_unchanged(directory, net.spec.config, chosen)
-            network = LocalNetwork(
-                net.spec, wall_clock(net.spec.config.time), peers=chosen,
-                store_root=directory / "peers", orderer_dir=directory / ORDERER_DIR,
-                orderer_sync=orderer_sync,
-            )
-        except BaseException:
-            for sock in sockets:
-                sock.close()
-            raise
+        check_ports_free(host, [port + i for i in range(len(chosen))])
+        check_genesis_unchanged(directory, net.spec.config, chosen)
+        network = LocalNetwork(
+            net.spec, wall_clock(net.spec.config.time), peers=chosen,
+            store_root=directory / "peers", orderer_dir=directory / ORDERER_DIR,
+            orderer_sync=orderer_sync,
+        )
     except (LedgerError, ContractError) as exc:
         lock.release()
         raise ServeError(f"{directory}: cannot start the network: {exc}") from None
@@ -246,7 +238,7 @@ def build(
         )
         servers.append(_Server(config))
         urls[peer_id] = f"http://{host}:{port + offset}"
-    return RunningNetwork(network, servers, urls, sockets, lock)
+    return RunningNetwork(network, servers, urls, lock)
 
 
 async def serve_network(
@@ -268,10 +260,7 @@ async def serve_network(
             loop.add_signal_handler(sig, stop.set)
     ticker = Ticker(running.network)
     ticker.start()
-    tasks = [
-        asyncio.create_task(s.serve(sockets=[sock]))
-        for s, sock in zip(running.servers, running.sockets, strict=True)
-    ]
+    tasks = [asyncio.create_task(s.serve()) for s in running.servers]
     waiter = asyncio.create_task(stop.wait())
     try:
         while not all(s.started for s in running.servers):
@@ -290,7 +279,6 @@ async def serve_network(
         await asyncio.gather(*tasks, return_exceptions=True)
         ticker.stop()
         shutdown(running.network)
-        running.close_sockets()
         running.lock.release()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
