@@ -200,7 +200,8 @@ def test_settlement_emits_loan_repaid_with_interest_and_principal_before_loan_cl
     assert names.index("LoanRepaid") < names.index("LoanClosed")
     repaid = [data for name, data in events if name == "LoanRepaid"]
     assert repaid == [
-        {"loan_id": "order_finance:po-1", "interest": INTEREST_90D, "principal": LOAN}
+        {"loan_id": "order_finance:po-1", "interest": INTEREST_90D, "principal": LOAN,
+         "penalty": 0, "costs": 0}
     ]
 
 
@@ -284,13 +285,15 @@ def test_unpaid_order_past_maturity_defaults_and_is_written_off() -> None:
     bank_before = flow.balance("bank-a")
     flow.ok(OFFICER, "default", order_id="po-1")
     order = flow.order()
-    interest = LOAN * RATE * 91 // 3_600_000
-    subsidy = interest // 2
+    # day 91 is past the due date: penalty at 1.5 x the rate (L2), no subsidy (L3)
+    penalty = LOAN * RATE * 15_000 * 1 // (10**8 * 360)
     assert order["status"] == "DEFAULTED"
-    assert flow.balance("bank-a") - bank_before == 50_000_000 + subsidy
+    assert flow.balance("bank-a") - bank_before == 50_000_000
+    assert flow.ledger.view("credit", "programme", programme="orders-50")["paid"] == 0
     loan = order["loan"]
-    assert loan["status"] == "DEFAULTED"
-    assert loan["written_off"] == LOAN + interest - subsidy - 50_000_000
+    assert (loan["status"], loan["penalty_accrued"]) == ("DEFAULTED", penalty)
+    claim = LOAN + INTEREST_90D + penalty - 50_000_000
+    assert loan["written_off"] == loan["claim"] == claim  # L4: written off, still owed
     assert flow.ledger.get("credit", "default/coop-a/order_finance:po-1") is not None
 
 

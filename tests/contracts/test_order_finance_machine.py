@@ -10,9 +10,10 @@ receivable for the noise to split and assign; full or short delivery), so runs r
 deep states; ``REACHED`` records the states and outcomes seen and
 ``test_machine_reaches_deep_states`` asserts each was reached in several runs.
 
-The model accrues interest only when a tx commits, exactly where the contract does:
-interest floors at each accrual (interest.py), so accruing also on a rejected tx (as an
-earlier version did in ``repay``) makes the model owe a fen less than the ledger.
+The model accrues interest only when a tx commits, exactly where the contract does. It
+keeps the exact numerators and floors once (the lending core carries the sub-fen
+remainder instead), and charges penalty interest, 1.5 x the rate, for days from the due
+day on (L2), so the chain's interest and penalty are checked to the fen.
 """
 
 from __future__ import annotations
@@ -81,37 +82,55 @@ class MLoan:
     accrued_day: int
     due_day: int
     status: str = "ACTIVE"
-    interest: int = 0
+    interest_num: int = 0
+    penalty_num: int = 0
     interest_paid: int = 0
+    penalty_paid: int = 0
     principal_paid: int = 0
+
+    @property
+    def interest(self) -> int:
+        return self.interest_num // DAY_FEN
+
+    @property
+    def penalty(self) -> int:
+        return self.penalty_num // (DAY_FEN * 10_000)
 
     def accrue(self, day: int) -> None:
         if self.status in OPEN and day > self.accrued_day:
             due = self.principal - self.principal_paid
-            self.interest += due * self.rate * (day - self.accrued_day) // DAY_FEN
+            days = day - self.accrued_day
+            normal = min(days, max(0, self.due_day - self.accrued_day))
+            self.interest_num += due * self.rate * normal
+            self.penalty_num += due * self.rate * 15_000 * (days - normal)
             self.accrued_day = day
 
     def outstanding_on(self, day: int) -> int:
         """What the loan would owe on ``day`` without storing the accrual: the contract
-        accrues (and floors) only in committed txs, so a rejected tx must not accrue."""
+        accrues only in committed txs, so a rejected tx must not accrue."""
         probe = replace(self)
         probe.accrue(day)
         return probe.outstanding
 
     @property
+    def claim(self) -> int:
+        return (self.penalty - self.penalty_paid + self.interest - self.interest_paid
+                + self.principal - self.principal_paid)
+
+    @property
     def outstanding(self) -> int:
-        if self.status not in OPEN:
-            return 0
-        return self.interest - self.interest_paid + self.principal - self.principal_paid
+        return self.claim if self.status in OPEN else 0
 
     def collect(self, available: int) -> int:
-        interest = min(available, self.interest - self.interest_paid)
-        principal = min(available - interest, self.principal - self.principal_paid)
+        penalty = min(available, self.penalty - self.penalty_paid)
+        interest = min(available - penalty, self.interest - self.interest_paid)
+        principal = min(available - penalty - interest, self.principal - self.principal_paid)
+        self.penalty_paid += penalty
         self.interest_paid += interest
         self.principal_paid += principal
         if self.outstanding == 0:
             self.status = "CLOSED"
-        return interest + principal
+        return penalty + interest + principal
 
 
 @dataclass

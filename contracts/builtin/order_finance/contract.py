@@ -7,8 +7,9 @@ lien. The loan is disbursed to the seller, or only to listed suppliers when the 
 is earmarked (B2). The seller delivers, the buyer accepts all or part; the seller
 invoices accepted quantity x price (B5); the buyer pays only into the order's
 controlled account ``escrow:order_finance:order:<id>`` (B3); settlement runs the
-waterfall (waterfall.py, B4, B6): interest subsidy (credit contract), interest,
-principal, fees to the bank, remainder to the receivable holders.
+waterfall (B4, B6): the lending core's for the bank (lending.py: interest subsidy from
+the credit contract, agreed fees, penalty, interest, principal), then the remainder to
+the receivable holders (waterfall.py).
 
 Design choices (A, docs/domain.md 2.1):
 - cancel before delivery (buyer) accelerates the loan: the whole debt falls due at
@@ -22,7 +23,8 @@ Design choices (A, docs/domain.md 2.1):
 - a receivable may be split or assigned only by its holder with the lending bank's
   co-signature while the lien is open (Civil Code Art. 445); children conserve value;
 - finance, pay, settle, split and transfer refuse an order frozen by a dispute.
-Interest and its rounding: interest.py. Loan id: ``order_finance:<order id>``.
+Interest, penalty past the due time and their rounding: ``contracts.lending``.
+Loan id: ``order_finance:<order id>``.
 """
 
 from __future__ import annotations
@@ -259,12 +261,14 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
                 ratio_bp=ratio_bp,
                 principal=args.principal,
                 rate_bp=args.rate_bp,
-                fees=args.fees,
+                costs=args.fees,
+                day_count=self.params.day_count_basis,
+                penalty_share_bp=self.params.penalty_share_bp,
                 disbursed_to=payee,
                 start=ctx.time,
                 maturity=args.maturity,
                 due_at=args.maturity,
-                accrued_through=ctx.time,
+                accrued_to=ctx.time,
                 status=LoanStatus.ACTIVE,
                 lien_open=True,
             ),
@@ -300,8 +304,8 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
         loan = lending.accrued_now(ctx, found)
         loan, share = lending.collect(ctx, loan, source, min(amount, loan.outstanding))
         put_loan(ctx, loan)
-        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.total)
-        return share.total
+        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.to_lender)
+        return share.to_lender
 
     @action(OrderArgs, policy=LENDER, parties=_order_parties)
     def default(self, ctx: Context, args: OrderArgs) -> None:
@@ -493,7 +497,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
         to_lender = 0
         if loan is not None and loan.status in OPEN_LOAN:
             loan, share = lending.collect(ctx, loan, account, available)
-            to_lender = share.total
+            to_lender = share.to_lender
         remainder = available - to_lender
         leaves = [
             Leaf(r.receivable_id, r.holder, r.amount)

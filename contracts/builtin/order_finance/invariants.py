@@ -15,6 +15,7 @@ from contracts.builtin.order_finance.records import (
 )
 from contracts.builtin.order_finance.store import all_loans, all_orders, get_order, receivables_of
 from contracts.context import ReadContext
+from contracts.lending import balance_problems
 
 _WATERFALL_RAN = frozenset({OrderStatus.SETTLED, OrderStatus.DEFAULTED})
 _PAYABLE = frozenset(
@@ -76,14 +77,10 @@ class OrderFinanceInvariants:
             if order.status is OrderStatus.SETTLED and order.paid_out != order.paid_in:
                 yield f"{order.order_id}: settled with {order.paid_in - order.paid_out} left"
         for loan in all_loans(ctx):
-            if (
-                loan.interest_paid + loan.subsidy_paid > loan.interest_accrued
-                or loan.principal_paid > loan.principal
-                or loan.fees_paid > loan.fees
-            ):
-                yield f"{loan.loan_id}: overpaid {loan.to_state()}"
+            for problem in balance_problems(loan):
+                yield f"{loan.loan_id}: {problem}"
             order = get_order(ctx, loan.order_id)
-            if order.to_lender > loan.principal + loan.interest_accrued + loan.fees:
+            if order.to_lender > loan.principal + loan.interest_charged + loan.costs:
                 yield f"{loan.loan_id}: bank took {order.to_lender} from the controlled account"
             # bank first: holders are paid only once the loan is repaid, so a waterfall
             # that paid holders cannot leave the loan short (DIRECT_DEBT) or written off
@@ -126,10 +123,10 @@ class OrderFinanceInvariants:
             order = get_order(ctx, loan.order_id)
             if loan.status in OPEN_LOAN and loan.outstanding <= 0:
                 yield f"{loan.loan_id}: {loan.status.value} with nothing outstanding"
-            if loan.status is LoanStatus.CLOSED and (
-                loan.interest_due or loan.principal_due or loan.fees_due
-            ):
-                yield f"{loan.loan_id}: CLOSED with {loan.to_state()} unpaid"
+            if loan.status is LoanStatus.CLOSED and loan.claim:
+                yield f"{loan.loan_id}: CLOSED with {loan.claim} unpaid"
+            if loan.status is LoanStatus.DEFAULTED and (loan.claim <= 0 or not loan.written_off):
+                yield f"{loan.loan_id}: DEFAULTED without its written-off claim (L4)"
             expected = _LOAN_STATES.get(order.status)
             if expected is not None and loan.status not in expected:
                 yield f"{loan.loan_id}: {loan.status.value} on a {order.status.value} order"

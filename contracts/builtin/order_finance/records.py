@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict
 
+from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
 
 
@@ -40,7 +41,7 @@ class LoanStatus(StrEnum):
     ACCELERATED = "ACCELERATED"  # order cancelled: the whole debt is due at once
     DIRECT_DEBT = "DIRECT_DEBT"  # settled short: the shortfall is the seller's own debt
     CLOSED = "CLOSED"
-    DEFAULTED = "DEFAULTED"  # written off
+    DEFAULTED = "DEFAULTED"  # written off by the bank; the seller still owes the claim
 
 
 OPEN_LOAN = frozenset({LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT})
@@ -76,47 +77,27 @@ class Order(Record):
     to_holders: int = 0
 
 
-class Loan(Record):
+class Loan(LoanBalance):
+    """The order's loan: the lending core's balance (``costs`` are the agreed fees,
+    ``due_at`` the maturity, or earlier on acceleration) plus the product's fields."""
+
     loan_id: str
     order_id: str
     lender: str
     borrower: str
     order_value: int
     ratio_bp: int
-    principal: int
-    rate_bp: int
-    fees: int
     disbursed_to: str
     start: str
     maturity: str
-    due_at: str
-    accrued_through: str
     status: LoanStatus
     lien_open: bool
-    interest_accrued: int = 0
-    interest_paid: int = 0
-    subsidy_paid: int = 0
-    principal_paid: int = 0
-    fees_paid: int = 0
-    written_off: int = 0
-
-    @property
-    def interest_due(self) -> int:
-        return self.interest_accrued - self.interest_paid - self.subsidy_paid
-
-    @property
-    def principal_due(self) -> int:
-        return self.principal - self.principal_paid
-
-    @property
-    def fees_due(self) -> int:
-        return self.fees - self.fees_paid
 
     @property
     def outstanding(self) -> int:
         if self.status not in OPEN_LOAN:
             return 0
-        return self.interest_due + self.principal_due + self.fees_due
+        return self.claim
 
 
 class Receivable(Record):
