@@ -57,9 +57,7 @@ class Loan(LoanBalance):
     @property
     def outstanding(self) -> int:
         """What the borrower owes now: the claim, also after a write-off (L4)."""
-        if self.status not in OWING:
-            return 0
-        return self.claim
+        return self.claim if self.status in OWING else 0
 
 
 class Book(Record):

@@ -95,9 +95,7 @@ class Loan(LoanBalance):
 
     @property
     def outstanding(self) -> int:
-        if self.status not in OPEN_LOAN:
-            return 0
-        return self.claim
+        return self.claim if self.status in OPEN_LOAN else 0
 
 
 class Receivable(Record):
