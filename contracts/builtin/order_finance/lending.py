@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from contracts.builtin.order_finance.interest import interest_for, whole_days
-from contracts.builtin.order_finance.records import Loan, LoanStatus, asset_id
+from contracts.builtin.order_finance.records import OPEN_LOAN, Loan, LoanStatus, asset_id
 from contracts.builtin.order_finance.waterfall import BankShare, bank_share
 from contracts.context import Context, ReadContext
 from ledger.timefmt import format_time, parse_time
@@ -32,7 +32,7 @@ def accrued(loan: Loan, now: dt.datetime, basis: int) -> Loan:
 
 
 def accrued_now(ctx: ReadContext, loan: Loan) -> Loan:
-    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT):
+    if loan.status not in OPEN_LOAN:
         return loan
     return accrued(loan, ctx.now, int(ctx.params.day_count_basis))
 
