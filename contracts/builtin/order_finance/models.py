@@ -18,11 +18,16 @@ class OrderFinanceParams(Params):
     convention (annual rate / 360, ACT/360) and reproduces the ~9,800 CNY of
     docs/domain.md 2.4. ``penalty_share_bp``: past its due time the unpaid principal
     accrues at the rate plus this share of it (PBoC: 30-50 %).
+    ``recourse``: whether the bank may turn to the seller when the buyer defaults on the
+    receivable (L5). With recourse the loan falls due from the seller at once and a later
+    write-off is recorded against the seller; without, only the buyer owes (through the
+    receivable) and nothing is recorded against the seller.
     """
 
     finance_ratio_bp: Annotated[int, Field(ge=0, le=10_000)] = 5_000
     day_count_basis: DayCount = DayCount.ACT_360
     penalty_share_bp: PenaltyShareBp = DEFAULT_PENALTY_SHARE_BP
+    recourse: bool = True
 
 
 class CreateOrderArgs(Args):
@@ -31,6 +36,9 @@ class CreateOrderArgs(Args):
     quantity: Quantity = Field(description="ordered quantity in kg")
     unit_price: PositiveFen = Field(description="contract price in fen per kg")
     delivery_due: Timestamp
+    payment_days: int = Field(
+        default=30, ge=0, le=365, description="days after the invoice the buyer has to pay (L5)"
+    )
     suppliers: list[Id] = Field(
         default_factory=list,
         max_length=20,

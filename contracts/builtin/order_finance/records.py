@@ -30,6 +30,7 @@ class OrderStatus(StrEnum):
     DELIVERED = "DELIVERED"
     PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
     RECEIVABLE = "RECEIVABLE"
+    BUYER_DEFAULT = "BUYER_DEFAULT"  # invoice unpaid past its due date; payments still taken
     PAID = "PAID"
     SETTLED = "SETTLED"
     CANCELLED = "CANCELLED"
@@ -40,11 +41,14 @@ class LoanStatus(StrEnum):
     ACTIVE = "ACTIVE"  # secured by the order's receivable, repaid from the buyer's payment
     ACCELERATED = "ACCELERATED"  # order cancelled: the whole debt is due at once
     DIRECT_DEBT = "DIRECT_DEBT"  # settled short: the shortfall is the seller's own debt
+    RECOURSE = "RECOURSE"  # buyer in default, loan with recourse: the seller owes it now
     CLOSED = "CLOSED"
-    DEFAULTED = "DEFAULTED"  # written off by the bank; the seller still owes the claim
+    DEFAULTED = "DEFAULTED"  # written off, still owed; an open lien: the receivable repays it
 
 
-OPEN_LOAN = frozenset({LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT})
+OPEN_LOAN = frozenset(
+    {LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT, LoanStatus.RECOURSE}
+)
 
 
 class ReceivableStatus(StrEnum):
@@ -68,8 +72,17 @@ class Order(Record):
     suppliers: list[str]
     status: OrderStatus
     created_at: str
+    payment_days: int = 30
     delivered_qty: int = 0
+    inspected_qty: int = 0  # delivered quantity the buyer has accepted or refused
     accepted_qty: int = 0
+    shipments: int = 0
+    late_shipments: int = 0
+    days_late: int = 0  # the latest shipment's days past delivery_due
+    remainder_cancelled: int = 0  # kg the buyer cancelled after a late delivery
+    short_qty: int = 0  # ordered - accepted, fixed at the invoice
+    payment_due: str | None = None
+    buyer_default_at: str | None = None
     invoice_amount: int = 0
     paid_in: int = 0
     paid_out: int = 0
@@ -92,6 +105,15 @@ class Loan(LoanBalance):
     maturity: str
     status: LoanStatus
     lien_open: bool
+    recourse: bool = True
+
+    @property
+    def claim_left(self) -> int:
+        """What a written-off loan still claims from the receivable (0 once it is let go):
+        the core's ``written_off``, which each recovery reduces."""
+        if self.status is not LoanStatus.DEFAULTED or not self.lien_open:
+            return 0
+        return self.written_off
 
     @property
     def outstanding(self) -> int:
