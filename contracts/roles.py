@@ -33,7 +33,7 @@ DEFAULT_ROLES: Mapping[str, frozenset[str]] = {
     "cooperative": frozenset({"admin", "manager", "warehouse_keeper", "farmer", TREASURER}),
     "warehouse": frozenset({"admin", "warehouse_keeper", TREASURER}),
     "buyer": frozenset({"admin", "purchaser", TREASURER}),
-    "appraiser": frozenset({"admin", "appraiser", TREASURER}),
+    "appraiser": frozenset({"admin", "appraiser", "collateral_manager", TREASURER}),
 }
 
 TREASURY_ROLES: Mapping[str, frozenset[str]] = {
@@ -53,6 +53,7 @@ CONTRACT_DEBIT_ROLES: Mapping[str, Mapping[str, frozenset[str]]] = {
     },
     "insurer": {
         "claims": frozenset({"claims_manager", "underwriter"}),  # payouts; premium refunds
+        "warehouse_receipt": frozenset({"claims_manager"}),  # stored-goods insurance payouts
     },
     "cooperative": {
         "warehouse_receipt": frozenset({"manager"}),  # repaying the coop's pledge loans

@@ -63,6 +63,14 @@ def _people(prefix: str, role: str, count: int) -> tuple[tuple[str, str], ...]:
     return tuple((f"{prefix}-{i}", role) for i in range(1, count + 1))
 
 
+CUSTODIAN = OrgSpec("custodian", "appraiser", (
+    ("admin", "admin"), ("cm", "collateral_manager"), ("treasurer", "treasurer"),
+))
+"""An independent collateral manager (docs/domain.md V5): it co-signs the receipts of a
+cooperative's own warehouse (``custodian.cm``) and counts its stock, so they may secure
+the cooperative's loans."""
+
+
 def lishui() -> Template:
     bank = (("admin", "admin"), ("officer", "loan_officer"), ("risk", "risk_officer"),
             ("teller", "teller"), *_people("treasurer", "treasurer", 2))
@@ -70,8 +78,8 @@ def lishui() -> Template:
             *_people("keeper", "warehouse_keeper", 2), *_people("farmer", "farmer", 6))
     return Template(
         name="lishui",
-        description="A mountain county: government, two banks, an insurer, two cooperatives "
-        "and a buyer",
+        description="A mountain county: government, two banks, an insurer, two cooperatives, "
+        "a buyer and a collateral manager",
         chain_id="lishui",
         orgs=(
             OrgSpec("gov", "government", (
@@ -93,6 +101,7 @@ def lishui() -> Template:
             OrgSpec("buyer", "buyer", (
                 ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
             )),
+            CUSTODIAN,
         ),
         params={"claims": LIVE_CLOCK_CLAIMS},
     )
@@ -131,11 +140,11 @@ def small() -> Template:
 
 def county() -> Template:
     """The small template's four peer-running orgs with every role the three finance
-    products need, plus a buyer (the benchmark's network)."""
+    products need, plus a buyer and a collateral manager (the benchmark's network)."""
     return Template(
         name="county",
         description="Government, bank, insurer and cooperative with every product's roles, "
-        "and a buyer",
+        "a buyer and a collateral manager",
         chain_id="county",
         orgs=(
             OrgSpec("gov", "government", (
@@ -158,6 +167,7 @@ def county() -> Template:
             OrgSpec("buyer", "buyer", (
                 ("admin", "admin"), ("purchaser", "purchaser"), ("treasurer", "treasurer"),
             )),
+            CUSTODIAN,
         ),
     )
 

@@ -75,10 +75,11 @@ class PledgeWorkload:
                 "commodity": "paddy", "quantity": quantity, "unit": "kg"}))
             out.append(ctx.sign(keeper, "warehouse_receipt", "inspect_and_grade", {
                 "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "grade": "2",
-                "moisture_permille": 140}))
+                "moisture_permille": 140, "location": f"pile {lot}"}))
             issue = ctx.sign(keeper, "warehouse_receipt", "issue", {
                 "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "shrinkage_bp": 50,
-                "location": "bay 1", "storage_days": 300, "storage_fee": 0, "value": value})
+                "location": "bay 1", "storage_days": 300, "storage_fee": 0, "value": value},
+                co_signers=("custodian.cm",))  # coop-a's own warehouse: V5 collateral manager
             receipt = receipt_id_for(issue.tx_id)
             apply = ctx.sign(manager, "warehouse_receipt", "apply", {
                 "borrower": "coop-a", "bank": "bank-a", "receipt_ids": [receipt]})

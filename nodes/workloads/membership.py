@@ -13,6 +13,7 @@ from nodes.workloads.base import WorkloadContext
 ROLE_FOR_TYPE = {
     "government": "agriculture", "bank": "teller", "insurer": "adjuster",
     "cooperative": "farmer", "warehouse": "warehouse_keeper", "buyer": "purchaser",
+    "appraiser": "appraiser",
 }
 
 

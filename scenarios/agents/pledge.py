@@ -1,7 +1,10 @@
 """Warehouse-receipt pledge loans over a season.
 
-A cooperative deposits its harvest in its own certified warehouse; the keeper
-grades it and issues a receipt; the cooperative pledges the receipt to a bank.
+A cooperative deposits its harvest in a certified warehouse independent of it (V5):
+its own, with the network's collateral manager co-signing every receipt and counting
+the stock every half ``stock_check_days``; else an independent warehouse org; else
+another cooperative's warehouse. The keeper grades the lot onto its own pile and
+issues a receipt; the cooperative pledges the receipt to a bank.
 The bank lends within its loan-to-value cap, priced by the borrower's credit
 rating when the credit contract runs. A price oracle outside the banks (the
 government's price bureau, or an appraiser) attests each commodity's price on the
@@ -91,6 +94,40 @@ def bank_offer(
     return principal, rate
 
 
+def collateral_manager(kit: AgentKit) -> str | None:
+    """The first member holding the collateral-manager role, if the network has one."""
+    members = kit.world.members_with_role("collateral_manager")
+    return members[0] if members else None
+
+
+def custody(kit: AgentKit, coop: str) -> tuple[str, tuple[str, ...]]:
+    """Where ``coop`` stores goods it will pledge, and who co-signs their receipts (V5)."""
+    manager = collateral_manager(kit)
+    if manager is not None:
+        return coop, (manager,)
+    independent = kit.world.orgs_of_type("warehouse") or [
+        c for c in kit.world.orgs_of_type("cooperative") if c != coop
+    ]
+    return (independent[0], ()) if independent else (coop, ())
+
+
+def stock_story(kit: AgentKit, manager: str, warehouse: str) -> Story:
+    """The collateral manager counts ``warehouse``'s stock every half ``stock_check_days``
+    (the agents' goods are never short, so the count is the books)."""
+    every = _param(kit, "stock_check_days") / 2
+    day = 0.5
+    while day < kit.world.scenario.days:
+        yield Wait(until_day=day)
+        found = kit.view(WR, "custody", warehouse=warehouse)
+        if found is not None:
+            counts = [
+                {"commodity": key.split("/")[0], "unit": key.split("/")[1], "quantity": qty}
+                for key, qty in sorted(found["books"].items())
+            ]
+            yield Tx(manager, WR, "attest_stock", {"warehouse": warehouse, "counts": counts})
+        day += every
+
+
 def pay_off(kit: AgentKit, payer: str, borrower: str, loan_id: str) -> Story:
     """Pay off whatever is owed at block time, after any interest subsidy (the amount is
     not known in advance, so the borrower's treasurer co-signs)."""
@@ -159,7 +196,8 @@ def pledge_story(
     spec = kit.world.scenario.agents.pledge
     rng = kit.rng
     manager = kit.member(coop, "manager")
-    keeper = kit.member(coop, "warehouse_keeper")
+    warehouse, custodian = custody(kit, coop)
+    keeper = kit.member(warehouse, "warehouse_keeper")
     officer = kit.member(bank, "loan_officer")
     oracle = price_oracle(kit)
     commodity = plan.commodity
@@ -176,7 +214,7 @@ def pledge_story(
         {
             "lot_id": lot,
             "depositor": coop,
-            "warehouse": coop,
+            "warehouse": warehouse,
             "commodity": commodity,
             "quantity": quantity,
             "unit": UNIT,
@@ -189,11 +227,12 @@ def pledge_story(
         WR,
         "inspect_and_grade",
         {
-            "warehouse": coop,
+            "warehouse": warehouse,
             "lot_id": lot,
             "quantity": quantity,
             "grade": GRADE,
             "moisture_permille": 140,
+            "location": f"{warehouse} bay {number}",
         },
     )
     if not ok(outcome):
@@ -206,15 +245,16 @@ def pledge_story(
         WR,
         "issue",
         {
-            "warehouse": coop,
+            "warehouse": warehouse,
             "lot_id": lot,
             "quantity": quantity,
             "shrinkage_bp": 50,
-            "location": f"{coop} certified warehouse, bay {number}",
+            "location": f"{warehouse} certified warehouse, bay {number}",
             "storage_days": 300,
             "storage_fee": quantity // 10,
             "value": value,
         },
+        co_signers=custodian,
     )
     if not ok(outcome):
         return
@@ -344,6 +384,10 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
         for commodity, default in sorted(spec.commodities.items()):
             yield 0.05, f"prices-{commodity}", price_story(kit, oracle, commodity, default)
     coops = kit.world.orgs_of_type("cooperative")
+    manager = collateral_manager(kit)
+    if manager is not None:
+        for coop in coops:
+            yield 0.5, f"stock-{coop}", stock_story(kit, manager, coop)
     banks = kit.world.orgs_of_type("bank")
     buyers = kit.world.orgs_of_type("buyer")
     for number, plan in enumerate(plans(kit)):

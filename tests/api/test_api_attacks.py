@@ -246,14 +246,19 @@ def pledged_receipt(peer: Peer) -> str:
         ("coop-a.manager", "declare_deposit", {"lot_id": "lot-v1", "depositor": "coop-a",
          "warehouse": "coop-a", "commodity": "paddy", "quantity": 200, "unit": "t"}),
         ("coop-a.keeper", "inspect_and_grade", {"warehouse": "coop-a", "lot_id": "lot-v1",
-         "quantity": 200, "grade": "2", "moisture_permille": 140}),
-        ("coop-a.keeper", "issue", {"warehouse": "coop-a", "lot_id": "lot-v1", "quantity": 200,
-         "shrinkage_bp": 50, "location": "barn 1", "storage_days": 365, "storage_fee": 0,
-         "value": 52_000_000}),
+         "quantity": 200, "grade": "2", "moisture_permille": 140, "location": "barn 1"}),
     ]
-    tx_ids = [_committed(peer, member, "warehouse_receipt", action, args)
-              for member, action, args in steps]
-    receipt = f"wr-{tx_ids[-1][:24]}"
+    for member, action, args in steps:
+        _committed(peer, member, "warehouse_receipt", action, args)
+    issue = peer.builder("coop-a.keeper").build(  # coop-a's own store: its collateral manager
+        "warehouse_receipt", "issue",
+        {"warehouse": "coop-a", "lot_id": "lot-v1", "quantity": 200, "shrinkage_bp": 50,
+         "location": "barn 1", "storage_days": 365, "storage_fee": 0, "value": 52_000_000},
+        co_signers=[peer.member("custodian.cm")],
+    ).to_json()
+    outcome = _submit_and_wait(peer, issue)
+    assert outcome["status"] == "committed", outcome
+    receipt = f"wr-{str(outcome['tx_id'])[:24]}"
     applied = _committed(peer, "coop-a.manager", "warehouse_receipt", "apply",
                          {"borrower": "coop-a", "bank": "bank-a", "receipt_ids": [receipt]})
     loan = {"loan_id": f"loan-{applied[:24]}"}

@@ -40,13 +40,14 @@ def coop_a_policy(flow: Flow, payee: dict[str, str]) -> None:
 
 
 def pledged_receipt_loan(ledger: LedgerHarness) -> tuple[str, str]:
-    """200 t paddy in coop-a's warehouse, receipt worth 520,000 CNY, 300,000 CNY loan."""
+    """200 t paddy of coop-a in coop-b's warehouse (not the borrower's: V5), receipt worth
+    520,000 CNY, 300,000 CNY loan."""
     submit(ledger, "coop-a.manager", WR, "declare_deposit", lot_id="lot-1", depositor="coop-a",
-           warehouse="coop-a", commodity="paddy", quantity=200, unit="t")
-    submit(ledger, "coop-a.keeper", WR, "inspect_and_grade", warehouse="coop-a", lot_id="lot-1",
-           quantity=200, grade="2", moisture_permille=140)
-    issued = submit(ledger, "coop-a.keeper", WR, "issue", warehouse="coop-a", lot_id="lot-1",
-                    quantity=200, shrinkage_bp=50, location="coop-a barn 1", storage_days=365,
+           warehouse="coop-b", commodity="paddy", quantity=200, unit="t")
+    submit(ledger, "coop-b.keeper", WR, "inspect_and_grade", warehouse="coop-b", lot_id="lot-1",
+           quantity=200, grade="2", moisture_permille=140, location="bay 1")
+    issued = submit(ledger, "coop-b.keeper", WR, "issue", warehouse="coop-b", lot_id="lot-1",
+                    quantity=200, shrinkage_bp=50, location="coop-b barn 1", storage_days=365,
                     storage_fee=0, value=520_000 * CNY)
     receipt = f"wr-{issued.tx_id[:24]}"
     applied = submit(ledger, "coop-a.manager", WR, "apply", borrower="coop-a", bank="bank-a",
@@ -102,6 +103,34 @@ def test_claim_larger_than_the_debt_closes_the_loan_and_frees_the_receipt() -> N
     assert ledger.balance("coop-a") - coop == payout - debt
     assert ledger.view(WR, "outstanding_debt", loan_id=loan)["outstanding"] == 0
     assert not ledger.view("registry", "lookup", asset=f"receipt:{receipt}")["encumbered"]
+    ledger.check_invariants()
+
+
+def test_goods_lost_in_the_flood_stay_lost_after_the_payout_closes_the_loan() -> None:
+    """The issue's case: the typhoon also destroyed the 200 t in store. The keeper records
+    the loss (the loan defaults at once: nothing backs it), the crop claim's payout closes
+    the loan, and the receipt stays LOST: not ACTIVE at 520,000 CNY, not pledgeable again."""
+    ledger = chain(WR)
+    receipt, loan = pledged_receipt_loan(ledger)
+    flow = Flow(ledger, coop="coop-a")
+    flow.enrol("p-coop-a", [cover("coop-a", 1_000, loss_payee={"kind": WR, "ref": loan})])
+    flow.activate("p-coop-a")
+    ledger.advance(days=30)
+    submit(ledger, "coop-b.keeper", WR, "record_loss", receipt_id=receipt, quantity=200,
+           cause="typhoon flood")
+    assert ledger.view(WR, "loan", loan_id=loan)["state"] == "DEFAULT"
+    flow.report("flood-1", "p-coop-a")
+    flow.survey_and_assess("flood-1", {"coop-a": (9_000, 1_000 * MU)}, stage="heading")
+    flow.verify_and_publicise("flood-1")
+    ledger.advance(days=3)
+    ok(flow.submit("coop-a.manager", "sign_agreement", claim_id="flood-1", insured="coop-a"))
+    ok(flow.submit("insurer.claims", "pay", claim_id="flood-1", insured="coop-a"))
+    assert ledger.view(WR, "loan", loan_id=loan)["state"] == "CLOSED"
+    lost = ledger.view(WR, "receipt", receipt_id=receipt)
+    assert (lost["state"], lost["quantity"], lost["value"], lost["loan_id"]) == ("LOST", 0, 0, None)
+    again = ledger.submit("coop-a.manager", WR, "apply", borrower="coop-a", bank="bank-b",
+                          receipt_ids=[receipt])
+    assert again.code == "RECEIPT_NOT_ACTIVE"
     ledger.check_invariants()
 
 

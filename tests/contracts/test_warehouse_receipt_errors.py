@@ -17,14 +17,17 @@ from ledger.timefmt import format_time, parse_time
 
 @dataclass
 class World:
-    """coop-a holds ``pledged`` (150 t of lot L1, loan at bank A), ``sibling`` (50 t of L1)
-    and ``free`` (50 t of L2, stored 30 days); lot L3 is declared but not graded."""
+    """coop-a holds ``pledged`` (150 t of lot L1, loan at bank A), ``sibling`` (50 t of L1),
+    ``free`` (50 t of L2, stored 30 days) and ``insured`` (20 t of L4, insured until day 60);
+    lot L3 is declared but not graded. coop-a's receipts are co-signed by its collateral
+    manager."""
 
     wr: WrLedger
     pledged: str
     sibling: str
     free: str
     loan: str
+    insured: str
 
 
 def build() -> World:
@@ -46,10 +49,39 @@ def build() -> World:
         quantity=10,
         unit="t",
     )
-    return World(wr, pledged, sibling, free, loan)
+    until = format_time(parse_time(wr.h.now) + dt.timedelta(days=60))
+    cover = {"insurer": "insurer", "amount": 52_000 * CNY, "until": until}
+    insured = wr.receipt_with("coop-a", "L4", 20, 52_000 * CNY, insurance=cover)
+    return World(wr, pledged, sibling, free, loan, insured)
 
 
 Call = tuple[str, str, dict[str, Any], tuple[str, ...]]
+
+
+def apply_sibling_at_b(w: World) -> Call:
+    args = dict(borrower="coop-a", bank="bank-b", receipt_ids=[w.sibling])
+    return ("coop-a.manager", "apply", args, ())
+
+
+def unmanaged_own_receipt(w: World) -> Call:
+    """coop-a's keeper issues 10 t of coop-a's own goods without the collateral manager."""
+    w.wr.deposit("coop-a", "L5", 10)
+    rid = w.wr.issue("coop-a", "L5", 10, 26_000 * CNY, managed=False)
+    args = dict(borrower="coop-a", bank="bank-b", receipt_ids=[rid])
+    return ("coop-a.manager", "apply", args, ())
+
+
+def count_short(w: World) -> Call:
+    """The collateral manager counts 200 t of paddy where the books hold 270 t."""
+    counts = [dict(commodity="paddy", unit="t", quantity=200)]
+    w.wr.ok("custodian.cm", "attest_stock", warehouse="coop-a", counts=counts)
+    return apply_sibling_at_b(w)
+
+
+def split_after_loss(w: World) -> Call:
+    w.wr.ok("coop-a.keeper", "record_loss", receipt_id=w.insured, quantity=10, cause="flood")
+    return ("coop-a.manager", "split", dict(receipt_id=w.insured, quantities=[5, 5]),
+            ("coop-a.keeper",))
 
 
 def applied_at_b(w: World) -> str:
@@ -80,7 +112,14 @@ CASES: dict[str, Callable[[World], Call]] = {
     "LOT_NOT_FOUND": lambda w: (
         "coop-a.keeper",
         "inspect_and_grade",
-        dict(warehouse="coop-a", lot_id="nope", quantity=1, grade="1", moisture_permille=0),
+        dict(
+            warehouse="coop-a",
+            lot_id="nope",
+            quantity=1,
+            grade="1",
+            moisture_permille=0,
+            location="x",
+        ),
         (),
     ),
     "RECEIPT_NOT_FOUND": lambda w: ("buyer.purchaser", "expire", dict(receipt_id="nope"), ()),
@@ -251,6 +290,50 @@ CASES: dict[str, Callable[[World], Call]] = {
         defaulted(w),
         ("bank-a.loan", "enforce_sale", dict(loan_id=w.loan, buyer="bank-a", price=CNY), ()),
     )[1],
+    "LOSS_EXCEEDS_QUANTITY": lambda w: (
+        "coop-a.keeper",
+        "record_loss",
+        dict(receipt_id=w.free, quantity=51, cause="flood"),
+        (),
+    ),
+    "NOT_INSURED": lambda w: (
+        w.wr.h.advance(days=60, minutes=1),
+        (
+            "insurer.adjuster",
+            "survey_loss",
+            dict(receipt_id=w.insured, quantity=1, cause="rot"),
+            (),
+        ),
+    )[1],
+    "INSURANCE_EXCEEDS_LOSS": lambda w: (
+        "insurer.claims",
+        "pay_goods_insurance",
+        dict(receipt_id=w.insured, amount=1),
+        (),
+    ),
+    "IMPAIRMENT_UNSETTLED": split_after_loss,
+    "PILE_OCCUPIED": lambda w: (
+        "coop-a.keeper",
+        "inspect_and_grade",
+        dict(
+            warehouse="coop-a",
+            lot_id="L3",
+            quantity=10,
+            grade="2",
+            moisture_permille=140,
+            location="L1 pile",
+        ),
+        (),
+    ),
+    "COLLATERAL_MANAGER_REQUIRED": unmanaged_own_receipt,
+    "NOT_COLLATERAL_MANAGER": lambda w: (
+        "custodian.cm",
+        "attest_stock",
+        dict(warehouse="coop-b", counts=[]),
+        (),
+    ),
+    "STOCK_CHECK_OVERDUE": lambda w: (w.wr.h.advance(days=30, minutes=1), apply_sibling_at_b(w))[1],
+    "STOCK_SHORTFALL": count_short,
     # not ours, but part of the contract's surface
     "UNAUTHORIZED": lambda w: (
         "bank-b.loan",

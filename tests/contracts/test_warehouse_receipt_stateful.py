@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
-from wr_fixtures import CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
+from wr_fixtures import CM, CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
 
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.testing import ContractMachine, OrgSpec, with_node_keys
@@ -37,7 +37,7 @@ ACTOR = {
     "bank-b": "bank-b.loan",
 }
 IMPOSTORS = ("coop-a.farmer", "coop-b.keeper", "buyer.purchaser", "bank-b.risk")
-TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED"}
+TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED", "LOST"}
 ORACLES = ("gov.prices", "valuer.appraiser")
 NOT_ORACLES = ("bank-a.risk", "bank-b.loan", "coop-a.manager", "gov.pboc", "buyer.purchaser")
 HOLDER_ROLE_NAMES = {"manager", "purchaser", "loan"}  # members of HOLDER_ROLES in ORGS
@@ -198,6 +198,7 @@ class WarehouseReceiptMachine(ContractMachine):
             quantity=declared - shrink,
             grade="2",
             moisture_permille=140,
+            location=f"{lot} pile",
         )
         if wrong:
             self.expect(result, "UNAUTHORIZED")
@@ -228,7 +229,9 @@ class WarehouseReceiptMachine(ContractMachine):
         )
         if not keeper_of_other:
             self.attack_wr(signer, "issue", **args)
-        result = self.act(signer, "issue", **args)
+        # V5: the collateral manager co-signs the coops' own-warehouse receipts (the attack
+        # above leaves it out: its consent is optional, so forging it proves nothing).
+        result = self.act(signer, "issue", (CM,), **args)
         if keeper_of_other:
             self.expect(result, "UNAUTHORIZED")
         elif model["quantity"] and model["issued"] + quantity > model["quantity"]:
@@ -514,7 +517,7 @@ class WarehouseReceiptMachine(ContractMachine):
         )
         if result.committed:
             event("partial release")
-            self.pledged.pop(rid)
+            self.pledged.pop(rid, None)  # a LOST receipt's lien is modelled apart
             self.loan_receipts[lid].remove(rid)
 
     @rule(lid=loans, who=st.sampled_from(("admin", "risk", "loan")), other_bank=st.booleans())
@@ -622,6 +625,19 @@ class WarehouseReceiptMachine(ContractMachine):
     def advance(self, days: int) -> None:
         self.ledger.advance(days=days)
 
+    @rule(coop=st.sampled_from(COOPS))
+    def count_stock(self, coop: str) -> None:
+        """The collateral manager counts what the books hold (V5), keeping pledges open."""
+        custody = self.wr.h.view(WR, "custody", warehouse=coop)
+        if custody is None:
+            return
+        counts = [
+            dict(commodity=key.split("/")[0], unit=key.split("/")[1], quantity=quantity)
+            for key, quantity in sorted(custody["books"].items())
+        ]
+        result = self.act(CM, "attest_stock", warehouse=coop, counts=counts)
+        assert result.committed, result
+
     @precondition(lambda self: len(self.revoked) < 2)
     @rule(member=st.sampled_from(("coop-b.manager", "bank-b.loan", "buyer.purchaser")))
     def revoke(self, member: str) -> None:
@@ -646,6 +662,7 @@ class WarehouseReceiptMachine(ContractMachine):
     @rule(target=loans, data=st.data(), bank=st.sampled_from(BANKS))
     def borrow_at_cap(self, data: st.DataObject, bank: str) -> Any:
         rid = data.draw(st.sampled_from(self.free_receipts()), label="receipt")
+        self.count_stock(self.receipt(rid)["warehouse"])
         return self.borrow(rid, bank, 7000, 120, True)
 
     @precondition(lambda self: bool(self.pledged))

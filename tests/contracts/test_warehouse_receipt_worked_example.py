@@ -54,7 +54,7 @@ def test_the_loan_is_seventy_percent_of_value_and_liens_are_filed(wr: WrLedger) 
     assert wr.balance("coop-a") - before == PRINCIPAL
     assert wr.receipt(rid)["state"] == "PLEDGED"
     assert wr.lien(f"receipt:{rid}")["pledgee"] == "bank-a"
-    assert wr.lien("lot:coop-a:paddy-2026-1")["secures"] == lid
+    assert wr.lien(wr.lot_asset("paddy-2026-1"))["secures"] == lid
     wr.h.check_invariants()
 
 
@@ -69,7 +69,7 @@ def test_six_months_interest_at_four_and_a_half_percent_is_floored_to_the_fen(
     wr.ok("coop-a.manager", "repay", loan_id=lid, amount=PRINCIPAL + 807_780)
     loan = wr.loan_view(lid)
     assert (loan["state"], loan["closure"], loan["interest_paid"]) == ("CLOSED", "REPAID", 807_780)
-    assert wr.lien("lot:coop-a:paddy-2026-1") is None
+    assert wr.lien(wr.lot_asset("paddy-2026-1")) is None
     wr.h.check_invariants()
 
 
@@ -107,15 +107,30 @@ def test_repaying_36400_plus_interest_cures_the_margin_call(
     wr.h.check_invariants()
 
 
-def test_pledging_twenty_tonnes_more_cures_the_margin_call(
+def test_pledging_twenty_three_tonnes_at_the_fallen_price_cures_the_margin_call(
     pledged: tuple[WrLedger, str, str],
 ) -> None:
+    """52,000 CNY more at 2,340 CNY/t is 22.23 t: 23 whole tonnes bring LTV to 69.8 %."""
     wr, rid, lid = pledged
-    extra = wr.receipt_with("coop-a", "paddy-2026-2", 20, 52_000 * CNY)  # appraised before the fall
+    fall_ten_percent(wr, rid)
+    extra = wr.receipt_with("coop-a", "paddy-2026-2", 23, 23 * 2_340 * CNY)
+    wr.ok("coop-a.manager", "top_up", loan_id=lid, receipt_id=extra)
+    assert wr.loan_view(lid)["state"] == "DISBURSED"  # 364,000 / 521,820 = 69.8 %
+    assert wr.lien(wr.lot_asset("paddy-2026-2"))["secures"] == lid
+    wr.h.check_invariants()
+
+
+def test_twenty_tonnes_appraised_before_the_fall_do_not_cure_the_margin_call(
+    pledged: tuple[WrLedger, str, str],
+) -> None:
+    """The keeper appraised the 20 t at 2,600 CNY/t before the fall; pledged after it they
+    count at the attested 2,340 CNY/t: 364,000 / 514,800 = 70.7 %, still above the cap."""
+    wr, rid, lid = pledged
+    extra = wr.receipt_with("coop-a", "paddy-2026-2", 20, 52_000 * CNY)
     fall_ten_percent(wr, rid)
     wr.ok("coop-a.manager", "top_up", loan_id=lid, receipt_id=extra)
-    assert wr.loan_view(lid)["state"] == "DISBURSED"
-    assert wr.lien("lot:coop-a:paddy-2026-2")["secures"] == lid
+    assert wr.receipt(extra)["value"] == 46_800 * CNY
+    assert wr.loan_view(lid)["state"] == "MARGIN_CALL"
     wr.h.check_invariants()
 
 
@@ -245,7 +260,7 @@ def test_bank_consents_to_release_fifty_tonnes_sold_to_a_buyer_after_91000_repai
     )
     assert wr.receipt(fifty)["holder"] == "buyer"
     assert wr.lien(f"receipt:{fifty}") is None
-    assert wr.lien("lot:coop-a:paddy-2026-1")["secures"] == lid  # the 150 t still back it
+    assert wr.lien(wr.lot_asset("paddy-2026-1"))["secures"] == lid  # the 150 t still back it
     assert wr.loan_view(lid)["principal_outstanding"] == 273_000 * CNY
     wr.h.check_invariants()
 

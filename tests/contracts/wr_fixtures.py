@@ -44,9 +44,15 @@ ORGS = (
             ("admin", "admin"),
         ),
     ),
+    OrgSpec(
+        "insurer", "insurer", (("adjuster", "adjuster"), ("claims", "claims_manager"))
+    ),
     OrgSpec("buyer", "buyer", (("purchaser", "purchaser"), ("admin", "admin"))),
     OrgSpec("valuer", "appraiser", (("appraiser", "appraiser"),)),
+    OrgSpec("custodian", "appraiser", (("cm", "collateral_manager"), ("admin", "admin"))),
 )
+CM = "custodian.cm"
+"""The collateral manager who co-signs receipts of the cooperatives' own warehouses (V5)."""
 CONTRACTS = ("membership", "settlement", "registry", "warehouse_receipt")
 WR = "warehouse_receipt"
 
@@ -93,7 +99,9 @@ class WrLedger:
         warehouse: str | None = None,
         commodity: str = "paddy",
         grade: str = "2",
+        location: str | None = None,
     ) -> None:
+        """Declare and grade ``lot`` on its own pile (``location``, default "<lot> pile")."""
         warehouse = warehouse or coop
         self.ok(
             f"{coop}.manager",
@@ -113,7 +121,11 @@ class WrLedger:
             quantity=quantity,
             grade=grade,
             moisture_permille=140,
+            location=location or f"{lot} pile",
         )
+
+    def lot_asset(self, lot: str, warehouse: str = "coop-a") -> str:
+        return f"lot:{warehouse}:{lot}"
 
     def issue(
         self,
@@ -124,10 +136,16 @@ class WrLedger:
         *,
         storage_days: int = 365,
         storage_fee: int = 0,
+        managed: bool = True,
+        insurance: dict[str, Any] | None = None,
     ) -> str:
+        """The keeper issues; ``managed``: the collateral manager co-signs (V5)."""
+        extra = {} if insurance is None else {"insurance": insurance}
         result = self.ok(
             f"{warehouse}.keeper",
             "issue",
+            co_signers=(CM,) if managed else (),
+            **extra,
             warehouse=warehouse,
             lot_id=lot,
             quantity=quantity,

@@ -5,7 +5,9 @@ its parties, and hands over to receipts.py or loans.py. States, rounding and
 parameters are documented where they live: records.py (states), interest.py
 (actual/365, floor with exact carry), ltv.py (cap, warning and liquidation lines),
 waterfall.py (costs -> interest -> principal -> surplus), prices.py (attested prices,
-the only source of a revaluation or a take's floor), params.py (defaults).
+the only source of a revaluation or a take's floor), impairment.py (goods lost in store,
+stored-goods insurance: V4), custody.py (piles, collateral managers, stock checks: V5),
+params.py (defaults).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from contracts.base import Contract, action, invariant, operation, view
+from contracts.builtin.warehouse_receipt import custody, impairment, loans, models, prices, receipts
 from contracts.builtin.warehouse_receipt import invariants as inv
-from contracts.builtin.warehouse_receipt import loans, models, prices, receipts
 from contracts.builtin.warehouse_receipt import policies as pol
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
@@ -27,6 +29,7 @@ from contracts.builtin.warehouse_receipt.store import (
     all_loans,
     all_lots,
     all_receipts,
+    find_custody,
     find_price,
     get_loan,
     get_lot,
@@ -116,6 +119,29 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
         else:
             receipts.expire_unpledged(ctx, receipt)
 
+    # -- impairment and custody (V4, V5) -------------------------------------------------
+
+    @action(models.LossArgs, policy=pol.WAREHOUSE_KEEPER, parties=pol.receipt_parties)
+    def record_loss(self, ctx: Context, args: models.LossArgs) -> None:
+        """The keeper records goods lost, spoiled or destroyed in store: the receipt is
+        written down (or LOST) and a pledged one's loan reassessed at once."""
+        impairment.record_loss(ctx, self.p, args, event=impairment.RECORDED)
+
+    @action(models.LossArgs, policy=pol.ADJUSTER, parties=pol.insured_parties)
+    def survey_loss(self, ctx: Context, args: models.LossArgs) -> None:
+        """The receipt's stored-goods insurer establishes a loss by survey (same effect)."""
+        impairment.record_loss(ctx, self.p, args, event=impairment.SURVEYED)
+
+    @action(models.InsurancePaymentArgs, policy=pol.INSURER_PAYS, parties=pol.insured_parties)
+    def pay_goods_insurance(self, ctx: Context, args: models.InsurancePaymentArgs) -> None:
+        """The insurer pays on the insured loss: the pledgee first (loss payee), then the holder."""
+        impairment.pay_goods_insurance(ctx, self.p, args)
+
+    @action(models.StockCheckArgs, policy=pol.COLLATERAL_MANAGER)
+    def attest_stock(self, ctx: Context, args: models.StockCheckArgs) -> None:
+        """The warehouse's collateral manager attests its periodic stock count."""
+        custody.attest_stock(ctx, self.p, args)
+
     # -- loans ---------------------------------------------------------------------------
 
     @action(models.ApplyArgs, policy=pol.BORROWER, parties=pol.apply_parties)
@@ -191,6 +217,15 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
     @view(models.LotQuery)
     def lot(self, ctx: ReadContext, query: models.LotQuery) -> Any:
         return get_lot(ctx, query.warehouse, query.lot_id).to_state()
+
+    @view(models.CustodyQuery)
+    def custody(self, ctx: ReadContext, query: models.CustodyQuery) -> Any:
+        """A warehouse's collateral manager, last and next stock check, and shortfalls
+        (null if it has none), with the goods its books say are in store."""
+        found = find_custody(ctx, query.warehouse)
+        if found is None:
+            return None
+        return {**found.to_state(), "books": custody.book_stock(ctx, query.warehouse)}
 
     @view(models.LoanQuery)
     def loan(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
@@ -279,6 +314,14 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
     @invariant("V3", "a take is at least attested value less haircut; a sale is to a third party")
     def v3(self, ctx: ReadContext) -> Iterable[str]:
         return inv.v3_enforcement_terms(self._snapshot(ctx), self.p)
+
+    @invariant("V4", "a lost receipt is never live; insurance pays at most the insured loss")
+    def v4(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.v4_impaired_never_live(self._snapshot(ctx))
+
+    @invariant("V5", "one lot per pile; a borrower's own receipt carries a collateral manager")
+    def v5(self, ctx: ReadContext) -> Iterable[str]:
+        return inv.v5_custody(self._snapshot(ctx))
 
     @invariant("L1", "no part of a loan paid beyond what it owes; a written-off claim stays owed")
     def l1(self, ctx: ReadContext) -> Iterable[str]:

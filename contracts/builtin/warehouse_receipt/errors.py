@@ -34,7 +34,16 @@
     ├── PriceStale                      PRICE_STALE (V1: attestation older than the max age)
     ├── PriceOutOfOrder                 PRICE_OUT_OF_ORDER (as-of after block time or before latest)
     ├── TakeBelowFloor                  TAKE_BELOW_FLOOR (V3: agreed price under value less haircut)
-    └── BuyerIsLender                   BUYER_IS_LENDER (V3: a sale goes to a third party)
+    ├── BuyerIsLender                   BUYER_IS_LENDER (V3: a sale goes to a third party)
+    ├── LossExceedsQuantity             LOSS_EXCEEDS_QUANTITY (V4: more lost than receipted)
+    ├── NotInsured                      NOT_INSURED (V4: no stored-goods cover on the receipt)
+    ├── InsuranceExceedsLoss            INSURANCE_EXCEEDS_LOSS (V4: pays at most the insured loss)
+    ├── ImpairmentUnsettled             IMPAIRMENT_UNSETTLED (V4: split/merge before the payout)
+    ├── PileOccupied                    PILE_OCCUPIED (V5: one lot per pile)
+    ├── CollateralManagerRequired       COLLATERAL_MANAGER_REQUIRED (V5: borrower's own warehouse)
+    ├── NotCollateralManager            NOT_COLLATERAL_MANAGER (V5: another org's custody)
+    ├── StockCheckOverdue               STOCK_CHECK_OVERDUE (V5: no pledges until counted)
+    └── StockShortfall                  STOCK_SHORTFALL (V5: count below the books)
 
 The registry's ASSET_ALREADY_ENCUMBERED can also reject a pledge (X2).
 """
@@ -171,6 +180,42 @@ class BuyerIsLender(DomainError):
     code = "BUYER_IS_LENDER"
 
 
+class LossExceedsQuantity(DomainError):
+    code = "LOSS_EXCEEDS_QUANTITY"
+
+
+class NotInsured(DomainError):
+    code = "NOT_INSURED"
+
+
+class InsuranceExceedsLoss(DomainError):
+    code = "INSURANCE_EXCEEDS_LOSS"
+
+
+class ImpairmentUnsettled(DomainError):
+    code = "IMPAIRMENT_UNSETTLED"
+
+
+class PileOccupied(DomainError):
+    code = "PILE_OCCUPIED"
+
+
+class CollateralManagerRequired(DomainError):
+    code = "COLLATERAL_MANAGER_REQUIRED"
+
+
+class NotCollateralManager(DomainError):
+    code = "NOT_COLLATERAL_MANAGER"
+
+
+class StockCheckOverdue(DomainError):
+    code = "STOCK_CHECK_OVERDUE"
+
+
+class StockShortfall(DomainError):
+    code = "STOCK_SHORTFALL"
+
+
 DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     LotNotFound,
     ReceiptNotFound,
@@ -203,5 +248,14 @@ DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     PriceOutOfOrder,
     TakeBelowFloor,
     BuyerIsLender,
+    LossExceedsQuantity,
+    NotInsured,
+    InsuranceExceedsLoss,
+    ImpairmentUnsettled,
+    PileOccupied,
+    CollateralManagerRequired,
+    NotCollateralManager,
+    StockCheckOverdue,
+    StockShortfall,
 )
 """Every error this contract defines (the unit tests cover each code once)."""

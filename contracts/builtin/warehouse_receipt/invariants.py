@@ -1,4 +1,4 @@
-"""Checks behind the declared invariants A1..A10 and L1 (docs/domain.md 1.5).
+"""Checks behind the declared invariants A1..A10, L1, V4 and V5 (docs/domain.md 1.5, 7.2).
 
 Each function takes a snapshot of the contract's records and yields one message
 per violation. Registry-facing checks (A9) are handed the liens they need.
@@ -61,10 +61,10 @@ def a1_no_over_issue(snap: Snapshot) -> Iterator[str]:
         if r.state not in TERMINAL_RECEIPT_STATES:
             live[r.lot_asset] += r.quantity
         if not r.parents:
-            roots[r.lot_asset] += r.quantity
+            roots[r.lot_asset] += r.quantity + r.lost
     for asset, lot in snap.lots.items():
-        if live[asset] > lot.quantity:
-            yield f"{asset}: {live[asset]} {lot.unit} in live receipts, {lot.quantity} in store"
+        if live[asset] > lot.in_store:
+            yield f"{asset}: {live[asset]} {lot.unit} in live receipts, {lot.in_store} in store"
         if lot.issued > lot.quantity or roots[asset] != lot.issued:
             yield f"{asset}: issued {lot.issued}, receipted {roots[asset]}, stored {lot.quantity}"
     for asset in live.keys() - snap.lots.keys():
@@ -87,7 +87,10 @@ def a2_single_lien(snap: Snapshot) -> Iterator[str]:
             if other != loan.loan_id:
                 yield f"{receipt.lot_asset} backs both {other} and {loan.loan_id}"
     for r in snap.receipts.values():
-        if (r.state is ReceiptState.PLEDGED) != (r.loan_id is not None):
+        lien_state = r.state is ReceiptState.PLEDGED or r.state is ReceiptState.LOST
+        if (r.state is ReceiptState.PLEDGED and r.loan_id is None) or (
+            r.loan_id is not None and not lien_state
+        ):
             yield f"receipt {r.receipt_id} is {r.state} with lien {r.loan_id}"
         if r.loan_id is not None and owner.get(r.receipt_id) != r.loan_id:
             yield f"receipt {r.receipt_id} marks loan {r.loan_id}, which does not hold it"
@@ -110,7 +113,7 @@ def a4_split_merge_conserve(snap: Snapshot) -> Iterator[str]:
             kids = [snap.receipts[c] for c in r.children if c in snap.receipts]
             if len(kids) != len(r.children) or len(kids) < 2:
                 yield f"split receipt {r.receipt_id} lacks its children"
-            elif sum(k.quantity for k in kids) != r.quantity:
+            elif sum(k.quantity + k.lost for k in kids) != r.quantity:
                 yield f"split of {r.receipt_id} does not conserve quantity"
             elif any(
                 k.grade != r.grade or k.lot_id != r.lot_id or k.parents != (r.receipt_id,)
@@ -119,7 +122,7 @@ def a4_split_merge_conserve(snap: Snapshot) -> Iterator[str]:
                 yield f"split of {r.receipt_id} changed grade/lot or lineage"
         if len(r.parents) > 1:
             parents = [snap.receipts[p] for p in r.parents if p in snap.receipts]
-            if sum(p.quantity for p in parents) != r.quantity:
+            if sum(p.quantity for p in parents) != r.quantity + r.lost:
                 yield f"merge into {r.receipt_id} does not conserve quantity"
             if any(p.state is not ReceiptState.MERGED or p.grade != r.grade for p in parents):
                 yield f"merge into {r.receipt_id} left a parent live or changed grade"
@@ -143,7 +146,10 @@ def a6_terminal_is_final(snap: Snapshot) -> Iterator[str]:
     for r in snap.receipts.values():
         events = [e.event for e in r.history]
         first_terminal = next((i for i, e in enumerate(events) if e in TERMINAL_EVENTS), None)
-        if r.state in TERMINAL_RECEIPT_STATES:
+        if r.state is ReceiptState.LOST:
+            if first_terminal is not None or r.quantity or r.value:
+                yield f"lost receipt {r.receipt_id} holds {r.quantity} / {r.value}: {events}"
+        elif r.state in TERMINAL_RECEIPT_STATES:
             if first_terminal != len(events) - 1 or r.loan_id is not None:
                 yield f"receipt {r.receipt_id} is {r.state} but its history is {events}"
         elif first_terminal is not None:
@@ -233,3 +239,39 @@ def l1_settlement_conserved(snap: Snapshot) -> Iterator[str]:
         paid = loan.principal_paid + loan.interest_paid + loan.penalty_paid + loan.costs_paid
         if loan.disbursed_at is None and (paid or loan.subsidy_paid or loan.interest_accrued):
             yield f"loan {loan.loan_id} has repayments before disbursement"
+
+
+def v4_impaired_never_live(snap: Snapshot) -> Iterator[str]:
+    """LOST receipts secure no new loan; insurance never pays beyond the insured loss."""
+    for r in snap.receipts.values():
+        if r.state is ReceiptState.LOST and r.loan_id is not None:
+            loan = snap.loans.get(r.loan_id)
+            if loan is None or r.receipt_id not in loan.receipts or loan.disbursed_at is None:
+                yield f"lost receipt {r.receipt_id} marks loan {r.loan_id} it did not secure"
+        cover = 0 if r.insurance is None else r.insurance.amount
+        if r.insurance_paid > min(r.insured_loss, cover):
+            yield f"receipt {r.receipt_id}: insurance paid {r.insurance_paid} beyond its loss"
+    for loan in snap.live_loans():
+        for rid in loan.receipts:
+            got = snap.receipts.get(rid)
+            if got is not None and got.state is ReceiptState.LOST and not any(
+                e.event in ("loss_recorded", "loss_surveyed") for e in got.history
+            ):
+                yield f"receipt {rid} of {loan.loan_id} is LOST without a recorded loss"
+
+
+def v5_custody(snap: Snapshot) -> Iterator[str]:
+    """One lot with goods per pile, and no borrower's own receipt without a custodian."""
+    piles: dict[tuple[str, str], str] = {}
+    for lot in snap.lots.values():
+        if lot.out > lot.quantity:
+            yield f"lot {lot.lot_id}: {lot.out} {lot.unit} left, {lot.quantity} came in"
+        if lot.location and lot.in_store > 0:
+            other = piles.setdefault((lot.warehouse, lot.location), lot.lot_id)
+            if other != lot.lot_id:
+                yield f"pile {lot.location!r} at {lot.warehouse} holds {other} and {lot.lot_id}"
+    for loan in snap.live_loans():
+        for rid in loan.receipts:
+            got = snap.receipts.get(rid)
+            if got is not None and got.warehouse == loan.borrower and got.custodian is None:
+                yield f"{loan.loan_id}: {rid} from the borrower's own store has no custodian"

@@ -96,10 +96,12 @@ def release_liens(
             ctx.invoke("registry", "close_lien", asset=lot, secures=loan.loan_id)
             closed_lots.add(lot)
         holder = new_holder or receipt.holder
+        # A LOST receipt's lien bore on the insurance proceeds; lifting it revives nothing.
+        state = ReceiptState.LOST if receipt.state is ReceiptState.LOST else ReceiptState.ACTIVE
         put_receipt(
             ctx,
             recorded(
                 ctx, receipt, event, holder, loan.bank,
-                state=ReceiptState.ACTIVE, loan_id=None, pledgee=None, holder=holder,
+                state=state, loan_id=None, pledgee=None, holder=holder,
             ),
         )

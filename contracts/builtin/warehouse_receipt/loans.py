@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.builtin.warehouse_receipt import errors, hooks, ltv, models, prices
+from contracts.builtin.warehouse_receipt import custody, errors, hooks, ltv, models, prices
 from contracts.builtin.warehouse_receipt.liens import lot_lien_secures, mark_liens, release_liens
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.receipts import is_expired, require_movable
@@ -74,6 +74,7 @@ def require_pledgeable(ctx: Context, receipt: Receipt, borrower: str, loan_id: s
         raise errors.ReceiptNotHeld(
             f"{borrower} does not hold receipt {receipt.receipt_id}", receipt_id=receipt.receipt_id
         )
+    custody.require_custody(ctx, receipt, borrower)
     secures = lot_lien_secures(ctx, receipt.lot_asset)
     if secures is not None and secures != loan_id:
         raise errors.LotAlreadyPledged(
@@ -160,6 +161,7 @@ def disburse(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs
         require_movable(ctx, receipt)
         if receipt.holder != loan.borrower:
             raise errors.ReceiptNotHeld(f"{loan.borrower} no longer holds {receipt.receipt_id}")
+        custody.require_custody(ctx, receipt, loan.borrower)
     value = _check_terms(ctx, params, receipts, loan.principal, loan.tenor_days)
     mark_liens(ctx, loan, receipts)
     ctx.transfer(loan.bank, loan.borrower, loan.principal, f"disburse {loan.loan_id}")
@@ -284,6 +286,7 @@ def top_up(ctx: Context, params: WarehouseReceiptParams, args: models.LoanReceip
     require_state(loan, *OPEN)
     receipt = get_receipt(ctx, args.receipt_id)
     require_pledgeable(ctx, receipt, loan.borrower, loan.loan_id)
+    receipt = prices.marked_down(ctx, params, receipt)
     if loan.maturity is not None and parse_time(receipt.expiry) < parse_time(loan.maturity):
         raise errors.TenorTooLong(
             f"receipt {receipt.receipt_id} expires before the loan matures ({loan.maturity})"

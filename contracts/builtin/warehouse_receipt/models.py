@@ -11,6 +11,7 @@ from contracts.types import BasisPoints, Fen, Id, OrgId, PositiveFen, Quantity, 
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 Days = Annotated[int, Field(ge=1, le=3650)]
+Pile = Annotated[str, Field(min_length=1, max_length=200)]
 ReceiptIds = Annotated[list[Id], Field(min_length=1, max_length=20)]
 
 
@@ -29,6 +30,9 @@ class InspectArgs(Args):
     quantity: Quantity
     grade: Name
     moisture_permille: Annotated[int, Field(ge=0, le=1000)]
+    location: Pile = Field(
+        description="the pile (bay, bin, silo) the goods went into; one lot per pile"
+    )
 
 
 class InsuranceArgs(Args):
@@ -73,6 +77,31 @@ class AttestPriceArgs(Args):
     unit: Name
     price_per_unit: PositiveFen = Field(description="fen per unit of the commodity grade")
     as_of: Timestamp = Field(description="when the price was observed; not after block time")
+
+
+class LossArgs(Args):
+    receipt_id: Id
+    quantity: Quantity = Field(description="units lost, spoiled or destroyed")
+    cause: Text
+
+
+class InsurancePaymentArgs(Args):
+    receipt_id: Id
+    amount: PositiveFen
+
+
+class StockCount(Args):
+    commodity: Name
+    unit: Name
+    quantity: Annotated[int, Field(ge=0, le=10**12)]
+
+
+class StockCheckArgs(Args):
+    warehouse: OrgId
+    counts: Annotated[list[StockCount], Field(max_length=50)] = Field(
+        description="what the collateral manager counted; goods on the books not listed "
+        "count as zero"
+    )
 
 
 class ApplyArgs(Args):
@@ -126,6 +155,10 @@ class ReceiptQuery(Query):
 class LotQuery(Query):
     warehouse: OrgId
     lot_id: Id
+
+
+class CustodyQuery(Query):
+    warehouse: OrgId
 
 
 class LoanQuery(Query):

@@ -24,6 +24,9 @@ Everything docs/domain.md marks **A** (assumption) is a parameter here:
 - ``take_haircut_bp`` (1000): after default the lender may take the goods itself only at
   a price agreed with the pledgor of at least the attested market value less this
   share (V3; 10 % by default, so 2,340 CNY/t x 200 t needs >= 421,200 CNY).
+- ``stock_check_days`` (30): a collateral manager counts a self-run warehouse's stock at
+  least this often; past it, the warehouse's managed receipts cannot be pledged (V5,
+  custody.py).
 """
 
 from __future__ import annotations
@@ -54,3 +57,4 @@ class WarehouseReceiptParams(Params):
     max_enforcement_cost_bp: int = Field(default=500, ge=0, le=10_000)
     price_max_age_days: int = Field(default=30, ge=1, le=365)
     take_haircut_bp: int = Field(default=1000, ge=0, le=9_999)
+    stock_check_days: int = Field(default=30, ge=1, le=365)

@@ -41,6 +41,13 @@ REVALUER = any_of(
 )
 """Who may ask for a revaluation; the value itself always comes from the attested price."""
 ANYONE = Role("*", "*")
+WAREHOUSE_KEEPER = Party("warehouse", roles=("warehouse_keeper",))
+"""V4: the keeper of the receipt's warehouse records goods lost in its store."""
+ADJUSTER = Party("insurer", roles=("adjuster",))
+"""V4: the receipt's stored-goods insurer establishes a loss by its adjuster's survey."""
+INSURER_PAYS = Party("insurer", roles=("claims_manager",))
+COLLATERAL_MANAGER = Role("appraiser", "collateral_manager")
+"""V5: an independent org's collateral manager counts a self-run warehouse's stock."""
 
 Parties = Mapping[str, Any]
 
@@ -56,6 +63,12 @@ def warehouse_parties(_self: Any, _ctx: ReadContext, args: models.InspectArgs) -
 def receipt_parties(_self: Any, ctx: ReadContext, args: Any) -> Parties:
     receipt = get_receipt(ctx, args.receipt_id)
     return {"holder": receipt.holder, "warehouse": receipt.warehouse, "pledgee": receipt.pledgee}
+
+
+def insured_parties(_self: Any, ctx: ReadContext, args: Any) -> Parties:
+    receipt = get_receipt(ctx, args.receipt_id)
+    insurer = None if receipt.insurance is None else receipt.insurance.insurer
+    return {"holder": receipt.holder, "warehouse": receipt.warehouse, "insurer": insurer}
 
 
 def merge_parties(_self: Any, ctx: ReadContext, args: models.MergeArgs) -> Parties:

@@ -16,10 +16,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from contracts.builtin.warehouse_receipt import errors, models
+from contracts.builtin.warehouse_receipt.liens import recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.policies import ORACLE_ROLES
 from contracts.builtin.warehouse_receipt.records import PriceAttestation, Receipt
-from contracts.builtin.warehouse_receipt.store import find_price, put_price
+from contracts.builtin.warehouse_receipt.store import find_price, put_price, put_receipt
 from contracts.context import Context, ReadContext
 from ledger.timefmt import parse_time
 
@@ -111,3 +112,29 @@ def meets_take_floor(price: int, value: int, params: WarehouseReceiptParams) -> 
 def take_floor(value: int, params: WarehouseReceiptParams) -> int:
     """The least agreed price a take may use: ceil(value x (1 - haircut)), in fen."""
     return -(-value * (10_000 - params.take_haircut_bp) // 10_000)
+
+
+def marked_down(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) -> Receipt:
+    """``receipt`` valued at the lower of its recorded value and the latest fresh attested
+    value (China practice: lower of cost and market). A top-up counts at today's price:
+    20 t appraised before a 10 % fall do not cure what 23 t at the fallen price do (1.6)."""
+    price = find_price(ctx, receipt.commodity, receipt.grade, receipt.unit)
+    if price is None or ctx.now - parse_time(price.as_of) > dt.timedelta(
+        days=params.price_max_age_days
+    ):
+        return receipt
+    value = receipt.quantity * price.price_per_unit
+    if value >= receipt.value:
+        return receipt
+    updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
+    put_receipt(ctx, updated)
+    ctx.emit(
+        "ReceiptRevalued",
+        receipt_id=receipt.receipt_id,
+        old=receipt.value,
+        new=value,
+        price_per_unit=price.price_per_unit,
+        as_of=price.as_of,
+        attester=price.attester,
+    )
+    return updated

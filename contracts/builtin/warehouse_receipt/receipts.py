@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.builtin.warehouse_receipt import errors, models
+from contracts.builtin.warehouse_receipt import custody, errors, models
 from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.prices import current_price
@@ -71,6 +71,16 @@ def require_movable(ctx: ReadContext, receipt: Receipt, *, pledged_ok: bool = Fa
     ctx.require_not_frozen(receipt.asset)
 
 
+def require_settled(receipt: Receipt) -> None:
+    """Split and merge wait for the payout: an insured loss stays with its receipt (V4)."""
+    if receipt.insurance is not None and receipt.insured_loss > receipt.insurance_paid:
+        raise errors.ImpairmentUnsettled(
+            f"receipt {receipt.receipt_id} has an insured loss of {receipt.insured_loss} fen, "
+            f"{receipt.insurance_paid} paid",
+            receipt_id=receipt.receipt_id,
+        )
+
+
 def declare_deposit(
     ctx: Context, params: WarehouseReceiptParams, args: models.DeclareDepositArgs
 ) -> None:
@@ -102,6 +112,7 @@ def inspect_and_grade(ctx: Context, args: models.InspectArgs) -> None:
     lot = get_lot(ctx, args.warehouse, args.lot_id)
     if lot.state is not LotState.DECLARED:
         raise errors.InvalidLotState(f"lot {lot.lot_id} is {lot.state}", state=str(lot.state))
+    custody.claim_pile(ctx, lot, args.location)
     put_lot(
         ctx,
         lot.model_copy(
@@ -110,6 +121,7 @@ def inspect_and_grade(ctx: Context, args: models.InspectArgs) -> None:
                 "quantity": args.quantity,
                 "grade": args.grade,
                 "moisture_permille": args.moisture_permille,
+                "location": args.location,
             }
         ),
     )
@@ -119,6 +131,7 @@ def inspect_and_grade(ctx: Context, args: models.InspectArgs) -> None:
         lot_id=args.lot_id,
         quantity=args.quantity,
         grade=args.grade,
+        location=args.location,
     )
 
 
@@ -156,6 +169,8 @@ def issue(ctx: Context, params: WarehouseReceiptParams, args: models.IssueArgs) 
         storage_fee=args.storage_fee,
         value=args.value,
         insurance=insurance,
+        shrinkage_left=args.quantity * args.shrinkage_bp // 10_000,
+        custodian=custody.custodian_for_issue(ctx, params, lot.warehouse),
         issued_at=ctx.time,
         expiry=format_time(expiry),
         history=(entry(ctx, "issued", lot.depositor),),
@@ -210,6 +225,7 @@ def split(ctx: Context, args: models.SplitArgs) -> list[str]:
             pledgee=parent.pledgee,
         )
     require_movable(ctx, parent, pledged_ok=True)
+    require_settled(parent)
     if sum(args.quantities) != parent.quantity:
         raise errors.InvalidSplit(
             f"parts sum to {sum(args.quantities)}, receipt holds {parent.quantity}",
@@ -217,6 +233,8 @@ def split(ctx: Context, args: models.SplitArgs) -> list[str]:
         )
     values = shares(parent.value, args.quantities, parent.quantity)
     fees = shares(parent.storage_fee, args.quantities, parent.quantity)
+    allowances = shares(parent.shrinkage_left, args.quantities, parent.quantity)
+    covers = _split_cover(parent, args.quantities)
     children = []
     for index, (quantity, value, fee) in enumerate(zip(args.quantities, values, fees, strict=True)):
         child = parent.model_copy(
@@ -225,6 +243,11 @@ def split(ctx: Context, args: models.SplitArgs) -> list[str]:
                 "quantity": quantity,
                 "value": value,
                 "storage_fee": fee,
+                "shrinkage_left": allowances[index],
+                "insurance": covers[index],
+                "insured_loss": 0,
+                "insurance_paid": 0,
+                "lost": 0,
                 "parents": (parent.receipt_id,),
                 "children": (),
                 "history": (entry(ctx, "split_from", parent.holder, parent.pledgee),),
@@ -244,6 +267,17 @@ def split(ctx: Context, args: models.SplitArgs) -> list[str]:
         _move_lien_to_children(ctx, parent, children)
     ctx.emit("ReceiptSplit", receipt_id=parent.receipt_id, children=list(child_ids))
     return list(child_ids)
+
+
+def _split_cover(parent: Receipt, quantities: Sequence[int]) -> list[Insurance | None]:
+    """The sum insured still open, shared by quantity (a settled loss's payout used its part)."""
+    if parent.insurance is None:
+        return [None] * len(quantities)
+    left = parent.insurance.amount - parent.insurance_paid
+    return [
+        parent.insurance.model_copy(update={"amount": amount}) if amount > 0 else None
+        for amount in shares(left, quantities, parent.quantity)
+    ]
 
 
 def _move_lien_to_children(ctx: Context, parent: Receipt, children: Sequence[Receipt]) -> None:
@@ -269,6 +303,7 @@ def merge(ctx: Context, args: models.MergeArgs) -> str:
     parents = [get_receipt(ctx, rid) for rid in args.receipt_ids]
     for parent in parents:
         require_movable(ctx, parent)
+        require_settled(parent)
     first = parents[0]
 
     def key(r: Receipt) -> tuple[str, ...]:
@@ -278,13 +313,17 @@ def merge(ctx: Context, args: models.MergeArgs) -> str:
         raise errors.MergeMismatch(
             "merged receipts need the same holder, warehouse, lot, commodity, grade and unit"
         )
-    insurance = first.insurance if all(p.insurance == first.insurance for p in parents) else None
+    insurance = _merged_cover(parents)
     child = first.model_copy(
         update={
             "receipt_id": receipt_id_for(ctx.tx_id, 0),
             "quantity": sum(p.quantity for p in parents),
             "value": sum(p.value for p in parents),
             "storage_fee": sum(p.storage_fee for p in parents),
+            "shrinkage_left": sum(p.shrinkage_left for p in parents),
+            "insured_loss": 0,
+            "insurance_paid": 0,
+            "lost": 0,
             "expiry": min(parents, key=lambda p: parse_time(p.expiry)).expiry,
             "insurance": insurance,
             "parents": tuple(p.receipt_id for p in parents),
@@ -303,6 +342,19 @@ def merge(ctx: Context, args: models.MergeArgs) -> str:
         )
     ctx.emit("ReceiptsMerged", receipt_ids=list(args.receipt_ids), child=child.receipt_id)
     return child.receipt_id
+
+
+def _merged_cover(parents: Sequence[Receipt]) -> Insurance | None:
+    """One cover when every parent has one from the same insurer to the same date: the sum
+    of what each still has open; otherwise none (the holder insures the merged goods anew)."""
+    first = parents[0].insurance
+    if first is None:
+        return None
+    terms = (first.insurer, first.until)
+    if not all(p.insurance and (p.insurance.insurer, p.insurance.until) == terms for p in parents):
+        return None
+    left = sum(p.insurance.amount - p.insurance_paid for p in parents if p.insurance is not None)
+    return first.model_copy(update={"amount": left}) if left > 0 else None
 
 
 def revalue(ctx: Context, params: WarehouseReceiptParams, args: models.ReceiptArgs) -> Receipt:
@@ -353,6 +405,8 @@ def confirm_outbound(ctx: Context, args: models.ReceiptArgs) -> None:
         ctx,
         recorded(ctx, receipt, "withdrawn", receipt.holder, state=ReceiptState.WITHDRAWN),
     )
+    lot = get_lot(ctx, receipt.warehouse, receipt.lot_id)
+    put_lot(ctx, lot.model_copy(update={"out": lot.out + receipt.quantity}))
     ctx.emit("GoodsWithdrawn", receipt_id=receipt.receipt_id, quantity=receipt.quantity)
 
 

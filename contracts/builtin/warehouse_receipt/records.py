@@ -1,7 +1,9 @@
 """State records: lots, receipts and pledge loans, with enums for their states.
 
 Keys in the contract's namespace: ``lot/<warehouse>/<lot id>``, ``receipt/<id>``,
-``loan/<id>``, ``price/<commodity>/<grade>/<unit>`` (the latest attested price).
+``loan/<id>``, ``price/<commodity>/<grade>/<unit>`` (the latest attested price),
+``pile/<warehouse>/<location>`` (the lot whose goods lie there) and
+``custody/<warehouse>`` (its collateral manager and stock checks, custody.py).
 Records are frozen pydantic models stored as JSON; every change writes a new copy
 (``model_copy(update=...)``).
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
@@ -29,10 +31,19 @@ class ReceiptState(StrEnum):
     SPLIT = "SPLIT"
     MERGED = "MERGED"
     EXPIRED = "EXPIRED"
+    LOST = "LOST"
+    """The goods are gone (impairment.py); a pledged one keeps its lien on the insurance
+    proceeds until its loan closes, and is never live again."""
 
 
 TERMINAL_RECEIPT_STATES = frozenset(
-    {ReceiptState.WITHDRAWN, ReceiptState.SPLIT, ReceiptState.MERGED, ReceiptState.EXPIRED}
+    {
+        ReceiptState.WITHDRAWN,
+        ReceiptState.SPLIT,
+        ReceiptState.MERGED,
+        ReceiptState.EXPIRED,
+        ReceiptState.LOST,
+    }
 )
 
 
@@ -74,6 +85,14 @@ class Lot(Record):
     moisture_permille: int = 0
     issued: int = 0
     """Quantity ever receipted directly from this lot (never decreases: A1, A6)."""
+    location: str = ""
+    """The pile (bay, bin, silo) the intake put the goods in; one lot per pile (V5)."""
+    out: int = 0
+    """Quantity that left the pile: withdrawn, or recorded lost (impairment.py)."""
+
+    @property
+    def in_store(self) -> int:
+        return self.quantity - self.out
 
 
 class Insurance(Record):
@@ -110,6 +129,17 @@ class Receipt(Record):
     storage_fee: int
     value: int
     insurance: Insurance | None = None
+    shrinkage_left: int = 0
+    """Natural loss still within the shrinkage standard (``shrinkage_bp`` of the quantity at
+    issue): recorded losses use it up first, uninsured (impairment.py)."""
+    insured_loss: int = 0
+    """Fen written down for losses beyond the shrinkage standard: what stored-goods
+    insurance may pay on this receipt, at most its sum insured."""
+    insurance_paid: int = 0
+    lost: int = 0
+    """Units written off this receipt since it was issued, split or merged (impairment.py)."""
+    custodian: str | None = None
+    """The collateral manager org that co-signed the issue (V5, custody.py)."""
     issued_at: str
     expiry: str
     state: ReceiptState = ReceiptState.ACTIVE
@@ -126,6 +156,19 @@ class Receipt(Record):
     @property
     def asset(self) -> str:
         return receipt_asset(self.receipt_id)
+
+
+class Custody(Record):
+    """A warehouse under a collateral manager (V5): who it is, when it last counted the
+    stock, when the next count is due, and what each count found missing, by
+    ``commodity/unit``."""
+
+    warehouse: str
+    manager: str
+    appointed_at: str
+    checked_at: str | None = None
+    due: str
+    shortfalls: dict[str, int] = Field(default_factory=dict)
 
 
 class Liquidation(Record):

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from contracts.builtin.warehouse_receipt.errors import LoanNotFound, LotNotFound, ReceiptNotFound
-from contracts.builtin.warehouse_receipt.records import Loan, Lot, PriceAttestation, Receipt
+from contracts.builtin.warehouse_receipt.records import (
+    Custody,
+    Loan,
+    Lot,
+    PriceAttestation,
+    Receipt,
+)
 from contracts.context import Context, ReadContext
 
 
@@ -27,6 +33,33 @@ def get_lot(ctx: ReadContext, warehouse: str, lot_id: str) -> Lot:
 
 def put_lot(ctx: Context, lot: Lot) -> None:
     ctx.save(lot_key(lot.warehouse, lot.lot_id), lot)
+
+
+def pile_key(warehouse: str, location: str) -> str:
+    return f"pile/{warehouse}/{quote(location, safe='')}"
+
+
+def find_pile(ctx: ReadContext, warehouse: str, location: str) -> str | None:
+    """The lot last put on this pile (its goods may since have left)."""
+    lot_id = ctx.get(pile_key(warehouse, location))
+    return None if lot_id is None else str(lot_id)
+
+
+def put_pile(ctx: Context, warehouse: str, location: str, lot_id: str) -> None:
+    ctx.put(pile_key(warehouse, location), lot_id)
+
+
+def find_custody(ctx: ReadContext, warehouse: str) -> Custody | None:
+    return ctx.load(Custody, f"custody/{warehouse}")
+
+
+def put_custody(ctx: Context, custody: Custody) -> None:
+    ctx.save(f"custody/{custody.warehouse}", custody)
+
+
+def all_custody(ctx: ReadContext) -> Iterator[Custody]:
+    for _, data in ctx.scan("custody/"):
+        yield Custody.model_validate(data)
 
 
 def find_receipt(ctx: ReadContext, receipt_id: str) -> Receipt | None:
