@@ -538,9 +538,8 @@ class OrderFinanceMachine(ContractMachine):
                 assert stored is not None
                 assert stored["status"] == order.loan.status, (order_id, stored, order.loan)
                 assert (stored["principal_paid"], stored["interest_paid"],
-                        stored["penalty_paid"], stored["written_off"], stored["recovered"],
-                        stored["lien_open"]) == (
-                    order.loan.principal_paid, order.loan.interest_paid, order.loan.penalty_paid,
+                        stored["written_off"], stored["recovered"], stored["lien_open"]) == (
+                    order.loan.principal_paid, order.loan.interest_paid,
                     order.loan.written_off, order.loan.recovered, order.loan.lien,
                 ), (stored, order.loan)
             receivables = {r["receivable_id"]: r for r in real["receivables"]}
