@@ -49,7 +49,7 @@ METRICS: Mapping[str, Any] = {
     "subsidy": {ANY: 0},
     "orders": dict.fromkeys(
         ("created", "confirmed", "financed", "financed_fen", "cancelled", "short_delivered",
-         "shortfall_to_direct_debt", "settled"), 0,
+         "late_deliveries", "buyer_defaults", "shortfall_to_direct_debt", "settled"), 0,
     ),
     "disputes": {ANY: 0},
     "network": {"messages": {ANY: 0}, "lost": 0},

@@ -216,9 +216,15 @@ def _count(group: str, name: str) -> Handler:
     return handle
 
 
-def _accepted(f: Fold, d: Mapping[str, Any]) -> None:
-    if not d.get("full", True):
+def _invoiced(f: Fold, d: Mapping[str, Any]) -> None:
+    """Counted at the invoice, which ends the shipments: less than ordered is short."""
+    if int(d.get("short_qty", 0)) > 0:
         f.counts.setdefault("orders", Counter())["short_delivered"] += 1
+
+
+def _shipped(f: Fold, d: Mapping[str, Any]) -> None:
+    if int(d.get("days_late", 0)) > 0:
+        f.counts.setdefault("orders", Counter())["late_deliveries"] += 1
 
 
 def _dispute_state(f: Fold, d: Mapping[str, Any]) -> None:
@@ -265,7 +271,9 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("order_finance", "OrderFinanced"): _of_financed,
     ("order_finance", "OrderCancelled"): _order_over("cancelled"),
     ("order_finance", "OrderSettled"): _order_over("settled"),
-    ("order_finance", "OrderAccepted"): _accepted,
+    ("order_finance", "Invoiced"): _invoiced,
+    ("order_finance", "OrderDelivered"): _shipped,
+    ("order_finance", "BuyerDefaulted"): _count("orders", "buyer_defaults"),
     ("order_finance", "ShortfallToDirectDebt"): _count("orders", "shortfall_to_direct_debt"),
     ("order_finance", "OrderConfirmed"): _count("orders", "confirmed"),
     ("order_finance", "LoanRepaid"): _repaid_principal,
@@ -420,6 +428,8 @@ class MetricsCollector:
                     "financed_fen",
                     "cancelled",
                     "short_delivered",
+                    "late_deliveries",
+                    "buyer_defaults",
                     "shortfall_to_direct_debt",
                     "settled",
                 )

@@ -362,7 +362,7 @@ def _orders_section(orders: Mapping[str, Any]) -> list[str]:
     if not orders.get("created"):
         return []
     keys = ("created", "confirmed", "financed", "cancelled", "short_delivered",
-            "shortfall_to_direct_debt", "settled")
+            "late_deliveries", "buyer_defaults", "shortfall_to_direct_debt", "settled")
     return [
         "",
         "## Order financing",

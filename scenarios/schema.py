@@ -147,6 +147,17 @@ class OrderSpec(_Spec):
     at_least_short_delivered: int = Field(
         default=0, ge=0, description="among orders not cancelled, whatever the seed draws"
     )
+    shipments: int = Field(default=1, ge=1, le=5, description="shipments per delivered order")
+    late_delivery_probability: Probability = 0.0
+    late_days: Day = 5.0  # how late a late order's last shipment is
+    buyer_default_probability: Probability = 0.0
+    late_payment_days: Day = 10.0  # how long after its default a defaulting buyer pays
+    at_least_late: int = Field(
+        default=0, ge=0, description="among orders not cancelled, whatever the seed draws"
+    )
+    at_least_buyer_defaults: int = Field(
+        default=0, ge=0, description="among orders not cancelled, whatever the seed draws"
+    )
 
 
 class InsuranceSpec(_Spec):

@@ -186,7 +186,7 @@ def cure_amount(kit: AgentKit, loan: str, cap_value: int) -> int:
     that accrues between this read and the block."""
     state = kit.view(WR, "loan", loan_id=loan)
     owed = int(state["principal_outstanding"])
-    interest = int(state.get("interest_accrued", 0))
+    interest = int(state["debt"]) - owed  # interest and any penalty owed to date
     return interest + max(1, owed - cap_value) + max(1, owed // 1_000)
 
 

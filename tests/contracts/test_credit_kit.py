@@ -57,7 +57,10 @@ class PayArgs(Args):
     lender: Id
     product: Id
     interest: Fen
-    rate_bp: BasisPoints | None = None
+    rate_bp: BasisPoints | None = 435
+    term_days: int = 90
+    overdue: bool = False
+    defaulted: bool = False
 
 
 class DefaultArgs(Args):
@@ -73,16 +76,8 @@ class LoanBook(Contract):
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})
     def pay_interest(self, ctx: Context, args: PayArgs) -> None:
-        subsidy = ctx.invoke(
-            "credit",
-            "apply_interest_subsidy",
-            loan_id=args.loan_id,
-            borrower=args.borrower,
-            lender=args.lender,
-            product=args.product,
-            interest=args.interest,
-            **({} if args.rate_bp is None else {"rate_bp": args.rate_bp}),
-        )
+        request = args.model_dump(exclude_none=True)
+        subsidy = ctx.invoke("credit", "apply_interest_subsidy", request=request)
         ctx.put(f"paid/{ctx.tx_id}", {"subsidy": subsidy})
         ctx.transfer(args.borrower, args.lender, args.interest - subsidy, memo=args.loan_id)
 

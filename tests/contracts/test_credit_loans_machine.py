@@ -11,7 +11,9 @@ credit's and settlement's are checked, and every loan is compared with the model
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +43,7 @@ MAX_TENOR = 365
 MEMBERS = ["plat.m1", "plat.m2", "plat.m3"]
 REVOCABLE = "plat.m3"
 RARELY = st.sampled_from([False, False, False, True])
+DAY = dt.timedelta(days=1)
 # Attackers only: a coop's farmer and admin (the admin may borrow for the coop), revoked
 # members of the lender and of the borrowing coop; every org gets its node key.
 ATTACKERS = {"bank-a": (("old", "loan_officer"),),
@@ -52,6 +55,9 @@ ORGS = with_node_keys(
 
 @dataclass
 class LoanModel:
+    """A loan as plain arithmetic: exact numerators summed, floored once (not the core's
+    carry), so the chain's accrual is checked against an independent formula."""
+
     borrower: str
     bank: str
     applied: int
@@ -61,22 +67,58 @@ class LoanModel:
     rate_bp: int = 0
     maturity: dt.datetime | None = None
     accrued_through: dt.datetime | None = None
-    interest_accrued: int = 0
+    interest_num: int = 0
+    penalty_num: int = 0
     interest_paid: int = 0
     subsidy_paid: int = 0
+    penalty_paid: int = 0
     principal_paid: int = 0
-    written_off_principal: int = 0
+    written_off: int = 0
+    recovered: int = 0
 
     @property
     def principal_due(self) -> int:
-        return self.principal - self.principal_paid - self.written_off_principal
+        return self.principal - self.principal_paid
 
-    def accrue(self, now: dt.datetime) -> tuple[int, dt.datetime]:
-        """(interest accrued, accrued through) as of ``now``, not stored."""
+    @property
+    def interest_accrued(self) -> int:
+        return self.interest_num // (BP * 365)
+
+    @property
+    def penalty_accrued(self) -> int:
+        return self.penalty_num // (BP * BP * 365)
+
+    @property
+    def interest_due(self) -> int:
+        return self.interest_accrued - self.interest_paid - self.subsidy_paid
+
+    @property
+    def claim(self) -> int:
+        return self.penalty_accrued - self.penalty_paid + self.interest_due + self.principal_due
+
+    def accrue(self, now: dt.datetime) -> None:
+        """Contract rate for days that begin before maturity, 1.5 x the rate after (L2)."""
         assert self.accrued_through is not None
-        days = max(0, (now - self.accrued_through) // dt.timedelta(days=1))
-        extra = self.principal_due * self.rate_bp * days // (BP * 365)
-        return self.interest_accrued + extra, self.accrued_through + dt.timedelta(days=days)
+        assert self.maturity is not None
+        days = max(0, (now - self.accrued_through) // DAY)
+        before = max(0, math.ceil((self.maturity - self.accrued_through) / DAY))
+        normal = min(days, before)
+        self.interest_num += self.principal_due * self.rate_bp * normal
+        self.penalty_num += self.principal_due * self.rate_bp * 15_000 * (days - normal)
+        self.accrued_through += days * DAY
+
+    def pay(self, amount: int) -> int:
+        """Penalty, interest, principal; returns the principal part."""
+        penalty = min(amount, self.penalty_accrued - self.penalty_paid)
+        interest = min(amount - penalty, self.interest_due)
+        principal = amount - penalty - interest
+        self.penalty_paid += penalty
+        self.interest_paid += interest
+        self.principal_paid += principal
+        recovery = min(amount, self.written_off)
+        self.written_off -= recovery
+        self.recovered += recovery
+        return principal
 
 
 class CreditLoansMachine(ContractMachine):
@@ -278,15 +320,15 @@ class CreditLoansMachine(ContractMachine):
         signer = BORROWERS[loan.borrower]
         if impostor:
             signer = next(m for m in MEMBERS if m != signer and m != loan.borrower)
-        subsidy = interest = 0
-        through = loan.accrued_through
+        before = copy.copy(loan)
+        subsidy = 0
         if loan.status == "ACTIVE":
-            interest, through = loan.accrue(self.now())
-            due = interest - loan.interest_paid - loan.subsidy_paid
-            if self.subsidised(loan.borrower):
-                subsidy = min(due * SHARE_BP // BP, self.subsidy_left)
-        interest_due = interest - loan.interest_paid - loan.subsidy_paid - subsidy
-        outstanding = interest_due + loan.principal_due
+            loan.accrue(self.now())
+            assert loan.maturity is not None
+            if self.subsidised(loan.borrower) and self.now() <= loan.maturity:
+                subsidy = min(loan.interest_due * SHARE_BP // BP, self.subsidy_left)
+            loan.subsidy_paid += subsidy
+        outstanding = loan.claim
         amount = {"all": outstanding, "payoff": outstanding, "half": outstanding // 2, "one": 1,
                   "over": outstanding + 1}[part]
         args: dict[str, Any] = {} if part == "payoff" else {"amount": max(1, amount)}
@@ -294,7 +336,7 @@ class CreditLoansMachine(ContractMachine):
             code: str | None = "SIGNER_REVOKED"
         elif impostor:
             code = "UNAUTHORIZED"
-        elif loan.status != "ACTIVE":
+        elif loan.status not in ("ACTIVE", "DEFAULTED"):
             code = "LOAN_STATE_INVALID"
         elif max(1, amount) > outstanding:
             code = "REPAYMENT_EXCEEDS_DEBT"
@@ -303,15 +345,11 @@ class CreditLoansMachine(ContractMachine):
         result = self.tx(signer, "repay", code, OFFICERS[loan.bank], loan_id=loan_id, **args)
         self.expect(result, code)
         if code is not None:
+            self.model[loan_id] = before
             return
-        amount = max(1, amount)
-        to_interest = min(amount, interest_due)
-        loan.interest_accrued, loan.accrued_through = interest, through
-        loan.subsidy_paid += subsidy
         self.subsidy_left -= subsidy
-        loan.interest_paid += to_interest
-        loan.principal_paid += amount - to_interest
-        if amount == outstanding:
+        loan.pay(max(1, amount))
+        if loan.claim == 0:
             loan.status = "CLOSED"
 
     @rule(loan_id=granted, wrong_bank=RARELY, risk=st.booleans())
@@ -330,8 +368,8 @@ class CreditLoansMachine(ContractMachine):
         result = self.tx(signer, "default", code, BORROWERS[loan.borrower], loan_id=loan_id)
         self.expect(result, code)
         if code is None:
-            loan.interest_accrued, loan.accrued_through = loan.accrue(self.now())
-            loan.written_off_principal += loan.principal_due
+            loan.accrue(self.now())
+            loan.written_off = loan.claim
             loan.status = "DEFAULTED"
             if loan.borrower in self.tiers:
                 self.tiers[loan.borrower] = DOWNGRADE[self.tiers[loan.borrower]]
@@ -344,12 +382,11 @@ class CreditLoansMachine(ContractMachine):
         for loan_id, model in self.model.items():
             raw = self.ledger.get("credit_loans", f"loan/{loan_id}")
             assert raw is not None
-            got = (raw["status"], raw["principal"], raw["principal_paid"],
-                   raw["written_off_principal"], raw["interest_accrued"], raw["interest_paid"],
-                   raw["subsidy_paid"])
-            want = (model.status, model.principal, model.principal_paid,
-                    model.written_off_principal, model.interest_accrued, model.interest_paid,
-                    model.subsidy_paid)
+            fields = ("status", "principal", "principal_paid", "written_off", "recovered",
+                      "interest_accrued", "interest_paid", "subsidy_paid", "penalty_accrued",
+                      "penalty_paid")
+            got = tuple(raw[name] for name in fields)
+            want = tuple(getattr(model, name) for name in fields)
             assert got == want, f"{loan_id}: chain {got} != model {want}"
         for borrower in BORROWERS:
             raw = self.ledger.get("credit_loans", f"borrower/{borrower}")

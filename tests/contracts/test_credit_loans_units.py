@@ -17,7 +17,6 @@ from test_credit_loans_kit import (
     rate,
 )
 
-from contracts.builtin.credit_loans.interest import interest_for
 from contracts.testing import LedgerHarness
 
 CNY = 100  # fen
@@ -28,6 +27,11 @@ def ledger() -> LedgerHarness:
     ledger = make_ledger()
     ok(rate(ledger, "plat.m1", "AAA"))
     return ledger
+
+
+def interest_for(principal: int, rate_bp: int, days: int) -> int:
+    """ACT/365F simple interest over ``days``, floored once."""
+    return principal * rate_bp * days // (10_000 * 365)
 
 
 def granted(ledger: LedgerHarness, amount: int = 1_000_000, tenor: int = 365) -> str:
@@ -250,18 +254,38 @@ def test_a_bank_without_the_money_cannot_disburse() -> None:
           "INSUFFICIENT_FUNDS")
 
 
-def test_default_writes_off_principal_and_interest_and_downgrades_the_borrower(
+def test_default_writes_off_the_claim_but_the_borrower_still_owes_it(
     ledger: LedgerHarness,
 ) -> None:
+    """L4: the bank books the loss; the claim stays, later payments are recoveries."""
     loan = granted(ledger, amount=1_000_000, tenor=30)
     ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan, amount=100_000))
     ledger.advance(days=31)
-    result = ledger.submit("bank-a.officer", "credit_loans", "default", loan_id=loan)
-    ok(result)
+    ok(ledger.submit("bank-a.officer", "credit_loans", "default", loan_id=loan))
     state = ledger.view("credit_loans", "loan", loan_id=loan)
+    claim = state["outstanding"]
     assert state["status"] == "DEFAULTED"
-    assert state["written_off_principal"] + state["principal_paid"] == 1_000_000
-    assert state["written_off_interest"] == state["interest_accrued"] - state["interest_paid"] \
-        - state["subsidy_paid"]
+    assert claim == state["written_off"] > state["principal"] - state["principal_paid"] > 0
     assert ledger.view("credit_loans", "exposure", borrower="plat.m1")["open_principal"] == 0
+    ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan, amount=500_000))
+    state = ledger.view("credit_loans", "loan", loan_id=loan)
+    assert (state["outstanding"], state["written_off"], state["recovered"]) == (
+        claim - 500_000, claim - 500_000, 500_000)
+    ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan))
+    state = ledger.view("credit_loans", "loan", loan_id=loan)
+    assert (state["status"], state["written_off"], state["recovered"]) == ("CLOSED", 0, claim)
     ledger.check_invariants()
+
+
+def test_a_late_loan_pays_penalty_interest_and_gets_no_subsidy(ledger: LedgerHarness) -> None:
+    """L2 and L3: ten days past maturity the principal accrues at 1.5 x the rate, and the
+    government subsidises nothing of a late payment."""
+    loan = granted(ledger, amount=1_000_000, tenor=30)
+    ledger.advance(days=40)
+    state = ledger.view("credit_loans", "loan", loan_id=loan)
+    assert state["interest_accrued"] == interest_for(1_000_000, 420, 30)
+    assert state["penalty_accrued"] == 1_000_000 * 420 * 15_000 * 10 // (10**8 * 365)
+    before = ledger.balance("plat.m1")
+    ok(ledger.submit("plat.m1", "credit_loans", "repay", loan_id=loan))
+    assert before - ledger.balance("plat.m1") == state["outstanding"]
+    assert ledger.view("credit", "programme", programme="two-small")["paid"] == 0

@@ -312,13 +312,18 @@ class CreditMachine(ContractMachine):
         wrong_signer=st.booleans(),
         product=st.sampled_from(PRODUCTS),
         interest=st.integers(0, 2_000),
-        rate_bp=st.one_of(st.none(), st.integers(0, 800)),
+        rate_bp=st.integers(1, 800),
+        late=st.sampled_from([None, "overdue", "defaulted"]),
     )
     def pay_interest(
-        self, borrower: str, wrong_signer: bool, product: str, interest: int, rate_bp: int | None
+        self, borrower: str, wrong_signer: bool, product: str, interest: int, rate_bp: int,
+        late: str | None,
     ) -> None:
+        """A loan contract offers interest; one of an overdue or defaulted loan is refused (L3)."""
         signer = "coop-b.f1" if wrong_signer and borrower != "coop-b.f1" else BORROWERS[borrower]
         code = self.gate(signer, signer == BORROWERS[borrower])
+        if code is None and late is not None:
+            code = "SUBSIDY_NOT_ELIGIBLE"
         expected = 0
         chosen = None
         if code is None and interest > 0:
@@ -342,9 +347,9 @@ class CreditMachine(ContractMachine):
             lender="bank-a",
             product=product,
             interest=interest,
+            rate_bp=rate_bp,
+            **({} if late is None else {late: True}),
         )
-        if rate_bp is not None:
-            args["rate_bp"] = rate_bp
         result = self.run(signer, "loanbook", "pay_interest", **args)
         self.expect(result, code)
         if code is None:

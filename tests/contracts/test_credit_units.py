@@ -29,9 +29,10 @@ class RogueLoans(Contract):
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})
     def pay_interest(self, ctx: Context, args: PayArgs) -> None:
-        ctx.invoke("credit", "apply_interest_subsidy", loan_id=args.loan_id,
-                   borrower=args.borrower, lender=args.lender, product=args.product,
-                   interest=-args.interest)
+        ctx.invoke("credit", "apply_interest_subsidy", request={
+            "loan_id": args.loan_id, "borrower": args.borrower, "lender": args.lender,
+            "product": args.product, "interest": -args.interest, "rate_bp": 435,
+            "term_days": 90})
 
 
 def make_ledger(**params: Any) -> LedgerHarness:
@@ -106,14 +107,31 @@ def test_lpr_rule_leaves_the_borrower_paying_lpr_minus_150_bp(ledger: LedgerHarn
     assert coop - ledger.balance("coop-a") == 438_750  # 900,000 x 1.95% x 90/360
 
 
-def test_lpr_rule_pays_nothing_without_the_loan_rate_or_below_the_floor(
-    ledger: LedgerHarness,
-) -> None:
+def test_lpr_rule_pays_nothing_at_or_below_the_floor(ledger: LedgerHarness) -> None:
     publish(ledger, rule="above_lpr")
     coop = ledger.balance("coop-a")
-    ok(pay(ledger, 1_000))
     ok(pay(ledger, 1_000, loan="order-2", rate_bp=195))
-    assert coop - ledger.balance("coop-a") == 2_000
+    assert coop - ledger.balance("coop-a") == 1_000
+
+
+def test_a_request_without_the_loan_rate_is_refused_naming_the_field(
+    ledger: LedgerHarness,
+) -> None:
+    """L3: the subsidy rule always sees the loan's rate; a request without it is a bug."""
+    publish(ledger, rule="above_lpr")
+    result = pay(ledger, 1_000, rate_bp=None)
+    fails(result, "INVALID_OPERATION_ARGUMENT")
+    assert "rate_bp" in result.message
+
+
+@pytest.mark.parametrize("state", ["overdue", "defaulted"])
+def test_interest_of_an_overdue_or_defaulted_loan_is_never_subsidised(
+    ledger: LedgerHarness, state: str
+) -> None:
+    """L3 from the side of a loan contract that asks anyway: refused, the budget untouched."""
+    publish(ledger)
+    fails(pay(ledger, ORDER_INTEREST, **{state: True}), "SUBSIDY_NOT_ELIGIBLE")
+    assert ledger.view("credit", "programme", programme="order-subsidy")["paid"] == 0
 
 
 def test_many_payments_exhaust_the_budget_but_never_exceed_it(ledger: LedgerHarness) -> None:

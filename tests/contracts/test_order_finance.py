@@ -13,6 +13,7 @@ import pytest
 
 from contracts.base import Args, Contract, Query, action, view
 from contracts.context import Context, ReadContext
+from contracts.genesis import ContractConfig
 from contracts.policy import Role
 from contracts.testing import LedgerHarness, OrgSpec, standard_orgs
 from contracts.types import Id
@@ -108,8 +109,17 @@ FAKES: dict[str, type[Contract]] = {
 class Flow:
     """A chain with money issued to the parties and one-line steps of the order life cycle."""
 
-    def __init__(self, *, credit: bool = False, fakes: bool = False) -> None:
-        contracts = BASE + (["credit"] if credit else []) + (list(FAKES) if fakes else [])
+    def __init__(
+        self, *, credit: bool = False, fakes: bool = False, recourse: bool | None = None
+    ) -> None:
+        contracts: list[str | ContractConfig] = [
+            *BASE, *(["credit"] if credit else []), *(list(FAKES) if fakes else [])
+        ]
+        if recourse is not None:
+            params = {"recourse": recourse}
+            contracts[BASE.index("order_finance")] = ContractConfig(
+                name="order_finance", version="1", params=params
+            )
         self.ledger = LedgerHarness(ORGS, contracts, classes=FAKES if fakes else None)
         for account in ("bank-a", "bank-b", "buyer", "buyer-b", "insurer", "gov"):
             self.ok("gov.pboc", "issue", contract="settlement", account=account,
@@ -200,7 +210,8 @@ def test_settlement_emits_loan_repaid_with_interest_and_principal_before_loan_cl
     assert names.index("LoanRepaid") < names.index("LoanClosed")
     repaid = [data for name, data in events if name == "LoanRepaid"]
     assert repaid == [
-        {"loan_id": "order_finance:po-1", "interest": INTEREST_90D, "principal": LOAN}
+        {"loan_id": "order_finance:po-1", "interest": INTEREST_90D, "principal": LOAN,
+         "penalty": 0, "costs": 0}
     ]
 
 
@@ -208,7 +219,7 @@ def test_partial_repayments_emit_loan_repaid_parts_that_add_up_to_the_principal(
     flow = Flow()
     flow.to_financed()
     flow.ledger.advance(days=10)
-    flow.ok(PURCHASER, "cancel", order_id="po-1")
+    flow.ok(PURCHASER, "cancel", order_id="po-1", co_signers=[OFFICER])
     interest = LOAN * RATE * 10 // 3_600_000
     flow.ok("gov.pboc", "issue", contract="settlement", account="coop-a", amount=interest)
     parts = []
@@ -265,7 +276,7 @@ def test_cancellation_accelerates_the_loan_and_the_coop_repays_it_directly() -> 
     flow = Flow()
     flow.to_financed()
     flow.ledger.advance(days=10)
-    flow.ok(PURCHASER, "cancel", order_id="po-1")
+    flow.ok(PURCHASER, "cancel", order_id="po-1", co_signers=[OFFICER])
     loan = flow.ledger.view("order_finance", "loan", order_id="po-1")
     interest = LOAN * RATE * 10 // 3_600_000
     assert (loan["status"], loan["outstanding"]) == ("ACCELERATED", LOAN + interest)
@@ -275,22 +286,18 @@ def test_cancellation_accelerates_the_loan_and_the_coop_repays_it_directly() -> 
     assert flow.ledger.view("order_finance", "loan", order_id="po-1")["status"] == "CLOSED"
 
 
-def test_unpaid_order_past_maturity_defaults_and_is_written_off() -> None:
+def test_undelivered_order_past_maturity_defaults_against_the_seller_and_is_written_off() -> None:
     flow = Flow(credit=True)
     flow.to_financed()
-    flow.deliver_accept_invoice(QTY)
-    flow.ok(TREASURER, "pay", order_id="po-1", amount=50_000_000)
     flow.ledger.advance(days=91)
-    bank_before = flow.balance("bank-a")
     flow.ok(OFFICER, "default", order_id="po-1")
     order = flow.order()
-    interest = LOAN * RATE * 91 // 3_600_000
-    subsidy = interest // 2
+    # day 91 is past the due date: one day of penalty at 1.5 x the rate (L2)
+    penalty = LOAN * RATE * 15_000 * 1 // (10**8 * 360)
     assert order["status"] == "DEFAULTED"
-    assert flow.balance("bank-a") - bank_before == 50_000_000 + subsidy
     loan = order["loan"]
-    assert loan["status"] == "DEFAULTED"
-    assert loan["written_off"] == LOAN + interest - subsidy - 50_000_000
+    assert (loan["status"], loan["penalty_accrued"]) == ("DEFAULTED", penalty)
+    assert loan["written_off"] == loan["claim"] == LOAN + INTEREST_90D + penalty  # L4: still owed
     assert flow.ledger.get("credit", "default/coop-a/order_finance:po-1") is not None
 
 
@@ -385,6 +392,17 @@ def _shipped(flow: Flow) -> None:
     flow.ok(SELLER, "deliver", order_id="po-1", quantity=27_000)
 
 
+def _part_accepted(flow: Flow) -> None:
+    _shipped(flow)
+    flow.ok(PURCHASER, "accept", order_id="po-1", quantity=27_000)
+
+
+def _remainder_cancelled(flow: Flow) -> None:
+    _part_accepted(flow)
+    flow.ledger.advance(days=93)  # delivery was due on day 92
+    flow.ok(PURCHASER, "cancel_remainder", order_id="po-1")
+
+
 ORDER = {"order_id": "po-1"}
 FINANCE = {"order_id": "po-1", "principal": LOAN, "rate_bp": RATE, "maturity": MATURITY}
 CREATE = {"order_id": "po-1", "buyer": "buyer", "quantity": QTY, "unit_price": PRICE,
@@ -398,7 +416,7 @@ ERROR_CASES: list[tuple[str, Step, str, str, dict[str, Any], tuple[str, ...]]] =
     ("INVALID_DATE", _confirmed, OFFICER, "finance", {**FINANCE, "maturity": DAY0}, ()),
     ("ORDER_STATE_INVALID", _financed, OTHER_OFFICER, "finance", FINANCE, ()),
     ("ORDER_STATE_INVALID", _confirmed, PURCHASER, "confirm", ORDER, ()),
-    ("ORDER_STATE_INVALID", _shipped, PURCHASER, "cancel", ORDER, ()),
+    ("ORDER_STATE_INVALID", _shipped, PURCHASER, "cancel", ORDER, (OFFICER,)),
     ("UNAUTHORIZED", _confirmed, "buyer-b.purchaser", "accept", {**ORDER, "quantity": 1}, ()),
     ("UNAUTHORIZED", _none, "buyer.purchaser", "create_order", CREATE, ()),
     ("ORDER_ENCUMBERED", _encumbered, OFFICER, "finance", FINANCE, ()),
@@ -428,6 +446,14 @@ ERROR_CASES: list[tuple[str, Step, str, str, dict[str, Any], tuple[str, ...]]] =
     ("LOAN_NOT_OPEN", _closed_loan, SELLER, "repay", {**ORDER, "amount": 1}, ()),
     ("REPAYMENT_EXCEEDS_DEBT", _financed, SELLER, "repay", {**ORDER, "amount": LOAN + 1}, ()),
     ("LOAN_NOT_DUE", _financed, OFFICER, "default", ORDER, ()),
+    ("QUANTITY_EXCEEDS_ORDERED", _shipped, SELLER, "deliver", {**ORDER, "quantity": 3_001}, ()),
+    ("DELIVERY_NOT_LATE", _part_accepted, PURCHASER, "cancel_remainder", ORDER, ()),
+    ("DELIVERIES_CLOSED", _remainder_cancelled, SELLER, "deliver", {**ORDER, "quantity": 1},
+     ()),
+    ("DELIVERIES_CLOSED", _remainder_cancelled, PURCHASER, "cancel_remainder", ORDER, ()),
+    ("PAYMENT_NOT_DUE", _invoiced, OFFICER, "buyer_default", ORDER, ()),
+    ("UNAUTHORIZED", _financed, PURCHASER, "cancel", ORDER, ()),
+    ("UNAUTHORIZED", _financed, PURCHASER, "cancel", ORDER, (OTHER_OFFICER,)),
     ("ASSET_FROZEN", _frozen, TREASURER, "pay", {**ORDER, "amount": 1}, ()),
     ("ASSET_FROZEN", _frozen, SELLER, "transfer_receivable",
      {"receivable_id": "po-1", "new_holder": "coop-b"}, (OFFICER,)),

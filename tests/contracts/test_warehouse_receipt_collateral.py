@@ -178,7 +178,7 @@ def test_the_7_6_take_at_exactly_the_floor_pays_the_pledgor_46122_20(
     assert loan["liquidation"] == {
         "proceeds": FLOOR, "costs": costs, "interest": INTEREST_180_DAYS,
         "principal": PRINCIPAL, "surplus": surplus, "debt": PRINCIPAL + INTEREST_180_DAYS,
-        "new_holder": "bank-a", "market_value": 200 * ATTESTED,
+        "new_holder": "bank-a", "market_value": 200 * ATTESTED, "penalty": 0,
     }
     assert wr.receipt(rid)["holder"] == "bank-a"
     assert wr.lien(f"receipt:{rid}") is None

@@ -484,7 +484,7 @@ class WarehouseReceiptMachine(ContractMachine):
     @rule(lid=loans, share=st.integers(1, 10_000), wrong_payer=st.booleans())
     def repay(self, lid: str, share: int, wrong_payer: bool) -> None:
         loan = self.wr.loan_view(lid)
-        debt = loan["principal_outstanding"] + loan["interest_accrued"]
+        debt = loan["debt"]
         amount = max(1, debt * share // 10_000)
         signer = "coop-a.farmer" if wrong_payer else self.actor(loan["borrower"])
         if not wrong_payer:

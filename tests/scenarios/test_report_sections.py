@@ -95,7 +95,21 @@ def test_the_order_financing_section_reports_each_outcome() -> None:
                                                  "cancelled")}
     text = render_markdown({"orders": orders}, [])
     assert "## Order financing" in text
-    assert "| 1 | 0 | 1 | 1 | 0 | 0 | 0 | 1,000.00 |" in text
+    assert "| 1 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 1,000.00 |" in text
+
+
+def test_the_order_financing_section_shows_late_shipments_and_buyer_defaults() -> None:
+    f = fold([
+        *order("o-1", 200_000),
+        (2.0, "order_finance", "OrderDelivered", {"order_id": "o-1", "days_late": 0}),
+        (3.0, "order_finance", "OrderDelivered", {"order_id": "o-1", "days_late": 4}),
+        (4.0, "order_finance", "Invoiced", {"order_id": "o-1", "short_qty": 0}),
+        (40.0, "order_finance", "BuyerDefaulted", {"order_id": "o-1", "buyer": "buyer-x"}),
+    ])
+    assert (f.counts["orders"]["late_deliveries"], f.counts["orders"]["buyer_defaults"],
+            f.counts["orders"]["short_delivered"]) == (1, 1, 0)
+    text = render_markdown({"orders": dict(f.counts["orders"])}, [])
+    assert "| late deliveries | buyer defaults |" in text
 
 
 @given(st.text(max_size=30))

@@ -11,11 +11,12 @@ Who may do what (policies are data; a genesis may override them):
   subsidy-<id>``; total funding never exceeds the published budget) and closes it (the rest is
   refunded to the publishing organisation's treasury).
 - Loan contracts (genesis param ``loan_contracts``) call the operations: on every interest
-  payment ``apply_interest_subsidy`` pays the bank from the first open eligible programme (by
-  programme id) that has something due and budget left, at most the interest and at most the
-  budget left; ``record_default`` downgrades the household (``default_downgrade_tiers`` tiers,
-  never below B) and marks it "in default" so it no longer counts as good for its village
-  until government re-attests it.
+  payment ``apply_interest_subsidy`` (a typed ``InterestSubsidyRequest`` with the loan's rate
+  and term) pays the bank from the first open eligible programme (by programme id) that has
+  something due and budget left, at most the interest and at most the budget left, and
+  refuses interest of an overdue or defaulted loan (L3); ``record_default`` downgrades the
+  household (``default_downgrade_tiers`` tiers, never below B) and marks it "in default" so
+  it no longer counts as good for its village until government re-attests it.
 
 A village is a credit village when it has at least ``credit_village_min_households`` rated
 households and good ones (rated >= A, not in default) are >= ``credit_village_bp`` of them;
@@ -28,7 +29,10 @@ if its id is an organisation id (no ".") and a ``household`` otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import ValidationError
 
 from contracts.base import Contract, action, operation, view
 from contracts.builtin.credit.errors import (
@@ -40,6 +44,7 @@ from contracts.builtin.credit.errors import (
     ProgrammeClosed,
     ProgrammeNotFound,
     RatingScoresTooLow,
+    SubsidyNotEligible,
     VillageAlreadyExists,
     VillageNotFound,
 )
@@ -81,14 +86,22 @@ from contracts.builtin.credit.rules import (
     subsidy_due,
 )
 from contracts.context import Context, ReadContext
+from contracts.lending import InterestSubsidyRequest
 from contracts.policy import Role, any_of
 
 RATING_OFFICE = any_of(Role("government", "agriculture"), Role("government", "admin"))
 SUBSIDY_OFFICE = any_of(Role("government", "finance"), Role("government", "admin"))
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _subsidy_request(request: Any) -> InterestSubsidyRequest:
+    """The caller's request, validated; a bad field is named with its rule."""
+    try:
+        return InterestSubsidyRequest.model_validate(request)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise InvalidOperationArgument(f"interest subsidy request: {problems}") from None
 
 
 class CreditContract(CreditInvariants, Contract):
@@ -249,41 +262,45 @@ class CreditContract(CreditInvariants, Contract):
 
     @operation
     def apply_interest_subsidy(
-        self, ctx: Context, loan_id: str, borrower: str, lender: str, product: str,
-        interest: int, rate_bp: int | None = None,
+        self, ctx: Context, request: InterestSubsidyRequest | Mapping[str, Any]
     ) -> int:
         """Pay the bank this interest payment's subsidy from a programme's escrow; return it.
 
-        ``rate_bp`` (the loan's annual rate) is needed only by above_lpr programmes. The
-        amount is min(rule's due, interest, budget left); 0 if no programme applies.
+        The request always carries the loan's rate and term (``contracts.lending``); one
+        for an overdue or defaulted loan is refused (L3). The amount is min(rule's due,
+        interest, budget left); 0 if no programme applies.
         """
         self._require_loan_contract(ctx, "apply_interest_subsidy")
-        if not _is_int(interest) or interest < 0:
-            raise InvalidOperationArgument(f"interest must be fen >= 0, got {interest!r}")
-        if rate_bp is not None and (not _is_int(rate_bp) or rate_bp < 0):
-            raise InvalidOperationArgument(f"rate_bp must be bp >= 0, got {rate_bp!r}")
-        kind = self.borrower_kind(ctx, borrower)
+        req = _subsidy_request(request)
+        if req.overdue or req.defaulted or req.days_overdue:
+            state = "defaulted" if req.defaulted else "overdue"
+            raise SubsidyNotEligible(
+                f"loan {req.loan_id} is {state}: only interest paid on time is subsidised",
+                loan_id=req.loan_id, state=state,
+            )
+        kind = self.borrower_kind(ctx, req.borrower)
         for _, raw in ctx.scan("programme/"):
             programme = Programme.model_validate(raw)
             if not (programme.open and kind in programme.borrower_kinds
-                    and product in programme.products):
+                    and req.product in programme.products):
                 continue
-            pay = min(subsidy_due(programme, interest, rate_bp, self.params.lpr_bp),
+            pay = min(subsidy_due(programme, req.interest, req.rate_bp, self.params.lpr_bp),
                       programme.available)
             if pay <= 0:
                 continue
-            ctx.transfer(programme.escrow, lender, pay,
-                         memo=f"interest subsidy {programme.id} loan {loan_id}")
+            ctx.transfer(programme.escrow, req.lender, pay,
+                         memo=f"interest subsidy {programme.id} loan {req.loan_id}")
             payment = SubsidyPayment(
-                programme=programme.id, loan_id=loan_id, borrower=borrower, lender=lender,
-                product=product, interest=interest, rate_bp=rate_bp, subsidy=pay,
+                programme=programme.id, loan_id=req.loan_id, borrower=req.borrower,
+                lender=req.lender, product=req.product, interest=req.interest,
+                rate_bp=req.rate_bp, term_days=req.term_days, subsidy=pay,
                 caller=str(ctx.caller), at=ctx.time, tx_id=ctx.tx_id,
             )
             ctx.save(payment_key(programme.id, programme.payments), payment)
             self._save_programme(ctx, programme, paid=programme.paid + pay,
                                  payments=programme.payments + 1)
-            ctx.emit("SubsidyPaid", programme=programme.id, loan_id=loan_id, lender=lender,
-                     interest=interest, subsidy=pay)
+            ctx.emit("SubsidyPaid", programme=programme.id, loan_id=req.loan_id,
+                     lender=req.lender, interest=req.interest, subsidy=pay)
             return pay
         return 0
 

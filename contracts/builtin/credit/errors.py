@@ -13,7 +13,9 @@
     ├── InvalidSubsidyRule              INVALID_SUBSIDY_RULE
     ├── FundingExceedsBudget            FUNDING_EXCEEDS_BUDGET
     ├── CallerNotAllowed                CALLER_NOT_ALLOWED (operation from a non-loan contract)
-    └── InvalidOperationArgument        INVALID_OPERATION_ARGUMENT (bad value from a caller)
+    ├── InvalidOperationArgument        INVALID_OPERATION_ARGUMENT (bad value from a caller)
+    └── SubsidyNotEligible              SUBSIDY_NOT_ELIGIBLE (interest of an overdue or
+                                        defaulted loan offered for a subsidy: L3)
 """
 
 from __future__ import annotations
@@ -61,3 +63,9 @@ class CallerNotAllowed(DomainError):
 
 class InvalidOperationArgument(DomainError):
     code = "INVALID_OPERATION_ARGUMENT"
+
+
+class SubsidyNotEligible(DomainError):
+    """A loan contract offered interest of an overdue or defaulted loan (L3)."""
+
+    code = "SUBSIDY_NOT_ELIGIBLE"

@@ -126,7 +126,8 @@ class SubsidyPayment(Record):
     lender: str
     product: str
     interest: int
-    rate_bp: int | None
+    rate_bp: int
+    term_days: int
     subsidy: int
     caller: str
     at: str

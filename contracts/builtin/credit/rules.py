@@ -35,14 +35,14 @@ def is_credit_village(good: int, households: int, threshold_bp: int, min_househo
     return good * BP >= threshold_bp * households
 
 
-def subsidy_due(programme: Programme, interest: int, rate_bp: int | None, lpr_bp: int) -> int:
+def subsidy_due(programme: Programme, interest: int, rate_bp: int, lpr_bp: int) -> int:
     """Subsidy for one interest payment under the programme's rule, before the budget cap.
 
     - share: floor(interest x share_bp / 10000).
     - above_lpr: the borrower pays interest at min(rate, LPR - spread); the subsidy is the
-      rest, floor(interest x (rate - (LPR - spread)) / rate). Needs the loan's rate; without
-      it (``rate_bp`` None or 0) nothing is due, since the share cannot be known from the
-      interest alone.
+      rest, floor(interest x (rate - (LPR - spread)) / rate). Every request carries the
+      loan's rate (``contracts.lending.InterestSubsidyRequest``: L3); a rate of 0 owes
+      nothing.
     Never more than ``interest``.
     """
     if interest <= 0:

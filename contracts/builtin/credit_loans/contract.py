@@ -13,14 +13,18 @@ it on credit alone, and the money moves bank -> borrower in the same tx, only if
   shared book (the registry idea of docs/domain.md X2: a borrower cannot stack lines at
   several banks). The line limits principal; accrued interest does not use it (A).
 
-Interest accrues by whole days, actual/365, floored (interest.py). A repayment first
-offers all unpaid interest to the government's subsidy programmes
-(``credit.apply_interest_subsidy``, product ``credit_loans``, with the loan's rate),
-then pays interest, then principal; paying everything closes the loan (``repay`` without
-an amount pays off whatever is owed after the subsidy). After maturity
-an unpaid loan may be defaulted by its bank: the rest is written off and
-``credit.record_default`` downgrades the borrower. There is no penalty rate (A).
-The credit contract must be enabled (it holds the ratings and the tier terms).
+Servicing is the lending core's (``contracts.lending``): interest accrues by whole days
+with the sub-fen remainder carried, on the ``day_count_basis`` (ACT/365F by default);
+past maturity the unpaid principal accrues penalty interest at the rate plus
+``penalty_share_bp`` of it. A repayment on time first offers the interest due to the
+government's subsidy programmes (the typed request, with the loan's rate and term; never
+for an overdue or defaulted loan), then runs the waterfall: penalty, interest,
+principal; paying everything closes the loan (``repay`` without an amount pays off
+whatever is owed after the subsidy). After maturity an unpaid loan may be defaulted by
+its bank: the claim is written off as the bank's loss but stays owed (L4), later
+repayments are recoveries that reduce the written-off amount, and
+``credit.record_default`` downgrades the borrower. The credit contract must be enabled
+(it holds the ratings and the tier terms).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ from contracts.builtin.credit_loans.models import (
     LoanQuery,
     RepayArgs,
 )
-from contracts.builtin.credit_loans.records import Loan, LoanStatus, loan_id_for
+from contracts.builtin.credit_loans.records import OWING, Loan, LoanStatus, loan_id_for
 from contracts.builtin.credit_loans.store import (
     add_totals,
     adjust_book,
@@ -62,6 +66,7 @@ from contracts.builtin.credit_loans.store import (
     require_status,
 )
 from contracts.context import Context, ReadContext
+from contracts.lending import apply_payment, write_off
 from contracts.policy import Party, any_of
 from ledger.timefmt import format_time, parse_time
 
@@ -153,7 +158,9 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
             "status": LoanStatus.ACTIVE, "officer": ctx.signer.member_id,
             "tier": pricing["tier"], "credit_line": line, "exposure_at_grant": exposure,
             "priced_rate_bp": pricing["rate_bp"], "rate_bp": args.rate_bp, "principal": amount,
-            "start": ctx.time, "maturity": maturity, "accrued_through": ctx.time,
+            "start": ctx.time, "maturity": maturity, "accrued_to": ctx.time, "due_at": maturity,
+            "day_count": self.params.day_count_basis,
+            "penalty_share_bp": self.params.penalty_share_bp,
         }))
         adjust_book(ctx, loan.borrower, principal=amount, loans=1)
         add_totals(ctx, disbursed=amount)
@@ -183,59 +190,53 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
 
     @action(RepayArgs, policy=BORROWER, parties=_loan_parties)
     def repay(self, ctx: Context, args: RepayArgs) -> None:
-        """Subsidy first (paid by government), then interest, then principal; all paid closes.
+        """Subsidy first (paid by government, on time only), then the waterfall; all paid closes.
 
         Without ``amount`` the borrower pays off everything owed after the subsidy (a
-        borrower cannot know the subsidy beforehand, so it cannot name that amount).
+        borrower cannot know the subsidy beforehand, so it cannot name that amount). A
+        defaulted loan is still owed: its repayments are recoveries (L4).
         """
         loan = get_loan(ctx, args.loan_id)
-        require_status(loan, LoanStatus.ACTIVE)
-        before = servicing.accrued_now(ctx, loan)
-        loan = servicing.take_subsidy(ctx, before)
+        require_status(loan, *OWING)
+        loan, subsidy = servicing.subsidised(ctx, servicing.accrued_now(ctx, loan))
         amount = loan.outstanding if args.amount is None else args.amount
         if amount > loan.outstanding:
             raise RepaymentExceedsDebt(
                 f"{amount} > outstanding {loan.outstanding}", outstanding=loan.outstanding
             )
-        part = servicing.split(amount, loan.interest_due, loan.principal_due)
         ctx.transfer(loan.borrower, loan.bank, amount, f"repay {loan.loan_id}")
-        loan = loan.model_copy(update={
-            "interest_paid": loan.interest_paid + part.interest,
-            "principal_paid": loan.principal_paid + part.principal,
-        })
-        closed = loan.outstanding == 0
+        was_active = loan.status is LoanStatus.ACTIVE
+        loan, part = apply_payment(loan, amount)
+        closed = loan.claim == 0
         if closed:
             loan = loan.model_copy(update={"status": LoanStatus.CLOSED})
         put_loan(ctx, loan)
-        adjust_book(ctx, loan.borrower, principal=-part.principal, loans=-int(closed))
+        if was_active:
+            adjust_book(ctx, loan.borrower, principal=-part.principal, loans=-int(closed))
         add_totals(ctx, repaid_principal=part.principal)
-        ctx.emit("LoanRepaid", loan_id=loan.loan_id, interest=part.interest,
-                 principal=part.principal, subsidy=loan.subsidy_paid - before.subsidy_paid)
+        ctx.emit("LoanRepaid", loan_id=loan.loan_id, **part.event_fields(), subsidy=subsidy.paid)
         if closed:
-            ctx.emit("LoanClosed", loan_id=loan.loan_id, closure="repaid")
+            ctx.emit("LoanClosed", loan_id=loan.loan_id,
+                     closure="repaid" if was_active else "recovered")
 
     @action(LoanArgs, policy=LENDER_OR_RISK, parties=_loan_parties)
     def default(self, ctx: Context, args: LoanArgs) -> None:
-        """After maturity the bank writes off what is unpaid and reports the default."""
+        """After maturity the bank writes off what is unpaid (still owed) and reports it."""
         loan = get_loan(ctx, args.loan_id)
         require_status(loan, LoanStatus.ACTIVE)
         assert loan.maturity is not None
         if parse_time(loan.maturity) > ctx.now:
             raise LoanNotDue(f"loan {loan.loan_id} matures {loan.maturity}",
                              maturity=loan.maturity)
-        loan = servicing.accrued_now(ctx, loan)
-        principal, interest = loan.principal_due, loan.interest_due
-        put_loan(ctx, loan.model_copy(update={
-            "status": LoanStatus.DEFAULTED,
-            "written_off_principal": loan.written_off_principal + principal,
-            "written_off_interest": loan.written_off_interest + interest,
-        }))
+        loan = write_off(servicing.accrued_now(ctx, loan))
+        principal = loan.principal_due
+        put_loan(ctx, loan.model_copy(update={"status": LoanStatus.DEFAULTED}))
         adjust_book(ctx, loan.borrower, principal=-principal, loans=-1)
         add_totals(ctx, written_off_principal=principal)
         if ctx.has_contract("credit"):
             ctx.invoke("credit", "record_default", borrower=loan.borrower, loan_id=loan.loan_id)
-        ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=principal + interest,
-                 written_off_principal=principal, written_off_interest=interest)
+        ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=loan.written_off,
+                 written_off_principal=principal, written_off_interest=loan.written_off - principal)
 
     # -- views ---------------------------------------------------------------------------
 

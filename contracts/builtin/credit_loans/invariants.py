@@ -2,8 +2,11 @@
 
 L1 a grant never takes the borrower's open principal (all banks) past its tier's line,
    and every book equals the open principal of the borrower's active loans.
-L2 conservation: disbursed = repaid principal + outstanding principal + written off.
-L3 the interest subsidy never exceeds the interest it offsets.
+L2 conservation: disbursed = repaid principal + principal still owed (a written-off loan's
+   principal stays owed: L4 of docs/domain.md 7.3).
+L3 the lending core's balance rules: no part paid beyond what it owes (the subsidy within
+   the interest it offsets), a write-off within the claim; a defaulted loan keeps a claim,
+   a closed one has none.
 L4 every loan is priced at or above its tier's rate and within the tenor cap.
 """
 
@@ -16,6 +19,7 @@ from contracts.base import invariant
 from contracts.builtin.credit_loans.records import LoanStatus
 from contracts.builtin.credit_loans.store import all_books, all_loans, get_totals
 from contracts.context import ReadContext
+from contracts.lending import balance_problems
 
 _GRANTED = frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED, LoanStatus.DEFAULTED})
 
@@ -48,37 +52,36 @@ class CreditLoansInvariants:
         for borrower in sorted(set(open_loans) - seen):
             yield f"borrower {borrower}: active loans but no book"
 
-    @invariant("L2", "disbursed = repaid principal + outstanding principal + written off")
+    @invariant("L2", "disbursed = repaid principal + principal still owed")
     def conservation(self, ctx: ReadContext) -> Iterable[str]:
-        disbursed = repaid = outstanding = written_off = 0
+        disbursed = repaid = owed = 0
         for loan in all_loans(ctx):
             if loan.status not in _GRANTED:
-                if loan.principal or loan.principal_paid or loan.written_off_principal:
+                if loan.principal or loan.principal_paid or loan.written_off:
                     yield f"{loan.loan_id}: {loan.status.value} with money on it"
                 continue
-            if min(loan.principal_paid, loan.principal_due, loan.written_off_principal) < 0:
-                yield f"{loan.loan_id}: negative principal part {loan.to_state()}"
-            if loan.status is not LoanStatus.ACTIVE and loan.principal_due != 0:
-                yield f"{loan.loan_id}: {loan.status.value} with {loan.principal_due} unaccounted"
             if loan.status is LoanStatus.ACTIVE and loan.principal_due <= 0:
                 yield f"{loan.loan_id}: ACTIVE with nothing outstanding"
             disbursed += loan.principal
             repaid += loan.principal_paid
-            outstanding += loan.principal_due
-            written_off += loan.written_off_principal
-        if disbursed != repaid + outstanding + written_off:
-            yield f"disbursed {disbursed} != {repaid} + {outstanding} + {written_off}"
+            owed += loan.principal_due
+        if disbursed != repaid + owed:
+            yield f"disbursed {disbursed} != repaid {repaid} + owed {owed}"
         totals = get_totals(ctx)
-        if (totals.disbursed, totals.repaid_principal, totals.written_off_principal) != (
-            disbursed, repaid, written_off
-        ):
-            yield f"totals {totals.to_state()} != loans ({disbursed}, {repaid}, {written_off})"
+        if (totals.disbursed, totals.repaid_principal) != (disbursed, repaid):
+            yield f"totals {totals.to_state()} != loans ({disbursed}, {repaid})"
 
-    @invariant("L3", "the interest subsidy never exceeds the interest it offsets")
-    def subsidy_within_interest(self, ctx: ReadContext) -> Iterable[str]:
+    @invariant("L3", "no part paid beyond what it owes; a written-off claim remains owed")
+    def balances_hold(self, ctx: ReadContext) -> Iterable[str]:
         for loan in all_loans(ctx):
-            if loan.subsidy_paid < 0 or loan.interest_paid < 0 or loan.interest_due < 0:
-                yield f"{loan.loan_id}: interest parts {loan.to_state()}"
+            for problem in balance_problems(loan):
+                yield f"{loan.loan_id}: {problem}"
+            if loan.status is LoanStatus.DEFAULTED and (
+                loan.claim <= 0 or loan.written_off + loan.recovered <= 0
+            ):
+                yield f"{loan.loan_id}: DEFAULTED without a written-off claim"
+            if loan.status is LoanStatus.CLOSED and loan.claim:
+                yield f"{loan.loan_id}: CLOSED with {loan.claim} still owed"
 
     @invariant("L4", "every loan is priced at or above its tier's rate, within the tenor cap")
     def priced_and_capped(self, ctx: ReadContext) -> Iterable[str]:

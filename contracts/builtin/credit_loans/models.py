@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from contracts.base import Args, Params, Query
+from contracts.lending import DEFAULT_PENALTY_SHARE_BP, DayCount, PenaltyShareBp
 from contracts.types import BasisPoints, Id, OrgId, PositiveFen
 
 TenorDays = Annotated[int, Field(ge=1, le=3660)]
@@ -19,11 +20,15 @@ class CreditLoansParams(Params):
     the credit contract discounts it by the borrower's tier (``credit.pricing``) and a
     bank may not lend below that priced rate. 600 bp = LPR 345 bp + a 255 bp spread,
     a typical unsecured small-business rate. ``max_tenor_days``: one year, as credit
-    lines for merchants are yearly revolving lines.
+    lines for merchants are yearly revolving lines. ``day_count_basis``: days in the
+    interest year (365: ACT/365F). ``penalty_share_bp``: past maturity the unpaid
+    principal accrues at the rate plus this share of it (PBoC: 30-50 %).
     """
 
     base_rate_bp: BasisPoints = 600
     max_tenor_days: TenorDays = 365
+    day_count_basis: DayCount = DayCount.ACT_365F
+    penalty_share_bp: PenaltyShareBp = DEFAULT_PENALTY_SHARE_BP
 
 
 class ApplyArgs(Args):

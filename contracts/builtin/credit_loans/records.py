@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict
 
+from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
 
 
@@ -22,14 +23,20 @@ class LoanStatus(StrEnum):
     DECLINED = "DECLINED"
     ACTIVE = "ACTIVE"  # granted and disbursed in one tx
     CLOSED = "CLOSED"  # repaid in full
-    DEFAULTED = "DEFAULTED"  # written off by the bank after maturity
+    DEFAULTED = "DEFAULTED"  # written off by the bank after maturity; the claim remains
+
+
+OWING = frozenset({LoanStatus.ACTIVE, LoanStatus.DEFAULTED})
+"""Statuses in which the borrower owes something (a written-off loan still is owed)."""
 
 
 class Record(BaseRecord):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Loan(Record):
+class Loan(LoanBalance):
+    """A credit-line loan: the lending core's balance plus the product's own fields."""
+
     loan_id: str
     borrower: str
     bank: str
@@ -44,36 +51,13 @@ class Loan(Record):
     credit_line: int = 0
     exposure_at_grant: int = 0  # the borrower's open principal including this loan
     priced_rate_bp: int = 0
-    rate_bp: int = 0
-    principal: int = 0
     start: str | None = None
     maturity: str | None = None
-    accrued_through: str | None = None
-    # servicing:
-    interest_accrued: int = 0
-    interest_paid: int = 0
-    subsidy_paid: int = 0
-    principal_paid: int = 0
-    written_off_principal: int = 0
-    written_off_interest: int = 0
-
-    @property
-    def principal_due(self) -> int:
-        return self.principal - self.principal_paid - self.written_off_principal
-
-    @property
-    def interest_due(self) -> int:
-        return (
-            self.interest_accrued - self.interest_paid - self.subsidy_paid
-            - self.written_off_interest
-        )
 
     @property
     def outstanding(self) -> int:
-        """What the borrower owes now (0 unless ACTIVE)."""
-        if self.status is not LoanStatus.ACTIVE:
-            return 0
-        return self.principal_due + self.interest_due
+        """What the borrower owes now: the claim, also after a write-off (L4)."""
+        return self.claim if self.status in OWING else 0
 
 
 class Book(Record):

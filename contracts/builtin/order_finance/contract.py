@@ -7,48 +7,70 @@ lien. The loan is disbursed to the seller, or only to listed suppliers when the 
 is earmarked (B2). The seller delivers, the buyer accepts all or part; the seller
 invoices accepted quantity x price (B5); the buyer pays only into the order's
 controlled account ``escrow:order_finance:order:<id>`` (B3); settlement runs the
-waterfall (waterfall.py, B4, B6): interest subsidy (credit contract), interest,
-principal, fees to the bank, remainder to the receivable holders.
+waterfall (B4, B6): the lending core's for the bank (lending.py: interest subsidy from
+the credit contract, agreed fees, penalty, interest, principal), then the remainder to
+the receivable holders (waterfall.py).
 
-Design choices (A, docs/domain.md 2.1):
+Design choices (A, docs/domain.md 2.1 and L5):
 - cancel before delivery (buyer) accelerates the loan: the whole debt falls due at
-  once as the seller's direct debt and the lien closes;
+  once as the seller's direct debt and the lien closes; once the order is financed the
+  buyer cannot cancel alone: the financing bank's loan officer co-signs while its lien
+  is open;
+- the seller delivers in one or more shipments up to the ordered quantity; the buyer
+  accepts what arrived of each; a shipment after ``delivery_due`` is recorded with its
+  days late, and then the buyer alone may cancel the undelivered remainder
+  (``cancel_remainder``), so the seller invoices only what was accepted; invoicing less
+  than ordered records the short quantity;
+- a buyer that has not paid the invoice ``payment_days`` after it is in default on the
+  receivable (``buyer_default``, recovery.py): recorded against the buyer, the
+  receivable stays open and later payments still repay the bank first; recourse to the
+  seller is the ``recourse`` parameter;
 - a short settlement (short delivery) leaves the unpaid part as the seller's direct
   debt (DIRECT_DEBT), due at maturity, repayable by the seller (``repay``) or an
   insurance payout (``repay_from_proceeds``); the receivable's lien closes with it;
-- an open loan past its due time may be defaulted by the bank: money in the
-  controlled account is swept through the waterfall first, the rest is written off,
-  and the credit contract records the default;
+- an open loan past its due time may be defaulted by the bank before the invoice
+  (the seller did not perform): money in the controlled account is swept through the
+  waterfall first, the rest is written off, and the credit contract records the
+  seller's default; once invoiced, only after the buyer's default, and the write-off
+  keeps its claim on the receivable;
 - a receivable may be split or assigned only by its holder with the lending bank's
   co-signature while the lien is open (Civil Code Art. 445); children conserve value;
 - finance, pay, settle, split and transfer refuse an order frozen by a dispute.
-Interest and its rounding: interest.py. Loan id: ``order_finance:<order id>``.
+Interest, penalty past the due time and their rounding: ``contracts.lending``.
+Loan id: ``order_finance:<order id>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from contracts.base import Contract, action, operation
 from contracts.builtin.order_finance import lending
+from contracts.builtin.order_finance.delivery import OrderDelivery
 from contracts.builtin.order_finance.errors import (
-    AcceptedExceedsDelivered,
     BuyerIsSeller,
     DisbursementNotEarmarked,
     FinancingAboveRatio,
-    InvalidDate,
     LoanNotDue,
     LoanNotOpen,
     OrderAlreadyExists,
     OrderEncumbered,
-    OrderStateInvalid,
     PayeeNotControlledAccount,
     PaymentExceedsReceivable,
-    QuantityExceedsOrdered,
-    ReceivableStateInvalid,
+    PaymentNotDue,
     RepaymentExceedsDebt,
     SplitNotConserving,
+)
+from contracts.builtin.order_finance.guards import (
+    BUYER,
+    BUYER_TREASURER,
+    BUYER_WITH_CONSENT,
+    HOLDER_WITH_CONSENT,
+    LENDER,
+    SELLER,
+    order_parties,
+    receivable_parties,
+    require_future,
+    require_open_receivable,
+    require_status,
 )
 from contracts.builtin.order_finance.invariants import OrderFinanceInvariants
 from contracts.builtin.order_finance.models import (
@@ -57,7 +79,6 @@ from contracts.builtin.order_finance.models import (
     OrderArgs,
     OrderFinanceParams,
     PayArgs,
-    QuantityArgs,
     RepayArgs,
     SplitArgs,
     TransferReceivableArgs,
@@ -76,6 +97,13 @@ from contracts.builtin.order_finance.records import (
     loan_id_of,
     order_key,
 )
+from contracts.builtin.order_finance.recovery import (
+    bank_first,
+    days_after,
+    recover,
+    to_recourse,
+    write_off_keeping_claim,
+)
 from contracts.builtin.order_finance.store import (
     find_loan,
     get_loan,
@@ -90,69 +118,14 @@ from contracts.builtin.order_finance.views import OrderFinanceViews
 from contracts.builtin.order_finance.waterfall import Leaf, holder_shares
 from contracts.context import Context, ReadContext
 from contracts.exceptions import InvalidArguments
-from contracts.policy import Party, Role, all_of, any_of
+from contracts.policy import Role, any_of
 from contracts.types import MAX_AMOUNT
 from ledger.timefmt import parse_time
 
-SELLER = Party("seller", roles=("manager",))
-BUYER = Party("buyer", roles=("purchaser",))
-BUYER_TREASURER = Party("buyer", roles=("treasurer",))
-LENDER = Party("lender", roles=("loan_officer",))
-# The holder's manager signs; while the lien is open the lender's loan officer consents
-# (otherwise the holder is its own consent). Any member of either org, a farmer or a node
-# key, was enough before the attacker machine tried them.
-HOLDER_WITH_CONSENT = all_of(
-    Party("holder", roles=("manager",)), Party("consent", roles=("loan_officer", "manager"))
-)
 
-
-def _order_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
-    order = get_order(ctx, args.order_id)
-    loan = find_loan(ctx, args.order_id)
-    return {
-        "seller": order.seller,
-        "buyer": order.buyer,
-        "lender": None if loan is None else loan.lender,
-    }
-
-
-def _receivable_parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
-    receivable = get_receivable(ctx, args.receivable_id)
-    loan = find_loan(ctx, receivable.order_id)
-    secured = loan is not None and loan.lien_open
-    return {
-        "holder": receivable.holder,
-        "consent": loan.lender if secured and loan is not None else receivable.holder,
-    }
-
-
-def _require_status(order: Order, *allowed: OrderStatus) -> None:
-    if order.status not in allowed:
-        raise OrderStateInvalid(
-            f"order {order.order_id} is {order.status.value}, "
-            f"needs {'/'.join(s.value for s in allowed)}",
-            order_id=order.order_id,
-            status=order.status.value,
-            allowed=[s.value for s in allowed],
-        )
-
-
-def _require_open_receivable(receivable: Receivable, order: Order) -> None:
-    if receivable.status is not ReceivableStatus.OPEN:
-        raise ReceivableStateInvalid(
-            f"receivable {receivable.receivable_id} is {receivable.status.value}",
-            receivable_id=receivable.receivable_id,
-            status=receivable.status.value,
-        )
-    _require_status(order, OrderStatus.RECEIVABLE)
-
-
-def _require_future(ctx: ReadContext, field: str, value: str) -> None:
-    if parse_time(value) <= ctx.now:
-        raise InvalidDate(f"args.{field} {value} is not after block time {ctx.time}", field=field)
-
-
-class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvariants, Contract):
+class OrderFinanceContract(
+    OrderDelivery, OrderParties, OrderFinanceViews, OrderFinanceInvariants, Contract
+):
     name = "order_finance"
     version = "1"
     description = (
@@ -171,7 +144,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             raise BuyerIsSeller(f"{seller} cannot sell to itself", seller=seller)
         if ctx.get(order_key(args.order_id)) is not None:
             raise OrderAlreadyExists(f"order {args.order_id} exists", order_id=args.order_id)
-        _require_future(ctx, "delivery_due", args.delivery_due)
+        require_future(ctx, "delivery_due", args.delivery_due)
         value = args.quantity * args.unit_price
         if value > MAX_AMOUNT:
             raise InvalidArguments(
@@ -188,6 +161,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
                 unit_price=args.unit_price,
                 value=value,
                 delivery_due=args.delivery_due,
+                payment_days=args.payment_days,
                 suppliers=list(args.suppliers),
                 status=OrderStatus.DRAFT,
                 created_at=ctx.time,
@@ -197,19 +171,20 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             "OrderCreated", order_id=args.order_id, seller=seller, buyer=args.buyer, value=value
         )
 
-    @action(OrderArgs, policy=BUYER, parties=_order_parties)
+    @action(OrderArgs, policy=BUYER, parties=order_parties)
     def confirm(self, ctx: Context, args: OrderArgs) -> None:
         """The buyer confirms price, quantity and delivery date."""
         order = get_order(ctx, args.order_id)
-        _require_status(order, OrderStatus.DRAFT)
+        require_status(order, OrderStatus.DRAFT)
         put_order(ctx, order.model_copy(update={"status": OrderStatus.CONFIRMED}))
         ctx.emit("OrderConfirmed", order_id=order.order_id)
 
-    @action(OrderArgs, policy=BUYER, parties=_order_parties)
+    @action(OrderArgs, policy=BUYER_WITH_CONSENT, parties=order_parties)
     def cancel(self, ctx: Context, args: OrderArgs) -> None:
-        """The buyer cancels before delivery; a loan on the order accelerates."""
+        """The buyer cancels before delivery, with the financing bank's co-signature once
+        financed (L5); a loan on the order accelerates."""
         order = get_order(ctx, args.order_id)
-        _require_status(order, OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.FINANCED)
+        require_status(order, OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.FINANCED)
         loan = find_loan(ctx, order.order_id)
         if loan is not None and loan.status is LoanStatus.ACTIVE:
             loan = lending.release_lien(ctx, lending.accrued_now(ctx, loan))
@@ -228,7 +203,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
         order = get_order(ctx, args.order_id)
         asset = asset_id(order.order_id)
         ctx.require_not_frozen(asset)
-        _require_status(order, OrderStatus.CONFIRMED)
+        require_status(order, OrderStatus.CONFIRMED)
         lien = ctx.view("registry", "lookup", asset=asset)
         if lien["encumbered"]:
             raise OrderEncumbered(f"{asset} is already encumbered", asset=asset, lien=lien["lien"])
@@ -240,7 +215,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
                 principal=args.principal,
                 cap=cap,
             )
-        _require_future(ctx, "maturity", args.maturity)
+        require_future(ctx, "maturity", args.maturity)
         payee = args.disburse_to or order.seller
         allowed = order.suppliers or [order.seller]
         if payee not in allowed:
@@ -259,14 +234,17 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
                 ratio_bp=ratio_bp,
                 principal=args.principal,
                 rate_bp=args.rate_bp,
-                fees=args.fees,
+                costs=args.fees,
+                day_count=self.params.day_count_basis,
+                penalty_share_bp=self.params.penalty_share_bp,
                 disbursed_to=payee,
                 start=ctx.time,
                 maturity=args.maturity,
                 due_at=args.maturity,
-                accrued_through=ctx.time,
+                accrued_to=ctx.time,
                 status=LoanStatus.ACTIVE,
                 lien_open=True,
+                recourse=bool(self.params.recourse),
             ),
         )
         put_order(ctx, order.model_copy(update={"status": OrderStatus.FINANCED}))
@@ -278,12 +256,19 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             principal=args.principal,
         )
 
-    @action(RepayArgs, policy=SELLER, parties=_order_parties)
+    @action(RepayArgs, policy=SELLER, parties=order_parties)
     def repay(self, ctx: Context, args: RepayArgs) -> None:
-        """The seller repays from its own account: interest, principal, fees."""
+        """The seller repays from its own account: interest, principal, fees; under
+        recourse also a loan written off after the buyer's default (L5)."""
         order = get_order(ctx, args.order_id)
+        loan = get_loan(ctx, order.order_id)
+        if loan.recourse and loan.claim_left:
+            self._check_repayment(loan.claim_left, args.amount)
+            loan, _ = recover(ctx, loan, order.seller, args.amount)
+            put_loan(ctx, loan)
+            return
         loan = lending.accrued_now(ctx, self._open_loan(ctx, order.order_id))
-        self._check_repayment(loan, args.amount)
+        self._check_repayment(loan.outstanding, args.amount)
         loan, _ = lending.collect(ctx, loan, order.seller, args.amount)
         put_loan(ctx, loan)
 
@@ -300,24 +285,29 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
         loan = lending.accrued_now(ctx, found)
         loan, share = lending.collect(ctx, loan, source, min(amount, loan.outstanding))
         put_loan(ctx, loan)
-        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.total)
-        return share.total
+        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.to_lender)
+        return share.to_lender
 
-    @action(OrderArgs, policy=LENDER, parties=_order_parties)
+    @action(OrderArgs, policy=LENDER, parties=order_parties)
     def default(self, ctx: Context, args: OrderArgs) -> None:
-        """The bank declares an unpaid loan past due in default and writes it off."""
+        """The bank declares an unpaid loan past due in default and writes it off.
+
+        Once invoiced the receivable repays the loan: the bank writes off only after the
+        buyer's default, and that write-off keeps its claim on the receivable (L5)."""
         order = get_order(ctx, args.order_id)
         loan = self._open_loan(ctx, order.order_id)
         if parse_time(loan.due_at) > ctx.now:
             raise LoanNotDue(f"loan {loan.loan_id} is due {loan.due_at}", due_at=loan.due_at)
-        if loan.status is LoanStatus.ACTIVE:
-            _require_status(
+        if order.status is OrderStatus.BUYER_DEFAULT and loan.lien_open:
+            put_loan(ctx, write_off_keeping_claim(ctx, loan))
+            return
+        if loan.status in (LoanStatus.ACTIVE, LoanStatus.RECOURSE):
+            require_status(
                 order,
                 OrderStatus.FINANCED,
                 OrderStatus.SHIPPED,
                 OrderStatus.DELIVERED,
                 OrderStatus.PARTIALLY_DELIVERED,
-                OrderStatus.RECEIVABLE,
             )
             order, swept = self._run_waterfall(ctx, order, loan)
             loan = swept if swept is not None else loan
@@ -329,69 +319,13 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
 
     # -- delivery and receivable ---------------------------------------------------------
 
-    @action(QuantityArgs, policy=SELLER, parties=_order_parties)
-    def deliver(self, ctx: Context, args: QuantityArgs) -> None:
-        """The seller delivers ``quantity`` kg (at most the ordered quantity)."""
-        order = get_order(ctx, args.order_id)
-        _require_status(order, OrderStatus.CONFIRMED, OrderStatus.FINANCED)
-        if args.quantity > order.quantity:
-            raise QuantityExceedsOrdered(
-                f"delivered {args.quantity} > ordered {order.quantity}",
-                quantity=args.quantity,
-            )
-        put_order(
-            ctx,
-            order.model_copy(
-                update={"status": OrderStatus.SHIPPED, "delivered_qty": args.quantity}
-            ),
-        )
-        ctx.emit("OrderDelivered", order_id=order.order_id, quantity=args.quantity)
-
-    @action(QuantityArgs, policy=BUYER, parties=_order_parties)
-    def accept(self, ctx: Context, args: QuantityArgs) -> None:
-        """The buyer accepts ``quantity`` kg of what was delivered (short = partial)."""
-        order = get_order(ctx, args.order_id)
-        _require_status(order, OrderStatus.SHIPPED)
-        if args.quantity > order.delivered_qty:
-            raise AcceptedExceedsDelivered(
-                f"accepted {args.quantity} > delivered {order.delivered_qty}",
-                quantity=args.quantity,
-            )
-        full = args.quantity == order.quantity
-        status = OrderStatus.DELIVERED if full else OrderStatus.PARTIALLY_DELIVERED
-        put_order(ctx, order.model_copy(update={"status": status, "accepted_qty": args.quantity}))
-        ctx.emit("OrderAccepted", order_id=order.order_id, quantity=args.quantity, full=full)
-
-    @action(OrderArgs, policy=SELLER, parties=_order_parties)
-    def invoice(self, ctx: Context, args: OrderArgs) -> None:
-        """The seller invoices accepted quantity x price; the receivable is born (B5)."""
-        order = get_order(ctx, args.order_id)
-        _require_status(order, OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED)
-        amount = order.accepted_qty * order.unit_price
-        put_receivable(
-            ctx,
-            Receivable(
-                receivable_id=order.order_id,
-                order_id=order.order_id,
-                parent=None,
-                amount=amount,
-                holder=order.seller,
-                status=ReceivableStatus.OPEN,
-            ),
-        )
-        put_order(
-            ctx,
-            order.model_copy(update={"status": OrderStatus.RECEIVABLE, "invoice_amount": amount}),
-        )
-        ctx.emit("Invoiced", order_id=order.order_id, amount=amount)
-
-    @action(SplitArgs, policy=HOLDER_WITH_CONSENT, parties=_receivable_parties)
+    @action(SplitArgs, policy=HOLDER_WITH_CONSENT, parties=receivable_parties)
     def split_receivable(self, ctx: Context, args: SplitArgs) -> None:
         """Split an open receivable into children summing to it (B5); bank co-signs."""
         parent = get_receivable(ctx, args.receivable_id)
         order = get_order(ctx, parent.order_id)
         ctx.require_not_frozen(asset_id(order.order_id))
-        _require_open_receivable(parent, order)
+        require_open_receivable(parent, order)
         if sum(args.amounts) != parent.amount:
             raise SplitNotConserving(
                 f"parts sum to {sum(args.amounts)}, receivable is {parent.amount}",
@@ -413,13 +347,13 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
         put_receivable(ctx, parent.model_copy(update={"status": ReceivableStatus.SPLIT}))
         ctx.emit("ReceivableSplit", receivable_id=parent.receivable_id, amounts=list(args.amounts))
 
-    @action(TransferReceivableArgs, policy=HOLDER_WITH_CONSENT, parties=_receivable_parties)
+    @action(TransferReceivableArgs, policy=HOLDER_WITH_CONSENT, parties=receivable_parties)
     def transfer_receivable(self, ctx: Context, args: TransferReceivableArgs) -> None:
         """Assign an open receivable to another org; the lending bank co-signs (Art. 445)."""
         receivable = get_receivable(ctx, args.receivable_id)
         order = get_order(ctx, receivable.order_id)
         ctx.require_not_frozen(asset_id(order.order_id))
-        _require_open_receivable(receivable, order)
+        require_open_receivable(receivable, order)
         put_receivable(ctx, receivable.model_copy(update={"holder": args.new_holder}))
         ctx.emit(
             "ReceivableTransferred", receivable_id=receivable.receivable_id, holder=args.new_holder
@@ -427,12 +361,12 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
 
     # -- payment and settlement ----------------------------------------------------------
 
-    @action(PayArgs, policy=BUYER_TREASURER, parties=_order_parties)
+    @action(PayArgs, policy=BUYER_TREASURER, parties=order_parties)
     def pay(self, ctx: Context, args: PayArgs) -> None:
         """The buyer pays the invoice into the order's controlled account only (B3)."""
         order = get_order(ctx, args.order_id)
         ctx.require_not_frozen(asset_id(order.order_id))
-        _require_status(order, OrderStatus.RECEIVABLE)
+        require_status(order, OrderStatus.RECEIVABLE, OrderStatus.BUYER_DEFAULT)
         account = ctx.escrow(controlled_account_name(order.order_id))
         if args.payee is not None and args.payee != account:
             raise PayeeNotControlledAccount(
@@ -445,8 +379,14 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             raise PaymentExceedsReceivable(f"{args.amount} > {owed} still owed", owed=owed)
         ctx.transfer(order.buyer, account, args.amount, f"pay order {order.order_id}")
         paid_in = order.paid_in + args.amount
-        status = OrderStatus.PAID if paid_in == order.invoice_amount else OrderStatus.RECEIVABLE
-        put_order(ctx, order.model_copy(update={"paid_in": paid_in, "status": status}))
+        status = OrderStatus.PAID if paid_in == order.invoice_amount else order.status
+        late = order.status is OrderStatus.BUYER_DEFAULT
+        order = order.model_copy(update={"paid_in": paid_in, "status": status})
+        if late:  # L5: a payment after the buyer's default repays the bank at once
+            order, loan = bank_first(ctx, order, find_loan(ctx, order.order_id), account)
+            if loan is not None:
+                put_loan(ctx, loan)
+        put_order(ctx, order)
         ctx.emit(
             "OrderPaid",
             order_id=order.order_id,
@@ -454,18 +394,53 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             full=paid_in == order.invoice_amount,
         )
 
-    @action(OrderArgs, policy=any_of(LENDER, SELLER), parties=_order_parties)
+    @action(OrderArgs, policy=any_of(LENDER, SELLER), parties=order_parties)
+    def buyer_default(self, ctx: Context, args: OrderArgs) -> None:
+        """The lender or the seller records that the buyer has not paid the invoice by its
+        due date (L5): the default is the buyer's, the receivable stays open, what sits in
+        the controlled account repays the bank, and with recourse the seller owes now."""
+        order = get_order(ctx, args.order_id)
+        ctx.require_not_frozen(asset_id(order.order_id))
+        require_status(order, OrderStatus.RECEIVABLE)
+        assert order.payment_due is not None  # set by invoice
+        overdue_days = days_after(order.payment_due, ctx.now)
+        if not overdue_days:
+            raise PaymentNotDue(
+                f"the invoice is due {order.payment_due}", payment_due=order.payment_due
+            )
+        if ctx.has_contract("credit"):
+            ctx.invoke("credit", "record_default", borrower=order.buyer,
+                       loan_id=asset_id(order.order_id))
+        order = order.model_copy(
+            update={"status": OrderStatus.BUYER_DEFAULT, "buyer_default_at": ctx.time}
+        )
+        account = ctx.escrow(controlled_account_name(order.order_id))
+        order, loan = bank_first(ctx, order, find_loan(ctx, order.order_id), account)
+        if loan is not None:
+            put_loan(ctx, to_recourse(ctx, loan))
+        put_order(ctx, order)
+        ctx.emit(
+            "BuyerDefaulted",
+            order_id=order.order_id,
+            buyer=order.buyer,
+            unpaid=order.invoice_amount - order.paid_in,
+            days_overdue=overdue_days,
+            recourse=loan is not None and loan.recourse,
+        )
+
+    @action(OrderArgs, policy=any_of(LENDER, SELLER), parties=order_parties)
     def settle(self, ctx: Context, args: OrderArgs) -> None:
         """Run the waterfall on a paid order; a shortfall becomes the seller's direct debt."""
         order = get_order(ctx, args.order_id)
         ctx.require_not_frozen(asset_id(order.order_id))
-        _require_status(order, OrderStatus.PAID)
+        require_status(order, OrderStatus.PAID)
         order, loan = self._run_waterfall(ctx, order, find_loan(ctx, order.order_id))
         put_order(ctx, order.model_copy(update={"status": OrderStatus.SETTLED}))
         if loan is not None:
+            loan = lending.release_lien(ctx, loan)  # a written-off claim ends with the receivable
             if loan.status in OPEN_LOAN:
                 overdue = parse_time(loan.maturity) <= ctx.now
-                loan = lending.release_lien(ctx, loan).model_copy(
+                loan = loan.model_copy(
                     update={
                         "status": LoanStatus.DIRECT_DEBT,
                         "due_at": ctx.time if overdue else loan.maturity,
@@ -489,12 +464,8 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
     ) -> tuple[Order, Loan | None]:
         """Pay out everything in the controlled account: bank first, then holders."""
         account = ctx.escrow(controlled_account_name(order.order_id))
-        available = order.paid_in - order.paid_out
-        to_lender = 0
-        if loan is not None and loan.status in OPEN_LOAN:
-            loan, share = lending.collect(ctx, loan, account, available)
-            to_lender = share.total
-        remainder = available - to_lender
+        order, loan = bank_first(ctx, order, loan, account)
+        remainder = order.paid_in - order.paid_out
         leaves = [
             Leaf(r.receivable_id, r.holder, r.amount)
             for r in receivables_of(ctx, order.order_id)
@@ -514,8 +485,7 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             )
         order = order.model_copy(
             update={
-                "paid_out": order.paid_out + available,
-                "to_lender": order.to_lender + to_lender,
+                "paid_out": order.paid_out + remainder,
                 "to_holders": order.to_holders + remainder,
             }
         )
@@ -529,9 +499,8 @@ class OrderFinanceContract(OrderParties, OrderFinanceViews, OrderFinanceInvarian
             )
         return loan
 
-    def _check_repayment(self, loan: Loan, amount: int) -> None:
-        if amount > loan.outstanding:
+    def _check_repayment(self, outstanding: int, amount: int) -> None:
+        if amount > outstanding:
             raise RepaymentExceedsDebt(
-                f"{amount} > outstanding {loan.outstanding}",
-                outstanding=loan.outstanding,
+                f"args.amount {amount} > outstanding {outstanding}", outstanding=outstanding
             )

@@ -23,7 +23,10 @@
     ├── PaymentExceedsReceivable          PAYMENT_EXCEEDS_RECEIVABLE
     ├── SplitNotConserving                SPLIT_NOT_CONSERVING (B5)
     ├── RepaymentExceedsDebt              REPAYMENT_EXCEEDS_DEBT
-    └── LoanNotDue                        LOAN_NOT_DUE
+    ├── LoanNotDue                        LOAN_NOT_DUE
+    ├── DeliveriesClosed                  DELIVERIES_CLOSED (remainder cancelled after lateness)
+    ├── DeliveryNotLate                   DELIVERY_NOT_LATE (remainder cancelled before due)
+    └── PaymentNotDue                     PAYMENT_NOT_DUE (buyer default before the due date)
 """
 
 from __future__ import annotations
@@ -108,3 +111,15 @@ class RepaymentExceedsDebt(DomainError):
 
 class LoanNotDue(DomainError):
     code = "LOAN_NOT_DUE"
+
+
+class DeliveriesClosed(DomainError):
+    code = "DELIVERIES_CLOSED"
+
+
+class DeliveryNotLate(DomainError):
+    code = "DELIVERY_NOT_LATE"
+
+
+class PaymentNotDue(DomainError):
+    code = "PAYMENT_NOT_DUE"

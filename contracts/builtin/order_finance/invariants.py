@@ -1,4 +1,4 @@
-"""Invariants B1..B7 of docs/domain.md 2.3, checked after every step of the stateful tests."""
+"""Invariants B1..B7 (docs/domain.md 2.3) and L5 (7.3), checked after every stateful test step."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from contracts.builtin.order_finance.records import (
 )
 from contracts.builtin.order_finance.store import all_loans, all_orders, get_order, receivables_of
 from contracts.context import ReadContext
+from contracts.lending import balance_problems
 
 _WATERFALL_RAN = frozenset({OrderStatus.SETTLED, OrderStatus.DEFAULTED})
-_PAYABLE = frozenset(
-    {OrderStatus.RECEIVABLE, OrderStatus.PAID, OrderStatus.SETTLED, OrderStatus.DEFAULTED}
-)
+_PAYABLE = frozenset({
+    OrderStatus.RECEIVABLE, OrderStatus.BUYER_DEFAULT, OrderStatus.PAID, OrderStatus.SETTLED,
+    OrderStatus.DEFAULTED,
+})
 
 
 class OrderFinanceInvariants:
@@ -76,21 +78,19 @@ class OrderFinanceInvariants:
             if order.status is OrderStatus.SETTLED and order.paid_out != order.paid_in:
                 yield f"{order.order_id}: settled with {order.paid_in - order.paid_out} left"
         for loan in all_loans(ctx):
-            if (
-                loan.interest_paid + loan.subsidy_paid > loan.interest_accrued
-                or loan.principal_paid > loan.principal
-                or loan.fees_paid > loan.fees
-            ):
-                yield f"{loan.loan_id}: overpaid {loan.to_state()}"
+            for problem in balance_problems(loan):
+                yield f"{loan.loan_id}: {problem}"
             order = get_order(ctx, loan.order_id)
-            if order.to_lender > loan.principal + loan.interest_accrued + loan.fees:
+            if order.to_lender > loan.principal + loan.interest_charged + loan.costs:
                 yield f"{loan.loan_id}: bank took {order.to_lender} from the controlled account"
             # bank first: holders are paid only once the loan is repaid, so a waterfall
             # that paid holders cannot leave the loan short (DIRECT_DEBT) or written off
+            # (unless the written-off claim was recovered in full)
             if (
                 order.status in _WATERFALL_RAN
                 and order.to_holders > 0
-                and loan.status in (LoanStatus.DIRECT_DEBT, LoanStatus.DEFAULTED)
+                and (loan.status is LoanStatus.DIRECT_DEBT
+                     or (loan.status is LoanStatus.DEFAULTED and loan.written_off > 0))
             ):
                 yield (
                     f"{loan.loan_id}: holders got {order.to_holders} but the loan is "
@@ -126,15 +126,45 @@ class OrderFinanceInvariants:
             order = get_order(ctx, loan.order_id)
             if loan.status in OPEN_LOAN and loan.outstanding <= 0:
                 yield f"{loan.loan_id}: {loan.status.value} with nothing outstanding"
-            if loan.status is LoanStatus.CLOSED and (
-                loan.interest_due or loan.principal_due or loan.fees_due
-            ):
-                yield f"{loan.loan_id}: CLOSED with {loan.to_state()} unpaid"
+            if loan.status is LoanStatus.CLOSED and loan.claim:
+                yield f"{loan.loan_id}: CLOSED with {loan.claim} unpaid"
+            if loan.status is LoanStatus.DEFAULTED and (loan.claim <= 0 or not loan.written_off):
+                yield f"{loan.loan_id}: DEFAULTED without its written-off claim (L4)"
             expected = _LOAN_STATES.get(order.status)
             if expected is not None and loan.status not in expected:
                 yield f"{loan.loan_id}: {loan.status.value} on a {order.status.value} order"
             if loan.status is LoanStatus.ACTIVE and not loan.lien_open:
                 yield f"{loan.loan_id}: ACTIVE without its lien"
+
+    @invariant(
+        "L5",
+        "a buyer default is the buyer's: receivable open, seller owes only under recourse; "
+        "deliveries stay within the order",
+    )
+    def buyer_default_is_the_buyers(self, ctx: ReadContext) -> Iterable[str]:
+        for order in all_orders(ctx):
+            if order.status is OrderStatus.BUYER_DEFAULT:
+                if order.buyer_default_at is None:
+                    yield f"{order.order_id}: BUYER_DEFAULT without its date"
+                if order.paid_in >= order.invoice_amount:
+                    yield f"{order.order_id}: buyer in default with the invoice paid"
+                closed = [
+                    r.receivable_id for r in receivables_of(ctx, order.order_id)
+                    if r.status is ReceivableStatus.SETTLED
+                ]
+                if closed:
+                    yield f"{order.order_id}: buyer in default but {closed} settled"
+            if order.inspected_qty > order.delivered_qty or (
+                order.remainder_cancelled + order.delivered_qty > order.quantity
+            ):
+                yield f"{order.order_id}: shipments {order.to_state()} beyond the order"
+        for loan in all_loans(ctx):
+            if loan.status is LoanStatus.RECOURSE and not loan.recourse:
+                yield f"{loan.loan_id}: RECOURSE on a loan without recourse"
+            if loan.claim_left and get_order(ctx, loan.order_id).status not in (
+                OrderStatus.BUYER_DEFAULT, OrderStatus.PAID
+            ):
+                yield f"{loan.loan_id}: written-off claim kept on a finished order"
 
 
 _LOAN_STATES: dict[OrderStatus, frozenset[LoanStatus]] = {
@@ -152,5 +182,10 @@ _LOAN_STATES: dict[OrderStatus, frozenset[LoanStatus]] = {
     OrderStatus.DELIVERED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
     OrderStatus.PARTIALLY_DELIVERED: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
     OrderStatus.RECEIVABLE: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
-    OrderStatus.PAID: frozenset({LoanStatus.ACTIVE, LoanStatus.CLOSED}),
+    OrderStatus.BUYER_DEFAULT: frozenset(
+        {LoanStatus.ACTIVE, LoanStatus.RECOURSE, LoanStatus.CLOSED, LoanStatus.DEFAULTED}
+    ),
+    OrderStatus.PAID: frozenset(
+        {LoanStatus.ACTIVE, LoanStatus.RECOURSE, LoanStatus.CLOSED, LoanStatus.DEFAULTED}
+    ),
 }

@@ -1,82 +1,55 @@
-"""Loan servicing: accrue interest, take the interest subsidy, apply payments, close.
+"""Servicing of order-finance loans through the lending core (``contracts.lending``).
 
-Every function takes a Loan record and returns the updated one; the caller stores it.
-Money moves only through ``ctx.transfer`` (settlement) and the credit contract's
-``apply_interest_subsidy`` operation, which pays the bank from the government budget.
+What stays here is the product's: which statuses accrue (ACTIVE, ACCELERATED,
+DIRECT_DEBT), the order's lien in the registry, and the events. Interest, penalty past
+``due_at`` (ACT/360 by default, genesis ``day_count_basis``), the waterfall (costs, i.e.
+agreed fees, then penalty, interest, principal), the subsidy call and the write-off
+that keeps the claim are the core's. Money moves only through ``ctx.transfer`` and the
+credit contract's ``apply_interest_subsidy``, which pays the bank from the budget.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from contracts.builtin.order_finance.interest import interest_for, whole_days
-from contracts.builtin.order_finance.records import Loan, LoanStatus, asset_id
-from contracts.builtin.order_finance.waterfall import BankShare, bank_share
+from contracts.builtin.order_finance.records import OPEN_LOAN, Loan, LoanStatus, asset_id
 from contracts.context import Context, ReadContext
-from ledger.timefmt import format_time, parse_time
+from contracts.lending import Allocation, accrue, apply_payment, take_subsidy, whole_days
+from contracts.lending import write_off as write_off_claim
+from ledger.timefmt import parse_time
 
-
-def accrued(loan: Loan, now: dt.datetime, basis: int) -> Loan:
-    """The loan with interest accrued on the unpaid principal up to ``now`` (whole days)."""
-    since = parse_time(loan.accrued_through)
-    days = whole_days(since, now)
-    if days == 0:
-        return loan
-    interest = interest_for(loan.principal_due, loan.rate_bp, days, basis)
-    return loan.model_copy(
-        update={
-            "interest_accrued": loan.interest_accrued + interest,
-            "accrued_through": format_time(since + dt.timedelta(days=days)),
-        }
-    )
+PRODUCT = "order_finance"
 
 
 def accrued_now(ctx: ReadContext, loan: Loan) -> Loan:
-    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT):
+    """The loan with interest (and penalty past its due time) accrued to block time."""
+    if loan.status not in OPEN_LOAN:
         return loan
-    return accrued(loan, ctx.now, int(ctx.params.day_count_basis))
+    return accrue(loan, ctx.now)
 
 
-def take_subsidy(ctx: Context, loan: Loan) -> Loan:
-    """Ask the credit contract (if enabled) to pay part of the interest due to the bank."""
-    if loan.interest_due <= 0 or not ctx.has_contract("credit"):
-        return loan
-    paid = ctx.invoke(
-        "credit",
-        "apply_interest_subsidy",
-        loan_id=loan.loan_id,
-        borrower=loan.borrower,
-        lender=loan.lender,
-        product="order_finance",
-        rate_bp=loan.rate_bp,
-        interest=loan.interest_due,
+def subsidised(ctx: Context, loan: Loan) -> Loan:
+    """Offer the interest due to the credit contract's programmes (refused once overdue)."""
+    term = max(1, whole_days(parse_time(loan.start), parse_time(loan.maturity)))
+    loan, _ = take_subsidy(
+        ctx, loan, loan_id=loan.loan_id, borrower=loan.borrower, lender=loan.lender,
+        product=PRODUCT, term_days=term, defaulted=loan.status is LoanStatus.DEFAULTED,
     )
-    subsidy = max(0, min(int(paid), loan.interest_due))
-    return loan.model_copy(update={"subsidy_paid": loan.subsidy_paid + subsidy})
+    return loan
 
 
-def collect(ctx: Context, loan: Loan, source: str, available: int) -> tuple[Loan, BankShare]:
-    """Pay the bank up to ``available`` fen from ``source``: interest, principal, fees.
+def collect(ctx: Context, loan: Loan, source: str, available: int) -> tuple[Loan, Allocation]:
+    """Pay the bank up to ``available`` fen from ``source`` through the core's waterfall.
 
-    Emits ``LoanRepaid`` (loan_id, interest, principal: the parts ``source`` paid, the
-    subsidy excluded; same fields as warehouse_receipt's) before any ``LoanClosed``, so a
-    scenario can chart outstanding principal. Nothing is emitted when nothing was paid.
+    Emits ``LoanRepaid`` (loan_id, interest, principal, penalty, costs: the parts
+    ``source`` paid, the subsidy excluded; the shape every loan product emits) before any
+    ``LoanClosed``. Nothing is emitted when nothing was paid. On a written-off loan the
+    payment is a recovery.
     """
-    loan = take_subsidy(ctx, accrued_now(ctx, loan))
-    share = bank_share(available, loan.interest_due, loan.principal_due, loan.fees_due)
-    ctx.transfer(source, loan.lender, share.total, f"repay {loan.loan_id}")
-    if share.total:
-        ctx.emit(
-            "LoanRepaid", loan_id=loan.loan_id, interest=share.interest, principal=share.principal
-        )
-    loan = loan.model_copy(
-        update={
-            "interest_paid": loan.interest_paid + share.interest,
-            "principal_paid": loan.principal_paid + share.principal,
-            "fees_paid": loan.fees_paid + share.fees,
-        }
-    )
-    return close_if_repaid(ctx, loan), share
+    loan = subsidised(ctx, accrued_now(ctx, loan))
+    loan, split = apply_payment(loan, available)
+    ctx.transfer(source, loan.lender, split.to_lender, f"repay {loan.loan_id}")
+    if split.to_lender:
+        ctx.emit("LoanRepaid", loan_id=loan.loan_id, **split.event_fields())
+    return close_if_repaid(ctx, loan), split
 
 
 def release_lien(ctx: Context, loan: Loan) -> Loan:
@@ -87,7 +60,7 @@ def release_lien(ctx: Context, loan: Loan) -> Loan:
 
 
 def close_if_repaid(ctx: Context, loan: Loan) -> Loan:
-    if loan.outstanding > 0:
+    if loan.claim > 0:
         return loan
     loan = release_lien(ctx, loan).model_copy(update={"status": LoanStatus.CLOSED})
     ctx.emit("LoanClosed", loan_id=loan.loan_id, order_id=loan.order_id)
@@ -95,9 +68,10 @@ def close_if_repaid(ctx: Context, loan: Loan) -> Loan:
 
 
 def write_off(ctx: Context, loan: Loan) -> Loan:
-    """Default: write off what is left, release the lien, tell the credit contract."""
-    loan = release_lien(ctx, loan)
-    loan = loan.model_copy(update={"written_off": loan.outstanding, "status": LoanStatus.DEFAULTED})
+    """Default: the bank writes the claim off (still owed: L4), the lien is released and
+    the credit contract told."""
+    loan = write_off_claim(release_lien(ctx, loan)).model_copy(
+        update={"status": LoanStatus.DEFAULTED})
     if ctx.has_contract("credit"):
         ctx.invoke("credit", "record_default", borrower=loan.borrower, loan_id=loan.loan_id)
     ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=loan.written_off)

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict
 
+from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
 
 
@@ -29,6 +30,7 @@ class OrderStatus(StrEnum):
     DELIVERED = "DELIVERED"
     PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
     RECEIVABLE = "RECEIVABLE"
+    BUYER_DEFAULT = "BUYER_DEFAULT"  # invoice unpaid past its due date; payments still taken
     PAID = "PAID"
     SETTLED = "SETTLED"
     CANCELLED = "CANCELLED"
@@ -39,11 +41,14 @@ class LoanStatus(StrEnum):
     ACTIVE = "ACTIVE"  # secured by the order's receivable, repaid from the buyer's payment
     ACCELERATED = "ACCELERATED"  # order cancelled: the whole debt is due at once
     DIRECT_DEBT = "DIRECT_DEBT"  # settled short: the shortfall is the seller's own debt
+    RECOURSE = "RECOURSE"  # buyer in default, loan with recourse: the seller owes it now
     CLOSED = "CLOSED"
-    DEFAULTED = "DEFAULTED"  # written off
+    DEFAULTED = "DEFAULTED"  # written off, still owed; an open lien: the receivable repays it
 
 
-OPEN_LOAN = frozenset({LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT})
+OPEN_LOAN = frozenset(
+    {LoanStatus.ACTIVE, LoanStatus.ACCELERATED, LoanStatus.DIRECT_DEBT, LoanStatus.RECOURSE}
+)
 
 
 class ReceivableStatus(StrEnum):
@@ -67,8 +72,17 @@ class Order(Record):
     suppliers: list[str]
     status: OrderStatus
     created_at: str
+    payment_days: int = 30
     delivered_qty: int = 0
+    inspected_qty: int = 0  # delivered quantity the buyer has accepted or refused
     accepted_qty: int = 0
+    shipments: int = 0
+    late_shipments: int = 0
+    days_late: int = 0  # the latest shipment's days past delivery_due
+    remainder_cancelled: int = 0  # kg the buyer cancelled after a late delivery
+    short_qty: int = 0  # ordered - accepted, fixed at the invoice
+    payment_due: str | None = None
+    buyer_default_at: str | None = None
     invoice_amount: int = 0
     paid_in: int = 0
     paid_out: int = 0
@@ -76,47 +90,34 @@ class Order(Record):
     to_holders: int = 0
 
 
-class Loan(Record):
+class Loan(LoanBalance):
+    """The order's loan: the lending core's balance (``costs`` are the agreed fees,
+    ``due_at`` the maturity, or earlier on acceleration) plus the product's fields."""
+
     loan_id: str
     order_id: str
     lender: str
     borrower: str
     order_value: int
     ratio_bp: int
-    principal: int
-    rate_bp: int
-    fees: int
     disbursed_to: str
     start: str
     maturity: str
-    due_at: str
-    accrued_through: str
     status: LoanStatus
     lien_open: bool
-    interest_accrued: int = 0
-    interest_paid: int = 0
-    subsidy_paid: int = 0
-    principal_paid: int = 0
-    fees_paid: int = 0
-    written_off: int = 0
+    recourse: bool = True
 
     @property
-    def interest_due(self) -> int:
-        return self.interest_accrued - self.interest_paid - self.subsidy_paid
-
-    @property
-    def principal_due(self) -> int:
-        return self.principal - self.principal_paid
-
-    @property
-    def fees_due(self) -> int:
-        return self.fees - self.fees_paid
+    def claim_left(self) -> int:
+        """What a written-off loan still claims from the receivable (0 once it is let go):
+        the core's ``written_off``, which each recovery reduces."""
+        if self.status is not LoanStatus.DEFAULTED or not self.lien_open:
+            return 0
+        return self.written_off
 
     @property
     def outstanding(self) -> int:
-        if self.status not in OPEN_LOAN:
-            return 0
-        return self.interest_due + self.principal_due + self.fees_due
+        return self.claim if self.status in OPEN_LOAN else 0
 
 
 class Receivable(Record):

@@ -25,9 +25,10 @@ from contracts.context import ReadContext
 
 
 def loan_json(ctx: ReadContext, loan: Loan) -> dict[str, Any]:
-    """The loan with interest accrued to block time and its outstanding total."""
+    """The loan with interest accrued to block time, what is outstanding and the claim
+    (after a write-off the claim is still owed: L4)."""
     current = lending.accrued_now(ctx, loan)
-    return {**current.to_state(), "outstanding": current.outstanding}
+    return {**current.to_state(), "outstanding": current.outstanding, "claim": current.claim}
 
 
 class OrderFinanceViews:

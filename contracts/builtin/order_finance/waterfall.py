@@ -1,11 +1,10 @@
-"""The settlement waterfall as pure arithmetic on fen (no state, no transfers).
+"""The holders' side of the settlement waterfall, as pure arithmetic on fen.
 
 Order of payment out of the controlled account (docs/domain.md 2.1, 2.2, B4): the
-government interest subsidy is paid to the bank from its own budget first (outside
-this arithmetic; it reduces the interest the account must pay), then interest,
-principal and agreed fees to the bank, then the remainder to the receivable
-holders. Every step takes ``min(what is left, what is owed)``, so the bank never gets
-more than it is owed and outflows always equal the inflow.
+bank first, through the lending core's waterfall (lending.py: the subsidy, then
+agreed fees, penalty, interest, principal), then the remainder to the receivable
+holders, split here. Every step takes ``min(what is left, what is owed)``, so the
+bank never gets more than it is owed and outflows always equal the inflow.
 
 Among holders, assignees who took a split receivable with the bank's consent
 (Art. 445) are paid before the seller, each up to its face amount, in receivable-id
@@ -19,30 +18,10 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class BankShare:
-    interest: int
-    principal: int
-    fees: int
-
-    @property
-    def total(self) -> int:
-        return self.interest + self.principal + self.fees
-
-
-@dataclass(frozen=True)
 class Leaf:
     receivable_id: str
     holder: str
     amount: int
-
-
-def bank_share(available: int, interest: int, principal: int, fees: int) -> BankShare:
-    """What the bank takes from ``available`` fen: interest, then principal, then fees."""
-    take_interest = min(available, interest)
-    left = available - take_interest
-    take_principal = min(left, principal)
-    left -= take_principal
-    return BankShare(take_interest, take_principal, min(left, fees))
 
 
 def holder_shares(remainder: int, leaves: Sequence[Leaf], seller: str) -> list[tuple[Leaf, int]]:

@@ -229,7 +229,11 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
 
     @view(models.LoanQuery)
     def loan(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
-        return loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id)).to_state()
+        """The loan accrued to block time, with what is out and owed (``debt``: after a
+        write-off the shortfall is still owed)."""
+        loan = loans.accrued(ctx, self.p, get_loan(ctx, query.loan_id))
+        return {**loan.to_state(), "principal_outstanding": loan.principal_outstanding,
+                "debt": loan.debt}
 
     @view(models.LoanQuery)
     def outstanding_debt(self, ctx: ReadContext, query: models.LoanQuery) -> Any:
@@ -303,7 +307,7 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
                         liens[lien["asset"]] = lien
         return inv.a9_registry_mirrors_liens(snap, liens)
 
-    @invariant("A10", "liquidation pays costs, interest, principal, then only surplus")
+    @invariant("A10", "liquidation pays costs, penalty, interest, principal, then only surplus")
     def a10(self, ctx: ReadContext) -> Iterable[str]:
         return inv.a10_waterfall(self._snapshot(ctx))
 
@@ -319,6 +323,6 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
     def v5(self, ctx: ReadContext) -> Iterable[str]:
         return inv.v5_custody(self._snapshot(ctx))
 
-    @invariant("L1", "every fen disbursed is repaid, outstanding or written off")
+    @invariant("L1", "no part of a loan paid beyond what it owes; a written-off claim stays owed")
     def l1(self, ctx: ReadContext) -> Iterable[str]:
         return inv.l1_settlement_conserved(self._snapshot(ctx))

@@ -1,32 +1,28 @@
 """Calls into the ``credit`` contract, made only when it is enabled on the chain.
 
-- ``interest_subsidy``: before the borrower pays interest, the government subsidy
-  pays up to that much straight to the bank; we trust no more than ``interest``.
+- ``subsidised``: before the borrower pays interest on time, the government subsidy pays
+  up to that much straight to the bank (the lending core's typed request; refused for an
+  overdue or defaulted loan).
 - ``record_default``: a default counts against the borrower's credit rating.
 """
 
 from __future__ import annotations
 
-from contracts.builtin.warehouse_receipt.records import Loan
+from contracts.builtin.warehouse_receipt.records import Loan, LoanState
 from contracts.context import Context
+from contracts.lending import take_subsidy
 
 PRODUCT = "warehouse_receipt"
 
 
-def interest_subsidy(ctx: Context, loan: Loan, interest: int) -> int:
-    """Fen of ``interest`` the subsidy paid to the lender (0 without ``credit``)."""
-    if interest <= 0 or not ctx.has_contract("credit"):
-        return 0
-    paid = ctx.invoke(
-        "credit",
-        "apply_interest_subsidy",
-        loan_id=loan.loan_id,
-        borrower=loan.borrower,
-        lender=loan.bank,
-        product=PRODUCT,
-        interest=interest,
+def subsidised(ctx: Context, loan: Loan) -> Loan:
+    """``loan`` after the programmes paid their share of the interest due to the bank."""
+    loan, _ = take_subsidy(
+        ctx, loan, loan_id=loan.loan_id, borrower=loan.borrower, lender=loan.bank,
+        product=PRODUCT, term_days=max(1, loan.tenor_days),
+        defaulted=loan.state is LoanState.DEFAULT,
     )
-    return max(0, min(int(paid or 0), interest))
+    return loan
 
 
 def record_default(ctx: Context, loan: Loan) -> None:

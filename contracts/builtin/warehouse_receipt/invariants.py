@@ -24,6 +24,7 @@ from contracts.builtin.warehouse_receipt.records import (
     ReceiptState,
     lot_asset,
 )
+from contracts.lending import balance_problems
 
 TERMINAL_EVENTS = {"split", "merged", "withdrawn", "expired"}
 WAREHOUSE_EVENTS = {"issued", "withdrawn"}
@@ -170,8 +171,9 @@ def a7_ltv(snap: Snapshot, params: WarehouseReceiptParams) -> Iterator[str]:
 def a8_closed_has_no_liens(snap: Snapshot) -> Iterator[str]:
     for loan in snap.loans.values():
         if loan.state is LoanState.CLOSED:
-            if loan.receipts or loan.debt:
-                yield f"closed loan {loan.loan_id} still holds {loan.receipts} / debt {loan.debt}"
+            if loan.receipts or loan.debt != loan.written_off:
+                yield (f"closed loan {loan.loan_id} still holds {loan.receipts} / debt "
+                       f"{loan.debt} not written off ({loan.written_off})")
             for r in snap.receipts.values():
                 if r.loan_id == loan.loan_id:
                     yield f"closed loan {loan.loan_id} still marks receipt {r.receipt_id}"
@@ -201,12 +203,13 @@ def a10_waterfall(snap: Snapshot) -> Iterator[str]:
             yield f"enforced loan {loan.loan_id} has no liquidation record"
         if liq is None:
             continue
-        paid = liq.costs + liq.interest + liq.principal
+        paid = liq.costs + liq.penalty + liq.interest + liq.principal
         if paid + liq.surplus != liq.proceeds:
             yield f"loan {loan.loan_id}: waterfall does not add up to proceeds"
-        if liq.interest + liq.principal > liq.debt:
+        paid_debt = liq.penalty + liq.interest + liq.principal
+        if paid_debt > liq.debt:
             yield f"loan {loan.loan_id}: bank received more than the debt"
-        if liq.surplus and (liq.interest + liq.principal != liq.debt or loan.written_off):
+        if liq.surplus and (paid_debt != liq.debt or loan.written_off or loan.recovered):
             yield f"loan {loan.loan_id}: surplus paid to borrower before the debt was cleared"
 
 
@@ -228,14 +231,13 @@ def v3_enforcement_terms(snap: Snapshot, params: WarehouseReceiptParams) -> Iter
 
 
 def l1_settlement_conserved(snap: Snapshot) -> Iterator[str]:
+    """The lending core's balance rules, and nothing paid before disbursement; a
+    written-off shortfall stays owed (L4)."""
     for loan in snap.loans.values():
-        accounted = loan.principal_repaid + loan.principal_outstanding + loan.written_off
-        if loan.disbursed_at is not None and accounted != loan.principal:
-            yield (
-                f"loan {loan.loan_id}: disbursed {loan.principal}, repaid {loan.principal_repaid}"
-                f" + outstanding {loan.principal_outstanding} + written off {loan.written_off}"
-            )
-        if loan.disbursed_at is None and accounted:
+        for problem in balance_problems(loan):
+            yield f"loan {loan.loan_id}: {problem}"
+        paid = loan.principal_paid + loan.interest_paid + loan.penalty_paid + loan.costs_paid
+        if loan.disbursed_at is None and (paid or loan.subsidy_paid or loan.interest_accrued):
             yield f"loan {loan.loan_id} has repayments before disbursement"
 
 

@@ -8,9 +8,14 @@ attested market value less ``take_haircut_bp``; or sells them to a buyer that is
 the lender, who co-signs and pays (V3). Both run the A10 waterfall.
 
 Money: principal moves bank -> borrower on disbursement; repayments move payer ->
-bank, interest first, then principal (after the credit contract's interest subsidy,
-if enabled, has paid its share to the bank). Settlement conservation per loan:
-``principal == principal_repaid + principal_outstanding + written_off``.
+bank through the lending core's waterfall (``contracts.lending``: costs, penalty,
+interest, principal), after the credit contract's interest subsidy, if enabled and the
+loan is neither overdue nor in default, has paid its share to the bank. Interest
+accrues by ``day_count_basis`` with the sub-fen remainder carried; past maturity the
+principal accrues penalty interest. An enforcement that leaves a shortfall writes it
+off as the bank's loss, but the borrower still owes it: later repayments are
+recoveries (L4). Settlement conservation per loan:
+``principal == principal_paid + principal_due``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from contracts.builtin.warehouse_receipt import custody, errors, hooks, ltv, models, prices
-from contracts.builtin.warehouse_receipt.interest import accrue
 from contracts.builtin.warehouse_receipt.liens import lot_lien_secures, mark_liens, release_liens
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.policies import BORROWER
@@ -33,8 +37,8 @@ from contracts.builtin.warehouse_receipt.records import (
     ReceiptState,
 )
 from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt, put_loan
-from contracts.builtin.warehouse_receipt.waterfall import apply_waterfall
 from contracts.context import Context, ReadContext
+from contracts.lending import accrue, add_costs, apply_payment, write_off
 from ledger.timefmt import format_time, parse_time
 
 OPEN = (LoanState.DISBURSED, LoanState.MARGIN_CALL)
@@ -162,6 +166,7 @@ def disburse(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs
     value = _check_terms(ctx, params, receipts, loan.principal, loan.tenor_days)
     mark_liens(ctx, loan, receipts)
     ctx.transfer(loan.bank, loan.borrower, loan.principal, f"disburse {loan.loan_id}")
+    maturity = format_time(ctx.now + dt.timedelta(days=loan.tenor_days))
     put_loan(
         ctx,
         loan.model_copy(
@@ -169,9 +174,11 @@ def disburse(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs
                 "state": LoanState.DISBURSED,
                 "disbursed_at": ctx.time,
                 "accrued_to": ctx.time,
-                "maturity": format_time(ctx.now + dt.timedelta(days=loan.tenor_days)),
+                "maturity": maturity,
+                "due_at": maturity,
+                "day_count": params.day_count_basis,
+                "penalty_share_bp": params.penalty_share_bp,
                 "disbursed_value": value,
-                "principal_outstanding": loan.principal,
             }
         ),
     )
@@ -179,34 +186,15 @@ def disburse(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs
 
 
 def accrued(ctx: ReadContext, params: WarehouseReceiptParams, loan: Loan) -> Loan:
-    """``loan`` with interest accrued up to the last whole day before block time."""
-    if loan.state not in REPAYABLE or loan.accrued_to is None:
+    """``loan`` with interest (penalty past maturity) accrued to the last whole day."""
+    if loan.state not in REPAYABLE:
         return loan
-    result = accrue(
-        loan.principal_outstanding,
-        loan.rate_bp,
-        loan.interest_carry,
-        parse_time(loan.accrued_to),
-        ctx.now,
-        params.day_count_basis,
-    )
-    return loan.model_copy(
-        update={
-            "interest_accrued": loan.interest_accrued + result.interest,
-            "interest_carry": result.carry,
-            "accrued_to": format_time(result.accrued_to),
-        }
-    )
+    return accrue(loan, ctx.now)
 
 
-def _with_subsidy(ctx: Context, loan: Loan) -> Loan:
-    subsidy = hooks.interest_subsidy(ctx, loan, loan.interest_accrued)
-    return loan.model_copy(
-        update={
-            "interest_accrued": loan.interest_accrued - subsidy,
-            "subsidy_received": loan.subsidy_received + subsidy,
-        }
-    )
+def recoverable(loan: Loan) -> bool:
+    """Closed by enforcement with a shortfall the bank wrote off: still owed (L4)."""
+    return loan.state is LoanState.CLOSED and loan.debt > 0
 
 
 def collect(
@@ -218,27 +206,21 @@ def collect(
     *,
     cap: bool,
 ) -> int:
-    """Take up to the debt from ``payer``: interest first, then principal. Returns fen applied."""
-    require_state(loan, *REPAYABLE)
-    loan = _with_subsidy(ctx, accrued(ctx, params, loan))
+    """Take up to the debt from ``payer`` through the waterfall. Returns fen applied."""
+    if not recoverable(loan):
+        require_state(loan, *REPAYABLE)
+    loan = hooks.subsidised(ctx, accrued(ctx, params, loan))
     if amount > loan.debt and not cap:
         raise errors.RepaymentExceedsDebt(
             f"{amount} fen exceeds the debt of {loan.debt} fen", amount=amount, debt=loan.debt
         )
     amount = min(amount, loan.debt)
-    to_interest = min(amount, loan.interest_accrued)
-    to_principal = amount - to_interest
     ctx.transfer(payer, loan.bank, amount, f"repay {loan.loan_id}")
-    loan = loan.model_copy(
-        update={
-            "interest_accrued": loan.interest_accrued - to_interest,
-            "interest_paid": loan.interest_paid + to_interest,
-            "principal_outstanding": loan.principal_outstanding - to_principal,
-            "principal_repaid": loan.principal_repaid + to_principal,
-        }
-    )
-    ctx.emit("LoanRepaid", loan_id=loan.loan_id, interest=to_interest, principal=to_principal)
-    if loan.debt == 0:
+    loan, split = apply_payment(loan, amount)
+    ctx.emit("LoanRepaid", loan_id=loan.loan_id, **split.event_fields())
+    if loan.state is LoanState.CLOSED:
+        put_loan(ctx, loan)
+    elif loan.debt == 0:
         close_repaid(ctx, loan)
     else:
         put_loan(ctx, _cured(ctx, params, loan))
@@ -410,14 +392,16 @@ def enforce(
     receipts = pledged_receipts(ctx, loan)
     for receipt in receipts:
         ctx.require_not_frozen(receipt.asset)
-    loan = _with_subsidy(ctx, accrued(ctx, params, loan))
+    loan = accrued(ctx, params, loan)
     debt = loan.debt
-    split = apply_waterfall(proceeds, costs, loan.interest_accrued, loan.principal_outstanding)
+    loan, split = apply_payment(add_costs(loan, costs), proceeds)
     if payer != loan.bank:
-        ctx.transfer(payer, loan.bank, split.to_bank, f"enforce {loan.loan_id}")
+        ctx.transfer(payer, loan.bank, split.to_lender, f"enforce {loan.loan_id}")
     if split.surplus:
         ctx.transfer(payer, loan.borrower, split.surplus, f"surplus {loan.loan_id}")
     release_liens(ctx, loan, receipts, (), event="enforced", new_holder=new_holder)
+    if loan.debt:
+        loan = write_off(loan)
     put_loan(
         ctx,
         loan.model_copy(
@@ -427,15 +411,10 @@ def enforce(
                 "cure_deadline": None,
                 "receipts": (),
                 "released": (*loan.released, *loan.receipts),
-                "interest_paid": loan.interest_paid + split.interest,
-                "principal_repaid": loan.principal_repaid + split.principal,
-                "principal_outstanding": 0,
-                "interest_accrued": 0,
-                "written_off": loan.written_off + split.principal_shortfall,
-                "interest_written_off": loan.interest_written_off + split.interest_shortfall,
                 "liquidation": Liquidation(
                     proceeds=proceeds,
                     costs=split.costs,
+                    penalty=split.penalty,
                     interest=split.interest,
                     principal=split.principal,
                     surplus=split.surplus,
@@ -452,7 +431,7 @@ def enforce(
         closure=closure.value,
         proceeds=proceeds,
         surplus=split.surplus,
-        written_off=split.principal_shortfall,
+        written_off=loan.written_off,
     )
 
 

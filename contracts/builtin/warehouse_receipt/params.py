@@ -14,7 +14,9 @@ Everything docs/domain.md marks **A** (assumption) is a parameter here:
   mark the loan in default before the cure period ends.
 - ``cure_days`` (10): days a margin call stays open before the bank may mark default.
 - ``max_tenor_days`` (180): product maximum tenor.
-- ``day_count_basis`` (365): actual/365 day count for interest.
+- ``day_count_basis`` (365): days in the interest year, ACT/365F (or 360, ACT/360).
+- ``penalty_share_bp`` (5000): past maturity the unpaid principal accrues at the rate plus
+  this share of it (L2; PBoC: 30-50 %).
 - ``max_enforcement_cost_bp`` (500): enforcement costs the bank may deduct, as a share
   of the proceeds, so costs cannot swallow the borrower's surplus (A10).
 - ``price_max_age_days`` (30): a price attestation older than this (block time minus its
@@ -33,6 +35,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from contracts.base import Params
+from contracts.lending import DEFAULT_PENALTY_SHARE_BP, DayCount, PenaltyShareBp
 
 DEFAULT_COMMODITIES: dict[str, int] = {
     "paddy": 365,
@@ -50,7 +53,8 @@ class WarehouseReceiptParams(Params):
     liquidation_ltv_bp: int = Field(default=9000, ge=1, le=100_000)
     cure_days: int = Field(default=10, ge=0, le=365)
     max_tenor_days: int = Field(default=180, ge=1, le=3650)
-    day_count_basis: int = Field(default=365, ge=360, le=366)
+    day_count_basis: DayCount = DayCount.ACT_365F
+    penalty_share_bp: PenaltyShareBp = DEFAULT_PENALTY_SHARE_BP
     max_enforcement_cost_bp: int = Field(default=500, ge=0, le=10_000)
     price_max_age_days: int = Field(default=30, ge=1, le=365)
     take_haircut_bp: int = Field(default=1000, ge=0, le=9_999)

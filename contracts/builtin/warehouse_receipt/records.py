@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
+from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
 
 
@@ -171,8 +172,9 @@ class Custody(Record):
 
 
 class Liquidation(Record):
-    """How enforcement proceeds were applied (A10), who got the goods and, for a take,
-    the attested market value its agreed price was held against (V3)."""
+    """How enforcement proceeds were applied (A10: costs, penalty, interest, principal,
+    surplus), who got the goods and, for a take, the attested market value its agreed
+    price was held against (V3). ``debt`` is what the borrower owed before the sale."""
 
     proceeds: int
     costs: int
@@ -180,6 +182,7 @@ class Liquidation(Record):
     principal: int
     surplus: int
     debt: int
+    penalty: int = 0
     new_holder: str = ""
     market_value: int = 0
 
@@ -197,9 +200,9 @@ class PriceAttestation(Record):
     recorded_at: str
 
 
-class Loan(Record):
-    """A pledge loan. Money fields are fen; ``interest_carry`` is the sub-fen remainder
-    numerator of the day-count division (see interest.py)."""
+class Loan(LoanBalance):
+    """A pledge loan: the lending core's balance (``due_at`` is the maturity) plus the
+    product's fields. ``principal`` is the approved amount; it is owed from disbursement."""
 
     loan_id: str
     borrower: str
@@ -207,30 +210,25 @@ class Loan(Record):
     state: LoanState = LoanState.APPLIED
     receipts: tuple[str, ...]
     applied_at: str
-    principal: int = 0
-    rate_bp: int = 0
     tenor_days: int = 0
     approved_value: int = 0
     disbursed_at: str | None = None
     maturity: str | None = None
     disbursed_value: int = 0
-    principal_outstanding: int = 0
-    principal_repaid: int = 0
-    interest_accrued: int = 0
-    interest_carry: int = 0
-    accrued_to: str | None = None
-    interest_paid: int = 0
-    subsidy_received: int = 0
-    interest_written_off: int = 0
-    written_off: int = 0
     cure_deadline: str | None = None
     released: tuple[str, ...] = ()
     closure: Closure | None = None
     liquidation: Liquidation | None = None
 
     @property
+    def principal_outstanding(self) -> int:
+        """Principal out with the borrower (0 before disbursement)."""
+        return 0 if self.disbursed_at is None else self.principal_due
+
+    @property
     def debt(self) -> int:
-        return self.principal_outstanding + self.interest_accrued
+        """What the borrower owes now (0 before disbursement); a write-off keeps it (L4)."""
+        return 0 if self.disbursed_at is None else self.claim
 
 
 def lot_asset(warehouse: str, lot_id: str) -> str:
