@@ -67,5 +67,5 @@ def test_each_action_on_a_disputed_order_is_frozen_until_the_dispute_closes() ->
     f.refused_then_done("bank-a.officer", "settle", order_id=ORDER_ID)
     loan = f.ledger.get("order_finance", f"loan/{ORDER_ID}")
     assert loan is not None
-    assert (loan["status"], loan["fees"]) == ("CLOSED", FEES)
+    assert (loan["status"], loan["costs"], loan["costs_paid"]) == ("CLOSED", FEES, FEES)
     f.ledger.check_invariants()

@@ -115,8 +115,10 @@ def test_an_enforcement_shortfall_is_written_off_but_still_owed() -> None:
     ledger.ok("bank-a.loan", "mark_default", loan_id=loan)
     owed = h.view("warehouse_receipt", "loan", loan_id=loan)["debt"]
     ledger.fund("buyer", PRINCIPAL)
+    # Below the reserve and unpriced: the pledgor (coop-a) agrees by co-signing (V3).
     result = ledger.ok("bank-a.loan", "enforce_sale", loan_id=loan, buyer="buyer",
-                       price=PRINCIPAL // 2, costs=0, co_signers=("buyer.purchaser",))
+                       price=PRINCIPAL // 2, costs=0,
+                       co_signers=("buyer.purchaser", "coop-a.manager"))
     assert not [e for e in result.events if e["type"] == "SubsidyPaid"]
     state = h.view("warehouse_receipt", "loan", loan_id=loan)
     shortfall = owed - PRINCIPAL // 2

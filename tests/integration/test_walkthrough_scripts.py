@@ -88,7 +88,7 @@ def test_the_cooperative_pledges_a_receipt_and_the_bank_lends_against_it(
     bank = run_script("bank.sh", net, loan_id)
     loan = last_result(bank)
     assert (loan["loan_id"], loan["state"], loan["closure"]) == (loan_id, "CLOSED", "REPAID")
-    assert loan["principal_repaid"] == 36_400_00
+    assert loan["principal_paid"] == 36_400_00
     assert loan["released"] == [receipt["receipt_id"]]
 
 
