@@ -28,6 +28,11 @@ class ServeProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
+    def url(self) -> str:
+        """The first peer's base URL (peers listen on consecutive ports from ``port``)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def log(self) -> str:
         path = self.directory / "serve.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -55,4 +60,11 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: nothing is flushed or closed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
         self.proc = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import socket
 import subprocess
 import threading
@@ -21,12 +20,12 @@ import httpx
 import pytest
 
 from api.client import ApiProblem, Client, load_member
-from api.commands.network_up import agriledger_command
 from api.guard import RateLimitFilter, ServeLimits
 from api.schemas import TxState
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
-from tests.api.conftest import Served, free_base_port, start_network
+from tests.api.conftest import Served, start_network
+from tests.api.serve_kit import ServeProcess
 
 pytestmark = pytest.mark.integration
 
@@ -58,31 +57,6 @@ def _final(client: Client, tx_ids: list[str], timeout: float = 30.0) -> dict[str
 # -- a killed server loses nothing it answered 202 for ------------------------------------
 
 
-class _Serve:
-    def __init__(self, directory: Path, port: int) -> None:
-        self.directory, self.port = directory, port
-        self.url = f"http://127.0.0.1:{port}"  # gov.peer is the first peer of the template
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        (self.directory / "endpoints.json").unlink(missing_ok=True)
-        with (self.directory / "serve.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                [*agriledger_command(), "serve", str(self.directory), "--port", str(self.port)],
-                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while not (self.directory / "endpoints.json").exists():
-            assert self.proc.poll() is None, (self.directory / "serve.log").read_text()[-2000:]
-            assert time.monotonic() < deadline, "serve did not start in 60 s"
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-
 class _Load(threading.Thread):
     """Submits one envelope per request (each alone: each waits in the orderer) until told to
     stop; records every tx_id answered 202."""
@@ -108,7 +82,7 @@ class _Load(threading.Thread):
 def test_every_tx_answered_202_is_committed_after_serve_is_killed(tmp_path: Path) -> None:
     directory = tmp_path / "net"
     init_network(directory, TEMPLATES["small"](), seed="ops-kill")
-    serve = _Serve(directory, free_base_port(4))
+    serve = ServeProcess(directory, peers=4)
     accepted: list[str] = []
     try:
         for _round in range(3):
