@@ -1,7 +1,10 @@
 # The wire format in plain shell: curl for HTTP, openssl for Ed25519 and SHA-256.
 # Sourced by the walkthrough scripts; nothing here needs the agriledger package.
 #
-#   NET=net URL=http://127.0.0.1:8700 . docs/walkthroughs/wire.sh
+#   #!/usr/bin/env bash                     (in a script of your own, not a login shell:
+#   NET=net                                  this file turns on `set -euo pipefail`)
+#   URL=http://127.0.0.1:8700                (optional: else the first peer of NET)
+#   . docs/walkthroughs/wire.sh              (NET must be set before, on its own line)
 #   submit coop-a.manager warehouse_receipt apply '{"bank":"bank-a",...}'   # sign, POST, wait
 #   get bank-a.officer '/v1/views/warehouse_receipt/loan?loan_id=loan-...'  # signed read
 #
