@@ -25,6 +25,11 @@ system-deps:
 		echo "installing nats-server (Debian package)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nats-server >/dev/null; }
+	@# the walkthrough scripts' test signs with curl + openssl, as a user of them would
+	@{ command -v curl && command -v openssl; } >/dev/null 2>&1 || { \
+		echo "installing curl and openssl (Debian packages)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq curl openssl >/dev/null; }
 
 # The default scenario on SQLite peers; a re-run starts from a clean out/demo.
 demo: $(VENV)/.installed

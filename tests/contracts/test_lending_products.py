@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from abc import ABC, abstractmethod
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from ledger.timefmt import format_time, parse_time
 from tests.contracts.wr_fixtures import WrLedger
 
 
-class Product:
+class Product(ABC):
     """One product on one ledger: open two equal loans, touch one, read what each owes."""
 
     contract: str
@@ -33,11 +34,11 @@ class Product:
     def open_pair(self, principal: int, rate_bp: int, tenor: int) -> tuple[str, str]:
         return self.open(principal, rate_bp, tenor), self.open(principal, rate_bp, tenor)
 
-    def open(self, principal: int, rate_bp: int, tenor: int) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def open(self, principal: int, rate_bp: int, tenor: int) -> str: ...
 
-    def touch(self, loan: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def touch(self, loan: str) -> None: ...
 
     def charged(self, loan: str) -> tuple[int, int]:
         state = self.ledger.view(self.contract, "loan", **{self.view_key: loan})
