@@ -15,6 +15,7 @@ a short list of slips a reviewer would actually miss is cheaper and says more.
     python tests/mutants.py                    # every contract
     python tests/mutants.py settlement claims  # some
     python tests/mutants.py --list             # the mutants, not run
+    python tests/mutants.py order_finance --slip delivery --slip repayment  # a few
 
 Not part of ``make test``; the last scores are in docs/testing.md.
 """
@@ -47,6 +48,9 @@ OF = "contracts/builtin/order_finance/"
 ST = "contracts/builtin/settlement/"
 CL = "contracts/builtin/claims/"
 DI = "contracts/builtin/disputes/"
+CR = "contracts/builtin/credit/"
+CLN = "contracts/builtin/credit_loans/"
+ME = "contracts/builtin/membership/"
 
 MUTANTS: dict[str, list[Mutant]] = {
     "warehouse_receipt": [
@@ -122,6 +126,55 @@ MUTANTS: dict[str, list[Mutant]] = {
         Mutant(ST + "contract.py", "not 0 < amount <= MAX_AMOUNT", "not 0 <= amount <= MAX_AMOUNT",
                "zero transfers accepted"),
     ],
+    "credit": [
+        Mutant(CR + "rules.py", "return TIER_RANK[tier] >= TIER_RANK[Tier.A] and not in_default",
+               "return TIER_RANK[tier] > TIER_RANK[Tier.A] and not in_default",
+               "an A household not counted good for its village (off by one tier)"),
+        Mutant(CR + "rules.py", "return good * BP >= threshold_bp * households",
+               "return good * BP > threshold_bp * households",
+               "a village exactly at the threshold not a credit village"),
+        Mutant(CR + "contract.py", "if scores.total() < needed:",
+               "if scores.total() < needed - 1:", "a rating one point short of its tier"),
+        Mutant(CR + "contract.py",
+               'RATING_OFFICE = any_of(Role("government", "agriculture"), '
+               'Role("government", "admin"))',
+               'RATING_OFFICE = any_of(Role("government", "agriculture"), '
+               'Role("government", "admin"), Role("government", "finance"))',
+               "the finance bureau may attest ratings (role check loosened)"),
+        Mutant(CR + "contract.py", "if req.overdue or req.defaulted or req.days_overdue:",
+               "if req.defaulted:", "a subsidy paid on an overdue loan (L3)"),
+    ],
+    "credit_loans": [
+        Mutant(CLN + "contract.py",
+               "exposure = get_book(ctx, loan.borrower).open_principal + amount",
+               "exposure = amount", "the credit line counted per loan, not per borrower (X2)"),
+        Mutant(CLN + "contract.py", 'if args.rate_bp < pricing["rate_bp"]:',
+               'if args.rate_bp < pricing["rate_bp"] - 1:', "a rate one bp below the tier's price"),
+        Mutant(CLN + "contract.py", "if args.tenor_days > self.params.max_tenor_days:",
+               "if args.tenor_days > self.params.max_tenor_days + 1:",
+               "a tenor one day over the maximum"),
+        Mutant(CLN + "contract.py", 'if rating.get("in_default"):', "if False:",
+               "a borrower in default granted again"),
+        Mutant(CLN + "contract.py", 'LENDER = Party("lender", roles=("loan_officer",))',
+               'LENDER = Party("lender", roles=("loan_officer", "risk_officer"))',
+               "a risk officer may grant (role check loosened)"),
+        Mutant(CLN + "servicing.py", "defaulted=loan.status is LoanStatus.DEFAULTED,",
+               "defaulted=False,", "a subsidy asked for on a defaulted loan's recovery (L3)"),
+    ],
+    "membership": [
+        Mutant(ME + "contract.py", 'if ctx.get(f"member/{member_id}") is not None:',
+               "if False:", "a member id enrolled twice (reused after revocation)"),
+        Mutant(ME + "contract.py", "if role not in roles:", "if False:",
+               "a role its org type may not hold accepted"),
+        Mutant(ME + "contract.py",
+               'record = {**record, "revoked": True, "revoked_at": ctx.time}',
+               'record = {**record, "revoked": True}', "a revocation without its time (M2)"),
+        Mutant(ME + "contract.py", 'ORG_ADMIN = Party("org", roles=("admin",))',
+               'ORG_ADMIN = Party("org", roles=("admin", "manager"))',
+               "an org manager may enrol and revoke (role check loosened)"),
+        Mutant(ME + "contract.py", 'if record["revoked"]:', "if False:",
+               "a revoked member revoked again (its revocation time rewritten)"),
+    ],
 }
 
 TESTS: dict[str, list[str]] = {
@@ -131,6 +184,11 @@ TESTS: dict[str, list[str]] = {
     "settlement": ["tests/contracts/test_settlement_*.py"],
     "claims": ["tests/contracts/test_claims_*.py", "tests/contracts/test_boundaries.py"],
     "disputes": ["tests/contracts/test_disputes_*.py"],
+    "credit": ["tests/contracts/test_credit_*.py", "tests/contracts/test_lending_*.py"],
+    "credit_loans": ["tests/contracts/test_credit_loans_*.py",
+                     "tests/contracts/test_lending_*.py"],
+    "membership": ["tests/contracts/test_membership_*.py", "tests/ledger/test_ledger_identity.py",
+                   "tests/api/test_member_cli.py"],
 }
 
 
@@ -161,12 +219,17 @@ def run_tests(workdir: Path, contract: str, profile: str) -> bool:
     return done.returncode == 0
 
 
-def run_contract(contract: str, profile: str) -> tuple[int, int]:
+def chosen_mutants(contract: str, slips: list[str]) -> list[Mutant]:
+    """The contract's mutants whose slip contains one of ``slips`` (all without any)."""
+    return [m for m in MUTANTS[contract] if not slips or any(s in m.slip for s in slips)]
+
+
+def run_contract(contract: str, profile: str, slips: list[str]) -> tuple[int, int]:
     killed = total = 0
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
         workdir = Path(tmp)
         copy_repo(workdir)
-        for mutant in MUTANTS[contract]:
+        for mutant in chosen_mutants(contract, slips):
             target = workdir / mutant.path
             original = target.read_text()
             if original.count(mutant.old) != 1:
@@ -188,6 +251,8 @@ def main() -> None:
     parser.add_argument("contracts", nargs="*", help=f"any of {', '.join(MUTANTS)}")
     parser.add_argument("--profile", choices=("quick", "ci"), default="quick")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--slip", action="append", default=[],
+                        help="only the mutants whose slip contains this text (repeatable)")
     args = parser.parse_args()
     chosen = args.contracts or list(MUTANTS)
     unknown = [c for c in chosen if c not in MUTANTS]
@@ -195,14 +260,14 @@ def main() -> None:
         parser.error(f"no mutants for {unknown}: choose from {', '.join(MUTANTS)}")
     if args.list:
         for contract in chosen:
-            for mutant in MUTANTS[contract]:
+            for mutant in chosen_mutants(contract, args.slip):
                 print(f"{contract}: {mutant.slip} ({mutant.path})")
         return
     scores = {}
     for contract in chosen:
         started = time.monotonic()
         print(f"{contract}:", flush=True)
-        killed, total = run_contract(contract, args.profile)
+        killed, total = run_contract(contract, args.profile, args.slip)
         scores[contract] = killed, total
         print(f"  {killed}/{total} killed in {time.monotonic() - started:.0f} s", flush=True)
     low = [c for c, (k, t) in scores.items() if t and k * 100 < 90 * t]
