@@ -14,7 +14,8 @@ from ledger.identity import certificate_to_pem, create_org_ca, issue_member_cert
 
 ORGS = [
     OrgSpec("gov", "government", (("admin", "admin"), ("pboc", "central_bank"))),
-    OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("f1", "farmer"), ("f2", "farmer"))),
+    OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("mgr", "manager"), ("f1", "farmer"),
+                                      ("f2", "farmer"))),
     OrgSpec("bank-a", "bank", (("admin", "admin"),)),
 ]
 NOT_BEFORE = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
@@ -68,6 +69,8 @@ ENROL_CASES: list[EnrolCase] = [
      lambda h: new_certificate(h, "coop-a", "pilot", "loan_officer")),
     ("UNAUTHORIZED", "bank-a.admin", lambda h: new_certificate(h, "coop-a", "f3", "farmer")),
     ("UNAUTHORIZED", "coop-a.f1", lambda h: new_certificate(h, "coop-a", "f3", "farmer")),
+    # the manager runs the coop's business but only its admin enrols
+    ("UNAUTHORIZED", "coop-a.mgr", lambda h: new_certificate(h, "coop-a", "f3", "farmer")),
     ("CERTIFICATE_INVALID", "coop-a.admin", lambda h: forged("coop-a", "cooperative")),
     ("CERTIFICATE_INVALID", "coop-a.admin", expired),
     ("CERTIFICATE_INVALID", "coop-a.admin", lambda h: "-----BEGIN CERTIFICATE-----\nAAAA\n"),
@@ -98,6 +101,7 @@ REVOKE_CASES = [
     ("MEMBER_ALREADY_REVOKED", "coop-a.admin", "coop-a.f2"),
     ("UNAUTHORIZED", "bank-a.admin", "coop-a.f1"),
     ("UNAUTHORIZED", "coop-a.f1", "coop-a.f1"),
+    ("UNAUTHORIZED", "coop-a.mgr", "coop-a.f1"),
     ("INVALID_ARGUMENTS", "coop-a.admin", "no-dot"),
 ]
 

@@ -19,12 +19,12 @@ from contracts.testing import ContractMachine, OrgSpec, Threat, with_node_keys
 from ledger.crypto import PrivateKey
 from ledger.identity import certificate_to_pem, create_org_ca, issue_member_certificate
 
-# coop-a's farmer and coop-b (an admin of the same org type) only attack; every org has
-# its node key.
+# coop-a's farmer and manager and coop-b (an admin of the same org type) only attack;
+# every org has its node key.
 ORGS = with_node_keys([
     OrgSpec("gov", "government", (("admin", "admin"), ("pboc", "central_bank"))),
     OrgSpec("coop-a", "cooperative", (("admin", "admin"), ("deputy", "admin"),
-                                      ("farmer", "farmer"))),
+                                      ("farmer", "farmer"), ("mgr", "manager"))),
     OrgSpec("bank-a", "bank", (("admin", "admin"),)),
     OrgSpec("coop-b", "cooperative", (("admin", "admin"),)),
 ])
