@@ -415,9 +415,10 @@ class DisputesMachine(ContractMachine):
     def request_confirmation(self, dispute: str, jointly: bool) -> None:
         d = self.model[dispute]
         signers = [SIGNER_OF[d.claimant], SIGNER_OF[d.respondent]][: 2 if jointly else 1]
-        code = self.gate(signers, jointly) or self.step_code(d, "request_confirmation")
+        code = self.gate(signers, jointly)
         if code is None and d.signed and self.now > d.signed + dt.timedelta(days=30):
-            code = "CONFIRMATION_WINDOW_CLOSED"
+            code = "CONFIRMATION_WINDOW_CLOSED"  # checked before the state, as it is signed
+        code = code or self.step_code(d, "request_confirmation")
         self.attempt(code, signers[0], "disputes", "request_confirmation",
                      co_signers=signers[1:], dispute=dispute)
         if code is None:
@@ -430,6 +431,8 @@ class DisputesMachine(ContractMachine):
         code = self.gate([signer], True) or self.step_code(d, "perform")
         if code is None and not by_payer:
             code = "PAYER_MUST_SIGN"
+        if code is None and d.amount > self.balances[d.respondent]:
+            code = "INSUFFICIENT_FUNDS"  # a judgment may have taken what it held
         self.attempt(code, signer, "disputes", "perform", dispute=dispute)
         if code is None:
             self.move(d.respondent, d.claimant, d.amount)
