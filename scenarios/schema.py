@@ -139,6 +139,10 @@ class OrderSpec(_Spec):
     unit_price_fen: int = Field(default=6_000, ge=1, description="contract price per kg")
     finance_ratio_bp: int = Field(default=5_000, ge=0, le=10_000)
     rate_bp: int = Field(default=435, ge=0)
+    fee_fen: int = Field(
+        default=1_001, ge=0,
+        description="agreed fee on each order loan, owed first in the repayment waterfall",
+    )
     delivery_days: Day = 60.0
     payment_days: Day = 10.0
     cancel_probability: Probability = 0.1

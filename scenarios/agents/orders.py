@@ -91,7 +91,7 @@ def order_story(
             "principal": principal,
             "rate_bp": spec.rate_bp,
             "maturity": kit.time_at(delivery_day + spec.payment_days + 10),
-            "fees": 0,
+            "fees": spec.fee_fen,
         },
         co_signers=kit.dual_control(bank, principal, officer),
     )
