@@ -370,7 +370,7 @@ def _enforce(
             officer,
             WR,
             "enforce_take",
-            {"loan_id": loan, "price": floor, "costs": 0},
+            {"loan_id": loan, "price": floor, "costs": floor // 200},  # an appraisal, 0.5 %
             co_signers=(manager,),
         )
 
