@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import hypothesis
 from hypothesis import Phase, settings
-from hypothesis.stateful import invariant, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, run_state_machine_as_test
 
 from contracts.testing import ContractMachine
 from ledger.block import TxResult
@@ -42,6 +42,7 @@ __all__ = ["SEED", "RecordsReached", "missing", "reach", "record_labels", "seede
 
 STATE_FIELDS = ("state", "status")
 SEED = 23  # the batch of runs ``reach`` draws (any fixed number; see ``reach``)
+M = TypeVar("M", bound=RuleBasedStateMachine)
 
 
 def record_labels(
@@ -137,9 +138,11 @@ def reach(
     return counts
 
 
-def seeded_machine(machine: type[RecordsReached], seed: int) -> type[RecordsReached]:
+def seeded_machine(machine: type[M], seed: int = SEED) -> type[M]:
     """A subclass of ``machine`` whose runs hypothesis draws from ``Random(seed)``
-    (``hypothesis.seed``; the machine class itself is left as it is)."""
+    (``hypothesis.seed``; the machine class itself is left as it is). For any fixed
+    batch of a state machine: ``run_state_machine_as_test(seeded_machine(Machine),
+    settings=settings(max_examples=..., database=None))``."""
     subclass = type(machine.__name__, (machine,), {"__module__": machine.__module__})
     return hypothesis.seed(seed)(subclass)
 

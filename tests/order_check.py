@@ -1,8 +1,9 @@
-"""Check that the derandomized contract machines run the same whatever ran before them.
+"""Check that the seeded contract machines run the same whatever ran before them.
 
 The deep-state tests (``test_machine_reaches_deep_states``, the reached-every-state
-checks) run a machine over a fixed derandomized batch, so their verdict is a function
-of the runs hypothesis draws. Those draws once depended on the test order: hypothesis
+checks) run a machine over a fixed batch drawn from a fixed seed
+(``contracts.reached.seeded_machine``), so their verdict is a function of the runs
+hypothesis draws. Those draws once depended on the test order: hypothesis
 also draws literal constants from every module imported so far, so the order-finance
 check failed on unchanged code after the scenario tests. ``module_independent_draws``
 (tests/conftest.py) pins that; this script checks it, cheaply:
@@ -11,7 +12,7 @@ check failed on unchanged code after the scenario tests. ``module_independent_dr
 - child "reversed" first collects the whole test tree (importing every test module, as
   a full run does), then runs the machines in the opposite order;
 
-each run is a short derandomized batch (``RUNS`` runs of ``STEPS`` steps) under
+each run is a short seeded batch (``RUNS`` runs of ``STEPS`` steps) under
 ``local_constants_pinned``, fingerprinted by the ledger's log of every tx and outcome.
 The same fingerprints in both children mean the same draws, hence the same verdict of
 the full-size batches (contracts are deterministic). Rerunning the deep-state tests
@@ -38,10 +39,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 MACHINES = (
     ("test_order_finance_machine", "OrderFinanceMachine"),
+    ("test_order_finance_fees", "FeesOrderFinanceMachine"),
     ("test_claims_stateful", "ClaimsMachine"),
     ("test_warehouse_receipt_coverage", "SteeredWarehouseReceiptMachine"),
-    ("test_credit_loans_machine", "CreditLoansMachine"),
-    ("test_disputes_machine", "DisputesMachine"),
+    ("test_credit_loans_coverage", "SteeredCreditLoansMachine"),
+    ("test_credit_coverage", "SteeredCreditMachine"),
+    ("test_disputes_coverage", "SteeredDisputesMachine"),
+    ("test_settlement_coverage", "SteeredSettlementMachine"),
+    ("test_membership_coverage", "SteeredMembershipMachine"),
 )
 RUNS = 4
 STEPS = 12
@@ -51,6 +56,8 @@ def fingerprint(module: str, name: str) -> str:
     from hypothesis import Phase, settings
     from hypothesis.stateful import run_state_machine_as_test
 
+    from contracts.reached import seeded_machine
+
     machine: Any = getattr(importlib.import_module(module), name)
     logs: list[str] = []
 
@@ -59,9 +66,9 @@ def fingerprint(module: str, name: str) -> str:
             logs.append("\n".join(self.ledger.log))
             super().teardown()
 
-    run_state_machine_as_test(Fingerprinted, settings=settings(
+    run_state_machine_as_test(seeded_machine(Fingerprinted), settings=settings(
         max_examples=RUNS, stateful_step_count=STEPS, deadline=None, database=None,
-        derandomize=True, phases=(Phase.explicit, Phase.generate),
+        phases=(Phase.explicit, Phase.generate),
     ))
     return hashlib.sha256("\n--\n".join(logs).encode()).hexdigest()[:16]
 
