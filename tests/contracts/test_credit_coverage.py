@@ -23,7 +23,7 @@ from test_credit_machine import CreditMachine
 from contracts.reached import RecordsReached, missing, reach
 from ledger.block import TxResult
 
-RUNS = 20
+RUNS = 40
 STEPS = 20
 MIN_RUNS = 3
 PATHS = ("village", "subsidy", "downgrade")
@@ -106,20 +106,25 @@ class SteeredCreditMachine(RecordsReached, CreditMachine):
             self.attest(village, "gov.admin", subject, tiers[0], "merchant", 100)
 
     def subsidy_path(self, data: st.DataObject) -> None:
+        """A programme whose every payment is due at least 200 fen and whose budget is
+        at most 1 500 fen: loans pay interest until it is spent (at most eight)."""
         name = f"s{self.paths_taken}"
         rule_ = data.draw(st.sampled_from(["share", "above_lpr"]), label="rule")
-        share = data.draw(st.integers(1, BP), label="share") if rule_ == "share" else None
+        share = data.draw(st.integers(2_000, BP), label="share") if rule_ == "share" else None
         # mostly "other": the broad programme p0 (first by id) pays the others until spent
         product = data.draw(st.sampled_from([*PRODUCTS, "other", "other"]), label="product")
-        budget = data.draw(st.integers(1, 3_000), label="budget")
+        budget = data.draw(st.integers(1, 1_500), label="budget")
         self.publish(name, "gov.fin", rule_, share, set(KINDS), {product}, budget)
         if name not in self.model.programmes:
             return
         self.fund(name, "gov.fin", budget)
-        for _ in range(data.draw(st.integers(1, 4), label="payments")):
-            borrower = data.draw(st.sampled_from(sorted(BORROWERS)), label="borrower")
-            self.pay_interest(borrower, False, product,
-                              data.draw(st.integers(1, 2_000), label="interest"),
+        programme = self.model.programmes[name]
+        payers = sorted(b for b in BORROWERS if BORROWERS[b] not in self.model.revoked)
+        for _ in range(8):
+            if programme.paid == programme.funded:
+                break
+            self.pay_interest(data.draw(st.sampled_from(payers), label="borrower"), False,
+                              product, data.draw(st.integers(1_000, 2_000), label="interest"),
                               data.draw(st.integers(400, 800), label="rate"), None)
         self.close(name, "gov.fin")
 

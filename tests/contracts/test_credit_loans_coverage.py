@@ -22,7 +22,7 @@ from test_credit_loans_machine import CreditLoansMachine
 from contracts.reached import RecordsReached, missing, reach
 from ledger.block import TxResult
 
-RUNS = 20
+RUNS = 30
 STEPS = 20
 MIN_RUNS = 3
 PATHS = ("repay", "default and recover", "decline", "late")
@@ -68,10 +68,15 @@ class SteeredCreditLoansMachine(RecordsReached, CreditLoansMachine):
     def loan_path(self, data: st.DataObject, offset: int, borrower: str, bank: str,
                   tier: str, tenor: int) -> None:
         """A borrower (re-rated first if it is in default or has no line left) applies
-        for a quarter of what its line has left and the loan goes along the next of
+        for a quarter of what its line has left and the loan goes along the next two of
         ``PATHS`` (in turn from a drawn start): repaid in half then in full before
         maturity; defaulted after maturity by the officer or the risk officer, then
         recovered in half and in full; declined; repaid late (penalty) in two parts."""
+        for _ in range(2):  # two paths a call: runs call these rules a few times only
+            self.one_path(data, offset, borrower, bank, tier, tenor)
+
+    def one_path(self, data: st.DataObject, offset: int, borrower: str, bank: str,
+                 tier: str, tenor: int) -> None:
         path = PATHS[(offset + self.paths_taken) % len(PATHS)]
         self.paths_taken += 1
         if borrower in self.revoked:

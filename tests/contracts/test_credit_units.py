@@ -203,6 +203,18 @@ def test_a_default_downgrades_the_household_and_costs_the_village_its_status(
     ledger.check_invariants()
 
 
+def test_a_village_exactly_at_the_threshold_is_a_credit_village(ledger: LedgerHarness) -> None:
+    """Three good households of five are 6000 bp, the threshold itself (not above it)."""
+    ok(ledger.submit("gov.agri", "credit", "register_village", village="v1", name="Qingyuan"))
+    for subject, tier in (("coop-a.f1", "A"), ("coop-a.f2", "AA"), ("coop-a.f3", "B"),
+                          ("coop-b.f1", "B"), ("coop-a", "AAA")):
+        ok(rate(ledger, subject, tier))
+    village = ledger.view("credit", "village", village="v1")
+    assert (village["households"], village["good"], village["credit_village"]) == (5, 3, True)
+    ok(rate(ledger, "coop-a.f1", "B"))  # re-rated down: 2 of 5, under the threshold
+    assert not ledger.view("credit", "village", village="v1")["credit_village"]
+
+
 def test_defaults_never_push_a_rating_below_b(ledger: LedgerHarness) -> None:
     ok(ledger.submit("gov.agri", "credit", "register_village", village="v1", name="Qingyuan"))
     ok(rate(ledger, "coop-a.f1", "A"))

@@ -23,7 +23,7 @@ from test_disputes_machine import DisputesMachine
 from contracts.reached import RecordsReached, missing, reach
 from ledger.block import TxResult
 
-RUNS = 30
+RUNS = 40
 STEPS = 30
 MIN_RUNS = 3
 PATHS = ("decline", "withdraw", "perform", "confirm and enforce", "confirm and perform",

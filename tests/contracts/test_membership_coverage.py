@@ -23,7 +23,7 @@ from contracts.reached import RecordsReached, missing, reach
 from contracts.roles import DEFAULT_ROLES
 from ledger.block import TxResult
 
-RUNS = 20
+RUNS = 30
 STEPS = 20
 MIN_RUNS = 3
 ORGS = sorted(ORG_TYPES)

@@ -19,11 +19,18 @@ from dataclasses import dataclass
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, rule
+from hypothesis.stateful import invariant, precondition, rule
 
 from contracts.reached import RecordsReached, missing, reach
 from ledger.block import TxResult
-from tests.contracts.of_model import FINANCIERS, MEMBERS, OPEN, MLoan, day_time
+from tests.contracts.of_model import (
+    FINANCIERS,
+    MAX_PRICE,
+    MEMBERS,
+    OPEN,
+    MLoan,
+    day_time,
+)
 from tests.contracts.test_order_finance_machine import OrderFinanceMachine
 
 STEERED_FEE = 1_001  # odd: a fee halved or rounded anywhere is off by a fen
@@ -83,21 +90,51 @@ class FeesOrderFinanceMachine(RecordsReached, OrderFinanceMachine):
             order.loan = FeeLoan(MEMBERS[signer][0], principal, rate, self.day, self.day + 60,
                                  costs=fees)
 
-    @rule(order_id=OrderFinanceMachine.order_ids)
-    def seller_pays_part_of_the_fee(self, order_id: str) -> None:
-        """The seller repays half of what is left of an open loan's fee (the waterfall
-        takes it all as fees), as ``repay`` predicts a repayment."""
-        order = self.orders.get(order_id)
-        loan = None if order is None else order.loan
-        if (order is None or not isinstance(loan, FeeLoan) or loan.status not in OPEN
-                or loan.costs_paid >= loan.costs):
-            return
+    def fee_loans_owing(self) -> list[str]:
+        return sorted(
+            order_id for order_id, order in self.orders.items()
+            if isinstance(order.loan, FeeLoan) and order.loan.status in OPEN
+            and order.loan.costs_paid < order.loan.costs
+        )
+
+    @precondition(lambda self: bool(self.fee_loans_owing()))
+    @rule(data=st.data())
+    def seller_pays_part_of_the_fee(self, data: st.DataObject) -> None:
+        """The seller of an open loan whose fee is not paid repays half of what is left
+        of it (the waterfall takes it all as fees), as ``repay`` predicts a repayment."""
+        self.pay_part_of_the_fee(
+            data.draw(st.sampled_from(self.fee_loans_owing()), label="order"))
+
+    def pay_part_of_the_fee(self, order_id: str) -> None:
+        order = self.orders[order_id]
+        loan = order.loan
+        assert isinstance(loan, FeeLoan)
         signer = f"{order.seller}.manager"
         amount = max(1, (loan.costs - loan.costs_paid) // 2)
         if self.tx(signer, "repay", self.who(signer, order.seller, "manager"),
                    order_id=order_id, amount=amount):
             loan.accrue(self.day)
             loan.collect(amount)
+
+    @rule(signer=st.sampled_from(["coop-a.manager", "coop-b.manager"]),
+          qty=st.integers(100, 40_000), price=st.integers(100, MAX_PRICE))
+    def another_fee_path(self, signer: str, qty: int, price: int) -> None:
+        """``fee_path`` once more, so a run of 30 steps among 30 rules takes a few."""
+        self.fee_path(signer, qty, price)
+
+    @rule(signer=st.sampled_from(["coop-a.manager", "coop-b.manager"]),
+          qty=st.integers(100, 40_000), price=st.integers(100, MAX_PRICE))
+    def fee_path(self, signer: str, qty: int, price: int) -> None:
+        """A new order goes along its planned path (``of_steering``: settled, cancelled,
+        defaulted, the buyer's default ...) to its end; once financed, the seller first
+        pays part of the fee."""
+        order_id = self.new_order(signer, "buyer", qty, price)
+        for _ in range(16):
+            if order_id not in self.steering.live_orders():
+                return
+            self.steering.step(order_id)
+            if order_id in self.fee_loans_owing() and not self.orders[order_id].loan.costs_paid:
+                self.pay_part_of_the_fee(order_id)
 
     @invariant()
     def fees_match_the_model(self) -> None:
@@ -120,7 +157,7 @@ class FeesOrderFinanceMachine(RecordsReached, OrderFinanceMachine):
                 yield "fee:paid in part"
             if value["status"] == "CLOSED" and paid == costs:
                 yield "fee:paid on a closed loan"
-                if "ReceivablePaid" in events or "OrderPaid" in events:
+                if events & {"OrderPaid", "OrderSettled", "ReceivablePaid"}:
                     yield "fee:paid from the receivable"
             if value["status"] == "DEFAULTED" and value["written_off"] >= costs - paid > 0:
                 yield "fee:written off"

@@ -27,7 +27,7 @@ from test_settlement_stateful import (
 from contracts.reached import RecordsReached, missing, reach
 from contracts.testing import Threat
 
-RUNS = 20
+RUNS = 30
 STEPS = 20
 MIN_RUNS = 3
 PATHS = ("member", "single treasurer at the threshold", "two treasurers above it",
