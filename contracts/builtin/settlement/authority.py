@@ -20,6 +20,12 @@ One rule serves a plain ``transfer`` and another contract's ``move``:
   court order is the authority). The contract itself must call ``compel`` in a tx that
   signed one of its own actions; it alone bounds the amount (disputes: a judged term, up
   to the debtor's balance). Escrow accounts stay out of reach.
+- Compelled money is paid out through the asset's own path (D7): the compelling contract
+  gathers it in its court-funds escrow (``escrow:<contract>:court``) and invokes the
+  asset's contract (claims payout, receivable waterfall), which debits that escrow like
+  its own, only within the compelling contract's own court-signed tx
+  (``may_use_court_funds``). The compelling contract returns what the path did not take,
+  so the escrow is empty after every tx.
 
 Node keys (role ``peer``) never reach this point: the runtime refuses any tx they sign.
 """
@@ -162,6 +168,25 @@ def authorise_debit(
             f"{limit} fen: a second, different authorised member of {account} must co-sign",
             account=account, amount=amount, threshold=limit, signer=first.member_id,
         )
+
+
+COURT_FUNDS = "court"
+
+
+def court_funds(contract: str) -> str:
+    """The escrow in which ``contract`` holds compelled money for the length of one tx."""
+    return f"{ESCROW_PREFIX}{contract}:{COURT_FUNDS}"
+
+
+def may_use_court_funds(
+    params: SettlementParams, signers: Sequence[Principal], account: str, tx_contract: str
+) -> bool:
+    """Whether ``account`` is the court-funds escrow of the contract whose court-signed
+    action this tx is, which any contract that action invokes may pay out of."""
+    if account != court_funds(tx_contract):
+        return False
+    granted = params.compelled_debit_roles.get(tx_contract, {})
+    return any(s.role in granted.get(s.org_type, ()) for s in signers)
 
 
 def authorise_compelled_debit(

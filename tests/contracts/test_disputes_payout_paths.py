@@ -1,0 +1,126 @@
+"""D7 through the asset's own payout path, on the real contracts, from the side of the
+party who would abuse a court's judgment.
+
+A judgment that the insurer pays an insured on a disputed claim runs the claims payout:
+the loss payee (the pledgee bank) first, never above what is left of the sum insured,
+booked in the consortium book, and counted against the claim's own payment. A judgment
+that the buyer pays for a financed receivable enters the order's controlled account and
+repays the bank first. A court-ordered sale of a pledged receipt runs the loan's A10
+waterfall. What the path does not take stays a judgment debt.
+
+Setting (``test_cross_contract_flows``): coop-a's 200 t in coop-b's warehouse secure a
+300,000 CNY loan from bank-a; coop-a insures 1,000 mu of rice (sum insured 500,000 CNY)
+with that loan as loss payee.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_claims_kit import CNY, MU, Flow, cover, ok, rejected
+from test_cross_contract_flows import WR, chain, pledged_receipt_loan
+
+from contracts.testing import LedgerHarness
+
+HASH = "cd" * 32
+SUM_INSURED = 500_000 * CNY
+
+
+def litigate(ledger: LedgerHarness, asset: str, claimant: str, respondent: str,
+             filer: str, co_signers: tuple[str, ...] = ()) -> None:
+    """``claimant`` disputes ``asset`` with ``respondent``; mediation fails; it sues."""
+    ok(ledger.submit(filer, "disputes", "open", co_signers=list(co_signers), dispute="d1",
+                     asset=asset, claimant=claimant, respondent=respondent))
+    for step in ("accept", "start_mediation", "fail"):
+        ok(ledger.submit("gov.mediator", "disputes", step, dispute="d1"))
+    ok(ledger.submit(filer, "disputes", "litigate", dispute="d1"))
+
+
+def judge(ledger: LedgerHarness, terms: list[dict[str, Any]], **extra: Any) -> Any:
+    return ledger.submit("gov.court", "disputes", "judge", dispute="d1", court_ref=HASH,
+                         upheld=True, terms=terms, **extra)
+
+
+def insured_claim(assess: bool = True) -> tuple[LedgerHarness, Flow, str]:
+    """The claim flood-1 on coop-a's 1,000 mu, assessed at a full loss (500,000 CNY)."""
+    ledger = chain(WR, "disputes")
+    _, loan = pledged_receipt_loan(ledger)
+    flow = Flow(ledger, coop="coop-a")
+    flow.enrol("p-coop-a", [cover("coop-a", 1_000, loss_payee={"kind": WR, "ref": loan})])
+    flow.activate("p-coop-a")
+    ledger.advance(days=30)
+    flow.report("flood-1", "p-coop-a")
+    if assess:
+        flow.survey_and_assess("flood-1", {"coop-a": (9_000, 1_000 * MU)}, stage="heading")
+    return ledger, flow, loan
+
+
+def test_a_judgment_on_a_claim_pays_the_loss_payee_first_and_books_it() -> None:
+    """The insured sues the insurer over the claim and wins 400,000 CNY: the bank, loss
+    payee, is repaid its whole debt first and only the rest reaches coop-a; the cover and
+    the consortium book count the payout; no money is left in the court-funds escrow."""
+    ledger, flow, loan = insured_claim()
+    litigate(ledger, "claim:flood-1", "coop-a", "insurer", "coop-a.manager")
+    debt = ledger.view(WR, "outstanding_debt", loan_id=loan)["outstanding"]
+    bank, coop, insurer = (ledger.balance(a) for a in ("bank-a", "coop-a", "insurer"))
+    award = 400_000 * CNY
+    result = ok(judge(ledger, [{"payer": "insurer", "payee": "coop-a", "amount": award}]))
+    assert insurer - ledger.balance("insurer") == award
+    assert ledger.balance("bank-a") - bank == debt
+    assert ledger.balance("coop-a") - coop == award - debt
+    assert ledger.view(WR, "loan", loan_id=loan)["state"] == "CLOSED"
+    assert ledger.balance("escrow:disputes:court") == 0
+    [paid] = [e["data"] for e in result.events if e["type"] == "CourtAwardPaid"]
+    assert (paid["amount"], paid["to_payee"], paid["lender"]) == (award, debt, "bank-a")
+    assert flow.policy("p-coop-a")["covers"]["coop-a"]["paid"] == award
+    judgment = ledger.view("disputes", "dispute", dispute="d1")["judgment"]
+    assert judgment["debts"] == [{"payer": "insurer", "payee": "coop-a", "amount": award,
+                                  "paid": award, "via": "asset"}]
+    ledger.check_invariants()
+
+
+def test_the_court_award_is_deducted_from_the_claim_so_the_loss_is_paid_once() -> None:
+    """Having won 400,000 CNY in court, the insured signs the claim's own agreement for
+    the assessed 500,000 CNY: the claim pays only the 100,000 CNY not yet paid."""
+    ledger, flow, _ = insured_claim()
+    flow.verify_and_publicise("flood-1")
+    ledger.advance(days=3)
+    ok(flow.submit("coop-a.manager", "sign_agreement", claim_id="flood-1", insured="coop-a"))
+    litigate(ledger, "claim:flood-1", "coop-a", "insurer", "coop-a.manager")
+    refused = flow.submit("insurer.claims", "pay", claim_id="flood-1", insured="coop-a")
+    rejected(refused, "ASSET_FROZEN")
+    ok(judge(ledger, [{"payer": "insurer", "payee": "coop-a", "amount": 400_000 * CNY}]))
+    insurer = ledger.balance("insurer")
+    ok(flow.submit("insurer.claims", "pay", claim_id="flood-1", insured="coop-a"))
+    assert insurer - ledger.balance("insurer") == 100_000 * CNY
+    household = flow.claim("flood-1")["households"]["coop-a"]
+    assert (household["paid"], household["awarded"], household["shortfall"]) == (
+        100_000 * CNY, 400_000 * CNY, 0)
+    assert flow.policy("p-coop-a")["covers"]["coop-a"]["paid"] == SUM_INSURED
+    ledger.check_invariants()
+
+
+def test_a_judgment_never_pays_above_the_sum_insured() -> None:
+    """Judged 600,000 CNY on a 500,000 CNY cover: the path takes 500,000; the rest stays a
+    judgment debt that the insurer cannot pay down the claim either."""
+    ledger, flow, _ = insured_claim(assess=False)
+    litigate(ledger, "claim:flood-1", "coop-a", "insurer", "coop-a.manager")
+    insurer = ledger.balance("insurer")
+    ok(judge(ledger, [{"payer": "insurer", "payee": "coop-a", "amount": 600_000 * CNY}]))
+    assert insurer - ledger.balance("insurer") == SUM_INSURED
+    [debt] = ledger.view("disputes", "judgment_debts")
+    assert (debt["outstanding"], debt["via"]) == (100_000 * CNY, "asset")
+    before = ledger.balance("insurer")
+    rejected(ledger.submit("insurer.treasurer", "disputes", "pay_judgment", dispute="d1",
+                           term=0, amount=1), "PAYOUT_PATH_SHORT")
+    assert ledger.balance("insurer") == before
+    assert flow.policy("p-coop-a")["covers"]["coop-a"]["paid"] == SUM_INSURED
+    ledger.check_invariants()
+
+
+def test_only_the_disputes_contract_reaches_the_court_payout() -> None:
+    """The court payout is an operation, not an action: no signer calls it directly."""
+    ledger, _, _ = insured_claim()
+    rejected(ledger.submit("gov.court", "claims", "court_payout", asset="claim:flood-1",
+                           payer="insurer", payee="coop-a", source="insurer", amount=1),
+             "UNKNOWN_ACTION")
