@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from test_claims_kit import CNY, MU, Flow, cover, ok, rejected
-from test_cross_contract_flows import WR, chain, pledged_receipt_loan
+from test_cross_contract_flows import OF, WR, chain, pledged_receipt_loan
 
 from contracts.testing import LedgerHarness
 
@@ -124,3 +124,67 @@ def test_only_the_disputes_contract_reaches_the_court_payout() -> None:
     rejected(ledger.submit("gov.court", "claims", "court_payout", asset="claim:flood-1",
                            payer="insurer", payee="coop-a", source="insurer", amount=1),
              "UNKNOWN_ACTION")
+
+
+def invoiced_order() -> tuple[LedgerHarness, int]:
+    """po-1: coop-a sells buyer 30,000 units at 60 CNY, bank-a lends 900,000 CNY on it;
+    all delivered and accepted, invoiced at 1,800,000 CNY, unpaid. The debt owed bank-a."""
+    ledger = chain(OF, "disputes")
+    ok(ledger.submit("gov.pboc", "settlement", "issue", account="buyer", amount=200_000_000))
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("coop-a.manager", "create_order", {"buyer": "buyer", "quantity": 30_000,
+                                            "unit_price": 6_000,
+                                            "delivery_due": "2026-06-01T00:00:00Z"}),
+        ("buyer.purchaser", "confirm", {}),
+        ("bank-a.officer", "finance", {"principal": 90_000_000, "rate_bp": 435,
+                                       "maturity": "2026-05-30T00:00:00Z"}),
+        ("coop-a.manager", "deliver", {"quantity": 30_000}),
+        ("buyer.purchaser", "accept", {"quantity": 30_000}),
+        ("coop-a.manager", "invoice", {}),
+    ]
+    for signer, action, args in steps:
+        ok(ledger.submit(signer, OF, action, order_id="po-1", **args))
+    ledger.advance(days=30)
+    return ledger, ledger.view(OF, "outstanding_debt", order_id="po-1")["outstanding"]
+
+
+def test_a_judgment_that_the_buyer_pays_the_seller_repays_the_bank_first() -> None:
+    """The seller sues the buyer for the invoice and wins: the buyer's money enters the
+    controlled account and repays bank-a first; the seller gets nothing in that tx, only
+    the holders' remainder when the order settles."""
+    ledger, debt = invoiced_order()
+    litigate(ledger, "order:po-1", "coop-a", "buyer", "coop-a.manager")
+    coop, bank, buyer = (ledger.balance(a) for a in ("coop-a", "bank-a", "buyer"))
+    invoice = 180_000_000
+    ok(judge(ledger, [{"payer": "buyer", "payee": "coop-a", "amount": invoice}]))
+    assert buyer - ledger.balance("buyer") == invoice
+    assert ledger.balance("coop-a") == coop
+    assert ledger.balance("bank-a") - bank == debt
+    assert ledger.balance("escrow:order_finance:order:po-1") == invoice - debt
+    assert ledger.view(OF, "order", order_id="po-1")["status"] == "PAID"
+    assert ledger.view("disputes", "judgment_debts") == []
+    ok(ledger.submit("bank-a.officer", OF, "settle", order_id="po-1"))
+    assert ledger.balance("coop-a") - coop == invoice - debt
+    ledger.check_invariants()
+
+
+def test_an_agreement_the_buyer_performs_also_repays_the_bank_first() -> None:
+    """Seller and buyer agree in mediation that the buyer pays the seller 1,000,000 CNY
+    directly; performing it pays the controlled account, bank first, all the same (D3)."""
+    ledger, debt = invoiced_order()
+    ok(ledger.submit("coop-a.manager", "disputes", "open", dispute="d1", asset="order:po-1",
+                     claimant="coop-a", respondent="buyer"))
+    for step in ("accept", "start_mediation"):
+        ok(ledger.submit("gov.mediator", "disputes", step, dispute="d1"))
+    ok(ledger.submit("coop-a.manager", "disputes", "sign_agreement",
+                     co_signers=["buyer.purchaser", "gov.mediator"], dispute="d1",
+                     text_hash=HASH,
+                     terms=[{"payer": "buyer", "payee": "coop-a", "amount": 100_000_000}]))
+    terms = ledger.view("disputes", "dispute", dispute="d1")["agreement"]["terms"]
+    assert terms[0]["via"] == "asset"
+    coop, bank = ledger.balance("coop-a"), ledger.balance("bank-a")
+    ok(ledger.submit("buyer.treasurer", "disputes", "perform", dispute="d1"))
+    assert ledger.balance("coop-a") == coop
+    assert ledger.balance("bank-a") - bank == debt
+    assert ledger.balance("escrow:order_finance:order:po-1") == 100_000_000 - debt
+    ledger.check_invariants()
