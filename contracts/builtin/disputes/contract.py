@@ -306,11 +306,20 @@ class DisputesContract(DisputesInvariants, Contract):
 
     def _pay(self, ctx: Context, dispute: Dispute, term: Term | JudgmentDebt,
              amount: int) -> int:
-        """A signing payer pays ``amount`` on ``term`` by its own authority; the fen paid."""
+        """A signing payer pays ``amount`` on ``term`` by its own authority; the fen paid.
+
+        An asset term's whole amount passes through the court-funds escrow, so the
+        payer's authority (treasurer, dual control) is checked on the whole, never on
+        the parts the path splits it into; what the path did not take comes back."""
+        memo = f"judgment {dispute.id}"
         if term.via is TermPath.ACCOUNT:
-            ctx.transfer(term.payer, term.payee, amount, memo=f"judgment {dispute.id}")
+            ctx.transfer(term.payer, term.payee, amount, memo=memo)
             return amount
-        return self._down_path(ctx, dispute, term, term.payer, amount)
+        funds = court_funds(self.name)
+        ctx.transfer(term.payer, funds, amount, memo=memo)
+        applied = self._down_path(ctx, dispute, term, funds, amount)
+        ctx.transfer(funds, term.payer, amount - applied, memo=f"unapplied, {memo}")
+        return applied
 
     # -- filing ----------------------------------------------------------------------------
 

@@ -152,8 +152,7 @@ class SettlementContract(Contract):
         """Move money on behalf of another contract within the same tx."""
         _check_operands(source, target, amount)
         own_escrow = source.startswith(f"escrow:{ctx.caller}:")
-        if not own_escrow and not may_use_court_funds(self.params, ctx.signers, source,
-                                                      ctx.tx_contract):
+        if not own_escrow and not may_use_court_funds(self.params, source, ctx.tx_contract):
             authorise_debit(self.params, ctx.signers, source, amount, via=ctx.tx_contract)
         self._move(ctx, source, target, amount, memo)
 
