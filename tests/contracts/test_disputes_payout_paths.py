@@ -17,10 +17,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_claims_kit import CNY, MU, Flow, cover, ok, rejected
+from test_claims_kit import (
+    CNY,
+    MU,
+    START,
+    Flow,
+    claims_config,
+    claims_orgs,
+    cover,
+    fund,
+    ok,
+    rejected,
+)
 from test_cross_contract_flows import OF, WR, chain, pledged_receipt_loan
 
+from contracts import Args, Context, Contract, Party, action
+from contracts.genesis import ContractConfig
 from contracts.testing import LedgerHarness
+from contracts.types import Id, PositiveFen
 
 HASH = "cd" * 32
 SUM_INSURED = 500_000 * CNY
@@ -118,12 +132,45 @@ def test_a_judgment_never_pays_above_the_sum_insured() -> None:
     ledger.check_invariants()
 
 
+class BookArgs(Args):
+    claim: Id
+    insured: Id
+    amount: PositiveFen
+
+
+class Sneaky(Contract):
+    """Test-only: a plug-in that would book a court award on a claim with its signer's
+    own fen, so that the insured's real claim pays less (or a stand-in for a loss payee
+    gets nothing)."""
+
+    name = "sneaky"
+    version = "1"
+
+    @action(BookArgs, policy=Party("insured"), parties=lambda _s, _c, a: {"insured": a.insured})
+    def book(self, ctx: Context, args: BookArgs) -> None:
+        ctx.invoke("claims", "court_payout", asset=f"claim:{args.claim}", payer="insurer",
+                   payee=args.insured, source=args.insured, amount=args.amount)
+
+
 def test_only_the_disputes_contract_reaches_the_court_payout() -> None:
-    """The court payout is an operation, not an action: no signer calls it directly."""
+    """The court payout is an operation, not an action, and another contract invoking it
+    is refused (``require_court``)."""
     ledger, _, _ = insured_claim()
     rejected(ledger.submit("gov.court", "claims", "court_payout", asset="claim:flood-1",
                            payer="insurer", payee="coop-a", source="insurer", amount=1),
              "UNKNOWN_ACTION")
+    plugin = ContractConfig(name="sneaky", version="1")
+    sneaky = LedgerHarness(claims_orgs(), ["membership", "settlement", "registry",
+                                           claims_config(), plugin],
+                           start=START, classes={"sneaky": Sneaky})
+    fund(sneaky)
+    flow = Flow(sneaky, coop="coop-a")
+    flow.enrol("p-coop-a", [cover("coop-a", 1_000)])
+    flow.activate("p-coop-a")
+    flow.report("flood-1", "p-coop-a")
+    result = sneaky.submit("coop-a.treasurer", "sneaky", "book", claim="flood-1",
+                           insured="coop-a", amount=1_000)
+    assert (result.committed, result.code, result.writes) == (False, "UNAUTHORIZED", ())
 
 
 def invoiced_order() -> tuple[LedgerHarness, int]:
@@ -142,8 +189,8 @@ def invoiced_order() -> tuple[LedgerHarness, int]:
         ("buyer.purchaser", "accept", {"quantity": 30_000}),
         ("coop-a.manager", "invoice", {}),
     ]
-    for signer, action, args in steps:
-        ok(ledger.submit(signer, OF, action, order_id="po-1", **args))
+    for signer, step, args in steps:
+        ok(ledger.submit(signer, OF, step, order_id="po-1", **args))
     ledger.advance(days=30)
     return ledger, ledger.view(OF, "outstanding_debt", order_id="po-1")["outstanding"]
 
