@@ -33,6 +33,17 @@ owes moves only under the claimant's own money authority. The rest stays recorde
 judgment debt, which ``pay_judgment`` by the debtor (an org through its treasurer)
 reduces and the ``judgment_debts`` view lists.
 
+Payout paths (D7, D3): the asset's contract, not the parties, says which path a term
+takes (``contracts.assets.court_path``, recorded as the term's ``via``). An ``asset``
+term is paid only down the asset's own payout path, the owner's ``court_payout``: a
+claim's payout (loss payee first, within the sum insured, booked in the consortium
+book, deducted from the claim's own payment), a financed receivable's (the controlled
+account, the bank first). The money passes whole through ``escrow:disputes:court``
+(compelled from the respondent, or paid in under the payer's own authority), and what
+the path does not take goes back in the same tx; the rest of the term stays owed. A
+court may also order the frozen asset sold (``sale``; a pledged receipt: the buyer
+co-signs and pays, the loan's A10 waterfall runs) before the terms are paid.
+
 Money (D3): an agreement's terms are transfers payer -> payee in fen, each payer being the
 claimant or the respondent. ``perform`` executes them in one tx with ``ctx.transfer``, the
 same settlement path every contract pays through; every payer must sign it (the settlement
