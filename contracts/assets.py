@@ -6,6 +6,19 @@ Assets are named ``<kind>:<id>`` across contracts (``receipt:<id>``, ``order:<id
 who has a stake in it. The disputes contract asks it before anyone may freeze the
 asset, so a plug-in contract takes part by exposing that view and being named for its
 kind in the disputes contract's ``asset_contracts`` parameter.
+
+A court's money terms (D7) reach an asset through the same seam. The owning contract
+says, through a view named ``court_path`` taking ``{"asset", "payer", "payee"}``,
+whether money ``payer`` owes ``payee`` over the asset must run the asset's own payout
+path (an insurer paying an insured on a claim: loss payee first, within the sum
+insured; a buyer paying for a financed receivable: the bank first). If so, the disputes
+contract pays that term only through the owner's ``court_payout`` operation
+(``asset, payer, payee, source, amount`` -> the fen the path took from ``source``),
+never straight to the payee; a contract without the view has no such
+path and its terms move account to account. A pledged receipt's proceeds come from a
+court-ordered sale instead: the owner's ``court_sale`` operation (``asset, buyer,
+price, costs``: the buyer pays and the loan's waterfall runs).
+Both operations run only when the disputes contract invokes them (``require_court``).
 """
 
 from __future__ import annotations
@@ -13,11 +26,16 @@ from __future__ import annotations
 from pydantic import ConfigDict
 
 from contracts.base import Query
-from contracts.context import ReadContext
+from contracts.context import Context, ReadContext
+from contracts.exceptions import Unauthorized, UnknownAction
 from contracts.records import Record
 from contracts.types import Id
 
 ASSET_PARTIES_VIEW = "asset_parties"
+COURT_PATH_VIEW = "court_path"
+COURT_PAYOUT = "court_payout"
+COURT_SALE = "court_sale"
+COURT_CALLER = "disputes"
 
 
 class AssetQuery(Query):
@@ -59,3 +77,30 @@ def asset_parties(ctx: ReadContext, contract: str, asset: str) -> AssetParties:
     if not ctx.has_contract(contract):
         return AssetParties.missing()
     return AssetParties.model_validate(ctx.view(contract, ASSET_PARTIES_VIEW, asset=asset))
+
+
+class CourtPathQuery(Query):
+    """The argument of every ``court_path`` view."""
+
+    asset: Id
+    payer: Id
+    payee: Id
+
+
+def court_path(ctx: ReadContext, contract: str, asset: str, payer: str, payee: str) -> bool:
+    """Whether ``contract`` pays money ``payer`` owes ``payee`` over ``asset`` through the
+    asset's own payout path (its ``court_path`` view; no view: no such path)."""
+    if not ctx.has_contract(contract):
+        return False
+    try:
+        return bool(ctx.view(contract, COURT_PATH_VIEW, asset=asset, payer=payer, payee=payee))
+    except UnknownAction:
+        return False
+
+
+def require_court(ctx: Context, operation: str) -> None:
+    """Refuse an asset's court operation unless the disputes contract invoked it."""
+    if ctx.caller != COURT_CALLER:
+        raise Unauthorized(f"{operation} runs only when {COURT_CALLER} invokes it, "
+                           f"not {ctx.caller or 'a signed tx'}", operation=operation)
+

@@ -1,13 +1,16 @@
 """Shared pieces of the disputes tests: orgs, parties, and a test-only asset desk that owns
-a few assets (answering ``asset_parties`` as a plug-in asset contract would) and pays out
-on an asset only when no dispute freezes it (as every asset contract must)."""
+a few assets (answering ``asset_parties`` as a plug-in asset contract would), pays out
+on an asset only when no dispute freezes it (as every asset contract must), and has one
+payout path for a court's terms (``court_path``/``court_payout``, D7): money bank-a owes
+the owner of ``order:o1`` pays a first-ranking creditor (coop-a.f1, up to ``FIRST_DEBT``)
+before the owner, and the path takes at most ``PATH_CAPACITY`` in all."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from contracts import Args, Context, Contract, Party, ReadContext, action, view
-from contracts.assets import AssetParties, AssetQuery
+from contracts import Args, Context, Contract, Party, ReadContext, action, operation, view
+from contracts.assets import AssetParties, AssetQuery, CourtPathQuery, require_court
 from contracts.genesis import ContractConfig
 from contracts.roles import DUAL_CONTROL_FEN
 from contracts.testing import LedgerHarness, OrgSpec
@@ -37,6 +40,11 @@ ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {
     "order:o1": (("coop-a.f2", "coop-a.f1", "bank-a"), ("coop-a.f2",), 2_000_000),
     "claim:c1": (("coop-a.f1", "coop-a.f2", "bank-a"), ("coop-a.f1", "coop-a.f2"), 500_000_000),
 }
+PATH = ("order:o1", "bank-a", "coop-a.f2")  # (asset, payer, payee) paid down the path
+FIRST = "coop-a.f1"  # ranks first on the path, like a loss payee or a financing bank
+FIRST_DEBT = 5_000
+PATH_CAPACITY = 20_000_000  # like a sum insured: the path never pays more in all
+
 DISPUTES = ContractConfig(name="disputes", version="1", params={
     "asset_contracts": {"receipt": "assetdesk", "order": "assetdesk", "claim": "assetdesk"},
 })
@@ -60,6 +68,25 @@ class AssetDesk(Contract):
     def settle(self, ctx: Context, args: SettleArgs) -> None:
         ctx.require_not_frozen(args.asset)
         ctx.transfer(args.source, args.target, args.amount, memo=f"settle {args.asset}")
+
+    @view(CourtPathQuery)
+    def court_path(self, ctx: ReadContext, query: CourtPathQuery) -> bool:
+        return (query.asset, query.payer, query.payee) == PATH
+
+    @operation
+    def court_payout(self, ctx: Context, asset: str, payer: str, payee: str, source: str,
+                     amount: int) -> int:
+        """The first creditor up to its debt, then the payee, within the capacity."""
+        require_court(ctx, "court_payout")
+        if (asset, payer, payee) != PATH:
+            return 0
+        path = ctx.get("path") or {"paid": 0, "first": 0}
+        take = min(amount, PATH_CAPACITY - path["paid"])
+        first = min(take, FIRST_DEBT - path["first"])
+        ctx.transfer(source, FIRST, first, memo=f"first on {asset}")
+        ctx.transfer(source, payee, take - first, memo=f"court payout on {asset}")
+        ctx.put("path", {"paid": path["paid"] + take, "first": path["first"] + first})
+        return take
 
     @view(AssetQuery)
     def asset_parties(self, ctx: ReadContext, query: AssetQuery) -> Any:

@@ -5,11 +5,14 @@ claims a test asset desk owns, and on assets nobody owns; the mediation committe
 court, a government admin and the bank all try the committee's and the court's steps; the
 court's judgments take what the respondent holds, up to the judged amount, whether or not
 it co-signs (a judgment compels payment), and leave judgment debts that later payments
-reduce; a bank pays security and its judgment debts only through its treasurer, both
-treasurers above the dual-control threshold, and its loan officer or a lone treasurer
-above it is refused; claimants try to take their
-security back; time passes so deadlines lapse; a farmer can be revoked; a test-only desk
-tries to settle money on assets, which must fail exactly while they are frozen. Every
+reduce; money bank-a owes the seller of ``order:o1`` runs the desk's payout path (its
+first creditor first, never beyond the path's capacity: D7), whether a judgment compels
+it, the bank performs an agreement or pays down its debt; a bank pays security and its
+judgment debts only through its treasurer, both treasurers above the dual-control
+threshold, and its loan officer or a lone treasurer above it is refused; claimants try
+to take their security back; time passes so deadlines lapse; a farmer can be revoked; a
+test-only desk tries to settle money on assets, which must fail exactly while they are
+frozen. Every
 refusal is checked for its code and for leaving the state as it was; every balance is
 checked against the model. ``test_disputes_attacks`` runs it with impostors trying every
 disputes action before it commits.
@@ -29,8 +32,12 @@ from test_disputes_kit import (
     BANK_DUAL_CONTROL_FEN,
     DESK,
     DISPUTES,
+    FIRST,
+    FIRST_DEBT,
     HASH,
     ORGS,
+    PATH,
+    PATH_CAPACITY,
     SIGNER_OF,
     TREASURERS,
     AssetDesk,
@@ -137,6 +144,7 @@ class DisputesMachine(ContractMachine):
         self.model: dict[str, DisputeModel] = {}
         self.revoked: set[str] = set()
         self.balances: dict[str, int] = dict.fromkeys([*PARTIES, ESCROW], 0)
+        self.path_paid, self.first_paid = 0, 0  # what the desk's payout path has paid
 
     @property
     def now(self) -> dt.datetime:
@@ -178,12 +186,28 @@ class DisputesMachine(ContractMachine):
 
     def pay_terms(self, d: DisputeModel, terms: list[tuple[str, str, int]]) -> None:
         """A court's outcome takes what the respondent holds, up to each term, whoever
-        co-signs or does not (a judgment compels it); the rest is debt (D7)."""
+        co-signs or does not (a judgment compels it); the rest is debt (D7). A term on
+        the desk's path pays only what the path takes."""
         for payer, payee, amount in terms:
             assert payer == d.respondent
             paid = min(amount, self.balances[payer])
-            self.move(payer, payee, paid)
+            if (d.asset, payer, payee) == PATH:
+                paid = self.down_path(payer, payee, paid)
+            else:
+                self.move(payer, payee, paid)
             d.debts.append(Debt(payer, payee, amount, paid))
+
+    def path_takes(self, amount: int) -> int:
+        return min(amount, PATH_CAPACITY - self.path_paid)
+
+    def down_path(self, payer: str, payee: str, amount: int) -> int:
+        """The desk's path: its first creditor up to FIRST_DEBT, then the payee."""
+        take = self.path_takes(amount)
+        first = min(take, FIRST_DEBT - self.first_paid)
+        self.move(payer, FIRST, first)
+        self.move(payer, payee, take - first)
+        self.path_paid, self.first_paid = self.path_paid + take, self.first_paid + first
+        return take
 
     def fund_parties(self) -> None:
         """bank-a holds more than its dual-control threshold, so its payments above it
@@ -381,11 +405,17 @@ class DisputesMachine(ContractMachine):
                 code = debit_code(debt.payer, amount, signers)
             if code is None and amount > self.balances[debt.payer]:
                 code = "INSUFFICIENT_FUNDS"
+            on_path = (d.asset, debt.payer, debt.payee) == PATH
+            if code is None and on_path and self.path_takes(amount) < amount:
+                code = "PAYOUT_PATH_SHORT"
         self.attempt(code, signers[0], "disputes", "pay_judgment", co_signers=signers[1:],
                      dispute=dispute, term=term, amount=amount)
         if code is None and debt is not None:
             debt.paid += amount
-            self.move(debt.payer, debt.payee, amount)
+            if on_path:
+                self.down_path(debt.payer, debt.payee, amount)
+            else:
+                self.move(debt.payer, debt.payee, amount)
 
     @rule(dispute=disputes)
     def claimant_takes_back_security(self, dispute: str) -> None:
@@ -431,11 +461,18 @@ class DisputesMachine(ContractMachine):
         code = self.gate([signer], True) or self.step_code(d, "perform")
         if code is None and not by_payer:
             code = "PAYER_MUST_SIGN"
-        if code is None and d.amount > self.balances[d.respondent]:
+        on_path = (d.asset, d.respondent, d.claimant) == PATH
+        needed = self.path_takes(d.amount) if on_path else d.amount
+        if code is None and needed > self.balances[d.respondent]:
             code = "INSUFFICIENT_FUNDS"  # a judgment may have taken what it held
+        if code is None and on_path and needed < d.amount:
+            code = "PAYOUT_PATH_SHORT"
         self.attempt(code, signer, "disputes", "perform", dispute=dispute)
         if code is None:
-            self.move(d.respondent, d.claimant, d.amount)
+            if on_path:
+                self.down_path(d.respondent, d.claimant, d.amount)
+            else:
+                self.move(d.respondent, d.claimant, d.amount)
             self.close(d, "PERFORMED", upheld=True)
 
     @rule(dispute=disputes, by_claimant=st.booleans(), step=st.sampled_from(["litigate",

@@ -18,6 +18,11 @@ each impostor refused with its code and the state unchanged:
 
 Policies are checked before any state, so the attack runs before every such tx whose
 signers are the right parties, whatever the outcome of the real tx.
+
+It also adds one steered rule, ``auction_fails`` (V3): after default an auction with no
+bid at or above its reserve is recorded (``record_failed_auction``, attacked as above),
+and an agreed take at the floor may follow. A subclass, so that the base machine's
+source, which seeds the derandomised coverage batch, is not touched.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hypothesis import event
-from test_warehouse_receipt_stateful import WarehouseReceiptMachine
-from wr_fixtures import WR
+from hypothesis import strategies as st
+from hypothesis.stateful import precondition, rule
+from test_warehouse_receipt_stateful import ORACLES, P, WarehouseReceiptMachine
+from wr_fixtures import CNY, WR
 
 from contracts.builtin.warehouse_receipt.policies import HOLDER_ROLES
 from contracts.testing import Threat
 from ledger.block import TxResult
+from ledger.timefmt import parse_time
 
 HOLDER_STEPS = frozenset({"split", "merge", "request_delivery"})
 
@@ -89,6 +97,51 @@ class AttackedWarehouseReceiptMachine(WarehouseReceiptMachine):
             self.attack_as(signer, action, co, args, counterparty=(other,),
                            entitled=self.org_members(
                                own, HOLDER_ROLES if action == "top_up" else None))
+
+    @precondition(lambda self: bool(self.pledged))
+    @rule(data=st.data(), reserve_bp=st.integers(8_500, 10_500), bid_bp=st.integers(0, 10_500),
+          then_take=st.booleans())
+    def auction_fails(self, data: st.DataObject, reserve_bp: int, bid_bp: int,
+                      then_take: bool) -> None:
+        """V3, steered as ``mature_default_and_enforce``: a live loan runs past maturity
+        into default with today's price attested, and an auction with no bid at or above
+        its reserve is recorded (the reserve obeys the sale's floor; no pledgor co-signs);
+        the loan stays in default, and an agreed take at the floor may follow."""
+        lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
+        loan = self.wr.loan_view(lid)
+        if loan["state"] != "DEFAULT":
+            late = parse_time(loan["maturity"]) - self.ledger.clock
+            self.ledger.advance(days=max(0, late.days + 1))
+            self.mark_default(lid, "admin", False)
+        for rid in loan["receipts"]:
+            r = self.receipt(rid)
+            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0,
+                        ORACLES[0])
+        loan = self.wr.loan_view(lid)
+        bank = self.loan_bank[lid]
+        value, problem = self.market_value(loan["receipts"])
+        reserve = max(1, value * reserve_bp // 10_000)
+        best_bid = reserve * bid_bp // 10_000
+        args = {"loan_id": lid, "reserve": reserve, "best_bid": best_bid}
+        self.attack_wr(f"{bank}.loan", "record_failed_auction",
+                       counterparty=(self.actor(loan["borrower"]),), **args)
+        result = self.act(f"{bank}.loan", "record_failed_auction", **args)
+        if loan["state"] != "DEFAULT":
+            self.expect(result, "INVALID_LOAN_STATE")
+        elif best_bid >= reserve:
+            self.expect(result, "AUCTION_NOT_FAILED", "a bid met the reserve: no failure")
+        elif problem is not None:
+            self.expect(result, problem)
+        elif reserve * 10_000 < value * (10_000 - P.take_haircut_bp):
+            self.expect(result, "SALE_BELOW_RESERVE", "failed auction below the floor refused")
+        elif not self.by_revoked:
+            assert result.committed, result
+            after = self.wr.loan_view(lid)
+            assert after["state"] == "DEFAULT"
+            assert after["failed_auctions"][-1]["reserve"] == reserve
+            event("auction failed")
+            if then_take:
+                self.enforce(lid, "take", 10_000, 0, 100)
 
 
 TestWarehouseReceiptMachine = AttackedWarehouseReceiptMachine.TestCase

@@ -35,6 +35,7 @@ from contracts.builtin.claims.records import (
     Claim,
     ClaimHead,
     ClaimKind,
+    CourtAward,
     Cover,
     CoverIndex,
     EvidenceUse,
@@ -73,6 +74,7 @@ class Snapshot:
         self.claim_heads = scan(ctx, ClaimHead, "claim/")
         self.covers = children(ctx, Cover, "cover/")
         self.households = children(ctx, Assessment, "household/")
+        self.awards = children(ctx, CourtAward, "award/")
         self.policies = {i: with_covers(p, self.covers.get(i, {})) for i, p in self.heads.items()}
         self.claims: list[Claim] = [with_households(c, self.households.get(c.id, {}))
                                     for c in self.claim_heads]
@@ -114,6 +116,11 @@ def c2_sum_insured(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
                 yield f"{claim.id}/{insured}: paid {h.paid} of {h.amount}, payments disagree"
             if len(finals) != (1 if h.state is HouseholdState.PAID else 0):
                 yield f"{claim.id}/{insured}: {len(finals)} final payments while {h.state.value}"
+    for head in snap.claim_heads:
+        for insured, award in snap.awards.get(head.id, {}).items():
+            paid[head.policy_id, insured] += award.paid
+            if award.paid != sum(p.amount for p in award.payments):
+                yield f"{head.id}/{insured}: court award {award.paid}, payments disagree"
     for policy in snap.policies.values():
         for insured, cover in policy.covers.items():
             claimed = paid[policy.id, insured]
@@ -170,9 +177,14 @@ def c5_no_netting(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
                           f"{p.to_payee}+{p.to_insured}"
             if h.state is HouseholdState.PAID:
                 cover = policy.covers[insured]
-                if h.paid + h.shortfall != h.amount:
+                award = snap.awards.get(claim.id, {}).get(insured, CourtAward())
+                owed = max(h.advanced, h.amount - h.awarded)  # a court award is deducted
+                if h.awarded > award.paid:
+                    yield f"{claim.id}/{insured}: deducted {h.awarded} of a court award " \
+                          f"of {award.paid}"
+                if h.paid + h.shortfall != owed:
                     yield f"{claim.id}/{insured}: paid {h.paid} + shortfall {h.shortfall} " \
-                          f"!= {h.amount}"
+                          f"!= {owed}"
                 if h.shortfall and cover.paid != cover.sum_insured(policy.sum_insured_per_mu):
                     yield f"{claim.id}/{insured}: short-paid though sum insured remains"
 
@@ -201,9 +213,12 @@ def c7_loss_payee_first(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]
     snap = Snapshot(ctx)
     for claim in snap.claims:
         policy = snap.policies[claim.policy_id]
-        for insured, h in claim.households.items():
+        awards = snap.awards.get(claim.id, {})
+        for insured in {*claim.households, *awards}:
             has_payee = policy.covers[insured].loss_payee is not None
-            for p in h.payments:
+            h = claim.households.get(insured)
+            award = awards.get(insured, CourtAward())
+            for p in [*(h.payments if h else ()), *award.payments]:
                 if p.payee_debt is None:
                     if p.to_payee or (has_payee and p.amount):
                         yield f"{claim.id}/{insured}: payee share {p.to_payee} without its debt"

@@ -7,9 +7,12 @@ Final payment (C3): an indemnity claim pays a household only after the claim's
 publicity period is over and that household signed its agreement; an index claim
 pays on its trigger. The final amount is the assessed amount less advances,
 capped at what is left of the household's sum insured (C2); any shortfall is
-recorded. Advance payment (docs/domain.md 3.1, the one exception to C3): for a
-declared disaster, once a household is assessed, up to ``advance_max_bp`` of its
-assessed amount may be paid before publicity.
+recorded. What a court's judgment already paid the household on the claim (its court
+award, ``parties.court_payout``) is deducted too: one loss is paid once.
+
+Advance payment (docs/domain.md 3.1, the one exception to C3): for a declared disaster,
+once a household is assessed, up to ``advance_max_bp`` of its assessed amount
+may be paid before publicity.
 
 Loss payee (C7): the lender gets min(payment, outstanding debt) through the
 lending contract's ``repay_from_proceeds`` (which repays, and closes the loan and
@@ -45,10 +48,12 @@ from contracts.builtin.claims.records import (
     ClaimHead,
     ClaimKind,
     ClaimState,
+    CourtAward,
     Cover,
     HouseholdState,
     Payment,
     PolicyHead,
+    award_key,
     cover_key,
 )
 from contracts.context import Context
@@ -57,8 +62,10 @@ REF_ARG = {"warehouse_receipt": "loan_id", "order_finance": "order_id"}
 
 
 def disburse(ctx: Context, policy: PolicyHead, cover: Cover, amount: int, *, advance: bool,
-             memo: str) -> Payment:
-    """Move ``amount`` from the insurer: loss payee first up to its outstanding debt."""
+             memo: str, source: str | None = None) -> Payment:
+    """Move ``amount`` from the insurer (or ``source``, the money a court compelled from
+    it): loss payee first up to its outstanding debt."""
+    source = policy.insurer if source is None else source
     to_payee, debt, lender = 0, None, None
     payee = cover.loss_payee
     if payee is not None and amount > 0:
@@ -69,13 +76,13 @@ def disburse(ctx: Context, policy: PolicyHead, cover: Cover, amount: int, *, adv
         debt, lender = int(owed["outstanding"]), owed.get("lender")
         to_payee = min(amount, debt)
         if to_payee > 0:
-            applied = ctx.invoke(payee.kind, "repay_from_proceeds", source=policy.insurer,
+            applied = ctx.invoke(payee.kind, "repay_from_proceeds", source=source,
                                  amount=to_payee, **ref)
             if applied != to_payee:
                 raise LossPayeeUnavailable(
                     f"{payee.kind} applied {applied} fen of {to_payee} to {payee.ref}",
                 )
-    ctx.transfer(policy.insurer, cover.insured, amount - to_payee, memo=memo)
+    ctx.transfer(source, cover.insured, amount - to_payee, memo=memo)
     cover.paid += amount
     books.add_paid(ctx, policy.book, amount)
     return Payment(amount=amount, to_payee=to_payee, to_insured=amount - to_payee,
@@ -148,12 +155,14 @@ def pay(ctx: Context, params: ClaimsParams, args: HouseholdArgs) -> None:
     policy = load_policy(ctx, claim.policy_id)
     cover = load_cover(ctx, policy.id, args.insured)
     remaining = cover.sum_insured(policy.sum_insured_per_mu) - cover.paid
-    due = household.amount - household.advanced
+    award = ctx.load(CourtAward, award_key(claim.id, args.insured)) or CourtAward()
+    due = max(0, household.amount - household.advanced - award.paid)
     amount = min(due, remaining)
     payment = disburse(ctx, policy, cover, amount, advance=False, memo=f"claim {claim.id}")
     household.payments.append(payment)
     household.paid += amount
     household.shortfall = due - amount
+    household.awarded = award.paid
     household.state = HouseholdState.PAID
     household.paid_at = ctx.time
     note_late_payment(ctx, claim, args.insured, household.pay_due)

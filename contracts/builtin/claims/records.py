@@ -209,10 +209,20 @@ class Assessment(Record):
     paid: int = 0  # advances + final payment
     payments: list[Payment] = []
     shortfall: int = 0  # amount not paid because the sum insured ran out (C2)
+    awarded: int = 0  # court award on the claim deducted from the final payment (D7)
     objection: str | None = None
     agreed_at: str | None = None
     pay_due: str | None = None
     paid_at: str | None = None
+
+
+class CourtAward(Record):
+    """What courts' judgments paid one insured on one claim down the payout path (D7):
+    counted against the sum insured and the claim's own payment, so the insured is not
+    paid twice for the loss, once by the court and again on the claim."""
+
+    paid: int = 0
+    payments: list[Payment] = []
 
 
 class BaseClaim(Record):
@@ -368,6 +378,10 @@ def households_prefix(claim_id: str) -> str:
 
 def household_key(claim_id: str, insured: str) -> str:
     return households_prefix(claim_id) + insured
+
+
+def award_key(claim_id: str, insured: str) -> str:
+    return f"award/{claim_id}~{insured}"
 
 
 R = TypeVar("R", bound=Record)

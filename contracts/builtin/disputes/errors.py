@@ -22,7 +22,10 @@
     ├── AlreadyEscalated                ALREADY_ESCALATED
     ├── DismissalWithTerms              DISMISSAL_WITH_TERMS (a dismissing judgment orders no pay)
     ├── NoJudgmentDebt                  NO_JUDGMENT_DEBT (nothing outstanding on that term)
-    └── Overpayment                     JUDGMENT_OVERPAYMENT (more than is outstanding)
+    ├── Overpayment                     JUDGMENT_OVERPAYMENT (more than is outstanding)
+    ├── PayoutPathShort                 PAYOUT_PATH_SHORT (the asset's path takes less than
+    │                                   the payer offers: sum insured used up, receivable paid)
+    └── SaleNotAvailable                COURT_SALE_UNAVAILABLE (the asset's kind has no sale)
 """
 
 from __future__ import annotations
@@ -102,3 +105,11 @@ class NoJudgmentDebt(DomainError):
 
 class Overpayment(DomainError):
     code = "JUDGMENT_OVERPAYMENT"
+
+
+class PayoutPathShort(DomainError):
+    code = "PAYOUT_PATH_SHORT"
+
+
+class SaleNotAvailable(DomainError):
+    code = "COURT_SALE_UNAVAILABLE"

@@ -123,7 +123,15 @@ class DisputesInvariants:
                     yield f"{key}: judgment debtor {debt.payer} is not a party"
             if j.debts and not j.upheld:
                 yield f"{key}: a dismissal orders payments"
-            ordered = tuple(Term(payer=t.payer, payee=t.payee, amount=t.amount) for t in j.debts)
+            if j.sale is not None and not j.upheld:
+                yield f"{key}: a dismissal orders a sale"
+            ordered = tuple(Term(payer=t.payer, payee=t.payee, amount=t.amount, via=t.via)
+                            for t in j.debts)
             if d.agreement is not None and d.history[-2].state is DisputeState.CONFIRMED \
                     and ordered != d.agreement.terms:
                 yield f"{key}: enforced {ordered}, the confirmed agreement says {d.agreement.terms}"
+        if ctx.has_contract("settlement"):
+            funds = f"escrow:{ctx.contract_name}:court"
+            left = int(ctx.view("settlement", "balance", account=funds)["balance"])
+            if left:
+                yield f"{funds} keeps {left} fen after the court's tx"

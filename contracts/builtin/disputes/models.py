@@ -33,6 +33,8 @@ class DisputesParams(Params):
         "receipt": "warehouse_receipt", "order": "order_finance", "claim": "claims",
     })
     deposit_bp: Annotated[int, Field(ge=0, le=10_000)] = 3_000
+    sale_kinds: list[Id] = Field(default_factory=lambda: ["receipt"])
+    """Asset kinds a court may order sold (their contract has a ``court_sale`` operation)."""
 
 
 class OpenArgs(Args):
@@ -73,9 +75,18 @@ class ConfirmationArgs(Args):
     court_ref: ContentHash
 
 
+class SaleArgs(Args):
+    """A court-ordered sale of the frozen asset: the buyer co-signs and pays ``price``."""
+
+    buyer: Id
+    price: PositiveFen
+    costs: Fen = 0
+
+
 class EnforceArgs(Args):
     dispute: Id
     court_ref: ContentHash
+    sale: SaleArgs | None = None
 
 
 class JudgmentArgs(Args):
@@ -83,6 +94,7 @@ class JudgmentArgs(Args):
     court_ref: ContentHash
     upheld: bool
     terms: Annotated[list[TermArgs], Field(max_length=16, default_factory=list)]
+    sale: SaleArgs | None = None
 
 
 class PayJudgmentArgs(Args):

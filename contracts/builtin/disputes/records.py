@@ -5,7 +5,9 @@ State (namespace ``disputes``)::
     dispute/<dispute id>   Dispute
     open/<asset id>        {"dispute": id}: present exactly while a dispute on the asset is open
 
-Money (settlement): ``escrow:disputes:deposits`` holds the security of every open dispute.
+Money (settlement): ``escrow:disputes:deposits`` holds the security of every open dispute;
+``escrow:disputes:court`` holds compelled money only while a court's tx pays it down an
+asset's payout path, and is empty after every tx.
 """
 
 from __future__ import annotations
@@ -49,12 +51,32 @@ class Record(BaseRecord):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TermPath(StrEnum):
+    """How a term's money moves (D3, D7), decided by the asset's contract, not the parties:
+    ``account``: from the payer's account to the payee's; ``asset``: down the frozen
+    asset's own payout path (``contracts.assets.court_path``: claims pays the loss payee
+    first and never above the sum insured; a financed receivable pays the bank first)."""
+
+    ACCOUNT = "account"
+    ASSET = "asset"
+
+
 class Term(Record):
-    """One money term of an agreement: payer pays payee ``amount`` fen."""
+    """One money term of an agreement or judgment: payer pays payee ``amount`` fen."""
 
     payer: str
     payee: str
     amount: int
+    via: TermPath = TermPath.ACCOUNT
+
+
+class Sale(Record):
+    """A court-ordered sale of the frozen asset (a pledged receipt) to ``buyer``, whose
+    price runs the loan's A10 waterfall: costs, interest, principal, surplus to the pledgor."""
+
+    buyer: str
+    price: int
+    costs: int = 0
 
 
 class Agreement(Record):
@@ -87,6 +109,7 @@ class JudgmentDebt(Record):
     payee: str
     amount: int
     paid: int = 0
+    via: TermPath = TermPath.ACCOUNT
 
     @property
     def outstanding(self) -> int:
@@ -103,6 +126,7 @@ class Judgment(Record):
     entered_role: str
     at: str
     debts: tuple[JudgmentDebt, ...] = ()
+    sale: Sale | None = None
 
 
 class Dispute(Record):

@@ -20,6 +20,14 @@ One rule serves a plain ``transfer`` and another contract's ``move``:
   court order is the authority). The contract itself must call ``compel`` in a tx that
   signed one of its own actions; it alone bounds the amount (disputes: a judged term, up
   to the debtor's balance). Escrow accounts stay out of reach.
+- Money a court's order moves is paid out through the asset's own path (D7): the
+  compelling contract gathers it in its court-funds escrow (``escrow:<contract>:court``:
+  compelled from the debtor, or paid in by a debtor's own signature) and invokes the
+  asset's contract (claims payout, receivable waterfall), which debits that escrow like
+  its own, only within a tx of the compelling contract's own action
+  (``may_use_court_funds``). The compelling contract returns what the path did not take,
+  so the escrow is empty after every tx (its invariant D7): nobody can pay out of it
+  anything but what that contract put there in the same tx.
 
 Node keys (role ``peer``) never reach this point: the runtime refuses any tx they sign.
 """
@@ -162,6 +170,21 @@ def authorise_debit(
             f"{limit} fen: a second, different authorised member of {account} must co-sign",
             account=account, amount=amount, threshold=limit, signer=first.member_id,
         )
+
+
+COURT_FUNDS = "court"
+
+
+def court_funds(contract: str) -> str:
+    """The escrow in which ``contract`` holds compelled money for the length of one tx."""
+    return f"{ESCROW_PREFIX}{contract}:{COURT_FUNDS}"
+
+
+def may_use_court_funds(params: SettlementParams, account: str, tx_contract: str) -> bool:
+    """Whether ``account`` is the court-funds escrow of the contract whose action this tx
+    is, a contract granted compulsion, which any contract that action invokes may pay
+    out of."""
+    return tx_contract in params.compelled_debit_roles and account == court_funds(tx_contract)
 
 
 def authorise_compelled_debit(

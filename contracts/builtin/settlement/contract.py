@@ -13,7 +13,9 @@ whose action the tx signed also counts (a loan officer disbursing through the
 lending contracts, even where the lending contract calls another's operation),
 and the calling contract's own escrow accounts are its to debit. The one exception,
 ``compel``: a court's judgment debits the debtor without its signature, only through
-the contract ``compelled_debit_roles`` grants it to (disputes) and a court signer.
+the contract ``compelled_debit_roles`` grants it to (disputes) and a court signer;
+the money it gathers in its court-funds escrow is paid out by the asset's contract
+in the same tx (``authority.may_use_court_funds``).
 
 State: ``account/<id>`` -> {"balance": fen}; ``supply`` -> {"issued": fen}.
 """
@@ -28,6 +30,7 @@ from contracts.builtin.settlement.authority import (
     SettlementParams,
     authorise_compelled_debit,
     authorise_debit,
+    may_use_court_funds,
 )
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, InsufficientFunds
@@ -148,7 +151,8 @@ class SettlementContract(Contract):
     def move(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move money on behalf of another contract within the same tx."""
         _check_operands(source, target, amount)
-        if not source.startswith(f"escrow:{ctx.caller}:"):
+        own_escrow = source.startswith(f"escrow:{ctx.caller}:")
+        if not own_escrow and not may_use_court_funds(self.params, source, ctx.tx_contract):
             authorise_debit(self.params, ctx.signers, source, amount, via=ctx.tx_contract)
         self._move(ctx, source, target, amount, memo)
 

@@ -197,6 +197,12 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
         """After default the bank sells to a co-signing third-party buyer, who pays."""
         loans.auction(ctx, self.p, args)
 
+    @action(models.FailedAuctionArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
+    def record_failed_auction(self, ctx: Context, args: models.FailedAuctionArgs) -> None:
+        """An enforcement auction drew no bid at or above its reserve: recorded; the loan
+        stays in default for a re-auction or an agreed take (V3)."""
+        loans.failed_auction(ctx, self.p, args)
+
     # -- operations for other contracts -------------------------------------------------
 
     @operation

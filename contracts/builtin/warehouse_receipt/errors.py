@@ -36,6 +36,8 @@
     ├── TakeBelowFloor                  TAKE_BELOW_FLOOR (V3: agreed price under value less haircut)
     ├── SaleBelowReserve                SALE_BELOW_RESERVE (V3: sale under the reserve, no pledgor)
     ├── BuyerIsLender                   BUYER_IS_LENDER (V3: a sale goes to a third party)
+    ├── AuctionNotFailed                AUCTION_NOT_FAILED (V3: a bid met the reserve: a sale)
+    ├── NotPledged                      RECEIPT_NOT_PLEDGED (D7: a court sale needs a loan)
     ├── LossExceedsQuantity             LOSS_EXCEEDS_QUANTITY (V4: more lost than receipted)
     ├── NotInsured                      NOT_INSURED (V4: no stored-goods cover on the receipt)
     ├── InsuranceExceedsLoss            INSURANCE_EXCEEDS_LOSS (V4: pays at most the insured loss)
@@ -183,6 +185,18 @@ class SaleBelowReserve(DomainError):
 
 class BuyerIsLender(DomainError):
     code = "BUYER_IS_LENDER"
+
+
+class AuctionNotFailed(DomainError):
+    """A bid at or above the reserve is a sale (``enforce_sale``), not a failed auction."""
+
+    code = "AUCTION_NOT_FAILED"
+
+
+class NotPledged(DomainError):
+    """A court-ordered sale of a receipt that secures no open loan."""
+
+    code = "RECEIPT_NOT_PLEDGED"
 
 
 class LossExceedsQuantity(DomainError):

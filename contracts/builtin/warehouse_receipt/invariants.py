@@ -199,7 +199,8 @@ def a9_registry_mirrors_liens(snap: Snapshot, liens: Mapping[str, Any]) -> Itera
 def a10_waterfall(snap: Snapshot) -> Iterator[str]:
     for loan in snap.loans.values():
         liq = loan.liquidation
-        if loan.closure in (Closure.TAKEN_BY_BANK, Closure.AUCTIONED) and liq is None:
+        if loan.closure in (Closure.TAKEN_BY_BANK, Closure.AUCTIONED, Closure.COURT_SOLD) \
+                and liq is None:
             yield f"enforced loan {loan.loan_id} has no liquidation record"
         if liq is None:
             continue
@@ -226,7 +227,8 @@ def v3_enforcement_terms(snap: Snapshot, params: WarehouseReceiptParams) -> Iter
                 f"loan {loan.loan_id}: taken at {liq.proceeds}, below attested value "
                 f"{liq.market_value} less {params.take_haircut_bp} bp"
             )
-        if loan.closure is Closure.AUCTIONED and liq.new_holder in ("", loan.bank):
+        if loan.closure in (Closure.AUCTIONED, Closure.COURT_SOLD) \
+                and liq.new_holder in ("", loan.bank):
             yield f"loan {loan.loan_id}: sold to {liq.new_holder or 'nobody'}, not a third party"
 
 

@@ -148,6 +148,12 @@ class EnforceSaleArgs(Args):
     costs: Fen = 0
 
 
+class FailedAuctionArgs(Args):
+    loan_id: Id
+    reserve: PositiveFen = Field(description="the auction's reserve price, in fen")
+    best_bid: Fen = Field(default=0, description="the highest bid, below the reserve (0: none)")
+
+
 class ReceiptQuery(Query):
     receipt_id: Id
 

@@ -1,17 +1,20 @@
-"""Who is party to a receipt, for disputes' standing rule (``contracts.assets``)."""
+"""Who is party to a receipt, for disputes' standing rule, and a court-ordered sale of a
+pledged receipt (D7), both through the seam of ``contracts.assets``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from contracts.assets import AssetParties, AssetQuery
-from contracts.base import view
+from contracts.assets import COURT_SALE, AssetParties, AssetQuery, require_court
+from contracts.base import operation, view
+from contracts.builtin.warehouse_receipt import loans
+from contracts.builtin.warehouse_receipt.errors import ReceiptNotFound
 from contracts.builtin.warehouse_receipt.store import find_receipt
-from contracts.context import ReadContext
+from contracts.context import Context, ReadContext
 
 
 class ReceiptParties:
-    """View mixed into WarehouseReceiptContract."""
+    """View and court operation mixed into WarehouseReceiptContract."""
 
     @view(AssetQuery)
     def asset_parties(self, ctx: ReadContext, query: AssetQuery) -> Any:
@@ -24,3 +27,12 @@ class ReceiptParties:
             [receipt.holder, receipt.pledgee, receipt.depositor, receipt.warehouse],
             owners=[receipt.holder], value=receipt.value,
         ).to_state()
+
+    @operation
+    def court_sale(self, ctx: Context, asset: str, buyer: str, price: int, costs: int) -> None:
+        """Sell the pledged ``receipt:<id>`` as a court ordered (``loans.court_sale``)."""
+        require_court(ctx, COURT_SALE)
+        kind, _, receipt_id = asset.partition(":")
+        if kind != "receipt" or find_receipt(ctx, receipt_id) is None:
+            raise ReceiptNotFound(asset)
+        loans.court_sale(ctx, ctx.params, receipt_id, buyer, price, costs)

@@ -64,6 +64,7 @@ class Closure(StrEnum):
     REPAID = "REPAID"
     TAKEN_BY_BANK = "TAKEN_BY_BANK"
     AUCTIONED = "AUCTIONED"
+    COURT_SOLD = "COURT_SOLD"  # sold to a third party by a court's order (D7)
 
 
 class Record(BaseRecord):
@@ -187,6 +188,17 @@ class Liquidation(Record):
     market_value: int = 0
 
 
+class FailedAuction(Record):
+    """An enforcement auction that drew no bid at or above its reserve (V3): recorded,
+    the loan stays in default, and the bank may re-auction lower (never below the
+    attested value less the haircut without the pledgor) or take at an agreed price."""
+
+    at: str
+    reserve: int
+    best_bid: int
+    market_value: int
+
+
 class PriceAttestation(Record):
     """A price-oracle's attested market price (V1): fen per ``unit`` of a commodity grade,
     as of a time no later than the block that recorded it, and who attested it."""
@@ -219,6 +231,7 @@ class Loan(LoanBalance):
     released: tuple[str, ...] = ()
     closure: Closure | None = None
     liquidation: Liquidation | None = None
+    failed_auctions: tuple[FailedAuction, ...] = ()
 
     @property
     def principal_outstanding(self) -> int:
