@@ -87,7 +87,6 @@ def check_contract_class(
         raise RegistrationError(f"{where}: Params must be a pydantic model")
     if cls.registration_problems:
         raise RegistrationError(f"{cls.name}: " + "; ".join(cls.registration_problems))
-    check_readers(cls.name, cls.readers)
     for name, spec in cls.actions.items():
         _check_model(spec.model, f"{cls.name}.{name}", "action", "args")
         check_policy(spec.policy, f"{cls.name}.{name}", catalogue)
@@ -105,6 +104,7 @@ def check_contract_class(
         for name in table:
             if not name.isidentifier():
                 raise RegistrationError(f"{cls.name}: {kind} name {name!r} is not an identifier")
+    check_readers(cls.name, cls.readers)
 
 
 def _check_model(model: Any, where: str, kind: str, what: str) -> None:
