@@ -134,7 +134,7 @@ def test_query_reads_head_block_tx_state_and_view(served: Served) -> None:
     net = served.directory
     status = ok_json("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
                      "account=coop-a.farmer-3", "amount=42", "--wait")
-    reader = ("query", net, "--as", "bank-a.officer")
+    reader = ("query", net, "--as", "coop-a.manager")  # the credited account's org
     head = ok_json(*reader, "head")
     assert head["header"]["height"] >= status["height"]
     assert ok_json(*reader, "block", "0")["genesis"]["chain_id"] == "small"
