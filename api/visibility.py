@@ -25,9 +25,9 @@ API, not what an organisation that runs a peer stores.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from contracts.base import Contract
 from contracts.genesis import GenesisConfig
@@ -174,3 +174,59 @@ class Visibility:
 def redacted_result(result: TxResult) -> dict[str, Any]:
     """What every member sees of a tx it may not read: id, status and result code."""
     return {"tx_id": result.tx_id, "status": result.status.value, "code": result.code}
+
+
+class ReadablePeer(Protocol):
+    """What ``MemberReads`` needs of a peer (``nodes.peer.Peer``)."""
+
+    runtime: ContractRuntime
+    config: GenesisConfig
+
+    def read_store(self, read: Callable[[ChainStoreAPI], Any]) -> Any: ...
+
+
+class MemberReads:
+    """One member's reads of one peer, need to know applied: what a member's system gets
+    through the HTTP API, for in-process readers (scenario agents, the scenario report)."""
+
+    def __init__(self, peer: ReadablePeer, member: str) -> None:
+        self.peer = peer
+        self.member = member
+        self.rules = Visibility.of(peer.runtime, peer.config)
+        self._viewer: Viewer | None = None
+
+    def viewer(self, store: ChainStoreAPI) -> Viewer:
+        if self._viewer is None:
+            found = self.rules.viewer(self.member, store.state)
+            if found is None:
+                raise LookupError(f"{self.member} is not an enrolled member")
+            self._viewer = found
+        return self._viewer
+
+    def state_get(self, contract: str, key: str) -> Any | None:
+        def read(store: ChainStoreAPI) -> Any | None:
+            return self.rules.get(self.viewer(store), store, contract, key)
+
+        return self.peer.read_store(read)
+
+    def view(self, contract: str, view_name: str, params: Mapping[str, Any]) -> Any:
+        def read(store: ChainStoreAPI) -> Any:
+            return self.rules.view(
+                self.viewer(store), store, self.peer.runtime, contract, view_name, params
+            )
+
+        return self.peer.read_store(read)
+
+    def readable_txs(self, block: Block) -> list[bool]:
+        def read(store: ChainStoreAPI) -> list[bool]:
+            return self.rules.readable_txs(self.viewer(store), block, store.state)
+
+        result: list[bool] = self.peer.read_store(read)
+        return result
+
+
+def supervisor_member(config: GenesisConfig, members: Iterable[tuple[str, str, str]]) -> str | None:
+    """The first of ``members`` (member id, org type, role) that genesis names a supervisor."""
+    return next(
+        (m for m, org_type, role in sorted(members) if config.is_supervisor(org_type, role)), None
+    )

@@ -116,7 +116,9 @@ async def state_value(
 
     value, height = await run_in_threadpool(ctx.peer.read_store, read)
     if value is None:  # a value the reader may not read is as absent (need to know)
-        raise StateKeyNotFound(f"{contract}/{key} is not set", contract=contract, key=key)
+        raise StateKeyNotFound(
+            f"nothing at {contract}/{key} that you may read", contract=contract, key=key
+        )
     return StateOut(contract=contract, key=key, value=value, height=height)
 
 
