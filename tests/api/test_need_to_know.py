@@ -80,6 +80,8 @@ def test_the_lender_the_borrower_and_the_regulator_read_the_loan_by_every_route(
                 mine = next(t for t in block["txs"] if t["result"]["tx_id"] == tx["tx_id"])
                 assert mine["envelope"]["tx"]["contract"] == "warehouse_receipt"
                 assert mine["result"]["writes"], member
+            listed = reader.view("warehouse_receipt", "receipts_by_holder", holder="coop-a")
+            assert loan["receipt_id"] in json.dumps(listed), member
             first = loan["txs"][0]["height"]
             text = json.dumps([e.data for e in reader.events(first, follow=False)])
             assert f'"loan_id": "{loan_id}"' in text, member
@@ -104,6 +106,9 @@ def test_another_bank_cannot_read_the_loan_by_any_route(
         none = problem(lambda: outsider.view("warehouse_receipt", "loan", loan_id="wr-none"))
         assert (seen.status, seen.code) == (none.status, none.code)
         assert seen.status == 404
+        # a listing view lists only the rows the reader may read
+        listed = outsider.view("warehouse_receipt", "receipts_by_holder", holder="coop-a")
+        assert loan["receipt_id"] not in json.dumps(listed)
         # tx lookup: unknown
         for tx in loan["txs"]:
             assert problem(lambda tx=tx: outsider.tx(tx["tx_id"])).code == "TX_NOT_FOUND"
