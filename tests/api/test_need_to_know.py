@@ -24,7 +24,9 @@ OUTSIDER = "bank-b.officer"
 
 
 @pytest.fixture(scope="module")
-def lent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedNetwork, dict[str, Any]]]:
+def lent(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServedNetwork, dict[str, Any]]]:
     """A served lishui network on which bank-a has disbursed a pledge loan to coop-a."""
     with serving(tmp_path_factory.mktemp("ntk") / "net", "lishui") as served:
         cli, roles = served.cli, served.roles

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from contracts import Contract, Readable, Record, RegistrationError
-from contracts.readers import NOBODY, PUBLIC, ReaderTable, Readers
+from contracts.readers import NOBODY, PUBLIC, Readers, ReaderTable
 from contracts.registry import check_contract_class, discover
 
 
@@ -16,7 +16,7 @@ class Loan(Record):
     loan_id: str
     bank: str
     borrower: str
-    guarantors: list[str] = []
+    guarantors: tuple[str, ...] = ()
 
 
 class Insurance(Record):

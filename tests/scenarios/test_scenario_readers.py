@@ -32,7 +32,8 @@ def test_every_key_a_scenario_writes_matches_a_readers_declaration(
     finally:
         store.close()
     contracts = {key.split("/", 1)[0] for key in keys}
-    assert {"settlement", "membership"} <= contracts and len(contracts) >= 4
+    assert {"settlement", "membership"} <= contracts
+    assert len(contracts) >= 4
     undeclared = [
         key for key in keys
         if table.declaration(*key.split("/", 1)) is None  # type: ignore[arg-type]
