@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from api.auth import MemberKey, ReadAuthenticator, member_key_from_record
 from api.metrics import ApiMetrics
 from api.schemas import TxState, TxStatusOut
+from contracts.genesis import GenesisConfig
 from contracts.runtime import ContractRuntime
 from ledger.block import Block
 from ledger.identity import MEMBERSHIP_NAMESPACE
@@ -40,9 +41,13 @@ class ServedPeer(PeerAPI, Protocol):
     runtime: ContractRuntime
     store: ChainStoreAPI
 
+    config: GenesisConfig
+
     def pending(self) -> list[Any]: ...
 
     def fault(self) -> str | None: ...
+
+    def read_store(self, read: Callable[[ChainStoreAPI], Any]) -> Any: ...
 
 
 class ClockControl(Protocol):

@@ -169,12 +169,19 @@ class TxResultOut(_Out):
     status: str
     code: str | None = None
     message: str | None = None
-    writes: list[list[Any]]
-    events: list[dict[str, Any]]
+    writes: list[list[Any]] | None = Field(
+        default=None, description="absent when the reader may not read the tx"
+    )
+    events: list[dict[str, Any]] | None = Field(
+        default=None, description="absent when the reader may not read the tx"
+    )
 
 
 class BlockTxOut(_Out):
-    envelope: dict[str, Any]
+    envelope: dict[str, Any] | None = Field(
+        description="null when the reader may not read the tx (need to know): only its "
+        "id, status and code are shown"
+    )
     result: TxResultOut
 
 

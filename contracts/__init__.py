@@ -17,6 +17,8 @@ from contracts.exceptions import (
     UnknownContract,
 )
 from contracts.policy import AllOf, AnyOf, OutOf, Party, Role, all_of, any_of, out_of
+from contracts.readers import Readable
+from contracts.records import Record
 from contracts.runtime import ContractRuntime
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "Party",
     "Query",
     "ReadContext",
+    "Readable",
+    "Record",
     "RegistrationError",
     "Role",
     "Unauthorized",

@@ -27,6 +27,9 @@ A contract is a class::
   transfers, encumbrance registration); they run in the target's own namespace.
 - Invariants yield a message per violation; the test harness checks them all
   after every step.
+- ``readers`` declares, per key pattern, the record stored there and which of its
+  fields name the parties that may read it (``contracts.readers``); registration
+  refuses a contract without it.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from contracts.policy import Policy
+from contracts.readers import Readable
 
 if TYPE_CHECKING:
     from contracts.context import Context
@@ -167,6 +171,8 @@ class Contract:
     version: ClassVar[str] = ""
     description: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = Params
+    readers: ClassVar[tuple[Readable, ...] | None] = None
+    """Who may read each record the contract stores (``contracts.readers``); required."""
 
     actions: ClassVar[dict[str, ActionSpec]]
     views: ClassVar[dict[str, ViewSpec]]

@@ -83,6 +83,11 @@ class DevClockConfig(_Model):
     )
 
 
+DEFAULT_SUPERVISORS: dict[str, list[str]] = {"government": ["central_bank"]}
+"""The supervisory roles of a chain that names none: the government's central bank, the
+financial regulator of the county's lenders."""
+
+
 class GenesisConfig(_Model):
     chain_id: str = Field(min_length=1)
     time: str
@@ -93,6 +98,12 @@ class GenesisConfig(_Model):
     dev_clock: DevClockConfig | None = None
     """None on a production chain (and then left out of the JSON, so a production
     genesis hashes as it did before development chains existed)."""
+    supervisors: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_SUPERVISORS.items()}
+    )
+    """Org type -> roles whose members read every record, tx and event (need to know,
+    ``contracts.readers``): the financial regulator. Left out of the JSON when it is the
+    default, so a genesis that names none hashes as before supervisors existed."""
 
     @model_serializer(mode="wrap")
     def _leave_out_production_defaults(
@@ -101,7 +112,13 @@ class GenesisConfig(_Model):
         data: dict[str, Any] = handler(self)
         if data.get("dev_clock") is None:
             data.pop("dev_clock", None)
+        if data.get("supervisors") == DEFAULT_SUPERVISORS:
+            data.pop("supervisors", None)
         return data
+
+    def is_supervisor(self, org_type: str, role: str) -> bool:
+        """True if members of ``org_type`` holding ``role`` read everything."""
+        return role in self.supervisors.get(org_type, ())
 
     @field_validator("time")
     @classmethod
@@ -180,6 +197,7 @@ def build_genesis(
             "roles": sorted(catalogue[org.type]),
         }
     _check_dev_clock(config.dev_clock, catalogue)
+    _check_supervisors(config.supervisors, catalogue)
     for index, member in enumerate(config.members):
         try:
             cert = certificate_from_pem(member.certificate)
@@ -210,6 +228,21 @@ def build_genesis(
             writes[f"{contract.name}/{key}"] = value
     config_json = config.model_dump(mode="json")
     return genesis_block(config.chain_id, config_json, writes, config.time), runtime
+
+
+def _check_supervisors(
+    supervisors: Mapping[str, list[str]], catalogue: Mapping[str, frozenset[str]]
+) -> None:
+    """Every supervisory role is one an organisation of that type can hold."""
+    for org_type, roles in supervisors.items():
+        if org_type not in catalogue:
+            raise RegistrationError(f"supervisors.{org_type}: unknown org type")
+        unknown = sorted(set(roles) - catalogue[org_type])
+        if unknown or not roles:
+            raise RegistrationError(
+                f"supervisors.{org_type}: {', '.join(unknown) or 'no roles'}: "
+                f"not a role of a {org_type} (roles: {', '.join(sorted(catalogue[org_type]))})"
+            )
 
 
 def _check_dev_clock(

@@ -4,7 +4,8 @@ Contracts register through the entry-point group ``agriledger.contracts``
 (``name = "package.module:ContractClass"``). Every class is checked when loaded,
 never on its first tx: the entry-point name equals the contract's name, names
 are unique, each action has a pydantic model and a policy whose org types and
-roles exist in the role catalogue, each view has a model.
+roles exist in the role catalogue, each view has a model, and the contract declares
+who may read each record it stores (``contracts.readers``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from contracts.policy import (
     policy_from_json,
     walk,
 )
+from contracts.readers import check_readers
 from contracts.roles import DEFAULT_ROLES, all_roles
 from contracts.runtime import validation_errors
 
@@ -102,6 +104,7 @@ def check_contract_class(
         for name in table:
             if not name.isidentifier():
                 raise RegistrationError(f"{cls.name}: {kind} name {name!r} is not an identifier")
+    check_readers(cls.name, cls.readers)
 
 
 def _check_model(model: Any, where: str, kind: str, what: str) -> None:

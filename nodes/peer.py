@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from contracts.base import Contract
 from contracts.genesis import GenesisConfig, build_genesis
@@ -37,6 +37,7 @@ from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
 from nodes.messages import Batch, SignedHeader, signed_header_message
 
 Forward = Callable[[list[Envelope]], None]
+T = TypeVar("T")
 CHAIN_FILE = "chain.db"
 DEFAULT_VERIFY_CACHE = 1 << 16
 
@@ -224,6 +225,12 @@ class Peer:
             assert head is not None
             block = BlockContext(self.chain_id, head.height, head.time)
             return self.runtime.call_view(contract, view_name, params, self.store.state, block)
+
+    def read_store(self, read: Callable[[ChainStoreAPI], T]) -> T:
+        """``read(store)`` under the peer's lock, so it sees one head (the API's need-to-know
+        reads, ``api.visibility``, run views on a filtered head state this way)."""
+        with self._lock:
+            return read(self.store)
 
     def close(self) -> None:
         with self._lock:

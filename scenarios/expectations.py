@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nodes.peer import Peer
+from api.visibility import MemberReads
 from nodes.report import NetworkReport
 from scenarios.schema import (
     Expectation,
@@ -62,11 +62,12 @@ def check(
     expectations: Sequence[Expectation],
     *,
     report: NetworkReport,
-    peer: Peer | None,
+    peer: MemberReads | None,
     metrics: Mapping[str, Any],
     peer_names: Mapping[str, str],
 ) -> list[Verdict]:
-    """``peer_names`` maps peer member ids to the org ids a scenario file uses."""
+    """``peer_names`` maps peer member ids to the org ids a scenario file uses; ``peer``
+    reads state and views as one member (the regulator) sees them."""
     verdicts: list[Verdict] = []
     for item in expectations:
         verdicts.append(_one(item, report, peer, metrics, peer_names))
@@ -76,7 +77,7 @@ def check(
 def _one(
     item: Expectation,
     report: NetworkReport,
-    peer: Peer | None,
+    peer: MemberReads | None,
     metrics: Mapping[str, Any],
     peer_names: Mapping[str, str],
 ) -> Verdict:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.visibility import MemberReads
 from ledger.timefmt import parse_time
 from nodes.peer import Peer
 from nodes.report import NetworkReport
@@ -320,7 +321,10 @@ class MetricsCollector:
         peer: Peer | None,
         stats: EngineStats,
         faults: list[dict[str, Any]],
+        reader: MemberReads | None = None,
     ) -> dict[str, Any]:
+        """Fold the chain as ``reader`` (the regulator) may read it: every tx's status and
+        code, and the events of the txs it may read (a supervisor reads them all)."""
         start = parse_time(self.world.scenario.start)
         fold = Fold(start=start)
         committed = rejected = txs = 0
@@ -332,13 +336,18 @@ class MetricsCollector:
             if block is None:
                 continue
             fold.day = (parse_time(block.header.time) - start).total_seconds() / 86_400
-            for result in block.results:
+            readable = (
+                reader.readable_txs(block) if reader is not None else [True] * len(block.results)
+            )
+            for result, may_read in zip(block.results, readable, strict=True):
                 txs += 1
                 if not result.committed:
                     rejected += 1
                     codes[result.code or "?"] += 1
                     continue
                 committed += 1
+                if not may_read:
+                    continue
                 for event in result.events:
                     handler = HANDLERS.get((event.get("contract", ""), event.get("type", "")))
                     if handler is not None:

@@ -211,6 +211,15 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
         f"peak memory {run.get('peak_memory_mb', 0):.0f} MiB"
     )
     out.append("")
+    viewer = run.get("view")
+    out.append(
+        f"Written from the view of {viewer}, the government regulator (a supervisor named "
+        "in genesis, who may read every record, tx and event)."
+        if viewer else
+        "Written from a peer's full chain: the network names no supervisor, so no member "
+        "may read all of it."
+    )
+    out.append("")
     chain = metrics.get("chain", {})
     out.append("## Chain")
     out.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from api.visibility import MemberReads, supervisor_member
 from nodes.sim.byzantine import AlterWrite, SignOtherHeader
 from nodes.sim.faults import Byzantine, Crash, Fault, Heal, Partition, Restart, SlowLink
 from nodes.sim.simulation import ORDERER_ID, Simulation
@@ -178,11 +179,17 @@ def run_scenario(
         engine.spawn(timeline_story(item, failures), at_day=item.day, name=item.label or "timeline")
     rng = random.Random(scenario.seed * 7919 + 1)
 
-    def read(contract: str, view: str, params: Any) -> Any:
+    readers: dict[tuple[str, str], MemberReads] = {}
+
+    def read(member: str, contract: str, view: str, params: Any) -> Any:
+        """A view as ``member`` sees it (need to know) on an honest peer."""
         peer = driver.reference_peer()
         if peer is None:
             raise RuntimeError("no honest peer is up to read from")
-        return peer.view(contract, view, params)
+        reads = readers.get((peer.node_id, member))
+        if reads is None:
+            reads = readers[(peer.node_id, member)] = MemberReads(peer, member)
+        return reads.view(contract, view, params)
 
     engine.spawn_all(season_stories(world, rng, read))
 
@@ -199,7 +206,11 @@ def run_scenario(
     engine.step()
     report = sim.run_until_converged(limit_ms=sim.loop.now + SETTLE_LIMIT_MS)
     peer = driver.reference_peer()
-    metrics = collector.finish(sim, report, peer, engine.stats, faults)
+    regulator = supervisor_member(world.network.config, (
+        (m, world.org_type(c.org), c.role) for m, c in world.network.roster.members().items()
+    ))
+    as_regulator = None if peer is None or regulator is None else MemberReads(peer, regulator)
+    metrics = collector.finish(sim, report, peer, engine.stats, faults, as_regulator)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     metrics["run"] = {
         "scenario": scenario.name,
@@ -209,10 +220,12 @@ def run_scenario(
         "peak_memory_mb": round(usage.ru_maxrss / 1024, 1),
         "stories_finished": engine.stats.finished_stories,
         "stories_unfinished": engine.active,
+        "view": regulator,
     }
     peer_names = {p: p.split(".", 1)[0] for p in world.peers}
     verdicts = check(
-        scenario.expect, report=report, peer=peer, metrics=metrics, peer_names=peer_names
+        scenario.expect, report=report, peer=as_regulator, metrics=metrics,
+        peer_names=peer_names,
     )
     verdicts += [Verdict(f, False, "as scripted", "differs") for f in failures]
     metrics["expectations"] = [v.to_json() for v in verdicts]

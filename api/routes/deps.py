@@ -1,13 +1,17 @@
-"""Dependencies shared by the routers: the peer's context and the authenticated reader."""
+"""Dependencies shared by the routers: the peer's context, the authenticated reader and
+what that reader may see (``api.visibility``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.context import ApiContext
-from api.exceptions import AuthError
+from api.exceptions import AuthError, UnknownKey
+from api.visibility import Viewer, Visibility
+from ledger.interfaces import ChainStoreAPI
 
 
 def get_ctx(request: Request) -> ApiContext:
@@ -33,5 +37,35 @@ async def require_reader(request: Request, ctx: Ctx) -> str:
 
 
 Reader = Annotated[str, Depends(require_reader)]
+
+
+def visibility(ctx: ApiContext) -> Visibility:
+    """The chain's read rules, built once per app."""
+    found = ctx.cache.get("visibility")
+    if found is None:
+        found = ctx.cache["visibility"] = Visibility.of(ctx.peer.runtime, ctx.peer.config)
+    result: Visibility = found
+    return result
+
+
+async def require_viewer(ctx: Ctx, member: Reader) -> Viewer:
+    """The authenticated reader's org, org type and role (a member's certificate fixes
+    them, so each is looked up once)."""
+    viewers: dict[str, Viewer] = ctx.cache.setdefault("viewers", {})
+    viewer = viewers.get(member)
+    if viewer is None:
+        rules = visibility(ctx)
+
+        def look(store: ChainStoreAPI) -> Viewer | None:
+            return rules.viewer(member, store.state)
+
+        found = await run_in_threadpool(ctx.peer.read_store, look)
+        if found is None:  # authenticated a moment ago: enrolled, so this is not reached
+            raise UnknownKey(f"{member} is not an enrolled member", member=member)
+        viewer = viewers[member] = found
+    return viewer
+
+
+Viewing = Annotated[Viewer, Depends(require_viewer)]
 
 READ_SECURITY: list[dict[str, list[str]]] = [{"HttpMessageSignature": []}]

@@ -6,12 +6,16 @@ carries ``id: <height>``. So ``Last-Event-ID: H`` (sent by any SSE client on
 reconnect) means "block H was fully delivered" and the stream resumes at H + 1.
 A first connection may pass ``from_height``; without either the stream starts
 after the current head. A comment line is sent as keep-alive when idle.
+
+Need to know (``api.visibility``): a member sees the full ``tx`` event and the
+``contract`` events only of the txs it may read; of any other tx, a ``tx`` event with
+its height, index, id, status and code. Supervisors share one encoding per block.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -20,9 +24,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.context import ApiContext
 from api.exceptions import RequestInvalid
-from api.routes.deps import READ_SECURITY, Ctx, Reader
+from api.routes.deps import READ_SECURITY, Ctx, Viewing, visibility
 from api.routes.transactions import PROBLEMS
+from api.visibility import Viewer, redacted_result
 from ledger.block import Block
+from ledger.interfaces import ChainStoreAPI
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -52,9 +58,14 @@ def _sse(event: str, data: Any, event_id: str | None = None) -> str:
     return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-def block_events(block: Block) -> str:
+def block_events(block: Block, readable: Sequence[bool] | None = None) -> str:
+    """The block's events; with ``readable``, only the txs flagged true in full."""
     parts = []
     for index, (envelope, result) in enumerate(zip(block.envelopes, block.results, strict=True)):
+        if readable is not None and not readable[index]:
+            parts.append(_sse("tx", {"height": block.height, "index": index,
+                                     **redacted_result(result)}))
+            continue
         parts.append(
             _sse(
                 "tx",
@@ -109,18 +120,37 @@ async def _head_height(ctx: ApiContext) -> int:
     return known if known is not None else await run_in_threadpool(ctx.peer.height)
 
 
-async def _stream(ctx: ApiContext, start: int, follow: bool) -> AsyncIterator[str]:
+async def _block_text(ctx: ApiContext, viewer: Viewer, height: int) -> str | None:
+    if viewer.supervisor:
+        text = ctx.watcher.recent_text(height, block_events)  # shared by all supervisors
+        if text is not None:
+            return text
+    rules = visibility(ctx)
+    recent = ctx.watcher.recent_block(height)
+
+    def read(store: ChainStoreAPI) -> str | None:
+        block = recent if recent is not None else store.block(height)
+        if block is None:
+            return None
+        if viewer.supervisor:
+            return block_events(block)
+        return block_events(block, rules.readable_txs(viewer, block, store.state))
+
+    filtered: str | None = await run_in_threadpool(ctx.peer.read_store, read)
+    return filtered
+
+
+async def _stream(
+    ctx: ApiContext, viewer: Viewer, start: int, follow: bool
+) -> AsyncIterator[str]:
     height = max(start, 0)
     yield ": agriledger events\n\n"
     while True:
         head = await _head_height(ctx)
         while height <= head:
-            text = ctx.watcher.recent_text(height, block_events)  # shared by all followers
+            text = await _block_text(ctx, viewer, height)
             if text is None:
-                block = await run_in_threadpool(ctx.peer.block, height)
-                if block is None:
-                    break
-                text = block_events(block)
+                break
             yield text
             height += 1
         if not follow:
@@ -138,7 +168,7 @@ async def _stream(ctx: ApiContext, start: int, follow: bool) -> AsyncIterator[st
 )
 async def events(
     ctx: Ctx,
-    _reader: Reader,
+    viewer: Viewing,
     from_height: Annotated[int | None, Query(ge=0, le=2**53 - 1)] = None,
     follow: Annotated[bool, Query(description="false: stop at the current head")] = True,
     last_event_id: Annotated[
@@ -147,7 +177,7 @@ async def events(
 ) -> StreamingResponse:
     start = await _start_height(ctx, from_height, last_event_id)
     return StreamingResponse(
-        _stream(ctx, start, follow),
+        _stream(ctx, viewer, start, follow),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

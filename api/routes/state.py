@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.context import ApiContext
 from api.exceptions import ContractNotFound, StateKeyNotFound, ViewNotFound
-from api.routes.deps import READ_SECURITY, Ctx, Reader
+from api.routes.deps import READ_SECURITY, Ctx, Reader, Viewing, visibility
 from api.routes.transactions import PROBLEMS
 from api.schemas import (
     ActionInfo,
@@ -24,6 +24,7 @@ from api.schemas import (
 )
 from contracts.base import Contract
 from contracts.policy import Party, Role, policy_to_json, walk
+from ledger.interfaces import ChainStoreAPI
 
 router = APIRouter(prefix="/v1", tags=["state"])
 
@@ -96,38 +97,43 @@ async def contracts(ctx: Ctx, _reader: Reader) -> JSONResponse:
 @router.get(
     "/state/{contract}/{key:path}",
     response_model=StateOut,
-    summary="The value at a key in a contract's namespace, at the head",
+    summary="The value at a key in a contract's namespace, at the head, if the reader may "
+    "read it (else 404, as absent)",
     openapi_extra={"security": READ_SECURITY},
     responses=PROBLEMS,
 )
 async def state_value(
     ctx: Ctx,
-    _reader: Reader,
+    viewer: Viewing,
     contract: Annotated[str, Path(pattern=NAME)],
     key: Annotated[str, Path(min_length=1, description="may contain '/'")],
 ) -> StateOut:
     _contract(ctx, contract)
+    rules = visibility(ctx)
 
-    def read() -> tuple[Any, int]:
-        return ctx.peer.state_get(contract, key), ctx.peer.height()
+    def read(store: ChainStoreAPI) -> tuple[Any, int]:
+        return rules.get(viewer, store, contract, key), store.height()
 
-    value, height = await run_in_threadpool(read)
-    if value is None:
-        raise StateKeyNotFound(f"{contract}/{key} is not set", contract=contract, key=key)
+    value, height = await run_in_threadpool(ctx.peer.read_store, read)
+    if value is None:  # a value the reader may not read is as absent (need to know)
+        raise StateKeyNotFound(
+            f"nothing at {contract}/{key} that you may read", contract=contract, key=key
+        )
     return StateOut(contract=contract, key=key, value=value, height=height)
 
 
 @router.get(
     "/views/{contract}/{view}",
     response_model=ViewOut,
-    summary="Call a contract view; query parameters are its params (see GET /v1/contracts)",
+    summary="Call a contract view on the state the reader may read; query parameters are "
+    "its params (see GET /v1/contracts)",
     openapi_extra={"security": READ_SECURITY},
     responses=PROBLEMS,
 )
 async def call_view(
     request: Request,
     ctx: Ctx,
-    _reader: Reader,
+    viewer: Viewing,
     contract: Annotated[str, Path(pattern=NAME)],
     view: Annotated[str, Path(pattern=NAME)],
 ) -> ViewOut:
@@ -144,8 +150,11 @@ async def call_view(
             else ([params[name], value] if name in params else value)
         )
 
-    def run() -> tuple[Any, int]:
-        return ctx.peer.view(contract, view, params), ctx.peer.height()
+    rules = visibility(ctx)
+    runtime = ctx.peer.runtime
 
-    result, height = await run_in_threadpool(run)
+    def run(store: ChainStoreAPI) -> tuple[Any, int]:
+        return rules.view(viewer, store, runtime, contract, view, params), store.height()
+
+    result, height = await run_in_threadpool(ctx.peer.read_store, run)
     return ViewOut(contract=contract, view=view, params=params, result=result, height=height)

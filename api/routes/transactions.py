@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.context import status_out
 from api.exceptions import BatchTooLarge, RequestInvalid, TxNotFound
-from api.routes.deps import READ_SECURITY, Ctx, Reader
+from api.routes.deps import READ_SECURITY, Ctx, Viewing, visibility
 from api.schemas import (
     MAX_BATCH,
     TX_ID_PATTERN,
@@ -20,6 +20,7 @@ from api.schemas import (
     TxStatusOut,
 )
 from ledger.encoding import decode
+from ledger.interfaces import ChainStoreAPI
 from nodes.exceptions import GateRejected
 
 router = APIRouter(prefix="/v1", tags=["transactions"])
@@ -122,16 +123,28 @@ async def submit(
 @router.get(
     "/transactions/{tx_id}",
     response_model=TxStatusOut,
-    summary="A tx's status: pending, committed (block height) or rejected (code, message)",
+    summary="A tx's status: pending, committed (block height) or rejected (code, message), "
+    "to the tx's readers (else 404, as unknown)",
     openapi_extra={"security": READ_SECURITY},
     responses=PROBLEMS,
 )
 async def tx_status(
     ctx: Ctx,
-    _reader: Reader,
+    viewer: Viewing,
     tx_id: Annotated[str, Path(pattern=TX_ID_PATTERN, description="hex SHA-256 of the tx body")],
 ) -> TxStatusOut:
     status = status_out(await run_in_threadpool(ctx.peer.tx_status, tx_id))
-    if status is None:
+    rules = visibility(ctx)
+
+    def readable(store: ChainStoreAPI) -> bool:
+        record = store.tx(tx_id)
+        if record is not None:
+            return rules.may_read_tx(viewer, record.envelope, record.result, store.state)
+        waiting = next((e for e in ctx.peer.pending() if e.tx_id == tx_id), None)
+        if waiting is not None:
+            return rules.may_read_tx(viewer, waiting, None, store.state)
+        return viewer.supervisor
+
+    if status is None or not await run_in_threadpool(ctx.peer.read_store, readable):
         raise TxNotFound(f"tx {tx_id} is unknown to this peer", tx_id=tx_id)
     return status

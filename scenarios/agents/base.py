@@ -1,8 +1,9 @@
 """What every agent has: the world, a seeded random generator, and read access like a client.
 
 Agents decide; stories (generators of ``Tx`` and ``Wait``) carry out the decisions
-as signed transactions. Reads go through a peer's contract views, exactly what a
-bank's or insurer's system would do through the HTTP API.
+as signed transactions. Reads go through a peer's contract views as one member sees
+them (need to know, ``api.visibility``), exactly what a bank's or insurer's system
+would get through the HTTP API.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from contracts.roles import TREASURER
 from ledger.timefmt import format_time, parse_time
 from scenarios.world import World
 
-Reader = Callable[[str, str, Mapping[str, Any]], Any]
+Reader = Callable[[str, str, str, Mapping[str, Any]], Any]
+"""(reading member, contract, view, params) -> the view's result as that member sees it."""
 
 
 def at_least(rng: random.Random, flags: list[bool], count: int, eligible: Sequence[int]) -> None:
@@ -75,8 +77,9 @@ class AgentKit:
         start = parse_time(self.world.scenario.start)
         return format_time(start + dt.timedelta(days=day))
 
-    def view(self, contract: str, view: str, **params: Any) -> Any:
-        return self.read(contract, view, params)
+    def view(self, member: str, contract: str, view: str, **params: Any) -> Any:
+        """A contract view as ``member`` may read it."""
+        return self.read(member, contract, view, params)
 
     def enabled(self, contract: str) -> bool:
         return any(c.name == contract for c in self.world.network.config.contracts)

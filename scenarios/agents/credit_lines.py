@@ -142,15 +142,16 @@ def rate_merchant(desk: Desk, merchant: Household, scores: tuple[int, int, int, 
 
 def financing(kit: AgentKit, desk: Desk, plan: LoanPlan, base_rate_bp: int) -> Story:
     """Apply, grant within the shared line (or decline), then pay off or default."""
-    pricing = kit.view("credit", "pricing", borrower=plan.merchant, base_rate_bp=base_rate_bp)
+    officer = desk.officers[plan.bank]
+    pricing = kit.view(officer, "credit", "pricing", borrower=plan.merchant,
+                       base_rate_bp=base_rate_bp)
     line = int(pricing["credit_line"])
     rate = int(pricing["rate_bp"]) + plan.markup_bp
     amount = max(100, int(line * plan.share) // 10_000 * 10_000)
-    officer = desk.officers[plan.bank]
     loan_id = yield from apply(plan, plan.bank, amount)
     if loan_id is None:
         return
-    exposure = kit.view(CL, "exposure", borrower=plan.merchant)
+    exposure = kit.view(officer, CL, "exposure", borrower=plan.merchant)
     grant = min(amount, int(exposure["available"]))
     outcome = None
     if grant > 0:
@@ -198,8 +199,8 @@ def stack(desk: Desk, plan: LoanPlan, line: int, rate: int) -> Story:
 
 def pay_off(kit: AgentKit, desk: Desk, merchant: str, loan_id: str) -> Story:
     """Deposit takings to cover what is owed (before the subsidy), then pay off."""
-    owed = int(kit.view(CL, "loan", loan_id=loan_id)["outstanding"])
-    held = int(kit.view("settlement", "balance", account=merchant)["balance"])
+    owed = int(kit.view(merchant, CL, "loan", loan_id=loan_id)["outstanding"])
+    held = int(kit.view(merchant, "settlement", "balance", account=merchant)["balance"])
     if owed > held:
         yield Tx(desk.central_bank, "settlement", "issue",
                  {"account": merchant, "amount": owed - held + 10_000, "memo": "shop takings"})

@@ -35,13 +35,13 @@ class Fate:
     buyer_defaults: bool = False
 
 
-def _debt(kit: AgentKit, order_id: str) -> int:
-    return int(kit.view(OF, "outstanding_debt", order_id=order_id)["outstanding"])
+def _debt(kit: AgentKit, reader: str, order_id: str) -> int:
+    return int(kit.view(reader, OF, "outstanding_debt", order_id=order_id)["outstanding"])
 
 
 def repay_all(kit: AgentKit, payer: str, seller: str, order_id: str) -> Story:
     for _ in range(3):
-        debt = _debt(kit, order_id)
+        debt = _debt(kit, payer, order_id)
         if debt <= 0:
             return
         outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt},

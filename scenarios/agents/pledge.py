@@ -76,20 +76,21 @@ def price_story(kit: AgentKit, oracle: str, commodity: str, default: int) -> Sto
         day = min([day + every, *(c + 0.1 for c in changes if c + 0.1 > day)])
 
 
-def attested_value(kit: AgentKit, commodity: str, quantity: int) -> int | None:
+def attested_value(kit: AgentKit, reader: str, commodity: str, quantity: int) -> int | None:
     """``quantity`` of ``commodity`` at its latest attested price (None if never attested)."""
-    price = kit.view(WR, "price", commodity=commodity, grade=GRADE, unit=UNIT)
+    price = kit.view(reader, WR, "price", commodity=commodity, grade=GRADE, unit=UNIT)
     return None if price is None else quantity * int(price["price_per_unit"])
 
 
 def bank_offer(
-    kit: AgentKit, bank: str, borrower: str, value: int, base_rate_bp: int
+    kit: AgentKit, officer: str, borrower: str, value: int, base_rate_bp: int
 ) -> tuple[int, int]:
     """Principal (within the LTV cap) and rate (discounted by the borrower's rating)."""
     principal = value * ltv_cap_bp(kit) // 10_000
     rate = base_rate_bp
     if kit.enabled("credit"):
-        pricing = kit.view("credit", "pricing", borrower=borrower, base_rate_bp=base_rate_bp)
+        pricing = kit.view(officer, "credit", "pricing", borrower=borrower,
+                           base_rate_bp=base_rate_bp)
         rate = int(pricing.get("rate_bp", base_rate_bp))
     return principal, rate
 
@@ -118,7 +119,7 @@ def stock_story(kit: AgentKit, manager: str, warehouse: str) -> Story:
     day = 0.5
     while day < kit.world.scenario.days:
         yield Wait(until_day=day)
-        found = kit.view(WR, "custody", warehouse=warehouse)
+        found = kit.view(manager, WR, "custody", warehouse=warehouse)
         if found is not None:
             counts = [
                 {"commodity": key.split("/")[0], "unit": key.split("/")[1], "quantity": qty}
@@ -180,11 +181,11 @@ def plans(kit: AgentKit) -> list[Plan]:
     return [Plan(commodities[n], defaulter[n], cures[n]) for n in loans]
 
 
-def cure_amount(kit: AgentKit, loan: str, cap_value: int) -> int:
+def cure_amount(kit: AgentKit, reader: str, loan: str, cap_value: int) -> int:
     """What brings the loan back within the cap: repayments pay accrued interest first, so
     the interest to date plus the principal above the cap, and a cushion for the interest
     that accrues between this read and the block."""
-    state = kit.view(WR, "loan", loan_id=loan)
+    state = kit.view(reader, WR, "loan", loan_id=loan)
     owed = int(state["principal_outstanding"])
     interest = int(state["debt"]) - owed  # interest and any penalty owed to date
     return interest + max(1, owed - cap_value) + max(1, owed // 1_000)
@@ -272,7 +273,7 @@ def pledge_story(
     assert applied is not None
     loan = applied["loan_id"]
     kit.board.setdefault(("pledge_loan", coop), loan)
-    principal, rate = bank_offer(kit, bank, coop, value, spec.rate_bp)
+    principal, rate = bank_offer(kit, officer, coop, value, spec.rate_bp)
     outcome = yield Tx(
         officer,
         WR,
@@ -305,7 +306,7 @@ def pledge_story(
             continue
         if cures and not defaulter:
             cap_value = quantity * new_price * ltv_cap_bp(kit) // 10_000
-            amount = cure_amount(kit, loan, cap_value)
+            amount = cure_amount(kit, manager, loan, cap_value)
             outcome = yield Tx(
                 manager, WR, "repay", {"loan_id": loan, "amount": amount},
                 co_signers=kit.dual_control(coop, amount, manager),
@@ -346,7 +347,7 @@ def _enforce(
 ) -> Story:
     """Auction to the buyer at the reserve, or a take that the cooperative co-signs at
     exactly the floor: both the attested value less the haircut (V3)."""
-    value = attested_value(kit, commodity, quantity)
+    value = attested_value(kit, officer, commodity, quantity)
     if value is None:
         return
     floor = -(-value * (10_000 - _param(kit, "take_haircut_bp")) // 10_000)

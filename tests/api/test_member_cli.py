@@ -134,7 +134,7 @@ def test_query_reads_head_block_tx_state_and_view(served: Served) -> None:
     net = served.directory
     status = ok_json("tx", "submit", net, "--as", "gov.pboc", "settlement", "issue",
                      "account=coop-a.farmer-3", "amount=42", "--wait")
-    reader = ("query", net, "--as", "bank-a.officer")
+    reader = ("query", net, "--as", "coop-a.manager")  # the credited account's org
     head = ok_json(*reader, "head")
     assert head["header"]["height"] >= status["height"]
     assert ok_json(*reader, "block", "0")["genesis"]["chain_id"] == "small"
@@ -186,7 +186,7 @@ def test_contracts_lists_who_may_act_the_argument_schemas_views_and_parameters(
         (["query", "{net}", "--as", "gov.pboc", "view", "settlement", "nosuch"],
          "settlement.nosuch: no such view; views of settlement: balance"),
         (["query", "{net}", "--as", "gov.pboc", "state", "settlement", "account/nobody-here"],
-         "404 STATE_NOT_FOUND: settlement/account/nobody-here is not set"),
+         "404 STATE_NOT_FOUND: nothing at settlement/account/nobody-here that you may read"),
         (["query", "{net}", "--as", "gov.pboc", "tx", "f" * 64],
          "404 TX_NOT_FOUND: "),
         (["query", "{net}", "--as", "gov.pboc", "--url", "http://127.0.0.1:9", "head"],

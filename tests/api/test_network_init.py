@@ -118,6 +118,7 @@ class RatedContract(Contract):
     """An installed plug-in whose parameter has no default: enabled only when asked."""
 
     name = "rated"
+    readers = ()
     version = "1"
     Params = NeedsRate
 

@@ -214,6 +214,7 @@ class LenderStandIn(Contract):
     """A minimal pledge-loan book with the loss-payee interface of the preamble."""
 
     name = "warehouse_receipt"
+    readers = ()
     version = "test"
 
     @action(LoanArgs, policy=Role("bank", "loan_officer"))
@@ -247,6 +248,7 @@ class DisputesStandIn(Contract):
     """Freezes and thaws assets by the mediator's word; ``is_frozen`` as the preamble says."""
 
     name = "disputes"
+    readers = ()
     version = "test"
 
     @action(AssetArgs, policy=Role("government", "mediator"))

@@ -72,6 +72,7 @@ class LoanBook(Contract):
     """Test-only stand-in for a loan contract, following the subsidy/default conventions."""
 
     name = "loanbook"
+    readers = ()
     version = "1"
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})

@@ -25,6 +25,7 @@ class RogueLoans(Contract):
     """A loan contract that passes a negative interest (a caller bug credit must refuse)."""
 
     name = "rogue"
+    readers = ()
     version = "1"
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})

@@ -205,6 +205,7 @@ class Bailiff(Contract):
     """Test-only: a contract that tries settlement's ``compel`` itself."""
 
     name = "bailiff"
+    readers = ()
     version = "1"
 
     @action(GrabArgs, policy=Party("target"), parties=lambda _s, _c, a: {"target": a.target})

@@ -62,6 +62,7 @@ class AssetDesk(Contract):
     """Test-only: owns ASSETS, and settles money on one, refusing while it is frozen."""
 
     name = "assetdesk"
+    readers = ()
     version = "1"
 
     @action(SettleArgs, policy=Party("source"), parties=lambda _s, _c, a: {"source": a.source})

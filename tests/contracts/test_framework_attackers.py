@@ -22,6 +22,7 @@ class Notes(Contract):
     someone of the owner org (the loose policy an attacker should get through)."""
 
     name = "notes"
+    readers = ()
     version = "1"
 
     @action(NoteArgs, policy=Party("owner", roles=("admin",)),

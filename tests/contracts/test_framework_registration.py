@@ -30,6 +30,7 @@ class NoArgs(Args):
 class Good(Contract):
     name = "good"
     version = "2"
+    readers = ()
 
     @action(NoArgs, policy=Role("bank", "loan_officer"))
     def act(self, ctx: Context, args: NoArgs) -> None:
@@ -81,6 +82,7 @@ def test_a_view_without_a_strict_model_is_refused() -> None:
     class BadView(Contract):
         name = "badview"
         version = "1"
+        readers = ()
 
         @view(LaxArgs)
         def look(self, ctx: Any, query: Any) -> Any:
@@ -94,6 +96,7 @@ def test_two_actions_declaring_one_name_are_refused() -> None:
     class Twice(Contract):
         name = "twice"
         version = "1"
+        readers = ()
 
         @action(NoArgs, policy=Role("bank", "admin"), name="go")
         def first(self, ctx: Context, args: NoArgs) -> None: ...
@@ -109,6 +112,7 @@ def test_two_invariants_with_one_code_are_refused() -> None:
     class Codes(Contract):
         name = "codes"
         version = "1"
+        readers = ()
 
         @invariant("X1", "one")
         def one(self, ctx: Any) -> list[str]:
@@ -222,6 +226,7 @@ class LimitParams(Params):
 
 class Limited(Good):
     name = "limited"
+    readers = ()
     Params = LimitParams
 
 

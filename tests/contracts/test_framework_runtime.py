@@ -45,6 +45,7 @@ class ProbeContract(Contract):
     """Does one odd thing per action so the runtime's handling of it can be observed."""
 
     name = "probe"
+    readers = ()
     version = "1"
 
     @action(KeyArgs, policy=ANYONE)
@@ -112,6 +113,7 @@ class OtherContract(Contract):
     """A second contract with an escrow of its own, to check escrows are per contract."""
 
     name = "other"
+    readers = ()
     version = "1"
 
     @action(NoArgs, policy=ANYONE)

@@ -53,6 +53,7 @@ class FakeDisputes(Contract):
     """Stands in for the disputes contract: a mediator freezes an asset."""
 
     name = "disputes"
+    readers = ()
     version = "test"
 
     @action(AssetArgs, policy=Role("government", "mediator"))
@@ -73,6 +74,7 @@ class LossPayer(Contract):
     """Stands in for claims paying a loss payee: reads the debt, pays it from the insurer."""
 
     name = "loss_payer"
+    readers = ()
     version = "test"
 
     @action(PayLossArgs, policy=Role("insurer", "claims_manager"))
@@ -90,6 +92,7 @@ class LienFiler(Contract):
     """Another product (e.g. factoring) filing a lien on the order in the shared registry."""
 
     name = "lien_filer"
+    readers = ()
     version = "test"
 
     @action(AssetArgs, policy=Role("bank", "loan_officer"))

@@ -24,6 +24,7 @@ class Lender(Contract):
     """Stands in for warehouse_receipt / order_finance: files and closes liens."""
 
     name = "lender"
+    readers = ()
     version = "1"
 
     @action(LienArgs, policy=OFFICER)
@@ -38,6 +39,7 @@ class Lender(Contract):
 
 class OtherLender(Lender):
     name = "other_lender"
+    readers = ()
 
 
 ORGS = [

@@ -38,6 +38,7 @@ class PullContract(Contract):
     own rule stands between it and every account on the chain."""
 
     name = "pull"
+    readers = ()
     version = "1"
 
     @action(PullArgs, policy=Role("*", "*"))

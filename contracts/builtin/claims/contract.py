@@ -60,6 +60,7 @@ from contracts.builtin.claims.policies import (
     load_full_policy,
     load_policy,
 )
+from contracts.builtin.claims.readers import READERS
 from contracts.builtin.claims.records import Breach, ClaimHead, cover_key, scan
 from contracts.context import Context, ReadContext
 from contracts.policy import AllOf, AnyOf, Party, Role
@@ -103,6 +104,7 @@ FINANCE = Role("government", "finance")
 class ClaimsContract(ClaimParties, Contract):
     name = "claims"
     version = "1"
+    readers = READERS
     description = "Disaster-loss agricultural insurance: group policies, claims, index triggers."
     Params = ClaimsParams
 

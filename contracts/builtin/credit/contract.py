@@ -62,6 +62,7 @@ from contracts.builtin.credit.models import (
     SubjectQuery,
     VillageQuery,
 )
+from contracts.builtin.credit.readers import READERS
 from contracts.builtin.credit.records import (
     BorrowerKind,
     DefaultRecord,
@@ -107,6 +108,7 @@ def _subsidy_request(request: Any) -> InterestSubsidyRequest:
 class CreditContract(CreditInvariants, Contract):
     name = "credit"
     version = "1"
+    readers = READERS
     description = "Household credit ratings, credit villages and government interest subsidies."
     Params = CreditParams
 

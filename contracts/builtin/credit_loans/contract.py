@@ -56,6 +56,7 @@ from contracts.builtin.credit_loans.models import (
     LoanQuery,
     RepayArgs,
 )
+from contracts.builtin.credit_loans.readers import READERS
 from contracts.builtin.credit_loans.records import OWING, Loan, LoanStatus, loan_id_for
 from contracts.builtin.credit_loans.store import (
     add_totals,
@@ -98,6 +99,7 @@ def _require_credit(ctx: ReadContext) -> None:
 class CreditLoansContract(CreditLoansInvariants, Contract):
     name = "credit_loans"
     version = "1"
+    readers = READERS
     description = (
         "Unsecured credit-line loans priced by the borrower's rating, one line per borrower."
     )

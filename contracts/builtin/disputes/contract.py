@@ -109,6 +109,7 @@ from contracts.builtin.disputes.models import (
     SignAgreementArgs,
     TermArgs,
 )
+from contracts.builtin.disputes.readers import READERS
 from contracts.builtin.disputes.records import (
     HANDLING_STATES,
     Agreement,
@@ -187,6 +188,7 @@ def _signer_as(ctx: Context, role: Role) -> Principal:
 class DisputesContract(DisputesInvariants, Contract):
     name = "disputes"
     version = "1"
+    readers = READERS
     description = "Dispute mediation; an open dispute freezes the asset it names."
     Params = DisputesParams
 

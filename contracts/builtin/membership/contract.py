@@ -18,6 +18,7 @@ from contracts.base import Args, Contract, Query, action, invariant, view
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, NotFound
 from contracts.policy import Party
+from contracts.readers import Readable
 from contracts.roles import DEFAULT_ROLES
 from contracts.types import MemberId, OrgId, Text
 from ledger.exceptions import CertificateError, IdentityError
@@ -84,6 +85,11 @@ ORG_ADMIN = Party("org", roles=("admin",))
 class MembershipContract(Contract):
     name = "membership"
     version = "1"
+    readers = (  # the member registry: every member checks who signs what
+        Readable("org/{org}", public=True),
+        Readable("member/{member...}", public=True),
+        Readable("revoked/{org}/{serial...}", public=True),
+    )
     description = "Enrol and revoke members of each organisation (X.509 certificates with roles)."
 
     @action(EnrolArgs, policy=ORG_ADMIN, parties=_cert_org)

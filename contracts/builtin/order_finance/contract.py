@@ -84,6 +84,7 @@ from contracts.builtin.order_finance.models import (
     TransferReceivableArgs,
 )
 from contracts.builtin.order_finance.parties import OrderParties
+from contracts.builtin.order_finance.readers import READERS
 from contracts.builtin.order_finance.records import (
     OPEN_LOAN,
     Loan,
@@ -128,6 +129,7 @@ class OrderFinanceContract(
 ):
     name = "order_finance"
     version = "1"
+    readers = READERS
     description = (
         "Purchase-order and receivable financing: one order, one loan, repaid from the "
         "buyer's payment."

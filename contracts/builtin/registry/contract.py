@@ -18,6 +18,7 @@ from typing import Any
 from contracts.base import Contract, Query, invariant, operation, view
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError
+from contracts.readers import Readable
 from contracts.types import Id
 
 
@@ -52,6 +53,7 @@ class PledgeeQuery(Query):
 class EncumbranceRegistryContract(Contract):
     name = "registry"
     version = "1"
+    readers = (Readable("lien/{asset...}", public=True),)  # a public security-interest registry
     description = "Shared registry of liens on receipts, lots and orders (no double pledging)."
 
     @operation

@@ -35,6 +35,7 @@ from contracts.builtin.settlement.authority import (
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, InsufficientFunds
 from contracts.policy import Party, Role
+from contracts.readers import Readable
 from contracts.types import MAX_AMOUNT, Id, PositiveFen, Text
 
 
@@ -100,6 +101,13 @@ def account_key(account: str) -> str:
 class SettlementContract(Contract):
     name = "settlement"
     version = "1"
+    readers = (
+        # a controlled (escrow) account belongs to no organisation: every member may
+        # check the money a contract holds; an org's own account is read by that org
+        Readable("account/escrow:{account...}", public=True),
+        Readable("account/{account...}", parties=("account",)),
+        Readable("supply", public=True),
+    )
     description = "Accounts and balances in fen; transfers; issuance by the central bank only."
     Params = SettlementParams
 

@@ -24,6 +24,7 @@ from contracts.builtin.warehouse_receipt import policies as pol
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.parties import ReceiptParties
+from contracts.builtin.warehouse_receipt.readers import READERS
 from contracts.builtin.warehouse_receipt.records import TERMINAL_RECEIPT_STATES, ReceiptState
 from contracts.builtin.warehouse_receipt.store import (
     all_loans,
@@ -42,6 +43,7 @@ from contracts.types import MAX_AMOUNT
 class WarehouseReceiptContract(ReceiptParties, Contract):
     name = "warehouse_receipt"
     version = "1"
+    readers = READERS
     description = "Electronic warehouse receipts and pledge loans against them."
     Params: ClassVar[type[BaseModel]] = WarehouseReceiptParams
 

@@ -25,7 +25,9 @@ from contracts import (
     NotFound,
     Party,
     Query,
+    Readable,
     ReadContext,
+    Record,
     Role,
     action,
     invariant,
@@ -83,9 +85,23 @@ def _parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
     return {"shipper": record["shipper"], "buyer": record["buyer"]}
 
 
+class Shipment(Record):
+    """What ``shipment/<id>`` holds; its shipper and buyer are the parties that read it."""
+
+    shipper: str
+    buyer: str
+    lot: str
+    min: int
+    max: int
+    readings: int
+    breaches: int
+    status: str
+
+
 class ColdChainContract(Contract):
     name = "cold_chain"
     version = "1"
+    readers = (Readable("shipment/{shipment_id...}", Shipment, parties=("shipper", "buyer")),)
     description = "Cold-chain temperature attestations for shipments of warehouse lots."
 
     @action(RegisterArgs, policy=Role("cooperative", "manager"))
