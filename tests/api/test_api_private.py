@@ -92,9 +92,9 @@ def test_the_chain_holds_salted_hashes_and_only_entitled_peers_hold_the_plaintex
         assert any(p.name == "chain.db" for p in files)
         assert not [p.name for p in files if holds(p, ID_NUMBER)], org
     for org in ENTITLED:
-        files = {p.name: p for p in peer_files(lishui, org)}
-        assert holds(files["private.db"], ID_NUMBER), org
-        assert not [n for n, p in files.items() if n != "private.db" and holds(p, ID_NUMBER)]
+        by_name = {p.name: p for p in peer_files(lishui, org)}
+        assert holds(by_name["private.db"], ID_NUMBER), org
+        assert not [n for n, p in by_name.items() if n != "private.db" and holds(p, ID_NUMBER)]
 
 
 def test_an_entitled_member_reads_the_plaintext_and_others_get_404(
