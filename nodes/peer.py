@@ -159,6 +159,9 @@ class Peer:
         """Keep a side-car if this peer's organisation is among its readers."""
         if self.org not in delivery.readers:
             return False
+        stored = self.store.tx(delivery.tx_id)
+        if stored is not None and not stored.result.committed:
+            return False  # arrived after the chain rejected its tx
         self.private.put(delivery.tx_id, delivery.fields, delivery.readers)
         return True
 

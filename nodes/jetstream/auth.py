@@ -54,7 +54,10 @@ def org_permissions(chain_id: str, org: str) -> tuple[list[str], list[str], list
     publish = [f"{names.root}.log.>", names.headers, f"{names.root}.private.*",
                "$JS.API.INFO", f"$JS.API.STREAM.INFO.{names.stream}",
                f"$JS.API.STREAM.MSG.GET.{names.stream}", f"$JS.API.CONSUMER.*.{names.stream}",
-               f"$JS.API.CONSUMER.*.{names.stream}.>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"]
+               f"$JS.API.CONSUMER.*.{names.stream}.>",
+               f"$JS.API.CONSUMER.MSG.NEXT.{names.stream}.>",
+               f"$JS.API.DIRECT.GET.{names.stream}", f"$JS.API.DIRECT.GET.{names.stream}.>",
+               "$JS.ACK.>", "$JS.FC.>", "_INBOX.>"]
     deny = ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>"]
     subscribe = [f"{names.root}.log.>", names.headers, private_subject(chain_id, org),
                  "_INBOX.>"]

@@ -6,6 +6,8 @@ while the entitled org's user receives what another org publishes there."""
 from __future__ import annotations
 
 import asyncio
+import json
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +17,18 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js.api import StreamConfig
 
+from api.client import Client
+from api.commands.network_up import agriledger_command
+from api.server import ENDPOINTS_FILE
 from nodes.jetstream.auth import auth_text, org_user, private_subject
 from nodes.jetstream.natsd import NatsServer, start_local
-from nodes.network_dir import init_network
+from nodes.network_dir import NetworkDir, init_network
 from nodes.templates import lishui
+from tests.nats.kit import Processes, wait_on_chain, wait_until
 
 pytestmark = [pytest.mark.nats, pytest.mark.integration]
+
+ID_NUMBER = "330102199001011234"
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +119,52 @@ def test_an_orgs_user_cannot_create_a_stream_that_would_capture_private_subjects
     outcome = asyncio.run(run())
     assert outcome != "created", outcome
     assert 'permissions violation for publish to "$js.api.stream.create.snoop"' in outcome.lower()
+
+
+def test_network_up_delivers_a_side_car_over_nats_only_to_the_entitled_orgs_peers(
+    network: NetworkDir, processes: Processes, tmp_path: Path,
+) -> None:
+    """``network up`` runs nats-server with the users ``network init`` wrote and every peer
+    connects as its organisation's user; the plaintext reaches coop-a's, the insurer's and
+    the government's private.db over their private subjects, and no byte of bank-a's files."""
+    root = network.root
+    up = processes.spawn(
+        [*agriledger_command(), "network", "up", str(root), "--orderer", "nats", "--port", "0"],
+        tmp_path / "up.log",
+    )
+    endpoints = root / ENDPOINTS_FILE
+    wait_until(lambda: endpoints.exists() or up.poll() is not None, 90, "network up")
+    assert endpoints.exists(), (tmp_path / "up.log").read_text()
+    assert "authorization" in (root / "nats" / "nats.conf").read_text()
+    urls = json.loads(endpoints.read_text())["peers"]
+    manager = network.spec.roster.member("coop-a.manager")
+    with Client(urls["coop-a.peer"], manager) as client:
+        status, fields = client.call_private("claims", "enrol", wait=False, **{
+            "policy_id": "p1", "insurer": "insurer", "book": "b1", "crop": "rice",
+            "region": "lishui", "period_start": "2026-01-01T00:00:00Z",
+            "period_end": "2026-06-30T00:00:00Z", "perils": ["typhoon"],
+            "sum_insured_per_mu": 500_00, "premium_per_mu": 15_00,
+            "stage_caps": {"tillering": 8_000}, "province_share_bp": 3_000,
+            "county_share_bp": 1_500,
+            "covers": [{"insured": "coop-a.farmer-1", "insured_area": 10_00,
+                        "planted_area": 10_00, "personal": {"id_number": ID_NUMBER}}],
+        })
+    for url in urls.values():
+        wait_on_chain(url, manager, [status.tx_id])
+    [sealed] = fields
+
+    def private_db(org: str) -> Path:
+        return root / "peers" / f"{org}.peer" / "private.db"
+
+    wait_until(lambda: all(private_db(o).exists() and ID_NUMBER.encode()
+                           in private_db(o).read_bytes() for o in ("coop-a", "insurer", "gov")),
+               30, "the side-car at the entitled peers")
+    for path in (root / "peers" / "bank-a.peer").iterdir():
+        assert ID_NUMBER.encode() not in path.read_bytes(), path.name
+    for org in ("coop-a", "insurer", "gov"):
+        chain = b"".join(p.read_bytes() for p in (root / "peers" / f"{org}.peer").iterdir()
+                         if p.name.startswith("chain.db"))
+        assert ID_NUMBER.encode() not in chain
+        assert sealed.hash.encode() in chain
+    up.send_signal(signal.SIGTERM)
+    assert up.wait(60) == 0
