@@ -7,6 +7,7 @@ cooperative purges it after the retention period and every chain still verifies.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,44 @@ def test_a_side_car_that_does_not_match_its_hash_is_refused_naming_the_field(
         with pytest.raises(ApiProblem):
             client.view("claims", "policy", policy_id="forged")
     assert not holds(lishui.directory / "peers" / "coop-a.peer" / "private.db", "9" * 18)
+
+
+def test_the_member_cli_seals_reads_and_purges_private_fields(
+    lishui: Served, tmp_path: Path,
+) -> None:
+    net = lishui.directory
+    args = enrol_args("cli", -1, "coop-a.farmer-3", {"id_number": "330102197707077777"})
+    args_file = tmp_path / "enrol.json"
+    args_file.write_text(json.dumps(args))
+
+    def run(*argv: str) -> Any:
+        return CliRunner().invoke(main, [str(a) for a in argv], catch_exceptions=False)
+
+    submitted = run("tx", "submit", str(net), "--as", "coop-a.manager", "claims", "enrol",
+                    "--args-file", str(args_file), "--private", "--wait", "--json")
+    assert submitted.exit_code == 0, submitted.output
+    out = json.loads(submitted.stdout)
+    assert out["status"] == "committed"
+    [sealed] = out["private"]
+    block = run("query", str(net), "--as", "bank-b.officer", "block", str(out["height"]),
+                "--json")
+    assert "330102197707077777" not in block.stdout
+    assert sealed["hash"] in block.stdout
+    read = run("query", str(net), "--as", "gov.agri", "--peer", "gov.peer", "private",
+               sealed["hash"], "--json")
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["value"] == "330102197707077777"
+    refused = run("query", str(net), "--as", "bank-b.officer", "--peer", "gov.peer",
+                  "private", sealed["hash"])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().startswith("error: ")
+    assert "PRIVATE_NOT_FOUND" in refused.stderr
+    purged = run("tx", "submit", str(net), "--as", "coop-a.manager", "claims", "purge_personal",
+                 "policy_id=cli", "insured=coop-a.farmer-3", "--wait")
+    assert purged.exit_code == 0, purged.output
+    again = run("query", str(net), "--as", "gov.agri", "--peer", "gov.peer", "private",
+                sealed["hash"])
+    assert "PRIVATE_NOT_FOUND" in again.stderr
 
 
 def test_purge_removes_the_plaintext_keeps_the_hashes_and_every_chain_verifies(
