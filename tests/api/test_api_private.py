@@ -134,6 +134,18 @@ def test_a_side_car_that_does_not_match_its_hash_is_refused_naming_the_field(
     assert not holds(lishui.directory / "peers" / "coop-a.peer" / "private.db", "9" * 18)
 
 
+def test_the_side_car_of_a_tx_the_chain_rejects_is_dropped_by_every_peer(
+    lishui: Served, enrolled: dict[str, PrivateField],
+) -> None:
+    again = enrol_args("ended", -1, "coop-a.farmer-4", {"id_number": "330102196606066666"})
+    with lishui.client("coop-a.manager", "coop-a.peer") as client:
+        status, _ = client.call_private("claims", "enrol", **again)
+    assert (status.status, status.code) == (TxState.REJECTED, "ALREADY_EXISTS")
+    for org in (*ENTITLED, *OTHERS):
+        assert not holds(lishui.directory / "peers" / f"{org}.peer" / "private.db",
+                         "330102196606066666"), org
+
+
 def test_the_member_cli_seals_reads_and_purges_private_fields(
     lishui: Served, tmp_path: Path,
 ) -> None:
