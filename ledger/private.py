@@ -28,7 +28,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,14 +81,24 @@ class PrivateField:
         return field_hash(self.field, self.value, self.salt) == self.hash
 
 
-def seal(field: str, value: str) -> PrivateField:
-    """``value`` with a fresh random salt and its hash (client side)."""
-    salt = secrets.token_bytes(SALT_BYTES).hex()
+Salts = Callable[[], bytes]
+
+
+def seal(field: str, value: str, salts: Salts | None = None) -> PrivateField:
+    """``value`` with a fresh random salt and its hash (client side). ``salts`` replaces
+    ``secrets`` only where the data is synthetic and runs must repeat (a simulation)."""
+    salt = (salts or _random_salt)().hex()
+    if len(salt) < 2 * SALT_BYTES:
+        raise ValueError(f"a salt has at least {SALT_BYTES} bytes")
     return PrivateField(field, value, salt, field_hash(field, value, salt))
 
 
-def seal_args(args: Mapping[str, Any], key: str = "personal") -> tuple[dict[str, Any],
-                                                                       list[PrivateField]]:
+def _random_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def seal_args(args: Mapping[str, Any], key: str = "personal", salts: Salts | None = None,
+              ) -> tuple[dict[str, Any], list[PrivateField]]:
     """Copy ``args`` with every object under ``key`` (plaintext ``{field: value}``)
     replaced by ``{field: hash}``; return the copy and the side-car's fields."""
     sealed: list[PrivateField] = []
@@ -102,7 +112,7 @@ def seal_args(args: Mapping[str, Any], key: str = "personal") -> tuple[dict[str,
                     for name, plain in v.items():
                         if plain is None:
                             continue
-                        item = seal(str(name), str(plain))
+                        item = seal(str(name), str(plain), salts)
                         sealed.append(item)
                         fields[name] = item.hash
                     out[k] = fields
