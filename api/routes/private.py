@@ -33,6 +33,35 @@ MAX_PRIVATE_BODY = 4 * 1024 * 1024
 HASH = r"^[0-9a-f]{64}$"
 
 
+SEALED_FIELD = {
+    "type": "object",
+    "required": ["field", "value", "salt", "hash"],
+    "additionalProperties": False,
+    "properties": {
+        "field": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
+        "value": {"type": "string", "maxLength": 512},
+        "salt": {"type": "string", "pattern": "^([0-9a-f]{2}){16,64}$",
+                 "description": "16 to 64 random bytes, lowercase hex"},
+        "hash": {"type": "string", "pattern": HASH,
+                 "description": "SHA-256 of the domain, salt and canonical {field, value}"},
+    },
+}
+SUBMIT_PRIVATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "required": ["envelope", "private"],
+            "additionalProperties": False,
+            "properties": {
+                "envelope": {"$ref": "#/components/schemas/EnvelopeModel"},
+                "private": {"type": "array", "minItems": 1, "items": SEALED_FIELD},
+            },
+        }}},
+    }
+}
+
+
 class PrivateFieldInvalid(RequestInvalid):
     code = "PRIVATE_DATA_INVALID"
 
@@ -70,6 +99,7 @@ async def _body(request: Request) -> tuple[Any, Any]:
     "/transactions",
     status_code=202,
     summary="Submit one envelope with the private side-car of its salted hashes",
+    openapi_extra=SUBMIT_PRIVATE_BODY,
     responses={
         202: {"model": SubmitAccepted, "description": "accepted and forwarded for ordering"},
         200: {"model": SubmitResults, "description": "with wait=commit: final status"},
