@@ -145,7 +145,8 @@ async def read_private(
     )
     org = member.get("org") if isinstance(member, dict) else None
     peer = ctx.peer
-    record = peer.private.get(digest) if isinstance(peer, Peer) else None
+    record = (await run_in_threadpool(peer.private.get, digest)
+              if isinstance(peer, Peer) else None)
     if record is None or org not in record.readers:
         raise PrivateNotFound(f"no private field {digest} for {reader}", hash=digest)
     return JSONResponse(record.to_json())
