@@ -2,7 +2,9 @@
 
 Without ``--nats-url`` a local nats-server with JetStream runs with its file
 store under ``DIR/nats`` (so a second ``network up`` resumes the same stream and
-chains). The chain's stream is created with ``--replicas`` copies. Each peer runs
+chains) and the users ``network init`` wrote (``DIR/nats-auth.conf``: each org's user
+may subscribe only to its own private subject). The chain's stream is created, as the
+``admin`` user, with ``--replicas`` copies; each peer connects as its org's user. Each peer runs
 ``agriledger serve DIR --peer NAME --orderer nats`` in its own session (the first
 peer is the cutter), logging to ``DIR/peers/NAME/serve.log``; once every peer
 serves, their URLs go to ``DIR/endpoints.json``.
