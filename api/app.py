@@ -16,7 +16,7 @@ from api import errors
 from api.context import ApiContext, ApiSettings, ClockControl, ServedPeer, build_context
 from api.metrics import MetricsMiddleware
 from api.openapi import build_openapi
-from api.routes import blocks, events, health, state, transactions
+from api.routes import blocks, events, health, private, state, transactions
 from api.routes import clock as clock_routes
 
 DESCRIPTION = """\
@@ -56,7 +56,7 @@ def create_app(
     )
     app.state.ctx = ctx
     routers = (transactions.router, state.router, blocks.router, events.router, health.router,
-               clock_routes.router)
+               clock_routes.router, private.router)
     for router in routers:
         app.include_router(router)
     errors.install(app)

@@ -32,6 +32,7 @@ import httpx
 from api.schemas import SubmitAccepted, SubmitResults, TxState, TxStatusOut
 from api.signing import SignableRequest, sign_request
 from ledger.identity import Credentials
+from ledger.private import PrivateField, parse_fields, seal_args
 from ledger.roster import load_credentials
 from ledger.timefmt import format_time
 from ledger.tx import Envelope, make_body, sign_envelope
@@ -284,6 +285,44 @@ class Client:
         if isinstance(result, SubmitResults):
             return result.results[0]
         return TxStatusOut(tx_id=result.tx_ids[0], status=TxState.PENDING)
+
+    def submit_private(
+        self, envelope: Envelope | Mapping[str, Any], fields: Sequence[PrivateField], *,
+        wait: bool = False, timeout: float | None = None,
+    ) -> SubmitAccepted | SubmitResults:
+        """Submit one envelope with the side-car of its sealed private fields."""
+        body = {"envelope": _as_json(envelope), "private": [f.to_json() for f in fields]}
+        response = self.http.post(
+            "/v1/private/transactions", json=body, params=_submit_params(wait, timeout)
+        )
+        return _parse_submit(response)
+
+    def call_private(
+        self,
+        contract: str,
+        action: str,
+        *,
+        co_signers: Sequence[Credentials] = (),
+        wait: bool = True,
+        **args: Any,
+    ) -> tuple[TxStatusOut, list[PrivateField]]:
+        """Like ``call``, with every ``personal`` object of plaintext in ``args`` sealed
+        (``ledger.private.seal_args``); returns the status and the sealed fields."""
+        sealed_args, fields = seal_args(args)
+        envelope = self.builder().build(contract, action, sealed_args, co_signers=co_signers)
+        result = self.submit_private(envelope, fields, wait=wait)
+        if isinstance(result, SubmitResults):
+            return result.results[0], fields
+        return TxStatusOut(tx_id=result.tx_ids[0], status=TxState.PENDING), fields
+
+    def private(self, digest: str) -> PrivateField:
+        """The plaintext behind an on-chain hash, checked against it (404 unless this
+        member's organisation is entitled and this peer holds it)."""
+        data = self._get(f"/v1/private/{digest}")
+        fields = parse_fields([{k: data[k] for k in ("field", "value", "salt", "hash")}])
+        if fields[0].hash != digest:
+            raise ValueError(f"the peer answered another field's plaintext for {digest}")
+        return fields[0]
 
     def wait_for(self, tx_ids: Sequence[str], timeout: float = 30.0) -> list[TxStatusOut]:
         """Poll until every tx is committed or rejected (or the timeout passes)."""

@@ -39,6 +39,7 @@ from nodes.messages import Batch, SignedHeader
 from nodes.orderer import InProcessOrderer
 from nodes.orderer_log import LOG_FILE, SqliteOrdererLog
 from nodes.peer import Peer
+from nodes.private import PrivateDelivery
 from nodes.templates import NetworkSpec
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class LocalNetwork:
                 peer_id, spec.config, spec.roster.member(peer_id), directory,
                 verifier=shared, classes=classes, forward=self._order,
             )
+            peer.share = self._share_private
             self.peers[peer_id] = peer
         self.listeners: list[BatchListener] = []
         self.apply_seconds = 0.0
@@ -148,6 +150,11 @@ class LocalNetwork:
                 self._halt(exc)
                 raise IntakeHalted(str(exc)) from None
             self._cut(lambda: self.orderer.cut_full(now))
+
+    def _share_private(self, delivery: PrivateDelivery) -> None:
+        """Direct delivery: into the private store of each peer of an entitled org."""
+        for peer in self.peers.values():
+            peer.receive_private(delivery)
 
     def tick(self) -> None:
         with self._lock:

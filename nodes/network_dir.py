@@ -32,6 +32,7 @@ from ledger.encoding import decode
 from ledger.exceptions import EncodingError, IdentityError
 from ledger.roster import Roster
 from nodes.exceptions import NetworkDirError
+from nodes.jetstream.auth import write_auth
 from nodes.templates import NetworkSpec, Template, build_network
 
 LAYOUT_VERSION = 1
@@ -87,6 +88,7 @@ def init_network(
             "peers": spec.peer_members(),
         }
         (root / NETWORK_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        write_auth(root, spec.config.chain_id, [o.id for o in spec.config.organisations])
     except OSError as exc:
         raise NetworkDirError(
             f"{root}: cannot write the network there ({exc.strerror or exc}); "

@@ -27,6 +27,7 @@ from ledger.exceptions import StoreError
 from ledger.identity import Credentials
 from ledger.interfaces import BlockContext, ChainStoreAPI
 from ledger.memory_store import MemoryStore
+from ledger.private import PrivateStore
 from ledger.sqlite_store import SqliteStore
 from ledger.tx import Envelope
 from nodes.behaviour import BehaviourAPI, Honest
@@ -35,6 +36,7 @@ from nodes.exceptions import IntakeHalted, OutOfOrder
 from nodes.gate import Gate
 from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
 from nodes.messages import Batch, SignedHeader, signed_header_message
+from nodes.private import PrivateDelivery, Share, prepare, purged_hashes
 
 Forward = Callable[[list[Envelope]], None]
 T = TypeVar("T")
@@ -63,10 +65,12 @@ class Peer:
         behaviour: BehaviourAPI | None = None,
         forward: Forward | None = None,
         genesis: tuple[Block, ContractRuntime] | None = None,
+        private: PrivateStore | None = None,
     ) -> None:
         """``genesis``: block 0 and the runtime already built from ``config`` in this
         process (a simulation builds them once for all its peers: the same config gives
-        the same block, so each peer still refuses a store holding another chain)."""
+        the same block, so each peer still refuses a store holding another chain).
+        ``private``: the peer's plaintext store for private fields (default in memory)."""
         self.node_id = node_id
         self.config = config
         self.chain_id = config.chain_id
@@ -75,6 +79,10 @@ class Peer:
         self.verifier = verifier or SignatureVerifier(DEFAULT_VERIFY_CACHE)
         self.behaviour: BehaviourAPI = behaviour or Honest()
         self.forward = forward
+        self.org = credentials.org
+        self.private = private if private is not None else PrivateStore(None)
+        self.share: Share | None = None
+        """Set by the network: delivers a side-car to the entitled organisations' peers."""
         block, self.runtime = genesis if genesis is not None else build_genesis(config, classes)
         self._adopt_genesis(block)
         self.builder = BlockBuilder(store, self.runtime, self.verifier, self.chain_id)
@@ -94,7 +102,9 @@ class Peer:
         directory: Path | None = None,
         **kwargs: Any,
     ) -> Peer:
-        return cls(node_id, config, credentials, open_store(directory), **kwargs)
+        private = PrivateStore.open(directory)
+        return cls(node_id, config, credentials, open_store(directory), private=private,
+                   **kwargs)
 
     def _adopt_genesis(self, genesis: Block) -> None:
         stored = self.store.header(0)
@@ -130,6 +140,31 @@ class Peer:
                         self._pending.pop(envelope.tx_id, None)
                 raise
         return [e.tx_id for e in checked]
+
+    def submit_private(self, envelope: Envelope | Mapping[str, Any],
+                       fields: Any) -> list[str]:
+        """Submit one envelope with its private side-car: the side-car and the envelope are
+        checked, the side-car goes to the entitled organisations' peers (``share``), then
+        the envelope is forwarded for ordering. PrivateDataRefused names a bad field."""
+        with self._lock:
+            if self._fault is not None:
+                raise IntakeHalted(self._fault)
+            [checked] = self.gate.check_all([envelope])
+            delivery = prepare(checked, fields, self.store.state)
+        if self.share is None:
+            raise RuntimeError(f"peer {self.node_id} has no network to share private data")
+        self.share(delivery)
+        return self.submit(checked)
+
+    def receive_private(self, delivery: PrivateDelivery) -> bool:
+        """Keep a side-car if this peer's organisation is among its readers."""
+        if self.org not in delivery.readers:
+            return False
+        stored = self.store.tx(delivery.tx_id)
+        if stored is not None and not stored.result.committed:
+            return False  # arrived after the chain rejected its tx
+        self.private.put(delivery.tx_id, delivery.fields, delivery.readers)
+        return True
 
     def halt(self, reason: str | None) -> None:
         """Refuse submissions with IntakeHalted(reason) until called with None."""
@@ -172,6 +207,7 @@ class Peer:
             self.store.append(block)
             for envelope in batch.envelopes:
                 self._pending.pop(envelope.tx_id, None)
+            self._settle_private(block)
             self.monitor.record_own(block.height, block.hash)
             claim = self.behaviour.claim(block)
             signature = self.credentials.key.sign(signed_header_message(block.height, claim))
@@ -180,6 +216,19 @@ class Peer:
             return SignedHeader(
                 self.node_id, self.credentials.member_id, block.height, claim, signature
             )
+
+    def _settle_private(self, block: Block) -> None:
+        """After a block is stored: purge what committed purges name, drop what rejected
+        txs had sent (their hashes are on no record)."""
+        for result in block.results:
+            if not result.committed:
+                stored = self.store.tx(result.tx_id)  # a rejected copy of a committed tx
+                if stored is None or not stored.result.committed:
+                    self.private.discard_tx(result.tx_id)
+                continue
+            hashes = purged_hashes(result.events)
+            if hashes:
+                self.private.purge(hashes, result.tx_id)
 
     def observe(self, header: SignedHeader) -> None:
         with self._lock:
@@ -235,3 +284,4 @@ class Peer:
     def close(self) -> None:
         with self._lock:
             self.store.close()
+            self.private.close()

@@ -8,7 +8,10 @@ endpoints would. Outcomes are read from an honest peer that is up.
 from __future__ import annotations
 
 import itertools
+import random
+from typing import Any
 
+from ledger.private import SALT_BYTES, PrivateDataRefused, PrivateField, seal_args
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import make_body, sign_envelope
 from nodes.exceptions import GateRejected, NodeDown
@@ -48,24 +51,36 @@ class SimDriver:
         return ([own] if own in peers else []) + [p for p in peers if p != own]
 
     def submit(self, tx: Tx) -> str | Outcome:
+        nonce = next(self._nonce)
+        args: dict[str, Any] = dict(tx.args)
+        sealed: list[PrivateField] = []
+        if tx.private:  # synthetic data: salts from the scenario's seed, so runs repeat
+            salts = random.Random(f"{self.world.scenario.seed}/salts/{nonce}")
+            args, sealed = seal_args(tx.args, salts=lambda: salts.randbytes(SALT_BYTES))
         body = make_body(
             chain_id=self.chain_id,
             contract=tx.contract,
             action=tx.action,
-            args=dict(tx.args),
+            args=args,
             signer=tx.actor,
-            nonce=next(self._nonce),
+            nonce=nonce,
             created_at=self.now_text(),
         )
         co = [(m, self._roster.member(m).key) for m in tx.co_signers]
         envelope = sign_envelope(body, self._roster.member(tx.actor).key, co)
         for peer_id in self._targets(tx.actor):
             try:
-                self.sim.nodes[peer_id].submit([envelope])
+                node = self.sim.nodes[peer_id]
+                if sealed:
+                    node.submit_private(envelope, sealed)
+                else:
+                    node.submit([envelope])
             except NodeDown:
                 continue
             except GateRejected as exc:
                 return Outcome(envelope.tx_id, False, exc.code, exc.message, (), self.now_day())
+            except PrivateDataRefused as exc:
+                return Outcome(envelope.tx_id, False, exc.code, str(exc), (), self.now_day())
             return envelope.tx_id
         return Outcome(
             envelope.tx_id, False, "NO_PEER_REACHABLE", "every peer is down", (), self.now_day()

@@ -32,6 +32,8 @@ class Tx:
     action: str
     args: Mapping[str, Any]
     co_signers: tuple[str, ...] = ()
+    private: bool = False
+    """Seal the args' ``personal`` objects: hashes in the tx, plaintext in a side-car."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Without ``--nats-url`` a local nats-server with JetStream runs with its file
 store under ``DIR/nats`` (so a second ``network up`` resumes the same stream and
-chains). The chain's stream is created with ``--replicas`` copies. Each peer runs
+chains) and the users ``network init`` wrote (``DIR/nats-auth.conf``: each org's user
+may subscribe only to its own private subject). The chain's stream is created, as the
+``admin`` user, with ``--replicas`` copies; each peer connects as its org's user. Each peer runs
 ``agriledger serve DIR --peer NAME --orderer nats`` in its own session (the first
 peer is the cutter), logging to ``DIR/peers/NAME/serve.log``; once every peer
 serves, their URLs go to ``DIR/endpoints.json``.
@@ -30,6 +32,7 @@ import click
 from api.commands.serve_nats import endpoint_path
 from api.server import ENDPOINTS_FILE
 from nodes.exceptions import NetworkDirError
+from nodes.jetstream.auth import NatsUser, admin_user, auth_text
 from nodes.jetstream.connection import connect, ensure_stream
 from nodes.jetstream.natsd import NatsServer, NatsServerError, start_local
 from nodes.jetstream.wire import ChainNames
@@ -46,8 +49,9 @@ def agriledger_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
 
 
-async def _create_stream(url: str, chain_id: str, replicas: int) -> None:
-    nc = await connect(url, "agriledger-network-up")
+async def _create_stream(url: str, chain_id: str, replicas: int,
+                         admin: NatsUser | None = None) -> None:
+    nc = await connect(url, "agriledger-network-up", user=admin)
     try:
         await ensure_stream(nc.jetstream(), ChainNames.for_chain(chain_id), replicas=replicas)
     finally:
@@ -164,10 +168,11 @@ def up_command(
     peers = PeerProcesses(directory, nats_url or "", host, port, log_level)
     try:
         if nats_url is None:
-            server = start_local(directory / "nats")
+            server = start_local(directory / "nats", auth=auth_text(directory))
             peers.nats_url = server.url
             click.echo(f"nats-server (JetStream, store {directory / 'nats'}): {server.url}")
-        asyncio.run(_create_stream(peers.nats_url, net.spec.config.chain_id, replicas))
+        asyncio.run(_create_stream(peers.nats_url, net.spec.config.chain_id, replicas,
+                                   admin_user(directory)))
         peers.spawn(net.spec.peer_members())
         urls = peers.wait_endpoints(stopping)
         path = write_endpoints(directory, urls, peers.nats_url)

@@ -59,7 +59,8 @@ def query_group(
     ctx: click.Context, net: Path, member: str, key_file: Path | None, peer: str | None,
     url: str | None, as_json: bool,
 ) -> None:
-    """Read the chain as --as MEMBER: head, block H, tx ID, state C KEY, view C V [k=v].
+    """Read the chain as --as MEMBER: head, block H, tx ID, state C KEY, view C V [k=v],
+    private HASH.
 
     Options may come anywhere on the line (``query NET head --as M --json``).
     """
@@ -117,3 +118,13 @@ def view_command(q: QueryContext, contract: str, view: str, assignments: tuple[s
         return client.view(contract, view, **params)
 
     q.show(f"{contract}.{view}", read)
+
+
+@query_group.command("private")
+@click.argument("digest", metavar="HASH")
+@click.pass_obj
+@member_errors
+def private_command(q: QueryContext, digest: str) -> None:
+    """The plaintext behind a private field's HASH, checked against it (404 unless your
+    organisation is entitled to it and the peer still holds it)."""
+    q.show(f"private {digest}", lambda c: c.private(digest).to_json())

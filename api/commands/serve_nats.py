@@ -31,6 +31,7 @@ from api.server import _Server, wall_clock
 from contracts.registry import discover
 from nodes.exceptions import NetworkDirError
 from nodes.jetstream import JetStreamNode, JetStreamSettings
+from nodes.jetstream.auth import org_user
 from nodes.network_dir import load_network
 from nodes.peer import Peer
 
@@ -71,8 +72,9 @@ async def serve_peer_on_nats(
         peer_id, spec.config, spec.roster.member(peer_id), net.peer_dir(peer_id),
         classes=discover(),
     )
+    user = org_user(directory, peer.org)
     node = JetStreamNode(
-        peer, JetStreamSettings(nats_url, cutter=cutter, replicas=replicas),
+        peer, JetStreamSettings(nats_url, cutter=cutter, replicas=replicas, user=user),
         wall_clock(spec.config.time),
     )
     try:

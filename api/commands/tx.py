@@ -43,6 +43,7 @@ from api.commands.member import (
 from api.schemas import SubmitResults, TxState, TxStatusOut
 from ledger.encoding import decode
 from ledger.exceptions import LedgerError
+from ledger.private import PrivateField, seal_args
 from ledger.tx import Envelope, add_signature
 
 NET = click.Path(file_okay=False, path_type=Path)
@@ -65,10 +66,15 @@ def _args_options(func: Any) -> Any:
 
 def _arguments(
     catalogue: Mapping[str, Any], contract: str, action: str,
-    assignments: Sequence[str], args_file: Any,
+    assignments: Sequence[str], args_file: Any, sealed: list[PrivateField] | None = None,
 ) -> dict[str, Any]:
+    """The tx's args; with ``sealed`` (a list to fill), every ``personal`` object of the
+    args file is sealed first: its plaintext goes into ``sealed``, its hashes into the args."""
     schema = action_schema(catalogue, contract, action)
     base = load_args_file(args_file.read(), args_file.name) if args_file is not None else None
+    if sealed is not None and base is not None:
+        base, fields = seal_args(base)
+        sealed.extend(fields)
     return build_args(f"{contract}.{action}", schema, assignments, base)
 
 
@@ -98,22 +104,28 @@ def _event_line(event: Mapping[str, Any]) -> str:
     return f"  event {event.get('type')} {fields}".rstrip()
 
 
-def _submit(client: Client, envelope: Envelope, wait: bool, as_json: bool) -> None:
-    result = client.submit(envelope, wait=wait)
+def _submit(client: Client, envelope: Envelope, wait: bool, as_json: bool,
+            sealed: Sequence[PrivateField] = ()) -> None:
+    result = (client.submit_private(envelope, sealed, wait=wait) if sealed
+              else client.submit(envelope, wait=wait))
     status = (
         result.results[0]
         if isinstance(result, SubmitResults)
         else TxStatusOut(tx_id=result.tx_ids[0], status=TxState.PENDING)
     )
     events = _events(client, status)
+    hashes = [{"field": f.field, "hash": f.hash} for f in sealed]
     if as_json:
         out = status.model_dump(mode="json")
-        emit_json({**out, "events": events} if wait else out)
+        out = {**out, "events": events} if wait else out
+        emit_json({**out, "private": hashes} if sealed else out)
     else:
         out_console = console()
         out_console.print(_status_line(status), markup=False)
         for event in events:
             out_console.print(_event_line(event), markup=False)
+        for item in hashes:
+            out_console.print(f"  private {item['field']} {item['hash']}", markup=False)
     if status.status is TxState.REJECTED:
         sys.exit(1)
 
@@ -126,13 +138,17 @@ def _submit(client: Client, envelope: Envelope, wait: bool, as_json: bool) -> No
 @click.option("--cosign", "cosigners", multiple=True, metavar="MEMBER",
               help="Also sign as this member (its key from NET); repeat for each co-signer.")
 @click.option("--wait", is_flag=True, help="Wait for the block and print the final status.")
+@click.option("--private", "private", is_flag=True,
+              help="Seal every \"personal\" object of the --args-file (a household's name, "
+              "id_number, phone, bank_card, plot_location): the tx carries salted hashes, the "
+              "plaintext goes beside it only to the entitled organisations' peers.")
 @peer_options
 @json_option
 @member_errors
 def submit_command(
     net: Path, member: str, key_file: Path | None, contract: str, action: str,
     args_file: Any, assignments: tuple[str, ...], cosigners: tuple[str, ...], wait: bool,
-    peer: str | None, url: str | None, as_json: bool,
+    private: bool, peer: str | None, url: str | None, as_json: bool,
 ) -> None:
     """Sign CONTRACT ACTION with NAME=VALUE arguments as --as MEMBER and submit it.
 
@@ -142,10 +158,13 @@ def submit_command(
     """
     where = target(net, member, key_file, peer, url)
     co_signers = [credentials(net, m, None, "--cosign") for m in cosigners]
+    sealed: list[PrivateField] | None = [] if private else None
+    if private and args_file is None:
+        raise CliError("--private seals the \"personal\" objects of an --args-file; give one")
     with where.client() as client:
-        args = _arguments(client.contracts(), contract, action, assignments, args_file)
+        args = _arguments(client.contracts(), contract, action, assignments, args_file, sealed)
         envelope = client.builder().build(contract, action, args, co_signers=co_signers)
-        _submit(client, envelope, wait, as_json)
+        _submit(client, envelope, wait, as_json, sealed or ())
 
 
 @tx_group.command("sign")

@@ -38,11 +38,16 @@ position could not commit atomically with the block).
 Signed header hashes are announced on core NATS subject ``agl.<chain>.headers``;
 every peer compares what it hears with its own (``nodes.divergence``).
 
+Private side-cars (``nodes.private``) go on core NATS ``agl.<chain>.private.<org>``,
+one subject per entitled organisation; nats-server lets only that organisation's user
+subscribe there (``auth``: the users and permissions ``network init`` writes).
+
 Modules: ``wire`` (names, message formats), ``policy`` (when to cut),
 ``assembler`` (stream -> batches), ``reader`` (ordered reading that survives a
 server's loss), ``cutter``, ``follower``, ``node`` (a peer wired to the stream),
 ``orderer`` (``OrdererAPI`` driven by the caller's clock), ``natsd`` (running
-nats-server processes), ``connection``, ``loop``.
+nats-server processes), ``connection``, ``loop``, ``auth`` (NATS users and subject
+permissions).
 """
 
 from nodes.jetstream.assembler import BatchAssembler

@@ -21,6 +21,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from nodes.jetstream.auth import NatsUser
 from nodes.jetstream.wire import ChainNames, CutMarker
 
 log = logging.getLogger(__name__)
@@ -36,17 +37,20 @@ def split_urls(urls: str | Sequence[str]) -> list[str]:
 
 
 async def connect(
-    urls: str | Sequence[str], name: str, timeout_s: float = CONNECT_TIMEOUT_S
+    urls: str | Sequence[str], name: str, timeout_s: float = CONNECT_TIMEOUT_S,
+    user: NatsUser | None = None,
 ) -> NATS:
-    """Connect to any of ``urls``, retrying until ``timeout_s`` (servers may still be starting)."""
+    """Connect to any of ``urls``, retrying until ``timeout_s`` (servers may still be starting);
+    as ``user`` where given (``nodes.jetstream.auth``)."""
     servers = split_urls(urls)
     deadline = time.monotonic() + timeout_s
+    credentials = {} if user is None else {"user": user.user, "password": user.password}
     while True:
         try:
             return await nats.connect(
                 servers=servers, name=name, connect_timeout=2, allow_reconnect=True,
                 max_reconnect_attempts=-1, reconnect_time_wait=0.2,
-                ping_interval=5, max_outstanding_pings=3,
+                ping_interval=5, max_outstanding_pings=3, **credentials,
             )
         except Exception as exc:  # nats-py raises several types for "no server yet"
             if time.monotonic() > deadline:

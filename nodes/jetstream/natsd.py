@@ -47,6 +47,8 @@ class NatsServer:
     port: int
     cluster_port: int | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    auth: str = field(default="", repr=False)
+    """An ``authorization`` block (``nodes.jetstream.auth``) appended to the config."""
 
     @property
     def url(self) -> str:
@@ -68,13 +70,14 @@ class NatsServer:
                 f'cluster {{ name: "agriledger", listen: 127.0.0.1:{self.cluster_port}, '
                 f"routes: [{route_urls}] }}"
             )
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + self.auth
 
     def start(self, routes: list[int] | None = None) -> None:
         """Start (or restart) the process; returns at once (see ``wait_ready``)."""
         self.store.mkdir(parents=True, exist_ok=True)
         config = self.store / "nats.conf"
         config.write_text(self.config_text(routes or []))
+        config.chmod(0o600)  # may hold the users' passwords
         with self.log_path.open("ab") as log:
             log.write(b"\n")
             offset = log.tell()
@@ -125,9 +128,10 @@ class NatsServer:
             self.process.wait(5)
 
 
-def start_local(store: Path, port: int | None = None, name: str = "agriledger-nats") -> NatsServer:
-    """One JetStream server with file storage under ``store``."""
-    server = NatsServer(name, store, port or free_port())
+def start_local(store: Path, port: int | None = None, name: str = "agriledger-nats",
+                auth: str = "") -> NatsServer:
+    """One JetStream server with file storage under ``store`` (``auth``: its users)."""
+    server = NatsServer(name, store, port or free_port(), auth=auth)
     server.start()
     server.wait_ready()
     return server

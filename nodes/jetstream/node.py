@@ -26,8 +26,11 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+from ledger.encoding import canonical, decode
+from ledger.exceptions import LedgerError
 from ledger.tx import Envelope
 from nodes.exceptions import OrderingUnavailable
+from nodes.jetstream.auth import NatsUser, private_subject
 from nodes.jetstream.connection import (
     DEFAULT_DUPLICATE_WINDOW_S,
     connect,
@@ -42,6 +45,7 @@ from nodes.jetstream.policy import CutPolicy
 from nodes.jetstream.wire import MSG_ID, ChainNames, envelope_bytes, header_bytes, header_from_bytes
 from nodes.messages import Batch, SignedHeader
 from nodes.peer import Peer
+from nodes.private import PrivateDelivery
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,8 @@ class JetStreamSettings:
     max_wait_ms: int | None = None
     publish_timeout_s: float = PUBLISH_TIMEOUT_S
     """How long a submission waits for NATS to confirm before answering 'outcome unknown'."""
+    user: NatsUser | None = None
+    """The organisation's NATS user (``nodes.jetstream.auth``); None on a server without users."""
 
 
 class JetStreamNode:
@@ -88,12 +94,17 @@ class JetStreamNode:
         self._io.call(self._start(), timeout_s)
         self._applier.start()
         self.peer.forward = self._forward
+        self.peer.share = self._share_private
 
     async def _start(self) -> None:
         self._stop_follow = asyncio.Event()
         self._stop_cut = asyncio.Event()
-        self._nc = await connect(self.settings.urls, f"agriledger-{self.peer.node_id}")
+        self._nc = await connect(self.settings.urls, f"agriledger-{self.peer.node_id}",
+                                 user=self.settings.user)
         self._js = self._nc.jetstream(timeout=5.0)
+        await self._nc.subscribe(
+            private_subject(self.peer.chain_id, self.peer.org), cb=self._on_private
+        )
         await ensure_stream(
             self._js, self.names, replicas=self.settings.replicas,
             duplicate_window_s=self.settings.duplicate_window_s,
@@ -179,6 +190,31 @@ class JetStreamNode:
             ))
 
         await asyncio.gather(*(one(e) for e in envelopes))
+
+    def _share_private(self, delivery: PrivateDelivery) -> None:
+        """Publish a side-car on each entitled organisation's private subject (nats-server
+        lets only that organisation's user subscribe there). Core NATS: a peer that is
+        down when it is published does not get it."""
+        try:
+            self._io.call(self._publish_private(delivery), self.settings.publish_timeout_s)
+        except Exception as exc:
+            raise OrderingUnavailable(f"private delivery: {type(exc).__name__}: {exc}") from exc
+
+    async def _publish_private(self, delivery: PrivateDelivery) -> None:
+        nc = self._nc
+        assert nc is not None
+        data = canonical(delivery.to_json())
+        for org in delivery.readers:
+            await nc.publish(private_subject(self.peer.chain_id, org), data)
+        await nc.flush(timeout=5)
+
+    async def _on_private(self, msg: Msg) -> None:
+        try:
+            delivery = PrivateDelivery.from_json(decode(msg.data))
+        except (LedgerError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: a private side-car refused: %s", self.peer.node_id, exc)
+            return
+        await asyncio.to_thread(self.peer.receive_private, delivery)
 
     async def _on_header(self, msg: Msg) -> None:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ledger.private import PrivateField
 from ledger.tx import Envelope
 from nodes.exceptions import NodeDown
 from nodes.messages import (
@@ -99,6 +100,12 @@ class PeerNode:
         if self.peer is None:
             raise NodeDown(f"peer {self.node_id} is down")
         return self.peer.submit(list(envelopes))
+
+    def submit_private(self, envelope: Envelope, fields: Sequence[PrivateField]) -> list[str]:
+        """Submit with a side-car (``Peer.submit_private``; the simulation shares it)."""
+        if self.peer is None:
+            raise NodeDown(f"peer {self.node_id} is down")
+        return self.peer.submit_private(envelope, [f.to_json() for f in fields])
 
     def _forward(self, envelopes: list[Envelope]) -> None:
         self.network.send(self.node_id, self.orderer_id, SubmitEnvelopes(tuple(envelopes)))

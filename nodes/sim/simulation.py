@@ -20,12 +20,14 @@ from contracts.genesis import build_genesis
 from contracts.registry import discover
 from ledger.crypto import SignatureVerifier
 from ledger.interfaces import ChainStoreAPI
+from ledger.private import PrivateStore
 from ledger.tx import Envelope
 from nodes.behaviour import BehaviourAPI, Honest
 from nodes.divergence import Divergence
 from nodes.exceptions import GateRejected, NodeDown
 from nodes.orderer import InProcessOrderer
 from nodes.peer import Peer, open_store
+from nodes.private import PrivateDelivery
 from nodes.report import NetworkReport, PeerSummary
 from nodes.sim.clock import EventLoop
 from nodes.sim.faults import Fault
@@ -87,15 +89,25 @@ class Simulation:
         def make() -> Peer:
             if self._store_root is not None:
                 store = open_store(self._store_root / peer_id)
-            else:
+                private = PrivateStore.open(self._store_root / peer_id)
+            else:  # an in-memory peer's private store does not survive its crash
                 store = self._stores.setdefault(peer_id, open_store(None))
-            return Peer(
+                private = PrivateStore(None)
+            peer = Peer(
                 peer_id, self.spec.config, self.spec.roster.member(peer_id), store,
                 verifier=self.verifier, classes=self._classes,
-                behaviour=self.behaviours[peer_id], genesis=self._genesis,
+                behaviour=self.behaviours[peer_id], genesis=self._genesis, private=private,
             )
+            peer.share = self._share_private
+            return peer
 
         return make
+
+    def _share_private(self, delivery: PrivateDelivery) -> None:
+        """Direct delivery of a side-car to the entitled organisations' peers that are up."""
+        for node in self.nodes.values():
+            if node.peer is not None:
+                node.peer.receive_private(delivery)
 
     # -- schedule ------------------------------------------------------------------------
 

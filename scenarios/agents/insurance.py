@@ -80,6 +80,20 @@ def season_end_story(kit: AgentKit, coop: str, insurer: str) -> Story:
                  {"policy_id": policy_id})
 
 
+def personal_data(household: Household) -> dict[str, str]:
+    """Synthetic personal data of a generated household, derived from its member id (not
+    from the scenario's RNG, so the agents' draws are unchanged): it is enrolled as salted
+    hashes, the values reach only the entitled organisations' peers."""
+    digits = str(int(hashlib.sha256(household.member_id.encode()).hexdigest(), 16))
+    return {
+        "name": f"Farmer {household.member_id.split('.', 1)[-1]}",
+        "id_number": f"3311{digits[:14]}",
+        "phone": f"13{digits[14:23]}",
+        "bank_card": f"6228{digits[23:38]}",
+        "plot_location": f"{household.village} plot {int(digits[38:41]) + 1}",
+    }
+
+
 def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Household]) -> Story:
     spec = kit.world.scenario.agents.insurance
     manager = kit.member(coop, "manager")
@@ -89,7 +103,8 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
         insured = household.acreage_mu * 100
         planted = insured if kit.rng.random() > spec.under_insured_probability else insured * 5 // 4
         covers.append(
-            {"insured": household.member_id, "insured_area": insured, "planted_area": planted}
+            {"insured": household.member_id, "insured_area": insured, "planted_area": planted,
+             "personal": personal_data(household)}
         )
     loan = kit.board.get(("pledge_loan", coop))
     if loan is not None:
@@ -102,7 +117,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             }
         )
     policy_id = f"policy-{coop}"
-    outcome = yield Tx(
+    outcome = yield Tx(  # private: the households' personal data goes as a side-car
         manager,
         CL,
         "enrol",
@@ -122,6 +137,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             "county_share_bp": spec.county_share_bp,
             "covers": covers,
         },
+        private=True,
     )
     if not ok(outcome):
         return

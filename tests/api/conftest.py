@@ -14,6 +14,7 @@ import pytest
 from api.client import Client, load_member
 from api.guard import ServeLimits
 from api.server import serve_network
+from contracts.genesis import ContractConfig
 from ledger.identity import Credentials
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
@@ -70,10 +71,10 @@ class Served:
 
 def start_network(
     directory: Path, seed: str = "api-tests", template: str = "small", *,
-    limits: ServeLimits | None = None,
+    limits: ServeLimits | None = None, contracts: list[ContractConfig] | None = None,
 ) -> Served:
     chosen = TEMPLATES[template]()
-    init_network(directory, chosen, seed=seed)
+    init_network(directory, chosen, seed=seed, contracts=contracts)
     ready = threading.Event()
     box: dict[str, object] = {}
 

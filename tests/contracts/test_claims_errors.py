@@ -295,6 +295,35 @@ def test_paying_a_claim_under_dispute_is_asset_frozen(flow: Flow) -> None:
     ok(flow.submit("insurer.claims", "pay", claim_id="c1", insured=H1))
 
 
+PERSONAL = {"name": "1a" * 32, "id_number": "2b" * 32, "bank_card": "3c" * 32}
+
+
+def test_purging_personal_data_before_the_retention_period_ends_is_retention_not_over(
+    flow: Flow,
+) -> None:
+    flow.enrol("p2", [cover(H4, 10, personal=PERSONAL)])
+    flow.ledger.advance(days=400)  # the period is over, five years of retention are not
+    rejected(flow.submit("coop-q.manager", "purge_personal", policy_id="p2", insured=H4),
+             "RETENTION_NOT_OVER")
+
+
+def test_purging_a_household_without_personal_data_or_twice_is_nothing_to_purge(
+    flow: Flow,
+) -> None:
+    flow.enrol("p2", [cover(H4, 10, personal=PERSONAL)])
+    flow.ledger.advance(days=400 + 1_825)
+    rejected(flow.submit("coop-q.manager", "purge_personal", policy_id="p1", insured=H1),
+             "NOTHING_TO_PURGE")
+    purged = ok(flow.submit("coop-q.manager", "purge_personal", policy_id="p2", insured=H4))
+    [event] = purged.events
+    assert event["type"] == "PrivateDataPurged"
+    assert sorted(event["data"]["hashes"]) == sorted(PERSONAL.values())
+    stored = flow.ledger.get("claims", f"cover/p2~{H4}")
+    assert stored["personal"]["id_number"] == PERSONAL["id_number"]  # the hash stays
+    rejected(flow.submit("coop-q.manager", "purge_personal", policy_id="p2", insured=H4),
+             "NOTHING_TO_PURGE")
+
+
 def test_every_claims_error_code_has_a_test_above() -> None:
     codes = {
         cls.code for _, cls in inspect.getmembers(errors, inspect.isclass)

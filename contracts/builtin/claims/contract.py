@@ -51,6 +51,7 @@ from contracts.builtin.claims.models import (
     PremiumShareArgs,
     ProgrammeQuery,
     PublishProgrammeArgs,
+    PurgePersonalArgs,
     ReadingArgs,
     ReportArgs,
     SurveyArgs,
@@ -149,6 +150,12 @@ class ClaimsContract(ClaimParties, Contract):
     def close_policy(self, ctx: Context, args: PolicyArgs) -> None:
         """The insurer closes an expired policy with no claim open (C15)."""
         lifecycle.close(ctx, self.p, args)
+
+    @action(PurgePersonalArgs, policy=COOP_MANAGER, parties=_policy_parties)
+    def purge_personal(self, ctx: Context, args: PurgePersonalArgs) -> None:
+        """The cooperative purges a household's personal data after the retention period
+        (the hashes stay; every peer deletes the plaintext from its private store)."""
+        policies.purge_personal(ctx, self.p, args)
 
     @action(PolicyArgs, policy=AllOf((UNDERWRITER, COOP_MANAGER)), parties=_policy_parties)
     def cancel_policy(self, ctx: Context, args: PolicyArgs) -> None:

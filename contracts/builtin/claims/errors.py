@@ -45,7 +45,9 @@
     ├── EvidenceReused                  EVIDENCE_REUSED         (C16)
     ├── ProgrammeRequired               PROGRAMME_REQUIRED      (C17)
     ├── ProgrammeMismatch               PROGRAMME_MISMATCH      (C17)
-    └── BudgetExceeded                  BUDGET_EXCEEDED         (C17)
+    ├── BudgetExceeded                  BUDGET_EXCEEDED         (C17)
+    ├── RetentionNotOver                RETENTION_NOT_OVER      (personal data)
+    └── NothingToPurge                  NOTHING_TO_PURGE        (personal data)
 """
 
 from __future__ import annotations
@@ -221,3 +223,11 @@ class ProgrammeMismatch(DomainError):
 
 class BudgetExceeded(DomainError):
     code = "BUDGET_EXCEEDED"
+
+
+class RetentionNotOver(DomainError):
+    code = "RETENTION_NOT_OVER"
+
+
+class NothingToPurge(DomainError):
+    code = "NOTHING_TO_PURGE"

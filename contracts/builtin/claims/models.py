@@ -46,6 +46,10 @@ class ClaimsParams(Params):
         description="where set, the only government org whose budget programmes may pay "
         "that level's shares; unset levels take any government org's programme",
     )
+    personal_retention_days: Annotated[int, Field(ge=0, le=36_500)] = Field(
+        1_825, description="days after a policy's period ends before its cooperative may "
+        "purge the households' personal data from the private stores (5 years)",
+    )
     time_zone: str = Field("Asia/Shanghai", description="policies' local time zone (C13, C14)")
     limitation_years: Annotated[int, Field(gt=0, le=30)] = 2
     short_period_refund_bp: Ratio = 10_000
@@ -74,12 +78,24 @@ class LossPayeeArg(Args):
     ref: Id
 
 
+class PersonalArg(Args):
+    """Salted hashes of a household's personal data (docs/architecture.md, private
+    fields); the plaintext travels beside the tx to the entitled organisations' peers."""
+
+    name: ContentHash | None = None
+    id_number: ContentHash | None = None
+    phone: ContentHash | None = None
+    bank_card: ContentHash | None = None
+    plot_location: ContentHash | None = None
+
+
 class CoverArg(Args):
     insured: Id
     insured_area: CentiMu
     planted_area: CentiMu
     plot: Id | None = None
     loss_payee: LossPayeeArg | None = None
+    personal: PersonalArg | None = None
 
 
 class IndexTermsArg(Args):
@@ -116,6 +132,11 @@ class EnrolArgs(Args):
 
 class PolicyArgs(Args):
     policy_id: Id
+
+
+class PurgePersonalArgs(Args):
+    policy_id: Id
+    insured: Id
 
 
 class PremiumShareArgs(Args):

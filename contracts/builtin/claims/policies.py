@@ -33,6 +33,7 @@ from contracts.builtin.claims.errors import (
     InsuredNotInCoop,
     InvalidPolicyTerms,
     InvalidPremiumShares,
+    NothingToPurge,
     OverInsured,
     PolicyNotFound,
     PolicyNotInState,
@@ -40,15 +41,23 @@ from contracts.builtin.claims.errors import (
     ProgrammeMismatch,
     ProgrammeRequired,
     PublicityNotOver,
+    RetentionNotOver,
     WrongPremiumPayer,
 )
-from contracts.builtin.claims.models import ClaimsParams, EnrolArgs, PolicyArgs, PremiumShareArgs
+from contracts.builtin.claims.models import (
+    ClaimsParams,
+    EnrolArgs,
+    PolicyArgs,
+    PremiumShareArgs,
+    PurgePersonalArgs,
+)
 from contracts.builtin.claims.payout import BP, premium, split_premium
 from contracts.builtin.claims.records import (
     Cover,
     CoverIndex,
     IndexTerms,
     LossPayee,
+    Personal,
     Policy,
     PolicyHead,
     PolicyKind,
@@ -107,9 +116,10 @@ def _covers(args: EnrolArgs) -> dict[str, Cover]:
                 insured=c.insured,
             )
         payee = c.loss_payee and LossPayee(kind=c.loss_payee.kind, ref=c.loss_payee.ref)
+        personal = c.personal and Personal.model_validate(c.personal.model_dump())
         covers[c.insured] = Cover(
             insured=c.insured, insured_area=c.insured_area, planted_area=c.planted_area,
-            plot=c.plot, loss_payee=payee,
+            plot=c.plot, loss_payee=payee, personal=personal,
         )
     return covers
 
@@ -291,3 +301,30 @@ def pay_premium_share(ctx: Context, params: ClaimsParams, args: PremiumShareArgs
         books.add_premium(ctx, policy.book, policy.premium)
         ctx.emit("PolicyActive", policy_id=policy.id, premium=policy.premium)
     ctx.save(policy_key(policy.id), policy)
+
+
+def purge_personal(ctx: Context, params: ClaimsParams, args: PurgePersonalArgs) -> None:
+    """The cooperative purges a household's personal data once the retention period after
+    the policy's end has passed: the hashes stay on the cover, every entitled peer deletes
+    the plaintext when it commits the ``PrivateDataPurged`` event."""
+    policy = load_policy(ctx, args.policy_id)
+    cover = load_cover(ctx, policy.id, args.insured)
+    if cover.personal is None or not cover.personal.hashes():
+        raise NothingToPurge(f"{args.insured} has no personal data on {policy.id}",
+                             policy_id=policy.id, insured=args.insured)
+    if cover.personal.purged_at is not None:
+        raise NothingToPurge(
+            f"{args.insured}'s personal data on {policy.id} was purged at "
+            f"{cover.personal.purged_at}", policy_id=policy.id, insured=args.insured,
+        )
+    allowed = later(policy.period_end, days=params.personal_retention_days)
+    if before(ctx.time, allowed):
+        raise RetentionNotOver(
+            f"personal data on {policy.id} is kept until {allowed} "
+            f"(period end + personal_retention_days {params.personal_retention_days})",
+            policy_id=policy.id, until=allowed,
+        )
+    cover.personal.purged_at = ctx.time
+    ctx.save(cover_key(policy.id, args.insured), cover)
+    ctx.emit("PrivateDataPurged", policy_id=policy.id, insured=args.insured,
+             hashes=cover.personal.hashes())

@@ -78,6 +78,22 @@ class LossPayee(Record):
     ref: str
 
 
+class Personal(Record):
+    """Salted hashes of the household's personal data; the plaintext is only in the
+    private stores of the entitled organisations' peers (never in state)."""
+
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    bank_card: str | None = None
+    plot_location: str | None = None
+    purged_at: str | None = None
+
+    def hashes(self) -> list[str]:
+        return [h for h in (self.name, self.id_number, self.phone, self.bank_card,
+                            self.plot_location) if h is not None]
+
+
 class Cover(Record):
     insured: str
     insured_area: int
@@ -85,6 +101,7 @@ class Cover(Record):
     plot: str | None = None
     loss_payee: LossPayee | None = None
     paid: int = 0
+    personal: Personal | None = None
 
     def sum_insured(self, sum_insured_per_mu: int) -> int:
         return sum_insured(sum_insured_per_mu, self.insured_area)
