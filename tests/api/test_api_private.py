@@ -82,8 +82,12 @@ def enrolled(lishui: Served) -> dict[str, PrivateField]:
 def test_the_chain_holds_salted_hashes_and_only_entitled_peers_hold_the_plaintext(
     lishui: Served, enrolled: dict[str, PrivateField],
 ) -> None:
-    with lishui.client("bank-b.officer", "bank-b.peer") as client:
+    with lishui.client("coop-a.manager", "coop-a.peer") as client:  # state holds the hash
         cover = client.view("claims", "policy", policy_id="ended")["covers"][FARMER]
+    with lishui.client("bank-b.officer", "bank-b.peer") as client, \
+            pytest.raises(ApiProblem) as hidden:  # and a bank reads no policy (need to know)
+        client.view("claims", "policy", policy_id="ended")
+    assert hidden.value.status == 404
     sealed = enrolled["id_number"]
     assert cover["personal"]["id_number"] == sealed.hash
     assert len(bytes.fromhex(sealed.salt)) == 16
@@ -163,10 +167,14 @@ def test_the_member_cli_seals_reads_and_purges_private_fields(
     out = json.loads(submitted.stdout)
     assert out["status"] == "committed"
     [sealed] = out["private"]
-    block = run("query", str(net), "--as", "bank-b.officer", "block", str(out["height"]),
-                "--json")
+    block = run("query", str(net), "--as", "coop-a.manager", "block", str(out["height"]),
+                "--json")  # the tx's own reader sees its body: the hash, not the plaintext
     assert "330102197707077777" not in block.stdout
     assert sealed["hash"] in block.stdout
+    hidden = run("query", str(net), "--as", "bank-b.officer", "block", str(out["height"]),
+                 "--json")  # a bank sees the header and result, not the body
+    assert hidden.exit_code == 0, hidden.output
+    assert sealed["hash"] not in hidden.stdout
     read = run("query", str(net), "--as", "gov.agri", "--peer", "gov.peer", "private",
                sealed["hash"], "--json")
     assert read.exit_code == 0, read.output
