@@ -113,7 +113,7 @@ class CommitWatcher:
         self._new_block = asyncio.Event()
         self._recent: OrderedDict[int, Block] = OrderedDict()
         self._recent_txs = 0  # txs in the blocks of _recent
-        self._texts: dict[int, str] = {}  # event-stream text of blocks in _recent
+        self._texts: dict[int, bytes] = {}  # event-stream text of blocks in _recent
         self._recent_lock = threading.Lock()  # the applying thread writes, the loop reads
 
     def recent_block(self, height: int) -> Block | None:
@@ -121,8 +121,9 @@ class CommitWatcher:
         with self._recent_lock:
             return self._recent.get(height)
 
-    def recent_text(self, height: int, encode: Callable[[Block], str]) -> str | None:
-        """``encode(block)`` of a recent block, computed once and shared by every follower."""
+    def recent_text(self, height: int, encode: Callable[[Block], bytes]) -> bytes | None:
+        """``encode(block)`` of a recent block, computed once and shared by every follower
+        (bytes, so no follower encodes the text again on its way to the socket)."""
         with self._recent_lock:
             text = self._texts.get(height)
             block = self._recent.get(height)
@@ -191,9 +192,11 @@ class CommitWatcher:
         event.set()
 
     async def wait_block(self, timeout: float) -> bool:
-        """Wait for the next block (True) or the timeout (False)."""
+        """Wait for the next block (True) or the timeout (False). No task per wait: each
+        of many idle followers costs one future per block, not a task and a timer."""
         try:
-            await asyncio.wait_for(self._new_block.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._new_block.wait()
         except TimeoutError:
             return False
         return True
