@@ -100,7 +100,10 @@ def status_out(status: TxStatus) -> TxStatusOut | None:
 
 RECENT_BLOCKS = 32
 """Blocks the watcher keeps for event-stream followers (a follower further behind
-reads the store). Bounded: a full block of 500 txs is about a megabyte in memory."""
+reads the store)."""
+RECENT_TXS = 2000
+"""...and at most this many txs in them (but always the newest block): a block of 500
+txs is about a megabyte in memory, and every peer's API keeps its own window."""
 
 
 class CommitWatcher:
@@ -114,7 +117,8 @@ class CommitWatcher:
         self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
         self._new_block = asyncio.Event()
         self._recent: OrderedDict[int, Block] = OrderedDict()
-        self._texts: dict[int, str] = {}  # event-stream text of blocks in _recent
+        self._recent_txs = 0  # txs in the blocks of _recent
+        self._texts: dict[int, bytes] = {}  # event-stream text of blocks in _recent
         self._recent_lock = threading.Lock()  # the applying thread writes, the loop reads
 
     def recent_block(self, height: int) -> Block | None:
@@ -122,8 +126,9 @@ class CommitWatcher:
         with self._recent_lock:
             return self._recent.get(height)
 
-    def recent_text(self, height: int, encode: Callable[[Block], str]) -> str | None:
-        """``encode(block)`` of a recent block, computed once and shared by every follower."""
+    def recent_text(self, height: int, encode: Callable[[Block], bytes]) -> bytes | None:
+        """``encode(block)`` of a recent block, computed once and shared by every follower
+        (bytes, so no follower encodes the text again on its way to the socket)."""
         with self._recent_lock:
             text = self._texts.get(height)
             block = self._recent.get(height)
@@ -159,8 +164,12 @@ class CommitWatcher:
         """On the applying thread: hand the results to the loop and return at once."""
         with self._recent_lock:
             self._recent[block.height] = block
-            while len(self._recent) > RECENT_BLOCKS:
-                old, _ = self._recent.popitem(last=False)
+            self._recent_txs += len(block.results)
+            while len(self._recent) > RECENT_BLOCKS or (
+                self._recent_txs > RECENT_TXS and len(self._recent) > 1
+            ):
+                old, gone = self._recent.popitem(last=False)
+                self._recent_txs -= len(gone.results)
                 self._texts.pop(old, None)
         loop = self._loop
         if loop is None or loop.is_closed():
@@ -188,9 +197,11 @@ class CommitWatcher:
         event.set()
 
     async def wait_block(self, timeout: float) -> bool:
-        """Wait for the next block (True) or the timeout (False)."""
+        """Wait for the next block (True) or the timeout (False). No task per wait: each
+        of many idle followers costs one future per block, not a task and a timer."""
         try:
-            await asyncio.wait_for(self._new_block.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._new_block.wait()
         except TimeoutError:
             return False
         return True
@@ -212,15 +223,15 @@ class CommitWatcher:
         try:
             if futures:
                 await asyncio.wait(futures.values(), timeout=timeout)
-        finally:
-            for tx_id, future in futures.items():
+        finally:  # unregister every future, also those a status read resolved (their
+            for tx_id, future in futures.items():  # block passed: nothing would pop them)
                 if not future.done():
                     future.cancel()
-                    waiting = self._waiters.get(tx_id)
-                    if waiting and future in waiting:
-                        waiting.remove(future)
-                        if not waiting:
-                            del self._waiters[tx_id]
+                waiting = self._waiters.get(tx_id)
+                if waiting and future in waiting:
+                    waiting.remove(future)
+                    if not waiting:
+                        del self._waiters[tx_id]
         results = []
         for tx_id in tx_ids:
             future = futures[tx_id]

@@ -2,7 +2,9 @@
 
 ``streams``: commit throughput of single-envelope submissions with no event
 streams open, then with ``--streams`` idle event streams (held by a separate
-process, so their reading does not slow the load generator); also health p50.
+process, so their reading does not slow the load generator); also health p50, and
+both medians as ratios to this machine's one-core Ed25519 verify rate (measured each
+round, as ``agriledger bench`` does).
 
 ``rss``: ``--txs`` transactions (batches of 500) through ``serve``; the serving
 process's resident memory is sampled every 10,000 txs, and the run fails if it
@@ -28,6 +30,7 @@ from pathlib import Path
 import httpx
 
 from api.client import MemberAuth, TxBuilder, endpoints, load_member
+from nodes.bench import raw_verify_rate
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
 
@@ -148,6 +151,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
     """Alternate rounds without and with the idle streams (a shared machine drifts)."""
     quiet: list[dict[str, float]] = []
     busy: list[dict[str, float]] = []
+    verify_rates: list[float] = []  # one-core Ed25519 verifications per s, each round
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
         init_network(directory, TEMPLATES["small"](), seed="bench-ops")
@@ -156,6 +160,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
             url = endpoints(directory)["gov.peer"]
             cap = int(args.seconds * 1500)
             for round_no in range(args.rounds):
+                verify_rates.append(raw_verify_rate())
                 quiet.append(asyncio.run(throughput(
                     url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients
                 )))
@@ -176,8 +181,11 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
             stop_server(server)
     q = statistics.median(r["tx_per_s"] for r in quiet)
     b = statistics.median(r["tx_per_s"] for r in busy)
+    verify = statistics.median(verify_rates)
     return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
             "median_tx_per_s": {"without": q, "with": b},
+            "raw_verify_per_s": round(verify),
+            "ratio_to_verify": {"without": round(q / verify, 4), "with": round(b / verify, 4)},
             "throughput_change_pct": round((b - q) / q * 100, 1)}
 
 

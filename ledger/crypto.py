@@ -2,8 +2,9 @@
 
 Verification is the dominant cost of the ledger, so it goes through one object,
 ``SignatureVerifier``, that peers in one process may share: its cache is keyed by
-(public key, message, signature), so sharing it never lets one peer trust a
-result another peer computed for different bytes.
+(public key, SHA-256 of the message, signature), so sharing it never lets one peer
+trust a result another peer computed for different bytes. Importing this module
+starts no thread: a verifier runs its parallel checks on the executor it is given.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import base64
 import binascii
 import hashlib
 import os
-import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -27,9 +27,11 @@ __all__ = [
     "PrivateKey",
     "PublicKey",
     "SignatureVerifier",
+    "Signed",
     "b64decode",
     "b64encode",
     "sha256_hex",
+    "verify_executor",
 ]
 
 PublicKey = Ed25519PublicKey
@@ -106,37 +108,22 @@ def public_key_from_bytes(data: bytes) -> Ed25519PublicKey:
         raise IdentityError(f"not an Ed25519 public key: {exc}") from None
 
 
-Triple = tuple[bytes, bytes, bytes]  # (raw public key, message, signature)
+Signed = tuple[bytes, bytes, bytes, str]
+"""(raw public key, message, signature, message id): the id is the lowercase hex SHA-256
+of the message, which an envelope already has as its tx_id (``signature_triples``)."""
 
 PREFETCH_MIN = 16
 """Fewer uncached signatures than this are left to ``verify``: below it the hand-off
 to the pool costs more than the second core gains."""
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
 
-
-def _verify_pool() -> ThreadPoolExecutor:
-    """One process-wide pool, a thread per core besides the caller's: the Ed25519
-    check runs in Rust without the GIL, so verifying a batch scales with cores."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="ed25519"
-            )
-        return _pool
-
-
-def _forget_pool_in_child() -> None:
-    """A forked child has none of the parent's threads: a pool inherited from the parent
-    would queue work that no thread ever runs. The child builds its own on first use."""
-    global _pool, _pool_lock
-    _pool = None
-    _pool_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_pool_in_child)
+def verify_executor(workers: int | None = None) -> ThreadPoolExecutor:
+    """A pool for ``SignatureVerifier.prefetch``: by default a thread per core besides the
+    caller's (the Ed25519 check runs in Rust without the GIL, so a batch scales with
+    cores). Its threads start on first use; whoever builds it shuts it down."""
+    return ThreadPoolExecutor(
+        max_workers=workers or max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="ed25519"
+    )
 
 
 def _check(key: Ed25519PublicKey | None, message: bytes, signature: bytes) -> bool:
@@ -153,23 +140,46 @@ def _check_all(jobs: list[tuple[Ed25519PublicKey | None, bytes, bytes]]) -> list
     return [_check(key, message, signature) for key, message, signature in jobs]
 
 
-class SignatureVerifier:
-    """Verifies Ed25519 signatures, remembering recent verdicts.
+CacheKey = tuple[bytes, str, bytes]  # (raw public key, message id, signature)
 
-    ``cache_size=0`` disables the cache (each call does the full verification).
-    Public keys are parsed once per distinct raw key. ``prefetch`` verifies a batch
-    on every core ahead of the ``verify`` calls that will then find the verdicts.
+
+def message_id(message: bytes) -> str:
+    """What a verdict is remembered under in place of the message: its SHA-256 (hex)."""
+    return hashlib.sha256(message).hexdigest()
+
+
+class SignatureVerifier:
+    """Verifies Ed25519 signatures, remembering the most recent ``cache_size`` verdicts.
+
+    ``cache_size=0`` disables the cache (each call does the full verification). A
+    verdict is remembered under (public key, SHA-256 of the message, signature), never
+    the message itself: an entry costs a few hundred bytes whatever the message's
+    size, and the cache holds no envelope alive. Size it to the signatures accepted
+    but not yet executed (the pending window); an evicted verdict is only recomputed.
+
+    ``executor`` runs ``prefetch``'s chunks beside the calling thread; whoever builds
+    the verifier owns it (and shuts it down). Without one, ``prefetch`` verifies in the
+    calling thread and this class starts no thread.
     """
 
-    def __init__(self, cache_size: int = 0) -> None:
+    def __init__(self, cache_size: int = 0, executor: Executor | None = None) -> None:
         self._cache_size = cache_size
-        self._verdicts: OrderedDict[tuple[bytes, bytes, bytes], bool] = OrderedDict()
+        self._executor = executor
+        self._verdicts: OrderedDict[CacheKey, bool] = OrderedDict()
         self._keys: dict[bytes, Ed25519PublicKey] = {}
         self.verifications = 0
 
-    def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
+    def __len__(self) -> int:
+        """Verdicts remembered now (at most ``cache_size``)."""
+        return len(self._verdicts)
+
+    def verify(
+        self, public_key: bytes, message: bytes, signature: bytes, digest: str | None = None
+    ) -> bool:
+        """``digest``: ``message``'s lowercase hex SHA-256 if the caller has it (an
+        envelope's tx_id); it is computed otherwise."""
         if self._cache_size:
-            cache_key = (public_key, message, signature)
+            cache_key = (public_key, digest or message_id(message), signature)
             verdict = self._verdicts.get(cache_key)
             if verdict is not None:
                 return verdict
@@ -180,26 +190,37 @@ class SignatureVerifier:
             return verdict
         return self._verify(public_key, message, signature)
 
-    def prefetch(self, triples: Iterable[Triple]) -> None:
-        """Verify the uncached ``triples`` in parallel and remember the verdicts, so the
+    def prefetch(self, signed: Iterable[Signed]) -> None:
+        """Verify the uncached ``signed`` in parallel and remember the verdicts, so the
         ``verify`` calls that follow (gate, block execution) are cache hits. Without a
         cache there is nowhere to keep a verdict, so this does nothing."""
         if not self._cache_size:
             return
-        todo = list(dict.fromkeys(t for t in triples if t not in self._verdicts))
+        todo: dict[CacheKey, tuple[bytes, bytes, bytes]] = {}
+        for public_key, message, signature, digest in signed:
+            cache_key = (public_key, digest, signature)
+            if cache_key not in self._verdicts:
+                todo[cache_key] = (public_key, message, signature)
         if len(todo) < PREFETCH_MIN:
             return
-        todo = todo[-self._cache_size:]  # older ones would be evicted before use
-        jobs = [(self._key(public_key), message, sig) for public_key, message, sig in todo]
-        size = -(-len(jobs) // (os.cpu_count() or 1))  # one chunk per core
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        others = [_verify_pool().submit(_check_all, chunk) for chunk in chunks[1:]]
-        verdicts = _check_all(chunks[0])  # this thread takes the first chunk itself
-        for future in others:
-            verdicts.extend(future.result())
-        for triple, verdict in zip(todo, verdicts, strict=True):
+        keys = list(todo)[-self._cache_size:]  # older ones would be evicted before use
+        jobs = [
+            (self._key(public_key), message, sig)
+            for public_key, message, sig in (todo[k] for k in keys)
+        ]
+        executor = self._executor
+        if executor is None:
+            verdicts = _check_all(jobs)
+        else:
+            size = -(-len(jobs) // (os.cpu_count() or 1))  # one chunk per core
+            chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+            others = [executor.submit(_check_all, chunk) for chunk in chunks[1:]]
+            verdicts = _check_all(chunks[0])  # this thread takes the first chunk itself
+            for future in others:
+                verdicts.extend(future.result())
+        for cache_key, verdict in zip(keys, verdicts, strict=True):
             self.verifications += 1
-            self._verdicts[triple] = verdict
+            self._verdicts[cache_key] = verdict
         while len(self._verdicts) > self._cache_size:
             self._verdicts.popitem(last=False)
 

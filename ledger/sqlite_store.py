@@ -4,7 +4,8 @@ Appending a block writes its header, every tx record and every state write in on
 SQLite transaction (``BEGIN IMMEDIATE`` .. ``COMMIT``), so a crash at any moment
 leaves the file at a block boundary. WAL mode keeps readers (the API) off the
 writer's back; ``synchronous=NORMAL`` in WAL mode may lose the last block on power
-loss but never leaves a partial one.
+loss but never leaves a partial one. The write-ahead log is checkpointed every 2 MiB
+and its file cut back to 4 MiB (``bound_wal``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,24 @@ def cap_growth(db: sqlite3.Connection, pages: int | None) -> None:
     (current,) = db.execute("PRAGMA page_count").fetchone()
     limit = 0xFFFFFFFE if pages is None else int(current) + pages
     db.execute(f"PRAGMA max_page_count={limit}")
+
+
+WAL_CHECKPOINT_BYTES = 2 * 1024 * 1024
+"""A commit that leaves the write-ahead log this large checkpoints it into the main file
+(SQLite's default, 1,000 pages, is 8 MiB at our 8 KiB pages)."""
+WAL_LIMIT_BYTES = 4 * 1024 * 1024
+"""After a checkpoint the log file is cut back to this size (SQLite's default keeps it at
+its largest). So a store's ``-wal`` file stays within 4 MiB, or the checkpoint size plus
+one block's writes when a block is larger than 2 MiB, unless a long-lived reader on
+another connection (a backup, ``agriledger verify``) holds the checkpoint back."""
+
+
+def bound_wal(db: sqlite3.Connection) -> None:
+    """Checkpoint ``db``'s write-ahead log at ``WAL_CHECKPOINT_BYTES`` and cut its file
+    back to ``WAL_LIMIT_BYTES`` (both are per connection: the writer's is what counts)."""
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    db.execute(f"PRAGMA wal_autocheckpoint={max(1, WAL_CHECKPOINT_BYTES // int(page_size))}")
+    db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
 
 
 SCHEMA = """
@@ -120,6 +139,7 @@ class SqliteStore:
                 self._db.execute("PRAGMA page_size=8192")
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
+                bound_wal(self._db)
                 self._db.executescript(SCHEMA)
                 self._stamp_schema()
             self._check_schema()

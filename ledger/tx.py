@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.crypto import PrivateKey, SignatureVerifier, b64decode, b64encode, sha256_hex
+from ledger.crypto import (
+    PrivateKey,
+    SignatureVerifier,
+    Signed,
+    b64decode,
+    b64encode,
+    sha256_hex,
+)
 from ledger.encoding import canonical, canonical_trusted, check
 from ledger.exceptions import (
     BadSignature,
@@ -244,15 +251,15 @@ SignerLookup = Callable[[str], SignerInfo | None]
 
 def signature_triples(
     envelopes: Iterable[Envelope], lookup: SignerLookup
-) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """(public key, body bytes, signature) of every signature by a known signer: what
+) -> Iterator[Signed]:
+    """(public key, body bytes, signature, tx_id) of every signature by a known signer: what
     ``SignatureVerifier.prefetch`` needs to check a batch on every core before
     ``authenticate`` runs envelope by envelope."""
     for envelope in envelopes:
         for signature in envelope.signatures:
             info = lookup(signature.signer)
             if info is not None:
-                yield info.public_key, envelope.body_bytes, signature.sig
+                yield info.public_key, envelope.body_bytes, signature.sig, envelope.tx_id
 
 
 def authenticate(
@@ -287,7 +294,9 @@ def authenticate(
             )
         infos.append(info)
     for index, (signature, info) in enumerate(zip(envelope.signatures, infos, strict=True)):
-        if not verifier.verify(info.public_key, envelope.body_bytes, signature.sig):
+        if not verifier.verify(
+            info.public_key, envelope.body_bytes, signature.sig, envelope.tx_id
+        ):
             raise BadSignature(
                 f"signatures[{index}].sig: does not verify for {signature.signer!r}",
                 tx_id=envelope.tx_id,

@@ -23,7 +23,8 @@ Measured in one run:
 
 Signing and setup (funding, enrolment) are done before the clock starts. Every
 peer checks every signature it relies on (gate and block execution) through one
-``SignatureVerifier`` whose cache is keyed by (public key, message, signature).
+``SignatureVerifier`` whose cache is keyed by (public key, SHA-256 of the message,
+signature) and whose thread pool the network owns.
 """
 
 from __future__ import annotations

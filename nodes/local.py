@@ -30,7 +30,7 @@ from pathlib import Path
 
 from contracts.registry import discover
 from ledger.block import Block
-from ledger.crypto import SignatureVerifier
+from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.exceptions import StoreError
 from ledger.tx import Envelope
 from nodes.dev_clock import ClockReading, check_may_advance
@@ -49,6 +49,12 @@ BatchListener = Callable[[Batch, list[SignedHeader]], None]
 RETRY_MS = 1000
 """How often a halted network retries storing the batch that failed."""
 CATCH_UP_CHUNK = 64
+VERIFY_WINDOW_BATCHES = 8
+"""Signature verdicts the shared verifier keeps, in full batches: what the gate checked
+and the peers have not executed yet is at most the batch being filled and the one
+being applied; the rest is headroom for multi-signature txs. Older verdicts go."""
+MIN_VERIFY_CACHE = 4096
+"""At least this many verdicts (a submission may carry up to 1,000 envelopes)."""
 
 
 def batch_from_block(block: Block) -> Batch:
@@ -69,9 +75,12 @@ class LocalNetwork:
         max_wait_ms: int | None = None,
         orderer_dir: Path | None = None,
         orderer_sync: str = "normal",
+        verify_cache: int | None = None,
     ) -> None:
         """``orderer_sync``: ``full`` makes each accepted envelope survive a power cut
-        (one fsync per submission); ``normal`` survives the process being killed."""
+        (one fsync per submission); ``normal`` survives the process being killed.
+        ``verify_cache``: verdicts the network's own verifier keeps (default: the
+        pending window, see ``VERIFY_WINDOW_BATCHES``); ignored with ``verifier``."""
         self.spec = spec
         self.clock = clock
         settings = spec.config.orderer
@@ -83,7 +92,12 @@ class LocalNetwork:
                 orderer_dir / LOG_FILE, sync=orderer_sync
             ),
         )
-        shared = verifier or SignatureVerifier(1 << 18)
+        self._executor = None
+        if verifier is None:  # this network owns the verifier's pool and shuts it down
+            self._executor = verify_executor()
+            window = max(VERIFY_WINDOW_BATCHES * self.orderer.batch_size, MIN_VERIFY_CACHE)
+            verifier = SignatureVerifier(verify_cache or window, self._executor)
+        shared = verifier
         classes = discover()
         self.peers: dict[str, Peer] = {}
         for peer_id in peers or spec.peer_members():
@@ -242,3 +256,5 @@ class LocalNetwork:
         for peer in self.peers.values():
             peer.close()
         self.orderer.close()
+        if self._executor is not None:
+            self._executor.shutdown()

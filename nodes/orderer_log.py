@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from ledger.block import CutInfo, CutReason
 from ledger.encoding import decode
 from ledger.exceptions import StoreError
-from ledger.sqlite_store import cap_growth
+from ledger.sqlite_store import bound_wal, cap_growth
 from ledger.tx import Envelope
 from nodes.messages import Batch
 
@@ -153,6 +153,7 @@ class SqliteOrdererLog:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={sync.upper()}")
+            bound_wal(self._db)
             self._db.executescript(SCHEMA)
             last = "SELECT seq, last FROM cuts ORDER BY seq DESC LIMIT 1"
             row = self._db.execute(last).fetchone()

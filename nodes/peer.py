@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from contracts.genesis import GenesisConfig, build_genesis
 from contracts.runtime import ContractRuntime
 from ledger.block import Block, BlockHeader
 from ledger.chain import BlockBuilder, signer_lookup
-from ledger.crypto import SignatureVerifier
+from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.exceptions import StoreError
 from ledger.identity import Credentials
 from ledger.interfaces import BlockContext, ChainStoreAPI
@@ -41,7 +42,10 @@ from nodes.private import PrivateDelivery, Share, prepare, purged_hashes
 Forward = Callable[[list[Envelope]], None]
 T = TypeVar("T")
 CHAIN_FILE = "chain.db"
-DEFAULT_VERIFY_CACHE = 1 << 16
+DEFAULT_VERIFY_CACHE = 1 << 14
+"""Verdicts a peer's own verifier keeps (when none is shared with it): the signatures
+its gate checked that its blocks have not executed yet, about 32 full batches; each
+verdict is a few hundred bytes, so at most a few MB."""
 
 
 def open_store(directory: Path | None) -> ChainStoreAPI:
@@ -76,7 +80,11 @@ class Peer:
         self.chain_id = config.chain_id
         self.credentials = credentials
         self.store = store
-        self.verifier = verifier or SignatureVerifier(DEFAULT_VERIFY_CACHE)
+        self._executor: Executor | None = None
+        if verifier is None:  # this peer owns the verifier's pool and shuts it down
+            self._executor = verify_executor()
+            verifier = SignatureVerifier(DEFAULT_VERIFY_CACHE, self._executor)
+        self.verifier = verifier
         self.behaviour: BehaviourAPI = behaviour or Honest()
         self.forward = forward
         self.org = credentials.org
@@ -285,3 +293,5 @@ class Peer:
         with self._lock:
             self.store.close()
             self.private.close()
+        if self._executor is not None:
+            self._executor.shutdown()

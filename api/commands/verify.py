@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ledger.crypto import SignatureVerifier
+from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.exceptions import StoreError, VerificationError
 from ledger.sqlite_store import SqliteStore
 from ledger.verify import verify_store
@@ -32,8 +32,9 @@ def verify_command(path: Path, replay: bool) -> None:
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    executor = verify_executor()
     try:
-        verifier = SignatureVerifier(1 << 14)
+        verifier = SignatureVerifier(1 << 14, executor)
         hook = None
         if replay:
             genesis = store.genesis()
@@ -58,4 +59,5 @@ def verify_command(path: Path, replay: bool) -> None:
         sys.exit(1)
     finally:
         store.close()
+        executor.shutdown()
     click.echo(report.summary() + (" (replayed)" if replay else ""))

@@ -36,22 +36,69 @@ def split_urls(urls: str | Sequence[str]) -> list[str]:
     return [u.strip() for u in items if u.strip()]
 
 
+class ConnectionLog:
+    """nats-py's callbacks, logging one line per change of state and no tracebacks.
+
+    nats-py's default error callback logs every failed reconnect attempt with its
+    traceback (about 15 per peer per outage, at ``reconnect_time_wait=0.2``). Here a
+    lost connection logs one warning, the reconnection one warning saying how long
+    it took, and errors in between (the attempts that fail) go to debug. An error
+    while connected is one line (type and message), once until the next change.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.client: NATS | None = None
+        """Set once connected: a disconnection of a client being closed is no outage."""
+        self._down_since: float | None = None
+        self._last_error = ""
+
+    async def disconnected(self) -> None:
+        if self.client is not None and self.client.is_closed:
+            return
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            log.warning("%s: lost the NATS connection; reconnecting", self.name)
+
+    async def reconnected(self) -> None:
+        down_since, self._down_since = self._down_since, None
+        self._last_error = ""
+        took = "" if down_since is None else f" after {time.monotonic() - down_since:.1f} s"
+        log.warning("%s: reconnected to NATS%s", self.name, took)
+
+    async def closed(self) -> None:
+        log.info("%s: NATS connection closed", self.name)
+
+    async def error(self, exc: Exception) -> None:
+        text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        if self._down_since is not None or text == self._last_error:
+            log.debug("%s: NATS: %s", self.name, text)
+            return
+        self._last_error = text
+        log.error("%s: NATS: %s", self.name, text)
+
+
 async def connect(
     urls: str | Sequence[str], name: str, timeout_s: float = CONNECT_TIMEOUT_S,
     user: NatsUser | None = None,
 ) -> NATS:
-    """Connect to any of ``urls``, retrying until ``timeout_s`` (servers may still be starting);
-    as ``user`` where given (``nodes.jetstream.auth``)."""
+    """Connect to any of ``urls``, retrying until ``timeout_s`` (servers may still be
+    starting); as ``user`` where given (``nodes.jetstream.auth``). Outages are logged by a
+    ``ConnectionLog``: one line per state change."""
     servers = split_urls(urls)
     deadline = time.monotonic() + timeout_s
     credentials = {} if user is None else {"user": user.user, "password": user.password}
+    states = ConnectionLog(name)
     while True:
         try:
-            return await nats.connect(
+            states.client = await nats.connect(
                 servers=servers, name=name, connect_timeout=2, allow_reconnect=True,
                 max_reconnect_attempts=-1, reconnect_time_wait=0.2,
                 ping_interval=5, max_outstanding_pings=3, **credentials,
+                error_cb=states.error, disconnected_cb=states.disconnected,
+                reconnected_cb=states.reconnected, closed_cb=states.closed,
             )
+            return states.client
         except Exception as exc:  # nats-py raises several types for "no server yet"
             if time.monotonic() > deadline:
                 raise ConnectionError(f"cannot reach NATS at {','.join(servers)}: {exc}") from exc

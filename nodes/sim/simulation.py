@@ -18,7 +18,7 @@ from pathlib import Path
 
 from contracts.genesis import build_genesis
 from contracts.registry import discover
-from ledger.crypto import SignatureVerifier
+from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.interfaces import ChainStoreAPI
 from ledger.private import PrivateStore
 from ledger.tx import Envelope
@@ -67,7 +67,8 @@ class Simulation:
             max_wait_ms=max_wait_ms or settings.max_wait_ms,
         )
         self.orderer_node = OrdererNode(self.orderer, self.network, self.loop, self.peer_ids)
-        self.verifier = SignatureVerifier(1 << 16)
+        self._executor = verify_executor()  # owned: shut down in close()
+        self.verifier = SignatureVerifier(1 << 16, self._executor)
         self._classes = discover()
         self._genesis = build_genesis(spec.config, self._classes)
         self._store_root = store_root
@@ -209,3 +210,4 @@ class Simulation:
         for node in self.nodes.values():
             if node.peer is not None:
                 node.peer.close()
+        self._executor.shutdown()

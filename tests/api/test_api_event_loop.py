@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.context import RECENT_BLOCKS, CommitWatcher
+from api.context import RECENT_BLOCKS, RECENT_TXS, CommitWatcher
 from nodes.local import LocalNetwork
 from nodes.peer import Peer
 from nodes.templates import build_network, small
@@ -82,3 +82,22 @@ def test_the_watcher_keeps_the_latest_blocks_for_followers(network: LocalNetwork
     assert latest is not None
     assert stored is not None
     assert latest.hash == stored.hash
+
+
+def test_the_watchers_window_holds_at_most_its_txs_but_always_the_newest_block() -> None:
+    spec = build_network(small(), seed="event-loop")
+    network = LocalNetwork(spec, lambda: 0, peers=["gov.peer"], batch_size=100)
+    peer: Peer = network.peers["gov.peer"]
+    watcher = CommitWatcher(peer)
+    peer.subscribe(watcher._on_block)
+    try:
+        setup, measured = build_mix(WorkloadContext(spec, seed=4), {"settlement": 1}, 2400)
+        peer.submit([*setup, *measured])  # 24 blocks of 100: fewer than 32, over 2,000 txs
+        network.flush()
+        head = peer.height()
+        kept = [b for b in map(watcher.recent_block, range(head + 1)) if b is not None]
+    finally:
+        network.close()
+    assert kept[-1].height == head
+    assert len(kept) < RECENT_BLOCKS
+    assert RECENT_TXS - 100 < sum(len(b.results) for b in kept) <= RECENT_TXS

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import time
+import subprocess
+import sys
+import threading
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.block import TxResult, TxStatus
-from ledger.crypto import PREFETCH_MIN, PrivateKey, SignatureVerifier
+from ledger.crypto import (
+    PREFETCH_MIN,
+    PrivateKey,
+    SignatureVerifier,
+    Signed,
+    message_id,
+    verify_executor,
+)
 from ledger.encoding import MAX_SAFE_INTEGER, canonical, canonical_vouched
 from ledger.exceptions import EncodingError
 from ledger.state import MemoryState, Overlay
@@ -74,52 +84,104 @@ def test_adopted_block_values_are_still_copied_for_readers() -> None:
     assert state.get("gone") is None
 
 
-def _triples(count: int) -> list[tuple[bytes, bytes, bytes]]:
+def _signed(count: int) -> list[Signed]:
     keys = [PrivateKey.generate() for _ in range(4)]
-    triples = []
+    signed = []
     for i in range(count):
         key = keys[i % len(keys)]
         message = f"body {i}".encode()
-        triples.append((key.public_bytes(), message, key.sign(message)))
-    return triples
+        signed.append((key.public_bytes(), message, key.sign(message), message_id(message)))
+    return signed
+
+
+def _verify(verifier: SignatureVerifier, item: Signed) -> bool:
+    public, message, signature, _digest = item
+    return verifier.verify(public, message, signature)
 
 
 def test_prefetched_verdicts_are_the_verdicts_verify_would_give() -> None:
-    triples = _triples(40)
-    public, message, signature = triples[0]
-    forged = [(public, b"another body", signature), (b"\x00" * 31, message, signature)]
-    verifier = SignatureVerifier(1024)
-    verifier.prefetch(triples + forged)
-    assert verifier.verifications == len(triples) + len(forged)
-    assert all(verifier.verify(*t) for t in triples)
-    assert not any(verifier.verify(*t) for t in forged)
-    assert verifier.verifications == len(triples) + len(forged)  # every verify was a hit
+    signed = _signed(40)
+    public, message, signature, digest = signed[0]
+    other = b"another body"
+    forged = [(public, other, signature, message_id(other)),
+              (b"\x00" * 31, message, signature, digest)]
+    with verify_executor() as executor:
+        verifier = SignatureVerifier(1024, executor)
+        verifier.prefetch(signed + forged)
+    assert verifier.verifications == len(signed) + len(forged)
+    assert all(_verify(verifier, t) for t in signed)
+    assert not any(_verify(verifier, t) for t in forged)
+    assert verifier.verifications == len(signed) + len(forged)  # every verify was a hit
 
 
 def test_prefetch_without_a_cache_or_for_a_few_signatures_leaves_it_to_verify() -> None:
     uncached = SignatureVerifier(0)
-    uncached.prefetch(_triples(40))
+    uncached.prefetch(_signed(40))
     few = SignatureVerifier(1024)
-    few.prefetch(_triples(PREFETCH_MIN - 1))
+    few.prefetch(_signed(PREFETCH_MIN - 1))
     assert uncached.verifications == few.verifications == 0
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_child_prefetches_with_a_pool_of_its_own() -> None:
-    SignatureVerifier(1024).prefetch(_triples(PREFETCH_MIN))  # the parent's pool exists now
-    pid = os.fork()
-    if pid == 0:  # the child: exit 0 only if its prefetch completes and verifies
-        verifier = SignatureVerifier(1024)
-        triples = _triples(PREFETCH_MIN * 2)
-        verifier.prefetch(triples)
-        os._exit(0 if all(verifier.verify(*t) for t in triples) else 1)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            assert os.waitstatus_to_exitcode(status) == 0
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    pytest.fail("the forked child's prefetch never finished")
+def test_the_verifier_runs_on_the_executor_it_is_given_and_starts_no_thread_itself() -> None:
+    before = {t.ident for t in threading.enumerate()}
+    alone = SignatureVerifier(1024)  # no executor: prefetch checks in this thread
+    alone.prefetch(_signed(PREFETCH_MIN * 2))
+    assert {t.ident for t in threading.enumerate()} == before
+    assert alone.verifications == PREFETCH_MIN * 2
+    with ThreadPoolExecutor(1, thread_name_prefix="injected-pool") as executor:
+        verifier = SignatureVerifier(1024, executor)
+        signed = _signed(PREFETCH_MIN * 2)
+        verifier.prefetch(signed)
+        started = [t.name for t in threading.enumerate() if t.ident not in before]
+        assert started
+        assert all(name.startswith("injected-pool") for name in started)
+        assert all(_verify(verifier, t) for t in signed)
+        assert verifier.verifications == len(signed)
+
+
+def test_importing_the_ledger_nodes_and_api_starts_no_thread_and_registers_no_fork_hook() -> None:
+    """In a fresh process, record every ``os.register_at_fork`` call made from this
+    repository's code while importing it; then no thread may exist beside the main one."""
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import os, sys, threading, traceback\n"
+        f"ROOT = {root!r}\n"
+        "ours = []\n"
+        "real = os.register_at_fork\n"
+        "def recording(**hooks):\n"
+        "    caller = traceback.extract_stack(limit=2)[0].filename\n"
+        "    if caller.startswith(ROOT) and '/.venv/' not in caller:\n"
+        "        ours.append(caller)\n"
+        "    real(**hooks)\n"
+        "os.register_at_fork = recording\n"
+        "import ledger, ledger.crypto, nodes.local, nodes.peer, nodes.sim, api.server\n"
+        "assert not ours, ours\n"
+        "assert threading.active_count() == 1, threading.enumerate()\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_remembered_verdicts_hold_neither_the_messages_nor_more_than_the_cache_size() -> None:
+    """Verdicts for 300 distinct 16 KB messages, the messages then dropped: the cache
+    keeps 256 verdicts and a few hundred bytes each, not 4.8 MB of messages."""
+    key = PrivateKey.generate()
+    public = key.public_bytes()
+    verifier = SignatureVerifier(256)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for i in range(300):
+            message = i.to_bytes(4, "big") * 4096
+            assert verifier.verify(public, message, key.sign(message))
+        del message
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(verifier) == 256
+    assert after - before < 256 * 1024  # about 400 bytes a verdict; the messages are 16 KB

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -49,3 +50,37 @@ def test_an_outage_answers_503_outcome_unknown_and_the_tx_can_be_resubmitted(
     finally:
         node.stop()
         peer.close()
+
+
+def test_an_outage_logs_one_line_when_the_connection_is_lost_and_one_when_it_is_back(
+    nats_server: NatsServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """nats-server stopped for 3 s (about 15 reconnect attempts) and started again: the
+    node logs the loss and the reconnection once each, and no traceback at all."""
+    spec = small_spec()
+    peer_id = spec.peer_members()[0]
+    peer = Peer.open(peer_id, spec.config, spec.roster.member(peer_id), None, classes=discover())
+    node = JetStreamNode(peer, JetStreamSettings(nats_server.url), wall_clock(spec.config.time))
+    caplog.set_level(logging.DEBUG)
+    node.start()
+    try:
+        nats_server.stop()
+        time.sleep(3)
+        nats_server.start()
+        nats_server.wait_ready()
+        deadline = time.monotonic() + 30
+        while not any("reconnected to NATS" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "never reconnected"
+            time.sleep(0.05)
+    finally:
+        node.stop()
+        peer.close()
+    ours = [r for r in caplog.records if r.name.startswith(("nats", "nodes.jetstream"))]
+    assert [r for r in ours if r.exc_info] == []
+    lines = [r.getMessage() for r in ours if r.levelno >= logging.WARNING]
+    lost = [m for m in lines if "lost the NATS connection" in m]
+    back = [m for m in lines if "reconnected to NATS" in m]
+    assert len(lost) == 1, lines
+    assert len(back) == 1, lines
+    assert len(lines) <= 4, lines  # the two, and at most a line per stream task that noticed
+    assert any("NATS" in r.getMessage() for r in ours if r.levelno == logging.DEBUG)  # attempts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ledger.sqlite_store import SqliteStore
@@ -79,3 +80,22 @@ def test_a_block_rebuilds_the_batch_it_was_executed_from() -> None:
     batch = batch_from_block(block)
     assert isinstance(batch, Batch)
     assert batch == network.orderer.batches_from(1)[0]
+
+
+def test_the_network_owns_its_verifier_pool_and_its_verdicts_stay_within_the_window() -> None:
+    """The pool's threads start on the first prefetch and are gone after ``close``; the
+    shared verifier keeps at most its window of verdicts, however many txs went through."""
+    spec = small_spec(batch_size=5)
+    clock = Clock()
+    before = {t.ident for t in threading.enumerate()}
+    network = LocalNetwork(spec, clock, verify_cache=64)
+    verifier = next(iter(network.peers.values())).verifier
+    _submit(network, issues(spec, 150), clock)
+    started = [t for t in threading.enumerate() if t.ident not in before]
+    assert started
+    assert all(t.name.startswith("ed25519") for t in started)
+    assert len(verifier) == 64  # 150 signatures verified, the oldest gone
+    network.close()
+    for thread in started:
+        thread.join(10)
+    assert {t.ident for t in threading.enumerate()} == before
