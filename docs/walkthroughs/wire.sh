@@ -110,10 +110,12 @@ pass_days() {
     esac
 }
 
-# chain_time: the head block's time, the chain's "now" (a dev clock may have moved it).
+# chain_time: the chain's "now", the time a block cut now would carry (a dev clock may
+# have moved it). Not the head block's time: on a new network the head is genesis, whose
+# time is fixed when the network is made.
 chain_time() {
-    get "${READER:-gov.admin}" /v1/blocks/head 2>/dev/null \
-        | sed -n 's/.*"time":"\([^"]*\)".*/\1/p'
+    get "${READER:-gov.admin}" /v1/clock 2>/dev/null \
+        | sed -n 's/.*"now":"\([^"]*\)".*/\1/p'
 }
 
 # days_after TIME DAYS: TIME plus DAYS whole days, as RFC 3339 UTC.
