@@ -81,7 +81,11 @@ class Console:
         page.get_by_role("button", name="Sign in").click()
 
     def signed_in(self) -> None:
-        expect(self.page.locator("#who")).to_contain_text(f"Signed in as {self.member}")
+        page = self.page
+        page.wait_for_function(
+            "location.pathname === '/' || document.querySelector('#status .error') !== null")
+        assert page.url.endswith("/"), page.locator("#status").inner_text()
+        expect(page.locator("#who")).to_contain_text(f"Signed in as {self.member}")
 
     def goto(self, path: str) -> Page:
         self.page.goto(f"{self.url}{path}")

@@ -21,7 +21,7 @@ function parse(text) {
 }
 
 async function verified(s, tx, signature) {
-  const record = (await get(s, `/v1/views/membership/member?member_id=${encodeURIComponent(signature.signer)}`)).value;
+  const record = (await get(s, `/v1/views/membership/member?member_id=${encodeURIComponent(signature.signer)}`)).result;
   const raw = Uint8Array.from(atob(record.public_key), (c) => c.charCodeAt(0));
   const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
   const sig = Uint8Array.from(atob(signature.sig), (c) => c.charCodeAt(0));

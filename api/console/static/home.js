@@ -25,11 +25,13 @@ async function scan(s) {
   return found;
 }
 
+// Ids named in the events a contract emitted ({contract, type, data}), first seen first.
 function idsFrom(txs, contract, field) {
   const ids = new Set();
-  for (const { envelope, result } of txs) {
-    if (envelope.tx.contract !== contract) continue;
-    for (const ev of result.events || []) if (ev[field]) ids.add(ev[field]);
+  for (const { result } of txs) {
+    for (const ev of result.events || []) {
+      if (ev.contract === contract && ev.data && ev.data[field]) ids.add(ev.data[field]);
+    }
   }
   return [...ids];
 }

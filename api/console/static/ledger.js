@@ -156,7 +156,7 @@ export async function view(session, contract, name, params = {}) {
   const q = new URLSearchParams(params).toString();
   try {
     const out = await get(session, `/v1/views/${contract}/${name}${q ? "?" + q : ""}`);
-    return out.value;
+    return out.result;
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;

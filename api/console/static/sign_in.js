@@ -25,7 +25,7 @@ async function signIn(event) {
     const probe = { member, key, chainId: health.chain_id };
     let record;
     try {
-      record = (await get(probe, `/v1/views/membership/member?member_id=${encodeURIComponent(member)}`)).value;
+      record = (await get(probe, `/v1/views/membership/member?member_id=${encodeURIComponent(member)}`)).result;
     } catch (err) {
       if (err instanceof ApiError && err.code === "AUTH_INVALID") {
         throw new Error(`Key file: this is not the key of ${member}`);
