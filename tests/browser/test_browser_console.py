@@ -173,9 +173,10 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     phone = {"width": 375, "height": 740}
     farmer = open_console(consoles, browser, served, "coop-a.farmer-1", viewport=phone)
     page = farmer.goto("/actions?contract=settlement&action=transfer")
-    for path in ("/", "/explorer", "/actions?contract=settlement&action=transfer"):
+    for path, drawn in (("/", "#view .help"), ("/explorer", "#blocks table"),
+                        ("/actions?contract=settlement&action=transfer", "legend")):
         page = farmer.goto(path)
-        page.wait_for_load_state("networkidle")
+        page.locator(drawn).wait_for()
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways at 375 px by {overflow} px"
         accessible(page)
@@ -187,6 +188,7 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     page.keyboard.press("Tab")  # past the help text's field to the next input
     focused = page.evaluate("document.activeElement.id")
     assert focused.startswith("arg-"), focused
+    page.locator("#arg-target").fill("coop-b.farmer-2")
     page.locator("#arg-amount").focus()
     page.keyboard.type("12.5")
     page.keyboard.press("Enter")  # submits the form: refused in the page, nothing signed
@@ -194,7 +196,6 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     expect(page.locator("#arg-amount")).to_be_focused()
     page.locator("#arg-amount").fill("")
     page.keyboard.type("100")
-    page.locator("#arg-target").fill("coop-b.farmer-2")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Check before you sign")).to_be_focused()
     page.keyboard.press("Tab")
