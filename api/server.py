@@ -243,7 +243,7 @@ def build(
             ))
         return heads
 
-    for offset, (peer_id, peer) in enumerate(network.peers.items()):
+    for offset, peer in enumerate(network.peers.values()):
         app = create_app(peer, settings, clock=network, peer_heads=peer_heads)
         config = uvicorn.Config(
             app, host=host, port=port + offset, log_level=log_level, access_log=False,

@@ -77,7 +77,8 @@ class Console:
         page = self.page
         page.goto(f"{self.url}/sign-in")
         page.get_by_label("Member id").fill(member)
-        page.get_by_label("Key file (PEM, Ed25519)").set_input_files(key_file(net, key_of or member))
+        key = key_file(net, key_of or member)
+        page.get_by_label("Key file (PEM, Ed25519)").set_input_files(key)
         page.get_by_role("button", name="Sign in").click()
 
     def signed_in(self) -> None:
