@@ -30,6 +30,11 @@ system-deps:
 		echo "installing curl and openssl (Debian packages)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq curl openssl >/dev/null; }
+	@# the console's browser tests drive Debian's chromium through Playwright (no browser download)
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+		echo "installing chromium (Debian package)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # The default scenario on SQLite peers; a re-run starts from a clean out/demo.
 demo: $(VENV)/.installed

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from api import errors
+from api import console, errors
 from api.context import ApiContext, ApiSettings, ClockControl, ServedPeer, build_context
 from api.metrics import MetricsMiddleware
 from api.openapi import build_openapi
@@ -34,10 +34,13 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a stable `
 """
 
 def create_app(
-    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None
+    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None,
+    peer_heads: console.PeerHeads | None = None,
 ) -> FastAPI:
     """The API of ``peer``; several may run in one process (each has its own metrics).
-    ``clock``: the orderer's clock, when this process runs the orderer (``/v1/clock``)."""
+    ``clock``: the orderer's clock, when this process runs the orderer (``/v1/clock``).
+    ``peer_heads``: every peer's head, for the console's explorer (default: this peer's).
+    The web console (``api.console``) is served at ``/``."""
     ctx: ApiContext = build_context(peer, settings, clock)
 
     @asynccontextmanager
@@ -59,7 +62,16 @@ def create_app(
                clock_routes.router, private.router)
     for router in routers:
         app.include_router(router)
+    console.install(app, peer.node_id, peer_heads or (lambda: [_own_head(peer)]))
     errors.install(app)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
     app.openapi = lambda: build_openapi(app, ctx.contracts)  # type: ignore[method-assign]
     return app
+
+
+def _own_head(peer: ServedPeer) -> console.PeerHead:
+    header = peer.head()
+    return console.PeerHead(
+        peer.node_id, None, -1 if header is None else header.height,
+        None if header is None else header.hash(),
+    )

@@ -39,6 +39,7 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
+from api.console import PeerHead
 from api.context import ApiSettings
 from api.guard import ServeLimits, guarded_h11, limit_log_rate
 from contracts.exceptions import ContractError
@@ -229,15 +230,27 @@ def build(
     urls: dict[str, str] = {}
     limits = limits or ServeLimits()
     protocol = guarded_h11(limits)  # one connection budget for every peer's server
-    for offset, (peer_id, peer) in enumerate(network.peers.items()):
-        app = create_app(peer, settings, clock=network)
+    for offset, peer_id in enumerate(network.peers):
+        urls[peer_id] = f"http://{host}:{port + offset}"
+
+    def peer_heads() -> list[PeerHead]:
+        heads = []
+        for peer_id, peer in network.peers.items():
+            header = peer.head()
+            heads.append(PeerHead(
+                peer_id, urls[peer_id], -1 if header is None else header.height,
+                None if header is None else header.hash(),
+            ))
+        return heads
+
+    for offset, peer in enumerate(network.peers.values()):
+        app = create_app(peer, settings, clock=network, peer_heads=peer_heads)
         config = uvicorn.Config(
             app, host=host, port=port + offset, log_level=log_level, access_log=False,
             lifespan="on", timeout_graceful_shutdown=10, http=protocol,
             timeout_keep_alive=limits.keepalive_s,
         )
         servers.append(_Server(config))
-        urls[peer_id] = f"http://{host}:{port + offset}"
     return RunningNetwork(network, servers, urls, lock)
 
 
