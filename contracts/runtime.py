@@ -29,6 +29,7 @@ from contracts.exceptions import (
 )
 from contracts.policy import Principal
 from contracts.roles import NODE_ROLE
+from ledger.exceptions import FieldError
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
 from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo
@@ -38,9 +39,9 @@ log = logging.getLogger(__name__)
 CONTRACT_FAULT = "CONTRACT_FAULT"
 
 
-def validation_errors(exc: ValidationError, root: str) -> list[dict[str, Any]]:
+def validation_errors(exc: ValidationError, root: str) -> list[FieldError]:
     """Pydantic errors as [{"path": "args.principal", "rule": "..."}]."""
-    errors = []
+    errors: list[FieldError] = []
     for error in exc.errors():
         path = root + "".join(
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
