@@ -12,7 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
+
 from contracts.exceptions import AssetFrozen, ContractError
+from contracts.money import MOVE, MoveArgs
+from contracts.operations import Operation
 from contracts.policy import Principal
 from contracts.records import Record
 from ledger.encoding import check as check_json
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
     from contracts.runtime import ContractRuntime
 
 R = TypeVar("R", bound=Record)
+A = TypeVar("A", bound=BaseModel)
+T = TypeVar("T")
 
 
 class ReadContext:
@@ -173,9 +179,10 @@ class Context(ReadContext):
         check_json(data, f"event {self._contract.name}.{event_type}")
         self._events.append({"contract": self._contract.name, "type": event_type, "data": data})
 
-    def invoke(self, contract: str, op: str, **kwargs: Any) -> Any:
-        """Run another contract's operation in its own namespace, within this tx."""
-        return self._runtime.call_operation(self, contract, op, kwargs)
+    def invoke(self, op: Operation[A, T], args: A) -> T:
+        """Run another contract's operation ``op`` with ``args`` in that contract's
+        namespace, within this tx; its declared result comes back."""
+        return self._runtime.call_operation(self, op, args)
 
     def transfer(self, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move ``amount`` fen between settlement accounts.
@@ -185,7 +192,7 @@ class Context(ReadContext):
         """
         if amount == 0:
             return
-        self.invoke("settlement", "move", source=source, target=target, amount=amount, memo=memo)
+        self.invoke(MOVE, MoveArgs(source=source, target=target, amount=amount, memo=memo))
 
     def escrow(self, name: str) -> str:
         """The id of this contract's escrow account ``name`` (debitable only by this contract)."""

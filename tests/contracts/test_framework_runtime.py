@@ -8,8 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from contracts import Args, Context, Contract, DomainError, InvalidState, Role, action, operation
+from contracts.builtin.registry.operations import FILE_LIEN, FileLienArgs
+from contracts.money import MOVE
+from contracts.operations import NoneType, Operation
 from contracts.runtime import CONTRACT_FAULT
 from contracts.testing import LedgerHarness, OrgSpec
 from contracts.types import Fen, Id, PositiveFen
@@ -93,19 +97,44 @@ class ProbeContract(Contract):
 
     @action(NoArgs, policy=ANYONE)
     def call_own_operation(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("probe", "touch")
+        ctx.invoke(TOUCH, NoArgs())
 
     @action(NoArgs, policy=ANYONE)
     def call_missing_operation(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("settlement", "mint")
+        ctx.invoke(Operation("settlement", "mint", NoArgs, NoneType), NoArgs())
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_a_stale_handle(self, ctx: Context, args: NoArgs) -> None:
+        """A handle whose args model is not the one settlement.move declares."""
+        ctx.invoke(Operation("settlement", "move", PayArgs, NoneType),
+                   PayArgs(source=ctx.signer.member_id, target="gov", amount=1))
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_other_args(self, ctx: Context, args: NoArgs) -> None:
+        """Arguments of another model than the handle's, past the type checker."""
+        ctx.invoke(MOVE, NoArgs())  # type: ignore[misc]
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_a_wrong_result(self, ctx: Context, args: NoArgs) -> None:
+        ctx.invoke(OTHER_COUNT, NoArgs())
 
     @action(NoArgs, policy=ANYONE)
     def call_disabled_contract(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("registry", "file_lien", asset="lot:x:1", pledgee="bank-a", secures="L1")
+        ctx.invoke(FILE_LIEN, FileLienArgs(asset="lot:x:1", pledgee="bank-a", secures="L1"))
 
-    @operation
-    def touch(self, ctx: Context) -> None:
+    @action(NoArgs, policy=ANYONE)
+    def count_other(self, ctx: Context, args: NoArgs) -> None:
+        ctx.put("count", {"n": ctx.invoke(OTHER_COUNT_TYPED, NoArgs()).n})
+
+    @operation(NoArgs)
+    def touch(self, ctx: Context, args: NoArgs) -> None:
         ctx.put("touched", {"by": ctx.caller})
+
+
+class Count(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n: int
 
 
 class OtherContract(Contract):
@@ -114,10 +143,22 @@ class OtherContract(Contract):
     name = "other"
     version = "1"
 
+    @operation(NoArgs, result=Count)
+    def count(self, ctx: Context, args: NoArgs) -> Count:
+        return Count(n=7)
+
+    @operation(NoArgs, result=Count, name="count_wrongly")
+    def count_wrongly(self, ctx: Context, args: NoArgs) -> Any:
+        return 7  # not the declared result model
+
     @action(NoArgs, policy=ANYONE)
     def fund_pool(self, ctx: Context, args: NoArgs) -> None:
         ctx.transfer(ctx.signer.member_id, ctx.escrow("pool"), 100)
 
+
+TOUCH = Operation("probe", "touch", NoArgs, NoneType)
+OTHER_COUNT_TYPED = Operation("other", "count", NoArgs, Count)
+OTHER_COUNT = Operation("other", "count_wrongly", NoArgs, Count)
 
 ORGS = [
     OrgSpec("gov", "government", (("pboc", "central_bank"), ("admin", "admin"))),
@@ -241,9 +282,22 @@ def test_invoking_a_contract_that_is_not_enabled_is_unknown_contract(chain: Ledg
     assert chain.submit("coop-a.f1", "probe", "call_disabled_contract").code == "UNKNOWN_CONTRACT"
 
 
-@pytest.mark.parametrize("action_name", ["call_own_operation", "call_missing_operation"])
+@pytest.mark.parametrize(
+    "action_name",
+    ["call_own_operation", "call_missing_operation", "call_with_a_stale_handle",
+     "call_with_other_args", "call_with_a_wrong_result"],
+)
 def test_misusing_invoke_is_a_contract_fault(chain: LedgerHarness, action_name: str) -> None:
-    assert chain.submit("coop-a.f1", "probe", action_name).code == CONTRACT_FAULT
+    balance = chain.balance("coop-a.f1")
+    result = chain.submit("coop-a.f1", "probe", action_name)
+    assert (result.code, result.writes) == (CONTRACT_FAULT, ())
+    assert chain.balance("coop-a.f1") == balance
+
+
+def test_an_operation_returns_its_declared_result_model(chain: LedgerHarness) -> None:
+    result = chain.submit("coop-a.f1", "probe", "count_other")
+    assert result.committed
+    assert dict(result.writes) == {"probe/count": {"n": 7}}
 
 
 def test_a_context_writes_only_its_own_namespace(chain: LedgerHarness) -> None:

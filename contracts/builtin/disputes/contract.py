@@ -112,6 +112,7 @@ from contracts.builtin.disputes.records import (
 from contracts.builtin.settlement.authority import DualControlRequired
 from contracts.context import Context, ReadContext
 from contracts.exceptions import Unauthorized
+from contracts.money import COMPEL, MoveArgs
 from contracts.policy import Party, Principal, Role, all_of
 
 MEDIATOR = Role("government", "mediator")
@@ -217,8 +218,8 @@ class DisputesContract(DisputesInvariants, Contract):
             paid = min(term.amount, balance)
             memo = f"judgment {dispute.id}"
             if paid and term.payer == dispute.respondent:
-                ctx.invoke("settlement", "compel", source=term.payer, target=term.payee,
-                           amount=paid, memo=memo)
+                ctx.invoke(COMPEL, MoveArgs(source=term.payer, target=term.payee, amount=paid,
+                                            memo=memo))
             elif paid and ctx.signed_by(term.payer):
                 try:  # the operation is atomic: a refused move leaves nothing behind
                     ctx.transfer(term.payer, term.payee, paid, memo=memo)
