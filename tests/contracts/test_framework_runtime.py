@@ -31,6 +31,19 @@ class PayArgs(Args):
     amount: Fen
 
 
+class MoveLike(Args):
+    source: str
+    target: str
+    amount: int
+    memo: str = ""
+
+
+class RawPayArgs(Args):
+    source: str
+    target: str
+    amount: int
+
+
 class Line(Args):
     item: Id
     amount: PositiveFen
@@ -91,6 +104,11 @@ class ProbeContract(Contract):
         except DomainError as exc:
             ctx.put("last_failure", {"code": exc.code})
 
+    @action(RawPayArgs, policy=ANYONE)
+    def pay_raw(self, ctx: Context, args: RawPayArgs) -> None:
+        """Pass whatever the tx says to settlement's move (a buggy caller's operands)."""
+        ctx.transfer(args.source, args.target, args.amount)
+
     @action(KeyArgs, policy=ANYONE)
     def fund_pool(self, ctx: Context, args: KeyArgs) -> None:
         ctx.transfer(ctx.signer.member_id, ctx.escrow(args.key), 100)
@@ -105,14 +123,14 @@ class ProbeContract(Contract):
 
     @action(NoArgs, policy=ANYONE)
     def call_with_a_stale_handle(self, ctx: Context, args: NoArgs) -> None:
-        """A handle whose args model is not the one settlement.move declares."""
-        ctx.invoke(Operation("settlement", "move", PayArgs, NoneType),
-                   PayArgs(source=ctx.signer.member_id, target="gov", amount=1))
+        """A handle whose result model is not the one other.ping declares."""
+        ctx.invoke(Operation("other", "ping", NoArgs, Count), NoArgs())
 
     @action(NoArgs, policy=ANYONE)
     def call_with_other_args(self, ctx: Context, args: NoArgs) -> None:
-        """Arguments of another model than the handle's, past the type checker."""
-        ctx.invoke(MOVE, NoArgs())  # type: ignore[misc]
+        """Arguments of a look-alike model (same fields) instead of the declared one."""
+        look_alike = MoveLike(source=ctx.signer.member_id, target="gov", amount=1)
+        ctx.invoke(MOVE, look_alike)  # type: ignore[misc]
 
     @action(NoArgs, policy=ANYONE)
     def call_with_a_wrong_result(self, ctx: Context, args: NoArgs) -> None:
@@ -146,6 +164,10 @@ class OtherContract(Contract):
     @operation(NoArgs, result=Count)
     def count(self, ctx: Context, args: NoArgs) -> Count:
         return Count(n=7)
+
+    @operation(NoArgs)
+    def ping(self, ctx: Context, args: NoArgs) -> None:
+        ctx.put("pinged", {"by": ctx.caller})
 
     @operation(NoArgs, result=Count, name="count_wrongly")
     def count_wrongly(self, ctx: Context, args: NoArgs) -> Any:
@@ -361,6 +383,21 @@ def test_settlement_move_debits_only_a_signers_account_or_the_callers_escrow(
     else:
         assert {a: chain.balance(a) for a in balances} == balances
     chain.check_invariants()
+
+
+@pytest.mark.parametrize(
+    ("target", "amount", "code"),
+    [("gov", -5, "INVALID_AMOUNT"), ("", 5, "INVALID_ACCOUNT")],
+)
+def test_settlement_refuses_bad_operands_with_its_own_codes(
+    chain: LedgerHarness, target: str, amount: int, code: str
+) -> None:
+    """The move's argument model refuses them where they are built: settlement's codes."""
+    result = chain.submit(
+        "coop-a.f1", "probe", "pay_raw", source="coop-a.f1", target=target, amount=amount
+    )
+    assert (result.code, result.writes) == (code, ())
+    assert chain.balance("coop-a.f1") == 1000
 
 
 @pytest.mark.parametrize(("amount", "code"), [(0, None), (1001, "INSUFFICIENT_FUNDS")])
