@@ -197,6 +197,9 @@ class Contract:
     version: ClassVar[str] = ""
     description: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = Params
+    freezes_assets: ClassVar[bool] = False
+    """True for a contract that can freeze assets (an open dispute): it declares a view
+    ``is_frozen`` taking ``asset``, which ``ctx.is_frozen`` asks."""
 
     actions: ClassVar[dict[str, ActionSpec]]
     views: ClassVar[dict[str, ViewSpec]]

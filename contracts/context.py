@@ -2,7 +2,9 @@
 
 ``ReadContext`` reads the contract's own namespace, calls other contracts' views,
 and knows the block time. ``Context`` adds writes, events, operations of other
-contracts (settlement transfers, encumbrance registration) and the tx's signers.
+contracts (``invoke`` with a typed handle; ``transfer`` through the money interface,
+``contracts.money``) and the tx's signers. The framework names no contract: asset
+freezes are asked of the contracts that declare ``freezes_assets``.
 Nothing here reaches a clock, the network, the file system or randomness.
 """
 
@@ -107,10 +109,11 @@ class ReadContext:
         return contract in self._runtime.contracts
 
     def is_frozen(self, asset: str) -> bool:
-        """True if an open dispute names ``asset`` (False when disputes are not enabled)."""
-        if not self.has_contract("disputes"):
-            return False
-        return bool(self.view("disputes", "is_frozen", asset=asset))
+        """True if an enabled contract that freezes assets (``Contract.freezes_assets``,
+        e.g. a dispute desk) holds ``asset`` frozen; False when none is enabled."""
+        return any(
+            bool(self.view(name, "is_frozen", asset=asset)) for name in self._runtime.freezers
+        )
 
     def require_not_frozen(self, asset: str) -> None:
         if self.is_frozen(asset):

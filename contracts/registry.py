@@ -95,6 +95,10 @@ def check_contract_class(
             )
     for name, vspec in cls.views.items():
         _check_model(vspec.model, f"{cls.name}.{name}", "view", "params")
+    if cls.freezes_assets and "is_frozen" not in cls.views:
+        raise RegistrationError(
+            f"{cls.name}: freezes_assets needs a view is_frozen(asset) for ctx.is_frozen"
+        )
     for name, ospec in cls.operations.items():
         _check_model(ospec.model, f"{cls.name}.{name}", "operation", "args")
     tables: tuple[tuple[str, Mapping[str, Any]], ...] = (

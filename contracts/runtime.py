@@ -89,6 +89,8 @@ class ContractRuntime:
 
     def __init__(self, contracts: Mapping[str, Contract]) -> None:
         self.contracts = dict(contracts)
+        self.freezers = tuple(c.name for c in self.contracts.values() if c.freezes_assets)
+        """The enabled contracts that can freeze assets (``Contract.freezes_assets``)."""
 
     def execute(
         self,

@@ -115,6 +115,16 @@ def test_an_operation_declared_without_its_argument_model_is_refused() -> None:
                 return None
 
 
+def test_a_contract_that_freezes_assets_must_answer_is_frozen() -> None:
+    class Freezer(Contract):
+        name = "freezer"
+        version = "1"
+        freezes_assets = True
+
+    with pytest.raises(RegistrationError, match=r"freezer: freezes_assets needs a view"):
+        check_contract_class(Freezer)
+
+
 def test_two_actions_declaring_one_name_are_refused() -> None:
     class Twice(Contract):
         name = "twice"

@@ -172,6 +172,7 @@ def _signer_as(ctx: Context, role: Role) -> Principal:
 class DisputesContract(DisputesInvariants, Contract):
     name = "disputes"
     version = "1"
+    freezes_assets = True  # its is_frozen view answers ctx.is_frozen for every contract
     description = "Dispute mediation; an open dispute freezes the asset it names."
     Params = DisputesParams
 
