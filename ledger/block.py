@@ -30,9 +30,17 @@ Write = tuple[str, Any]  # (key, value); value None deletes the key
 RawWrite = tuple[str, bytes | None]  # (key, canonical bytes of the value; None deletes)
 
 
-class TxStatus(StrEnum):
+class TxState(StrEnum):
+    """Where a tx is. A block records only COMMITTED or REJECTED (``RECORDED``); a peer
+    also answers PENDING (accepted, not yet in a block) and UNKNOWN (never seen)."""
+
+    UNKNOWN = "unknown"
+    PENDING = "pending"
     COMMITTED = "committed"
     REJECTED = "rejected"
+
+
+RECORDED = frozenset({TxState.COMMITTED, TxState.REJECTED})
 
 
 class CutReason(StrEnum):
@@ -63,7 +71,7 @@ class TxResult:
     """The recorded outcome of one tx: its writes and events if committed, a code if rejected."""
 
     tx_id: str
-    status: TxStatus
+    status: TxState  # COMMITTED or REJECTED
     code: str | None = None
     message: str | None = None
     writes: tuple[Write, ...] = ()
@@ -73,7 +81,7 @@ class TxResult:
 
     @property
     def committed(self) -> bool:
-        return self.status is TxStatus.COMMITTED
+        return self.status is TxState.COMMITTED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,9 +95,12 @@ class TxResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TxResult:
+        status = TxState(data["status"])
+        if status not in RECORDED:
+            raise ValueError(f"a recorded tx result is committed or rejected, not {status}")
         return cls(
             tx_id=data["tx_id"],
-            status=TxStatus(data["status"]),
+            status=status,
             code=data.get("code"),
             message=data.get("message"),
             writes=tuple((str(k), v) for k, v in data.get("writes", [])),
@@ -117,10 +128,10 @@ class TxResult:
         """A committed result whose canonical bytes are assembled from the writes'
         canonical bytes (``raw_writes``, same keys and order as ``writes``) instead of
         encoding every value again: the layout is ``to_json``'s with sorted keys."""
-        result = cls(tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=events)
+        result = cls(tx_id=tx_id, status=TxState.COMMITTED, writes=writes, events=events)
         data = b"".join((
             b'{"code":null,"events":', canonical_trusted([dict(e) for e in events]),
-            b',"message":null,"status":"', TxStatus.COMMITTED.value.encode(),
+            b',"message":null,"status":"', TxState.COMMITTED.value.encode(),
             b'","tx_id":', canonical_trusted(tx_id),
             b',"writes":', canonical_raw_writes(raw_writes), b"}",
         ))
@@ -129,7 +140,7 @@ class TxResult:
 
     @classmethod
     def rejected(cls, tx_id: str, code: str, message: str) -> TxResult:
-        return cls(tx_id=tx_id, status=TxStatus.REJECTED, code=code, message=message)
+        return cls(tx_id=tx_id, status=TxState.REJECTED, code=code, message=message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 from contracts.base import Contract
 from contracts.genesis import GenesisConfig, build_genesis
 from contracts.runtime import ContractRuntime
-from ledger.block import Block, BlockHeader
+from ledger.block import Block, BlockHeader, TxState
 from ledger.chain import BlockBuilder, signer_lookup
 from ledger.crypto import SignatureVerifier
 from ledger.exceptions import StoreError
@@ -33,7 +33,7 @@ from nodes.behaviour import BehaviourAPI, Honest
 from nodes.divergence import DivergenceMonitor
 from nodes.exceptions import IntakeHalted, OutOfOrder
 from nodes.gate import Gate
-from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
+from nodes.interfaces import BlockCallback, TxStatus, Unsubscribe
 from nodes.messages import Batch, SignedHeader, signed_header_message
 
 Forward = Callable[[list[Envelope]], None]

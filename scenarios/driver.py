@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 
+from ledger.block import TxState
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import make_body, sign_envelope
 from nodes.exceptions import GateRejected, NodeDown
-from nodes.interfaces import TxState
 from nodes.peer import Peer
 from nodes.sim.simulation import Simulation
 from scenarios.engine import Outcome, Tx
