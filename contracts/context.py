@@ -23,7 +23,7 @@ from contracts.policy import Principal
 from contracts.records import Record
 from ledger.encoding import check as check_json
 from ledger.interfaces import BlockContext, StateReader, StateWriter
-from ledger.state import Overlay, peek
+from ledger.state import Overlay
 from ledger.timefmt import parse_time
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class ReadContext:
         stored value, since validation builds its own containers; others from a copy.
         """
         full = self._prefix + key
-        value = peek(self._state, full) if model.plain_fields else self._state.get(full)
+        value = self._state.peek(full) if model.plain_fields else self._state.get(full)
         return None if value is None else model.model_validate(value)
 
     def require(

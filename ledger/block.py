@@ -66,6 +66,13 @@ class CutInfo:
         return cls(str(data["orderer"]), int(data["seq"]), CutReason(data["reason"]))
 
 
+RESULT_FIELDS = ("code", "events", "message", "status", "tx_id", "writes")
+"""A tx result's JSON fields, in canonical (sorted) order: one list for ``to_json`` and
+for the bytes ``committed_from_raw`` assembles."""
+assert list(RESULT_FIELDS) == sorted(RESULT_FIELDS)
+_RESULT_KEYS = tuple(canonical_trusted(name) + b":" for name in RESULT_FIELDS)
+
+
 @dataclass(frozen=True, slots=True)
 class TxResult:
     """The recorded outcome of one tx: its writes and events if committed, a code if rejected."""
@@ -84,14 +91,18 @@ class TxResult:
         return self.status is TxState.COMMITTED
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "tx_id": self.tx_id,
-            "status": self.status.value,
-            "code": self.code,
-            "message": self.message,
-            "writes": [[key, value] for key, value in self.writes],
-            "events": [dict(event) for event in self.events],
-        }
+        return dict(zip(RESULT_FIELDS, self._field_values(), strict=True))
+
+    def _field_values(self) -> tuple[Any, ...]:
+        """The JSON value of each of ``RESULT_FIELDS``, in that order."""
+        return (
+            self.code,
+            [dict(event) for event in self.events],
+            self.message,
+            self.status.value,
+            self.tx_id,
+            [[key, value] for key, value in self.writes],
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TxResult:
@@ -127,14 +138,15 @@ class TxResult:
     ) -> TxResult:
         """A committed result whose canonical bytes are assembled from the writes'
         canonical bytes (``raw_writes``, same keys and order as ``writes``) instead of
-        encoding every value again: the layout is ``to_json``'s with sorted keys."""
+        encoding every value again. The fields and their order are ``RESULT_FIELDS``,
+        as in ``to_json``; only the writes' encoding differs."""
         result = cls(tx_id=tx_id, status=TxState.COMMITTED, writes=writes, events=events)
-        data = b"".join((
-            b'{"code":null,"events":', canonical_trusted([dict(e) for e in events]),
-            b',"message":null,"status":"', TxState.COMMITTED.value.encode(),
-            b'","tx_id":', canonical_trusted(tx_id),
-            b',"writes":', canonical_raw_writes(raw_writes), b"}",
-        ))
+        values = result._field_values()
+        data = b"{" + b",".join(
+            key + (canonical_raw_writes(raw_writes) if name == "writes"
+                   else canonical_trusted(value))
+            for name, key, value in zip(RESULT_FIELDS, _RESULT_KEYS, values, strict=True)
+        ) + b"}"
         object.__setattr__(result, "_canonical", data)
         return result
 
