@@ -119,8 +119,8 @@ MUTANTS: dict[str, list[Mutant]] = {
                "overdraft of one fen"),
         Mutant(ST + "contract.py", "if issued + args.amount > MAX_AMOUNT:", "if False:",
                "issuance above the limit"),
-        Mutant(ST + "contract.py", "not 0 < amount <= MAX_AMOUNT", "not 0 <= amount <= MAX_AMOUNT",
-               "zero transfers accepted"),
+        Mutant("contracts/money.py", "not 0 < amount <= MAX_AMOUNT",
+               "not 0 <= amount <= MAX_AMOUNT", "zero transfers accepted"),
     ],
 }
 
