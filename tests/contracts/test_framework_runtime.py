@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from contracts import Args, Context, Contract, DomainError, InvalidState, Role, action, operation
 from contracts.builtin.registry.operations import FILE_LIEN, FileLienArgs
-from contracts.money import MOVE
+from contracts.money import MOVE, MoveArgs
 from contracts.operations import NoneType, Operation
 from contracts.runtime import CONTRACT_FAULT
 from contracts.testing import LedgerHarness, OrgSpec
@@ -107,7 +107,7 @@ class ProbeContract(Contract):
     @action(RawPayArgs, policy=ANYONE)
     def pay_raw(self, ctx: Context, args: RawPayArgs) -> None:
         """Pass whatever the tx says to settlement's move (a buggy caller's operands)."""
-        ctx.transfer(args.source, args.target, args.amount)
+        ctx.invoke(MOVE, MoveArgs(source=args.source, target=args.target, amount=args.amount))
 
     @action(KeyArgs, policy=ANYONE)
     def fund_pool(self, ctx: Context, args: KeyArgs) -> None:
@@ -387,7 +387,7 @@ def test_settlement_move_debits_only_a_signers_account_or_the_callers_escrow(
 
 @pytest.mark.parametrize(
     ("target", "amount", "code"),
-    [("gov", -5, "INVALID_AMOUNT"), ("", 5, "INVALID_ACCOUNT")],
+    [("gov", -5, "INVALID_AMOUNT"), ("gov", 0, "INVALID_AMOUNT"), ("", 5, "INVALID_ACCOUNT")],
 )
 def test_settlement_refuses_bad_operands_with_its_own_codes(
     chain: LedgerHarness, target: str, amount: int, code: str
