@@ -249,6 +249,7 @@ class DisputesStandIn(Contract):
 
     name = "disputes"
     version = "test"
+    freezes_assets = True  # ctx.is_frozen asks its is_frozen view
 
     @action(AssetArgs, policy=Role("government", "mediator"))
     def freeze(self, ctx: Context, args: AssetArgs) -> None:

@@ -56,6 +56,7 @@ class FakeDisputes(Contract):
 
     name = "disputes"
     version = "test"
+    freezes_assets = True  # ctx.is_frozen asks its is_frozen view
 
     @action(AssetArgs, policy=Role("government", "mediator"))
     def freeze(self, ctx: Context, args: AssetArgs) -> None:
