@@ -29,8 +29,9 @@ from typing import Any
 
 import httpx
 
-from api.schemas import SubmitAccepted, SubmitResults, TxState, TxStatusOut
+from api.schemas import SubmitAccepted, SubmitResults, TxStatusOut
 from api.signing import SignableRequest, sign_request
+from ledger.block import TxState
 from ledger.identity import Credentials
 from ledger.private import PrivateField, parse_fields, seal_args
 from ledger.roster import load_credentials

@@ -25,15 +25,14 @@ from typing import Any, Protocol
 
 from api.auth import MemberKey, ReadAuthenticator, member_key_from_record
 from api.metrics import ApiMetrics
-from api.schemas import TxState, TxStatusOut
+from api.schemas import TxStatusOut
 from contracts.genesis import GenesisConfig
 from contracts.runtime import ContractRuntime
-from ledger.block import Block
+from ledger.block import Block, TxState
 from ledger.identity import MEMBERSHIP_NAMESPACE
 from ledger.interfaces import ChainStoreAPI
 from nodes.dev_clock import ClockReading
 from nodes.interfaces import PeerAPI, TxStatus, Unsubscribe
-from nodes.interfaces import TxState as NodeTxState
 
 
 class ServedPeer(PeerAPI, Protocol):
@@ -76,21 +75,13 @@ class ApiSettings:
     keepalive_s: float = 15.0
 
 
-_STATES = {
-    NodeTxState.PENDING: TxState.PENDING,
-    NodeTxState.COMMITTED: TxState.COMMITTED,
-    NodeTxState.REJECTED: TxState.REJECTED,
-}
-
-
 def status_out(status: TxStatus) -> TxStatusOut | None:
     """The API view of a peer's tx status; None when the peer has never heard of the tx."""
-    state = _STATES.get(status.state)
-    if state is None:
+    if status.state is TxState.UNKNOWN:
         return None
     return TxStatusOut(
         tx_id=status.tx_id,
-        status=state,
+        status=status.state,
         height=status.height,
         index=status.index,
         code=status.code,

@@ -15,14 +15,15 @@ A problem body::
 
 ``errors`` appears for input errors and names the JSON path of each bad field
 (``$[i]...`` for the i-th envelope of a batch, ``query.x`` for query parameters).
-``GateRejected`` carries the code of the ledger or contract error that refused
-the envelope; it is answered as that error's entry in the table.
+It is read from the exception's own fields (``errors``, ``path`` and ``rule``),
+never parsed back out of a message. ``GateRejected`` keeps the ledger or
+contract error that refused the envelope (``cause``); it is answered as that
+error's entry in the table, with the envelope's index.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -124,25 +125,17 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     Exception: ProblemSpec(500, "Internal error", "INTERNAL"),
 }
 
-_BY_CODE: dict[str, ProblemSpec] = {
-    code: spec
-    for exc_type, spec in ERROR_TABLE.items()
-    if isinstance(code := getattr(exc_type, "code", None), str)
-    and exc_type is not node_exc.GateRejected
-}
-
-_PATH_RULE = re.compile(r"^(?P<path>[A-Za-z_$][^:\s]*): (?P<rule>.*)$", re.DOTALL)
-_SPLIT_ERRORS = re.compile(r"; (?=tx\.|params\.|args\.|signatures\[|envelope)")
 _HTTP_CODES = {404: "ROUTE_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
 
 def spec_for(exc: BaseException) -> ProblemSpec:
-    """The table entry for ``exc``: its own type's, else its nearest listed ancestor's."""
+    """The table entry for ``exc``: its own type's, else its nearest listed ancestor's.
+    A gate refusal is answered as the error that caused it."""
+    if isinstance(exc, node_exc.GateRejected):
+        exc = exc.cause
     for klass in type(exc).__mro__:
         spec = ERROR_TABLE.get(klass)
         if spec is not None:
-            if klass is node_exc.GateRejected and isinstance(exc, node_exc.GateRejected):
-                return _BY_CODE.get(exc.code, spec)
             return spec
     return ERROR_TABLE[Exception]
 
@@ -172,16 +165,6 @@ def json_path(where: str, index: int | None = None) -> str:
     return f"{root}{'' if where.startswith('[') else '.'}{where}"
 
 
-def split_errors(message: str, index: int | None = None) -> list[dict[str, Any]]:
-    """Field errors from a ``path: rule[; path: rule]`` message (ledger and runtime style)."""
-    errors = []
-    for part in _SPLIT_ERRORS.split(message):
-        match = _PATH_RULE.match(part)
-        if match:
-            errors.append({"path": json_path(match["path"], index), "rule": match["rule"]})
-    return errors
-
-
 def field_errors(exc: BaseException, batch: bool = True) -> list[dict[str, Any]] | None:
     """The per-field errors an input error carries, as ``{"path", "rule"}`` with JSON paths."""
     if isinstance(exc, api_exc.RequestInvalid):
@@ -191,14 +174,17 @@ def field_errors(exc: BaseException, batch: bool = True) -> list[dict[str, Any]]
             {"path": ".".join(str(p) for p in err["loc"]), "rule": err["msg"]}
             for err in exc.errors()
         ]
+    if isinstance(exc, node_exc.GateRejected):
+        index = exc.index if batch else None
+        return [
+            {"path": json_path(e["path"], index), "rule": e["rule"]} for e in exc.cause.errors
+        ] or None
     if isinstance(exc, ledger_exc.EncodingError):
         return [{"path": exc.path, "rule": exc.rule}]
-    if isinstance(exc, contract_exc.InvalidArguments):
-        return [{"path": e["path"], "rule": e["rule"]} for e in exc.errors]
-    if isinstance(exc, node_exc.GateRejected):
-        return split_errors(exc.message, exc.index if batch else None) or None
     if isinstance(exc, ledger_exc.EnvelopeError):
-        return split_errors(exc.message) or None
+        return [{"path": json_path(e["path"]), "rule": e["rule"]} for e in exc.errors] or None
+    if isinstance(exc, contract_exc.DomainError):
+        return [{"path": e["path"], "rule": e["rule"]} for e in exc.errors] or None
     return None
 
 

@@ -8,10 +8,11 @@ in any language exactly what to send.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.block import TxState
 
 MAX_BATCH = 1000
 
@@ -58,15 +59,9 @@ class EnvelopeModel(BaseModel):
     signatures: list[SignatureEntry] = Field(min_length=1, max_length=16)
 
 
-class TxState(StrEnum):
-    PENDING = "pending"
-    COMMITTED = "committed"
-    REJECTED = "rejected"
-
-
 class TxStatusOut(_Out):
     tx_id: str
-    status: TxState
+    status: TxState = Field(description="pending, committed or rejected")
     height: int | None = Field(default=None, description="block height once in a block")
     index: int | None = Field(default=None, description="position in that block")
     code: str | None = Field(default=None, description="why it was rejected")

@@ -64,6 +64,10 @@ class FilteredState:
             return value
         return None
 
+    def peek(self, key: str) -> Any | None:
+        """As ``get``: a filtered read hands out only what the viewer may read."""
+        return self.get(key)
+
     def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
         for key, value in self._state.scan(prefix):
             if self._visibility.may_read(self._viewer, key, value, self._state):

@@ -1,5 +1,14 @@
 """The contract framework: plug-in contracts with typed actions, policies as data,
-views, operations and declared invariants, executed deterministically by the runtime."""
+views, typed operations and declared invariants, executed deterministically by the
+runtime.
+
+What a plug-in imports from here: ``Contract`` and the decorators (``action``,
+``view``, ``operation``, ``invariant``); the model bases ``Args``, ``Query``,
+``Params`` and ``Record`` (stored state); ``Context``/``ReadContext`` (``load``,
+``require``, ``save``, ``emit``, ``invoke``, ``transfer``...); ``Operation`` (a typed
+handle to another contract's operation); the policies; and the domain errors.
+Field types (``Id``, ``Fen``, ``Timestamp``...) are in ``contracts.types``.
+"""
 
 from contracts.base import Args, Contract, Params, Query, action, invariant, operation, view
 from contracts.context import Context, ReadContext
@@ -16,6 +25,7 @@ from contracts.exceptions import (
     UnknownAction,
     UnknownContract,
 )
+from contracts.operations import Operation
 from contracts.policy import AllOf, AnyOf, OutOf, Party, Role, all_of, any_of, out_of
 from contracts.readers import Readable
 from contracts.records import Record
@@ -35,6 +45,7 @@ __all__ = [
     "InvalidArguments",
     "InvalidState",
     "NotFound",
+    "Operation",
     "OutOf",
     "Params",
     "Party",

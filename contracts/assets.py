@@ -23,13 +23,14 @@ Both operations run only when the disputes contract invokes them (``require_cour
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
-from contracts.base import Query
+from contracts.base import Args, Query
 from contracts.context import Context, ReadContext
 from contracts.exceptions import Unauthorized, UnknownAction
+from contracts.operations import NoneType, Operation
 from contracts.records import Record
-from contracts.types import Id
+from contracts.types import Fen, Id
 
 ASSET_PARTIES_VIEW = "asset_parties"
 COURT_PATH_VIEW = "court_path"
@@ -104,3 +105,41 @@ def require_court(ctx: Context, operation: str) -> None:
         raise Unauthorized(f"{operation} runs only when {COURT_CALLER} invokes it, "
                            f"not {ctx.caller or 'a signed tx'}", operation=operation)
 
+
+
+class CourtPayoutArgs(Args):
+    """A court term paid down an asset's own payout path: up to ``amount`` fen from
+    ``source`` for money ``payer`` owes ``payee`` over ``asset``."""
+
+    asset: Id
+    payer: Id
+    payee: Id
+    source: Id
+    amount: Fen
+
+
+class CourtPaid(BaseModel):
+    """The fen the asset's payout path took from the source (never more than offered)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: Fen
+
+
+class CourtSaleArgs(Args):
+    """A court-ordered sale of ``asset`` to ``buyer`` at ``price``, ``costs`` first."""
+
+    asset: Id
+    buyer: Id
+    price: Fen
+    costs: Fen
+
+
+def court_payout_of(contract: str) -> Operation[CourtPayoutArgs, CourtPaid]:
+    """The handle of ``contract``'s ``court_payout`` operation (the asset's owner)."""
+    return Operation(contract, COURT_PAYOUT, CourtPayoutArgs, CourtPaid)
+
+
+def court_sale_of(contract: str) -> Operation[CourtSaleArgs, None]:
+    """The handle of ``contract``'s ``court_sale`` operation (the asset's owner)."""
+    return Operation(contract, COURT_SALE, CourtSaleArgs, NoneType)

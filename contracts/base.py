@@ -14,8 +14,8 @@ A contract is a class::
         @view(BalanceQuery)
         def balance(self, ctx: ReadContext, query: BalanceQuery) -> JSON: ...
 
-        @operation
-        def move(self, ctx: Context, source: str, target: str, amount: int) -> None: ...
+        @operation(MoveArgs)
+        def move(self, ctx: Context, args: MoveArgs) -> None: ...
 
         @invariant("S1", "no account balance is negative")
         def no_negative_balance(self, ctx: ReadContext) -> Iterable[str]: ...
@@ -25,6 +25,9 @@ A contract is a class::
 - Views are read-only queries, used by other contracts and the HTTP API.
 - Operations are called by other contracts inside the same tx (settlement
   transfers, encumbrance registration); they run in the target's own namespace.
+  Like actions they take a model of their arguments, and declare the model of
+  what they return (``result=``); callers name them with a typed handle
+  (``contracts.operations.Operation``) in ``ctx.invoke``.
 - Invariants yield a message per violation; the test harness checks them all
   after every step.
 - ``readers`` declares, per key pattern, the record stored there and which of its
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.exceptions import RegistrationError
 from contracts.policy import Policy
 from contracts.readers import Readable
 
@@ -91,6 +95,16 @@ class ViewSpec:
 
 
 @dataclass(frozen=True)
+class OperationSpec:
+    name: str
+    handler: Callable[..., Any]
+    model: type[BaseModel]
+    result: type
+    """The type every result is an instance of (``NoneType`` when it returns nothing)."""
+    doc: str
+
+
+@dataclass(frozen=True)
 class InvariantSpec:
     code: str
     description: str
@@ -129,10 +143,25 @@ def view(model: type[BaseModel], *, name: str | None = None) -> Callable[[F], F]
     return mark
 
 
-def operation(func: F) -> F:
-    """Mark a method as callable by other contracts within a tx."""
-    func.__agriledger_operation__ = True  # type: ignore[attr-defined]
-    return func
+def operation(
+    model: type[BaseModel], *, result: type | None = None, name: str | None = None
+) -> Callable[[F], F]:
+    """Mark a method as callable by other contracts within a tx, with its argument model
+    and the model of its result (None: it returns nothing)."""
+    if not isinstance(model, type):  # used bare, as @operation
+        raise RegistrationError(
+            f"@operation on {getattr(model, '__qualname__', model)!r} needs its argument "
+            "model: @operation(ArgsModel, result=ResultModel)"
+        )
+
+    def mark(func: F) -> F:
+        func.__agriledger_operation__ = OperationSpec(  # type: ignore[attr-defined]
+            name=name or func.__name__, handler=func, model=model,
+            result=type(None) if result is None else result, doc=(func.__doc__ or "").strip(),
+        )
+        return func
+
+    return mark
 
 
 def invariant(code: str, description: str) -> Callable[[F], F]:
@@ -152,16 +181,17 @@ def _entries(attr: Any) -> Iterable[tuple[str, str, str]]:
         yield "action", "actions", spec.name
     if spec := getattr(attr, "__agriledger_view__", None):
         yield "view", "views", spec.name
-    if getattr(attr, "__agriledger_operation__", False) is True:
-        yield "operation", "operations", attr.__name__
+    if spec := getattr(attr, "__agriledger_operation__", None):
+        yield "operation", "operations", spec.name
     if spec := getattr(attr, "__agriledger_invariant__", None):
         yield "invariant", "invariants", spec.code
 
 
 def _entry_value(attr: Any, kind: str) -> Any:
     marker = {"action": "__agriledger_action__", "view": "__agriledger_view__",
-              "invariant": "__agriledger_invariant__"}.get(kind)
-    return attr if marker is None else getattr(attr, marker)
+              "operation": "__agriledger_operation__",
+              "invariant": "__agriledger_invariant__"}[kind]
+    return getattr(attr, marker)
 
 
 class Contract:
@@ -173,10 +203,13 @@ class Contract:
     Params: ClassVar[type[BaseModel]] = Params
     readers: ClassVar[tuple[Readable, ...] | None] = None
     """Who may read each record the contract stores (``contracts.readers``); required."""
+    freezes_assets: ClassVar[bool] = False
+    """True for a contract that can freeze assets (an open dispute): it declares a view
+    ``is_frozen`` taking ``asset``, which ``ctx.is_frozen`` asks."""
 
     actions: ClassVar[dict[str, ActionSpec]]
     views: ClassVar[dict[str, ViewSpec]]
-    operations: ClassVar[dict[str, Callable[..., Any]]]
+    operations: ClassVar[dict[str, OperationSpec]]
     invariants: ClassVar[dict[str, InvariantSpec]]
 
     registration_problems: ClassVar[list[str]]

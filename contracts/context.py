@@ -2,7 +2,9 @@
 
 ``ReadContext`` reads the contract's own namespace, calls other contracts' views,
 and knows the block time. ``Context`` adds writes, events, operations of other
-contracts (settlement transfers, encumbrance registration) and the tx's signers.
+contracts (``invoke`` with a typed handle; ``transfer`` through the money interface,
+``contracts.money``) and the tx's signers. The framework names no contract: asset
+freezes are asked of the contracts that declare ``freezes_assets``.
 Nothing here reaches a clock, the network, the file system or randomness.
 """
 
@@ -12,12 +14,16 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
+
 from contracts.exceptions import AssetFrozen, ContractError
+from contracts.money import MOVE, MoveArgs
+from contracts.operations import Operation
 from contracts.policy import Principal
 from contracts.records import Record
 from ledger.encoding import check as check_json
 from ledger.interfaces import BlockContext, StateReader, StateWriter
-from ledger.state import Overlay, peek
+from ledger.state import Overlay
 from ledger.timefmt import parse_time
 
 if TYPE_CHECKING:
@@ -25,6 +31,8 @@ if TYPE_CHECKING:
     from contracts.runtime import ContractRuntime
 
 R = TypeVar("R", bound=Record)
+A = TypeVar("A", bound=BaseModel)
+T = TypeVar("T")
 
 
 class ReadContext:
@@ -74,7 +82,7 @@ class ReadContext:
         stored value, since validation builds its own containers; others from a copy.
         """
         full = self._prefix + key
-        value = peek(self._state, full) if model.plain_fields else self._state.get(full)
+        value = self._state.peek(full) if model.plain_fields else self._state.get(full)
         return None if value is None else model.model_validate(value)
 
     def require(
@@ -101,10 +109,11 @@ class ReadContext:
         return contract in self._runtime.contracts
 
     def is_frozen(self, asset: str) -> bool:
-        """True if an open dispute names ``asset`` (False when disputes are not enabled)."""
-        if not self.has_contract("disputes"):
-            return False
-        return bool(self.view("disputes", "is_frozen", asset=asset))
+        """True if an enabled contract that freezes assets (``Contract.freezes_assets``,
+        e.g. a dispute desk) holds ``asset`` frozen; False when none is enabled."""
+        return any(
+            bool(self.view(name, "is_frozen", asset=asset)) for name in self._runtime.freezers
+        )
 
     def require_not_frozen(self, asset: str) -> None:
         if self.is_frozen(asset):
@@ -173,9 +182,10 @@ class Context(ReadContext):
         check_json(data, f"event {self._contract.name}.{event_type}")
         self._events.append({"contract": self._contract.name, "type": event_type, "data": data})
 
-    def invoke(self, contract: str, op: str, **kwargs: Any) -> Any:
-        """Run another contract's operation in its own namespace, within this tx."""
-        return self._runtime.call_operation(self, contract, op, kwargs)
+    def invoke(self, op: Operation[A, T], args: A) -> T:
+        """Run another contract's operation ``op`` with ``args`` in that contract's
+        namespace, within this tx; its declared result comes back."""
+        return self._runtime.call_operation(self, op, args)
 
     def transfer(self, source: str, target: str, amount: int, memo: str = "") -> None:
         """Move ``amount`` fen between settlement accounts.
@@ -185,7 +195,7 @@ class Context(ReadContext):
         """
         if amount == 0:
             return
-        self.invoke("settlement", "move", source=source, target=target, amount=amount, memo=memo)
+        self.invoke(MOVE, MoveArgs(source=source, target=target, amount=amount, memo=memo))
 
     def escrow(self, name: str) -> str:
         """The id of this contract's escrow account ``name`` (debitable only by this contract)."""

@@ -3,7 +3,8 @@
 ::
 
     ContractError                       base
-    ├── DomainError                     deterministic rejection of a tx (has .code, .facts)
+    ├── DomainError                     deterministic rejection of a tx (.code, .facts, and
+    │                                   .errors naming bad fields: ``.at(path, rule)``)
     │   ├── UnknownContract             UNKNOWN_CONTRACT
     │   ├── UnknownAction               UNKNOWN_ACTION
     │   ├── InvalidArguments            INVALID_ARGUMENTS (.errors: field path + rule)
@@ -23,7 +24,9 @@ still agrees, and logs it.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
+
+from ledger.exceptions import FieldError
 
 
 class ContractError(Exception):
@@ -34,11 +37,21 @@ class DomainError(ContractError):
     """A deterministic rejection with a stable code and the facts behind it."""
 
     code: ClassVar[str] = "DOMAIN_ERROR"
+    errors: list[FieldError]
+    """The input fields at fault, when the refusal is about given fields (else empty)."""
 
     def __init__(self, message: str, **facts: Any) -> None:
         self.message = message
         self.facts = facts
+        self.errors = []
         super().__init__(message)
+
+    @classmethod
+    def at(cls, path: str, rule: str, **facts: Any) -> Self:
+        """The refusal of one input field: message ``path: rule``, ``errors`` naming it."""
+        error = cls(f"{path}: {rule}", **facts)
+        error.errors = [{"path": path, "rule": rule}]
+        return error
 
 
 class UnknownContract(DomainError):
@@ -52,7 +65,7 @@ class UnknownAction(DomainError):
 class InvalidArguments(DomainError):
     code = "INVALID_ARGUMENTS"
 
-    def __init__(self, message: str, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, message: str, errors: list[FieldError]) -> None:
         super().__init__(message, errors=errors)
         self.errors = errors
 

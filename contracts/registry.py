@@ -97,6 +97,12 @@ def check_contract_class(
             )
     for name, vspec in cls.views.items():
         _check_model(vspec.model, f"{cls.name}.{name}", "view", "params")
+    if cls.freezes_assets and "is_frozen" not in cls.views:
+        raise RegistrationError(
+            f"{cls.name}: freezes_assets needs a view is_frozen(asset) for ctx.is_frozen"
+        )
+    for name, ospec in cls.operations.items():
+        _check_model(ospec.model, f"{cls.name}.{name}", "operation", "args")
     tables: tuple[tuple[str, Mapping[str, Any]], ...] = (
         ("action", cls.actions), ("view", cls.views), ("operation", cls.operations),
     )
@@ -113,7 +119,7 @@ def _check_model(model: Any, where: str, kind: str, what: str) -> None:
     if model.model_config.get("extra") != "forbid":
         raise RegistrationError(
             f"{where}: the {what} model {model.__name__} must forbid unknown fields "
-            f"(derive it from contracts.{'Args' if kind == 'action' else 'Query'})"
+            f"(derive it from contracts.{'Query' if kind == 'view' else 'Args'})"
         )
 
 

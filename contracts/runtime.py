@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,8 +27,10 @@ from contracts.exceptions import (
     UnknownAction,
     UnknownContract,
 )
+from contracts.operations import Operation
 from contracts.policy import Principal
 from contracts.roles import NODE_ROLE
+from ledger.exceptions import FieldError
 from ledger.interfaces import BlockContext, ExecutionOutcome, StateReader, StateWriter
 from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo
@@ -37,10 +39,13 @@ log = logging.getLogger(__name__)
 
 CONTRACT_FAULT = "CONTRACT_FAULT"
 
+A = TypeVar("A", bound=BaseModel)
+R = TypeVar("R")
 
-def validation_errors(exc: ValidationError, root: str) -> list[dict[str, Any]]:
+
+def validation_errors(exc: ValidationError, root: str) -> list[FieldError]:
     """Pydantic errors as [{"path": "args.principal", "rule": "..."}]."""
-    errors = []
+    errors: list[FieldError] = []
     for error in exc.errors():
         path = root + "".join(
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
@@ -84,6 +89,8 @@ class ContractRuntime:
 
     def __init__(self, contracts: Mapping[str, Contract]) -> None:
         self.contracts = dict(contracts)
+        self.freezers = tuple(c.name for c in self.contracts.values() if c.freezes_assets)
+        """The enabled contracts that can freeze assets (``Contract.freezes_assets``)."""
 
     def execute(
         self,
@@ -168,26 +175,35 @@ class ContractRuntime:
         query = parse_model(spec.model, params, "params")
         return spec.handler(contract, ReadContext(self, contract, state, block), query)
 
-    def call_operation(
-        self, caller: Context, contract_name: str, op: str, kwargs: Mapping[str, Any]
-    ) -> Any:
-        """Run ``op`` of ``contract_name`` atomically: if it raises, none of its writes or
-        events remain, even when the caller catches the error and carries on."""
-        contract = self._contract(contract_name)
-        handler = contract.operations.get(op)
-        if handler is None:
-            raise ContractError(f"contract {contract_name!r} has no operation {op!r}")
+    def call_operation(self, caller: Context, op: Operation[A, R], args: A) -> R:
+        """Run ``op`` with ``args`` atomically: if it raises, none of its writes or events
+        remain, even when the caller catches the error and carries on."""
+        contract = self._contract(op.contract)
+        spec = contract.operations.get(op.name)
+        if spec is None:
+            raise ContractError(f"contract {op.contract!r} has no operation {op.name!r}")
+        if spec.model is not op.args or spec.result is not op.result:
+            raise ContractError(
+                f"{op.contract}.{op.name} takes {spec.model.__name__} and returns "
+                f"{spec.result.__name__}; the caller's handle says {op.args.__name__} and "
+                f"{op.result.__name__}"
+            )
+        if type(args) is not spec.model:
+            raise ContractError(
+                f"{op.contract}.{op.name} takes {spec.model.__name__}, "
+                f"not {type(args).__name__}"
+            )
         savepoint = Overlay(caller.state_writer)
         events: list[Mapping[str, Any]] = []
-        result = handler(contract, caller.child(contract, state=savepoint, events=events), **kwargs)
+        result = spec.handler(contract, caller.child(contract, state=savepoint, events=events),
+                              args)
+        if not isinstance(result, spec.result):
+            raise ContractError(
+                f"{op.contract}.{op.name} returned {type(result).__name__}, "
+                f"not {spec.result.__name__}"
+            )
         caller.absorb(savepoint, events)
         return result
-
-    def read_context(
-        self, contract_name: str, state: StateReader, block: BlockContext
-    ) -> ReadContext:
-        contract = self._contract(contract_name)
-        return ReadContext(self, contract, state, block)
 
     def check_invariants(self, state: StateReader, block: BlockContext) -> list[str]:
         """Every declared invariant of every enabled contract; one line per violation."""

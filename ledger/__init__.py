@@ -3,7 +3,7 @@
 It knows nothing about contracts: execution is delegated to an ``ExecutorAPI``.
 """
 
-from ledger.block import Block, BlockHeader, CutInfo, CutReason, TxResult, TxStatus
+from ledger.block import Block, BlockHeader, CutInfo, CutReason, TxResult, TxState
 from ledger.chain import BlockBuilder, genesis_block, signer_lookup
 from ledger.crypto import PrivateKey, SignatureVerifier
 from ledger.encoding import canonical, decode
@@ -50,7 +50,7 @@ __all__ = [
     "SqliteStore",
     "StoreError",
     "TxResult",
-    "TxStatus",
+    "TxState",
     "UnknownSigner",
     "VerificationError",
     "WrongChain",

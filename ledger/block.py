@@ -30,9 +30,17 @@ Write = tuple[str, Any]  # (key, value); value None deletes the key
 RawWrite = tuple[str, bytes | None]  # (key, canonical bytes of the value; None deletes)
 
 
-class TxStatus(StrEnum):
+class TxState(StrEnum):
+    """Where a tx is. A block records only COMMITTED or REJECTED (``RECORDED``); a peer
+    also answers PENDING (accepted, not yet in a block) and UNKNOWN (never seen)."""
+
+    UNKNOWN = "unknown"
+    PENDING = "pending"
     COMMITTED = "committed"
     REJECTED = "rejected"
+
+
+RECORDED = frozenset({TxState.COMMITTED, TxState.REJECTED})
 
 
 class CutReason(StrEnum):
@@ -58,12 +66,19 @@ class CutInfo:
         return cls(str(data["orderer"]), int(data["seq"]), CutReason(data["reason"]))
 
 
+RESULT_FIELDS = ("code", "events", "message", "status", "tx_id", "writes")
+"""A tx result's JSON fields, in canonical (sorted) order: one list for ``to_json`` and
+for the bytes ``committed_from_raw`` assembles."""
+assert list(RESULT_FIELDS) == sorted(RESULT_FIELDS)
+_RESULT_KEYS = tuple(canonical_trusted(name) + b":" for name in RESULT_FIELDS)
+
+
 @dataclass(frozen=True, slots=True)
 class TxResult:
     """The recorded outcome of one tx: its writes and events if committed, a code if rejected."""
 
     tx_id: str
-    status: TxStatus
+    status: TxState  # COMMITTED or REJECTED
     code: str | None = None
     message: str | None = None
     writes: tuple[Write, ...] = ()
@@ -73,23 +88,30 @@ class TxResult:
 
     @property
     def committed(self) -> bool:
-        return self.status is TxStatus.COMMITTED
+        return self.status is TxState.COMMITTED
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "tx_id": self.tx_id,
-            "status": self.status.value,
-            "code": self.code,
-            "message": self.message,
-            "writes": [[key, value] for key, value in self.writes],
-            "events": [dict(event) for event in self.events],
-        }
+        return dict(zip(RESULT_FIELDS, self._field_values(), strict=True))
+
+    def _field_values(self) -> tuple[Any, ...]:
+        """The JSON value of each of ``RESULT_FIELDS``, in that order."""
+        return (
+            self.code,
+            [dict(event) for event in self.events],
+            self.message,
+            self.status.value,
+            self.tx_id,
+            [[key, value] for key, value in self.writes],
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TxResult:
+        status = TxState(data["status"])
+        if status not in RECORDED:
+            raise ValueError(f"a recorded tx result is committed or rejected, not {status}")
         return cls(
             tx_id=data["tx_id"],
-            status=TxStatus(data["status"]),
+            status=status,
             code=data.get("code"),
             message=data.get("message"),
             writes=tuple((str(k), v) for k, v in data.get("writes", [])),
@@ -116,20 +138,21 @@ class TxResult:
     ) -> TxResult:
         """A committed result whose canonical bytes are assembled from the writes'
         canonical bytes (``raw_writes``, same keys and order as ``writes``) instead of
-        encoding every value again: the layout is ``to_json``'s with sorted keys."""
-        result = cls(tx_id=tx_id, status=TxStatus.COMMITTED, writes=writes, events=events)
-        data = b"".join((
-            b'{"code":null,"events":', canonical_trusted([dict(e) for e in events]),
-            b',"message":null,"status":"', TxStatus.COMMITTED.value.encode(),
-            b'","tx_id":', canonical_trusted(tx_id),
-            b',"writes":', canonical_raw_writes(raw_writes), b"}",
-        ))
+        encoding every value again. The fields and their order are ``RESULT_FIELDS``,
+        as in ``to_json``; only the writes' encoding differs."""
+        result = cls(tx_id=tx_id, status=TxState.COMMITTED, writes=writes, events=events)
+        values = result._field_values()
+        data = b"{" + b",".join(
+            key + (canonical_raw_writes(raw_writes) if name == "writes"
+                   else canonical_trusted(value))
+            for name, key, value in zip(RESULT_FIELDS, _RESULT_KEYS, values, strict=True)
+        ) + b"}"
         object.__setattr__(result, "_canonical", data)
         return result
 
     @classmethod
     def rejected(cls, tx_id: str, code: str, message: str) -> TxResult:
-        return cls(tx_id=tx_id, status=TxStatus.REJECTED, code=code, message=message)
+        return cls(tx_id=tx_id, status=TxState.REJECTED, code=code, message=message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from ledger.exceptions import DuplicateTx, EnvelopeError
 from ledger.identity import member_state_key, org_of, org_state_key
 from ledger.interfaces import BlockContext, ChainStoreAPI, ExecutorAPI, StateReader
 from ledger.merkle import EMPTY_ROOT
-from ledger.state import Overlay, peek
+from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo, authenticate, signature_triples
 
 
@@ -40,11 +40,11 @@ def signer_lookup(state: StateReader) -> Any:
     """A SignerLookup reading member records from ``state``."""
 
     def lookup(member_id: str) -> SignerInfo | None:
-        record = peek(state, member_state_key(member_id))  # read-only: no copy needed
+        record = state.peek(member_state_key(member_id))  # read-only: no copy needed
         if record is None:
             return None
         org = record.get("org", org_of(member_id))
-        org_record = peek(state, org_state_key(org))
+        org_record = state.peek(org_state_key(org))
         return SignerInfo(
             member_id=member_id,
             org=org,

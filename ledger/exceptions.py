@@ -3,12 +3,13 @@
 The tree, drawn once so readers see every way the ledger can say no::
 
     LedgerError                      base of everything below
-    ├── EncodingError                a value cannot be canonically encoded (has .path, .rule)
+    ├── EncodingError                a value cannot be canonically encoded (.path, .rule, .errors)
     │   ├── NestingTooDeep           JSON text nested deeper than the wire format allows
     │   └── DuplicateKey             a JSON object names the same key twice
     ├── IdentityError                a certificate or key is unusable
     │   └── CertificateError         chain, validity window or revocation check failed
-    ├── EnvelopeError                a transaction envelope is refused (has .code)
+    ├── EnvelopeError                a transaction envelope is refused (.code; .errors when
+    │                                one field is at fault: raised with ``.at(path, rule)``)
     │   ├── MalformedEnvelope        not the wire format (MALFORMED_ENVELOPE)
     │   ├── WrongChain               chain_id is not this chain's (WRONG_CHAIN)
     │   ├── BadSignature             a signature does not verify (BAD_SIGNATURE)
@@ -27,6 +28,15 @@ Store errors are faults: the operation is retried or abandoned, never half-appli
 
 from __future__ import annotations
 
+from typing import Self, TypedDict
+
+
+class FieldError(TypedDict):
+    """One bad input field: where (``tx.args.amount``, ``signatures[0].sig``) and which rule."""
+
+    path: str
+    rule: str
+
 
 class LedgerError(Exception):
     """Base of all ledger errors."""
@@ -39,6 +49,10 @@ class EncodingError(LedgerError):
         self.path = path
         self.rule = rule
         super().__init__(f"{path}: {rule}")
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return [{"path": self.path, "rule": self.rule}]
 
 
 class NestingTooDeep(EncodingError):
@@ -66,10 +80,18 @@ class EnvelopeError(LedgerError):
 
     code = "ENVELOPE_ERROR"
 
-    def __init__(self, message: str, *, tx_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, tx_id: str | None = None, errors: tuple[FieldError, ...] = ()
+    ) -> None:
         self.message = message
         self.tx_id = tx_id
+        self.errors = list(errors)
         super().__init__(message)
+
+    @classmethod
+    def at(cls, path: str, rule: str, *, tx_id: str | None = None) -> Self:
+        """The error for one field: message ``path: rule``, and ``errors`` naming it."""
+        return cls(f"{path}: {rule}", tx_id=tx_id, errors=({"path": path, "rule": rule},))
 
 
 class MalformedEnvelope(EnvelopeError):

@@ -11,30 +11,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ledger.block import Block, BlockHeader, TxResult
+from ledger.block import Block, BlockHeader, TxResult, Write
 from ledger.tx import Envelope, SignerInfo
 
 
 class StateReader(Protocol):
+    """Reading state: what views, invariants, party resolution and the gate get.
+    (``MemoryState``, ``Overlay``, ``SqliteState``.)"""
+
     def get(self, key: str) -> Any | None:
-        """The JSON value at ``key``, or None if absent."""
+        """A fresh copy of the JSON value at ``key``, or None if absent."""
+
+    def peek(self, key: str) -> Any | None:
+        """The value at ``key`` without a defensive copy, for ledger and framework code
+        that only reads it (signer and org lookups, plain records validated straight
+        from it); never handed to a contract. May be ``get`` where reads are fresh."""
 
     def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
         """All (key, value) pairs whose key starts with ``prefix``, in key order."""
 
 
 class StateWriter(StateReader, Protocol):
-    def put(self, key: str, value: Any) -> None: ...
+    """Writing state within a tx: what an action's context writes into (an ``Overlay``)."""
+
+    def put(self, key: str, value: Any) -> None:
+        """Write a copy of ``value``; its encoding is checked (None deletes)."""
 
     def put_owned(self, key: str, value: Any) -> None:
         """``put`` of a value the caller hands over (fresh containers, no floats): kept
         without a copy, its encoding still checked (``ledger.encoding.canonical_vouched``)."""
 
     def delete(self, key: str) -> None: ...
+
+
+class BlockOwnedState(StateReader, Protocol):
+    """The head state a store keeps (``MemoryState``): it takes a built block's writes
+    as they are, since a block's values are read-only once built (readers still get
+    copies through ``get``)."""
+
+    def adopt(self, writes: Sequence[Write]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

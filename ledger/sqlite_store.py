@@ -113,6 +113,11 @@ class SqliteState:
         row = self._store._query_one("SELECT value FROM state WHERE key = ?", (key,))
         return None if row is None else json.loads(row[0])
 
+    def peek(self, key: str) -> Any | None:
+        """``get``: every read decodes the stored text afresh, so there is nothing to
+        save by not copying."""
+        return self.get(key)
+
     def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
         rows = self._store._query_all(
             "SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key",

@@ -24,6 +24,7 @@ from ledger.encoding import (
     canonical_vouched,
     plain_copy,
 )
+from ledger.interfaces import StateReader
 
 _DELETED = object()
 
@@ -81,21 +82,10 @@ class Stored:
     def canonical(self) -> bytes:
         return self.raw if self.raw is not None else canonical_trusted(self.value)
 
-    @classmethod
-    def from_raw(cls, raw: bytes) -> Stored:
-        return cls(raw, json.loads(raw))
-
     def read(self) -> Any:
         if self.copy_of is plain_copy:
             return marshal.loads(marshal.dumps(self.value))
         return self.copy_of(self.value)
-
-
-def peek(state: Any, key: str) -> Any | None:
-    """The value at ``key`` without a defensive copy, for ledger and framework code that
-    only reads it (signer and org lookups); never hand the result to a contract."""
-    reader = getattr(state, "peek", None)
-    return state.get(key) if reader is None else reader(key)
 
 
 class MemoryState:
@@ -112,7 +102,7 @@ class MemoryState:
         return None if stored is None else stored.read()
 
     def peek(self, key: str) -> Any | None:
-        """The stored value itself, not a copy (see ``peek``): callers must not mutate it."""
+        """The stored value itself, not a copy: callers must not mutate it."""
         stored = self._data.get(key)
         return None if stored is None else stored.value
 
@@ -135,9 +125,6 @@ class MemoryState:
         encoding is checked, the value kept as it is."""
         canonical_vouched(value)
         self._store(key, Stored(None, value))
-
-    def put_raw(self, key: str, raw: bytes) -> None:
-        self._store(key, Stored.from_raw(raw))
 
     def _store(self, key: str, stored: Stored) -> None:
         if key not in self._data:
@@ -177,7 +164,7 @@ class Overlay:
     them into a parent overlay when a tx succeeds.
     """
 
-    def __init__(self, base: Any) -> None:
+    def __init__(self, base: StateReader) -> None:
         self._base = base
         self._pending: dict[str, Any] = {}  # key -> Stored | _DELETED
 
@@ -188,10 +175,10 @@ class Overlay:
         return None if stored is _DELETED else stored.read()
 
     def peek(self, key: str) -> Any | None:
-        """The stored value itself, not a copy (see ``peek``): callers must not mutate it."""
+        """The stored value itself, not a copy: callers must not mutate it."""
         stored = self._pending.get(key)
         if stored is None:
-            return peek(self._base, key)
+            return self._base.peek(key)
         return None if stored is _DELETED else stored.value
 
     def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:

@@ -106,83 +106,92 @@ class Envelope:
         ``ledger.encoding.decode`` (which already refused floats and big integers).
         """
         if not isinstance(data, Mapping):
-            raise MalformedEnvelope("envelope: must be a JSON object")
+            raise MalformedEnvelope.at("envelope", "must be a JSON object")
         _exact_fields(data, ENVELOPE_FIELDS, "envelope")
         body = data["tx"]
         if not isinstance(body, Mapping):
-            raise MalformedEnvelope("tx: must be a JSON object")
+            raise MalformedEnvelope.at("tx", "must be a JSON object")
         _exact_fields(body, BODY_FIELDS, "tx")
         _check_body(body)
         try:
             body_bytes = canonical_trusted(body) if trusted_json else canonical(body)
         except EncodingError as exc:
-            raise MalformedEnvelope(f"tx{exc.path[1:]}: {exc.rule}") from None
+            raise MalformedEnvelope.at(f"tx{exc.path[1:]}", exc.rule) from None
         tx_id = sha256_hex(body_bytes)
         signatures = _parse_signatures(data["signatures"], tx_id)
         if signatures[0].signer != body["signer"]:
-            raise MalformedEnvelope(
-                "signatures[0].signer: the first signature must be the tx signer's", tx_id=tx_id
+            raise MalformedEnvelope.at(
+                "signatures[0].signer", "the first signature must be the tx signer's", tx_id=tx_id
             )
         return cls(body=body, body_bytes=body_bytes, tx_id=tx_id, signatures=signatures)
 
 
-def _exact_fields(obj: Mapping[str, Any], expected: frozenset[str], where: str) -> None:
+def _exact_fields(
+    obj: Mapping[str, Any], expected: frozenset[str], where: str, *, tx_id: str | None = None
+) -> None:
     if obj.keys() == expected:
         return
     keys = set(obj.keys())
     missing = expected - keys
     if missing:
-        raise MalformedEnvelope(f"{where}.{sorted(missing)[0]}: field required")
+        raise MalformedEnvelope.at(f"{where}.{sorted(missing)[0]}", "field required", tx_id=tx_id)
     extra = keys - expected
     if extra:
-        raise MalformedEnvelope(f"{where}.{sorted(extra)[0]}: unknown field")
+        raise MalformedEnvelope.at(f"{where}.{sorted(extra)[0]}", "unknown field", tx_id=tx_id)
 
 
 def _check_body(body: Mapping[str, Any]) -> None:
     for name in ("chain_id", "contract", "action", "signer", "created_at"):
         value = body[name]
         if not isinstance(value, str) or not value:
-            raise MalformedEnvelope(f"tx.{name}: must be a non-empty string")
+            raise MalformedEnvelope.at(f"tx.{name}", "must be a non-empty string")
     if not isinstance(body["args"], Mapping):
-        raise MalformedEnvelope("tx.args: must be a JSON object")
+        raise MalformedEnvelope.at("tx.args", "must be a JSON object")
     nonce = body["nonce"]
     if isinstance(nonce, bool) or not isinstance(nonce, int | str):
-        raise MalformedEnvelope("tx.nonce: must be an integer or a string")
+        raise MalformedEnvelope.at("tx.nonce", "must be an integer or a string")
     if not is_rfc3339_utc(body["created_at"]):
-        raise MalformedEnvelope(
-            "tx.created_at: must be an RFC 3339 UTC time such as 2026-05-01T08:00:00Z"
+        raise MalformedEnvelope.at(
+            "tx.created_at", "must be an RFC 3339 UTC time such as 2026-05-01T08:00:00Z"
         )
 
 
 def _parse_signatures(raw: object, tx_id: str) -> tuple[Signature, ...]:
     if not isinstance(raw, list) or not raw:
-        raise MalformedEnvelope("signatures: must be a non-empty array", tx_id=tx_id)
+        raise MalformedEnvelope.at("signatures", "must be a non-empty array", tx_id=tx_id)
     if len(raw) > MAX_SIGNATURES:
-        raise MalformedEnvelope(f"signatures: at most {MAX_SIGNATURES} allowed", tx_id=tx_id)
+        raise MalformedEnvelope.at(
+            "signatures", f"at most {MAX_SIGNATURES} allowed", tx_id=tx_id
+        )
     parsed: list[Signature] = []
     seen: set[str] = set()
     for index, item in enumerate(raw):
         where = f"signatures[{index}]"
         if not isinstance(item, Mapping):
-            raise MalformedEnvelope(f"{where}: must be a JSON object", tx_id=tx_id)
-        try:
-            _exact_fields(item, SIGNATURE_FIELDS, where)
-        except MalformedEnvelope as exc:
-            raise MalformedEnvelope(exc.message, tx_id=tx_id) from None
+            raise MalformedEnvelope.at(where, "must be a JSON object", tx_id=tx_id)
+        _exact_fields(item, SIGNATURE_FIELDS, where, tx_id=tx_id)
         signer, sig_text = item["signer"], item["sig"]
         if not isinstance(signer, str) or not signer:
-            raise MalformedEnvelope(f"{where}.signer: must be a non-empty string", tx_id=tx_id)
+            raise MalformedEnvelope.at(
+                f"{where}.signer", "must be a non-empty string", tx_id=tx_id
+            )
         if signer in seen:
-            raise MalformedEnvelope(f"{where}.signer: {signer!r} signs twice", tx_id=tx_id)
+            raise MalformedEnvelope.at(
+                f"{where}.signer", f"{signer!r} signs twice", tx_id=tx_id
+            )
         seen.add(signer)
         if not isinstance(sig_text, str):
-            raise MalformedEnvelope(f"{where}.sig: must be a base64 string", tx_id=tx_id)
+            raise MalformedEnvelope.at(f"{where}.sig", "must be a base64 string", tx_id=tx_id)
         try:
             sig = b64decode(sig_text)
         except ValueError:
-            raise MalformedEnvelope(f"{where}.sig: not RFC 4648 base64", tx_id=tx_id) from None
+            raise MalformedEnvelope.at(
+                f"{where}.sig", "not RFC 4648 base64", tx_id=tx_id
+            ) from None
         if len(sig) != SIGNATURE_BYTES:
-            raise MalformedEnvelope(f"{where}.sig: an Ed25519 signature is 64 bytes", tx_id=tx_id)
+            raise MalformedEnvelope.at(
+                f"{where}.sig", "an Ed25519 signature is 64 bytes", tx_id=tx_id
+            )
         parsed.append(Signature(signer, sig))
     return tuple(parsed)
 
@@ -275,21 +284,21 @@ def authenticate(
     same code for the same envelope.
     """
     if envelope.chain_id != chain_id:
-        raise WrongChain(
-            f"tx.chain_id: {envelope.chain_id!r} is not this chain ({chain_id!r})",
+        raise WrongChain.at(
+            "tx.chain_id", f"{envelope.chain_id!r} is not this chain ({chain_id!r})",
             tx_id=envelope.tx_id,
         )
     infos: list[SignerInfo] = []
     for index, signature in enumerate(envelope.signatures):
         info = lookup(signature.signer)
         if info is None:
-            raise UnknownSigner(
-                f"signatures[{index}].signer: {signature.signer!r} is not enrolled",
+            raise UnknownSigner.at(
+                f"signatures[{index}].signer", f"{signature.signer!r} is not enrolled",
                 tx_id=envelope.tx_id,
             )
         if info.revoked:
-            raise RevokedSigner(
-                f"signatures[{index}].signer: {signature.signer!r} was revoked",
+            raise RevokedSigner.at(
+                f"signatures[{index}].signer", f"{signature.signer!r} was revoked",
                 tx_id=envelope.tx_id,
             )
         infos.append(info)
@@ -297,8 +306,8 @@ def authenticate(
         if not verifier.verify(
             info.public_key, envelope.body_bytes, signature.sig, envelope.tx_id
         ):
-            raise BadSignature(
-                f"signatures[{index}].sig: does not verify for {signature.signer!r}",
+            raise BadSignature.at(
+                f"signatures[{index}].sig", f"does not verify for {signature.signer!r}",
                 tx_id=envelope.tx_id,
             )
     return tuple(infos)

@@ -1,7 +1,8 @@
 """Peers, orderers and networks: the layer that runs one ledger across organisations."""
 
+from ledger.block import TxState
 from nodes.exceptions import GateRejected, NetworkDirError, NodeDown, NodeError, OutOfOrder
-from nodes.interfaces import OrdererAPI, PeerAPI, Transport, TxState, TxStatus
+from nodes.interfaces import OrdererAPI, PeerAPI, Transport, TxStatus
 from nodes.local import LocalNetwork
 from nodes.messages import Batch, SignedHeader
 from nodes.orderer import InProcessOrderer

@@ -91,11 +91,6 @@ class BenchResult:
         ])
 
 
-def raw_verify_rate(seconds: float = 1.0, distinct: int = 64) -> float:
-    """Ed25519 verifications per wall second in this thread (one core), with no caching."""
-    return raw_verify_rates(seconds, distinct)[0]
-
-
 def raw_verify_rates(seconds: float = 1.0, distinct: int = 64) -> tuple[float, float]:
     """(per wall second, per CPU second of this process) Ed25519 verifications, no caching."""
     triples = []

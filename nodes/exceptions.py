@@ -4,7 +4,8 @@
 
     NodeError                        base
     ├── GateRejected                 an envelope failed the peer's pre-forward checks
-    │                                (.code: the ledger/contract code, .index, .tx_id)
+    │                                (.cause: the ledger or contract error, kept whole;
+    │                                .code and .message are the cause's; .index, .tx_id)
     ├── NodeDown                     a crashed node was asked to do something (fault, retry)
     ├── OutOfOrder                   a batch does not follow the peer's head (.expected, .got)
     ├── IntakeHalted                 the peer cannot store blocks; it accepts nothing (.reason)
@@ -23,22 +24,29 @@ reports them; they never change a chain.
 
 from __future__ import annotations
 
+from contracts.exceptions import DomainError
+from ledger.exceptions import DuplicateKey, EnvelopeError, NestingTooDeep
+
+GateCause = EnvelopeError | NestingTooDeep | DuplicateKey | DomainError
+"""What a gate refusal wraps: the ledger or contract error that refused the envelope."""
 
 class NodeError(Exception):
     """Base of nodes-layer errors."""
 
 
 class GateRejected(NodeError):
-    """An envelope was refused before forwarding; ``code`` is stable and machine-readable."""
+    """The envelope at ``index`` was refused before forwarding, because of ``cause``
+    (kept whole, with its type, code and fields, for the API to map)."""
 
-    def __init__(
-        self, code: str, message: str, *, index: int = 0, tx_id: str | None = None
-    ) -> None:
-        self.code = code
-        self.message = message
+    def __init__(self, cause: GateCause, *, index: int = 0, tx_id: str | None = None) -> None:
+        self.cause = cause
+        self.code: str = cause.code
+        self.message = str(cause)
         self.index = index
+        if tx_id is None and isinstance(cause, EnvelopeError):
+            tx_id = cause.tx_id
         self.tx_id = tx_id
-        super().__init__(f"envelope {index}: {code}: {message}")
+        super().__init__(f"envelope {index}: {self.code}: {self.message}")
 
 
 class NodeDown(NodeError):

@@ -23,17 +23,19 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from contracts.exceptions import DomainError, InvalidArguments
+from contracts.exceptions import DomainError, UnknownAction, UnknownContract
 from contracts.runtime import ContractRuntime, parse_model, refuse_node_keys
 from ledger.chain import signer_lookup
 from ledger.crypto import SignatureVerifier
 from ledger.encoding import decode
 from ledger.exceptions import (
     AlreadyRejected,
+    DuplicateKey,
     DuplicateTx,
     EncodingError,
     EnvelopeError,
     MalformedEnvelope,
+    NestingTooDeep,
 )
 from ledger.interfaces import ChainStoreAPI
 from ledger.tx import Envelope, SignerLookup, authenticate, signature_triples
@@ -41,9 +43,6 @@ from nodes.exceptions import GateRejected
 
 RawEnvelope = Envelope | Mapping[str, Any] | bytes | str
 """What a client may submit: a parsed envelope, its JSON object, or its JSON text."""
-
-UNKNOWN_CONTRACT = "UNKNOWN_CONTRACT"
-UNKNOWN_ACTION = "UNKNOWN_ACTION"
 
 
 class Gate:
@@ -78,17 +77,11 @@ class Gate:
         try:
             signers = authenticate(envelope, self.chain_id, lookup, self.verifier)
             self._refuse_recorded(envelope.tx_id)
-        except EnvelopeError as exc:
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
-        try:
             refuse_node_keys(signers)
-        except DomainError as exc:
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
-        self._check_call(envelope, index)
-        try:
+            self._check_call(envelope)
             self.runtime.check_roles(envelope, signers, self.store.state)
-        except DomainError as exc:
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        except (EnvelopeError, DomainError) as exc:
+            raise GateRejected(exc, index=index, tx_id=envelope.tx_id) from None
         return envelope
 
     @staticmethod
@@ -99,13 +92,12 @@ class Gate:
             if isinstance(raw, bytes | str):
                 return Envelope.parse(decode(raw), trusted_json=True)
             return Envelope.parse(raw)
-        except MalformedEnvelope as exc:
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=exc.tx_id) from None
-        except EncodingError as exc:  # too deep and duplicate keys keep their own codes
-            code = getattr(exc, "code", MalformedEnvelope.code)
-            raise GateRejected(code, str(exc), index=index) from None
+        except (MalformedEnvelope, NestingTooDeep, DuplicateKey) as exc:
+            raise GateRejected(exc, index=index) from None
+        except EncodingError as exc:  # not JSON at all
+            raise GateRejected(MalformedEnvelope.at(exc.path, exc.rule), index=index) from None
         except ValueError as exc:
-            raise GateRejected(MalformedEnvelope.code, str(exc), index=index) from None
+            raise GateRejected(MalformedEnvelope(str(exc)), index=index) from None
 
     def _refuse_recorded(self, tx_id: str) -> None:
         """A tx already in a block gets its verdict back (the store prefers a committed
@@ -125,24 +117,18 @@ class Gate:
             tx_id=tx_id,
         )
 
-    def _check_call(self, envelope: Envelope, index: int) -> None:
+    def _check_call(self, envelope: Envelope) -> None:
         contract = self.runtime.contracts.get(envelope.contract)
         if contract is None:
-            raise GateRejected(
-                UNKNOWN_CONTRACT,
-                f"tx.contract: {envelope.contract!r} is not enabled on this chain",
-                index=index, tx_id=envelope.tx_id,
+            raise UnknownContract.at(
+                "tx.contract", f"{envelope.contract!r} is not enabled on this chain",
+                contract=envelope.contract,
             )
         spec = contract.actions.get(envelope.action)
         if spec is None:
-            raise GateRejected(
-                UNKNOWN_ACTION,
-                f"tx.action: contract {contract.name!r} has no action {envelope.action!r}",
-                index=index, tx_id=envelope.tx_id,
+            raise UnknownAction.at(
+                "tx.action", f"contract {contract.name!r} has no action {envelope.action!r}",
+                contract=contract.name, action=envelope.action,
             )
-        try:
-            parse_model(spec.model, envelope.args, "tx.args")
-        except InvalidArguments as exc:
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
-        except DomainError as exc:  # a model validator raising a domain error
-            raise GateRejected(exc.code, exc.message, index=index, tx_id=envelope.tx_id) from None
+        parse_model(spec.model, envelope.args, "tx.args")  # InvalidArguments, or a domain
+        # error raised by one of the model's validators

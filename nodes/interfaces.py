@@ -24,22 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol
 
-from ledger.block import Block, BlockHeader
+from ledger.block import Block, BlockHeader, TxState
 from ledger.tx import Envelope
 from nodes.messages import Batch, Message, SignedHeader
 
 BlockCallback = Callable[[Block], None]
 Unsubscribe = Callable[[], None]
-
-
-class TxState(StrEnum):
-    UNKNOWN = "unknown"      # never accepted by this peer's gate and not on its chain
-    PENDING = "pending"      # accepted and forwarded, not yet in a block on this peer
-    COMMITTED = "committed"
-    REJECTED = "rejected"    # ordered, executed and recorded as rejected
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,10 +77,6 @@ class InProcessOrderer:
         elapsed = parse_time(time) - self._epoch
         self._last_time_ms = max(0, int(elapsed.total_seconds() * 1000))
 
-    def elapsed_ms(self) -> int:
-        """Milliseconds from genesis time to the last cut (a restarted clock starts here)."""
-        return self._last_time_ms
-
     def clock_offset_ms(self) -> int:
         """How far the clock was moved forward (development chains; 0 otherwise)."""
         return self._offset_ms

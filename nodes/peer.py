@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from contracts.base import Contract
 from contracts.genesis import GenesisConfig, build_genesis
 from contracts.runtime import ContractRuntime
-from ledger.block import Block, BlockHeader
+from ledger.block import Block, BlockHeader, TxState
 from ledger.chain import BlockBuilder, signer_lookup
 from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.exceptions import StoreError
@@ -35,7 +35,7 @@ from nodes.behaviour import BehaviourAPI, Honest
 from nodes.divergence import DivergenceMonitor
 from nodes.exceptions import IntakeHalted, OutOfOrder
 from nodes.gate import Gate
-from nodes.interfaces import BlockCallback, TxState, TxStatus, Unsubscribe
+from nodes.interfaces import BlockCallback, TxStatus, Unsubscribe
 from nodes.messages import Batch, SignedHeader, signed_header_message
 from nodes.private import PrivateDelivery, Share, prepare, purged_hashes
 

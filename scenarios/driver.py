@@ -11,11 +11,11 @@ import itertools
 import random
 from typing import Any
 
+from ledger.block import TxState
 from ledger.private import SALT_BYTES, PrivateDataRefused, PrivateField, seal_args
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import make_body, sign_envelope
 from nodes.exceptions import GateRejected, NodeDown
-from nodes.interfaces import TxState
 from nodes.peer import Peer
 from nodes.sim.simulation import Simulation
 from scenarios.engine import Outcome, Tx

@@ -20,7 +20,7 @@ any client, and act only through signed transactions.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -199,19 +199,3 @@ class StoryEngine:
         if tx is not None and self._on_outcome is not None:
             self._on_outcome(run.name, tx, outcome)
 
-
-def sequence(*steps: Tx) -> Callable[[], Story]:
-    """A story that submits ``steps`` one after another (a scripted timeline)."""
-
-    def story() -> Story:
-        yield from steps
-
-    return story
-
-
-def first_event(outcomes: Sequence[Outcome], event_type: str) -> Mapping[str, Any] | None:
-    for outcome in outcomes:
-        data = outcome.event(event_type)
-        if data is not None:
-            return data
-    return None

@@ -126,10 +126,8 @@ MUTANTS: dict[str, list[Mutant]] = {
                "overdraft of one fen"),
         Mutant(ST + "contract.py", "if issued + args.amount > MAX_AMOUNT:", "if False:",
                "issuance above the limit"),
-        Mutant(ST + "contract.py", "not 0 < amount <= MAX_AMOUNT", "not 0 <= amount <= MAX_AMOUNT",
-               "zero transfers accepted",
-               equivalent="ctx.transfer returns before invoking settlement.move on 0 fen, and "
-                          "the transfer action's arguments refuse 0, so no caller moves 0"),
+        Mutant("contracts/money.py", "not 0 < amount <= MAX_AMOUNT",
+               "not 0 <= amount <= MAX_AMOUNT", "zero transfers accepted"),
     ],
     "credit": [
         Mutant(CR + "rules.py", "return TIER_RANK[tier] >= TIER_RANK[Tier.A] and not in_default",

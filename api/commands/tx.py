@@ -40,7 +40,8 @@ from api.commands.member import (
     private_key,
     target,
 )
-from api.schemas import SubmitResults, TxState, TxStatusOut
+from api.schemas import SubmitResults, TxStatusOut
+from ledger.block import TxState
 from ledger.encoding import decode
 from ledger.exceptions import LedgerError
 from ledger.private import PrivateField, seal_args

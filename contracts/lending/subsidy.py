@@ -13,36 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TypeVar
 
 from contracts.context import Context
 from contracts.lending.accrual import days_overdue, is_overdue
 from contracts.lending.balance import LoanBalance
-from contracts.types import Fen, Id
+from contracts.lending.operations import APPLY_INTEREST_SUBSIDY, InterestSubsidyRequest
+
+__all__ = ["InterestSubsidyRequest", "SubsidyOutcome", "refusal", "take_subsidy"]
 
 B = TypeVar("B", bound=LoanBalance)
-
-
-class InterestSubsidyRequest(BaseModel):
-    """One interest payment offered to the subsidy programmes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    loan_id: Id
-    borrower: Id
-    lender: Id
-    product: Id
-    interest: Fen
-    """Interest (contract rate, not penalty) the borrower is paying now."""
-    rate_bp: Annotated[int, Field(gt=0, le=100_000)]
-    """The loan's contract rate a year."""
-    term_days: Annotated[int, Field(gt=0, le=36_500)]
-    """The loan's term."""
-    days_overdue: Annotated[int, Field(ge=0)] = 0
-    overdue: bool = False
-    defaulted: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,7 +50,7 @@ def take_subsidy(
     What comes back is clamped to the interest due, so a misbehaving programme can
     never reduce principal. Without the ``credit`` contract nothing is asked.
     """
-    if loan.interest_due <= 0 or not ctx.has_contract("credit"):
+    if loan.interest_due <= 0 or not ctx.has_contract(APPLY_INTEREST_SUBSIDY.contract):
         return loan, SubsidyOutcome(0)
     reason = refusal(loan, ctx.now, defaulted=defaulted)
     if reason is not None:
@@ -80,7 +60,6 @@ def take_subsidy(
         interest=loan.interest_due, rate_bp=loan.rate_bp, term_days=term_days,
         days_overdue=days_overdue(loan, ctx.now),
     )
-    paid = ctx.invoke("credit", "apply_interest_subsidy", request=request)
-    subsidy = max(0, min(int(paid or 0), loan.interest_due))
+    subsidy = min(ctx.invoke(APPLY_INTEREST_SUBSIDY, request).paid, loan.interest_due)
     return loan.model_copy(update={"subsidy_paid": loan.subsidy_paid + subsidy}), SubsidyOutcome(
         subsidy)

@@ -115,9 +115,6 @@ class SimNetwork:
 
     # -- faults --------------------------------------------------------------------------
 
-    def is_up(self, node_id: str) -> bool:
-        return node_id not in self._down
-
     def crash(self, node_id: str) -> None:
         self._down.add(node_id)
 

@@ -27,8 +27,9 @@ import pytest
 
 from api.client import Client, TxBuilder, load_member
 from api.commands.network_up import agriledger_command
-from api.schemas import SubmitResults, TxState
+from api.schemas import SubmitResults
 from api.signing import SignableRequest, sign_request
+from ledger.block import TxState
 from ledger.encoding import MAX_DEPTH
 from ledger.identity import Credentials
 from ledger.tx import Envelope

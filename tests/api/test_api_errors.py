@@ -12,6 +12,7 @@ from api import exceptions as api_exc
 from contracts import exceptions as contract_exc
 from contracts.registry import discover
 from ledger import exceptions as ledger_exc
+from ledger.exceptions import FieldError
 from nodes import exceptions as node_exc
 from nodes.exceptions import GateRejected
 
@@ -57,21 +58,36 @@ def _domain_errors_under(package: str) -> list[type[contract_exc.DomainError]]:
     return found
 
 
-def test_a_gate_refusal_answers_as_the_error_its_code_names() -> None:
-    status, body = errors.problem(
-        GateRejected("BAD_SIGNATURE", "signatures[0].sig: does not verify", index=2), "/v1/x"
-    )
+def test_a_gate_refusal_answers_as_the_error_it_keeps() -> None:
+    cause = ledger_exc.BadSignature.at("signatures[0].sig", "does not verify")
+    status, body = errors.problem(GateRejected(cause, index=2), "/v1/x")
     assert status == 403
     assert body["code"] == "BAD_SIGNATURE"
     assert body["errors"] == [{"path": "$[2].signatures[0].sig", "rule": "does not verify"}]
     assert body["type"] == "urn:agriledger:problem:bad-signature"
 
 
-def test_invalid_arguments_split_into_one_error_per_field() -> None:
-    message = "tx.args.amount: Input should be greater than 0; tx.args.account: Field required"
-    status, body = errors.problem(GateRejected("INVALID_ARGUMENTS", message), "/v1/x", batch=False)
+def test_invalid_arguments_keep_one_error_per_field() -> None:
+    fields: list[FieldError] = [
+        {"path": "tx.args.amount", "rule": "Input should be greater than 0"},
+        {"path": "tx.args.account", "rule": "Field required"},
+    ]
+    cause = contract_exc.InvalidArguments("two fields", fields)
+    status, body = errors.problem(GateRejected(cause), "/v1/x", batch=False)
     assert status == 422
     assert [e["path"] for e in body["errors"]] == ["$.tx.args.amount", "$.tx.args.account"]
+
+
+def test_field_errors_come_from_the_exception_never_from_its_message() -> None:
+    """A message that looks like ``path: rule`` names no field unless the error does."""
+    looks_like_a_field = contract_exc.Unauthorized("tx.args.amount: looks like a field")
+    status, body = errors.problem(GateRejected(looks_like_a_field), "/v1/x")
+    assert status == 403
+    assert "errors" not in body
+    assert body["detail"] == "tx.args.amount: looks like a field"
+    subclass = type("RoleMissing", (contract_exc.Unauthorized,), {"code": "ROLE_MISSING"})
+    status, body = errors.problem(GateRejected(subclass("no role")), "/v1/x")
+    assert (status, body["code"]) == (403, "ROLE_MISSING")  # mapped on the type, own code
 
 
 def test_an_unexpected_exception_is_500_without_its_details() -> None:

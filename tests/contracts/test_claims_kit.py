@@ -13,6 +13,7 @@ from typing import Any
 from contracts.base import Args, Contract, Query, action, operation, view
 from contracts.context import Context, ReadContext
 from contracts.genesis import ContractConfig
+from contracts.lending.operations import Applied, LoanProceedsArgs
 from contracts.policy import Role
 from contracts.testing import LedgerHarness, OrgSpec, standard_orgs
 from contracts.types import Fen, Id
@@ -226,14 +227,14 @@ class LenderStandIn(Contract):
     def outstanding_debt(self, ctx: ReadContext, query: LoanQuery) -> Any:
         return ctx.get(f"loan/{query.loan_id}") or {"outstanding": 0, "lender": None}
 
-    @operation
-    def repay_from_proceeds(self, ctx: Context, loan_id: str, source: str, amount: int) -> int:
-        loan = dict(ctx.get(f"loan/{loan_id}") or {})
-        applied = min(amount, int(loan["outstanding"]))
-        ctx.transfer(source, loan["lender"], applied, memo=f"repay {loan_id}")
+    @operation(LoanProceedsArgs, result=Applied)
+    def repay_from_proceeds(self, ctx: Context, args: LoanProceedsArgs) -> Applied:
+        loan = dict(ctx.get(f"loan/{args.loan_id}") or {})
+        applied = min(args.amount, int(loan["outstanding"]))
+        ctx.transfer(args.source, loan["lender"], applied, memo=f"repay {args.loan_id}")
         loan["outstanding"] = int(loan["outstanding"]) - applied
-        ctx.put(f"loan/{loan_id}", loan)
-        return applied
+        ctx.put(f"loan/{args.loan_id}", loan)
+        return Applied(amount=applied)
 
 
 class AssetArgs(Args):
@@ -250,6 +251,7 @@ class DisputesStandIn(Contract):
     name = "disputes"
     readers = ()
     version = "test"
+    freezes_assets = True  # ctx.is_frozen asks its is_frozen view
 
     @action(AssetArgs, policy=Role("government", "mediator"))
     def freeze(self, ctx: Context, args: AssetArgs) -> None:

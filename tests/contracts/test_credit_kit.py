@@ -7,6 +7,12 @@ from typing import Any
 from contracts import Args, Context, Contract, Party, Role, action
 from contracts.builtin.settlement.authority import SettlementParams
 from contracts.genesis import ContractConfig
+from contracts.lending.operations import (
+    APPLY_INTEREST_SUBSIDY,
+    RECORD_DEFAULT,
+    InterestSubsidyRequest,
+    RecordDefaultArgs,
+)
 from contracts.testing import OrgSpec
 from contracts.types import BasisPoints, Fen, Id
 
@@ -77,14 +83,14 @@ class LoanBook(Contract):
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})
     def pay_interest(self, ctx: Context, args: PayArgs) -> None:
-        request = args.model_dump(exclude_none=True)
-        subsidy = ctx.invoke("credit", "apply_interest_subsidy", request=request)
+        request = InterestSubsidyRequest.model_validate(args.model_dump(exclude_none=True))
+        subsidy = ctx.invoke(APPLY_INTEREST_SUBSIDY, request).paid
         ctx.put(f"paid/{ctx.tx_id}", {"subsidy": subsidy})
         ctx.transfer(args.borrower, args.lender, args.interest - subsidy, memo=args.loan_id)
 
     @action(DefaultArgs, policy=Role("bank", "*"))
     def default(self, ctx: Context, args: DefaultArgs) -> None:
-        ctx.invoke("credit", "record_default", borrower=args.borrower, loan_id=args.loan_id)
+        ctx.invoke(RECORD_DEFAULT, RecordDefaultArgs(borrower=args.borrower, loan_id=args.loan_id))
 
 
 def credit_config(**params: Any) -> ContractConfig:

@@ -12,6 +12,7 @@ from test_credit_kit import ORGS, PRODUCTS, SETTLEMENT, LoanBook, PayArgs, credi
 from contracts import Context, Contract, Party, action
 from contracts.builtin.credit import CreditParams
 from contracts.genesis import ContractConfig
+from contracts.lending.operations import APPLY_INTEREST_SUBSIDY, InterestSubsidyRequest
 from contracts.testing import LedgerHarness
 
 SCORES_400 = dict(moral_character=100, credit_record=100, business_ability=100,
@@ -30,10 +31,9 @@ class RogueLoans(Contract):
 
     @action(PayArgs, policy=Party("borrower"), parties=lambda _s, _c, a: {"borrower": a.borrower})
     def pay_interest(self, ctx: Context, args: PayArgs) -> None:
-        ctx.invoke("credit", "apply_interest_subsidy", request={
-            "loan_id": args.loan_id, "borrower": args.borrower, "lender": args.lender,
-            "product": args.product, "interest": -args.interest, "rate_bp": 435,
-            "term_days": 90})
+        ctx.invoke(APPLY_INTEREST_SUBSIDY, InterestSubsidyRequest(
+            loan_id=args.loan_id, borrower=args.borrower, lender=args.lender,
+            product=args.product, interest=-args.interest, rate_bp=435, term_days=90))
 
 
 def make_ledger(**params: Any) -> LedgerHarness:
@@ -115,14 +115,13 @@ def test_lpr_rule_pays_nothing_at_or_below_the_floor(ledger: LedgerHarness) -> N
     assert coop - ledger.balance("coop-a") == 1_000
 
 
-def test_a_request_without_the_loan_rate_is_refused_naming_the_field(
-    ledger: LedgerHarness,
-) -> None:
-    """L3: the subsidy rule always sees the loan's rate; a request without it is a bug."""
+def test_a_request_without_the_loan_rate_cannot_be_made(ledger: LedgerHarness) -> None:
+    """L3: the subsidy rule always sees the loan's rate: the request's model requires it,
+    so a loan contract that leaves it out faults its own tx and nothing is paid."""
     publish(ledger, rule="above_lpr")
-    result = pay(ledger, 1_000, rate_bp=None)
-    fails(result, "INVALID_OPERATION_ARGUMENT")
-    assert "rate_bp" in result.message
+    coop = ledger.balance("coop-a")
+    fails(pay(ledger, 1_000, rate_bp=None), "CONTRACT_FAULT")
+    assert ledger.balance("coop-a") == coop
 
 
 @pytest.mark.parametrize("state", ["overdue", "defaulted"])
@@ -310,10 +309,11 @@ def test_caller_not_allowed() -> None:
                         loan_id="x"), "CALLER_NOT_ALLOWED")
 
 
-def test_invalid_operation_argument() -> None:
+def test_a_negative_interest_cannot_be_offered() -> None:
+    """The request's model refuses it where the caller builds it: a caller bug (fault)."""
     ledger = make_ledger(loan_contracts=["rogue"])
     fails(ledger.submit("coop-a.mgr", "rogue", "pay_interest", loan_id="x", borrower="coop-a",
                         lender="bank-a", product="order_finance", interest=5),
-          "INVALID_OPERATION_ARGUMENT")
+          "CONTRACT_FAULT")
 
 

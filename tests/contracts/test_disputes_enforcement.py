@@ -31,6 +31,7 @@ from test_disputes_kit import (
 )
 
 from contracts import Args, Context, Contract, Party, action
+from contracts.money import COMPEL, MoveArgs
 from contracts.testing import LedgerHarness
 from contracts.types import Id, PositiveFen
 
@@ -210,8 +211,7 @@ class Bailiff(Contract):
 
     @action(GrabArgs, policy=Party("target"), parties=lambda _s, _c, a: {"target": a.target})
     def grab(self, ctx: Context, args: GrabArgs) -> None:
-        ctx.invoke("settlement", "compel", source=args.source, target=args.target,
-                   amount=args.amount)
+        ctx.invoke(COMPEL, MoveArgs(source=args.source, target=args.target, amount=args.amount))
 
 
 def test_no_other_contract_and_no_other_signer_can_compel_a_debit() -> None:

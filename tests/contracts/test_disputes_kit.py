@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from contracts import Args, Context, Contract, Party, ReadContext, action, operation, view
-from contracts.assets import AssetParties, AssetQuery, CourtPathQuery, require_court
+from contracts.assets import (
+    AssetParties,
+    AssetQuery,
+    CourtPaid,
+    CourtPathQuery,
+    CourtPayoutArgs,
+    require_court,
+)
 from contracts.genesis import ContractConfig
 from contracts.roles import DUAL_CONTROL_FEN
 from contracts.testing import LedgerHarness, OrgSpec
@@ -74,20 +81,20 @@ class AssetDesk(Contract):
     def court_path(self, ctx: ReadContext, query: CourtPathQuery) -> bool:
         return (query.asset, query.payer, query.payee) == PATH
 
-    @operation
-    def court_payout(self, ctx: Context, asset: str, payer: str, payee: str, source: str,
-                     amount: int) -> int:
+    @operation(CourtPayoutArgs, result=CourtPaid)
+    def court_payout(self, ctx: Context, args: CourtPayoutArgs) -> CourtPaid:
         """The first creditor up to its debt, then the payee, within the capacity."""
         require_court(ctx, "court_payout")
-        if (asset, payer, payee) != PATH:
-            return 0
+        if (args.asset, args.payer, args.payee) != PATH:
+            return CourtPaid(amount=0)
         path = ctx.get("path") or {"paid": 0, "first": 0}
-        take = min(amount, PATH_CAPACITY - path["paid"])
+        take = min(args.amount, PATH_CAPACITY - path["paid"])
         first = min(take, FIRST_DEBT - path["first"])
-        ctx.transfer(source, FIRST, first, memo=f"first on {asset}")
-        ctx.transfer(source, payee, take - first, memo=f"court payout on {asset}")
+        ctx.transfer(args.source, FIRST, first, memo=f"first on {args.asset}")
+        ctx.transfer(args.source, args.payee, take - first,
+                     memo=f"court payout on {args.asset}")
         ctx.put("path", {"paid": path["paid"] + take, "first": path["first"] + first})
-        return take
+        return CourtPaid(amount=take)
 
     @view(AssetQuery)
     def asset_parties(self, ctx: ReadContext, query: AssetQuery) -> Any:

@@ -32,6 +32,7 @@ from test_claims_kit import (
 from test_cross_contract_flows import OF, WR, chain, pledged_receipt_loan
 
 from contracts import Args, Context, Contract, Party, action
+from contracts.assets import CourtPayoutArgs, court_payout_of
 from contracts.genesis import ContractConfig
 from contracts.testing import LedgerHarness
 from contracts.types import Id, PositiveFen
@@ -148,8 +149,9 @@ class Sneaky(Contract):
 
     @action(BookArgs, policy=Party("insured"), parties=lambda _s, _c, a: {"insured": a.insured})
     def book(self, ctx: Context, args: BookArgs) -> None:
-        ctx.invoke("claims", "court_payout", asset=f"claim:{args.claim}", payer="insurer",
-                   payee=args.insured, source=args.insured, amount=args.amount)
+        ctx.invoke(court_payout_of("claims"), CourtPayoutArgs(
+            asset=f"claim:{args.claim}", payer="insurer", payee=args.insured,
+            source=args.insured, amount=args.amount))
 
 
 def test_only_the_disputes_contract_reaches_the_court_payout() -> None:

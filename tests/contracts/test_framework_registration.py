@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from contracts import Args, Context, Contract, Params, Party, Role, action, view
 from contracts import registry as registry_module
-from contracts.base import invariant
+from contracts.base import invariant, operation
 from contracts.builtin.settlement import SettlementContract
 from contracts.exceptions import RegistrationError
 from contracts.genesis import ContractConfig, build_genesis, genesis_from_roster
@@ -90,6 +90,41 @@ def test_a_view_without_a_strict_model_is_refused() -> None:
 
     with pytest.raises(RegistrationError, match=r"badview\.look: the params model LaxArgs"):
         check_contract_class(BadView)
+
+
+def test_an_operation_without_a_strict_model_is_refused() -> None:
+    class BadOperation(Contract):
+        name = "badop"
+        version = "1"
+
+        @operation(LaxArgs)
+        def poke(self, ctx: Any, args: Any) -> None:
+            return None
+
+    with pytest.raises(RegistrationError, match=r"badop\.poke: the args model LaxArgs"):
+        check_contract_class(BadOperation)
+
+
+def test_an_operation_declared_without_its_argument_model_is_refused() -> None:
+    with pytest.raises(RegistrationError, match=r"needs its argument model"):
+
+        class Untyped(Contract):
+            name = "untyped"
+            version = "1"
+
+            @operation  # type: ignore[arg-type]
+            def poke(self, ctx: Any, amount: int) -> None:  # type: ignore[misc]
+                return None
+
+
+def test_a_contract_that_freezes_assets_must_answer_is_frozen() -> None:
+    class Freezer(Contract):
+        name = "freezer"
+        version = "1"
+        freezes_assets = True
+
+    with pytest.raises(RegistrationError, match=r"freezer: freezes_assets needs a view"):
+        check_contract_class(Freezer)
 
 
 def test_two_actions_declaring_one_name_are_refused() -> None:

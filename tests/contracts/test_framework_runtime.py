@@ -8,8 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from contracts import Args, Context, Contract, DomainError, InvalidState, Role, action, operation
+from contracts.builtin.registry.operations import FILE_LIEN, FileLienArgs
+from contracts.money import MOVE, MoveArgs
+from contracts.operations import NoneType, Operation
 from contracts.runtime import CONTRACT_FAULT
 from contracts.testing import LedgerHarness, OrgSpec
 from contracts.types import Fen, Id, PositiveFen
@@ -25,6 +29,19 @@ class PayArgs(Args):
     source: str
     target: Id
     amount: Fen
+
+
+class MoveLike(Args):
+    source: str
+    target: str
+    amount: int
+    memo: str = ""
+
+
+class RawPayArgs(Args):
+    source: str
+    target: str
+    amount: int
 
 
 class Line(Args):
@@ -88,25 +105,55 @@ class ProbeContract(Contract):
         except DomainError as exc:
             ctx.put("last_failure", {"code": exc.code})
 
+    @action(RawPayArgs, policy=ANYONE)
+    def pay_raw(self, ctx: Context, args: RawPayArgs) -> None:
+        """Pass whatever the tx says to settlement's move (a buggy caller's operands)."""
+        ctx.invoke(MOVE, MoveArgs(source=args.source, target=args.target, amount=args.amount))
+
     @action(KeyArgs, policy=ANYONE)
     def fund_pool(self, ctx: Context, args: KeyArgs) -> None:
         ctx.transfer(ctx.signer.member_id, ctx.escrow(args.key), 100)
 
     @action(NoArgs, policy=ANYONE)
     def call_own_operation(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("probe", "touch")
+        ctx.invoke(TOUCH, NoArgs())
 
     @action(NoArgs, policy=ANYONE)
     def call_missing_operation(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("settlement", "mint")
+        ctx.invoke(Operation("settlement", "mint", NoArgs, NoneType), NoArgs())
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_a_stale_handle(self, ctx: Context, args: NoArgs) -> None:
+        """A handle whose result model is not the one other.ping declares."""
+        ctx.invoke(Operation("other", "ping", NoArgs, Count), NoArgs())
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_other_args(self, ctx: Context, args: NoArgs) -> None:
+        """Arguments of a look-alike model (same fields) instead of the declared one."""
+        look_alike = MoveLike(source=ctx.signer.member_id, target="gov", amount=1)
+        ctx.invoke(MOVE, look_alike)  # type: ignore[misc]
+
+    @action(NoArgs, policy=ANYONE)
+    def call_with_a_wrong_result(self, ctx: Context, args: NoArgs) -> None:
+        ctx.invoke(OTHER_COUNT, NoArgs())
 
     @action(NoArgs, policy=ANYONE)
     def call_disabled_contract(self, ctx: Context, args: NoArgs) -> None:
-        ctx.invoke("registry", "file_lien", asset="lot:x:1", pledgee="bank-a", secures="L1")
+        ctx.invoke(FILE_LIEN, FileLienArgs(asset="lot:x:1", pledgee="bank-a", secures="L1"))
 
-    @operation
-    def touch(self, ctx: Context) -> None:
+    @action(NoArgs, policy=ANYONE)
+    def count_other(self, ctx: Context, args: NoArgs) -> None:
+        ctx.put("count", {"n": ctx.invoke(OTHER_COUNT_TYPED, NoArgs()).n})
+
+    @operation(NoArgs)
+    def touch(self, ctx: Context, args: NoArgs) -> None:
         ctx.put("touched", {"by": ctx.caller})
+
+
+class Count(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n: int
 
 
 class OtherContract(Contract):
@@ -116,10 +163,26 @@ class OtherContract(Contract):
     readers = ()
     version = "1"
 
+    @operation(NoArgs, result=Count)
+    def count(self, ctx: Context, args: NoArgs) -> Count:
+        return Count(n=7)
+
+    @operation(NoArgs)
+    def ping(self, ctx: Context, args: NoArgs) -> None:
+        ctx.put("pinged", {"by": ctx.caller})
+
+    @operation(NoArgs, result=Count, name="count_wrongly")
+    def count_wrongly(self, ctx: Context, args: NoArgs) -> Any:
+        return 7  # not the declared result model
+
     @action(NoArgs, policy=ANYONE)
     def fund_pool(self, ctx: Context, args: NoArgs) -> None:
         ctx.transfer(ctx.signer.member_id, ctx.escrow("pool"), 100)
 
+
+TOUCH = Operation("probe", "touch", NoArgs, NoneType)
+OTHER_COUNT_TYPED = Operation("other", "count", NoArgs, Count)
+OTHER_COUNT = Operation("other", "count_wrongly", NoArgs, Count)
 
 ORGS = [
     OrgSpec("gov", "government", (("pboc", "central_bank"), ("admin", "admin"))),
@@ -243,9 +306,22 @@ def test_invoking_a_contract_that_is_not_enabled_is_unknown_contract(chain: Ledg
     assert chain.submit("coop-a.f1", "probe", "call_disabled_contract").code == "UNKNOWN_CONTRACT"
 
 
-@pytest.mark.parametrize("action_name", ["call_own_operation", "call_missing_operation"])
+@pytest.mark.parametrize(
+    "action_name",
+    ["call_own_operation", "call_missing_operation", "call_with_a_stale_handle",
+     "call_with_other_args", "call_with_a_wrong_result"],
+)
 def test_misusing_invoke_is_a_contract_fault(chain: LedgerHarness, action_name: str) -> None:
-    assert chain.submit("coop-a.f1", "probe", action_name).code == CONTRACT_FAULT
+    balance = chain.balance("coop-a.f1")
+    result = chain.submit("coop-a.f1", "probe", action_name)
+    assert (result.code, result.writes) == (CONTRACT_FAULT, ())
+    assert chain.balance("coop-a.f1") == balance
+
+
+def test_an_operation_returns_its_declared_result_model(chain: LedgerHarness) -> None:
+    result = chain.submit("coop-a.f1", "probe", "count_other")
+    assert result.committed
+    assert dict(result.writes) == {"probe/count": {"n": 7}}
 
 
 def test_a_context_writes_only_its_own_namespace(chain: LedgerHarness) -> None:
@@ -309,6 +385,21 @@ def test_settlement_move_debits_only_a_signers_account_or_the_callers_escrow(
     else:
         assert {a: chain.balance(a) for a in balances} == balances
     chain.check_invariants()
+
+
+@pytest.mark.parametrize(
+    ("target", "amount", "code"),
+    [("gov", -5, "INVALID_AMOUNT"), ("gov", 0, "INVALID_AMOUNT"), ("", 5, "INVALID_ACCOUNT")],
+)
+def test_settlement_refuses_bad_operands_with_its_own_codes(
+    chain: LedgerHarness, target: str, amount: int, code: str
+) -> None:
+    """The move's argument model refuses them where they are built: settlement's codes."""
+    result = chain.submit(
+        "coop-a.f1", "probe", "pay_raw", source="coop-a.f1", target=target, amount=amount
+    )
+    assert (result.code, result.writes) == (code, ())
+    assert chain.balance("coop-a.f1") == 1000
 
 
 @pytest.mark.parametrize(("amount", "code"), [(0, None), (1001, "INSUFFICIENT_FUNDS")])

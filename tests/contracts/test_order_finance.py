@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from contracts.base import Args, Contract, Query, action, view
+from contracts.builtin.registry.operations import FILE_LIEN, FileLienArgs
 from contracts.context import Context, ReadContext
 from contracts.genesis import ContractConfig
+from contracts.lending.operations import REPAY_ORDER_FROM_PROCEEDS, OrderProceedsArgs
 from contracts.policy import Role
 from contracts.testing import LedgerHarness, OrgSpec, standard_orgs
 from contracts.types import Id
@@ -55,6 +57,7 @@ class FakeDisputes(Contract):
     name = "disputes"
     readers = ()
     version = "test"
+    freezes_assets = True  # ctx.is_frozen asks its is_frozen view
 
     @action(AssetArgs, policy=Role("government", "mediator"))
     def freeze(self, ctx: Context, args: AssetArgs) -> None:
@@ -82,10 +85,10 @@ class LossPayer(Contract):
         debt = ctx.view("order_finance", "outstanding_debt", order_id=args.order_id)
         amount = min(args.amount, debt["outstanding"])
         applied = ctx.invoke(
-            "order_finance", "repay_from_proceeds",
-            order_id=args.order_id, source=ctx.signer.org, amount=amount,
+            REPAY_ORDER_FROM_PROCEEDS,
+            OrderProceedsArgs(order_id=args.order_id, source=ctx.signer.org, amount=amount),
         )
-        ctx.put(f"applied/{args.order_id}", applied)
+        ctx.put(f"applied/{args.order_id}", applied.amount)
 
 
 class LienFiler(Contract):
@@ -97,8 +100,8 @@ class LienFiler(Contract):
 
     @action(AssetArgs, policy=Role("bank", "loan_officer"))
     def file(self, ctx: Context, args: AssetArgs) -> None:
-        ctx.invoke("registry", "file_lien", asset=args.asset, pledgee=ctx.signer.org,
-                   secures=f"factoring:{args.asset}")
+        ctx.invoke(FILE_LIEN, FileLienArgs(asset=args.asset, pledgee=ctx.signer.org,
+                                           secures=f"factoring:{args.asset}"))
 
 
 FAKES: dict[str, type[Contract]] = {

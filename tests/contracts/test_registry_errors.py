@@ -9,6 +9,12 @@ from typing import Any
 import pytest
 
 from contracts import Args, Context, Contract, Role, action
+from contracts.builtin.registry.operations import (
+    CLOSE_LIEN,
+    FILE_LIEN,
+    CloseLienArgs,
+    FileLienArgs,
+)
 from contracts.testing import LedgerHarness, OrgSpec
 
 OFFICER = Role("bank", "loan_officer")
@@ -29,12 +35,12 @@ class Lender(Contract):
 
     @action(LienArgs, policy=OFFICER)
     def pledge(self, ctx: Context, args: LienArgs) -> None:
-        ctx.invoke("registry", "file_lien", asset=args.asset, pledgee=args.pledgee,
-                   secures=args.secures)
+        ctx.invoke(FILE_LIEN, FileLienArgs(asset=args.asset, pledgee=args.pledgee,
+                                           secures=args.secures))
 
     @action(LienArgs, policy=OFFICER)
     def release(self, ctx: Context, args: LienArgs) -> None:
-        ctx.invoke("registry", "close_lien", asset=args.asset, secures=args.secures)
+        ctx.invoke(CLOSE_LIEN, CloseLienArgs(asset=args.asset, secures=args.secures))
 
 
 class OtherLender(Lender):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.block import TxResult, TxStatus
+from ledger.block import TxResult, TxState
 from ledger.crypto import (
     PREFETCH_MIN,
     PrivateKey,
@@ -60,7 +60,7 @@ def test_a_result_assembled_from_raw_writes_has_the_canonical_bytes_of_its_json(
     events = tuple({"contract": "c", "type": "E", "data": {"v": v}} for v in event_data)
     writes, raw = overlay.settled_writes()
     fast = TxResult.committed_from_raw("tx-1", writes, raw, events)
-    slow = TxResult(tx_id="tx-1", status=TxStatus.COMMITTED, writes=writes, events=events)
+    slow = TxResult(tx_id="tx-1", status=TxState.COMMITTED, writes=writes, events=events)
     assert fast.canonical_bytes() == canonical(slow.to_json())
     assert fast.digest() == slow.digest()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from ledger_kit import Member, append_next, builder_for, tx
 
-from ledger import Block, ChainStoreAPI, Envelope, TxStatus
+from ledger import Block, ChainStoreAPI, Envelope, TxResult, TxState
 
 
 def _state(store: ChainStoreAPI) -> list[tuple[str, Any]]:
@@ -16,7 +17,7 @@ def _state(store: ChainStoreAPI) -> list[tuple[str, Any]]:
 
 def _assert_rejected_without_writes(block: Block, index: int, code: str) -> None:
     result = block.results[index]
-    assert result.status is TxStatus.REJECTED
+    assert result.status is TxState.REJECTED
     assert result.code == code
     assert result.writes == ()
 
@@ -97,3 +98,12 @@ def test_rejections_do_not_stop_valid_txs_in_the_same_block(
     assert [r.code for r in block.results] == ["WRONG_CHAIN", None, "DUPLICATE_TX"]
     assert block.writes() == [("kv/a", 1)]
     assert store.has_committed(good.tx_id)
+
+
+@pytest.mark.parametrize("state", [TxState.PENDING, TxState.UNKNOWN])
+def test_a_recorded_result_is_committed_or_rejected(state: TxState) -> None:
+    """One TxState for every layer, but a block records only the two final ones."""
+    data = {"tx_id": "t", "status": state.value, "code": None, "message": None,
+            "writes": [], "events": []}
+    with pytest.raises(ValueError, match="committed or rejected"):
+        TxResult.from_json(data)

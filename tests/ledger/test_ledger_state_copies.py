@@ -11,7 +11,7 @@ from ledger.crypto import PrivateKey
 from ledger.encoding import NotPlain, canonical, check, plain_copy
 from ledger.exceptions import CertificateError, EncodingError
 from ledger.identity import check_member_certificate, create_org_ca, issue_member_certificate
-from ledger.state import MemoryState, Overlay, peek
+from ledger.state import MemoryState, Overlay
 
 
 @pytest.fixture(params=["memory", "overlay"])
@@ -74,10 +74,10 @@ def test_peek_sees_the_same_value_as_get_through_overlays() -> None:
     block = Overlay(base)
     tx = Overlay(block)
     block.put("m/2", {"role": "admin"})
-    assert peek(tx, "m/1") == tx.get("m/1") == {"role": "keeper"}
-    assert peek(tx, "m/2") == {"role": "admin"}
+    assert tx.peek("m/1") == tx.get("m/1") == {"role": "keeper"}
+    assert tx.peek("m/2") == {"role": "admin"}
     tx.delete("m/1")
-    assert peek(tx, "m/1") is None
+    assert tx.peek("m/1") is None
 
 
 def test_stored_bytes_are_the_canonical_bytes() -> None:

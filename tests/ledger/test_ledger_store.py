@@ -16,7 +16,7 @@ from ledger_kit import (
     tx,
 )
 
-from ledger import Block, ChainStoreAPI, SqliteStore, StoreError, TxResult, TxStatus
+from ledger import Block, ChainStoreAPI, SqliteStore, StoreError, TxResult, TxState
 from ledger.block import next_state_hash, results_root, tx_root
 from ledger.exceptions import BlockMismatch
 from ledger.sqlite_store import WAL_LIMIT_BYTES
@@ -71,7 +71,7 @@ def test_tx_is_found_by_id_with_its_place_and_result(
     assert (committed.height, committed.index, committed.envelope) == (1, 0, envelopes[0])
     assert committed.result.writes == (("kv/a", 1),)
     assert (rejected.index, rejected.result.status, rejected.result.code) == (
-        1, TxStatus.REJECTED, "KV_REFUSED"
+        1, TxState.REJECTED, "KV_REFUSED"
     )
     assert store.has_committed(envelopes[0].tx_id)
     assert not store.has_committed(envelopes[1].tx_id)
@@ -203,7 +203,7 @@ def test_sqlite_store_refuses_to_commit_a_tx_id_twice_and_writes_nothing(
     assert head is not None
     # A block from a faulty builder that commits the same tx again (the builder itself
     # would reject it): the store's unique index is the last line of defence.
-    forged_result = TxResult(envelope.tx_id, TxStatus.COMMITTED, writes=(("kv/a", 2),))
+    forged_result = TxResult(envelope.tx_id, TxState.COMMITTED, writes=(("kv/a", 2),))
     forged = build_next(builder, [])
     forged = Block(
         dataclasses.replace(

@@ -39,19 +39,23 @@ def _wrong_chain() -> Envelope:
     return sign_envelope(body, SPEC.roster.member("gov.pboc").key)
 
 
-JUNK: dict[str, tuple[Callable[[], Any], str]] = {
-    "not an object": (lambda: [1, 2], "MALFORMED_ENVELOPE"),
-    "missing field": (lambda: {"tx": {}, "signatures": []}, "MALFORMED_ENVELOPE"),
-    "not json": (lambda: b"{nope", "MALFORMED_ENVELOPE"),
-    "signature of another body": (_bad_signature, "BAD_SIGNATURE"),
-    "another chain": (_wrong_chain, "WRONG_CHAIN"),
+JUNK: dict[str, tuple[Callable[[], Any], str, list[str]]] = {
+    # kind: (envelope, code, the fields the kept error names)
+    "not an object": (lambda: [1, 2], "MALFORMED_ENVELOPE", ["envelope"]),
+    "missing field": (
+        lambda: {"tx": {}, "signatures": []}, "MALFORMED_ENVELOPE", ["tx.action"]),
+    "not json": (lambda: b"{nope", "MALFORMED_ENVELOPE", ["$"]),
+    "signature of another body": (_bad_signature, "BAD_SIGNATURE", ["signatures[0].sig"]),
+    "another chain": (_wrong_chain, "WRONG_CHAIN", ["tx.chain_id"]),
     "unknown contract": (
-        lambda: sign(SPEC, "gov.pboc", "casino", "bet", {}), "UNKNOWN_CONTRACT"),
+        lambda: sign(SPEC, "gov.pboc", "casino", "bet", {}), "UNKNOWN_CONTRACT",
+        ["tx.contract"]),
     "unknown action": (
-        lambda: sign(SPEC, "gov.pboc", "settlement", "print", {}), "UNKNOWN_ACTION"),
+        lambda: sign(SPEC, "gov.pboc", "settlement", "print", {}), "UNKNOWN_ACTION",
+        ["tx.action"]),
     "invalid args": (
         lambda: sign(SPEC, "gov.pboc", "settlement", "issue", {"account": "x", "amount": -5}),
-        "INVALID_ARGUMENTS"),
+        "INVALID_ARGUMENTS", ["tx.args.amount"]),
 }
 
 
@@ -59,10 +63,12 @@ JUNK: dict[str, tuple[Callable[[], Any], str]] = {
 def test_junk_is_refused_at_the_gate_and_never_reaches_the_orderer(
     net: LocalNetwork, kind: str
 ) -> None:
-    make, code = JUNK[kind]
+    make, code, fields = JUNK[kind]
     with pytest.raises(GateRejected) as info:
         _peer(net).submit([make()])
     assert info.value.code == code
+    assert info.value.cause.code == code
+    assert [e["path"] for e in info.value.cause.errors] == fields
     assert net.orderer.pending() == 0
     assert net.orderer.height() == 0
 

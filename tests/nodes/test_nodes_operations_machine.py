@@ -19,9 +19,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from ledger.block import TxState
 from ledger.tx import Envelope
 from nodes.exceptions import IntakeHalted
-from nodes.interfaces import TxState
 from nodes.local import RETRY_MS, LocalNetwork
 from nodes.peer import Peer
 from tests.nodes.nodes_kit import issues, small_spec

@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 from nodes_kit import issues, sign, small_spec
 
-from ledger.block import Block
+from ledger.block import Block, TxState
 from ledger.exceptions import StoreError
 from nodes.exceptions import OutOfOrder
-from nodes.interfaces import TxState
 from nodes.local import LocalNetwork
 from nodes.peer import Peer
 

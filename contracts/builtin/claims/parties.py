@@ -16,7 +16,9 @@ from contracts.assets import (
     COURT_PAYOUT,
     AssetParties,
     AssetQuery,
+    CourtPaid,
     CourtPathQuery,
+    CourtPayoutArgs,
     require_court,
 )
 from contracts.base import operation, view
@@ -63,28 +65,27 @@ class ClaimParties:
         """Money the insurer owes an insured of the claim's policy runs the claim payout."""
         return _claim_cover(ctx, query.asset, query.payer, query.payee) is not None
 
-    @operation
-    def court_payout(self, ctx: Context, asset: str, payer: str, payee: str, source: str,
-                     amount: int) -> int:
+    @operation(CourtPayoutArgs, result=CourtPaid)
+    def court_payout(self, ctx: Context, args: CourtPayoutArgs) -> CourtPaid:
         """Pay up to ``amount`` from ``source`` on the payee's cover as a court ordered:
         loss payee first, capped at what is left of the sum insured; the fen paid."""
         require_court(ctx, COURT_PAYOUT)
-        found = _claim_cover(ctx, asset, payer, payee)
+        found = _claim_cover(ctx, args.asset, args.payer, args.payee)
         if found is None:
-            return 0
+            return CourtPaid(amount=0)
         claim, cover = found
         policy = load_policy(ctx, claim.policy_id)
-        amount = min(amount, cover.sum_insured(policy.sum_insured_per_mu) - cover.paid)
+        amount = min(args.amount, cover.sum_insured(policy.sum_insured_per_mu) - cover.paid)
         if amount <= 0:
-            return 0
+            return CourtPaid(amount=0)
         payment = disburse(ctx, policy, cover, amount, advance=False,
-                           memo=f"judgment on claim {claim.id}", source=source)
-        award = ctx.load(CourtAward, award_key(claim.id, payee)) or CourtAward()
+                           memo=f"judgment on claim {claim.id}", source=args.source)
+        award = ctx.load(CourtAward, award_key(claim.id, args.payee)) or CourtAward()
         award.paid += amount
         award.payments.append(payment)
-        ctx.save(award_key(claim.id, payee), award)
-        ctx.save(cover_key(policy.id, payee), cover)
-        ctx.emit("CourtAwardPaid", claim_id=claim.id, insured=payee, amount=amount,
+        ctx.save(award_key(claim.id, args.payee), award)
+        ctx.save(cover_key(policy.id, args.payee), cover)
+        ctx.emit("CourtAwardPaid", claim_id=claim.id, insured=args.payee, amount=amount,
                  to_payee=payment.to_payee, to_insured=payment.to_insured,
                  lender=payment.lender)
-        return amount
+        return CourtPaid(amount=amount)

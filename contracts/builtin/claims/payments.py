@@ -57,8 +57,23 @@ from contracts.builtin.claims.records import (
     cover_key,
 )
 from contracts.context import Context
+from contracts.lending.operations import (
+    REPAY_LOAN_FROM_PROCEEDS,
+    REPAY_ORDER_FROM_PROCEEDS,
+    LoanProceedsArgs,
+    OrderProceedsArgs,
+)
 
 REF_ARG = {"warehouse_receipt": "loan_id", "order_finance": "order_id"}
+
+
+def repay_from_proceeds(ctx: Context, kind: str, ref: str, source: str, amount: int) -> int:
+    """The fen the loss payee's loan ``ref`` (a ``kind`` contract's) took of ``amount``."""
+    if kind == REPAY_ORDER_FROM_PROCEEDS.contract:
+        return ctx.invoke(REPAY_ORDER_FROM_PROCEEDS,
+                          OrderProceedsArgs(order_id=ref, source=source, amount=amount)).amount
+    return ctx.invoke(REPAY_LOAN_FROM_PROCEEDS,
+                      LoanProceedsArgs(loan_id=ref, source=source, amount=amount)).amount
 
 
 def disburse(ctx: Context, policy: PolicyHead, cover: Cover, amount: int, *, advance: bool,
@@ -76,8 +91,7 @@ def disburse(ctx: Context, policy: PolicyHead, cover: Cover, amount: int, *, adv
         debt, lender = int(owed["outstanding"]), owed.get("lender")
         to_payee = min(amount, debt)
         if to_payee > 0:
-            applied = ctx.invoke(payee.kind, "repay_from_proceeds", source=source,
-                                 amount=to_payee, **ref)
+            applied = repay_from_proceeds(ctx, payee.kind, payee.ref, source, to_payee)
             if applied != to_payee:
                 raise LossPayeeUnavailable(
                     f"{payee.kind} applied {applied} fen of {to_payee} to {payee.ref}",

@@ -4,7 +4,6 @@ from contracts.builtin.credit.contract import CreditContract
 from contracts.builtin.credit.errors import (
     CallerNotAllowed,
     FundingExceedsBudget,
-    InvalidOperationArgument,
     InvalidSubsidyRule,
     ProgrammeAlreadyExists,
     ProgrammeClosed,
@@ -22,7 +21,6 @@ __all__ = [
     "CreditContract",
     "CreditParams",
     "FundingExceedsBudget",
-    "InvalidOperationArgument",
     "InvalidSubsidyRule",
     "ProgrammeAlreadyExists",
     "ProgrammeClosed",

@@ -29,16 +29,12 @@ if its id is an organisation id (no ".") and a ``household`` otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
-
-from pydantic import ValidationError
 
 from contracts.base import Contract, action, operation, view
 from contracts.builtin.credit.errors import (
     CallerNotAllowed,
     FundingExceedsBudget,
-    InvalidOperationArgument,
     InvalidSubsidyRule,
     ProgrammeAlreadyExists,
     ProgrammeClosed,
@@ -87,22 +83,11 @@ from contracts.builtin.credit.rules import (
     subsidy_due,
 )
 from contracts.context import Context, ReadContext
-from contracts.lending import InterestSubsidyRequest
+from contracts.lending.operations import InterestSubsidyRequest, RecordDefaultArgs, SubsidyResult
 from contracts.policy import Role, any_of
 
 RATING_OFFICE = any_of(Role("government", "agriculture"), Role("government", "admin"))
 SUBSIDY_OFFICE = any_of(Role("government", "finance"), Role("government", "admin"))
-
-
-def _subsidy_request(request: Any) -> InterestSubsidyRequest:
-    """The caller's request, validated; a bad field is named with its rule."""
-    try:
-        return InterestSubsidyRequest.model_validate(request)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise InvalidOperationArgument(f"interest subsidy request: {problems}") from None
 
 
 class CreditContract(CreditInvariants, Contract):
@@ -262,10 +247,8 @@ class CreditContract(CreditInvariants, Contract):
                                    f"{list(self.params.loan_contracts)}, not {ctx.caller!r}",
                                    caller=ctx.caller)
 
-    @operation
-    def apply_interest_subsidy(
-        self, ctx: Context, request: InterestSubsidyRequest | Mapping[str, Any]
-    ) -> int:
+    @operation(InterestSubsidyRequest, result=SubsidyResult)
+    def apply_interest_subsidy(self, ctx: Context, req: InterestSubsidyRequest) -> SubsidyResult:
         """Pay the bank this interest payment's subsidy from a programme's escrow; return it.
 
         The request always carries the loan's rate and term (``contracts.lending``); one
@@ -273,7 +256,6 @@ class CreditContract(CreditInvariants, Contract):
         interest, budget left); 0 if no programme applies.
         """
         self._require_loan_contract(ctx, "apply_interest_subsidy")
-        req = _subsidy_request(request)
         if req.overdue or req.defaulted or req.days_overdue:
             state = "defaulted" if req.defaulted else "overdue"
             raise SubsidyNotEligible(
@@ -303,16 +285,17 @@ class CreditContract(CreditInvariants, Contract):
                                  payments=programme.payments + 1)
             ctx.emit("SubsidyPaid", programme=programme.id, loan_id=req.loan_id,
                      lender=req.lender, interest=req.interest, subsidy=pay)
-            return pay
-        return 0
+            return SubsidyResult(paid=pay)
+        return SubsidyResult(paid=0)
 
-    @operation
-    def record_default(self, ctx: Context, borrower: str, loan_id: str) -> None:
+    @operation(RecordDefaultArgs)
+    def record_default(self, ctx: Context, args: RecordDefaultArgs) -> None:
         """Record a loan default: downgrade the household and count it against its village.
 
         Idempotent per (borrower, loan_id): a repeated report changes nothing.
         """
         self._require_loan_contract(ctx, "record_default")
+        borrower, loan_id = args.borrower, args.loan_id
         if ctx.get(default_key(borrower, loan_id)) is not None:
             return
         household = self.household_of(ctx, borrower)

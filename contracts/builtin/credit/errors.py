@@ -13,7 +13,6 @@
     ├── InvalidSubsidyRule              INVALID_SUBSIDY_RULE
     ├── FundingExceedsBudget            FUNDING_EXCEEDS_BUDGET
     ├── CallerNotAllowed                CALLER_NOT_ALLOWED (operation from a non-loan contract)
-    ├── InvalidOperationArgument        INVALID_OPERATION_ARGUMENT (bad value from a caller)
     └── SubsidyNotEligible              SUBSIDY_NOT_ELIGIBLE (interest of an overdue or
                                         defaulted loan offered for a subsidy: L3)
 """
@@ -59,10 +58,6 @@ class FundingExceedsBudget(DomainError):
 
 class CallerNotAllowed(DomainError):
     code = "CALLER_NOT_ALLOWED"
-
-
-class InvalidOperationArgument(DomainError):
-    code = "INVALID_OPERATION_ARGUMENT"
 
 
 class SubsidyNotEligible(DomainError):

@@ -68,6 +68,7 @@ from contracts.builtin.credit_loans.store import (
 )
 from contracts.context import Context, ReadContext
 from contracts.lending import apply_payment, write_off
+from contracts.lending.operations import RECORD_DEFAULT, RecordDefaultArgs
 from contracts.policy import Party, any_of
 from ledger.timefmt import format_time, parse_time
 
@@ -235,8 +236,9 @@ class CreditLoansContract(CreditLoansInvariants, Contract):
         put_loan(ctx, loan.model_copy(update={"status": LoanStatus.DEFAULTED}))
         adjust_book(ctx, loan.borrower, principal=-principal, loans=-1)
         add_totals(ctx, written_off_principal=principal)
-        if ctx.has_contract("credit"):
-            ctx.invoke("credit", "record_default", borrower=loan.borrower, loan_id=loan.loan_id)
+        if ctx.has_contract(RECORD_DEFAULT.contract):
+            ctx.invoke(RECORD_DEFAULT,
+                       RecordDefaultArgs(borrower=loan.borrower, loan_id=loan.loan_id))
         ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=loan.written_off,
                  written_off_principal=principal, written_off_interest=loan.written_off - principal)
 

@@ -61,7 +61,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from contracts.assets import COURT_PAYOUT, COURT_SALE, asset_parties, court_path
+from contracts.assets import (
+    CourtPayoutArgs,
+    CourtSaleArgs,
+    asset_parties,
+    court_path,
+    court_payout_of,
+    court_sale_of,
+)
 from contracts.base import Contract, action, view
 from contracts.builtin.disputes.errors import (
     AlreadyEscalated,
@@ -129,6 +136,7 @@ from contracts.builtin.disputes.records import (
 from contracts.builtin.settlement.authority import DualControlRequired, court_funds
 from contracts.context import Context, ReadContext
 from contracts.exceptions import Unauthorized
+from contracts.money import COMPEL, MoveArgs
 from contracts.policy import Party, Principal, Role, all_of
 
 MEDIATOR = Role("government", "mediator")
@@ -189,6 +197,7 @@ class DisputesContract(DisputesInvariants, Contract):
     name = "disputes"
     version = "1"
     readers = READERS
+    freezes_assets = True  # its is_frozen view answers ctx.is_frozen for every contract
     description = "Dispute mediation; an open dispute freezes the asset it names."
     Params = DisputesParams
 
@@ -237,10 +246,10 @@ class DisputesContract(DisputesInvariants, Contract):
                    source: str, amount: int) -> int:
         """Send ``amount`` fen from ``source`` down the asset's payout path for ``term``;
         the fen it took (never more than ``amount``)."""
-        applied = int(ctx.invoke(self._owner(dispute), COURT_PAYOUT, asset=dispute.asset,
-                                 payer=term.payer, payee=term.payee, source=source,
-                                 amount=amount))
-        return max(0, min(applied, amount))
+        applied = ctx.invoke(court_payout_of(self._owner(dispute)), CourtPayoutArgs(
+            asset=dispute.asset, payer=term.payer, payee=term.payee, source=source,
+            amount=amount)).amount
+        return min(applied, amount)
 
     def _compel(self, ctx: Context, dispute: Dispute, term: Term, amount: int) -> int:
         """Take up to ``amount`` from the respondent without its signature; the fen paid.
@@ -250,12 +259,11 @@ class DisputesContract(DisputesInvariants, Contract):
         did not take goes back to the respondent in the same tx."""
         memo = f"judgment {dispute.id}"
         if term.via is TermPath.ACCOUNT:
-            ctx.invoke("settlement", "compel", source=term.payer, target=term.payee,
-                       amount=amount, memo=memo)
+            ctx.invoke(COMPEL, MoveArgs(source=term.payer, target=term.payee, amount=amount,
+                                        memo=memo))
             return amount
         funds = court_funds(self.name)
-        ctx.invoke("settlement", "compel", source=term.payer, target=funds, amount=amount,
-                   memo=memo)
+        ctx.invoke(COMPEL, MoveArgs(source=term.payer, target=funds, amount=amount, memo=memo))
         applied = self._down_path(ctx, dispute, term, funds, amount)
         ctx.transfer(funds, term.payer, amount - applied, memo=f"unapplied, {memo}")
         return applied
@@ -273,8 +281,8 @@ class DisputesContract(DisputesInvariants, Contract):
         if not upheld:
             raise DismissalWithTerms(f"a judgment dismissing {dispute.id} orders no sale",
                                      dispute=dispute.id)
-        ctx.invoke(self._owner(dispute), COURT_SALE, asset=dispute.asset, buyer=sale.buyer,
-                   price=sale.price, costs=sale.costs)
+        ctx.invoke(court_sale_of(self._owner(dispute)), CourtSaleArgs(
+            asset=dispute.asset, buyer=sale.buyer, price=sale.price, costs=sale.costs))
         ctx.emit("CourtSale", dispute=dispute.id, asset=dispute.asset, buyer=sale.buyer,
                  price=sale.price, costs=sale.costs)
         return Sale(buyer=sale.buyer, price=sale.price, costs=sale.costs)

@@ -117,8 +117,15 @@ from contracts.builtin.order_finance.store import (
 )
 from contracts.builtin.order_finance.views import OrderFinanceViews
 from contracts.builtin.order_finance.waterfall import Leaf, holder_shares
+from contracts.builtin.registry.operations import FILE_LIEN, FileLienArgs
 from contracts.context import Context, ReadContext
 from contracts.exceptions import InvalidArguments
+from contracts.lending.operations import (
+    RECORD_DEFAULT,
+    Applied,
+    OrderProceedsArgs,
+    RecordDefaultArgs,
+)
 from contracts.policy import Role, any_of
 from contracts.types import MAX_AMOUNT
 from ledger.timefmt import parse_time
@@ -223,7 +230,7 @@ class OrderFinanceContract(
         if payee not in allowed:
             raise DisbursementNotEarmarked(f"{payee} is not among {allowed}", payee=payee)
         lender, loan_id = ctx.signer.org, loan_id_of(order.order_id)
-        ctx.invoke("registry", "file_lien", asset=asset, pledgee=lender, secures=loan_id)
+        ctx.invoke(FILE_LIEN, FileLienArgs(asset=asset, pledgee=lender, secures=loan_id))
         ctx.transfer(lender, payee, args.principal, f"disburse {loan_id}")
         put_loan(
             ctx,
@@ -274,21 +281,22 @@ class OrderFinanceContract(
         loan, _ = lending.collect(ctx, loan, order.seller, args.amount)
         put_loan(ctx, loan)
 
-    @operation
-    def repay_from_proceeds(self, ctx: Context, order_id: str, source: str, amount: int) -> int:
+    @operation(OrderProceedsArgs, result=Applied)
+    def repay_from_proceeds(self, ctx: Context, args: OrderProceedsArgs) -> Applied:
         """Apply up to ``amount`` fen from ``source`` (e.g. an insurance payout) to the loan.
 
         ``source`` must be debitable in this tx (an account a signer owns). Returns the
         fen applied: 0 when the order has no open loan, never more than is owed.
         """
-        found = find_loan(ctx, order_id)
+        found = find_loan(ctx, args.order_id)
         if found is None or found.status not in OPEN_LOAN:
-            return 0
+            return Applied(amount=0)
         loan = lending.accrued_now(ctx, found)
-        loan, share = lending.collect(ctx, loan, source, min(amount, loan.outstanding))
+        loan, share = lending.collect(ctx, loan, args.source, min(args.amount, loan.outstanding))
         put_loan(ctx, loan)
-        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=source, amount=share.to_lender)
-        return share.to_lender
+        ctx.emit("ProceedsApplied", loan_id=loan.loan_id, source=args.source,
+                 amount=share.to_lender)
+        return Applied(amount=share.to_lender)
 
     @action(OrderArgs, policy=LENDER, parties=order_parties)
     def default(self, ctx: Context, args: OrderArgs) -> None:
@@ -410,9 +418,9 @@ class OrderFinanceContract(
             raise PaymentNotDue(
                 f"the invoice is due {order.payment_due}", payment_due=order.payment_due
             )
-        if ctx.has_contract("credit"):
-            ctx.invoke("credit", "record_default", borrower=order.buyer,
-                       loan_id=asset_id(order.order_id))
+        if ctx.has_contract(RECORD_DEFAULT.contract):
+            ctx.invoke(RECORD_DEFAULT,
+                       RecordDefaultArgs(borrower=order.buyer, loan_id=asset_id(order.order_id)))
         order = order.model_copy(
             update={"status": OrderStatus.BUYER_DEFAULT, "buyer_default_at": ctx.time}
         )

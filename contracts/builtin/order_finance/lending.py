@@ -11,9 +11,11 @@ credit contract's ``apply_interest_subsidy``, which pays the bank from the budge
 from __future__ import annotations
 
 from contracts.builtin.order_finance.records import OPEN_LOAN, Loan, LoanStatus, asset_id
+from contracts.builtin.registry.operations import CLOSE_LIEN, CloseLienArgs
 from contracts.context import Context, ReadContext
 from contracts.lending import Allocation, accrue, apply_payment, take_subsidy, whole_days
 from contracts.lending import write_off as write_off_claim
+from contracts.lending.operations import RECORD_DEFAULT, RecordDefaultArgs
 from ledger.timefmt import parse_time
 
 PRODUCT = "order_finance"
@@ -55,7 +57,7 @@ def collect(ctx: Context, loan: Loan, source: str, available: int) -> tuple[Loan
 def release_lien(ctx: Context, loan: Loan) -> Loan:
     if not loan.lien_open:
         return loan
-    ctx.invoke("registry", "close_lien", asset=asset_id(loan.order_id), secures=loan.loan_id)
+    ctx.invoke(CLOSE_LIEN, CloseLienArgs(asset=asset_id(loan.order_id), secures=loan.loan_id))
     return loan.model_copy(update={"lien_open": False})
 
 
@@ -72,7 +74,7 @@ def write_off(ctx: Context, loan: Loan) -> Loan:
     the credit contract told."""
     loan = write_off_claim(release_lien(ctx, loan)).model_copy(
         update={"status": LoanStatus.DEFAULTED})
-    if ctx.has_contract("credit"):
-        ctx.invoke("credit", "record_default", borrower=loan.borrower, loan_id=loan.loan_id)
+    if ctx.has_contract(RECORD_DEFAULT.contract):
+        ctx.invoke(RECORD_DEFAULT, RecordDefaultArgs(borrower=loan.borrower, loan_id=loan.loan_id))
     ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=loan.written_off)
     return loan

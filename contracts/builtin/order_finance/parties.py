@@ -17,7 +17,9 @@ from contracts.assets import (
     COURT_PAYOUT,
     AssetParties,
     AssetQuery,
+    CourtPaid,
     CourtPathQuery,
+    CourtPayoutArgs,
     require_court,
 )
 from contracts.base import operation, view
@@ -66,22 +68,21 @@ class OrderParties:
         """Money the buyer owes the seller or a holder is paid as the receivable."""
         return _financed_receivable(ctx, query.asset, query.payer, query.payee) is not None
 
-    @operation
-    def court_payout(self, ctx: Context, asset: str, payer: str, payee: str, source: str,
-                     amount: int) -> int:
+    @operation(CourtPayoutArgs, result=CourtPaid)
+    def court_payout(self, ctx: Context, args: CourtPayoutArgs) -> CourtPaid:
         """Pay up to ``amount`` from ``source`` into the controlled account as the buyer's
         payment, at most what the invoice still owes, and repay the bank first from it;
         the fen paid in (0 before the invoice or once it is paid)."""
         require_court(ctx, COURT_PAYOUT)
-        order = _financed_receivable(ctx, asset, payer, payee)
+        order = _financed_receivable(ctx, args.asset, args.payer, args.payee)
         if order is None or order.status not in (OrderStatus.RECEIVABLE,
                                                  OrderStatus.BUYER_DEFAULT):
-            return 0
-        amount = min(amount, order.invoice_amount - order.paid_in)
+            return CourtPaid(amount=0)
+        amount = min(args.amount, order.invoice_amount - order.paid_in)
         if amount <= 0:
-            return 0
+            return CourtPaid(amount=0)
         account = ctx.escrow(controlled_account_name(order.order_id))
-        ctx.transfer(source, account, amount, f"judgment pays order {order.order_id}")
+        ctx.transfer(args.source, account, amount, f"judgment pays order {order.order_id}")
         paid_in = order.paid_in + amount
         status = OrderStatus.PAID if paid_in == order.invoice_amount else order.status
         order = order.model_copy(update={"paid_in": paid_in, "status": status})
@@ -91,4 +92,4 @@ class OrderParties:
         put_order(ctx, order)
         ctx.emit("OrderPaid", order_id=order.order_id, amount=amount,
                  full=paid_in == order.invoice_amount, by_court=True)
-        return amount
+        return CourtPaid(amount=amount)

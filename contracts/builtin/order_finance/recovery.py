@@ -27,6 +27,7 @@ from contracts.builtin.order_finance import lending
 from contracts.builtin.order_finance.records import OPEN_LOAN, Loan, LoanStatus, Order
 from contracts.context import Context
 from contracts.lending import apply_payment, write_off
+from contracts.lending.operations import RECORD_DEFAULT, RecordDefaultArgs
 from ledger.timefmt import parse_time
 
 
@@ -82,8 +83,8 @@ def write_off_keeping_claim(ctx: Context, loan: Loan) -> Loan:
     loan = lending.accrued_now(ctx, loan)
     debtor = loan.borrower if loan.status is LoanStatus.RECOURSE else None
     loan = write_off(loan).model_copy(update={"status": LoanStatus.DEFAULTED})
-    if debtor is not None and ctx.has_contract("credit"):
-        ctx.invoke("credit", "record_default", borrower=debtor, loan_id=loan.loan_id)
+    if debtor is not None and ctx.has_contract(RECORD_DEFAULT.contract):
+        ctx.invoke(RECORD_DEFAULT, RecordDefaultArgs(borrower=debtor, loan_id=loan.loan_id))
     ctx.emit("LoanDefaulted", loan_id=loan.loan_id, written_off=loan.written_off,
              debtor=debtor)
     return loan

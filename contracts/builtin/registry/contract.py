@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from contracts.base import Contract, Query, invariant, operation, view
+from contracts.builtin.registry.operations import CloseLienArgs, FileLienArgs
+from contracts.builtin.registry.operations import InvalidLien as InvalidLien
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError
 from contracts.readers import Readable
@@ -28,18 +30,6 @@ class AssetAlreadyEncumbered(DomainError):
 
 class LienNotFound(DomainError):
     code = "LIEN_NOT_FOUND"
-
-
-class InvalidLien(DomainError):
-    """The calling contract passed an empty or non-string asset, pledgee or loan id."""
-
-    code = "INVALID_LIEN"
-
-
-def _require_ids(**ids: object) -> None:
-    for field, value in ids.items():
-        if not isinstance(value, str) or not value:
-            raise InvalidLien(f"{field} must be a non-empty id, got {value!r}", field=field)
 
 
 class AssetQuery(Query):
@@ -56,10 +46,10 @@ class EncumbranceRegistryContract(Contract):
     readers = (Readable("lien/{asset...}", public=True),)  # a public security-interest registry
     description = "Shared registry of liens on receipts, lots and orders (no double pledging)."
 
-    @operation
-    def file_lien(self, ctx: Context, asset: str, pledgee: str, secures: str) -> None:
+    @operation(FileLienArgs)
+    def file_lien(self, ctx: Context, args: FileLienArgs) -> None:
         """Encumber ``asset`` to ``pledgee`` securing loan ``secures``; refuse a second lien."""
-        _require_ids(asset=asset, pledgee=pledgee, secures=secures)
+        asset, pledgee, secures = args.asset, args.pledgee, args.secures
         existing = ctx.get(f"lien/{asset}")
         if existing is not None:
             raise AssetAlreadyEncumbered(
@@ -76,10 +66,10 @@ class EncumbranceRegistryContract(Contract):
         )
         ctx.emit("LienFiled", asset=asset, pledgee=pledgee, secures=secures)
 
-    @operation
-    def close_lien(self, ctx: Context, asset: str, secures: str) -> None:
+    @operation(CloseLienArgs)
+    def close_lien(self, ctx: Context, args: CloseLienArgs) -> None:
         """Close the lien on ``asset`` that the calling contract filed for loan ``secures``."""
-        _require_ids(asset=asset, secures=secures)
+        asset, secures = args.asset, args.secures
         existing = ctx.get(f"lien/{asset}")
         if existing is None or existing["secures"] != secures or existing["filed_by"] != ctx.caller:
             raise LienNotFound(

@@ -34,6 +34,9 @@ from contracts.builtin.settlement.authority import (
 )
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, InsufficientFunds
+from contracts.money import InvalidAccount as InvalidAccount  # settlement's codes, declared
+from contracts.money import InvalidAmount as InvalidAmount  # with the money interface
+from contracts.money import MoveArgs
 from contracts.policy import Party, Role
 from contracts.readers import Readable
 from contracts.types import MAX_AMOUNT, Id, PositiveFen, Text
@@ -41,14 +44,6 @@ from contracts.types import MAX_AMOUNT, Id, PositiveFen, Text
 
 class SameAccount(DomainError):
     code = "SAME_ACCOUNT"
-
-
-class InvalidAmount(DomainError):
-    code = "INVALID_AMOUNT"
-
-
-class InvalidAccount(DomainError):
-    code = "INVALID_ACCOUNT"
 
 
 class BalanceLimitExceeded(DomainError):
@@ -83,15 +78,6 @@ def _owner(_self: Any, _ctx: ReadContext, args: TransferArgs) -> Mapping[str, An
     """The member or org whose account is the source: only its members can pass the
     policy; ``authorise_debit`` then asks which of them (treasury roles, dual control)."""
     return {"owner": None if args.source.startswith("escrow:") else args.source}
-
-
-def _check_operands(source: str, target: str, amount: int) -> None:
-    """Another contract's operands, unchecked by any Args model: fen and two account ids."""
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise InvalidAmount(f"amount must be a positive integer of fen, got {amount!r}")
-    for account in (source, target):
-        if not isinstance(account, str) or not account:
-            raise InvalidAccount(f"accounts must be non-empty ids, got {account!r}")
 
 
 def account_key(account: str) -> str:
@@ -155,26 +141,26 @@ class SettlementContract(Contract):
         authorise_debit(self.params, ctx.signers, args.source, args.amount)
         self._move(ctx, args.source, args.target, args.amount, args.memo)
 
-    @operation
-    def move(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
+    @operation(MoveArgs)
+    def move(self, ctx: Context, args: MoveArgs) -> None:
         """Move money on behalf of another contract within the same tx."""
-        _check_operands(source, target, amount)
-        own_escrow = source.startswith(f"escrow:{ctx.caller}:")
-        if not own_escrow and not may_use_court_funds(self.params, source, ctx.tx_contract):
-            authorise_debit(self.params, ctx.signers, source, amount, via=ctx.tx_contract)
-        self._move(ctx, source, target, amount, memo)
+        own_escrow = args.source.startswith(f"escrow:{ctx.caller}:")
+        if not own_escrow and not may_use_court_funds(self.params, args.source,
+                                                      ctx.tx_contract):
+            authorise_debit(self.params, ctx.signers, args.source, args.amount,
+                            via=ctx.tx_contract)
+        self._move(ctx, args.source, args.target, args.amount, args.memo)
 
-    @operation
-    def compel(self, ctx: Context, source: str, target: str, amount: int, memo: str = "") -> None:
+    @operation(MoveArgs)
+    def compel(self, ctx: Context, args: MoveArgs) -> None:
         """Debit ``source`` without its owner's signature, as a court's judgment compels (D7).
 
         Only the contract granted it in ``compelled_debit_roles`` (disputes), in its own
         action signed by a granted role (the court); that contract bounds the amount."""
-        _check_operands(source, target, amount)
-        court = authorise_compelled_debit(self.params, ctx.signers, source, ctx.caller or "",
-                                          ctx.tx_contract)
-        self._move(ctx, source, target, amount, memo)
-        ctx.emit("CompelledDebit", account=source, target=target, amount=amount,
+        court = authorise_compelled_debit(self.params, ctx.signers, args.source,
+                                          ctx.caller or "", ctx.tx_contract)
+        self._move(ctx, args.source, args.target, args.amount, args.memo)
+        ctx.emit("CompelledDebit", account=args.source, target=args.target, amount=args.amount,
                  by=court.member_id, via=ctx.caller)
 
     def _move(self, ctx: Context, source: str, target: str, amount: int, memo: str) -> None:

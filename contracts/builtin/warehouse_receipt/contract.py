@@ -37,6 +37,7 @@ from contracts.builtin.warehouse_receipt.store import (
     get_receipt,
 )
 from contracts.context import Context, ReadContext
+from contracts.lending.operations import Applied, LoanProceedsArgs
 from contracts.types import MAX_AMOUNT
 
 
@@ -207,14 +208,15 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
 
     # -- operations for other contracts -------------------------------------------------
 
-    @operation
-    def repay_from_proceeds(self, ctx: Context, loan_id: str, source: str, amount: int) -> int:
+    @operation(LoanProceedsArgs, result=Applied)
+    def repay_from_proceeds(self, ctx: Context, args: LoanProceedsArgs) -> Applied:
         """Apply up to ``amount`` from ``source`` (e.g. an insurance payout) to the loan;
         returns the fen applied (never more than the debt; 0 once the loan is closed)."""
-        loan = get_loan(ctx, loan_id)
-        if amount <= 0 or loan.state not in loans.REPAYABLE:
-            return 0
-        return loans.collect(ctx, self.p, loan, source, amount, cap=True)
+        loan = get_loan(ctx, args.loan_id)
+        if args.amount <= 0 or loan.state not in loans.REPAYABLE:
+            return Applied(amount=0)
+        return Applied(amount=loans.collect(ctx, self.p, loan, args.source, args.amount,
+                                            cap=True))
 
     # -- views ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from contracts.builtin.warehouse_receipt.records import Loan, LoanState
 from contracts.context import Context
 from contracts.lending import take_subsidy
+from contracts.lending.operations import RECORD_DEFAULT, RecordDefaultArgs
 
 PRODUCT = "warehouse_receipt"
 
@@ -26,5 +27,5 @@ def subsidised(ctx: Context, loan: Loan) -> Loan:
 
 
 def record_default(ctx: Context, loan: Loan) -> None:
-    if ctx.has_contract("credit"):
-        ctx.invoke("credit", "record_default", borrower=loan.borrower, loan_id=loan.loan_id)
+    if ctx.has_contract(RECORD_DEFAULT.contract):
+        ctx.invoke(RECORD_DEFAULT, RecordDefaultArgs(borrower=loan.borrower, loan_id=loan.loan_id))

@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from contracts.builtin.registry.operations import (
+    CLOSE_LIEN,
+    FILE_LIEN,
+    CloseLienArgs,
+    FileLienArgs,
+)
 from contracts.builtin.warehouse_receipt.records import HistoryEntry, Loan, Receipt, ReceiptState
 from contracts.builtin.warehouse_receipt.store import put_receipt
 from contracts.context import Context
@@ -50,7 +56,7 @@ def lot_lien_secures(ctx: Context, lot_asset: str) -> str | None:
 
 def file_receipt_lien(ctx: Context, loan: Loan, receipt: Receipt) -> None:
     ctx.invoke(
-        "registry", "file_lien", asset=receipt.asset, pledgee=loan.bank, secures=loan.loan_id
+        FILE_LIEN, FileLienArgs(asset=receipt.asset, pledgee=loan.bank, secures=loan.loan_id)
     )
 
 
@@ -61,11 +67,8 @@ def mark_liens(ctx: Context, loan: Loan, receipts: Sequence[Receipt]) -> list[Re
         file_receipt_lien(ctx, loan, receipt)
         if lot_lien_secures(ctx, receipt.lot_asset) != loan.loan_id:
             ctx.invoke(
-                "registry",
-                "file_lien",
-                asset=receipt.lot_asset,
-                pledgee=loan.bank,
-                secures=loan.loan_id,
+                FILE_LIEN,
+                FileLienArgs(asset=receipt.lot_asset, pledgee=loan.bank, secures=loan.loan_id),
             )
         pledged = recorded(
             ctx, receipt, "pledged", receipt.holder, loan.bank,
@@ -90,10 +93,10 @@ def release_liens(
     kept_lots = {r.lot_asset for r in kept}
     closed_lots: set[str] = set()
     for receipt in receipts:
-        ctx.invoke("registry", "close_lien", asset=receipt.asset, secures=loan.loan_id)
+        ctx.invoke(CLOSE_LIEN, CloseLienArgs(asset=receipt.asset, secures=loan.loan_id))
         lot = receipt.lot_asset
         if lot not in kept_lots and lot not in closed_lots:
-            ctx.invoke("registry", "close_lien", asset=lot, secures=loan.loan_id)
+            ctx.invoke(CLOSE_LIEN, CloseLienArgs(asset=lot, secures=loan.loan_id))
             closed_lots.add(lot)
         holder = new_holder or receipt.holder
         # A LOST receipt's lien bore on the insurance proceeds; lifting it revives nothing.

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.assets import COURT_SALE, AssetParties, AssetQuery, require_court
+from contracts.assets import (
+    COURT_SALE,
+    AssetParties,
+    AssetQuery,
+    CourtSaleArgs,
+    require_court,
+)
 from contracts.base import operation, view
 from contracts.builtin.warehouse_receipt import loans
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotFound
@@ -28,11 +34,11 @@ class ReceiptParties:
             owners=[receipt.holder], value=receipt.value,
         ).to_state()
 
-    @operation
-    def court_sale(self, ctx: Context, asset: str, buyer: str, price: int, costs: int) -> None:
+    @operation(CourtSaleArgs)
+    def court_sale(self, ctx: Context, args: CourtSaleArgs) -> None:
         """Sell the pledged ``receipt:<id>`` as a court ordered (``loans.court_sale``)."""
         require_court(ctx, COURT_SALE)
-        kind, _, receipt_id = asset.partition(":")
+        kind, _, receipt_id = args.asset.partition(":")
         if kind != "receipt" or find_receipt(ctx, receipt_id) is None:
-            raise ReceiptNotFound(asset)
-        loans.court_sale(ctx, ctx.params, receipt_id, buyer, price, costs)
+            raise ReceiptNotFound(args.asset)
+        loans.court_sale(ctx, ctx.params, receipt_id, args.buyer, args.price, args.costs)

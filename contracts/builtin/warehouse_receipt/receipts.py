@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from contracts.builtin.registry.operations import CLOSE_LIEN, CloseLienArgs
 from contracts.builtin.warehouse_receipt import custody, errors, models
 from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
@@ -283,7 +284,7 @@ def _split_cover(parent: Receipt, quantities: Sequence[int]) -> list[Insurance |
 def _move_lien_to_children(ctx: Context, parent: Receipt, children: Sequence[Receipt]) -> None:
     assert parent.loan_id is not None
     loan = get_loan(ctx, parent.loan_id)
-    ctx.invoke("registry", "close_lien", asset=parent.asset, secures=loan.loan_id)
+    ctx.invoke(CLOSE_LIEN, CloseLienArgs(asset=parent.asset, secures=loan.loan_id))
     for child in children:
         file_receipt_lien(ctx, loan, child)
     receipts = [r for r in loan.receipts if r != parent.receipt_id]

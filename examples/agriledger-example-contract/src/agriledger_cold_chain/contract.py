@@ -12,9 +12,10 @@ State: ``shipment/<id>`` -> {"shipper", "buyer", "lot", "min", "max", "readings"
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from contracts import (
     Args,
@@ -35,8 +36,6 @@ from contracts import (
 )
 from contracts.types import Id, OrgId, Timestamp
 
-TenthsCelsius = int
-
 
 class ShipmentNotFound(NotFound):
     code = "SHIPMENT_NOT_FOUND"
@@ -49,6 +48,27 @@ class ShipmentExists(DomainError):
 
 class ShipmentBreached(DomainError):
     code = "SHIPMENT_BREACHED"
+
+
+class ShipmentStatus(StrEnum):
+    IN_TRANSIT = "in_transit"
+    BREACHED = "breached"  # a reading left the agreed range
+    DELIVERED = "delivered"  # accepted by the buyer
+
+
+class Shipment(Record):
+    """``shipment/<id>``: the agreed range (tenths of a degree C) and what was attested."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shipper: str
+    buyer: str
+    lot: str
+    min: int
+    max: int
+    readings: int = 0
+    breaches: int = 0
+    status: ShipmentStatus = ShipmentStatus.IN_TRANSIT
 
 
 class RegisterArgs(Args):
@@ -73,16 +93,17 @@ class ShipmentQuery(Query):
     shipment_id: Id
 
 
-def _shipment(ctx: ReadContext, shipment_id: str) -> dict[str, Any]:
-    record = ctx.get(f"shipment/{shipment_id}")
-    if record is None:
-        raise ShipmentNotFound(shipment_id)
-    return dict(record)
+def shipment_key(shipment_id: str) -> str:
+    return f"shipment/{shipment_id}"
 
 
-def _parties(_self: Any, ctx: ReadContext, args: Any) -> Mapping[str, Any]:
-    record = _shipment(ctx, args.shipment_id)
-    return {"shipper": record["shipper"], "buyer": record["buyer"]}
+def get_shipment(ctx: ReadContext, shipment_id: str) -> Shipment:
+    return ctx.require(Shipment, shipment_key(shipment_id), ShipmentNotFound, shipment_id)
+
+
+def _parties(_self: Any, ctx: ReadContext, args: ShipmentArgs | ReadingArgs) -> Mapping[str, Any]:
+    shipment = get_shipment(ctx, args.shipment_id)
+    return {"shipper": shipment.shipper, "buyer": shipment.buyer}
 
 
 class Shipment(Record):
@@ -109,53 +130,53 @@ class ColdChainContract(Contract):
         """Register a shipment from the signer's cooperative to ``buyer``."""
         if args.min_tenths > args.max_tenths:
             raise InvalidState("min_tenths must not exceed max_tenths")
-        if ctx.get(f"shipment/{args.shipment_id}") is not None:
+        if ctx.load(Shipment, shipment_key(args.shipment_id)) is not None:
             raise ShipmentExists(f"shipment {args.shipment_id} exists", id=args.shipment_id)
-        ctx.put(f"shipment/{args.shipment_id}", {
-            "shipper": ctx.signer.org, "buyer": args.buyer, "lot": args.lot,
-            "min": args.min_tenths, "max": args.max_tenths,
-            "readings": 0, "breaches": 0, "status": "in_transit",
-        })
+        ctx.save(shipment_key(args.shipment_id), Shipment(
+            shipper=ctx.signer.org, buyer=args.buyer, lot=args.lot,
+            min=args.min_tenths, max=args.max_tenths,
+        ))
         ctx.emit("ShipmentRegistered", shipment_id=args.shipment_id, lot=args.lot)
 
     @action(ReadingArgs, policy=Party("shipper", roles=("warehouse_keeper",)), parties=_parties)
     def record_reading(self, ctx: Context, args: ReadingArgs) -> None:
         """Attest one temperature reading; out of range marks the shipment breached."""
-        record = _shipment(ctx, args.shipment_id)
-        if record["status"] == "delivered":
+        shipment = get_shipment(ctx, args.shipment_id)
+        if shipment.status is ShipmentStatus.DELIVERED:
             raise InvalidState(f"shipment {args.shipment_id} was delivered")
-        out = not record["min"] <= args.tenths <= record["max"]
-        record["readings"] += 1
-        record["breaches"] += int(out)
+        out = not shipment.min <= args.tenths <= shipment.max
+        update: dict[str, Any] = {"readings": shipment.readings + 1,
+                                  "breaches": shipment.breaches + int(out)}
         if out:
-            record["status"] = "breached"
+            update["status"] = ShipmentStatus.BREACHED
             ctx.emit("TemperatureBreach", shipment_id=args.shipment_id, tenths=args.tenths,
                      at=args.at)
-        ctx.put(f"shipment/{args.shipment_id}", record)
+        ctx.save(shipment_key(args.shipment_id), shipment.model_copy(update=update))
 
     @action(ShipmentArgs, policy=Party("buyer", roles=("purchaser",)), parties=_parties)
     def accept(self, ctx: Context, args: ShipmentArgs) -> None:
         """The buyer accepts delivery of a shipment that stayed in range."""
-        record = _shipment(ctx, args.shipment_id)
-        if record["status"] == "breached":
+        shipment = get_shipment(ctx, args.shipment_id)
+        if shipment.status is ShipmentStatus.BREACHED:
             raise ShipmentBreached(
-                f"shipment {args.shipment_id} left its range {record['breaches']} times",
+                f"shipment {args.shipment_id} left its range {shipment.breaches} times",
                 id=args.shipment_id,
             )
-        if record["status"] != "in_transit":
-            raise InvalidState(f"shipment {args.shipment_id} is {record['status']}")
-        record["status"] = "delivered"
-        ctx.put(f"shipment/{args.shipment_id}", record)
+        if shipment.status is not ShipmentStatus.IN_TRANSIT:
+            raise InvalidState(f"shipment {args.shipment_id} is {shipment.status}")
+        ctx.save(shipment_key(args.shipment_id),
+                 shipment.model_copy(update={"status": ShipmentStatus.DELIVERED}))
         ctx.emit("ShipmentAccepted", shipment_id=args.shipment_id)
 
     @view(ShipmentQuery)
     def shipment(self, ctx: ReadContext, query: ShipmentQuery) -> Any:
-        return _shipment(ctx, query.shipment_id)
+        return get_shipment(ctx, query.shipment_id).to_state()
 
     @invariant("CC1", "a shipment is breached exactly when one of its readings was out of range")
     def breach_status_matches_readings(self, ctx: ReadContext) -> Iterable[str]:
-        for key, record in ctx.scan("shipment/"):
-            if (record["status"] == "breached") != (record["breaches"] > 0):
-                yield f"{key}: status {record['status']} with {record['breaches']} breaches"
-            if not 0 <= record["breaches"] <= record["readings"]:
-                yield f"{key}: {record['breaches']} breaches of {record['readings']} readings"
+        for key, value in ctx.scan("shipment/"):
+            shipment = Shipment.model_validate(value)
+            if (shipment.status is ShipmentStatus.BREACHED) != (shipment.breaches > 0):
+                yield f"{key}: status {shipment.status} with {shipment.breaches} breaches"
+            if not 0 <= shipment.breaches <= shipment.readings:
+                yield f"{key}: {shipment.breaches} breaches of {shipment.readings} readings"
