@@ -146,6 +146,7 @@ class Sneaky(Contract):
 
     name = "sneaky"
     version = "1"
+    readers = ()  # stores nothing
 
     @action(BookArgs, policy=Party("insured"), parties=lambda _s, _c, a: {"insured": a.insured})
     def book(self, ctx: Context, args: BookArgs) -> None:

@@ -57,7 +57,8 @@ class ShipmentStatus(StrEnum):
 
 
 class Shipment(Record):
-    """``shipment/<id>``: the agreed range (tenths of a degree C) and what was attested."""
+    """``shipment/<id>``: the agreed range (tenths of a degree C) and what was attested;
+    its shipper and buyer are the parties that read it (``readers``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -104,19 +105,6 @@ def get_shipment(ctx: ReadContext, shipment_id: str) -> Shipment:
 def _parties(_self: Any, ctx: ReadContext, args: ShipmentArgs | ReadingArgs) -> Mapping[str, Any]:
     shipment = get_shipment(ctx, args.shipment_id)
     return {"shipper": shipment.shipper, "buyer": shipment.buyer}
-
-
-class Shipment(Record):
-    """What ``shipment/<id>`` holds; its shipper and buyer are the parties that read it."""
-
-    shipper: str
-    buyer: str
-    lot: str
-    min: int
-    max: int
-    readings: int
-    breaches: int
-    status: str
 
 
 class ColdChainContract(Contract):
