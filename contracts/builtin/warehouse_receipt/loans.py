@@ -37,7 +37,7 @@ from contracts.builtin.warehouse_receipt.records import (
     Receipt,
     ReceiptState,
 )
-from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt, put_loan
+from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt, put_loan, put_receipt
 from contracts.context import Context, ReadContext
 from contracts.lending import accrue, add_costs, apply_payment, write_off
 from ledger.timefmt import format_time, parse_time
@@ -90,7 +90,11 @@ def apply(ctx: Context, args: models.ApplyArgs) -> str:
         raise errors.DuplicateReceipts("a receipt is listed twice", receipt_ids=args.receipt_ids)
     loan_id = f"loan-{ctx.tx_id[:24]}"
     for rid in args.receipt_ids:
-        require_pledgeable(ctx, get_receipt(ctx, rid), args.borrower, loan_id)
+        receipt = get_receipt(ctx, rid)
+        require_pledgeable(ctx, receipt, args.borrower, loan_id)
+        if args.bank not in receipt.applicants:  # the bank assesses what it is offered
+            put_receipt(ctx, receipt.model_copy(
+                update={"applicants": (*receipt.applicants, args.bank)}))
     put_loan(
         ctx,
         Loan(

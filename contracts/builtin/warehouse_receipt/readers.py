@@ -17,7 +17,8 @@ from contracts.readers import Readable
 READERS = (
     Readable("lot/{warehouse}/{lot_id...}", Lot, parties=("warehouse", "depositor")),
     Readable("receipt/{receipt_id...}", Receipt, parties=(
-        "warehouse", "depositor", "holder", "pledgee", "custodian", "insurance.insurer",
+        "warehouse", "depositor", "holder", "pledgee", "applicants", "custodian",
+        "insurance.insurer",
     )),
     Readable("loan/{loan_id...}", Loan, parties=("bank", "borrower")),
     Readable("price/{price...}", PriceAttestation, public=True),

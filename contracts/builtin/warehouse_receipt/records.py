@@ -146,6 +146,9 @@ class Receipt(Record):
     state: ReceiptState = ReceiptState.ACTIVE
     loan_id: str | None = None
     pledgee: str | None = None
+    applicants: tuple[str, ...] = ()
+    """Banks the holder applied to with this receipt: showing a bank the collateral is
+    part of applying, so they read it from then on (need to know, readers.py)."""
     parents: tuple[str, ...] = ()
     children: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
