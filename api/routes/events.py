@@ -15,7 +15,8 @@ its height, index, id, status and code. Supervisors share one encoding per block
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -128,26 +129,61 @@ def block_event_bytes(block: Block, readable: Sequence[bool] | None = None) -> b
     return block_events(block, readable).encode()
 
 
+FILTERED_TEXTS = 256
+"""Event texts kept per (height, org, org type, role): the followers of one org and role
+share one filtered encoding of a block, as supervisors share the full one."""
+
+
+class _HeadReads:
+    """Head-state reads for ``via`` links, each under the peer's lock on its own, so
+    filtering a block for a follower never holds the lock the applying thread needs."""
+
+    def __init__(self, ctx: ApiContext) -> None:
+        self._peer = ctx.peer
+
+    def get(self, key: str) -> Any | None:
+        def read(store: ChainStoreAPI) -> Any | None:
+            return store.state.get(key)
+
+        return self._peer.read_store(read)
+
+    def peek(self, key: str) -> Any | None:
+        return self.get(key)
+
+    def scan(self, prefix: str) -> Iterator[tuple[str, Any]]:
+        def read(store: ChainStoreAPI) -> list[tuple[str, Any]]:
+            return list(store.state.scan(prefix))
+
+        return iter(self._peer.read_store(read))
+
+
 async def _block_text(ctx: ApiContext, viewer: Viewer, height: int) -> bytes | None:
     """The block's events as ``viewer`` may read them: supervisors read every block in
-    full and share one encoding; anyone else gets the txs they may not read redacted."""
+    full and share one encoding; the followers of one org and role share a filtered one."""
     if viewer.supervisor:
         text = ctx.watcher.recent_text(height, block_event_bytes)  # shared by all supervisors
         if text is not None:
             return text
-    rules = visibility(ctx)
-    recent = ctx.watcher.recent_block(height)
-
-    def read(store: ChainStoreAPI) -> bytes | None:
-        block = recent if recent is not None else store.block(height)
+    texts: OrderedDict[tuple[int, str, str, str], bytes] = ctx.cache.setdefault(
+        "filtered_events", OrderedDict()
+    )
+    key = (height, viewer.org, viewer.org_type, "*" if viewer.supervisor else viewer.role)
+    known = texts.get(key)
+    if known is not None:
+        return known
+    block = ctx.watcher.recent_block(height)
+    if block is None:
+        block = await run_in_threadpool(ctx.peer.block, height)
         if block is None:
             return None
-        if viewer.supervisor:
-            return block_event_bytes(block)
-        return block_event_bytes(block, rules.readable_txs(viewer, block, store.state))
-
-    filtered: bytes | None = await run_in_threadpool(ctx.peer.read_store, read)
-    return filtered
+    if viewer.supervisor:
+        return block_event_bytes(block)
+    rules = visibility(ctx)
+    readable = await run_in_threadpool(rules.readable_txs, viewer, block, _HeadReads(ctx))
+    text = texts[key] = block_event_bytes(block, readable)
+    while len(texts) > FILTERED_TEXTS:
+        texts.popitem(last=False)
+    return text
 
 
 async def _stream(
