@@ -151,6 +151,6 @@ def test_an_unpaid_insured_loss_stays_with_its_receipt(wr: WrLedger) -> None:
 def test_goods_lost_leave_the_pile_so_a1_counts_only_what_is_there(wr: WrLedger) -> None:
     rid = wr.receipt_with("coop-a", "paddy-1", 200, VALUE)
     lose(wr, rid, 50)
-    lot = wr.h.view(WR, "lot", warehouse="coop-a", lot_id="paddy-1")
+    lot = wr.h.view(WR, "lot", warehouse="coop-a", lot_id=wr.lot_id("paddy-1"))
     assert (lot["quantity"], lot["out"], lot["issued"]) == (200, 50, 200)
     wr.h.check_invariants()
