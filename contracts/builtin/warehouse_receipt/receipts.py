@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from contracts.builtin.warehouse_receipt import custody, errors, models
 from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
-from contracts.builtin.warehouse_receipt.prices import current_price
+from contracts.builtin.warehouse_receipt.prices import current_price, revalued
 from contracts.builtin.warehouse_receipt.records import Insurance, Receipt, ReceiptState
 from contracts.builtin.warehouse_receipt.store import (
     get_loan,
@@ -302,20 +302,7 @@ def revalue(ctx: Context, params: WarehouseReceiptParams, args: models.ReceiptAr
     receipt = get_receipt(ctx, args.receipt_id)
     if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
         raise errors.ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
-    price = current_price(ctx, params, receipt)
-    value = receipt.quantity * price.price_per_unit
-    updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
-    put_receipt(ctx, updated)
-    ctx.emit(
-        "ReceiptRevalued",
-        receipt_id=receipt.receipt_id,
-        old=receipt.value,
-        new=value,
-        price_per_unit=price.price_per_unit,
-        as_of=price.as_of,
-        attester=price.attester,
-    )
-    return updated
+    return revalued(ctx, receipt, current_price(ctx, params, receipt))
 
 
 def request_delivery(ctx: Context, args: models.ReceiptArgs) -> None:
