@@ -4,7 +4,7 @@ A story is a generator that yields what its agent does next and receives the
 outcome::
 
     def pledge(world):
-        outcome = yield Tx("coop-a.manager", "warehouse_receipt", "declare_deposit", {...})
+        outcome = yield Tx("coop-a.keeper", "warehouse_receipt", "record_intake", {...})
         if not outcome.committed:
             return
         yield Wait(days=30)

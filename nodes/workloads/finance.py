@@ -22,12 +22,15 @@ import hashlib
 import itertools
 
 from contracts.builtin.settlement.authority import SettlementParams
+from contracts.builtin.warehouse_receipt.custody import lot_id_for
 from contracts.builtin.warehouse_receipt.receipts import receipt_id_for
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import Envelope
 from nodes.workloads.base import WorkloadContext
 
 FUNDING = 10**13
+RECEIVED_AT = "2026-01-01T00:00:00Z"
+"""When the benchmark's goods came in: before any block the benchmark makes."""
 
 
 def _later(ctx: WorkloadContext, days: int) -> str:
@@ -67,18 +70,18 @@ class PledgeWorkload:
         for n in itertools.count():
             if len(out) >= count:
                 break
-            lot, quantity = f"bench-lot-{ctx.seed}-{n}", ctx.rng.randint(10_000, 50_000)
+            quantity = ctx.rng.randint(10_000, 50_000)
             value = quantity * 260
             principal = value * 7 // 10
-            out.append(ctx.sign(manager, "warehouse_receipt", "declare_deposit", {
-                "lot_id": lot, "depositor": "coop-a", "warehouse": "coop-a",
-                "commodity": "paddy", "quantity": quantity, "unit": "kg"}))
-            out.append(ctx.sign(keeper, "warehouse_receipt", "inspect_and_grade", {
-                "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "grade": "2",
-                "moisture_permille": 140, "location": f"pile {lot}"}))
+            intake = ctx.sign(keeper, "warehouse_receipt", "record_intake", {
+                "warehouse": "coop-a", "depositor": "coop-a", "commodity": "paddy",
+                "grade": "2", "quantity": quantity, "unit": "kg", "moisture_permille": 140,
+                "pile": f"bench pile {ctx.seed}-{n}", "received_at": RECEIVED_AT})
+            out.append(intake)
             issue = ctx.sign(keeper, "warehouse_receipt", "issue", {
-                "warehouse": "coop-a", "lot_id": lot, "quantity": quantity, "shrinkage_bp": 50,
-                "location": "bay 1", "storage_days": 300, "storage_fee": 0, "value": value},
+                "warehouse": "coop-a", "lot_id": lot_id_for(intake.tx_id),
+                "quantity": quantity, "shrinkage_bp": 50, "storage_days": 300,
+                "storage_fee": 0, "value": value},
                 co_signers=("custodian.cm",))  # coop-a's own warehouse: V5 collateral manager
             receipt = receipt_id_for(issue.tx_id)
             apply = ctx.sign(manager, "warehouse_receipt", "apply", {

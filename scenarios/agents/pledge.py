@@ -206,39 +206,29 @@ def pledge_story(
     defaulter = plan.defaulter
     cures = plan.cures
     auction = rng.random() < spec.sale_probability
-    lot = f"{coop}-lot-{number}"
 
-    outcome = yield Tx(
-        manager,
-        WR,
-        "declare_deposit",
-        {
-            "lot_id": lot,
-            "depositor": coop,
-            "warehouse": warehouse,
-            "commodity": commodity,
-            "quantity": quantity,
-            "unit": UNIT,
-        },
-    )
-    if not ok(outcome):
-        return
     outcome = yield Tx(
         keeper,
         WR,
-        "inspect_and_grade",
+        "record_intake",
         {
             "warehouse": warehouse,
-            "lot_id": lot,
-            "quantity": quantity,
+            "depositor": coop,
+            "commodity": commodity,
             "grade": GRADE,
+            "quantity": quantity,
+            "unit": UNIT,
             "moisture_permille": 140,
-            "location": f"{warehouse} bay {number}",
+            "pile": f"{warehouse} bay {number}",
+            "received_at": kit.time_at(0),  # the harvest came in at the season's start
         },
     )
     if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
+    intake = outcome.event("IntakeRecorded")
+    assert intake is not None
+    lot = intake["lot_id"]
     price = kit.price(commodity, outcome.day, spec.commodities[commodity])
     value = quantity * price
     outcome = yield Tx(
@@ -250,7 +240,6 @@ def pledge_story(
             "lot_id": lot,
             "quantity": quantity,
             "shrinkage_bp": 50,
-            "location": f"{warehouse} certified warehouse, bay {number}",
             "storage_days": 300,
             "storage_fee": quantity // 10,
             "value": value,

@@ -32,6 +32,7 @@ from api.signing import SignableRequest, sign_request
 from ledger.block import TxState
 from ledger.encoding import MAX_DEPTH
 from ledger.identity import Credentials
+from ledger.timefmt import format_time
 from ledger.tx import Envelope
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
@@ -243,18 +244,15 @@ def signed_as(member: str, contract: str, action: str, **args: Any) -> Callable[
 
 def pledged_receipt(peer: Peer) -> str:
     """200 t of paddy worth 520,000 CNY, pledged by coop-a to bank-a for a 300,000 CNY loan."""
-    steps = [
-        ("coop-a.manager", "declare_deposit", {"lot_id": "lot-v1", "depositor": "coop-a",
-         "warehouse": "coop-a", "commodity": "paddy", "quantity": 200, "unit": "t"}),
-        ("coop-a.keeper", "inspect_and_grade", {"warehouse": "coop-a", "lot_id": "lot-v1",
-         "quantity": 200, "grade": "2", "moisture_permille": 140, "location": "barn 1"}),
-    ]
-    for member, action, args in steps:
-        _committed(peer, member, "warehouse_receipt", action, args)
+    received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    intake = _committed(peer, "coop-a.keeper", "warehouse_receipt", "record_intake", {
+        "warehouse": "coop-a", "depositor": "coop-a", "commodity": "paddy", "grade": "2",
+        "quantity": 200, "unit": "t", "moisture_permille": 140, "pile": "barn 1",
+        "received_at": received})
     issue = peer.builder("coop-a.keeper").build(  # coop-a's own store: its collateral manager
         "warehouse_receipt", "issue",
-        {"warehouse": "coop-a", "lot_id": "lot-v1", "quantity": 200, "shrinkage_bp": 50,
-         "location": "barn 1", "storage_days": 365, "storage_fee": 0, "value": 52_000_000},
+        {"warehouse": "coop-a", "lot_id": f"lot-{intake[:24]}", "quantity": 200,
+         "shrinkage_bp": 50, "storage_days": 365, "storage_fee": 0, "value": 52_000_000},
         co_signers=[peer.member("custodian.cm")],
     ).to_json()
     outcome = _submit_and_wait(peer, issue)

@@ -35,6 +35,11 @@ PLANS: list[tuple[str, str]] = [
 _FINISHED = ("CANCELLED", "SETTLED", "DEFAULTED")
 
 
+def recourse(machine: OrderFinanceMachine) -> bool:
+    """Whether the machine's loans have recourse (only the non-recourse variant says)."""
+    return bool(getattr(machine, "recourse", True))
+
+
 class Steering:
     def __init__(self, machine: OrderFinanceMachine) -> None:
         self.m = machine
@@ -101,6 +106,9 @@ class Steering:
             if order.loan is not None and order.loan.due_day > m.day:
                 self.wait_days(order.loan.due_day - m.day)
             m.default(order_id, officer)
+        elif ending == "default" and not recourse(m) and order.loan and order.loan.claim_left:
+            m.repay(order_id, f"{order.seller}.manager", "all")  # refused: not the seller's
+            self.pay_controlled(order_id, order, "half" if order.paid_in == 0 else "all")
         elif ending == "recourse" and loan_open:
             m.repay(order_id, f"{order.seller}.manager", "all")
         else:

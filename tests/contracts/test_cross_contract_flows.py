@@ -42,13 +42,12 @@ def coop_a_policy(flow: Flow, payee: dict[str, str]) -> None:
 def pledged_receipt_loan(ledger: LedgerHarness) -> tuple[str, str]:
     """200 t paddy of coop-a in coop-b's warehouse (not the borrower's: V5), receipt worth
     520,000 CNY, 300,000 CNY loan."""
-    submit(ledger, "coop-a.manager", WR, "declare_deposit", lot_id="lot-1", depositor="coop-a",
-           warehouse="coop-b", commodity="paddy", quantity=200, unit="t")
-    submit(ledger, "coop-b.keeper", WR, "inspect_and_grade", warehouse="coop-b", lot_id="lot-1",
-           quantity=200, grade="2", moisture_permille=140, location="bay 1")
-    issued = submit(ledger, "coop-b.keeper", WR, "issue", warehouse="coop-b", lot_id="lot-1",
-                    quantity=200, shrinkage_bp=50, location="coop-b barn 1", storage_days=365,
-                    storage_fee=0, value=520_000 * CNY)
+    intake = submit(ledger, "coop-b.keeper", WR, "record_intake", warehouse="coop-b",
+                    depositor="coop-a", commodity="paddy", grade="2", quantity=200, unit="t",
+                    moisture_permille=140, pile="bay 1", received_at=ledger.now)
+    issued = submit(ledger, "coop-b.keeper", WR, "issue", warehouse="coop-b",
+                    lot_id=f"lot-{intake.tx_id[:24]}", quantity=200, shrinkage_bp=50,
+                    storage_days=365, storage_fee=0, value=520_000 * CNY)
     receipt = f"wr-{issued.tx_id[:24]}"
     applied = submit(ledger, "coop-a.manager", WR, "apply", borrower="coop-a", bank="bank-a",
                      receipt_ids=[receipt])

@@ -34,7 +34,7 @@ PATHS = ("repay", "cure", "margin default", "take", "sale", "split")
 WANTED = (
     # 1.3 receipt: issue, pledge, release, split (free and pledged, with consent), merge,
     # delivery, withdrawal, expiry; transfer to a new holder
-    "lot:new->DECLARED", "lot:DECLARED->GRADED", "receipt:new->ACTIVE",
+    "event:IntakeRecorded", "receipt:new->ACTIVE",
     "receipt:ACTIVE->PLEDGED", "receipt:PLEDGED->ACTIVE", "receipt:ACTIVE->SPLIT",
     "receipt:PLEDGED->SPLIT", "receipt:ACTIVE->MERGED", "receipt:ACTIVE->DELIVERY_PENDING",
     "receipt:DELIVERY_PENDING->WITHDRAWN", "receipt:ACTIVE->EXPIRED",
@@ -123,12 +123,11 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
         self.loan_path(data, offset)
 
     def fresh_receipt(self, coop: str) -> str | None:
-        """``coop`` declares a lot of paddy, its keeper grades it and issues one receipt,
-        through the machine's checked rules; None if a step was refused."""
-        lot = self.declare(coop, False, "paddy", 50)
+        """``coop``'s keeper takes a lot of paddy in and issues one receipt, through the
+        machine's checked rules; None if a step was refused."""
+        lot = self.intake(coop, False, "paddy", 50, False, None)
         if lot not in self.lot_model:
             return None
-        self.grade(lot, 0, False)
         rid = self.issue(lot, 10, 2500, False)
         return rid if rid in self.holder else None
 

@@ -18,9 +18,8 @@ from ledger.timefmt import format_time, parse_time
 @dataclass
 class World:
     """coop-a holds ``pledged`` (150 t of lot L1, loan at bank A), ``sibling`` (50 t of L1),
-    ``free`` (50 t of L2, stored 30 days) and ``insured`` (20 t of L4, insured until day 60);
-    lot L3 is declared but not graded. coop-a's receipts are co-signed by its collateral
-    manager."""
+    ``free`` (50 t of L2, stored 30 days) and ``insured`` (20 t of L4, insured until day 60).
+    coop-a's receipts are co-signed by its collateral manager."""
 
     wr: WrLedger
     pledged: str
@@ -39,16 +38,6 @@ def build() -> World:
     sibling = wr.issue("coop-a", "L1", 50, 130_000 * CNY)
     free = wr.receipt_with("coop-a", "L2", 50, 130_000 * CNY, storage_days=30)
     loan = wr.loan("coop-a", "bank-a", [pledged], 200_000 * CNY, tenor_days=90)
-    wr.ok(
-        "coop-a.manager",
-        "declare_deposit",
-        lot_id="L3",
-        depositor="coop-a",
-        warehouse="coop-a",
-        commodity="wheat",
-        quantity=10,
-        unit="t",
-    )
     until = format_time(parse_time(wr.h.now) + dt.timedelta(days=60))
     cover = {"insurer": "insurer", "amount": 52_000 * CNY, "until": until}
     insured = wr.receipt_with("coop-a", "L4", 20, 52_000 * CNY, insurance=cover)
@@ -101,57 +90,49 @@ def issue_args(lot: str, quantity: int) -> dict[str, Any]:
         lot_id=lot,
         quantity=quantity,
         shrinkage_bp=0,
-        location="x",
         storage_days=30,
         storage_fee=0,
         value=CNY,
     )
 
 
+def intake_args(commodity: str, pile: str) -> dict[str, Any]:
+    return dict(
+        warehouse="coop-a",
+        depositor="coop-a",
+        commodity=commodity,
+        grade="2",
+        quantity=10,
+        unit="t",
+        moisture_permille=140,
+        pile=pile,
+        received_at="2026-01-01T00:00:00Z",
+    )
+
+
 CASES: dict[str, Callable[[World], Call]] = {
-    "LOT_NOT_FOUND": lambda w: (
-        "coop-a.keeper",
-        "inspect_and_grade",
-        dict(
-            warehouse="coop-a",
-            lot_id="nope",
-            quantity=1,
-            grade="1",
-            moisture_permille=0,
-            location="x",
-        ),
-        (),
-    ),
+    "LOT_NOT_FOUND": lambda w: ("coop-a.keeper", "issue", issue_args("nope", 1), ()),
     "RECEIPT_NOT_FOUND": lambda w: ("buyer.purchaser", "expire", dict(receipt_id="nope"), ()),
     "LOAN_NOT_FOUND": lambda w: ("bank-a.loan", "mark_default", dict(loan_id="nope"), ()),
-    "LOT_ALREADY_DECLARED": lambda w: (
-        "coop-a.manager",
-        "declare_deposit",
-        dict(
-            lot_id="L2",
-            depositor="coop-a",
-            warehouse="coop-a",
-            commodity="paddy",
-            quantity=5,
-            unit="t",
-        ),
-        (),
-    ),
     "COMMODITY_NOT_ELIGIBLE": lambda w: (
-        "coop-a.manager",
-        "declare_deposit",
-        dict(
-            lot_id="L9",
-            depositor="coop-a",
-            warehouse="coop-a",
-            commodity="alumina",
-            quantity=5,
-            unit="t",
-        ),
+        "coop-a.keeper", "record_intake", intake_args("alumina", "L9 pile"), ()
+    ),
+    "INTAKE_AFTER_BLOCK": lambda w: (
+        "coop-a.keeper",
+        "record_intake",
+        {**intake_args("paddy", "L9 pile"),
+         "received_at": format_time(parse_time(w.wr.h.now) + dt.timedelta(seconds=1))},
         (),
     ),
-    "INVALID_LOT_STATE": lambda w: ("coop-a.keeper", "issue", issue_args("L3", 1), ()),
-    "LOT_OVER_ISSUED": lambda w: ("coop-a.keeper", "issue", issue_args("L2", 1), ()),
+    "DEPOSITOR_NOT_FOUND": lambda w: (
+        "coop-a.keeper",
+        "record_intake",
+        {**intake_args("paddy", "L9 pile"), "depositor": "coop-z"},
+        (),
+    ),
+    "LOT_OVER_ISSUED": lambda w: (
+        "coop-a.keeper", "issue", issue_args(w.wr.lot_id("L2"), 1), ()
+    ),
     "RECEIPT_NOT_ACTIVE": lambda w: (
         "coop-a.keeper",
         "confirm_outbound",
@@ -236,6 +217,7 @@ CASES: dict[str, Callable[[World], Call]] = {
         (),
     ),
     "LOAN_NOT_DEFAULTABLE": lambda w: ("bank-a.admin", "mark_default", dict(loan_id=w.loan), ()),
+    "LOAN_NOT_CALLABLE": lambda w: ("bank-a.risk", "call_unverified", dict(loan_id=w.loan), ()),
     "RECEIPT_NOT_IN_LOAN": lambda w: (
         "bank-a.loan",
         "release_receipt",
@@ -323,17 +305,7 @@ CASES: dict[str, Callable[[World], Call]] = {
     ),
     "IMPAIRMENT_UNSETTLED": split_after_loss,
     "PILE_OCCUPIED": lambda w: (
-        "coop-a.keeper",
-        "inspect_and_grade",
-        dict(
-            warehouse="coop-a",
-            lot_id="L3",
-            quantity=10,
-            grade="2",
-            moisture_permille=140,
-            location="L1 pile",
-        ),
-        (),
+        "coop-a.keeper", "record_intake", intake_args("wheat", "L1 pile"), ()
     ),
     "COLLATERAL_MANAGER_REQUIRED": unmanaged_own_receipt,
     "NOT_COLLATERAL_MANAGER": lambda w: (

@@ -46,6 +46,19 @@ def test_a_lost_pledged_receipt_cannot_be_pledged_again_at_another_bank(wr: WrLe
     wr.h.check_invariants()
 
 
+def test_the_lender_cannot_take_goods_that_are_all_lost(wr: WrLedger) -> None:
+    """Nothing is left in store to take at an agreed price, even for a fen with the
+    pledgor's signature: the lost receipt's insurance (or a recovery) settles the loan."""
+    rid, lid = pledged(wr, insured=False)
+    lose(wr, rid, 200)
+    assert wr.loan_view(lid)["state"] == "DEFAULT"
+    wr.attest(2_600 * CNY)
+    code = wr.fails("bank-a.loan", "enforce_take", co_signers=("coop-a.manager",),
+                    loan_id=lid, price=1)
+    assert code == "RECEIPT_NOT_ACTIVE"
+    wr.h.check_invariants()
+
+
 def test_after_the_payout_closes_the_loan_the_lost_receipt_stays_lost(wr: WrLedger) -> None:
     """The issue's case: the insurer surveys the flood, pays; the loan closes; the 200 t
     receipt is not ACTIVE at 520,000 CNY and no bank can take it."""
@@ -151,6 +164,6 @@ def test_an_unpaid_insured_loss_stays_with_its_receipt(wr: WrLedger) -> None:
 def test_goods_lost_leave_the_pile_so_a1_counts_only_what_is_there(wr: WrLedger) -> None:
     rid = wr.receipt_with("coop-a", "paddy-1", 200, VALUE)
     lose(wr, rid, 50)
-    lot = wr.h.view(WR, "lot", warehouse="coop-a", lot_id="paddy-1")
+    lot = wr.h.view(WR, "lot", warehouse="coop-a", lot_id=wr.lot_id("paddy-1"))
     assert (lot["quantity"], lot["out"], lot["issued"]) == (200, 50, 200)
     wr.h.check_invariants()

@@ -166,7 +166,8 @@ class ImpairmentMachine(WarehouseReceiptMachine):
         rid = data.draw(st.sampled_from(sorted(self.pledged)), label="receipt")
         self.lose_goods(rid, 10, by_insurer and self.receipt(rid)["insurance"] is not None)
 
-    @rule(coop=st.sampled_from(COOPS), bank=st.sampled_from(BANKS), tenths=st.integers(1, 10))
+    @rule(coop=st.sampled_from(COOPS), bank=st.sampled_from(BANKS),
+          tenths=st.sampled_from((1, 2, 3, 5, 10)))  # 1-2: margin call; 3+: default
     def insured_pledge_flooded_and_paid(self, coop: str, bank: str, tenths: int) -> None:
         """Steer: an insured receipt is pledged at the cap, partly lost, and the insurer pays."""
         rid = self.insured_stock(coop, 200, 2600, 365)
@@ -203,13 +204,10 @@ class ImpairmentMachine(WarehouseReceiptMachine):
             return
         lot = self.fresh_lot(coop, 50)
         self.wr.issue(coop, lot, 50, 50 * 2600 * CNY)
-        self.n += 1
-        twin = f"Q{self.n}"
-        self.wr.ok(f"{coop}.manager", "declare_deposit", lot_id=twin, depositor=coop,
-                   warehouse=coop, commodity="paddy", quantity=50, unit="t")
-        self.must_fail(f"{coop}.keeper", WR, "inspect_and_grade",
-                       {"warehouse": coop, "lot_id": twin, "quantity": 50, "grade": "2",
-                        "moisture_permille": 140, "location": f"impairment pile {self.piles}"},
+        self.must_fail(f"{coop}.keeper", WR, "record_intake",
+                       {"warehouse": coop, "depositor": coop, "commodity": "paddy",
+                        "grade": "2", "quantity": 50, "unit": "t", "moisture_permille": 140,
+                        "pile": f"impairment pile {self.piles}", "received_at": self.wr.h.now},
                        codes={"PILE_OCCUPIED"})
         REACHED["pile_refused"] += 1
 

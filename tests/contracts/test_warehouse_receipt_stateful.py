@@ -19,7 +19,17 @@ from typing import Any
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
-from wr_fixtures import CM, CNY, CONTRACTS, ORGS, WR, WrLedger, loan_id, receipt_id
+from wr_fixtures import (
+    CM,
+    CNY,
+    CONTRACTS,
+    ORGS,
+    WR,
+    WrLedger,
+    intake_lot_id,
+    loan_id,
+    receipt_id,
+)
 
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.testing import ContractMachine, OrgSpec, with_node_keys
@@ -70,6 +80,7 @@ class WarehouseReceiptMachine(ContractMachine):
             self.wr.fund(account, 50_000_000 * CNY)
         self.n = 0
         self.lot_model: dict[str, dict[str, Any]] = {}
+        self.pile_lots: dict[tuple[str, str], str] = {}  # (warehouse, pile) -> last lot there
         self.holder: dict[str, str] = {}
         self.terminal: set[str] = set()
         self.pledged: dict[str, str] = {}  # receipt -> loan
@@ -138,6 +149,7 @@ class WarehouseReceiptMachine(ContractMachine):
         seeded = []
         for coop, lot, parts in (("coop-a", "S1", (60, 40)), ("coop-b", "S2", (100,))):
             self.wr.deposit(coop, lot, sum(parts))
+            self.pile_lots[(coop, f"{lot} pile")] = lot
             self.lot_model[lot] = {"warehouse": coop, "quantity": sum(parts), "issued": sum(parts)}
             for quantity in parts:
                 rid = self.wr.issue(
@@ -162,48 +174,47 @@ class WarehouseReceiptMachine(ContractMachine):
         other_wh=st.booleans(),
         commodity=st.sampled_from(("paddy", "paddy", "wheat", "alumina")),
         quantity=st.integers(10, 300),
+        wrong=st.booleans(),
+        on=st.one_of(st.none(), st.sampled_from(("S1", "S2", "L1", "L2"))),
     )
-    def declare(self, coop: str, other_wh: bool, commodity: str, quantity: int) -> Any:
+    def intake(
+        self, coop: str, other_wh: bool, commodity: str, quantity: int, wrong: bool,
+        on: str | None,
+    ) -> Any:
+        """The keeper takes goods in on a new pile, or on another lot's pile (the Qingdao
+        pattern: refused while that lot's goods are there); the manager may not (A5)."""
         warehouse = COOPS[1 - COOPS.index(coop)] if other_wh else coop
         self.n += 1
         lot = f"L{self.n}"
-        result = self.act(
-            self.actor(coop),
-            "declare_deposit",
-            lot_id=lot,
-            depositor=coop,
-            warehouse=warehouse,
-            commodity=commodity,
-            quantity=quantity,
-            unit="t",
+        pile = f"{on or lot} pile"
+        signer = f"{warehouse}.manager" if wrong else f"{warehouse}.keeper"
+        args: dict[str, Any] = dict(
+            warehouse=warehouse, depositor=coop, commodity=commodity, grade="2",
+            quantity=quantity, unit="t", moisture_permille=140, pile=pile,
+            received_at=self.wr.h.now,
         )
-        if commodity == "alumina":
-            self.expect(result, "COMMODITY_NOT_ELIGIBLE")
-        if not result.committed:
-            return multiple()
-        self.lot_model[lot] = {"warehouse": warehouse, "quantity": 0, "issued": 0}
-        return lot
-
-    @rule(lot=lots, shrink=st.integers(0, 5), wrong=st.booleans())
-    def grade(self, lot: str, shrink: int, wrong: bool) -> None:
-        model = self.lot_model[lot]
-        wh = model["warehouse"]
-        signer = f"{wh}.manager" if wrong else f"{wh}.keeper"
-        declared = self.wr.h.view(WR, "lot", warehouse=wh, lot_id=lot)["declared_quantity"]
-        result = self.act(
-            signer,
-            "inspect_and_grade",
-            warehouse=wh,
-            lot_id=lot,
-            quantity=declared - shrink,
-            grade="2",
-            moisture_permille=140,
-            location=f"{lot} pile",
-        )
+        if not wrong:
+            self.attack_wr(signer, "record_intake", **args)
+        result = self.act(signer, "record_intake", **args)
+        there = self.pile_lots.get((warehouse, pile))
         if wrong:
             self.expect(result, "UNAUTHORIZED")
-        if result.committed:
-            model["quantity"] = declared - shrink
+        elif commodity == "alumina":
+            self.expect(result, "COMMODITY_NOT_ELIGIBLE")
+        elif there is not None and self.in_store(there) > 0:
+            self.expect(result, "PILE_OCCUPIED", "second lot on an occupied pile refused")
+        if not result.committed:
+            return multiple()
+        self.wr.lots[lot] = intake_lot_id(result)
+        self.pile_lots[(warehouse, pile)] = lot
+        self.lot_model[lot] = {"warehouse": warehouse, "quantity": quantity, "issued": 0}
+        return lot
+
+    def in_store(self, lot: str) -> int:
+        """Goods of ``lot`` still on its pile (the contract's intake less what left)."""
+        wh = self.lot_model[lot]["warehouse"]
+        found = self.wr.h.view(WR, "lot", warehouse=wh, lot_id=self.wr.lot_id(lot))
+        return int(found["quantity"]) - int(found["out"])
 
     @rule(
         target=receipts,
@@ -219,10 +230,9 @@ class WarehouseReceiptMachine(ContractMachine):
         signer = f"{COOPS[1 - COOPS.index(wh)]}.keeper" if keeper_of_other else f"{wh}.keeper"
         args: dict[str, Any] = dict(
             warehouse=wh,
-            lot_id=lot,
+            lot_id=self.wr.lot_id(lot),
             quantity=quantity,
             shrinkage_bp=50,
-            location="barn",
             storage_days=200,
             storage_fee=100 * CNY,
             value=quantity * price * CNY,
@@ -234,7 +244,7 @@ class WarehouseReceiptMachine(ContractMachine):
         result = self.act(signer, "issue", (CM,), **args)
         if keeper_of_other:
             self.expect(result, "UNAUTHORIZED")
-        elif model["quantity"] and model["issued"] + quantity > model["quantity"]:
+        elif model["issued"] + quantity > model["quantity"]:
             self.expect(result, "LOT_OVER_ISSUED", "over-issue refused")
         if not result.committed:
             return multiple()
@@ -592,6 +602,8 @@ class WarehouseReceiptMachine(ContractMachine):
                 self.expect(result, "INVALID_LOAN_STATE", "take before default refused (V2)")
             elif problem is not None:
                 self.expect(result, problem, f"take refused: {problem}")
+            elif value == 0:
+                self.expect(result, "RECEIPT_NOT_ACTIVE", "take of lost goods refused")
             elif price * 10_000 < value * (10_000 - P.take_haircut_bp):
                 self.expect(result, "TAKE_BELOW_FLOOR", "take below the floor refused")
             elif costs * 10_000 > price * P.max_enforcement_cost_bp:

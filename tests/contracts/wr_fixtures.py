@@ -62,6 +62,10 @@ def receipt_id(result: TxResult, index: int | None = None) -> str:
     return base if index is None else f"{base}-{index}"
 
 
+def intake_lot_id(result: TxResult) -> str:
+    return f"lot-{result.tx_id[:24]}"
+
+
 def loan_id(result: TxResult) -> str:
     return f"loan-{result.tx_id[:24]}"
 
@@ -71,6 +75,7 @@ class WrLedger:
 
     def __init__(self, harness: LedgerHarness | None = None) -> None:
         self.h = harness or LedgerHarness(ORGS, CONTRACTS)
+        self.lots: dict[str, str] = {}
 
     def ok(
         self, signer: str, action: str, *, co_signers: tuple[str, ...] = (), **args: Any
@@ -100,32 +105,33 @@ class WrLedger:
         commodity: str = "paddy",
         grade: str = "2",
         location: str | None = None,
-    ) -> None:
-        """Declare and grade ``lot`` on its own pile (``location``, default "<lot> pile")."""
+    ) -> str:
+        """The keeper records ``coop``'s goods taken in on their own pile (``location``,
+        default "<lot> pile"); returns the contract's lot id, which ``issue`` and
+        ``lot_asset`` also accept under the test's name ``lot``."""
         warehouse = warehouse or coop
-        self.ok(
-            f"{coop}.manager",
-            "declare_deposit",
-            lot_id=lot,
-            depositor=coop,
+        result = self.ok(
+            f"{warehouse}.keeper",
+            "record_intake",
             warehouse=warehouse,
+            depositor=coop,
             commodity=commodity,
+            grade=grade,
             quantity=quantity,
             unit="t",
-        )
-        self.ok(
-            f"{warehouse}.keeper",
-            "inspect_and_grade",
-            warehouse=warehouse,
-            lot_id=lot,
-            quantity=quantity,
-            grade=grade,
             moisture_permille=140,
-            location=location or f"{lot} pile",
+            pile=location or f"{lot} pile",
+            received_at=self.h.now,
         )
+        self.lots[lot] = intake_lot_id(result)
+        return self.lots[lot]
+
+    def lot_id(self, lot: str) -> str:
+        """The contract's id of the lot the test calls ``lot`` (or ``lot`` itself)."""
+        return self.lots.get(lot, lot)
 
     def lot_asset(self, lot: str, warehouse: str = "coop-a") -> str:
-        return f"lot:{warehouse}:{lot}"
+        return f"lot:{warehouse}:{self.lot_id(lot)}"
 
     def issue(
         self,
@@ -147,10 +153,9 @@ class WrLedger:
             co_signers=(CM,) if managed else (),
             **extra,
             warehouse=warehouse,
-            lot_id=lot,
+            lot_id=self.lot_id(lot),
             quantity=quantity,
             shrinkage_bp=50,
-            location=f"{warehouse} barn 1",
             storage_days=storage_days,
             storage_fee=storage_fee,
             value=value,

@@ -14,11 +14,13 @@ second of CPU, mostly imports), so the tests read no more than they check.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from ledger.timefmt import format_time
 from tests.integration.cli_kit import ServedNetwork, later, local_year, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -68,14 +70,14 @@ def test_a_warehouse_receipt_is_registered_pledged_and_the_loan_repaid(
     # coop-a's warehouse is its own, so an independent collateral manager co-signs (V5)
     collateral_manager = roles.one("custodian", "collateral_manager")
 
-    lot = {"warehouse": "coop-a", "lot_id": "paddy-2026-1"}
-    cli.submit(manager, "warehouse_receipt", "declare_deposit", lot_id=lot["lot_id"],
-               depositor="coop-a", warehouse="coop-a", commodity="paddy", quantity=20_000,
-               unit="kg")
-    cli.submit(keeper, "warehouse_receipt", "inspect_and_grade", **lot, quantity=20_000,
-               grade="2", moisture_permille=140, location="bay 1")
+    # the keeper's intake record makes the lot and names it; nobody else picks a lot id
+    received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    intake = cli.submit(keeper, "warehouse_receipt", "record_intake", warehouse="coop-a",
+                        depositor="coop-a", commodity="paddy", grade="2", quantity=20_000,
+                        unit="kg", moisture_permille=140, pile="bay 1", received_at=received)
+    lot = {"warehouse": "coop-a", "lot_id": event(intake, "IntakeRecorded")["lot_id"]}
     issued = cli.submit(keeper, "warehouse_receipt", "issue", **lot, quantity=20_000,
-                        shrinkage_bp=50, location="bay 1", storage_days=300, storage_fee=0,
+                        shrinkage_bp=50, storage_days=300, storage_fee=0,
                         value=52_000_00, cosign=(collateral_manager,))
     receipt = event(issued, "ReceiptIssued")
     assert (receipt["holder"], receipt["value"]) == ("coop-a", 52_000_00)

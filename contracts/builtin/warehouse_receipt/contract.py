@@ -55,19 +55,15 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
 
     # -- receipts ------------------------------------------------------------------------
 
-    @action(models.DeclareDepositArgs, policy=pol.DEPOSITOR, parties=pol.deposit_parties)
-    def declare_deposit(self, ctx: Context, args: models.DeclareDepositArgs) -> None:
-        """The owner declares goods into a warehouse (commodity must be eligible)."""
-        receipts.declare_deposit(ctx, self.p, args)
-
-    @action(models.InspectArgs, policy=pol.KEEPER, parties=pol.warehouse_parties)
-    def inspect_and_grade(self, ctx: Context, args: models.InspectArgs) -> None:
-        """The warehouse records the quantity actually received, grade and moisture."""
-        receipts.inspect_and_grade(ctx, args)
+    @action(models.IntakeArgs, policy=pol.KEEPER, parties=pol.warehouse_parties)
+    def record_intake(self, ctx: Context, args: models.IntakeArgs) -> None:
+        """The keeper records goods received onto a pile; the contract names the new lot
+        (``lot-<tx id prefix>``, in the IntakeRecorded event). One lot per pile (V5)."""
+        custody.record_intake(ctx, self.p, args)
 
     @action(models.IssueArgs, policy=pol.KEEPER, parties=pol.warehouse_parties)
     def issue(self, ctx: Context, args: models.IssueArgs) -> None:
-        """The warehouse issues a receipt for (part of) a graded lot, never beyond it (A1)."""
+        """The warehouse issues a receipt for (part of) an intake lot, never beyond it (A1)."""
         receipts.issue(ctx, self.p, args)
 
     @action(models.TransferArgs, policy=pol.HOLDER_AND_WAREHOUSE, parties=pol.receipt_parties)
@@ -142,8 +138,10 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
 
     @action(models.StockCheckArgs, policy=pol.COLLATERAL_MANAGER)
     def attest_stock(self, ctx: Context, args: models.StockCheckArgs) -> None:
-        """The warehouse's collateral manager attests its periodic stock count."""
+        """The warehouse's collateral manager attests its periodic stock count; a count
+        that matches the books cures the margin calls a missed one opened."""
         custody.attest_stock(ctx, self.p, args)
+        loans.reassess_at(ctx, self.p, args.warehouse)
 
     # -- loans ---------------------------------------------------------------------------
 
@@ -183,6 +181,12 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
     def release_receipt(self, ctx: Context, args: models.LoanReceiptArgs) -> None:
         """The bank consents to release one receipt if the rest keeps LTV within the cap."""
         loans.release_receipt(ctx, self.p, args)
+
+    @action(models.LoanArgs, policy=pol.ANYONE_AT_BANK, parties=pol.loan_parties)
+    def call_unverified(self, ctx: Context, args: models.LoanArgs) -> None:
+        """Anyone at the lending bank calls a loan whose pledged goods lie in a warehouse
+        whose stock count is overdue or short (V5): a margin call, cure_days to cure."""
+        loans.call_unverified(ctx, self.p, args)
 
     @action(models.LoanArgs, policy=pol.ANYONE_AT_BANK, parties=pol.loan_parties)
     def mark_default(self, ctx: Context, args: models.LoanArgs) -> None:

@@ -7,9 +7,9 @@
     │   ├── LotNotFound                 LOT_NOT_FOUND
     │   ├── ReceiptNotFound             RECEIPT_NOT_FOUND
     │   └── LoanNotFound                LOAN_NOT_FOUND
-    ├── LotAlreadyDeclared              LOT_ALREADY_DECLARED
     ├── CommodityNotEligible            COMMODITY_NOT_ELIGIBLE
-    ├── InvalidLotState                 INVALID_LOT_STATE
+    ├── IntakeAfterBlock                INTAKE_AFTER_BLOCK (received after block time)
+    ├── DepositorNotFound               DEPOSITOR_NOT_FOUND (intake for an unknown org)
     ├── LotOverIssued                   LOT_OVER_ISSUED (A1: more receipts than goods)
     ├── ReceiptNotActive                RECEIPT_NOT_ACTIVE
     ├── ReceiptPledged                  RECEIPT_PLEDGED (A3: pledged goods stay put)
@@ -27,6 +27,7 @@
     ├── TenorTooLong                    TENOR_TOO_LONG
     ├── RepaymentExceedsDebt            REPAYMENT_EXCEEDS_DEBT
     ├── LoanNotDefaultable              LOAN_NOT_DEFAULTABLE
+    ├── LoanNotCallable                 LOAN_NOT_CALLABLE (V5: its collateral is verified)
     ├── ReceiptNotInLoan                RECEIPT_NOT_IN_LOAN
     ├── ReleaseBreachesLtv              RELEASE_BREACHES_LTV
     ├── EnforcementCostsTooHigh         ENFORCEMENT_COSTS_TOO_HIGH
@@ -71,16 +72,16 @@ class LoanNotFound(NotFound):
     what = "loan"
 
 
-class LotAlreadyDeclared(DomainError):
-    code = "LOT_ALREADY_DECLARED"
-
-
 class CommodityNotEligible(DomainError):
     code = "COMMODITY_NOT_ELIGIBLE"
 
 
-class InvalidLotState(DomainError):
-    code = "INVALID_LOT_STATE"
+class IntakeAfterBlock(DomainError):
+    code = "INTAKE_AFTER_BLOCK"
+
+
+class DepositorNotFound(DomainError):
+    code = "DEPOSITOR_NOT_FOUND"
 
 
 class LotOverIssued(DomainError):
@@ -149,6 +150,10 @@ class RepaymentExceedsDebt(DomainError):
 
 class LoanNotDefaultable(DomainError):
     code = "LOAN_NOT_DEFAULTABLE"
+
+
+class LoanNotCallable(DomainError):
+    code = "LOAN_NOT_CALLABLE"
 
 
 class ReceiptNotInLoan(DomainError):
@@ -239,9 +244,9 @@ DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     LotNotFound,
     ReceiptNotFound,
     LoanNotFound,
-    LotAlreadyDeclared,
+    IntakeAfterBlock,
+    DepositorNotFound,
     CommodityNotEligible,
-    InvalidLotState,
     LotOverIssued,
     ReceiptNotActive,
     ReceiptPledged,
@@ -259,6 +264,7 @@ DOMAIN_ERRORS: tuple[type[DomainError], ...] = (
     TenorTooLong,
     RepaymentExceedsDebt,
     LoanNotDefaultable,
+    LoanNotCallable,
     ReceiptNotInLoan,
     ReleaseBreachesLtv,
     EnforcementCostsTooHigh,

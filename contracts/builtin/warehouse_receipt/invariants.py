@@ -55,20 +55,32 @@ def _org_of(member_id: str) -> str:
 
 
 def a1_no_over_issue(snap: Snapshot) -> Iterator[str]:
+    """Per lot, and per pile across every lot of a warehouse (V5: the Qingdao pattern)."""
     live: dict[str, int] = defaultdict(int)
     roots: dict[str, int] = defaultdict(int)
+    on_pile: dict[tuple[str, str], int] = defaultdict(int)
     for r in snap.receipts.values():
         if r.state not in TERMINAL_RECEIPT_STATES:
             live[r.lot_asset] += r.quantity
+            on_pile[(r.warehouse, r.location)] += r.quantity
         if not r.parents:
             roots[r.lot_asset] += r.quantity + r.lost
+        lot = snap.lots.get(r.lot_asset)
+        if lot is not None and r.location != lot.location:
+            yield f"receipt {r.receipt_id} names {r.location!r}, its lot lies on {lot.location!r}"
+    stored: dict[tuple[str, str], int] = defaultdict(int)
     for asset, lot in snap.lots.items():
+        stored[(lot.warehouse, lot.location)] += lot.in_store
         if live[asset] > lot.in_store:
             yield f"{asset}: {live[asset]} {lot.unit} in live receipts, {lot.in_store} in store"
         if lot.issued > lot.quantity or roots[asset] != lot.issued:
             yield f"{asset}: issued {lot.issued}, receipted {roots[asset]}, stored {lot.quantity}"
+    for (warehouse, pile), quantity in on_pile.items():
+        stock = stored[(warehouse, pile)]
+        if quantity > stock:
+            yield f"pile {pile!r} at {warehouse}: {quantity} in live receipts, {stock} in store"
     for asset in live.keys() - snap.lots.keys():
-        yield f"{asset}: receipts for a lot that was never declared"
+        yield f"{asset}: receipts for a lot no intake recorded"
 
 
 def a2_single_lien(snap: Snapshot) -> Iterator[str]:

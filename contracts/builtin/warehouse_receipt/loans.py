@@ -37,7 +37,13 @@ from contracts.builtin.warehouse_receipt.records import (
     Receipt,
     ReceiptState,
 )
-from contracts.builtin.warehouse_receipt.store import get_loan, get_receipt, put_loan, put_receipt
+from contracts.builtin.warehouse_receipt.store import (
+    all_loans,
+    get_loan,
+    get_receipt,
+    put_loan,
+    put_receipt,
+)
 from contracts.context import Context, ReadContext
 from contracts.lending import accrue, add_costs, apply_payment, write_off
 from ledger.timefmt import format_time, parse_time
@@ -61,6 +67,12 @@ def pledged_receipts(ctx: ReadContext, loan: Loan) -> list[Receipt]:
 
 def collateral_value(receipts: Sequence[Receipt]) -> int:
     return sum(r.value for r in receipts)
+
+
+def verified_value(ctx: ReadContext, receipts: Sequence[Receipt]) -> int:
+    """The value of the receipts whose goods are vouched for now (V5): a managed receipt
+    of a warehouse whose stock count is overdue or short counts for nothing."""
+    return collateral_value([r for r in receipts if custody.unverified(ctx, r) is None])
 
 
 def require_pledgeable(ctx: Context, receipt: Receipt, borrower: str, loan_id: str | None) -> None:
@@ -251,19 +263,21 @@ def close_repaid(ctx: Context, loan: Loan) -> None:
 
 
 def _cured(ctx: Context, params: WarehouseReceiptParams, loan: Loan) -> Loan:
-    """Close a margin call once the loan is back within the LTV cap (emits MarginCallCured)."""
+    """Close a margin call once the loan is back within the LTV cap on its verified
+    collateral (emits MarginCallCured)."""
     if loan.state is LoanState.MARGIN_CALL and ltv.within_cap(
-        loan.principal_outstanding, collateral_value(pledged_receipts(ctx, loan)), params
+        loan.principal_outstanding, verified_value(ctx, pledged_receipts(ctx, loan)), params
     ):
         ctx.emit("MarginCallCured", loan_id=loan.loan_id)
         return loan.model_copy(update={"state": LoanState.DISBURSED, "cure_deadline": None})
     return loan
 
 
-def reassess(ctx: Context, params: WarehouseReceiptParams, loan_id: str) -> None:
-    """After a revaluation: open a margin call past the warning line, or close a cured one."""
+def reassess(ctx: Context, params: WarehouseReceiptParams, loan_id: str) -> bool:
+    """After a revaluation, a loss or a stock count: open a margin call past the warning
+    line on the verified collateral, or close a cured one. True if a call was opened."""
     loan = get_loan(ctx, loan_id)
-    value = collateral_value(pledged_receipts(ctx, loan))
+    value = verified_value(ctx, pledged_receipts(ctx, loan))
     if loan.state is LoanState.DISBURSED and ltv.past_warning(
         loan.principal_outstanding, value, params
     ):
@@ -283,8 +297,46 @@ def reassess(ctx: Context, params: WarehouseReceiptParams, loan_id: str) -> None
             ltv_bp=ltv.ltv_bp(loan.principal_outstanding, value),
             cure_deadline=format_time(deadline),
         )
-    elif loan.state is LoanState.MARGIN_CALL:
+        return True
+    if loan.state is LoanState.MARGIN_CALL:
         put_loan(ctx, _cured(ctx, params, loan))
+    return False
+
+
+def call_unverified(ctx: Context, params: WarehouseReceiptParams, args: models.LoanArgs) -> None:
+    """V5: the lender calls a loan whose collateral lies unverified (its warehouse's stock
+    count overdue or short): a margin call, unless the verified rest still covers it."""
+    loan = get_loan(ctx, args.loan_id)
+    require_state(loan, LoanState.DISBURSED)
+    problems = {
+        r.receipt_id: problem
+        for r in pledged_receipts(ctx, loan)
+        if (problem := custody.unverified(ctx, r)) is not None
+    }
+    if not problems:
+        raise errors.LoanNotCallable(
+            f"loan {loan.loan_id}: every pledged receipt's goods are vouched for",
+            loan_id=loan.loan_id,
+        )
+    if not reassess(ctx, params, loan.loan_id):
+        raise errors.LoanNotCallable(
+            f"loan {loan.loan_id}: its verified collateral keeps it within the warning line",
+            loan_id=loan.loan_id,
+        )
+    ctx.emit(
+        "CollateralUnverified",
+        loan_id=loan.loan_id,
+        receipts={rid: problem.code for rid, problem in sorted(problems.items())},
+    )
+
+
+def reassess_at(ctx: Context, params: WarehouseReceiptParams, warehouse: str) -> None:
+    """After a stock count at ``warehouse``: cure the margin calls its count settles."""
+    for loan in all_loans(ctx):
+        if loan.state is LoanState.MARGIN_CALL and any(
+            get_receipt(ctx, rid).warehouse == warehouse for rid in loan.receipts
+        ):
+            reassess(ctx, params, loan.loan_id)
 
 
 def top_up(ctx: Context, params: WarehouseReceiptParams, args: models.LoanReceiptArgs) -> None:
@@ -452,6 +504,11 @@ def take_collateral(
     loan = get_loan(ctx, args.loan_id)
     require_state(loan, LoanState.DEFAULT)
     value = prices.market_value(ctx, params, pledged_receipts(ctx, loan))
+    if value == 0:  # every pledged receipt LOST (V4): the insurance proceeds are the collateral
+        raise errors.ReceiptNotActive(
+            f"loan {loan.loan_id}: nothing left to take, its pledged goods are lost",
+            loan_id=loan.loan_id,
+        )
     if not prices.meets_take_floor(args.price, value, params):
         raise errors.TakeBelowFloor(
             f"agreed price {args.price} is below the attested value {value} less "

@@ -15,24 +15,18 @@ Pile = Annotated[str, Field(min_length=1, max_length=200)]
 ReceiptIds = Annotated[list[Id], Field(min_length=1, max_length=20)]
 
 
-class DeclareDepositArgs(Args):
-    lot_id: Id
-    depositor: OrgId
+class IntakeArgs(Args):
     warehouse: OrgId
+    depositor: OrgId = Field(description="the organisation that delivered the goods")
     commodity: Name
-    quantity: Quantity
-    unit: Name
-
-
-class InspectArgs(Args):
-    warehouse: OrgId
-    lot_id: Id
-    quantity: Quantity
     grade: Name
+    quantity: Quantity = Field(description="quantity received, after inspection")
+    unit: Name
     moisture_permille: Annotated[int, Field(ge=0, le=1000)]
-    location: Pile = Field(
+    pile: Pile = Field(
         description="the pile (bay, bin, silo) the goods went into; one lot per pile"
     )
+    received_at: Timestamp = Field(description="when the goods came in; not after block time")
 
 
 class InsuranceArgs(Args):
@@ -43,10 +37,9 @@ class InsuranceArgs(Args):
 
 class IssueArgs(Args):
     warehouse: OrgId
-    lot_id: Id
+    lot_id: Id = Field(description="the lot its intake record created (IntakeRecorded)")
     quantity: Quantity
     shrinkage_bp: BasisPoints
-    location: Text
     storage_days: Days
     storage_fee: Fen
     value: PositiveFen

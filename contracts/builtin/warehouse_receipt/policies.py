@@ -22,7 +22,6 @@ KEEPER = all_of(
     any_of(Role("cooperative", "warehouse_keeper"), Role("warehouse", "warehouse_keeper")),
     Party("warehouse", roles=("warehouse_keeper",)),
 )
-DEPOSITOR = all_of(Role("cooperative", "*"), Party("depositor", roles=("manager", "admin")))
 HOLDER = Party("holder", roles=HOLDER_ROLES)
 HOLDER_AND_WAREHOUSE = all_of(HOLDER, Party("warehouse", roles=("warehouse_keeper",)))
 BORROWER = Party("borrower", roles=HOLDER_ROLES)
@@ -52,11 +51,9 @@ COLLATERAL_MANAGER = Role("appraiser", "collateral_manager")
 Parties = Mapping[str, Any]
 
 
-def deposit_parties(_self: Any, _ctx: ReadContext, args: models.DeclareDepositArgs) -> Parties:
-    return {"depositor": args.depositor, "warehouse": args.warehouse}
-
-
-def warehouse_parties(_self: Any, _ctx: ReadContext, args: models.InspectArgs) -> Parties:
+def warehouse_parties(
+    _self: Any, _ctx: ReadContext, args: models.IntakeArgs | models.IssueArgs
+) -> Parties:
     return {"warehouse": args.warehouse}
 
 

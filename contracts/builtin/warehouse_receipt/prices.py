@@ -114,18 +114,10 @@ def take_floor(value: int, params: WarehouseReceiptParams) -> int:
     return -(-value * (10_000 - params.take_haircut_bp) // 10_000)
 
 
-def marked_down(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) -> Receipt:
-    """``receipt`` valued at the lower of its recorded value and the latest fresh attested
-    value (China practice: lower of cost and market). A top-up counts at today's price:
-    20 t appraised before a 10 % fall do not cure what 23 t at the fallen price do (1.6)."""
-    price = find_price(ctx, receipt.commodity, receipt.grade, receipt.unit)
-    if price is None or ctx.now - parse_time(price.as_of) > dt.timedelta(
-        days=params.price_max_age_days
-    ):
-        return receipt
+def revalued(ctx: Context, receipt: Receipt, price: PriceAttestation) -> Receipt:
+    """``receipt`` valued at quantity x the attested ``price``, recorded in its history,
+    stored and announced (ReceiptRevalued)."""
     value = receipt.quantity * price.price_per_unit
-    if value >= receipt.value:
-        return receipt
     updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
     put_receipt(ctx, updated)
     ctx.emit(
@@ -138,3 +130,17 @@ def marked_down(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) 
         attester=price.attester,
     )
     return updated
+
+
+def marked_down(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) -> Receipt:
+    """``receipt`` valued at the lower of its recorded value and the latest fresh attested
+    value (China practice: lower of cost and market). A top-up counts at today's price:
+    20 t appraised before a 10 % fall do not cure what 23 t at the fallen price do (1.6)."""
+    price = find_price(ctx, receipt.commodity, receipt.grade, receipt.unit)
+    if price is None or ctx.now - parse_time(price.as_of) > dt.timedelta(
+        days=params.price_max_age_days
+    ):
+        return receipt
+    if receipt.quantity * price.price_per_unit >= receipt.value:
+        return receipt
+    return revalued(ctx, receipt, price)

@@ -1,6 +1,9 @@
-"""The receipt's life (docs/domain.md 1.3): deposit, grading, issue, transfer, split, merge,
-revaluation (from attested prices only, prices.py), delivery and expiry. Pledging lives
-in loans.py.
+"""The receipt's life (docs/domain.md 1.3): issue against an intake lot (custody.py takes
+goods in), transfer, split, merge, revaluation (from attested prices only, prices.py),
+delivery and expiry. Pledging lives in loans.py.
+
+A receipt is issued only against a lot its warehouse took in, for at most what the lot
+has not yet receipted (A1), and names the lot's pile as its storage place.
 
 Split and merge keep quantity, appraised value and storage fee exactly: each child
 but the last gets ``floor(parent * q_i / q)``, the last child the rest. Child ids are
@@ -19,16 +22,9 @@ from contracts.builtin.registry.operations import CLOSE_LIEN, CloseLienArgs
 from contracts.builtin.warehouse_receipt import custody, errors, models
 from contracts.builtin.warehouse_receipt.liens import entry, file_receipt_lien, recorded
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
-from contracts.builtin.warehouse_receipt.prices import current_price
-from contracts.builtin.warehouse_receipt.records import (
-    Insurance,
-    Lot,
-    LotState,
-    Receipt,
-    ReceiptState,
-)
+from contracts.builtin.warehouse_receipt.prices import current_price, revalued
+from contracts.builtin.warehouse_receipt.records import Insurance, Receipt, ReceiptState
 from contracts.builtin.warehouse_receipt.store import (
-    find_lot,
     get_loan,
     get_lot,
     get_receipt,
@@ -82,68 +78,12 @@ def require_settled(receipt: Receipt) -> None:
         )
 
 
-def declare_deposit(
-    ctx: Context, params: WarehouseReceiptParams, args: models.DeclareDepositArgs
-) -> None:
-    if args.commodity not in params.eligible_commodities:
-        raise errors.CommodityNotEligible(
-            f"{args.commodity!r} is not on the eligible commodity list", commodity=args.commodity
-        )
-    if find_lot(ctx, args.warehouse, args.lot_id) is not None:
-        raise errors.LotAlreadyDeclared(
-            f"lot {args.lot_id} is already declared at {args.warehouse}", lot_id=args.lot_id
-        )
-    put_lot(
-        ctx,
-        Lot(
-            lot_id=args.lot_id,
-            warehouse=args.warehouse,
-            depositor=args.depositor,
-            commodity=args.commodity,
-            declared_quantity=args.quantity,
-            unit=args.unit,
-        ),
-    )
-    ctx.emit(
-        "DepositDeclared", warehouse=args.warehouse, lot_id=args.lot_id, quantity=args.quantity
-    )
-
-
-def inspect_and_grade(ctx: Context, args: models.InspectArgs) -> None:
-    lot = get_lot(ctx, args.warehouse, args.lot_id)
-    if lot.state is not LotState.DECLARED:
-        raise errors.InvalidLotState(f"lot {lot.lot_id} is {lot.state}", state=str(lot.state))
-    custody.claim_pile(ctx, lot, args.location)
-    put_lot(
-        ctx,
-        lot.model_copy(
-            update={
-                "state": LotState.GRADED,
-                "quantity": args.quantity,
-                "grade": args.grade,
-                "moisture_permille": args.moisture_permille,
-                "location": args.location,
-            }
-        ),
-    )
-    ctx.emit(
-        "LotGraded",
-        warehouse=args.warehouse,
-        lot_id=args.lot_id,
-        quantity=args.quantity,
-        grade=args.grade,
-        location=args.location,
-    )
-
-
 def issue(ctx: Context, params: WarehouseReceiptParams, args: models.IssueArgs) -> str:
     lot = get_lot(ctx, args.warehouse, args.lot_id)
-    if lot.state is not LotState.GRADED:
-        raise errors.InvalidLotState(f"lot {lot.lot_id} is {lot.state}", state=str(lot.state))
-    if lot.issued + args.quantity > lot.quantity:
+    if args.quantity > lot.unreceipted:
         raise errors.LotOverIssued(
-            f"lot {lot.lot_id} holds {lot.quantity} {lot.unit}, {lot.issued} already receipted, "
-            f"{args.quantity} more requested",
+            f"lot {lot.lot_id} took in {lot.quantity} {lot.unit}, {lot.issued} already "
+            f"receipted, {args.quantity} more requested",
             lot_id=lot.lot_id,
             quantity=lot.quantity,
             issued=lot.issued,
@@ -165,7 +105,7 @@ def issue(ctx: Context, params: WarehouseReceiptParams, args: models.IssueArgs) 
         quantity=args.quantity,
         unit=lot.unit,
         shrinkage_bp=args.shrinkage_bp,
-        location=args.location,
+        location=lot.location,
         storage_days=args.storage_days,
         storage_fee=args.storage_fee,
         value=args.value,
@@ -363,20 +303,7 @@ def revalue(ctx: Context, params: WarehouseReceiptParams, args: models.ReceiptAr
     receipt = get_receipt(ctx, args.receipt_id)
     if receipt.state not in (ReceiptState.ACTIVE, ReceiptState.PLEDGED):
         raise errors.ReceiptNotActive(f"receipt {receipt.receipt_id} is {receipt.state}")
-    price = current_price(ctx, params, receipt)
-    value = receipt.quantity * price.price_per_unit
-    updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
-    put_receipt(ctx, updated)
-    ctx.emit(
-        "ReceiptRevalued",
-        receipt_id=receipt.receipt_id,
-        old=receipt.value,
-        new=value,
-        price_per_unit=price.price_per_unit,
-        as_of=price.as_of,
-        attester=price.attester,
-    )
-    return updated
+    return revalued(ctx, receipt, current_price(ctx, params, receipt))
 
 
 def request_delivery(ctx: Context, args: models.ReceiptArgs) -> None:

@@ -18,11 +18,6 @@ from contracts.lending import LoanBalance
 from contracts.records import Record as BaseRecord
 
 
-class LotState(StrEnum):
-    DECLARED = "DECLARED"
-    GRADED = "GRADED"
-
-
 class ReceiptState(StrEnum):
     ACTIVE = "ACTIVE"
     PLEDGED = "PLEDGED"
@@ -72,28 +67,35 @@ class Record(BaseRecord):
 
 
 class Lot(Record):
-    """Goods declared into a warehouse; ``quantity`` is the physical intake after grading."""
+    """Goods a warehouse keeper took in (``record_intake``, custody.py): ``quantity`` is
+    what was received after inspection. The id is the contract's, ``lot-<tx id prefix>``
+    of the intake, so nobody names a lot or makes one without an intake record (V5)."""
 
     lot_id: str
     warehouse: str
     depositor: str
     commodity: str
-    declared_quantity: int
     unit: str
-    state: LotState = LotState.DECLARED
-    quantity: int = 0
-    grade: str = ""
-    moisture_permille: int = 0
+    quantity: int
+    grade: str
+    moisture_permille: int
+    location: str
+    """The pile (bay, bin, silo) the intake put the goods in; one lot per pile (V5)."""
+    received_at: str
+    recorded_at: str
     issued: int = 0
     """Quantity ever receipted directly from this lot (never decreases: A1, A6)."""
-    location: str = ""
-    """The pile (bay, bin, silo) the intake put the goods in; one lot per pile (V5)."""
     out: int = 0
     """Quantity that left the pile: withdrawn, or recorded lost (impairment.py)."""
 
     @property
     def in_store(self) -> int:
         return self.quantity - self.out
+
+    @property
+    def unreceipted(self) -> int:
+        """What a new receipt may still cover: the intake less everything receipted."""
+        return self.quantity - self.issued
 
 
 class Insurance(Record):
