@@ -6,6 +6,7 @@ can; every peer's chain file still verifies, with and without replay."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from api.client import ApiProblem, Client
+from ledger.timefmt import format_time
 from tests.integration.cli_kit import AGRILEDGER, ServedNetwork, serving
 
 pytestmark = [pytest.mark.integration]
@@ -34,14 +36,15 @@ def lent(
                    account="bank-a", amount=1_000_000_00)
         manager, keeper = roles.one("coop-a", "manager"), roles.one("coop-a", "warehouse_keeper")
         officer = roles.one("bank-a", "loan_officer")
-        lot = {"warehouse": "coop-a", "lot_id": "ntk-lot-1"}
-        cli.submit(manager, "warehouse_receipt", "declare_deposit", lot_id=lot["lot_id"],
-                   depositor="coop-a", warehouse="coop-a", commodity="paddy",
-                   quantity=20_000, unit="kg")
-        cli.submit(keeper, "warehouse_receipt", "inspect_and_grade", **lot, quantity=20_000,
-                   grade="2", moisture_permille=140, location="bay 1")
+        received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        intake = cli.submit(keeper, "warehouse_receipt", "record_intake", warehouse="coop-a",
+                            depositor="coop-a", commodity="paddy", grade="2",
+                            quantity=20_000, unit="kg", moisture_permille=140, pile="bay 1",
+                            received_at=received)
+        lot = {"warehouse": "coop-a", "lot_id": next(
+            e["data"]["lot_id"] for e in intake["events"] if e["type"] == "IntakeRecorded")}
         issued = cli.submit(keeper, "warehouse_receipt", "issue", **lot, quantity=20_000,
-                            shrinkage_bp=50, location="bay 1", storage_days=300,
+                            shrinkage_bp=50, storage_days=300,
                             storage_fee=0, value=52_000_00,
                             cosign=(roles.one("custodian", "collateral_manager"),))
         receipt = next(e["data"] for e in issued["events"] if e["type"] == "ReceiptIssued")

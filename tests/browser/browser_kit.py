@@ -9,6 +9,7 @@ Screenshots go to ``out/browser/<test name>/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
+
+from ledger.timefmt import format_time
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -155,13 +158,14 @@ def loan_id(apply_tx: str) -> str:
 def issue_receipt(manager: Console, keeper: Console, cm: Console, lot: str,
                   value_fen: int) -> str:
     """The cooperative's receipt for 20 t of paddy in its own warehouse (the walkthrough's
-    steps: declare, inspect and grade, issue co-signed by the collateral manager).
-    One place to adapt when intake records come first."""
-    manager.act("warehouse_receipt", "declare_deposit", commodity="paddy", depositor="coop-a",
-                lot_id=lot, quantity=20000, unit="kg", warehouse="coop-a")
-    keeper.act("warehouse_receipt", "inspect_and_grade", grade="2", location=f"{lot} bay",
-               lot_id=lot, moisture_permille=140, quantity=20000, warehouse="coop-a")
+    steps: the keeper's intake record makes the lot in pile ``lot``, then the receipt is
+    issued co-signed by the collateral manager)."""
+    received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    intake = keeper.act("warehouse_receipt", "record_intake", commodity="paddy",
+                        depositor="coop-a", grade="2", moisture_permille=140,
+                        pile=f"{lot} bay", quantity=20000, received_at=received, unit="kg",
+                        warehouse="coop-a")
     envelope = keeper.hand_over(
-        "warehouse_receipt", "issue", location=f"{lot} bay", lot_id=lot, quantity=20000,
+        "warehouse_receipt", "issue", lot_id=f"lot-{intake[:24]}", quantity=20000,
         shrinkage_bp=50, storage_days=300, storage_fee=0, value=value_fen, warehouse="coop-a")
     return receipt_id(cm.cosign_and_submit(envelope))

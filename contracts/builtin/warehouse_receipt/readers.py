@@ -15,7 +15,11 @@ from contracts.builtin.warehouse_receipt.records import (
 from contracts.readers import Readable
 
 READERS = (
-    Readable("lot/{warehouse}/{lot_id...}", Lot, parties=("warehouse", "depositor")),
+    # a collateral manager counts the stock of the warehouses that appoint it (V5), from
+    # their lots; which warehouse appoints which manager is set at the first co-signed
+    # issue, after the lots exist, so the role reads lots rather than a field of each
+    Readable("lot/{warehouse}/{lot_id...}", Lot, parties=("warehouse", "depositor"),
+             roles=(("appraiser", "collateral_manager"),)),
     Readable("receipt/{receipt_id...}", Receipt, parties=(
         "warehouse", "depositor", "holder", "pledgee", "applicants", "custodian",
         "insurance.insurer",
