@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import statistics
 import subprocess
@@ -30,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from api.client import MemberAuth, TxBuilder, endpoints, load_member
-from nodes.bench import raw_verify_rate
+from nodes.bench import raw_verify_rates
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
 
@@ -67,6 +68,12 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_s(pid: int) -> float:
+    """User plus system CPU seconds the process has used so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def presign(directory: Path, count: int, per_body: int, tag: str) -> list[bytes]:
     builder = TxBuilder("small", load_member(directory, ISSUER))
     bodies = []
@@ -94,14 +101,17 @@ async def drain(url: str, timeout_s: float = 120) -> None:
 
 
 async def throughput(
-    url: str, bodies: list[bytes], seconds: float, clients: int
+    url: str, bodies: list[bytes], seconds: float, clients: int, server_pid: int
 ) -> dict[str, float]:
-    """Single submissions from ``clients`` connections for ``seconds``, then until committed."""
+    """Single submissions from ``clients`` connections for ``seconds``, then until committed.
+    Also the serving process's CPU seconds per 1,000 committed txs: on a shared machine
+    wall tx/s moves with the neighbours' load, CPU per tx much less."""
     queue = iter(bodies)
     accepted = 0
     health_ms: list[float] = []
     limits = httpx.Limits(max_connections=clients + 1)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        cpu_before = cpu_s(server_pid)
         start = time.perf_counter()
         stop_at = start + seconds
 
@@ -125,9 +135,11 @@ async def throughput(
         await asyncio.gather(prober(), *(worker() for _ in range(clients)))
         await drain(url)
         elapsed = time.perf_counter() - start
+        cpu = cpu_s(server_pid) - cpu_before
     return {
         "accepted": accepted,
         "tx_per_s": round(accepted / elapsed, 1),
+        "server_cpu_s_per_1000_tx": round(cpu / accepted * 1000, 3) if accepted else float("nan"),
         "health_p50_ms": round(statistics.median(health_ms), 1) if health_ms else float("nan"),
     }
 
@@ -152,6 +164,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
     quiet: list[dict[str, float]] = []
     busy: list[dict[str, float]] = []
     verify_rates: list[float] = []  # one-core Ed25519 verifications per s, each round
+    verify_cpu_rates: list[float] = []  # ... per CPU second of this process
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
         init_network(directory, TEMPLATES["small"](), seed="bench-ops")
@@ -160,9 +173,12 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
             url = endpoints(directory)["gov.peer"]
             cap = int(args.seconds * 1500)
             for round_no in range(args.rounds):
-                verify_rates.append(raw_verify_rate())
+                wall_rate, cpu_rate = raw_verify_rates()
+                verify_rates.append(wall_rate)
+                verify_cpu_rates.append(cpu_rate)
                 quiet.append(asyncio.run(throughput(
-                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients
+                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients,
+                    server.pid,
                 )))
                 holder = subprocess.Popen(
                     [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
@@ -172,7 +188,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                     time.sleep(3)  # let every stream connect
                     busy.append(asyncio.run(throughput(
                         url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
-                        args.clients,
+                        args.clients, server.pid,
                     )))
                 finally:
                     holder.kill()
@@ -182,11 +198,21 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
     q = statistics.median(r["tx_per_s"] for r in quiet)
     b = statistics.median(r["tx_per_s"] for r in busy)
     verify = statistics.median(verify_rates)
+    verify_cpu = statistics.median(verify_cpu_rates)
+    q_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in quiet)
+    b_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in busy)
     return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
             "median_tx_per_s": {"without": q, "with": b},
             "raw_verify_per_s": round(verify),
             "ratio_to_verify": {"without": round(q / verify, 4), "with": round(b / verify, 4)},
-            "throughput_change_pct": round((b - q) / q * 100, 1)}
+            "throughput_change_pct": round((b - q) / q * 100, 1),
+            "median_server_cpu_s_per_1000_tx": {"without": q_cpu, "with": b_cpu},
+            "raw_verify_per_cpu_s": round(verify_cpu),
+            "cpu_ratio_to_verify": {  # committed txs per server CPU s / verifies per CPU s
+                "without": round(1000 / q_cpu / verify_cpu, 4),
+                "with": round(1000 / b_cpu / verify_cpu, 4),
+            },
+            "cpu_per_tx_change_pct": round((b_cpu - q_cpu) / q_cpu * 100, 1)}
 
 
 def rss(args: argparse.Namespace) -> dict[str, object]:
