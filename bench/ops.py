@@ -111,6 +111,7 @@ async def throughput(
     health_ms: list[float] = []
     limits = httpx.Limits(max_connections=clients + 1)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        height_before = (await http.get("/v1/health")).json()["height"]
         cpu_before = cpu_s(server_pid)
         start = time.perf_counter()
         stop_at = start + seconds
@@ -136,9 +137,11 @@ async def throughput(
         await drain(url)
         elapsed = time.perf_counter() - start
         cpu = cpu_s(server_pid) - cpu_before
+        blocks = (await http.get("/v1/health")).json()["height"] - height_before
     return {
         "accepted": accepted,
         "tx_per_s": round(accepted / elapsed, 1),
+        "blocks": blocks,
         "server_cpu_s_per_1000_tx": round(cpu / accepted * 1000, 3) if accepted else float("nan"),
         "health_p50_ms": round(statistics.median(health_ms), 1) if health_ms else float("nan"),
     }
