@@ -11,6 +11,7 @@ process's resident memory is sampled every 10,000 txs, and the run fails if it
 grows past ``--bound-mb`` over the first sample after warm-up.
 
     .venv/bin/python bench/ops.py streams --streams 200 --seconds 10
+    .venv/bin/python bench/ops.py streams --streams 200 --seconds 10 --rate 150
     .venv/bin/python bench/ops.py rss --txs 50000
 """
 
@@ -101,11 +102,14 @@ async def drain(url: str, timeout_s: float = 120) -> None:
 
 
 async def throughput(
-    url: str, bodies: list[bytes], seconds: float, clients: int, server_pid: int
+    url: str, bodies: list[bytes], seconds: float, clients: int, server_pid: int,
+    rate: float = 0.0,
 ) -> dict[str, float]:
-    """Single submissions from ``clients`` connections for ``seconds``, then until committed.
-    Also the serving process's CPU seconds per 1,000 committed txs: on a shared machine
-    wall tx/s moves with the neighbours' load, CPU per tx much less."""
+    """Single submissions from ``clients`` connections for ``seconds``, then until committed;
+    at most ``rate`` a second if given (the same offered load with and without streams, so
+    blocks are as full in both and CPU per tx compares like with like). Also the serving
+    process's CPU seconds per 1,000 committed txs: on a shared machine wall tx/s moves
+    with the neighbours' load, CPU per tx much less."""
     queue = iter(bodies)
     accepted = 0
     health_ms: list[float] = []
@@ -116,11 +120,19 @@ async def throughput(
         start = time.perf_counter()
         stop_at = start + seconds
 
+        sent = 0
+
         async def worker() -> None:
-            nonlocal accepted
+            nonlocal accepted, sent
             for body in queue:
-                if time.perf_counter() > stop_at:
+                now = time.perf_counter()
+                if now > stop_at:
                     return
+                if rate:
+                    due = start + sent / rate
+                    sent += 1
+                    if due > now:
+                        await asyncio.sleep(due - now)
                 response = await http.post(
                     "/v1/transactions", content=body, headers={"content-type": "application/json"}
                 )
@@ -181,7 +193,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                 verify_cpu_rates.append(cpu_rate)
                 quiet.append(asyncio.run(throughput(
                     url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients,
-                    server.pid,
+                    server.pid, args.rate,
                 )))
                 holder = subprocess.Popen(
                     [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
@@ -191,7 +203,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                     time.sleep(3)  # let every stream connect
                     busy.append(asyncio.run(throughput(
                         url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
-                        args.clients, server.pid,
+                        args.clients, server.pid, args.rate,
                     )))
                 finally:
                     holder.kill()
@@ -266,6 +278,7 @@ def main() -> None:
     s.add_argument("--seconds", type=float, default=10.0)
     s.add_argument("--clients", type=int, default=16)
     s.add_argument("--rounds", type=int, default=3)
+    s.add_argument("--rate", type=float, default=0.0, help="offered tx/s (0: as fast as served)")
     s.add_argument("--port", type=int, default=18800)
     r = sub.add_parser("rss")
     r.add_argument("--txs", type=int, default=50_000)
