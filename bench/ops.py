@@ -13,6 +13,7 @@ grows past ``--bound-mb`` over the first sample after warm-up.
     .venv/bin/python bench/ops.py streams --streams 200 --seconds 10
     .venv/bin/python bench/ops.py streams --streams 200 --seconds 10 --rate 150
     .venv/bin/python bench/ops.py rss --txs 50000
+    .venv/bin/python bench/ops.py crash --kills 10      # and diskfull, slow: bench/ops_faults.py
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from api.client import MemberAuth, TxBuilder, endpoints, load_member
 from nodes.bench import raw_verify_rates
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
+
+sys.path.insert(0, str(Path(__file__).parent))
+import ops_faults  # bench/ is scripts, not a package
 
 ISSUER = "gov.pboc"
 
@@ -280,12 +284,37 @@ def main() -> None:
     s.add_argument("--rounds", type=int, default=3)
     s.add_argument("--rate", type=float, default=0.0, help="offered tx/s (0: as fast as served)")
     s.add_argument("--port", type=int, default=18800)
+    c = sub.add_parser("crash", help="SIGKILL serve under load; accepted/committed/lost")
+    c.add_argument("--kills", type=int, default=10)
+    c.add_argument("--seconds", type=float, default=3.0)
+    c.add_argument("--clients", type=int, default=8)
+    c.add_argument("--port", type=int, default=18820)
+    d = sub.add_parser("diskfull", help="fill a tmpfs under load; accepted/committed/lost")
+    d.add_argument("--seconds", type=float, default=5.0)
+    d.add_argument("--clients", type=int, default=8)
+    d.add_argument("--size", default="24m")
+    d.add_argument("--port", type=int, default=18830)
+    w = sub.add_parser("slow", help="half-sent request heads held open under load")
+    w.add_argument("--connections", type=int, default=1124)
+    w.add_argument("--seconds", type=float, default=15.0)
+    w.add_argument("--clients", type=int, default=8)
+    w.add_argument("--port", type=int, default=18840)
     r = sub.add_parser("rss")
     r.add_argument("--txs", type=int, default=50_000)
     r.add_argument("--bound-mb", type=float, default=40.0)
     r.add_argument("--port", type=int, default=18810)
     args = parser.parse_args()
-    result = streams(args) if args.command == "streams" else rss(args)
+    result: dict[str, object]
+    if args.command == "streams":
+        result = streams(args)
+    elif args.command == "rss":
+        result = rss(args)
+    elif args.command == "crash":
+        result = ops_faults.crash(args.port, args.kills, args.seconds, args.clients)
+    elif args.command == "diskfull":
+        result = ops_faults.diskfull(args.port, args.seconds, args.clients, args.size)
+    else:
+        result = ops_faults.slow(args.port, args.connections, args.seconds, args.clients)
     print(json.dumps(result, indent=2))
     if result.get("within_bound") is False:
         sys.exit(1)
