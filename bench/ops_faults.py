@@ -230,7 +230,7 @@ def diskfull(port: int, seconds: float, clients: int, size: str) -> dict[str, An
                 await asyncio.sleep(seconds)
                 async with httpx.AsyncClient(base_url=url, timeout=10) as http:
                     answer = await http.get("/v1/health")
-                    health["while_full"] = {"status": answer.status_code, **answer.json()}
+                    health["while_full"] = {"http_status": answer.status_code, **answer.json()}
                     await task
                     filler.unlink()
                     deadline = time.monotonic() + 60
