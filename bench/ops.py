@@ -79,6 +79,13 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def idle_cpu_rate(pid: int, seconds: float = 2.0) -> float:
+    """CPU seconds per second the server spends with no load and no streams."""
+    before = cpu_s(pid)
+    time.sleep(seconds)
+    return (cpu_s(pid) - before) / seconds
+
+
 def presign(directory: Path, count: int, per_body: int, tag: str) -> list[bytes]:
     builder = TxBuilder("small", load_member(directory, ISSUER))
     bodies = []
@@ -107,13 +114,15 @@ async def drain(url: str, timeout_s: float = 120) -> None:
 
 async def throughput(
     url: str, bodies: list[bytes], seconds: float, clients: int, server_pid: int,
-    rate: float = 0.0,
+    rate: float = 0.0, idle_cpu_per_s: float = 0.0,
 ) -> dict[str, float]:
     """Single submissions from ``clients`` connections for ``seconds``, then until committed;
     at most ``rate`` a second if given (the same offered load with and without streams, so
     blocks are as full in both and CPU per tx compares like with like). Also the serving
     process's CPU seconds per 1,000 committed txs: on a shared machine wall tx/s moves
-    with the neighbours' load, CPU per tx much less."""
+    with the neighbours' load, CPU per tx much less; and the same above what the process
+    spends idle (``idle_cpu_per_s``: its orderer ticker runs every 5 ms whatever the
+    load, so a slower round would otherwise look costlier per tx)."""
     queue = iter(bodies)
     accepted = 0
     health_ms: list[float] = []
@@ -159,6 +168,10 @@ async def throughput(
         "tx_per_s": round(accepted / elapsed, 1),
         "blocks": blocks,
         "server_cpu_s_per_1000_tx": round(cpu / accepted * 1000, 3) if accepted else float("nan"),
+        "above_idle_cpu_s_per_1000_tx": (
+            round((cpu - idle_cpu_per_s * elapsed) / accepted * 1000, 3)
+            if accepted else float("nan")
+        ),
         "health_p50_ms": round(statistics.median(health_ms), 1) if health_ms else float("nan"),
     }
 
@@ -195,9 +208,10 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                 wall_rate, cpu_rate = raw_verify_rates()
                 verify_rates.append(wall_rate)
                 verify_cpu_rates.append(cpu_rate)
+                idle = idle_cpu_rate(server.pid)
                 quiet.append(asyncio.run(throughput(
                     url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients,
-                    server.pid, args.rate,
+                    server.pid, args.rate, idle,
                 )))
                 holder = subprocess.Popen(
                     [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
@@ -207,7 +221,7 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                     time.sleep(3)  # let every stream connect
                     busy.append(asyncio.run(throughput(
                         url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
-                        args.clients, server.pid, args.rate,
+                        args.clients, server.pid, args.rate, idle,
                     )))
                 finally:
                     holder.kill()
@@ -220,6 +234,12 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
     verify_cpu = statistics.median(verify_cpu_rates)
     q_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in quiet)
     b_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in busy)
+    q_net = statistics.median(r["above_idle_cpu_s_per_1000_tx"] for r in quiet)
+    b_net = statistics.median(r["above_idle_cpu_s_per_1000_tx"] for r in busy)
+    paired = [  # round by round, in order
+        (b["above_idle_cpu_s_per_1000_tx"] / q["above_idle_cpu_s_per_1000_tx"] - 1) * 100
+        for q, b in zip(quiet, busy, strict=True)
+    ]
     return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
             "median_tx_per_s": {"without": q, "with": b},
             "raw_verify_per_s": round(verify),
@@ -231,7 +251,10 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                 "without": round(1000 / q_cpu / verify_cpu, 4),
                 "with": round(1000 / b_cpu / verify_cpu, 4),
             },
-            "cpu_per_tx_change_pct": round((b_cpu - q_cpu) / q_cpu * 100, 1)}
+            "cpu_per_tx_change_pct": round((b_cpu - q_cpu) / q_cpu * 100, 1),
+            "median_above_idle_cpu_s_per_1000_tx": {"without": q_net, "with": b_net},
+            "above_idle_cpu_change_pct": round((b_net - q_net) / q_net * 100, 1),
+            "paired_above_idle_cpu_change_pct": [round(p, 1) for p in paired]}
 
 
 def rss(args: argparse.Namespace) -> dict[str, object]:
