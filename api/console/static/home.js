@@ -122,13 +122,43 @@ async function claimList(s, txs) {
   return claims;
 }
 
+// The next step on a claim the signed-in member's role may take, as a prefilled form link.
+function claimStep(s, c) {
+  const households = Object.entries(c.households || {});
+  const link = (action, args, label) => actionLink("claims", action, { claim_id: c.id, ...args },
+    `${label} ${short(c.id, 14)}`);
+  if (s.role === "adjuster") {
+    if (c.state === "REPORTED") return link("survey", {}, "Survey");
+    if (c.state === "SURVEYED" || c.state === "ASSESSED") return link("assess_household", {}, "Assess");
+  }
+  if (s.role === "claims_manager") {
+    if (c.state === "VERIFIED") return link("publicise_claim", {}, "Post");
+    const agreed = households.find(([, h]) => h.state === "AGREED");
+    if (agreed) return link("pay", { insured: agreed[0] }, "Pay");
+  }
+  if (s.role === "farmer" && c.state === "PUBLICISED") {
+    const mine = c.households && c.households[s.member];
+    if (mine && mine.state === "ASSESSED") return link("sign_agreement", { insured: s.member }, "Agree");
+  }
+  return "";
+}
+
+function householdsCell(c) {
+  const list = Object.entries(c.households || {});
+  if (!list.length) return "—";
+  return el("ul", { class: "plain" }, list.map(([insured, h]) =>
+    el("li", {}, `${insured}: ${h.state} ${cny(h.amount)}${h.paid ? `, paid ${cny(h.paid)}` : ""}`)));
+}
+
 function claimsTable(s, claims) {
-  return table("Claims", ["claim", "peril", "state", "reported", "survey due", "publicity ends", "payment due"],
+  return table("Claims", ["claim", "peril", "state", "households", "reported", "survey due (24 h)",
+    "publicity ends", "payment due (10 days)", "next step"],
     claims.map((c) => {
       const dues = Object.values(c.households || {}).map((h) => h.pay_due).filter(Boolean).sort();
-      return [el("span", { class: "mono" }, c.id), c.peril, c.state, when(c.reported_at, s.zone),
-        c.surveyed_at ? "surveyed" : when(c.survey_due, s.zone), when(c.publicity_ends, s.zone),
-        dues.length ? when(dues[0], s.zone) : "—"];
+      return [el("span", { class: "mono" }, c.id), c.peril, c.state, householdsCell(c),
+        when(c.reported_at, s.zone),
+        c.surveyed_at ? el("span", {}, "surveyed ", when(c.surveyed_at, s.zone)) : when(c.survey_due, s.zone),
+        when(c.publicity_ends, s.zone), dues.length ? when(dues[0], s.zone) : "—", claimStep(s, c)];
     }));
 }
 
