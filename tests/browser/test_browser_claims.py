@@ -126,9 +126,29 @@ def queue_row(page: Page) -> Any:
     return page.get_by_role("region", name="Claims").get_by_role("row").filter(has_text=CLAIM)
 
 
-def fits_phone(page: Page) -> None:
+def at_phone_width(page: Page, drawn: str) -> None:
+    """At 375 px the page, once drawn, does not scroll sideways (wide tables scroll in
+    their own focusable region) and still passes axe."""
+    page.set_viewport_size(PHONE)
+    page.locator(drawn).first.wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways at 375 px by {overflow} px"
+    accessible(page)
+
+
+def reads_while_drawn(console: Console, path: str, drawn: str) -> tuple[Page, list[str]]:
+    """The page at ``path`` once ``drawn`` shows, and every /v1 URL it asked for."""
+    reads: list[str] = []
+    page = console.page
+    listen = lambda request: reads.append(request.url) if "/v1/" in request.url else None  # noqa: E731
+    page.on("request", listen)
+    try:
+        console.goto(path)
+        page.locator(drawn).first.wait_for()
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.remove_listener("request", listen)
+    return page, reads
 
 
 def test_an_adjuster_works_a_claim_to_payout_with_the_dev_clock(
@@ -177,13 +197,19 @@ def test_an_adjuster_works_a_claim_to_payout_with_the_dev_clock(
     shots.take(manager.page, "cooperative-cosigns-verify")
 
     # 5. The claims manager posts the settlement list; the queue shows the publicity end
-    #    and the 10-day payment clock; paying before the posting ends is refused.
+    #    and the 10-day payment clock; paying before the posting ends is refused. The
+    #    queue is read from list views (GET /v1/lists), never block by block.
     claims.act("claims", "publicise_claim", claim_id=CLAIM)
-    page = claims.goto("/")
+    page, reads = reads_while_drawn(claims, "/", "#view table")
+    assert not [r for r in reads if "/v1/blocks" in r], reads
+    assert [r for r in reads if "/v1/lists/claims?prefix=claim%2F" in r], reads
     row = queue_row(page)
     expect(row).to_contain_text("PUBLICISED")
     accessible(page)
     shots.take(page, "claims-manager-queue-publicity")
+    at_phone_width(page, "#view table")
+    shots.take(page, "claims-manager-queue-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     farmer_page = farmer.review("claims", "sign_agreement", claim_id=CLAIM, insured=FARMER)
     farmer_page.get_by_role("button", name="Sign and submit").click()
     outcome = farmer_page.locator("#outcome")
@@ -233,3 +259,29 @@ def test_an_adjuster_works_a_claim_to_payout_with_the_dev_clock(
     book = page.get_by_role("region", name="Pledge loans").get_by_role("row").filter(has_text=loan)
     expect(book).to_contain_text(re.compile("REPAID|CLOSED"))
     shots.take(page, "bank-loan-repaid-by-payout")
+
+
+def test_the_county_sees_declarations_budgets_and_their_use_at_phone_width(
+    browser: Browser, served: ServeProcess, consoles: dict[str, Console], shots: Shots
+) -> None:
+    year = dt.datetime.fromisoformat(chain_now(served)).astimezone(
+        ZoneInfo("Asia/Shanghai")).year
+    commit(served, "gov.finance", "claims", "publish_programme", programme=f"county-ui-{year}",
+           level="county", purpose="loss_share", fiscal_year=year, budget=2_500_000_01)
+    agri = open_console(consoles, browser, served, "gov.agri", viewport=PHONE)
+    agri.act("claims", "declare_disaster", declaration_id="typhoon-ui-decl", peril="typhoon",
+             region="lishui", window_start=chain_now(served, -dt.timedelta(days=2)),
+             window_end=chain_now(served, -dt.timedelta(days=1)), severity=3)
+    page, reads = reads_while_drawn(agri, "/", "#view table")
+    assert not [r for r in reads if "/v1/blocks" in r], reads
+    declared = page.get_by_role("region", name="Declarations").get_by_role("row").filter(
+        has_text="typhoon-ui-decl")
+    expect(declared).to_contain_text("by gov.agri")
+    expect(declared.locator("time").first).to_have_attribute("title", re.compile(r"^UTC "))
+    budget = page.get_by_role("region", name="Premium and loss-share budgets").get_by_role(
+        "row").filter(has_text=f"county-ui-{year}")
+    expect(budget).to_contain_text("¥2,500,000.01")  # fen exact
+    for heading in ("Interest subsidies", "Village credit ratings", "Disputes"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    at_phone_width(page, "#view table")
+    shots.take(page, "government-view-phone")

@@ -200,6 +200,22 @@ export async function submit(envelope) {
   return response.json();
 }
 
+// Every record under `prefix` of a contract's namespace that this member may read, in
+// key order: the peer filters and pages (GET /v1/lists, api/routes/lists.py), so a role
+// view costs one read per page, never one per block.
+export async function records(session, contract, prefix, limit = 200) {
+  const found = [];
+  let after = null;
+  for (;;) {
+    const q = new URLSearchParams({ prefix, limit: String(limit) });
+    if (after !== null) q.set("after", after);
+    const page = await get(session, `/v1/lists/${contract}?${q}`);
+    for (const item of page.items) found.push(item.value);
+    if (page.next_after === null || page.next_after === undefined) return found;
+    after = page.next_after;
+  }
+}
+
 // Every block from `from` to the head, read one by one (a dev chain's few hundred).
 export async function* blocks(session, from = 0) {
   const head = await get(session, "/v1/blocks/head");
