@@ -151,6 +151,13 @@ export async function get(session, target) {
   return response.json();
 }
 
+// A signed POST of a JSON value (the inbox, the dev clock): its JSON answer, or ApiError.
+export async function post(session, target, value) {
+  const response = await signedRequest(session, "POST", target, canonical(value));
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}
+
 // A contract view's value, or null when the view answers 404 (not found / not yours).
 export async function view(session, contract, name, params = {}) {
   const q = new URLSearchParams(params).toString();
