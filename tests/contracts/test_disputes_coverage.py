@@ -43,6 +43,12 @@ WANTED = (
     # the freeze lifted, the security returned or forfeited, a judgment debt left and paid
     "event:AssetReleased", "event:DepositReturned", "event:JudgmentDebtRecorded",
     "event:JudgmentPaid", "judgment:upheld", "judgment:dismissed",
+    # the court's authority: a judgment debit compelled from the respondent's account,
+    # nothing paid where no debt is left, a deadline not yet passed (refusals the random
+    # rules reach at seeds 1, 2 and 23; a payout path short of the award, one dispute per
+    # asset, terms on a dismissal and a refused extension are reached in 0 to 2 runs at
+    # some seed: not asserted until steered)
+    "event:CompelledDebit", "rejected:NO_JUDGMENT_DEBT", "rejected:DEADLINE_NOT_PASSED",
 )
 
 

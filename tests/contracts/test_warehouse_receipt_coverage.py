@@ -47,6 +47,13 @@ WANTED = (
     "event:LienReleased", "event:CollateralToppedUp", "repaid in part",
     # fees and costs that are not zero: storage fee at delivery, enforcement costs
     "fee:storage", "fee:enforcement costs",
+    # lending and authority work: a lot recorded at intake (one per pile, V5), its
+    # stock counted by the collateral manager and a loan refused on an overdue count, a
+    # receipt revalued from an attested price, a take below the floor refused (a stale
+    # price and a sale below reserve are reached in 1 or 2 runs at seed 1: not asserted
+    # until steered)
+    "event:StockChecked", "event:ReceiptRevalued", "rejected:PILE_OCCUPIED",
+    "rejected:LOT_OVER_ISSUED", "rejected:STOCK_CHECK_OVERDUE", "rejected:TAKE_BELOW_FLOOR",
 )
 
 
