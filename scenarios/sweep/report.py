@@ -98,14 +98,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def credit_loss(by: Mapping[str, Sequence[Row]]) -> list[str]:
-    banks = sorted({c.split(".")[1] for rows in by.values() for r in rows for c in r
-                    if c.startswith("credit.") and c.endswith(".loss_fen") and c.count(".") == 2})
+    banks = sorted({c.split(".")[2] for rows in by.values() for r in rows for c in r
+                    if c.startswith("credit.by_bank.") and c.endswith(".loss_fen")})
     if not banks:
         return ["No loans in this sweep.", ""]
     body = []
     for label, rows in by.items():
         for bank in [*banks, "all banks"]:
-            col = "credit.loss_fen" if bank == "all banks" else f"credit.{bank}.loss_fen"
+            col = "credit.loss_fen" if bank == "all banks" else f"credit.by_bank.{bank}.loss_fen"
             values = [float(r.get(col, 0)) for r in rows]
             body.append([label, bank, yuan(round(sum(values) / len(values))),
                          yuan(round(quantile(values, 0.95))), yuan(round(quantile(values, 0.99)))])

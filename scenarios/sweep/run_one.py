@@ -1,7 +1,7 @@
 """The one seam between sweeps and the runner: run a scenario once, flatten its metrics.
 
-Only this module knows the runner's result shape; when the typed scenario result
-lands, only ``run_one`` changes. A row holds numbers and short strings only, and no
+Only this module knows the runner's result (``scenarios.result.ScenarioResult``): a
+change to it changes ``flatten`` and nothing else of the sweep. A row holds numbers and short strings only, and no
 wall-clock figures, so the same sweep gives the same table byte for byte.
 """
 
@@ -10,51 +10,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scenarios.result import ScenarioResult
 from scenarios.runner import run_scenario
 from scenarios.schema import Scenario
 from scenarios.sweep.params import Parameter, Value, apply
 
 RunRow = dict[str, Any]
-"""``seed``, ``param.<name>`` for each varied parameter, ``head_hash``, ``passed``, then
-``<group>.<metric>`` numbers; credit by bank as ``credit.<bank>.<stat>``."""
+"""``seed``, ``param.<name>`` for each varied parameter, ``head_hash``, ``passed``, then every
+number of the result by the name a ``metric`` expectation takes (``credit.defaulted``,
+``credit.by_bank.<bank>.written_off_fen``), plus ``credit.by_bank.<bank>.loss_fen``,
+``credit.loss_fen``, ``claims.government_share`` and ``subsidy.exhausted``."""
 
-GROUPS = ("credit", "claims", "premium", "subsidy", "orders", "clients")
-SKIP = {"run"}  # wall time and memory differ run to run; they are not results
-
-
-def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
-    if isinstance(value, bool):
-        out[prefix] = int(value)
-    elif isinstance(value, (int, float)):
-        out[prefix] = value
-    elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            _flatten(f"{prefix}.{key}", inner, out)
+GROUPS = ("credit.", "claims.", "premium.", "subsidy.", "orders.", "clients.", "disputes.")
+"""What a run did; ``run.*`` (wall time, memory) and ``chain.*``/``network.*`` (message counts)
+are how it ran, and stay out so that the same sweep gives the same table."""
 
 
-def flatten(metrics: Mapping[str, Any]) -> dict[str, Any]:
-    """The scalar metrics of one run, plus per-bank credit loss and the government's share."""
-    out: dict[str, Any] = {}
-    for group in GROUPS:
-        section = metrics.get(group) or {}
-        for key, value in section.items():
-            if key == "by_bank":
-                for bank, stats in value.items():
-                    _flatten(f"credit.{bank}", stats, out)
-                    out[f"credit.{bank}.loss_fen"] = stats["written_off_fen"] + stats[
-                        "outstanding_fen"
-                    ]
-            elif not isinstance(value, list):
-                _flatten(f"{group}.{key}", value, out)
-    credit = metrics.get("credit", {})
-    out["credit.loss_fen"] = sum(
-        b["written_off_fen"] + b["outstanding_fen"] for b in credit.get("by_bank", {}).values()
+def flatten(result: ScenarioResult) -> dict[str, Any]:
+    """The numbers of one run, plus per-bank credit loss and the government's share."""
+    out: dict[str, Any] = {k: v for k, v in result.to_row().items() if k.startswith(GROUPS)}
+    total = 0
+    for bank, stats in result.credit.by_bank.items():
+        loss = stats.written_off_fen + stats.outstanding_fen
+        out[f"credit.by_bank.{bank}.loss_fen"] = loss
+        total += loss
+    out["credit.loss_fen"] = total
+    paid = result.claims.paid_fen
+    out["claims.government_share"] = (
+        round(result.premium.subsidy_fen / paid, 6) if paid else 0.0
     )
-    paid = int(metrics.get("claims", {}).get("paid_fen", 0))
-    subsidy = int(metrics.get("premium", {}).get("subsidy_fen", 0))
-    out["claims.government_share"] = round(subsidy / paid, 6) if paid else 0.0
-    budget = int(metrics.get("subsidy", {}).get("budget_fen", 0))
-    used = int(metrics.get("subsidy", {}).get("used_fen", 0))
+    budget, used = result.subsidy.budget_fen, result.subsidy.used_fen
     out["subsidy.exhausted"] = int(budget > 0 and used >= budget)
     return out
 

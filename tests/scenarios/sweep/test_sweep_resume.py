@@ -14,6 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from api.commands.sweep import sweep_command
+from scenarios.result import ScenarioResult
 from scenarios.sweep.engine import run_in_process
 from scenarios.sweep.run_one import flatten
 from scenarios.sweep.store import Journal
@@ -70,8 +71,8 @@ def test_tail_run_replays_with_its_seed(tmp_path: Path, reference: Journal) -> N
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stderr
-    metrics = json.loads((report / "metrics.json").read_text())
-    assert metrics["chain"]["head_hash"] == tail["head_hash"]
+    metrics = ScenarioResult.model_validate_json((report / "metrics.json").read_text())
+    assert metrics.chain.head_hash == tail["head_hash"]
     replayed = flatten(metrics)
     assert {k: tail[k] for k in replayed} == replayed
 
