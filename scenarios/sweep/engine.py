@@ -68,7 +68,7 @@ def run_plan(
     if cluster is None:
         local = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True,
-            dashboard_address=None, silence_logs=40,
+            dashboard_address=":0", silence_logs=40,  # a free port: no clash with others
         )
     client = Client(local if local is not None else cluster)  # type: ignore[no-untyped-call]
     try:
