@@ -70,19 +70,19 @@ def main() -> int:
     result = run_scenario(scenario)
     wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    chain = result.metrics["chain"]
-    credit = result.metrics["credit"]
+    chain = result.metrics.chain
+    credit = result.metrics.credit
     print(f"scenario      {scenario.name} (factor {args.factor:g}, seed {scenario.seed})")
     print(f"merchants     {sum(p.count for p in scenario.populations)}")
     print(f"wall time     {wall:.1f} s")
     print(f"peak memory   {peak_mib:.0f} MiB")
-    print(f"blocks        {chain['blocks']}")
-    print(f"txs           {chain['txs']} ({chain['committed']} committed, "
-          f"{chain['rejected']} rejected: {chain['rejected_by_code']})")
-    print(f"tx/s          {chain['txs'] / wall:.0f}")
-    print(f"loans         {credit['loans']} granted, {credit['repaid']} repaid, "
-          f"{credit['defaulted']} defaulted, {credit['issued_fen'] / 100:,.2f} CNY lent")
-    print(f"subsidy       {result.metrics['subsidy']}")
+    print(f"blocks        {chain.blocks}")
+    print(f"txs           {chain.txs} ({chain.committed} committed, "
+          f"{chain.rejected} rejected: {chain.rejected_by_code})")
+    print(f"tx/s          {chain.txs / wall:.0f}")
+    print(f"loans         {credit.loans} granted, {credit.repaid} repaid, "
+          f"{credit.defaulted} defaulted, {credit.issued_fen / 100:,.2f} CNY lent")
+    print(f"subsidy       {result.metrics.subsidy}")
     for verdict in result.verdicts:
         mark = "ok " if verdict.ok else "FAIL"
         print(f"{mark} {verdict.description}: expected {verdict.expected}, actual {verdict.actual}")

@@ -10,7 +10,9 @@ with a ``state`` or ``status`` field and each event, as labels:
 - ``receipt:ACTIVE->PLEDGED``: the same key went from one state to another in one tx
   (``new->ACTIVE`` for a record first written);
 - ``loan:CLOSED/REPAID``: a record's closure reason (field ``closure``), where it has one;
-- ``event:LoanRepaid``: a committed tx emitted the event.
+- ``event:LoanRepaid``: a committed tx emitted the event;
+- ``rejected:LIMITATION_EXPIRED``: a tx was refused with that code (a rule's refusal is
+  a place the run went too: a guard at its edge).
 
 It reads the blocks the run appended, so it sees every tx (steered steps, noise, the
 setup) and needs no change to the machine's rules. ``reach`` runs a machine over a
@@ -98,6 +100,7 @@ class RecordsReached(ContractMachine):
             assert block is not None
             for result in block.results:
                 if not result.committed:
+                    self.reached.add(f"rejected:{result.code}")
                     continue
                 for key, value in result.writes:
                     state, labels = record_labels(key, value, self._states.get(key))

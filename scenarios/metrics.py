@@ -20,6 +20,25 @@ from nodes.peer import Peer
 from nodes.report import NetworkReport
 from nodes.sim.simulation import Simulation
 from scenarios.engine import EngineStats, Outcome, Tx
+from scenarios.result import (
+    Breach,
+    ChainFigures,
+    ClaimFigures,
+    ClaimStages,
+    ClientFigures,
+    CreditFigures,
+    ExposureFigures,
+    FaultRecord,
+    Figures,
+    Flag,
+    LoanStats,
+    NetworkFigures,
+    OrderFigures,
+    PeerEnd,
+    PremiumFigures,
+    ProductLine,
+    SubsidyFigures,
+)
 from scenarios.world import World
 
 MS_PER_DAY = 86_400_000
@@ -320,9 +339,9 @@ class MetricsCollector:
         report: NetworkReport,
         peer: Peer | None,
         stats: EngineStats,
-        faults: list[dict[str, Any]],
+        faults: list[FaultRecord],
         reader: MemberReads | None = None,
-    ) -> dict[str, Any]:
+    ) -> Figures:
         """Fold the chain as ``reader`` (the regulator) may read it: every tx's status and
         code, and the events of the txs it may read (a supervisor reads them all)."""
         start = parse_time(self.world.scenario.start)
@@ -358,105 +377,85 @@ class MetricsCollector:
         delays = [c["paid_day"] - c["reported_day"] for c in paid]
         kinds = {o.id: o.type for o in self.world.scenario.network.organisations}
         flagged = {
-            accused.split(".", 1)[0]: {
-                "by": sorted(a.split(".", 1)[0] for a in accusers),
-                "height": min(d.height for d in report.flags if d.accused == accused),
-            }
+            accused.split(".", 1)[0]: Flag(
+                by=sorted(a.split(".", 1)[0] for a in accusers),
+                height=min(d.height for d in report.flags if d.accused == accused),
+            )
             for accused, accusers in report.flagged().items()
         }
-        return {
-            "chain": {
-                "blocks": height + 1,
-                "txs": txs,
-                "committed": committed,
-                "rejected": rejected,
-                "rejected_by_code": dict(sorted(codes.items())),
-                "head_hash": head.hash() if head else "",
-                "state_hash": head.state_hash if head else "",
-                "heads_equal": report.converged,
-                "peers": {
-                    p.node_id.split(".", 1)[0]: {
-                        "height": p.height,
-                        "head": p.head_hash,
-                        "up": p.up,
-                        "behaviour": p.behaviour,
-                    }
+        return Figures(
+            chain=ChainFigures(
+                blocks=height + 1,
+                txs=txs,
+                committed=committed,
+                rejected=rejected,
+                rejected_by_code=dict(sorted(codes.items())),
+                head_hash=head.hash() if head else "",
+                state_hash=head.state_hash if head else "",
+                heads_equal=report.converged,
+                peers={
+                    p.node_id.split(".", 1)[0]: PeerEnd(
+                        height=p.height, head=p.head_hash, up=p.up, behaviour=p.behaviour
+                    )
                     for p in report.peers
                 },
-            },
-            "credit": {
-                "by_bank": fold.by_bank,
-                "by_bank_product": [
-                    {"bank": bank, "product": product, **stats}
+            ),
+            credit=CreditFigures(
+                by_bank={bank: LoanStats(**stats) for bank, stats in fold.by_bank.items()},
+                by_bank_product=[
+                    ProductLine.model_validate({"bank": bank, "product": product, **stats})
                     for (bank, product), stats in sorted(fold.by_product.items())
                 ],
-                "outstanding_series": fold.series,
-                "loans": len(fold.loans),
-                "margin_calls": fold.margin["calls"],
-                "margin_calls_cured": fold.margin["cured"],
-                "enforced": fold.margin["enforced"],
-                "auctioned": fold.margin["auctioned"],
-                "taken_by_lender": fold.margin["taken_by_bank"],
-                "repaid": sum(b["repaid"] for b in fold.by_bank.values()),
-                "defaulted": sum(b["defaulted"] for b in fold.by_bank.values()),
-                "issued_fen": sum(b["issued_fen"] for b in fold.by_bank.values()),
-                "outstanding_fen": sum(b["outstanding_fen"] for b in fold.by_bank.values()),
-            },
-            "claims": {
-                "timeline": claims,
-                "count": len(claims),
-                "paid": len(paid),
-                "paid_fen": sum(c.get("paid_fen", 0) for c in claims),
-                "to_loss_payee_fen": sum(c.get("to_loss_payee_fen", 0) for c in claims),
-                "days_to_payout_mean": sum(delays) / len(delays) if delays else 0.0,
-                "days_to_payout_max": max(delays) if delays else 0.0,
-                "deadline_breaches": fold.breaches,
-                "duplicates_refused": self.rejections_by_action[
+                outstanding_series=fold.series,
+                loans=len(fold.loans),
+                margin_calls=fold.margin["calls"],
+                margin_calls_cured=fold.margin["cured"],
+                enforced=fold.margin["enforced"],
+                auctioned=fold.margin["auctioned"],
+                taken_by_lender=fold.margin["taken_by_bank"],
+                repaid=sum(b["repaid"] for b in fold.by_bank.values()),
+                defaulted=sum(b["defaulted"] for b in fold.by_bank.values()),
+                issued_fen=sum(b["issued_fen"] for b in fold.by_bank.values()),
+                outstanding_fen=sum(b["outstanding_fen"] for b in fold.by_bank.values()),
+            ),
+            claims=ClaimFigures(
+                timeline=[ClaimStages(**c) for c in claims],
+                count=len(claims),
+                paid=len(paid),
+                paid_fen=sum(c.get("paid_fen", 0) for c in claims),
+                to_loss_payee_fen=sum(c.get("to_loss_payee_fen", 0) for c in claims),
+                days_to_payout_mean=sum(delays) / len(delays) if delays else 0.0,
+                days_to_payout_max=max(delays) if delays else 0.0,
+                deadline_breaches=fold.breaches,
+                duplicates_refused=self.rejections_by_action[
                     "claims.report_loss:DUPLICATE_CLAIM"],
-                "policies_expired": fold.counts.get("policy", Counter())["expired"],
-                "policies_closed": fold.counts.get("policy", Counter())["closed"],
-                "breaches": fold.breach_list,
-            },
-            "premium": {
-                "by_level": dict(sorted(fold.premium.items())),
-                "total_fen": sum(fold.premium.values()),
-                "subsidy_fen": sum(v for k, v in fold.premium.items() if k != FARMERS_SHARE),
-                "farmers_fen": fold.premium.get(FARMERS_SHARE, 0),
-            },
-            "subsidy": dict(fold.subsidy),
-            "exposure": {
-                "edges": fold.exposure(),
-                "kinds": kinds,
-            },
-            "orders": {
-                k: fold.counts.get("orders", Counter())[k]
-                for k in (
-                    "created",
-                    "confirmed",
-                    "financed",
-                    "financed_fen",
-                    "cancelled",
-                    "short_delivered",
-                    "late_deliveries",
-                    "buyer_defaults",
-                    "shortfall_to_direct_debt",
-                    "settled",
-                )
-            },
-            "disputes": dict(sorted(fold.counts.get("disputes", Counter()).items())),
-            "faults": faults,
-            "flagged": flagged,
-            "network": {
-                "events": list(report.events),
-                "messages": dict(report.stats.get("by_kind", {})),
-                "lost": report.stats.get("lost", 0),
-            },
-            "clients": {
-                "submitted": stats.submitted,
-                "committed": stats.committed,
-                "rejected": stats.rejected,
-                "refused_at_gate": stats.refused_at_gate,
-                "by_action": dict(sorted(self.outcomes_by_action.items())),
-                "rejections": dict(sorted(self.rejections_by_action.items())),
-            },
-        }
+                policies_expired=fold.counts.get("policy", Counter())["expired"],
+                policies_closed=fold.counts.get("policy", Counter())["closed"],
+                breaches=[Breach(**b) for b in fold.breach_list],
+            ),
+            premium=PremiumFigures(
+                by_level=dict(sorted(fold.premium.items())),
+                total_fen=sum(fold.premium.values()),
+                subsidy_fen=sum(v for k, v in fold.premium.items() if k != FARMERS_SHARE),
+                farmers_fen=fold.premium.get(FARMERS_SHARE, 0),
+            ),
+            subsidy=SubsidyFigures(**fold.subsidy),
+            exposure=ExposureFigures.model_validate({"edges": fold.exposure(), "kinds": kinds}),
+            orders=OrderFigures(**fold.counts.get("orders", Counter())),
+            disputes=dict(sorted(fold.counts.get("disputes", Counter()).items())),
+            faults=faults,
+            flagged=flagged,
+            network=NetworkFigures(
+                events=list(report.events),
+                messages=dict(report.stats.get("by_kind", {})),
+                lost=report.stats.get("lost", 0),
+            ),
+            clients=ClientFigures(
+                submitted=stats.submitted,
+                committed=stats.committed,
+                rejected=stats.rejected,
+                refused_at_gate=stats.refused_at_gate,
+                by_action=dict(sorted(self.outcomes_by_action.items())),
+                rejections=dict(sorted(self.rejections_by_action.items())),
+            ),
+        )

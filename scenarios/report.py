@@ -1,14 +1,15 @@
 """Writing a scenario's report: metrics.json (every figure), report.md (tables) and PNG charts.
 
-The report is built only from the metrics dictionary the runner collected, so a
-report can be re-rendered from an old metrics.json, and every number in report.md
-is also in metrics.json.
+The report is built only from the run's typed result (``scenarios.result``), read by
+attribute; metrics.json is that result dumped, so a report can be re-rendered from an
+old metrics.json (``ScenarioResult.model_validate``), and every number in report.md is
+also in metrics.json.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
 from matplotlib.patches import Rectangle
+
+from scenarios.result import (
+    Breach,
+    ExposureEdge,
+    OrderFigures,
+    PremiumFigures,
+    ScenarioResult,
+)
 
 
 def yuan(fen: int) -> str:
@@ -53,8 +62,8 @@ PREMIUM_PAYERS = {
 }
 
 
-def chart_outstanding(metrics: Mapping[str, Any], path: Path) -> bool:
-    series = metrics.get("credit", {}).get("outstanding_series", {})
+def chart_outstanding(result: ScenarioResult, path: Path) -> bool:
+    series = result.credit.outstanding_series
     if not series:
         return False
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
@@ -73,14 +82,14 @@ def chart_outstanding(metrics: Mapping[str, Any], path: Path) -> bool:
     return True
 
 
-def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
-    claims = metrics.get("claims", {}).get("timeline", [])
+def chart_claims(result: ScenarioResult, path: Path) -> bool:
+    claims = [c for c in result.claims.timeline if c.reported_day is not None]
     if not claims:
         return False
-    claims = sorted(claims, key=lambda c: (c["reported_day"], c["claim_id"]))[:40]
+    claims = sorted(claims, key=lambda c: (c.reported_day or 0.0, c.claim_id))[:40]
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(claims) + 1)), dpi=110)
     for row, claim in enumerate(claims):
-        start = claim["reported_day"]
+        start = claim.reported_day or 0.0
         stages = [
             ("surveyed_day", "#f4a261"),
             ("agreed_day", "#2a9d8f"),
@@ -88,12 +97,12 @@ def chart_claims(metrics: Mapping[str, Any], path: Path) -> bool:
         ]
         previous = start
         for key, colour in stages:
-            day = claim.get(key)
+            day = getattr(claim, key)
             if day is None:
                 continue
             ax.barh(row, day - previous, left=previous, color=colour, height=0.6)
             previous = day
-    labels = [c["claim_id"].removeprefix("claim-")[:28] for c in claims]
+    labels = [c.claim_id.removeprefix("claim-")[:28] for c in claims]
     ax.set_yticks(range(len(claims)), labels, fontsize=7)
     ax.set_xlabel("simulated day")
     ax.set_title("Claims: report → survey → agreement → payout")
@@ -113,15 +122,15 @@ into one "+N more" node: thousands of borrowers are unreadable as a drawing (and
 networkx's layout of a graph over 500 nodes needs scipy)."""
 
 
-def exposure_edges(edges: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, int]]:
+def exposure_edges(edges: Sequence[ExposureEdge]) -> list[tuple[str, str, int]]:
     """(from, to, fen) to draw: the largest edges, the others summed per source."""
-    ordered = sorted(edges, key=lambda e: (-e["fen"], e["from"], e["to"]))
-    drawn = [(e["from"], e["to"], e["fen"]) for e in ordered[:EXPOSURE_EDGES_DRAWN]]
+    ordered = sorted(edges, key=lambda e: (-e.fen, e.lender, e.borrower))
+    drawn = [(e.lender, e.borrower, e.fen) for e in ordered[:EXPOSURE_EDGES_DRAWN]]
     folded: dict[str, list[int]] = {}
     for edge in ordered[EXPOSURE_EDGES_DRAWN:]:
-        count_and_sum = folded.setdefault(edge["from"], [0, 0])
+        count_and_sum = folded.setdefault(edge.lender, [0, 0])
         count_and_sum[0] += 1
-        count_and_sum[1] += edge["fen"]
+        count_and_sum[1] += edge.fen
     for source, (count, fen) in sorted(folded.items()):
         drawn.append((source, f"+{count:,} more ({source})", fen))
     return drawn
@@ -153,12 +162,12 @@ def columns_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     return layout
 
 
-def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
-    edges = metrics.get("exposure", {}).get("edges", [])
+def chart_exposure(result: ScenarioResult, path: Path) -> bool:
+    edges = result.exposure.edges
     if not edges:
         return False
     graph = nx.DiGraph()
-    kinds = metrics.get("exposure", {}).get("kinds", {})
+    kinds = result.exposure.kinds
     for source, target, fen in exposure_edges(edges):
         graph.add_edge(source, target, weight=fen)
     node_colours = [_KIND_COLOURS.get(kinds.get(n, ""), "#8d99ae") for n in graph.nodes]
@@ -199,19 +208,19 @@ def chart_exposure(metrics: Mapping[str, Any], path: Path) -> bool:
     return True
 
 
-def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
+def render_markdown(result: ScenarioResult, charts: Sequence[str]) -> str:
     out: list[str] = []
-    run = metrics.get("run", {})
-    out.append(f"# Scenario report: {run.get('scenario', '?')}")
+    run = result.run
+    out.append(f"# Scenario report: {run.scenario}")
     out.append("")
-    verdict = "PASSED" if metrics.get("passed") else "FAILED"
+    verdict = "PASSED" if result.passed else "FAILED"
     out.append(
-        f"**{verdict}** · seed {run.get('seed')} · {run.get('days')} simulated days · "
-        f"wall time {run.get('wall_seconds', 0):.1f} s · "
-        f"peak memory {run.get('peak_memory_mb', 0):.0f} MiB"
+        f"**{verdict}** · seed {run.seed} · {run.days} simulated days · "
+        f"wall time {run.wall_seconds:.1f} s · "
+        f"peak memory {run.peak_memory_mb:.0f} MiB"
     )
     out.append("")
-    viewer = run.get("view")
+    viewer = run.view
     out.append(
         f"Written from the view of {viewer}, the government regulator (a supervisor named "
         "in genesis, who may read every record, tx and event)."
@@ -220,27 +229,28 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
         "may read all of it."
     )
     out.append("")
-    chain = metrics.get("chain", {})
+    chain = result.chain
     out.append("## Chain")
     out.append(
         _table(
             ["blocks", "txs", "committed", "rejected", "head hash", "all honest heads equal"],
             [
                 [
-                    chain.get("blocks"),
-                    chain.get("txs"),
-                    chain.get("committed"),
-                    chain.get("rejected"),
-                    f"`{str(chain.get('head_hash', ''))[:16]}…`",
-                    chain.get("heads_equal"),
+                    chain.blocks,
+                    chain.txs,
+                    chain.committed,
+                    chain.rejected,
+                    f"`{chain.head_hash[:16]}…`",
+                    chain.heads_equal,
                 ]
             ],
         )
     )
-    if chain.get("rejected_by_code"):
+    if chain.rejected_by_code:
         out.append("")
-        out.append(_table(["rejection code", "count"], sorted(chain["rejected_by_code"].items())))
-    loans = metrics.get("credit", {}).get("by_bank_product", [])
+        out.append(_table(["rejection code", "count"], sorted(chain.rejected_by_code.items())))
+    credit = result.credit
+    loans = credit.by_bank_product
     if loans:
         out += ["", "## Loans by bank and product"]
         out.append(
@@ -257,35 +267,32 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                 ],
                 [
                     [
-                        v["bank"],
-                        v["product"],
-                        v.get("issued", 0),
-                        yuan(v.get("issued_fen", 0)),
-                        yuan(v.get("outstanding_fen", 0)),
-                        v.get("repaid", 0),
-                        v.get("defaulted", 0),
-                        yuan(v.get("written_off_fen", 0)),
+                        v.bank,
+                        v.product,
+                        v.issued,
+                        yuan(v.issued_fen),
+                        yuan(v.outstanding_fen),
+                        v.repaid,
+                        v.defaulted,
+                        yuan(v.written_off_fen),
                     ]
                     for v in loans
                 ],
             )
         )
-    credit = metrics.get("credit", {})
-    if credit.get("enforced"):
+    if credit.enforced:
         out += [
             "",
-            f"Defaulted pledges enforced: {credit.get('auctioned', 0)} sold at auction to a "
-            f"third-party buyer, {credit.get('taken_by_lender', 0)} taken by the lender at a "
+            f"Defaulted pledges enforced: {credit.auctioned} sold at auction to a "
+            f"third-party buyer, {credit.taken_by_lender} taken by the lender at a "
             "price agreed with the pledgor (never below the attested market value less the "
             "haircut); the pledgor received any surplus.",
         ]
-    out += _orders_section(metrics.get("orders", {}))
-    if (loans or metrics.get("orders", {}).get("created")) and not metrics.get(
-        "exposure", {}
-    ).get("edges"):
+    out += _orders_section(result.orders)
+    if (loans or result.orders.created) and not result.exposure.edges:
         out += ["", NOTHING_OUTSTANDING]
-    claims = metrics.get("claims", {})
-    if claims.get("timeline"):
+    claims = result.claims
+    if claims.timeline:
         out += ["", "## Claims"]
         out.append(
             _table(
@@ -301,62 +308,53 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
                 ],
                 [
                     [
-                        claims.get("count", 0),
-                        claims.get("paid", 0),
-                        f"{claims.get('days_to_payout_mean', 0):.1f}",
-                        f"{claims.get('days_to_payout_max', 0):.1f}",
-                        yuan(claims.get("paid_fen", 0)),
-                        claims.get("deadline_breaches", 0),
-                        claims.get("duplicates_refused", 0),
-                        f"{claims.get('policies_expired', 0)} / {claims.get('policies_closed', 0)}",
+                        claims.count,
+                        claims.paid,
+                        f"{claims.days_to_payout_mean:.1f}",
+                        f"{claims.days_to_payout_max:.1f}",
+                        yuan(claims.paid_fen),
+                        claims.deadline_breaches,
+                        claims.duplicates_refused,
+                        f"{claims.policies_expired} / {claims.policies_closed}",
                     ]
                 ],
             )
         )
-    out += _breaches_section(claims.get("breaches", []))
-    out += _premium_section(metrics.get("premium", {}))
-    subsidy = metrics.get("subsidy", {})
-    if subsidy:
+    out += _breaches_section(claims.breaches)
+    out += _premium_section(result.premium)
+    subsidy = result.subsidy
+    if subsidy.any:
         out += ["", "## Interest subsidy budget"]
         out.append(
             _table(
                 ["budget (CNY)", "used (CNY)", "payments"],
-                [
-                    [
-                        yuan(subsidy.get("budget_fen", 0)),
-                        yuan(subsidy.get("used_fen", 0)),
-                        subsidy.get("payments", 0),
-                    ]
-                ],
+                [[yuan(subsidy.budget_fen), yuan(subsidy.used_fen), subsidy.payments]],
             )
         )
-    faults = metrics.get("faults", [])
-    if faults:
+    if result.faults:
         out += ["", "## Faults and recovery"]
         out.append(
             _table(
                 ["day", "fault", "target", "recovery"],
-                [[f["day"], f["kind"], f.get("target", ""), f.get("recovery", "")] for f in faults],
+                [[f.day, f.kind, f.target, f.recovery] for f in result.faults],
             )
         )
-    flagged = metrics.get("flagged", {})
-    if flagged:
+    if result.flagged:
         out += ["", "## Divergent peers flagged"]
         out.append(
             _table(
                 ["peer", "flagged by", "first height"],
-                [[p, ", ".join(v["by"]), v["height"]] for p, v in sorted(flagged.items())],
+                [[p, ", ".join(v.by), v.height] for p, v in sorted(result.flagged.items())],
             )
         )
-    expectations = metrics.get("expectations", [])
-    if expectations:
+    if result.expectations:
         out += ["", "## Expectations"]
         out.append(
             _table(
                 ["", "expectation", "expected", "actual"],
                 [
-                    ["✅" if e["ok"] else "❌", e["description"], e["expected"], e["actual"]]
-                    for e in expectations
+                    ["✅" if e.ok else "❌", e.description, e.expected, e.actual]
+                    for e in result.expectations
                 ],
             )
         )
@@ -367,8 +365,8 @@ def render_markdown(metrics: Mapping[str, Any], charts: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def _orders_section(orders: Mapping[str, Any]) -> list[str]:
-    if not orders.get("created"):
+def _orders_section(orders: OrderFigures) -> list[str]:
+    if not orders.created:
         return []
     keys = ("created", "confirmed", "financed", "cancelled", "short_delivered",
             "late_deliveries", "buyer_defaults", "shortfall_to_direct_debt", "settled")
@@ -377,12 +375,12 @@ def _orders_section(orders: Mapping[str, Any]) -> list[str]:
         "## Order financing",
         _table(
             [*(k.replace("_", " ") for k in keys), "financed (CNY)"],
-            [[*(orders.get(k, 0) for k in keys), yuan(orders.get("financed_fen", 0))]],
+            [[*(getattr(orders, k) for k in keys), yuan(orders.financed_fen)]],
         ),
     ]
 
 
-def _breaches_section(breaches: Sequence[Mapping[str, Any]]) -> list[str]:
+def _breaches_section(breaches: Sequence[Breach]) -> list[str]:
     if not breaches:
         return []
     return [
@@ -391,16 +389,15 @@ def _breaches_section(breaches: Sequence[Mapping[str, Any]]) -> list[str]:
         _table(
             ["claim", "deadline", "household", "due", "days late"],
             [
-                [b["claim_id"], b.get("kind", ""), b.get("insured") or "(whole claim)", b["due"],
-                 f"{b.get('days_late', 0):.1f}"]
+                [b.claim_id, b.kind, b.insured or "(whole claim)", b.due, f"{b.days_late:.1f}"]
                 for b in breaches
             ],
         ),
     ]
 
 
-def _premium_section(premium: Mapping[str, Any]) -> list[str]:
-    by_level: Mapping[str, int] = premium.get("by_level", {})
+def _premium_section(premium: PremiumFigures) -> list[str]:
+    by_level = premium.by_level
     if not by_level:
         return []
     order = list(PREMIUM_PAYERS)  # central, province, county, then the farmers' own share
@@ -417,18 +414,19 @@ def _premium_section(premium: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def write_report(report_dir: Path, metrics: Mapping[str, Any]) -> Path:
+def write_report(report_dir: Path, result: ScenarioResult) -> Path:
     """Write metrics.json, the charts and report.md; return the path of report.md."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    metrics = json.dumps(result.to_json(), indent=2, sort_keys=True)
+    (report_dir / "metrics.json").write_text(metrics + "\n")
     charts = []
     for name, draw in (
         ("outstanding_credit.png", chart_outstanding),
         ("claims_timeline.png", chart_claims),
         ("exposure_graph.png", chart_exposure),
     ):
-        if draw(metrics, report_dir / name):
+        if draw(result, report_dir / name):
             charts.append(name)
     report = report_dir / "report.md"
-    report.write_text(render_markdown(metrics, charts))
+    report.write_text(render_markdown(result, charts))
     return report

@@ -1,10 +1,16 @@
-"""Running a scenario: build the world, run the season on the simulated network, check, report.
+"""Running a scenario in four steps: build, run, settle, judge.
 
-The season advances in steps of simulated time. At each step every story whose
-time has come resumes (submitting signed txs to peers), then the network runs
-to the next step. When no story is due and no tx is in flight, the clock jumps
-to the next wake-up, so quiet weeks cost almost nothing. After the last day the
-network runs until every honest peer has the orderer's head.
+``build`` makes the world, the simulated network (links and faults on its clock) and
+the stories; ``run`` advances the season in steps of simulated time: at each step
+every story whose time has come resumes (submitting signed txs to peers), then the
+network runs to the next step; when no story is due and no tx is in flight, the clock
+jumps to the next wake-up, so quiet weeks cost almost nothing. ``settle`` runs the
+network after the last day until every honest peer has the orderer's head; ``judge``
+folds the chain into the typed result and checks the scenario's expectations.
+
+``run_scenario`` does all four and closes the network whatever happens; a caller that
+varies a step (a sweep, a governance timeline) calls the steps itself, closing with
+``Built.close``.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import random
 import resource
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from api.visibility import MemberReads, supervisor_member
+from nodes.peer import Peer
+from nodes.report import NetworkReport
 from nodes.sim.byzantine import AlterWrite, SignOtherHeader
 from nodes.sim.faults import Byzantine, Crash, Fault, Heal, Partition, Restart, SlowLink
 from nodes.sim.simulation import ORDERER_ID, Simulation
@@ -26,6 +34,7 @@ from scenarios.driver import MS_PER_DAY, SimDriver
 from scenarios.engine import Outcome, StoryEngine, Tx
 from scenarios.expectations import Verdict, check
 from scenarios.metrics import MetricsCollector
+from scenarios.result import ExpectationResult, FaultRecord, RunInfo, ScenarioResult
 from scenarios.schema import (
     ByzantineFault,
     CrashFault,
@@ -46,7 +55,7 @@ ProgressHook = Callable[[float, float], None]
 class RunResult:
     scenario: Scenario
     world: World
-    metrics: dict[str, Any]
+    metrics: ScenarioResult
     verdicts: list[Verdict]
     head_hash: str
     report_path: Path | None = None
@@ -54,6 +63,35 @@ class RunResult:
     @property
     def passed(self) -> bool:
         return all(v.ok for v in self.verdicts)  # scripted-step failures are verdicts too
+
+
+@dataclass
+class Built:
+    """A scenario ready to run: its world, the open simulation, the stories spawned."""
+
+    scenario: Scenario
+    world: World
+    sim: Simulation
+    driver: SimDriver
+    engine: StoryEngine
+    collector: MetricsCollector
+    faults: list[FaultRecord]
+    failures: list[str] = field(default_factory=list)
+    """Scripted steps that did not end as the scenario file said."""
+    started: float = field(default_factory=time.perf_counter)
+
+    def close(self) -> None:
+        self.sim.close()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The network after the season: its report and the regulator's reads on an honest peer."""
+
+    report: NetworkReport
+    peer: Peer | None
+    regulator: str | None
+    as_regulator: MemberReads | None
 
 
 def _peer(world: World, org: str) -> str:
@@ -65,9 +103,9 @@ def _peer(world: World, org: str) -> str:
     return peer
 
 
-def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
+def schedule_faults(world: World, sim: Simulation) -> list[FaultRecord]:
     """Put the scenario's faults on the simulation's clock; return their descriptions."""
-    described: list[dict[str, Any]] = []
+    described: list[FaultRecord] = []
 
     def at(day: float, fault: Fault) -> None:
         sim.fault_at(int(day * MS_PER_DAY), fault)
@@ -81,7 +119,7 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
                 at(item.restart_day, Restart(peer))
                 recovery = f"restarted day {item.restart_day:g}, caught up from the orderer's log"
             described.append(
-                {"day": item.day, "kind": "crash", "target": item.peer, "recovery": recovery}
+                FaultRecord(day=item.day, kind="crash", target=item.peer, recovery=recovery)
             )
         elif isinstance(item, PartitionFault):
             groups = tuple(tuple(_peer(world, o) for o in group) for group in item.groups)
@@ -91,12 +129,12 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
                 at(item.heal_day, Heal())
                 recovery = f"healed day {item.heal_day:g}"
             described.append(
-                {
-                    "day": item.day,
-                    "kind": "partition",
-                    "target": " | ".join(",".join(g) for g in item.groups),
-                    "recovery": recovery,
-                }
+                FaultRecord(
+                    day=item.day,
+                    kind="partition",
+                    target=" | ".join(",".join(g) for g in item.groups),
+                    recovery=recovery,
+                )
             )
         elif isinstance(item, SlowLinkFault):
             a, b = _peer(world, item.a), _peer(world, item.b)
@@ -106,23 +144,23 @@ def schedule_faults(world: World, sim: Simulation) -> list[dict[str, Any]]:
                 at(item.until_day, SlowLink(a, b, 1))
                 recovery = f"restored day {item.until_day:g}"
             described.append(
-                {
-                    "day": item.day,
-                    "kind": f"slow link x{item.factor}",
-                    "target": f"{item.a}-{item.b}",
-                    "recovery": recovery,
-                }
+                FaultRecord(
+                    day=item.day,
+                    kind=f"slow link x{item.factor}",
+                    target=f"{item.a}-{item.b}",
+                    recovery=recovery,
+                )
             )
         elif isinstance(item, ByzantineFault):
             behaviour = AlterWrite() if item.behaviour == "alter_write" else SignOtherHeader()
             at(item.day, Byzantine(_peer(world, item.peer), behaviour))
             described.append(
-                {
-                    "day": item.day,
-                    "kind": f"byzantine ({item.behaviour})",
-                    "target": item.peer,
-                    "recovery": "flagged by honest peers",
-                }
+                FaultRecord(
+                    day=item.day,
+                    kind=f"byzantine ({item.behaviour})",
+                    target=item.peer,
+                    recovery="flagged by honest peers",
+                )
             )
     return described
 
@@ -146,13 +184,10 @@ def timeline_story(item: TimelineAction, failures: list[str]) -> Any:
     return story()
 
 
-def run_scenario(
-    scenario: Scenario,
-    *,
-    seed: int | None = None,
-    db_dir: Path | None = None,
-    progress: ProgressHook | None = None,
-) -> RunResult:
+def build(
+    scenario: Scenario, *, seed: int | None = None, db_dir: Path | None = None
+) -> Built:
+    """The world, the simulated network with its links and faults, and every story spawned."""
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     started = time.perf_counter()
@@ -167,18 +202,28 @@ def run_scenario(
         loss=net.topology.loss,
         sync_interval_ms=net.orderer.sync_interval_ms,
     )
-    for link in net.topology.links:
-        a, b = _peer(world, link.a), _peer(world, link.b)
-        sim.network.graph.add_edge(a, b, latency=link.latency_ms, loss=link.loss, slow=1)
-    faults = schedule_faults(world, sim)
-    driver = SimDriver(world, sim)
-    collector = MetricsCollector(world)
-    engine = StoryEngine(driver, on_outcome=collector.on_outcome)
-    failures: list[str] = []
-    for item in scenario.timeline:
-        engine.spawn(timeline_story(item, failures), at_day=item.day, name=item.label or "timeline")
-    rng = random.Random(scenario.seed * 7919 + 1)
+    try:
+        for link in net.topology.links:
+            a, b = _peer(world, link.a), _peer(world, link.b)
+            sim.network.set_link(a, b, latency_ms=link.latency_ms, loss=link.loss)
+        faults = schedule_faults(world, sim)
+        driver = SimDriver(world, sim)
+        collector = MetricsCollector(world)
+        engine = StoryEngine(driver, on_outcome=collector.on_outcome)
+        built = Built(scenario, world, sim, driver, engine, collector, faults, started=started)
+        for item in scenario.timeline:
+            engine.spawn(
+                timeline_story(item, built.failures), at_day=item.day, name=item.label or "timeline"
+            )
+        rng = random.Random(scenario.seed * 7919 + 1)
+        engine.spawn_all(season_stories(world, rng, _reader(driver)))
+    except BaseException:
+        sim.close()
+        raise
+    return built
 
+
+def _reader(driver: SimDriver) -> Any:
     readers: dict[tuple[str, str], MemberReads] = {}
 
     def read(member: str, contract: str, view: str, params: Any) -> Any:
@@ -191,9 +236,13 @@ def run_scenario(
             reads = readers[(peer.node_id, member)] = MemberReads(peer, member)
         return reads.view(contract, view, params)
 
-    engine.spawn_all(season_stories(world, rng, read))
+    return read
 
-    end_ms = scenario.days * MS_PER_DAY
+
+def run(built: Built, progress: ProgressHook | None = None) -> None:
+    """Advance the season to its last day, resuming stories every step."""
+    sim, engine, days = built.sim, built.engine, built.scenario.days
+    end_ms = days * MS_PER_DAY
     while sim.loop.now < end_ms:
         engine.step()
         next_ms = sim.loop.now + STEP_MS
@@ -202,39 +251,66 @@ def run_scenario(
             next_ms = max(next_ms, int(wake * MS_PER_DAY))
         sim.run(min(next_ms, end_ms))
         if progress is not None:
-            progress(sim.loop.now / MS_PER_DAY, float(scenario.days))
+            progress(sim.loop.now / MS_PER_DAY, float(days))
     engine.step()
+
+
+def settle(built: Built) -> Settled:
+    """Run the network until honest peers agree (or the limit), and pick the regulator's reads."""
+    sim, world = built.sim, built.world
     report = sim.run_until_converged(limit_ms=sim.loop.now + SETTLE_LIMIT_MS)
-    peer = driver.reference_peer()
+    peer = built.driver.reference_peer()
     regulator = supervisor_member(world.network.config, (
         (m, world.org_type(c.org), c.role) for m, c in world.network.roster.members().items()
     ))
     as_regulator = None if peer is None or regulator is None else MemberReads(peer, regulator)
-    metrics = collector.finish(sim, report, peer, engine.stats, faults, as_regulator)
+    return Settled(report, peer, regulator, as_regulator)
+
+
+def judge(built: Built, settled: Settled) -> RunResult:
+    """Fold the chain into the typed result and check the scenario's expectations."""
+    scenario, engine, world = built.scenario, built.engine, built.world
+    figures = built.collector.finish(
+        built.sim, settled.report, settled.peer, engine.stats, built.faults, settled.as_regulator
+    )
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    metrics["run"] = {
-        "scenario": scenario.name,
-        "seed": scenario.seed,
-        "days": scenario.days,
-        "wall_seconds": round(time.perf_counter() - started, 3),
-        "peak_memory_mb": round(usage.ru_maxrss / 1024, 1),
-        "stories_finished": engine.stats.finished_stories,
-        "stories_unfinished": engine.active,
-        "view": regulator,
-    }
+    info = RunInfo(
+        scenario=scenario.name,
+        seed=scenario.seed,
+        days=scenario.days,
+        wall_seconds=round(time.perf_counter() - built.started, 3),
+        peak_memory_mb=round(usage.ru_maxrss / 1024, 1),
+        stories_finished=engine.stats.finished_stories,
+        stories_unfinished=engine.active,
+        view=settled.regulator,
+    )
+    result = ScenarioResult(**dict(figures), run=info)
     peer_names = {p: p.split(".", 1)[0] for p in world.peers}
     verdicts = check(
-        scenario.expect, report=report, peer=as_regulator, metrics=metrics,
-        peer_names=peer_names,
+        scenario.expect, report=settled.report, peer=settled.as_regulator,
+        metrics=result.to_json(), peer_names=peer_names,
     )
-    verdicts += [Verdict(f, False, "as scripted", "differs") for f in failures]
-    metrics["expectations"] = [v.to_json() for v in verdicts]
-    metrics["passed"] = all(v.ok for v in verdicts)
-    head = peer.head() if peer is not None else None
-    sim.close()
-    return RunResult(
-        scenario, world, metrics, verdicts, head.hash() if head else "", None
-    )
+    verdicts += [Verdict(f, False, "as scripted", "differs") for f in built.failures]
+    result.expectations = [ExpectationResult(**v.to_json()) for v in verdicts]
+    result.passed = all(v.ok for v in verdicts)
+    head = settled.peer.head() if settled.peer is not None else None
+    return RunResult(scenario, world, result, verdicts, head.hash() if head else "", None)
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    db_dir: Path | None = None,
+    progress: ProgressHook | None = None,
+) -> RunResult:
+    """Build, run, settle and judge ``scenario``; the network is closed however it ends."""
+    built = build(scenario, seed=seed, db_dir=db_dir)
+    try:
+        run(built, progress)
+        return judge(built, settle(built))
+    finally:
+        built.close()
 
 
 def _in_flight(sim: Simulation) -> bool:

@@ -105,36 +105,35 @@ def _log_to(path: Path) -> None:
 
 def print_summary(console: Console, result: RunResult) -> None:
     metrics = result.metrics
-    chain = metrics["chain"]
+    chain = metrics.chain
     table = Table(title=f"{result.scenario.name} · seed {result.scenario.seed}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
     table.add_row(
         "blocks / txs",
-        f"{chain['blocks']} / {chain['txs']} "
-        f"({chain['committed']} committed, {chain['rejected']} rejected)",
+        f"{chain.blocks} / {chain.txs} ({chain.committed} committed, {chain.rejected} rejected)",
     )
-    table.add_row("head hash", chain["head_hash"])
-    table.add_row("honest heads equal", str(chain["heads_equal"]))
-    credit = metrics["credit"]
+    table.add_row("head hash", chain.head_hash)
+    table.add_row("honest heads equal", str(chain.heads_equal))
+    credit = metrics.credit
     table.add_row(
         "loans",
-        f"{credit['loans']} issued, {yuan(credit['issued_fen'])} CNY; "
-        f"{yuan(credit['outstanding_fen'])} CNY outstanding; {credit['defaulted']} defaulted",
+        f"{credit.loans} issued, {yuan(credit.issued_fen)} CNY; "
+        f"{yuan(credit.outstanding_fen)} CNY outstanding; {credit.defaulted} defaulted",
     )
-    claims = metrics["claims"]
-    if claims["count"]:
+    claims = metrics.claims
+    if claims.count:
         table.add_row(
             "claims",
-            f"{claims['count']} reported, {claims['paid']} paid "
-            f"({yuan(claims['paid_fen'])} CNY), "
-            f"mean {claims['days_to_payout_mean']:.1f} days notice→payout",
+            f"{claims.count} reported, {claims.paid} paid "
+            f"({yuan(claims.paid_fen)} CNY), "
+            f"mean {claims.days_to_payout_mean:.1f} days notice→payout",
         )
-    if metrics["flagged"]:
-        table.add_row("flagged peers", ", ".join(sorted(metrics["flagged"])))
-    run = metrics["run"]
+    if metrics.flagged:
+        table.add_row("flagged peers", ", ".join(sorted(metrics.flagged)))
+    run = metrics.run
     table.add_row(
-        "wall time / peak memory", f"{run['wall_seconds']:.1f} s / {run['peak_memory_mb']:.0f} MiB"
+        "wall time / peak memory", f"{run.wall_seconds:.1f} s / {run.peak_memory_mb:.0f} MiB"
     )
     console.print(table)
     for verdict in result.verdicts:

@@ -134,6 +134,11 @@ class SimNetwork:
     def heal(self) -> None:
         self._group = {}
 
+    def set_link(self, a: str, b: str, *, latency_ms: int, loss: float) -> None:
+        """Give link a-b its own latency and loss (adding it if the topology lacks it)."""
+        self.graph.add_edge(a, b, latency=latency_ms, loss=loss, slow=1)
+        self._paths.clear()
+
     def slow_link(self, a: str, b: str, factor: int) -> None:
         """Multiply the latency of link a-b by ``factor`` (1 restores it)."""
         self.graph.edges[a, b]["slow"] = factor

@@ -114,6 +114,8 @@ def test_another_bank_cannot_read_the_loan_by_any_route(
         # a listing view lists only the rows the reader may read
         listed = outsider.view("warehouse_receipt", "receipts_by_holder", holder="coop-a")
         assert loan["receipt_id"] not in json.dumps(listed)
+        # a list view (GET /v1/lists) skips it: the page is as if it did not exist
+        assert outsider.records("warehouse_receipt", "loan/")["items"] == []
         # tx lookup: unknown
         for tx in loan["txs"]:
             assert problem(lambda tx=tx: outsider.tx(tx["tx_id"])).code == "TX_NOT_FOUND"
@@ -135,6 +137,34 @@ def test_another_bank_cannot_read_the_loan_by_any_route(
         # what is public by nature stays public: the lien on the pledged receipt
         lien = outsider.state("registry", f"lien/receipt:{loan['receipt_id']}")
         assert lien["pledgee"] == "bank-a"
+
+
+def test_list_views_page_the_readable_records_in_key_order(
+    lent: tuple[ServedNetwork, dict[str, Any]],
+) -> None:
+    served, loan = lent
+    for member in READERS:
+        with client(served, member) as reader:
+            page = reader.records("warehouse_receipt", "loan/")
+            assert [i["key"] for i in page["items"]] == [f"loan/{loan['loan_id']}"]
+            assert page["items"][0]["value"]["bank"] == "bank-a"
+            assert page["next_after"] is None
+    with client(served, "gov.pboc") as regulator:  # reads every account: several pages
+        whole = regulator.records("settlement", "", limit=200)["items"]
+        assert len(whole) >= 3
+        paged: list[Any] = []
+        after = None
+        while True:
+            page = regulator.records("settlement", "", after=after, limit=2)
+            paged += page["items"]
+            after = page["next_after"]
+            if after is None:
+                break
+        assert paged == whole
+        assert [i["key"] for i in whole] == sorted(i["key"] for i in whole)
+        refused = problem(lambda: regulator.records("settlement", "", limit=201))
+        assert (refused.status, refused.code) == (422, "INVALID_REQUEST")
+        assert "limit" in json.dumps(refused.problem)
 
 
 def test_the_member_cli_reports_an_unreadable_record_as_not_found(

@@ -11,7 +11,8 @@ before activation, across UTC midnight (one Beijing day) and past the limitation
 period; reused evidence; a second cover of p1's plots; the season's end (expiry, a
 jump of up to two years, closing) and cancellation of pending policies. ``drive``
 pushes one claim a valid step further so runs reach PAID households and index
-payouts; ``test_machine_reaches_deep_states`` checks that they do.
+payouts; ``test_claims_coverage.py`` steers a subclass along every path of the claim
+table (and past the limitation period) and checks that runs get there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -31,7 +31,6 @@ from hypothesis.stateful import (
     initialize,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 from test_claims_kit import (
     CNY,
@@ -634,24 +633,8 @@ class AttackedClaimsMachine(ClaimsMachine):
 
 TestClaimsMachine = AttackedClaimsMachine.TestCase
 # Half the CI profile's runs: with the attacks every committing step signs several more
-# txs, and this was the suite's slowest test; the deep-state check below steers the runs
+# txs, and this was the suite's slowest test; test_claims_coverage.py steers the runs
 # that matter and asserts what they reach.
 TestClaimsMachine.settings = settings(
     settings.default, max_examples=min(settings.default.max_examples, 100)
 )
-
-
-@pytest.mark.usefixtures("module_independent_draws")
-def test_machine_reaches_deep_states() -> None:
-    """The machine's runs pay indemnity claims (with money, some to the loss payee), pay
-    index claims, see objections and breaches: counted over a fixed batch of runs."""
-    REACHED.clear()
-    run_state_machine_as_test(
-        ClaimsMachine, settings=settings(max_examples=40, stateful_step_count=50, deadline=None,
-                          derandomize=True)
-    )
-    assert REACHED["runs"] >= 40
-    for depth in ("paid", "paid_money", "loss_payee", "index_triggered", "index_paid",
-                  "objection", "breach", "cancelled", "double_cover", "utc_midnight_duplicate",
-                  "evidence_reused", "expired", "limitation"):
-        assert REACHED[depth] > 0, f"never reached {depth}: {dict(REACHED)}"

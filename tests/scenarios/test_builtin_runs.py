@@ -71,20 +71,8 @@ def test_builtin_scenario_meets_its_expectations_for_any_seed(name: str, seed: i
         if not v.ok
     ]
     assert not failed, failed
-    unknown = [name for name in numeric_metrics(result.metrics) if not metric_known(name)]
+    unknown = [name for name in result.metrics.to_row() if not metric_known(name)]
     assert not unknown, f"scenarios.check.METRICS does not list {unknown}"
-
-
-def numeric_metrics(node: object, prefix: str = "") -> list[str]:
-    """Dotted names of every number in metrics.json an expectation can reach."""
-    if isinstance(node, dict):
-        return [
-            name
-            for key, sub in node.items()
-            if "." not in str(key)
-            for name in numeric_metrics(sub, f"{prefix}{key}.")
-        ]
-    return [prefix.rstrip(".")] if isinstance(node, int | float) else []
 
 
 @pytest.mark.integration

@@ -12,9 +12,15 @@ from hypothesis import strategies as st
 
 from scenarios.metrics import HANDLERS, Fold
 from scenarios.report import cell, render_markdown
+from scenarios.result import ScenarioResult
 
 START = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 Event = tuple[float, str, str, dict[str, Any]]
+
+
+def render(document: dict[str, Any]) -> str:
+    """report.md of a result loaded from a (partial) metrics.json document."""
+    return render_markdown(ScenarioResult.model_validate(document), [])
 
 
 def fold(events: Sequence[Event]) -> Fold:
@@ -71,8 +77,8 @@ def test_a_deadline_breach_is_listed_with_its_claim_and_days_late() -> None:
     ])
     assert f.breach_list == [{"claim_id": "claim-7", "kind": "pay", "insured": None,
                               "due": "2026-05-11T00:00:00Z", "days_late": 2.5}]
-    text = render_markdown({"claims": {"timeline": [{"claim_id": "claim-7", "reported_day": 1}],
-                                       "breaches": f.breach_list, "deadline_breaches": 1}}, [])
+    text = render({"claims": {"timeline": [{"claim_id": "claim-7", "reported_day": 1}],
+                                       "breaches": f.breach_list, "deadline_breaches": 1}})
     assert "| claim-7 | pay | (whole claim) | 2026-05-11T00:00:00Z | 2.5 |" in text
 
 
@@ -82,7 +88,7 @@ def test_premium_shares_are_labelled_by_payer_and_the_farmers_share_is_no_subsid
         for lvl, fen in (("central", 3_500), ("province", 3_000), ("county", 1_500),
                          ("farmer", 2_000))
     ])
-    text = render_markdown({"premium": {"by_level": dict(f.premium)}}, [])
+    text = render({"premium": {"by_level": dict(f.premium)}})
     assert "Premium subsidy" not in text
     assert "| farmers' own share (paid via the cooperative) | farmer | 20.00 |" in text
     assert "Government subsidies: 80.00 CNY; farmers' own share: 20.00 CNY." in text
@@ -93,7 +99,7 @@ def test_the_order_financing_section_reports_each_outcome() -> None:
               (3.0, "order_finance", "OrderCancelled", {"order_id": "o-1"})])
     orders = {k: f.counts["orders"][k] for k in ("created", "financed", "financed_fen",
                                                  "cancelled")}
-    text = render_markdown({"orders": orders}, [])
+    text = render({"orders": orders})
     assert "## Order financing" in text
     assert "| 1 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 1,000.00 |" in text
 
@@ -108,13 +114,13 @@ def test_the_order_financing_section_shows_late_shipments_and_buyer_defaults() -
     ])
     assert (f.counts["orders"]["late_deliveries"], f.counts["orders"]["buyer_defaults"],
             f.counts["orders"]["short_delivered"]) == (1, 1, 0)
-    text = render_markdown({"orders": dict(f.counts["orders"])}, [])
+    text = render({"orders": dict(f.counts["orders"])})
     assert "| late deliveries | buyer defaults |" in text
 
 
 @given(st.text(max_size=30))
 def test_any_value_stays_inside_its_table_cell(value: str) -> None:
-    text = render_markdown({"faults": [{"day": 1, "kind": "partition", "target": value}]}, [])
+    text = render({"faults": [{"day": 1, "kind": "partition", "target": value}]})
     row = text.split("## Faults and recovery\n")[1].splitlines()[2]
     unescaped = row.replace("\\\\", "").replace("\\|", "")
     assert unescaped.count("|") == 5  # four cells

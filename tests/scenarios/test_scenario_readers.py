@@ -23,7 +23,7 @@ def test_every_key_a_scenario_writes_matches_a_readers_declaration(
 ) -> None:
     result = run_scenario(load(name), db_dir=tmp_path)
     assert result.passed, [v for v in result.verdicts if not v.ok]
-    assert result.metrics["run"]["view"] == "gov.pboc"  # the report is the regulator's
+    assert result.metrics.run.view == "gov.pboc"  # the report is the regulator's
     table = ReaderTable({n: c.readers or () for n, c in discover().items()})
     chain = next(tmp_path.rglob("chain.db"))
     store = SqliteStore(chain, readonly=True)
