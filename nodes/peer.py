@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from contracts.base import Contract
+from contracts.exceptions import RegistrationError
 from contracts.genesis import GenesisConfig, build_genesis
+from contracts.governed import Governor
 from contracts.runtime import ContractRuntime
 from ledger.block import Block, BlockHeader, TxState
 from ledger.chain import BlockBuilder, signer_lookup
@@ -93,6 +95,11 @@ class Peer:
         """Set by the network: delivers a side-car to the entitled organisations' peers."""
         block, self.runtime = genesis if genesis is not None else build_genesis(config, classes)
         self._adopt_genesis(block)
+        self.governor = Governor(config, self.runtime, classes)
+        """Applies approved governance changes to the runtime at each block boundary."""
+        head = store.head()
+        assert head is not None
+        self.governor.configure(store.state, head.height)
         self.builder = BlockBuilder(store, self.runtime, self.verifier, self.chain_id)
         self.gate = Gate(self.chain_id, store, self.runtime, self.verifier)
         self.monitor = DivergenceMonitor(node_id, self._node_key, self.verifier)
@@ -210,6 +217,11 @@ class Peer:
             assert head is not None  # genesis is adopted in __init__
             if batch.seq != head.height + 1:
                 raise OutOfOrder(head.height + 1, batch.seq)
+            try:
+                self.governor.configure(self.store.state, batch.seq)
+            except RegistrationError as exc:  # ContractVersionMissing: stop, do not diverge
+                self._fault = str(exc)
+                raise
             built = self.builder.build(batch.envelopes, batch.time, batch.cut)
             block = self.behaviour.keep(built, head)
             self.store.append(block)
