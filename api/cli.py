@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("api.commands.serve", "serve_command", "Serve peers' HTTP APIs."),
     "run": ("api.commands.scenario", "run_command", "Run a scenario and write its report."),
     "scenarios": ("api.commands.scenario", "scenarios_command", "List the built-in scenarios."),
+    "sweep": ("api.commands.sweep", "sweep_command",
+              "Run a scenario over many seeds and parameter values (Dask)."),
     "bench": ("api.commands.bench", "bench_command", "Benchmark an in-process network."),
     "tx": ("api.commands.tx", "tx_group", "Sign and submit transactions as a member."),
     "query": ("api.commands.query", "query_group", "Read blocks, txs, state and views."),
