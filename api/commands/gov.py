@@ -117,8 +117,10 @@ def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> N
 @as_option()
 @key_option
 @click.option("--id", "proposal_id", required=True, help="The proposal's id (unique).")
-@click.option("--at", "effective_height", required=True, type=int,
+@click.option("--at", "effective_height", type=int, default=None,
               help="The block height the change takes effect at.")
+@click.option("--in", "in_blocks", type=click.IntRange(min=1), default=None,
+              help="Or: this many blocks after the peer's current head.")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--contract", default=None, help="set_params, enable_contract, upgrade_contract.")
 @click.option("--version", "version", default=None, help="enable_contract, upgrade_contract.")
@@ -133,15 +135,21 @@ def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> N
 @json_option
 @member_errors
 def propose_command(
-    net: Path, member: str, key_file: Path | None, proposal_id: str, effective_height: int,
-    kind: str, contract: str | None, version: str | None, params: tuple[str, ...],
+    net: Path, member: str, key_file: Path | None, proposal_id: str,
+    effective_height: int | None, in_blocks: int | None, kind: str, contract: str | None,
+    version: str | None, params: tuple[str, ...],
     org: str | None, org_type: str | None, ca: Path | None, admin_cert: Path | None,
     reason: str, peer: str | None, url: str | None, as_json: bool,
 ) -> None:
-    """Propose a KIND change taking effect at --at HEIGHT, as --as ADMIN."""
+    """Propose a KIND change taking effect at --at HEIGHT (or --in N blocks), as --as ADMIN."""
+    if (effective_height is None) == (in_blocks is None):
+        raise CliError("give the effective point as --at HEIGHT or --in BLOCKS (one of them)")
     change = build_change(kind, contract=contract, version=version, params=params, org=org,
                           org_type=org_type, ca=ca, admin_cert=admin_cert)
     with target(net, member, key_file, peer, url).client() as client:
+        if effective_height is None:
+            assert in_blocks is not None
+            effective_height = int(client.head()["header"]["height"]) + in_blocks
         _send(client, "propose", {"proposal_id": proposal_id,
                                   "effective_height": effective_height,
                                   "change": change, "reason": reason}, as_json)

@@ -53,8 +53,11 @@ def test_bad_params_and_withdrawal(served: Served) -> None:
                   "upgrade_contract", "--contract", "settlement")
     assert missing.exit_code == 1
     assert missing.stderr.strip() == "error: upgrade_contract needs --version"
-    assert cli("gov", "propose", net, "--as", "insurer.admin", "--id", "w", "--at", 5000,
+    assert cli("gov", "propose", net, "--as", "insurer.admin", "--id", "w", "--in", 50,
                "remove_org", "--org", "buyer").exit_code == 0
+    both = cli("gov", "propose", net, "--as", "insurer.admin", "--id", "y", "remove_org",
+               "--org", "buyer")
+    assert both.stderr.startswith("error: give the effective point as --at HEIGHT or --in")
     other = cli("gov", "withdraw", net, "--as", "bank-a.admin", "w")
     assert "NOT_PROPOSER" in other.output
     assert "proposal is withdrawn" in cli("gov", "withdraw", net, "--as", "insurer.admin",

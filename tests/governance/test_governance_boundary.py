@@ -143,3 +143,32 @@ def test_replay_crosses_params_roster_and_version_changes(tmp_path: Path) -> Non
             verify_store(store, block_hook=Replayer(genesis, classes=discover()))
     finally:
         store.close()
+
+
+def test_a_rotated_ca_enrols_from_its_height_and_the_old_one_no_longer_does() -> None:
+    chain = Chain(spec())
+    try:
+        new = Roster.generate([OrgSpec("bank-a", "bank", (("teller-new", "teller"),))],
+                              seed="rotated", not_before=parse_time(DEFAULT_TIME))
+        old = Roster.generate([OrgSpec("bank-a", "bank", ())], seed="unused",
+                              not_before=parse_time(DEFAULT_TIME))
+        old.orgs["bank-a"] = chain.spec.roster.orgs["bank-a"]
+        old_cert = old.orgs["bank-a"].add_member("teller-old", "teller", seed=1,
+                                                 not_before=parse_time(DEFAULT_TIME))
+        new_ca = certificate_to_pem(new.orgs["bank-a"].ca_certificate)
+        assert chain.propose("bank-a.admin", "rotate", 10,
+                             {"kind": "rotate_ca", "org_id": "bank-a", "ca_certificate": new_ca}
+                             ).committed
+        for org in MAJORITY:
+            assert chain.approve(org, "rotate").committed
+        fresh = certificate_to_pem(new.member("bank-a.teller-new").certificate)
+        early = chain.tx("bank-a.admin", "membership", "enrol", {"certificate": fresh})
+        assert early.code == "CERTIFICATE_INVALID"  # block 7: the old CA is in force
+        chain.until(9)
+        assert chain.tx("bank-a.admin", "membership", "enrol",
+                        {"certificate": fresh}).committed  # block 10
+        stale = certificate_to_pem(old_cert.certificate)
+        late = chain.tx("bank-a.admin", "membership", "enrol", {"certificate": stale})
+        assert late.code == "CERTIFICATE_INVALID"
+    finally:
+        chain.close()
