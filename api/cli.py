@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "query": ("api.commands.query", "query_group", "Read blocks, txs, state and views."),
     "clock": ("api.commands.clock", "clock_group",
               "Read or move a development chain's block clock."),
+    "gov": ("api.commands.gov", "gov_group",
+            "Propose and vote on governance changes (params, orgs, contract versions)."),
     "contracts": ("api.commands.contracts", "contracts_command",
                   "List actions (who, arguments), views and parameters."),
 }

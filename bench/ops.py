@@ -192,7 +192,8 @@ async def hold_streams(url: str, directory: Path, count: int) -> None:
 
 
 def streams(args: argparse.Namespace) -> dict[str, object]:
-    """Alternate rounds without and with the idle streams (a shared machine drifts)."""
+    """Alternate runs without and with the idle streams (a shared machine drifts), in
+    alternating order from round to round."""
     quiet: list[dict[str, float]] = []
     busy: list[dict[str, float]] = []
     verify_rates: list[float] = []  # one-core Ed25519 verifications per s, each round
@@ -209,23 +210,30 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
                 verify_rates.append(wall_rate)
                 verify_cpu_rates.append(cpu_rate)
                 idle = idle_cpu_rate(server.pid)
-                quiet.append(asyncio.run(throughput(
-                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients,
-                    server.pid, args.rate, idle,
-                )))
-                holder = subprocess.Popen(
-                    [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
-                    stdout=subprocess.DEVNULL,
-                )
-                try:
-                    time.sleep(3)  # let every stream connect
-                    busy.append(asyncio.run(throughput(
-                        url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
+
+                def run(tag: str, idle: float = idle, round_no: int = round_no) -> dict[str, float]:
+                    time.sleep(3)  # the streams connect (or, without them, the same pause)
+                    return asyncio.run(throughput(
+                        url, presign(directory, cap, 1, f"{tag}{round_no}"), args.seconds,
                         args.clients, server.pid, args.rate, idle,
-                    )))
-                finally:
-                    holder.kill()
-                    holder.wait(10)
+                    ))
+
+                # odd rounds run the streams first: an A/A run (--streams 0) showed the
+                # second half of a round costing ~10 % more per tx whatever it held
+                for with_streams in ((False, True) if round_no % 2 == 0 else (True, False)):
+                    if not with_streams:
+                        quiet.append(run("q"))
+                        continue
+                    holder = subprocess.Popen(
+                        [sys.executable, __file__, "_hold", url, str(directory),
+                         str(args.streams)],
+                        stdout=subprocess.DEVNULL,
+                    )
+                    try:
+                        busy.append(run("b"))
+                    finally:
+                        holder.kill()
+                        holder.wait(10)
         finally:
             stop_server(server)
     q = statistics.median(r["tx_per_s"] for r in quiet)

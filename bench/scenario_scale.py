@@ -51,7 +51,7 @@ def scaled(scenario: Scenario, factor: float) -> Scenario:
     agents = scenario.agents.model_copy(update={"credit_lines": lines, "pledge": pledge})
     expect: list[Any] = []
     for item in scenario.expect:
-        if isinstance(item, MetricThreshold) and item.name in COUNTED:
+        if isinstance(item, MetricThreshold) and item.name in COUNTED and item.value is not None:
             item = item.model_copy(update={"value": float(int(item.value * factor))})
         expect.append(item)
     return scenario.model_copy(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from contracts.registry import discover
 from ledger.block import TxState
 from ledger.private import SALT_BYTES, PrivateDataRefused, PrivateField, seal_args
 from ledger.timefmt import format_time, parse_time
@@ -24,8 +26,18 @@ from scenarios.world import World
 MS_PER_DAY = 86_400_000
 
 
+class AgentArgsError(ValueError):
+    """An agent built a tx whose arguments its action's model refuses (a renamed or
+    mistyped argument): the run stops here rather than the story ending quietly."""
+
+
 class SimDriver:
     def __init__(self, world: World, sim: Simulation) -> None:
+        self._models: dict[tuple[str, str], type[BaseModel]] = {
+            (name, action): spec.model
+            for name, cls in discover(c.name for c in world.network.config.contracts).items()
+            for action, spec in cls.actions.items()
+        }
         self.world = world
         self.sim = sim
         self._nonce = itertools.count(1)
@@ -52,11 +64,13 @@ class SimDriver:
 
     def submit(self, tx: Tx) -> str | Outcome:
         nonce = next(self._nonce)
-        args: dict[str, Any] = dict(tx.args)
+        args = tx.arguments()
         sealed: list[PrivateField] = []
         if tx.private:  # synthetic data: salts from the scenario's seed, so runs repeat
             salts = random.Random(f"{self.world.scenario.seed}/salts/{nonce}")
-            args, sealed = seal_args(tx.args, salts=lambda: salts.randbytes(SALT_BYTES))
+            args, sealed = seal_args(args, salts=lambda: salts.randbytes(SALT_BYTES))
+        if not tx.scripted:
+            self._check(tx, args)
         body = make_body(
             chain_id=self.chain_id,
             contract=tx.contract,
@@ -85,6 +99,19 @@ class SimDriver:
         return Outcome(
             envelope.tx_id, False, "NO_PEER_REACHABLE", "every peer is down", (), self.now_day()
         )
+
+    def _check(self, tx: Tx, args: dict[str, object]) -> None:
+        """An agent's args must be what its action's model admits (a mapping built by hand,
+        e.g. a private tx's sealed args, is checked here; a model was checked when built)."""
+        model = self._models.get((tx.contract, tx.action))
+        if model is None:
+            raise AgentArgsError(f"{tx.contract}.{tx.action}: no such enabled action")
+        if isinstance(tx.args, BaseModel) and not tx.private:
+            return
+        try:
+            model.model_validate(args)
+        except ValidationError as exc:
+            raise AgentArgsError(f"{tx.contract}.{tx.action} by {tx.actor}: {exc}") from exc
 
     def reference_peer(self) -> Peer | None:
         for peer_id in self.sim.peer_ids:

@@ -24,16 +24,50 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 
 @dataclass(frozen=True)
 class Tx:
     actor: str
     contract: str
     action: str
-    args: Mapping[str, Any]
+    args: BaseModel | Mapping[str, Any]
+    """The action's argument model (``contracts`` ``Args``), so a renamed or mistyped
+    argument fails where the agent builds it; a mapping only for scripted steps."""
     co_signers: tuple[str, ...] = ()
     private: bool = False
     """Seal the args' ``personal`` objects: hashes in the tx, plaintext in a side-car."""
+    refusals: tuple[str, ...] = ()
+    """Codes a refusal of this tx may carry as part of the story (a bank stacking loans
+    past the shared credit line); any other refusal is an unexpected rejection, a failed
+    expectation of the run."""
+    must_refuse: bool = False
+    """The tx is an attempt the ledger must refuse (an attack, a duplicate claim) with one
+    of ``refusals``: its committing is a failed expectation."""
+    scripted: bool = False
+    """A scenario file's timeline step, which judges its own outcome against the file."""
+
+    def arguments(self) -> dict[str, Any]:
+        """The args as they go into the tx body: a model's fields as set (defaults left to
+        the contract, so the bytes are what a hand-written mapping gave)."""
+        if isinstance(self.args, BaseModel):
+            return self.args.model_dump(mode="json", exclude_unset=True)
+        return dict(self.args)
+
+    def expects(self, outcome: Outcome) -> bool:
+        """True if ``outcome`` is what this tx's story counts on."""
+        if self.scripted:
+            return True
+        if outcome.committed:
+            return not self.must_refuse
+        return outcome.code in self.refusals
+
+    def expected(self) -> str:
+        refused = f"refused with {' or '.join(self.refusals)}"
+        if self.must_refuse:
+            return refused
+        return f"committed or {refused}" if self.refusals else "committed"
 
 
 @dataclass(frozen=True)
@@ -90,6 +124,28 @@ class _Running:
     last: Outcome | None = None
 
 
+@dataclass(frozen=True)
+class Unexpected:
+    """A tx that did not end as its story declared: refused when it should commit, or
+    committed (or refused otherwise) when it should be refused (``Tx.refusals``)."""
+
+    story: str
+    tx_id: str
+    actor: str
+    action: str
+    """``contract.action``"""
+    expected: str
+    actual: str
+    """``CODE: message``, or ``committed``"""
+    day: float
+
+    def describe(self) -> str:
+        return (
+            f"story {self.story}: {self.action} by {self.actor} on day {self.day:.2f} "
+            f"(tx {self.tx_id[:12]})"
+        )
+
+
 @dataclass
 class EngineStats:
     submitted: int = 0
@@ -97,7 +153,8 @@ class EngineStats:
     rejected: int = 0
     refused_at_gate: int = 0
     finished_stories: int = 0
-    expectation_failures: list[str] = field(default_factory=list)
+    unexpected: list[Unexpected] = field(default_factory=list)
+    """Txs that did not end as their story declared: each a failed expectation of the run."""
 
 
 class StoryEngine:
@@ -196,6 +253,12 @@ class StoryEngine:
             self.stats.committed += 1
         else:
             self.stats.rejected += 1
+        if tx is not None and not tx.expects(outcome):
+            actual = "committed" if outcome.committed else f"{outcome.code}: {outcome.message}"
+            self.stats.unexpected.append(Unexpected(
+                run.name, outcome.tx_id, tx.actor, f"{tx.contract}.{tx.action}",
+                tx.expected(), actual, outcome.day,
+            ))
         if tx is not None and self._on_outcome is not None:
             self._on_outcome(run.name, tx, outcome)
 

@@ -114,10 +114,19 @@ def _one(
         )
     if isinstance(item, MetricThreshold):
         actual_value = dig(metrics, item.name)
-        ok = isinstance(actual_value, int | float) and OPS[item.op](actual_value, item.value)
+        number = isinstance(actual_value, int | float)
+        if item.between is not None:
+            low, high = item.between
+            return Verdict(
+                f"metric {item.name} in [{low:g}, {high:g}]",
+                number and low <= actual_value <= high,
+                f"{low:g} to {high:g}",
+                repr(actual_value),
+            )
+        assert item.value is not None  # the schema admits value or between
         return Verdict(
             f"metric {item.name} {item.op} {item.value:g}",
-            ok,
+            number and OPS[item.op](actual_value, item.value),
             f"{item.op} {item.value:g}",
             repr(actual_value),
         )

@@ -170,7 +170,8 @@ def timeline_story(item: TimelineAction, failures: list[str]) -> Any:
 
     def story() -> Any:
         outcome = yield Tx(
-            item.actor, item.contract, item.action, item.args, tuple(item.co_signers)
+            item.actor, item.contract, item.action, item.args, tuple(item.co_signers),
+            scripted=True,
         )
         assert isinstance(outcome, Outcome)
         label = item.label or f"day {item.day:g} {item.actor} {item.contract}.{item.action}"
@@ -291,6 +292,9 @@ def judge(built: Built, settled: Settled) -> RunResult:
         metrics=result.to_json(), peer_names=peer_names,
     )
     verdicts += [Verdict(f, False, "as scripted", "differs") for f in built.failures]
+    verdicts += [
+        Verdict(u.describe(), False, u.expected, u.actual) for u in engine.stats.unexpected
+    ]
     result.expectations = [ExpectationResult(**v.to_json()) for v in verdicts]
     result.passed = all(v.ok for v in verdicts)
     head = settled.peer.head() if settled.peer is not None else None

@@ -328,10 +328,22 @@ class ViewFact(_Spec):
 
 
 class MetricThreshold(_Spec):
+    """A figure of the run: compared with ``value`` by ``op``, or within ``between``
+    (both ends included), which is how a story's figure that varies by seed is said."""
+
     kind: Literal["metric"]
     name: str = Field(description="a metric of metrics.json, dotted, e.g. loans.defaulted")
     op: Literal["==", "!=", ">=", "<=", ">", "<"] = ">="
-    value: float
+    value: float | None = None
+    between: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> MetricThreshold:
+        if (self.value is None) == (self.between is None):
+            raise ValueError("give either value (with op) or between: [low, high]")
+        if self.between is not None and self.between[0] > self.between[1]:
+            raise ValueError("between: low must not be above high")
+        return self
 
 
 class FlaggedPeers(_Spec):

@@ -27,12 +27,26 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.builtin.credit.models import (
+    AttestRatingArgs,
+    FundProgrammeArgs,
+    PublishProgrammeArgs,
+    RegisterVillageArgs,
+    ScoresArgs,
+)
+from contracts.builtin.credit.records import BorrowerKind, SubsidyRule, Tier
+from contracts.builtin.credit_loans.models import ApplyArgs, GrantArgs, LoanArgs, RepayArgs
+from contracts.builtin.settlement.contract import IssueArgs
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
 from scenarios.world import Household
 
 CL = "credit_loans"
 PROGRAMME = "two-small-subsidy"
+GRANT_REFUSALS = ("EXCEEDS_CREDIT_LINE", "BORROWER_IN_DEFAULT")
+"""Why a grant may be refused in this story: a bank that grants without reading the shared
+registry (a stacking attempt) passes the line; a merchant who defaulted gets no new loan.
+The refused application is then declined."""
 SCORE_BANDS = {"AAA": (90, 100), "AA": (80, 89), "A": (70, 79), "B": (50, 69)}
 DEFAULT_BASE_RATE_BP = 600
 GRACE_DAYS = 1.5
@@ -112,29 +126,30 @@ def lane(items: Sequence[tuple[float, Callable[[], Story]]]) -> Story:
 
 def register_village(desk: Desk, village: str) -> Story:
     yield Tx(desk.rater, "credit", "register_village",
-             {"village": village, "name": f"home village {village}"})
+             RegisterVillageArgs(village=village, name=f"home village {village}"))
 
 
 def subsidy_programme(kit: AgentKit, desk: Desk) -> Story:
     spec = kit.world.scenario.agents.credit_lines
-    outcome = yield Tx(desk.finance, "credit", "publish_programme", {
-        "programme": PROGRAMME, "name": "Two Small entrepreneurship interest subsidy",
-        "borrower_kinds": ["merchant"], "products": [CL], "rule": "share",
-        "share_bp": spec.subsidy_share_bp, "budget": spec.subsidy_budget_fen,
-    })
+    outcome = yield Tx(desk.finance, "credit", "publish_programme", PublishProgrammeArgs(
+        programme=PROGRAMME, name="Two Small entrepreneurship interest subsidy",
+        borrower_kinds=[BorrowerKind.MERCHANT], products=[CL], rule=SubsidyRule.SHARE,
+        share_bp=spec.subsidy_share_bp, budget=spec.subsidy_budget_fen,
+    ))
     if ok(outcome):
         yield Tx(desk.finance, "credit", "fund_programme",
-                 {"programme": PROGRAMME, "amount": spec.subsidy_budget_fen})
+                 FundProgrammeArgs(programme=PROGRAMME, amount=spec.subsidy_budget_fen))
 
 
 def rate_merchant(desk: Desk, merchant: Household, scores: tuple[int, int, int, int]) -> Story:
-    yield Tx(desk.rater, "credit", "attest_rating", {
-        "subject": merchant.member_id, "village": merchant.village, "tier": merchant.rating,
-        "kind": "merchant", "scores": dict(zip(
-            ("moral_character", "credit_record", "business_ability", "repayment_capacity"),
-            scores, strict=True,
-        )),
-    })
+    moral, record, ability, capacity = scores
+    yield Tx(desk.rater, "credit", "attest_rating", AttestRatingArgs(
+        subject=merchant.member_id, village=merchant.village, tier=Tier(merchant.rating),
+        kind=BorrowerKind.MERCHANT, scores=ScoresArgs(
+            moral_character=moral, credit_record=record, business_ability=ability,
+            repayment_capacity=capacity,
+        ),
+    ))
 
 
 # -- a financing ---------------------------------------------------------------------------
@@ -156,9 +171,10 @@ def financing(kit: AgentKit, desk: Desk, plan: LoanPlan, base_rate_bp: int) -> S
     outcome = None
     if grant > 0:
         outcome = yield Tx(officer, CL, "grant",
-                           {"loan_id": loan_id, "rate_bp": rate, "amount": grant})
+                           GrantArgs(loan_id=loan_id, rate_bp=rate, amount=grant),
+                           refusals=GRANT_REFUSALS)
     if not ok(outcome):
-        yield Tx(officer, CL, "decline", {"loan_id": loan_id})
+        yield Tx(officer, CL, "decline", LoanArgs(loan_id=loan_id))
         return
     assert isinstance(outcome, Outcome)
     maturity = outcome.day + plan.tenor_days
@@ -166,17 +182,16 @@ def financing(kit: AgentKit, desk: Desk, plan: LoanPlan, base_rate_bp: int) -> S
         yield from stack(desk, plan, line, rate)
     if plan.defaulter:
         yield Wait(until_day=maturity + GRACE_DAYS)
-        yield Tx(officer, CL, "default", {"loan_id": loan_id})
+        yield Tx(officer, CL, "default", LoanArgs(loan_id=loan_id))
         return
     yield Wait(until_day=maturity - 1)
     yield from pay_off(kit, desk, plan.merchant, loan_id)
 
 
 def apply(plan: LoanPlan, bank: str, amount: int) -> Generator[Tx, Outcome | None, str | None]:
-    outcome = yield Tx(plan.merchant, CL, "apply", {
-        "borrower": plan.merchant, "bank": bank, "amount": amount,
-        "tenor_days": plan.tenor_days,
-    })
+    outcome = yield Tx(plan.merchant, CL, "apply", ApplyArgs(
+        borrower=plan.merchant, bank=bank, amount=amount, tenor_days=plan.tenor_days,
+    ))
     if not ok(outcome):
         return None
     assert isinstance(outcome, Outcome)
@@ -192,9 +207,10 @@ def stack(desk: Desk, plan: LoanPlan, line: int, rate: int) -> Story:
     loan_id = yield from apply(plan, plan.second_bank, max(100, line))
     if loan_id is None:
         return
-    outcome = yield Tx(officer, CL, "grant", {"loan_id": loan_id, "rate_bp": rate})
+    outcome = yield Tx(officer, CL, "grant", GrantArgs(loan_id=loan_id, rate_bp=rate),
+                       refusals=GRANT_REFUSALS)
     if not ok(outcome):
-        yield Tx(officer, CL, "decline", {"loan_id": loan_id})
+        yield Tx(officer, CL, "decline", LoanArgs(loan_id=loan_id))
 
 
 def pay_off(kit: AgentKit, desk: Desk, merchant: str, loan_id: str) -> Story:
@@ -203,8 +219,8 @@ def pay_off(kit: AgentKit, desk: Desk, merchant: str, loan_id: str) -> Story:
     held = int(kit.view(merchant, "settlement", "balance", account=merchant)["balance"])
     if owed > held:
         yield Tx(desk.central_bank, "settlement", "issue",
-                 {"account": merchant, "amount": owed - held + 10_000, "memo": "shop takings"})
-    yield Tx(merchant, CL, "repay", {"loan_id": loan_id})
+                 IssueArgs(account=merchant, amount=owed - held + 10_000, memo="shop takings"))
+    yield Tx(merchant, CL, "repay", RepayArgs(loan_id=loan_id))
 
 
 # -- the season ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contracts.builtin.settlement.contract import IssueArgs
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Story, Tx
 
@@ -33,7 +34,7 @@ def funding_story(kit: AgentKit) -> Story:
                 central,
                 "settlement",
                 "issue",
-                {"account": org.id, "amount": amount, "memo": "opening balance"},
+                IssueArgs(account=org.id, amount=amount, memo="opening balance"),
             )
     for household in kit.world.households:
         if spec.household_fen:
@@ -41,11 +42,9 @@ def funding_story(kit: AgentKit) -> Story:
                 central,
                 "settlement",
                 "issue",
-                {
-                    "account": household.member_id,
-                    "amount": spec.household_fen,
-                    "memo": "opening balance",
-                },
+                IssueArgs(
+                    account=household.member_id, amount=spec.household_fen, memo="opening balance"
+                ),
             )
 
 

@@ -12,6 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contracts.builtin.credit.models import (
+    AttestRatingArgs,
+    FundProgrammeArgs,
+    PublishProgrammeArgs,
+    RegisterVillageArgs,
+    ScoresArgs,
+)
+from contracts.builtin.credit.records import BorrowerKind, SubsidyRule, Tier
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Story, Tx, ok
 
@@ -19,10 +27,13 @@ SCORE_BANDS = {"AAA": (90, 100), "AA": (80, 89), "A": (70, 79), "B": (50, 69)}
 PROGRAMME = "county-agri-loan-subsidy"
 
 
-def _scores(kit: AgentKit, tier: str) -> dict[str, int]:
+def _scores(kit: AgentKit, tier: str) -> ScoresArgs:
     low, high = SCORE_BANDS.get(tier, (0, 40))
-    names = ("moral_character", "credit_record", "business_ability", "repayment_capacity")
-    return {name: kit.rng.randint(low, high) for name in names}
+    draws = [kit.rng.randint(low, high) for _ in range(4)]  # in the order the fields are drawn
+    return ScoresArgs(
+        moral_character=draws[0], credit_record=draws[1], business_ability=draws[2],
+        repayment_capacity=draws[3],
+    )
 
 
 def ratings_story(kit: AgentKit, rater: str) -> Story:
@@ -30,32 +41,33 @@ def ratings_story(kit: AgentKit, rater: str) -> Story:
     coops = kit.world.orgs_of_type("cooperative")
     villages = sorted({h.village for h in kit.world.households} | set(coops))
     for village in villages:
-        yield Tx(rater, "credit", "register_village", {"village": village, "name": village})
+        yield Tx(rater, "credit", "register_village",
+                 RegisterVillageArgs(village=village, name=village))
     for coop in coops:
-        yield Tx(rater, "credit", "attest_rating", {
-            "subject": coop, "village": coop, "tier": spec.cooperative_tier,
-            "kind": "cooperative", "scores": _scores(kit, spec.cooperative_tier),
-        })
+        yield Tx(rater, "credit", "attest_rating", AttestRatingArgs(
+            subject=coop, village=coop, tier=Tier(spec.cooperative_tier),
+            kind=BorrowerKind.COOPERATIVE, scores=_scores(kit, spec.cooperative_tier),
+        ))
     for household in kit.world.households:
         if household.rating == "unrated":
             continue
-        yield Tx(rater, "credit", "attest_rating", {
-            "subject": household.member_id, "village": household.village,
-            "tier": household.rating, "kind": "household",
-            "scores": _scores(kit, household.rating),
-        })
+        yield Tx(rater, "credit", "attest_rating", AttestRatingArgs(
+            subject=household.member_id, village=household.village,
+            tier=Tier(household.rating), kind=BorrowerKind.HOUSEHOLD,
+            scores=_scores(kit, household.rating),
+        ))
 
 
 def subsidy_story(kit: AgentKit, finance: str) -> Story:
     spec = kit.world.scenario.agents.government
-    outcome = yield Tx(finance, "credit", "publish_programme", {
-        "programme": PROGRAMME, "name": "County interest subsidy for agricultural loans",
-        "borrower_kinds": ["cooperative"], "products": ["warehouse_receipt", "order_finance"],
-        "rule": "share", "share_bp": spec.subsidy_share_bp, "budget": spec.subsidy_budget_fen,
-    })
+    outcome = yield Tx(finance, "credit", "publish_programme", PublishProgrammeArgs(
+        programme=PROGRAMME, name="County interest subsidy for agricultural loans",
+        borrower_kinds=[BorrowerKind.COOPERATIVE], products=["warehouse_receipt", "order_finance"],
+        rule=SubsidyRule.SHARE, share_bp=spec.subsidy_share_bp, budget=spec.subsidy_budget_fen,
+    ))
     if ok(outcome):
         yield Tx(finance, "credit", "fund_programme",
-                 {"programme": PROGRAMME, "amount": spec.subsidy_budget_fen})
+                 FundProgrammeArgs(programme=PROGRAMME, amount=spec.subsidy_budget_fen))
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:

@@ -19,9 +19,28 @@ closes it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Literal
 
+from contracts.builtin.claims.models import (
+    AssessArgs,
+    BookArgs,
+    BreachArgs,
+    ClaimArgs,
+    DeclareArgs,
+    HouseholdArgs,
+    PolicyArgs,
+    PremiumShareArgs,
+    PublishProgrammeArgs,
+    ReportArgs,
+    SurveyArgs,
+)
+from contracts.builtin.disputes.models import (
+    DisputeArgs,
+    OpenArgs,
+    SignAgreementArgs,
+    TermArgs,
+)
 from ledger.timefmt import parse_time
 from scenarios.agents.base import AgentKit
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
@@ -43,8 +62,10 @@ def _gov_member(kit: AgentKit, level: str, role: str) -> str:
     return kit.member(org, role)
 
 
-LEVELS = ("central", "province", "county")
-LOSS_LEVEL = "province"
+Level = Literal["central", "province", "county"]
+Purpose = Literal["premium", "loss_share"]
+LEVELS: tuple[Level, ...] = ("central", "province", "county")
+LOSS_LEVEL: Level = "province"
 
 
 def _programme(level: str, purpose: str) -> str:
@@ -60,12 +81,16 @@ def budget_story(kit: AgentKit) -> Story:
     """Each level's finance bureau publishes its premium-subsidy budget for the fiscal year
     (and the loss-sharing level its loss-share budget): shares are paid only from these."""
     year = int(kit.world.scenario.start[:4])
-    wanted = [(level, "premium") for level in LEVELS] + [(LOSS_LEVEL, "loss_share")]
+    wanted: list[tuple[Level, Purpose]] = [(level, "premium") for level in LEVELS]
+    wanted.append((LOSS_LEVEL, "loss_share"))
     for level, purpose in wanted:
-        yield Tx(_gov_member(kit, level, "finance"), CL, "publish_programme", {
-            "programme": _programme(level, purpose), "level": level, "purpose": purpose,
-            "fiscal_year": year, "budget": 10_000_000 * 100,
-        })
+        yield Tx(_gov_member(kit, level, "finance"), CL, "publish_programme", PublishProgrammeArgs(
+            programme=_programme(level, purpose),
+            level=level,
+            purpose=purpose,
+            fiscal_year=year,
+            budget=10_000_000 * 100,
+        ))
 
 
 def season_end_story(kit: AgentKit, coop: str, insurer: str) -> Story:
@@ -74,10 +99,10 @@ def season_end_story(kit: AgentKit, coop: str, insurer: str) -> Story:
     if policy_id is None:
         return
     outcome = yield Tx(kit.member(coop, "manager"), CL, "expire_policy",
-                       {"policy_id": policy_id})
+                       PolicyArgs(policy_id=policy_id))
     if ok(outcome):
         yield Tx(kit.member(insurer, "claims_manager"), CL, "close_policy",
-                 {"policy_id": policy_id})
+                 PolicyArgs(policy_id=policy_id))
 
 
 def personal_data(household: Household) -> dict[str, str]:
@@ -121,7 +146,8 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
         manager,
         CL,
         "enrol",
-        {
+        {  # a mapping: the covers' personal data is plaintext until the driver seals it,
+            # then the sealed args are checked against EnrolArgs before signing
             "policy_id": policy_id,
             "insurer": insurer,
             "book": spec.book,
@@ -141,7 +167,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
     )
     if not ok(outcome):
         return
-    outcome = yield Tx(underwriter, CL, "underwrite", {"policy_id": policy_id})
+    outcome = yield Tx(underwriter, CL, "underwrite", PolicyArgs(policy_id=policy_id))
     if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
@@ -150,7 +176,7 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
     if ends is not None:
         start = parse_time(kit.world.scenario.start)
         yield Wait(until_day=(parse_time(ends) - start).total_seconds() / 86_400 + 0.05)
-    outcome = yield Tx(underwriter, CL, "publicise_underwriting", {"policy_id": policy_id})
+    outcome = yield Tx(underwriter, CL, "publicise_underwriting", PolicyArgs(policy_id=policy_id))
     if not ok(outcome):
         return
     for level in ("central", "province", "county"):
@@ -158,11 +184,14 @@ def policy_story(kit: AgentKit, coop: str, insurer: str, households: list[Househ
             _gov_member(kit, level, "finance"),
             CL,
             "pay_premium_share",
-            {"policy_id": policy_id, "level": level,
-             "programme": _programme(level, "premium")},
+            PremiumShareArgs(
+                policy_id=policy_id,
+                level=level,
+                programme=_programme(level, "premium"),
+            ),
         )
     outcome = yield Tx(
-        manager, CL, "pay_premium_share", {"policy_id": policy_id, "level": "farmer"}
+        manager, CL, "pay_premium_share", PremiumShareArgs(policy_id=policy_id, level="farmer")
     )
     if ok(outcome):
         kit.board[("policy", coop)] = policy_id
@@ -182,14 +211,14 @@ def disaster_story(kit: AgentKit, coops: list[str]) -> Story:
             agri,
             CL,
             "declare_disaster",
-            {
-                "declaration_id": f"typhoon-{coop}",
-                "peril": "typhoon",
-                "region": _region(coop),
-                "window_start": kit.time_at(spec.disaster_day - 1),
-                "window_end": kit.time_at(spec.disaster_day + 2),
-                "severity": spec.severity,
-            },
+            DeclareArgs(
+                declaration_id=f"typhoon-{coop}",
+                peril="typhoon",
+                region=_region(coop),
+                window_start=kit.time_at(spec.disaster_day - 1),
+                window_end=kit.time_at(spec.disaster_day + 2),
+                severity=spec.severity,
+            ),
         )
 
 
@@ -214,28 +243,33 @@ def claim_story(
         manager,
         CL,
         "report_loss",
-        {
-            "claim_id": claim_id,
-            "policy_id": policy_id,
-            "peril": "typhoon",
-            "occurred_at": kit.time_at(spec.disaster_day),
-            "declaration_id": f"typhoon-{coop}",
-        },
+        ReportArgs(
+            claim_id=claim_id,
+            policy_id=policy_id,
+            peril="typhoon",
+            occurred_at=kit.time_at(spec.disaster_day),
+            declaration_id=f"typhoon-{coop}",
+        ),
     )
     if not ok(outcome):
         return
     if households:  # the same typhoon reported again by a household: one event pays once
-        yield Tx(households[0].member_id, CL, "report_loss", {
-            "claim_id": f"{claim_id}-{households[0].member_id}", "policy_id": policy_id,
-            "peril": "typhoon", "occurred_at": kit.time_at(spec.disaster_day + 0.1),
-        })
+        yield Tx(households[0].member_id, CL, "report_loss", ReportArgs(
+            claim_id=f"{claim_id}-{households[0].member_id}",
+            policy_id=policy_id,
+            peril="typhoon",
+            occurred_at=kit.time_at(spec.disaster_day + 0.1),
+        ), refusals=("DUPLICATE_CLAIM",), must_refuse=True)
     if late_survey:
         yield Wait(days=1.2)
-        yield Tx(manager, CL, "record_breach", {"claim_id": claim_id, "kind": "survey"})
+        yield Tx(manager, CL, "record_breach", BreachArgs(claim_id=claim_id, kind="survey"))
     else:
         yield Wait(days=0.3)
     outcome = yield Tx(
-        adjuster, CL, "survey", {"claim_id": claim_id, "evidence": [evidence(claim_id, "survey")]}
+        adjuster, CL, "survey", SurveyArgs(
+            claim_id=claim_id,
+            evidence=[evidence(claim_id, "survey")],
+        )
     )
     if not ok(outcome):
         return
@@ -252,14 +286,14 @@ def claim_story(
             adjuster,
             CL,
             "assess_household",
-            {
-                "claim_id": claim_id,
-                "insured": household.member_id,
-                "loss_bp": loss,
-                "damaged_area": max(1, area),
-                "stage": "tillering",
-                "evidence": [evidence(claim_id, household.member_id, "photo")],
-            },
+            AssessArgs(
+                claim_id=claim_id,
+                insured=household.member_id,
+                loss_bp=loss,
+                damaged_area=max(1, area),
+                stage="tillering",
+                evidence=[evidence(claim_id, household.member_id, "photo")],
+            ),
         )
         if ok(outcome):
             insureds.append(household.member_id)
@@ -268,24 +302,24 @@ def claim_story(
             adjuster,
             CL,
             "assess_household",
-            {
-                "claim_id": claim_id,
-                "insured": coop,
-                "loss_bp": 8000,
-                "damaged_area": spec.coop_own_area_mu * 100,
-                "stage": "tillering",
-                "evidence": [evidence(claim_id, coop, "flooded warehouse")],
-            },
+            AssessArgs(
+                claim_id=claim_id,
+                insured=coop,
+                loss_bp=8000,
+                damaged_area=spec.coop_own_area_mu * 100,
+                stage="tillering",
+                evidence=[evidence(claim_id, coop, "flooded warehouse")],
+            ),
         )
         if ok(outcome):
             insureds.append(coop)
     if not insureds:
         return
     agri = _gov_member(kit, "county", "agriculture")
-    outcome = yield Tx(agri, CL, "verify", {"claim_id": claim_id}, co_signers=(manager,))
+    outcome = yield Tx(agri, CL, "verify", ClaimArgs(claim_id=claim_id), co_signers=(manager,))
     if not ok(outcome):
         return
-    outcome = yield Tx(claims_manager, CL, "publicise_claim", {"claim_id": claim_id})
+    outcome = yield Tx(claims_manager, CL, "publicise_claim", ClaimArgs(claim_id=claim_id))
     if not ok(outcome):
         return
     dispute_for = (
@@ -297,12 +331,15 @@ def claim_story(
     agreed: list[str] = []
     for insured in insureds:
         signer = manager if insured == coop else insured
-        outcome = yield Tx(signer, CL, "sign_agreement", {"claim_id": claim_id, "insured": insured})
+        outcome = yield Tx(signer, CL, "sign_agreement", HouseholdArgs(
+            claim_id=claim_id,
+            insured=insured,
+        ))
         if ok(outcome):
             agreed.append(insured)
     yield Wait(days=rng.uniform(0.5, spec.pay_within_days))
     for insured in agreed:
-        yield Tx(claims_manager, CL, "pay", {"claim_id": claim_id, "insured": insured})
+        yield Tx(claims_manager, CL, "pay", HouseholdArgs(claim_id=claim_id, insured=insured))
 
 
 def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) -> Story:
@@ -314,36 +351,36 @@ def dispute_story(kit: AgentKit, claim_id: str, household: str, insurer: str) ->
         household,
         "disputes",
         "open",
-        {
-            "dispute": dispute,
-            "asset": f"claim:{claim_id}",
-            "claimant": household,
-            "respondent": insurer,
-            "summary": "damaged area under-counted",
-            "evidence": evidence(dispute, "complaint"),
-        },
+        OpenArgs(
+            dispute=dispute,
+            asset=f"claim:{claim_id}",
+            claimant=household,
+            respondent=insurer,
+            summary="damaged area under-counted",
+            evidence=evidence(dispute, "complaint"),
+        ),
     )
     if not ok(outcome):
         return
     for step in ("accept", "start_mediation"):
         yield Wait(days=1)
-        yield Tx(mediator, "disputes", step, {"dispute": dispute})
+        yield Tx(mediator, "disputes", step, DisputeArgs(dispute=dispute))
     yield Wait(days=2)
-    terms: list[Mapping[str, Any]] = [{"payer": insurer, "payee": household, "amount": 50_000}]
+    terms = [TermArgs(payer=insurer, payee=household, amount=50_000)]
     outcome = yield Tx(
         mediator,
         "disputes",
         "sign_agreement",
-        {
-            "dispute": dispute,
-            "terms": terms,
-            "text_hash": evidence(dispute, "agreement"),
-        },
+        SignAgreementArgs(
+            dispute=dispute,
+            terms=terms,
+            text_hash=evidence(dispute, "agreement"),
+        ),
         co_signers=(household, insurer_admin),
     )
     if ok(outcome):
         yield Tx(
-            kit.member(insurer, "treasurer"), "disputes", "perform", {"dispute": dispute},
+            kit.member(insurer, "treasurer"), "disputes", "perform", DisputeArgs(dispute=dispute),
             co_signers=(household,),
         )
 
@@ -352,7 +389,7 @@ def government_share_story(kit: AgentKit) -> Story:
     spec = kit.world.scenario.agents.insurance
     level = LOSS_LEVEL
     yield Tx(_gov_member(kit, level, "finance"), CL, "settle_government_share",
-             {"book": spec.book, "programme": _programme(LOSS_LEVEL, "loss_share")})
+             BookArgs(book=spec.book, programme=_programme(LOSS_LEVEL, "loss_share")))
 
 
 def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:

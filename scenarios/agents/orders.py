@@ -18,6 +18,14 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
+from contracts.builtin.order_finance.models import (
+    CreateOrderArgs,
+    FinanceArgs,
+    OrderArgs,
+    PayArgs,
+    QuantityArgs,
+    RepayArgs,
+)
 from contracts.roles import TREASURER
 from scenarios.agents.base import AgentKit, at_least
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
@@ -44,7 +52,7 @@ def repay_all(kit: AgentKit, payer: str, seller: str, order_id: str) -> Story:
         debt = _debt(kit, payer, order_id)
         if debt <= 0:
             return
-        outcome = yield Tx(payer, OF, "repay", {"order_id": order_id, "amount": debt},
+        outcome = yield Tx(payer, OF, "repay", RepayArgs(order_id=order_id, amount=debt),
                            co_signers=kit.dual_control(seller, debt, payer))
         if not ok(outcome):
             return
@@ -67,18 +75,18 @@ def order_story(
         manager,
         OF,
         "create_order",
-        {
-            "order_id": order_id,
-            "buyer": buyer,
-            "quantity": quantity,
-            "unit_price": price,
-            "delivery_due": kit.time_at(delivery_day),
-            "payment_days": int(spec.payment_days),
-        },
+        CreateOrderArgs(
+            order_id=order_id,
+            buyer=buyer,
+            quantity=quantity,
+            unit_price=price,
+            delivery_due=kit.time_at(delivery_day),
+            payment_days=int(spec.payment_days),
+        ),
     )
     if not ok(outcome):
         return
-    outcome = yield Tx(purchaser, OF, "confirm", {"order_id": order_id})
+    outcome = yield Tx(purchaser, OF, "confirm", OrderArgs(order_id=order_id))
     if not ok(outcome):
         return
     principal = quantity * price * spec.finance_ratio_bp // 10_000
@@ -86,20 +94,20 @@ def order_story(
         officer,
         OF,
         "finance",
-        {
-            "order_id": order_id,
-            "principal": principal,
-            "rate_bp": spec.rate_bp,
-            "maturity": kit.time_at(delivery_day + spec.payment_days + 10),
-            "fees": spec.fee_fen,
-        },
+        FinanceArgs(
+            order_id=order_id,
+            principal=principal,
+            rate_bp=spec.rate_bp,
+            maturity=kit.time_at(delivery_day + spec.payment_days + 10),
+            fees=spec.fee_fen,
+        ),
         co_signers=kit.dual_control(bank, principal, officer),
     )
     if not ok(outcome):
         return
     if fate.cancels:  # a financed order: the bank co-signs the cancellation
         yield Wait(days=spec.delivery_days / 3)
-        outcome = yield Tx(purchaser, OF, "cancel", {"order_id": order_id},
+        outcome = yield Tx(purchaser, OF, "cancel", OrderArgs(order_id=order_id),
                            co_signers=(officer,))
         if ok(outcome):
             yield Wait(days=2)
@@ -109,7 +117,7 @@ def order_story(
     if not (yield from deliver(kit, manager, purchaser, order_id, delivered, delivery_day,
                                fate.late)):
         return
-    outcome = yield Tx(manager, OF, "invoice", {"order_id": order_id})
+    outcome = yield Tx(manager, OF, "invoice", OrderArgs(order_id=order_id))
     if not ok(outcome):
         return
     assert isinstance(outcome, Outcome)
@@ -118,15 +126,15 @@ def order_story(
     yield Wait(days=spec.payment_days)
     if fate.buyer_defaults:  # the invoice goes unpaid past its due date
         yield Wait(days=1)
-        yield Tx(officer, OF, "buyer_default", {"order_id": order_id})
+        yield Tx(officer, OF, "buyer_default", OrderArgs(order_id=order_id))
         yield Wait(days=spec.late_payment_days)
     outcome = yield Tx(
-        treasurer, OF, "pay", {"order_id": order_id, "amount": amount},
+        treasurer, OF, "pay", PayArgs(order_id=order_id, amount=amount),
         co_signers=kit.dual_control(buyer, amount, treasurer, (TREASURER, "purchaser")),
     )
     if not ok(outcome):
         return
-    outcome = yield Tx(officer, OF, "settle", {"order_id": order_id})
+    outcome = yield Tx(officer, OF, "settle", OrderArgs(order_id=order_id))
     if ok(outcome):
         assert isinstance(outcome, Outcome)
         if outcome.event("ShortfallToDirectDebt") is not None:
@@ -148,10 +156,10 @@ def deliver(
         ahead = len(parts) - 1 - index  # shipments still to come after this one
         arrives = delivery_day + spec.late_days if late and not ahead else delivery_day - 1
         yield Wait(until_day=arrives - ahead * 5)
-        outcome = yield Tx(manager, OF, "deliver", {"order_id": order_id, "quantity": part})
+        outcome = yield Tx(manager, OF, "deliver", QuantityArgs(order_id=order_id, quantity=part))
         if not ok(outcome):
             return False
-        outcome = yield Tx(purchaser, OF, "accept", {"order_id": order_id, "quantity": part})
+        outcome = yield Tx(purchaser, OF, "accept", QuantityArgs(order_id=order_id, quantity=part))
         if not ok(outcome):
             return False
     return True

@@ -21,6 +21,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contracts.builtin.warehouse_receipt.models import (
+    ApplyArgs,
+    ApproveArgs,
+    AttestPriceArgs,
+    EnforceSaleArgs,
+    EnforceTakeArgs,
+    IntakeArgs,
+    IssueArgs,
+    LoanArgs,
+    ReceiptArgs,
+    RepayArgs,
+    StockCheckArgs,
+    StockCount,
+)
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from scenarios.agents.base import AgentKit, at_least
 from scenarios.engine import Outcome, Story, Tx, Wait, ok
@@ -65,13 +79,13 @@ def price_story(kit: AgentKit, oracle: str, commodity: str, default: int) -> Sto
             oracle,
             WR,
             "attest_price",
-            {
-                "commodity": commodity,
-                "grade": GRADE,
-                "unit": UNIT,
-                "price_per_unit": kit.price(commodity, day, default),
-                "as_of": kit.time_at(day),
-            },
+            AttestPriceArgs(
+                commodity=commodity,
+                grade=GRADE,
+                unit=UNIT,
+                price_per_unit=kit.price(commodity, day, default),
+                as_of=kit.time_at(day),
+            ),
         )
         day = min([day + every, *(c + 0.1 for c in changes if c + 0.1 > day)])
 
@@ -122,17 +136,20 @@ def stock_story(kit: AgentKit, manager: str, warehouse: str) -> Story:
         found = kit.view(manager, WR, "custody", warehouse=warehouse)
         if found is not None:
             counts = [
-                {"commodity": key.split("/")[0], "unit": key.split("/")[1], "quantity": qty}
+                StockCount(commodity=key.split("/")[0], unit=key.split("/")[1], quantity=qty)
                 for key, qty in sorted(found["books"].items())
             ]
-            yield Tx(manager, WR, "attest_stock", {"warehouse": warehouse, "counts": counts})
+            yield Tx(manager, WR, "attest_stock", StockCheckArgs(
+                warehouse=warehouse,
+                counts=counts,
+            ))
         day += every
 
 
 def pay_off(kit: AgentKit, payer: str, borrower: str, loan_id: str) -> Story:
     """Pay off whatever is owed at block time, after any interest subsidy (the amount is
     not known in advance, so the borrower's treasurer co-signs)."""
-    yield Tx(payer, WR, "repay", {"loan_id": loan_id},
+    yield Tx(payer, WR, "repay", RepayArgs(loan_id=loan_id),
              co_signers=kit.dual_control(borrower, None, payer))
 
 
@@ -211,17 +228,17 @@ def pledge_story(
         keeper,
         WR,
         "record_intake",
-        {
-            "warehouse": warehouse,
-            "depositor": coop,
-            "commodity": commodity,
-            "grade": GRADE,
-            "quantity": quantity,
-            "unit": UNIT,
-            "moisture_permille": 140,
-            "pile": f"{warehouse} bay {number}",
-            "received_at": kit.time_at(0),  # the harvest came in at the season's start
-        },
+        IntakeArgs(
+            warehouse=warehouse,
+            depositor=coop,
+            commodity=commodity,
+            grade=GRADE,
+            quantity=quantity,
+            unit=UNIT,
+            moisture_permille=140,
+            pile=f"{warehouse} bay {number}",
+            received_at=kit.time_at(0),
+        ),
     )
     if not ok(outcome):
         return
@@ -235,15 +252,15 @@ def pledge_story(
         keeper,
         WR,
         "issue",
-        {
-            "warehouse": warehouse,
-            "lot_id": lot,
-            "quantity": quantity,
-            "shrinkage_bp": 50,
-            "storage_days": 300,
-            "storage_fee": quantity // 10,
-            "value": value,
-        },
+        IssueArgs(
+            warehouse=warehouse,
+            lot_id=lot,
+            quantity=quantity,
+            shrinkage_bp=50,
+            storage_days=300,
+            storage_fee=quantity // 10,
+            value=value,
+        ),
         co_signers=custodian,
     )
     if not ok(outcome):
@@ -253,7 +270,7 @@ def pledge_story(
     assert issued is not None
     receipt = issued["receipt_id"]
     outcome = yield Tx(
-        manager, WR, "apply", {"borrower": coop, "bank": bank, "receipt_ids": [receipt]}
+        manager, WR, "apply", ApplyArgs(borrower=coop, bank=bank, receipt_ids=[receipt])
     )
     if not ok(outcome):
         return
@@ -267,16 +284,16 @@ def pledge_story(
         officer,
         WR,
         "approve",
-        {
-            "loan_id": loan,
-            "principal": principal,
-            "tenor_days": spec.tenor_days,
-            "rate_bp": rate,
-        },
+        ApproveArgs(
+            loan_id=loan,
+            principal=principal,
+            tenor_days=spec.tenor_days,
+            rate_bp=rate,
+        ),
     )
     if not ok(outcome):
         return
-    outcome = yield Tx(officer, WR, "disburse", {"loan_id": loan},
+    outcome = yield Tx(officer, WR, "disburse", LoanArgs(loan_id=loan),
                        co_signers=kit.dual_control(bank, principal, officer))
     if not ok(outcome):
         return
@@ -290,20 +307,20 @@ def pledge_story(
         if oracle is None or not disbursed_day < change_day < maturity_day:
             continue
         yield Wait(until_day=change_day + 0.3)
-        outcome = yield Tx(oracle, WR, "revalue", {"receipt_id": receipt})
+        outcome = yield Tx(oracle, WR, "revalue", ReceiptArgs(receipt_id=receipt))
         if not isinstance(outcome, Outcome) or outcome.event("MarginCall") is None:
             continue
         if cures and not defaulter:
             cap_value = quantity * new_price * ltv_cap_bp(kit) // 10_000
             amount = cure_amount(kit, manager, loan, cap_value)
             outcome = yield Tx(
-                manager, WR, "repay", {"loan_id": loan, "amount": amount},
+                manager, WR, "repay", RepayArgs(loan_id=loan, amount=amount),
                 co_signers=kit.dual_control(coop, amount, manager),
             )
         else:
             defaulter = True
             yield Wait(days=11)
-            outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
+            outcome = yield Tx(officer, WR, "mark_default", LoanArgs(loan_id=loan))
             if ok(outcome):
                 yield from _enforce(
                     kit, loan, manager, officer, buyer, auction, commodity, quantity
@@ -312,16 +329,16 @@ def pledge_story(
 
     if defaulter:
         yield Wait(until_day=maturity_day + 1.2)
-        outcome = yield Tx(officer, WR, "mark_default", {"loan_id": loan})
+        outcome = yield Tx(officer, WR, "mark_default", LoanArgs(loan_id=loan))
         if ok(outcome):
             yield from _enforce(kit, loan, manager, officer, buyer, auction, commodity, quantity)
         return
     yield Wait(until_day=maturity_day - 2)
     yield from pay_off(kit, manager, coop, loan)
-    outcome = yield Tx(manager, WR, "request_delivery", {"receipt_id": receipt})
+    outcome = yield Tx(manager, WR, "request_delivery", ReceiptArgs(receipt_id=receipt))
     if ok(outcome):
         yield Wait(days=1)
-        yield Tx(keeper, WR, "confirm_outbound", {"receipt_id": receipt})
+        yield Tx(keeper, WR, "confirm_outbound", ReceiptArgs(receipt_id=receipt))
 
 
 def _enforce(
@@ -347,12 +364,12 @@ def _enforce(
             officer,
             WR,
             "enforce_sale",
-            {
-                "loan_id": loan,
-                "buyer": buyer,
-                "price": price,
-                "costs": price // 100,
-            },
+            EnforceSaleArgs(
+                loan_id=loan,
+                buyer=buyer,
+                price=price,
+                costs=price // 100,
+            ),
             co_signers=(purchaser, *kit.dual_control(buyer, price, purchaser)),
         )
     else:
@@ -360,7 +377,7 @@ def _enforce(
             officer,
             WR,
             "enforce_take",
-            {"loan_id": loan, "price": floor, "costs": floor // 200},  # an appraisal, 0.5 %
+            EnforceTakeArgs(loan_id=loan, price=floor, costs=floor // 200),  # an appraisal, 0.5 %
             co_signers=(manager,),
         )
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.client import ApiProblem, Client
+from api.client import ApiProblem, Client, load_member
+from ledger.crypto import b64encode
 from ledger.timefmt import format_time
 from tests.integration.cli_kit import AGRILEDGER, ServedNetwork, serving
 
@@ -191,3 +192,51 @@ def test_every_peer_chain_still_verifies_with_and_without_replay(
             proc = subprocess.run([AGRILEDGER, "verify", str(chain), *extra],
                                   capture_output=True, text=True, timeout=300, check=False)
             assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_cosignature_inbox_refuses_what_a_signer_or_an_outsider_should_not_do(
+    lent: tuple[ServedNetwork, dict[str, Any]],
+) -> None:
+    """POST /v1/inbox and its signatures, from the side of each member who would break a
+    rule: a non-signer posting, a forged signature, a co-signer who is not enrolled, an
+    outsider reading or signing, a co-signer signing twice or with a signature that
+    is not over the body."""
+    served, _ = lent
+    net = served.cli.net
+    cm = load_member(net, "custodian.cm")
+    with client(served, "coop-a.keeper") as poster:
+        envelope = poster.builder().build("warehouse_receipt", "record_intake", {
+            "warehouse": "coop-a", "depositor": "coop-a", "commodity": "paddy", "grade": "2",
+            "quantity": 1_000, "unit": "kg", "moisture_permille": 140, "pile": "inbox bay",
+            "received_at": format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))})
+        body = {"envelope": envelope.to_json(), "co_signers": ["custodian.cm"]}
+        ghost = poster.http.post("/v1/inbox", json={**body, "co_signers": ["coop-a.nobody"]})
+        assert (ghost.status_code, ghost.json()["code"]) == (422, "INVALID_REQUEST")
+        assert "co_signers[0]" in ghost.text
+        forged = envelope.to_json()
+        forged["signatures"][0]["sig"] = b64encode(cm.key.sign(envelope.body_bytes))
+        refused = poster.http.post("/v1/inbox", json={**body, "envelope": forged})
+        assert refused.status_code == 422
+        assert "$.envelope.signatures[0].sig" in refused.text
+        posted = poster.http.post("/v1/inbox", json=body)
+        assert posted.status_code == 200, posted.text
+    tx_id = envelope.tx_id
+    with client(served, "bank-b.officer") as outsider:
+        assert outsider.http.post("/v1/inbox", json=body).json()["code"] == "INBOX_FORBIDDEN"
+        assert outsider.http.get(f"/v1/inbox/{tx_id}").json()["code"] == (
+            "INBOX_ENTRY_NOT_FOUND")
+        assert outsider.http.get("/v1/inbox").json() == {"items": []}
+        sig = b64encode(load_member(net, "bank-b.officer").key.sign(envelope.body_bytes))
+        assert outsider.http.post(f"/v1/inbox/{tx_id}/signatures",
+                                  json={"sig": sig}).status_code == 404
+    with client(served, "custodian.cm") as cosigner:
+        wrong = b64encode(cm.key.sign(b"not the body"))
+        bad = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": wrong})
+        assert (bad.status_code, bad.json()["code"]) == (422, "INVALID_REQUEST")
+        good = b64encode(cm.key.sign(envelope.body_bytes))
+        signed = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": good})
+        assert signed.json()["awaiting"] == []
+        assert [s["signer"] for s in signed.json()["envelope"]["signatures"]] == [
+            "coop-a.keeper", "custodian.cm"]
+        again = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": good})
+        assert (again.status_code, again.json()["code"]) == (403, "INBOX_FORBIDDEN")

@@ -217,13 +217,7 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     phone = {"width": 375, "height": 740}
     farmer = open_console(consoles, browser, served, "coop-a.farmer-1", viewport=phone)
     page = farmer.goto("/actions?contract=settlement&action=transfer")
-    for path, drawn in (("/", "#view .help"), ("/explorer", "#blocks table"),
-                        ("/actions?contract=settlement&action=transfer", "legend")):
-        page = farmer.goto(path)
-        page.locator(drawn).wait_for()
-        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at 375 px by {overflow} px"
-        accessible(page)
+    page.locator("legend").wait_for()
     shots.take(page, "phone-transfer-form")
     expect(page.locator("legend")).to_have_text("settlement.transfer")
     page.locator("#arg-source").focus()
@@ -249,6 +243,46 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     expect(outcome).to_contain_text("INSUFFICIENT")
     accessible(page)
     shots.take(page, "phone-transfer-refused")
+
+    # Every page of the console at 375 px: no sideways scroll, axe clean, and every
+    # link, button and field reachable with Tab alone.
+    refused = outcome.get_attribute("data-tx-id")
+    for path, drawn in (("/sign-in", "form"), ("/", "#view .help"), ("/explorer", "#clock p"),
+                        ("/explorer/blocks/0", "#block dl"), (f"/explorer/txs/{refused}", "#tx dl"),
+                        ("/actions?contract=settlement&action=transfer", "legend"),
+                        ("/cosign", "#inbox")):
+        page = farmer.goto(path)
+        page.locator(drawn).first.wait_for()
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at 375 px by {overflow} px"
+        accessible(page)
+        unreached = keyboard_unreached(page)
+        assert not unreached, f"{path}: Tab never reaches {unreached}"
+    shots.take(page, "phone-cosign-page")
+
+
+REACHABLE = ("a[href], button, input:not([type=hidden]), select, textarea, "
+             "[tabindex]:not([tabindex='-1'])")
+
+
+def keyboard_unreached(page: Page) -> list[str]:
+    """The visible controls that pressing Tab from the top of the page never focuses."""
+    count = page.evaluate(
+        """(sel) => { let n = 0; for (const e of document.querySelectorAll(sel)) {
+             if (e.offsetParent !== null && !e.disabled) e.dataset.kb = String(n++); }
+           return n; }""", REACHABLE)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reached: set[str] = set()
+    for _ in range(count + 3):
+        page.keyboard.press("Tab")
+        kb = page.evaluate("document.activeElement && document.activeElement.dataset.kb")
+        if kb is not None:
+            reached.add(kb)
+    missing: list[str] = page.evaluate(
+        """(reached) => [...document.querySelectorAll('[data-kb]')]
+             .filter((e) => !reached.includes(e.dataset.kb))
+             .map((e) => e.outerHTML.slice(0, 80))""", sorted(reached))
+    return missing
 
 
 JSON_VALUES = st.recursive(

@@ -18,13 +18,13 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pytest
+from claims_machine import BEIJING, H3, PERIOD_END, ClaimsMachine
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 from test_claims_kit import MU
-from test_claims_stateful import BEIJING, H3, PERIOD_END, ClaimsMachine
 
 from contracts.builtin.claims.clock import years_later
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
 
@@ -55,12 +55,11 @@ WANTED = (
 )
 
 
-class SteeredClaimsMachine(RecordsReached, ClaimsMachine):
+class SteeredClaimsMachine(SteeredMachine, ClaimsMachine):
     """The machine plus a rule that takes a fresh claim to the end of a path."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.paths_taken = 0
         self.limitation_done = False
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
@@ -104,8 +103,7 @@ class SteeredClaimsMachine(RecordsReached, ClaimsMachine):
         at and a tenth of a degree above its threshold, and its payout."""
         if self.posting():
             return
-        path = PATHS[self.paths_taken % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS)
         if path == "limitation":
             self.limitation(peril)
             return
@@ -182,6 +180,4 @@ P1_AREA = 10 * MU
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_state_and_transition_is_reached() -> None:
-    counts = reach(SteeredClaimsMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredClaimsMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)
