@@ -69,8 +69,12 @@ def sweep_command(
         TimeElapsedColumn(), console=console, transient=True,
     ) as progress:
         task = progress.add_task("runs", total=len(plan.runs), completed=finished)
-        run_plan(plan, journal, cluster=cluster, workers=workers, limit=limit,
-                 on_row=lambda _row: progress.advance(task))
+        try:
+            run_plan(plan, journal, cluster=cluster, workers=workers, limit=limit,
+                     on_row=lambda _row: progress.advance(task))
+        except OSError as exc:  # the scheduler at --cluster cannot be reached
+            click.echo(f"error: --cluster {cluster}: {exc}", err=True)
+            sys.exit(2)
     keys = plan.keys()
     left = sum(1 for k in keys if k not in journal.rows)
     if finished:

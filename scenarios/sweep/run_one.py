@@ -1,8 +1,8 @@
 """The one seam between sweeps and the runner: run a scenario once, flatten its metrics.
 
 Only this module knows the runner's result (``scenarios.result.ScenarioResult``): a
-change to it changes ``flatten`` and nothing else of the sweep. A row holds numbers and short strings only, and no
-wall-clock figures, so the same sweep gives the same table byte for byte.
+change to it changes ``flatten`` and nothing else of the sweep. A row holds numbers and
+short strings only, and no wall-clock figures, so the same sweep gives the same table.
 """
 
 from __future__ import annotations
