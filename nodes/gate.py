@@ -73,6 +73,15 @@ class Gate:
         self.verifier.prefetch(signature_triples(envelopes, lookup))
         return [self._check_parsed(e, index, lookup) for index, e in enumerate(envelopes)]
 
+    def warm(self, envelopes: Sequence[Envelope]) -> None:
+        """Verify ``envelopes``' signatures into the verifier's cache without the peer's
+        lock, so a later ``check_all`` (and block execution) finds the verdicts there:
+        the pipeline's verify stage, run while the peer executes another batch. A
+        verdict is a pure function of (public key, message, signature), so reading signer
+        keys from a state that is changing only risks a cache miss, never a wrong
+        verdict."""
+        self.verifier.prefetch(signature_triples(envelopes, signer_lookup(self.store.state)))
+
     def _check_parsed(self, envelope: Envelope, index: int, lookup: SignerLookup) -> Envelope:
         try:
             signers = authenticate(envelope, self.chain_id, lookup, self.verifier)

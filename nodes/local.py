@@ -23,6 +23,7 @@ orderer's block clock forward (see ``nodes.dev_clock``); a production chain refu
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -78,9 +79,13 @@ class LocalNetwork:
         orderer_sync: str = "normal",
         verify_cache: int | None = None,
         classes: Mapping[str, type[Contract]] | None = None,
+        pipeline: bool = False,
     ) -> None:
-        """``orderer_sync``: ``full`` makes each accepted envelope survive a power cut
-        (one fsync per submission); ``normal`` survives the process being killed.
+        """``pipeline``: peers apply cut batches on one delivery thread, so submissions
+        (the gate's signature checks, which run outside the GIL) overlap execution;
+        ``flush`` waits until every cut batch is applied. ``orderer_sync``: ``full``
+        makes each accepted envelope survive a power cut (one fsync per submission);
+        ``normal`` survives the process being killed.
         ``verify_cache``: verdicts the network's own verifier keeps (default: the
         pending window, see ``VERIFY_WINDOW_BATCHES``); ignored with ``verifier``.
         ``classes``: the installed contracts (default: every registered entry point)."""
@@ -119,6 +124,14 @@ class LocalNetwork:
         self._retry_at = 0
         self._lock = threading.Lock()
         self._resume()
+        self._queue: queue.Queue[Batch | None] | None = None
+        self._worker: threading.Thread | None = None
+        if pipeline:
+            self._queue = queue.Queue()
+            self._worker = threading.Thread(
+                target=self._deliver_queued, name="local-network-delivery", daemon=True
+            )
+            self._worker.start()
 
     def _resume(self) -> None:
         """After a restart on existing stores: bring any peer that stopped a block behind
@@ -187,6 +200,8 @@ class LocalNetwork:
             if self.fault is not None:
                 self._retry(self.clock())
             self._cut(lambda: self.orderer.flush(self.clock()))
+        if self._queue is not None:
+            self._queue.join()
 
     def clock_reading(self) -> ClockReading:
         """The dev clock's offset and the time a block cut now would carry."""
@@ -217,9 +232,28 @@ class LocalNetwork:
             return
         try:
             for batch in cut():
-                self._deliver(batch)
+                if self._queue is not None:
+                    self._queue.put(batch)
+                else:
+                    self._deliver(batch)
         except StoreError as exc:
             self._halt(exc)
+
+    def _deliver_queued(self) -> None:
+        """The pipeline's delivery thread: apply queued batches in cut order."""
+        assert self._queue is not None
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                if self.fault is None:
+                    self._deliver(batch)
+            except StoreError as exc:
+                with self._lock:
+                    self._halt(exc)
+            finally:
+                self._queue.task_done()
 
     def _halt(self, fault: StoreError) -> None:
         self.fault = fault
@@ -256,6 +290,9 @@ class LocalNetwork:
             listener(batch, claims)
 
     def close(self) -> None:
+        if self._queue is not None and self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
         for peer in self.peers.values():
             peer.close()
         self.orderer.close()

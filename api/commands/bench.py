@@ -19,9 +19,13 @@ from nodes.workloads import WORKLOADS, parse_mix
 @click.option("--batch-size", default=500, show_default=True, help="Orderer batch size.")
 @click.option("--chunk", default=50, show_default=True, help="Envelopes per submit call.")
 @click.option("--seed", default=7, show_default=True)
+@click.option("--pipeline", is_flag=True,
+              help="Peers apply batches on a delivery thread while the next batches' "
+                   "signatures are verified ahead (experimental).")
 @click.option("--scaling", default="", help="Also run these peer counts, e.g. 4,8,12.")
 def bench_command(
-    peers: int, txs: int, mix: str, batch_size: int, chunk: int, seed: int, scaling: str
+    peers: int, txs: int, mix: str, batch_size: int, chunk: int, seed: int, pipeline: bool,
+    scaling: str,
 ) -> None:
     """Commit a pre-signed realistic mix and report the numbers.
 
@@ -30,13 +34,17 @@ def bench_command(
     measured in this run. Then the simulator's figure: PEERS peers in this one process,
     each executing every tx (how fast scenarios run, not how fast a peer is)."""
     weights = parse_mix(mix)
-    one = run_bench(peers=1, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed)
+    one = run_bench(
+        peers=1, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed,
+        pipeline=pipeline,
+    )
     click.echo(f"headline: one peer's commit rate ÷ raw verify rate  {one.ratio:.2f}")
     click.echo(f"  ({one.headline()})\n")
     click.echo(one.to_text())
     if peers != 1:
         result = run_bench(
-            peers=peers, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed
+            peers=peers, txs=txs, mix=weights, batch_size=batch_size, chunk=chunk, seed=seed,
+            pipeline=pipeline,
         )
         click.echo(f"\nsimulator: {peers} peers in one process  ratio {result.ratio:.2f}")
         click.echo(result.to_text())

@@ -50,3 +50,10 @@ def test_percentile_picks_the_nearest_rank() -> None:
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
     assert percentile(list(map(float, range(1, 101))), 0.99) == 99.0
     assert percentile([], 0.5) == 0.0
+
+
+def test_bench_with_the_pipeline_commits_the_same_txs() -> None:
+    # the pipeline (delivery thread, signatures verified ahead) changes timing only
+    piped = run_bench(peers=1, txs=200, batch_size=50, verify_seconds=0.05, pipeline=True)
+    plain = run_bench(peers=1, txs=200, batch_size=50, verify_seconds=0.05)
+    assert (piped.committed, piped.rejected) == (plain.committed, plain.rejected) == (200, 0)
