@@ -258,6 +258,7 @@ def test_an_adjuster_works_a_claim_to_payout_with_the_dev_clock(
     page = officer.goto("/")
     book = page.get_by_role("region", name="Pledge loans").get_by_role("row").filter(has_text=loan)
     expect(book).to_contain_text(re.compile("REPAID|CLOSED"))
+    expect(book).not_to_contain_text("¥0.00")  # released collateral is "—", not nothing
     shots.take(page, "bank-loan-repaid-by-payout")
 
 

@@ -19,13 +19,16 @@ async function pledgeLoans(s, matches) {
   return (await records(s, "warehouse_receipt", "loan/")).filter(matches);
 }
 
+// The pledged receipts' value, or null ("—") when none is readable any more (a closed
+// loan's released receipts are the holder's business again, not the bank's).
 async function collateralValue(s, loan) {
   let total = 0;
+  let seen = 0;
   for (const id of loan.receipts) {
     const receipt = await view(s, "warehouse_receipt", "receipt", { receipt_id: id });
-    if (receipt) total += receipt.value;
+    if (receipt) { total += receipt.value; seen += 1; }
   }
-  return total;
+  return seen ? total : null;
 }
 
 async function balance(s) {
