@@ -16,7 +16,7 @@ from api import console, errors
 from api.context import ApiContext, ApiSettings, ClockControl, ServedPeer, build_context
 from api.metrics import MetricsMiddleware
 from api.openapi import build_openapi
-from api.routes import blocks, events, health, private, state, transactions
+from api.routes import blocks, events, health, inbox, lists, private, state, transactions
 from api.routes import clock as clock_routes
 
 DESCRIPTION = """\
@@ -59,7 +59,7 @@ def create_app(
     )
     app.state.ctx = ctx
     routers = (transactions.router, state.router, blocks.router, events.router, health.router,
-               clock_routes.router, private.router)
+               clock_routes.router, private.router, lists.router, inbox.router)
     for router in routers:
         app.include_router(router)
     console.install(app, peer.node_id, peer_heads or (lambda: [_own_head(peer)]))

@@ -361,6 +361,15 @@ class Client:
     def view(self, contract: str, view: str, **params: Any) -> Any:
         return self._get(f"/v1/views/{contract}/{view}", params)["result"]
 
+    def records(self, contract: str, prefix: str, *, after: str | None = None,
+                limit: int = 50) -> dict[str, Any]:
+        """One page of the readable records under ``prefix`` (``items``, ``next_after``)."""
+        params: dict[str, Any] = {"prefix": prefix, "limit": limit}
+        if after is not None:
+            params["after"] = after
+        data: dict[str, Any] = self._get(f"/v1/lists/{contract}", params)
+        return data
+
     def head(self) -> dict[str, Any]:
         data: dict[str, Any] = self._get("/v1/blocks/head")
         return data

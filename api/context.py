@@ -73,6 +73,10 @@ class ApiSettings:
     auth_window_s: int = 300
     auth_skew_s: int = 30
     keepalive_s: float = 15.0
+    event_flush_s: float = 0.5
+    """Event-stream followers are woken at most this often: a block after a quiet spell
+    goes out at once, blocks closer together than this go out together (one write per
+    follower for several blocks). 0: one wake-up per block."""
 
 
 def status_out(status: TxStatus) -> TxStatusOut | None:
@@ -100,9 +104,15 @@ txs is about a megabyte in memory, and every peer's API keeps its own window."""
 class CommitWatcher:
     """Wakes asyncio waiters when blocks land on the peer, and keeps the latest blocks."""
 
-    def __init__(self, peer: ServedPeer, on_encode: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, peer: ServedPeer, on_encode: Callable[[], None] | None = None,
+        flush_s: float = 0.0,
+    ) -> None:
         self.peer = peer
         self._on_encode = on_encode
+        self._flush_s = flush_s
+        self._last_wake = float("-inf")  # loop time the followers were last woken
+        self._wake_later: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Unsubscribe | None = None
         self._waiters: dict[str, list[asyncio.Future[TxStatusOut]]] = {}
@@ -143,6 +153,9 @@ class CommitWatcher:
         self._unsubscribe = self.peer.subscribe(self._on_block)
 
     def stop(self) -> None:
+        if self._wake_later is not None:
+            self._wake_later.cancel()
+            self._wake_later = None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -184,6 +197,25 @@ class CommitWatcher:
             for future in self._waiters.pop(outcome.tx_id, ()):
                 if not future.done():
                     future.set_result(outcome)
+        self._wake_followers()
+
+    def _wake_followers(self) -> None:
+        """Wake the event-stream followers now, or once ``flush_s`` after the last wake-up
+        (one timer for all of them): each idle follower costs a wake-up and a write per
+        wake-up, so under load it sends several blocks per write instead of one each."""
+        if self._wake_later is not None:
+            return  # already due: that wake-up sends this block too
+        assert self._loop is not None
+        due = self._last_wake + self._flush_s
+        if self._loop.time() >= due:
+            self._wake_now()
+        else:
+            self._wake_later = self._loop.call_at(due, self._wake_now)
+
+    def _wake_now(self) -> None:
+        self._wake_later = None
+        assert self._loop is not None
+        self._last_wake = self._loop.time()
         event, self._new_block = self._new_block, asyncio.Event()
         event.set()
 
@@ -275,7 +307,7 @@ def build_context(
         auth=ReadAuthenticator(
             member_lookup(peer), window_s=settings.auth_window_s, skew_s=settings.auth_skew_s
         ),
-        watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc),
+        watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc, settings.event_flush_s),
         metrics=metrics,
         clock=clock,
     )

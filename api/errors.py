@@ -118,6 +118,8 @@ ERROR_TABLE: Mapping[type[BaseException], ProblemSpec] = {
     api_exc.StateKeyNotFound: ProblemSpec(404, "State key not found"),
     api_exc.ContractNotFound: ProblemSpec(404, "Contract not enabled"),
     api_exc.ViewNotFound: ProblemSpec(404, "View not found"),
+    api_exc.InboxEntryNotFound: ProblemSpec(404, "Nothing awaiting you there"),
+    api_exc.InboxForbidden: ProblemSpec(403, "Not yours to post or sign"),
     api_exc.VerifyUnavailable: ProblemSpec(409, "Chain verification unavailable"),
     # framework
     RequestValidationError: ProblemSpec(422, "Invalid request", "INVALID_REQUEST"),

@@ -17,7 +17,9 @@
     │   ├── BlockNotFound             BLOCK_NOT_FOUND
     │   ├── StateKeyNotFound          STATE_NOT_FOUND
     │   ├── ContractNotFound          CONTRACT_NOT_FOUND
-    │   └── ViewNotFound              VIEW_NOT_FOUND
+    │   ├── ViewNotFound              VIEW_NOT_FOUND
+    │   └── InboxEntryNotFound        INBOX_ENTRY_NOT_FOUND (absent, or not yours to see)
+    ├── InboxForbidden                not a signer of what you post; already signed (403)
     └── VerifyUnavailable             the peer's chain is not in a file that can be re-read
 
 Handlers raise these (or let domain errors through); ``api/errors.py`` turns
@@ -104,6 +106,16 @@ class ContractNotFound(ResourceNotFound):
 
 class ViewNotFound(ResourceNotFound):
     code = "VIEW_NOT_FOUND"
+
+
+class InboxEntryNotFound(ResourceNotFound):
+    code = "INBOX_ENTRY_NOT_FOUND"
+
+
+class InboxForbidden(ApiError):
+    """The co-signature inbox refuses this member this step (not a signer; signed already)."""
+
+    code = "INBOX_FORBIDDEN"
 
 
 class VerifyUnavailable(ApiError):

@@ -50,7 +50,7 @@ class ApiMetrics:
         )
         self.event_blocks_encoded = Counter(
             "agriledger_event_blocks_encoded",
-            "Blocks encoded as event-stream text (once per block, however many followers)",
+            "Blocks encoded as event-stream text (once per block and reader class)",
             registry=self.registry,
         )
         height = Gauge(

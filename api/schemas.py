@@ -136,6 +136,20 @@ class ViewOut(_Out):
     height: int
 
 
+class ListedRecord(_Out):
+    key: str = Field(description="the key within the contract's namespace")
+    value: Any
+
+
+class ListOut(_Out):
+    contract: str
+    prefix: str
+    items: list[ListedRecord] = Field(description="readable records, in key order")
+    next_after: str | None = Field(
+        default=None, description="pass as after for the next page; null on the last page")
+    height: int = Field(description="head height the page was read at")
+
+
 class CutOut(_Out):
     orderer: str
     seq: int

@@ -11,7 +11,9 @@ process's resident memory is sampled every 10,000 txs, and the run fails if it
 grows past ``--bound-mb`` over the first sample after warm-up.
 
     .venv/bin/python bench/ops.py streams --streams 200 --seconds 10
+    .venv/bin/python bench/ops.py streams --streams 200 --seconds 10 --rate 150
     .venv/bin/python bench/ops.py rss --txs 50000
+    .venv/bin/python bench/ops.py crash --kills 10      # and diskfull, slow: bench/ops_faults.py
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import statistics
 import subprocess
@@ -30,9 +33,12 @@ from pathlib import Path
 import httpx
 
 from api.client import MemberAuth, TxBuilder, endpoints, load_member
-from nodes.bench import raw_verify_rate
+from nodes.bench import raw_verify_rates
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
+
+sys.path.insert(0, str(Path(__file__).parent))
+import ops_faults  # bench/ is scripts, not a package
 
 ISSUER = "gov.pboc"
 
@@ -67,6 +73,19 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_s(pid: int) -> float:
+    """User plus system CPU seconds the process has used so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu_rate(pid: int, seconds: float = 2.0) -> float:
+    """CPU seconds per second the server spends with no load and no streams."""
+    before = cpu_s(pid)
+    time.sleep(seconds)
+    return (cpu_s(pid) - before) / seconds
+
+
 def presign(directory: Path, count: int, per_body: int, tag: str) -> list[bytes]:
     builder = TxBuilder("small", load_member(directory, ISSUER))
     bodies = []
@@ -94,22 +113,39 @@ async def drain(url: str, timeout_s: float = 120) -> None:
 
 
 async def throughput(
-    url: str, bodies: list[bytes], seconds: float, clients: int
+    url: str, bodies: list[bytes], seconds: float, clients: int, server_pid: int,
+    rate: float = 0.0, idle_cpu_per_s: float = 0.0,
 ) -> dict[str, float]:
-    """Single submissions from ``clients`` connections for ``seconds``, then until committed."""
+    """Single submissions from ``clients`` connections for ``seconds``, then until committed;
+    at most ``rate`` a second if given (the same offered load with and without streams, so
+    blocks are as full in both and CPU per tx compares like with like). Also the serving
+    process's CPU seconds per 1,000 committed txs: on a shared machine wall tx/s moves
+    with the neighbours' load, CPU per tx much less; and the same above what the process
+    spends idle (``idle_cpu_per_s``: its orderer ticker runs every 5 ms whatever the
+    load, so a slower round would otherwise look costlier per tx)."""
     queue = iter(bodies)
     accepted = 0
     health_ms: list[float] = []
     limits = httpx.Limits(max_connections=clients + 1)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        height_before = (await http.get("/v1/health")).json()["height"]
+        cpu_before = cpu_s(server_pid)
         start = time.perf_counter()
         stop_at = start + seconds
 
+        sent = 0
+
         async def worker() -> None:
-            nonlocal accepted
+            nonlocal accepted, sent
             for body in queue:
-                if time.perf_counter() > stop_at:
+                now = time.perf_counter()
+                if now > stop_at:
                     return
+                if rate:
+                    due = start + sent / rate
+                    sent += 1
+                    if due > now:
+                        await asyncio.sleep(due - now)
                 response = await http.post(
                     "/v1/transactions", content=body, headers={"content-type": "application/json"}
                 )
@@ -125,9 +161,17 @@ async def throughput(
         await asyncio.gather(prober(), *(worker() for _ in range(clients)))
         await drain(url)
         elapsed = time.perf_counter() - start
+        cpu = cpu_s(server_pid) - cpu_before
+        blocks = (await http.get("/v1/health")).json()["height"] - height_before
     return {
         "accepted": accepted,
         "tx_per_s": round(accepted / elapsed, 1),
+        "blocks": blocks,
+        "server_cpu_s_per_1000_tx": round(cpu / accepted * 1000, 3) if accepted else float("nan"),
+        "above_idle_cpu_s_per_1000_tx": (
+            round((cpu - idle_cpu_per_s * elapsed) / accepted * 1000, 3)
+            if accepted else float("nan")
+        ),
         "health_p50_ms": round(statistics.median(health_ms), 1) if health_ms else float("nan"),
     }
 
@@ -148,10 +192,12 @@ async def hold_streams(url: str, directory: Path, count: int) -> None:
 
 
 def streams(args: argparse.Namespace) -> dict[str, object]:
-    """Alternate rounds without and with the idle streams (a shared machine drifts)."""
+    """Alternate runs without and with the idle streams (a shared machine drifts), in
+    alternating order from round to round."""
     quiet: list[dict[str, float]] = []
     busy: list[dict[str, float]] = []
     verify_rates: list[float] = []  # one-core Ed25519 verifications per s, each round
+    verify_cpu_rates: list[float] = []  # ... per CPU second of this process
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
         init_network(directory, TEMPLATES["small"](), seed="bench-ops")
@@ -160,33 +206,63 @@ def streams(args: argparse.Namespace) -> dict[str, object]:
             url = endpoints(directory)["gov.peer"]
             cap = int(args.seconds * 1500)
             for round_no in range(args.rounds):
-                verify_rates.append(raw_verify_rate())
-                quiet.append(asyncio.run(throughput(
-                    url, presign(directory, cap, 1, f"q{round_no}"), args.seconds, args.clients
-                )))
-                holder = subprocess.Popen(
-                    [sys.executable, __file__, "_hold", url, str(directory), str(args.streams)],
-                    stdout=subprocess.DEVNULL,
-                )
-                try:
-                    time.sleep(3)  # let every stream connect
-                    busy.append(asyncio.run(throughput(
-                        url, presign(directory, cap, 1, f"b{round_no}"), args.seconds,
-                        args.clients,
-                    )))
-                finally:
-                    holder.kill()
-                    holder.wait(10)
+                wall_rate, cpu_rate = raw_verify_rates()
+                verify_rates.append(wall_rate)
+                verify_cpu_rates.append(cpu_rate)
+                idle = idle_cpu_rate(server.pid)
+
+                def run(tag: str, idle: float = idle, round_no: int = round_no) -> dict[str, float]:
+                    time.sleep(3)  # the streams connect (or, without them, the same pause)
+                    return asyncio.run(throughput(
+                        url, presign(directory, cap, 1, f"{tag}{round_no}"), args.seconds,
+                        args.clients, server.pid, args.rate, idle,
+                    ))
+
+                # odd rounds run the streams first: an A/A run (--streams 0) showed the
+                # second half of a round costing ~10 % more per tx whatever it held
+                for with_streams in ((False, True) if round_no % 2 == 0 else (True, False)):
+                    if not with_streams:
+                        quiet.append(run("q"))
+                        continue
+                    holder = subprocess.Popen(
+                        [sys.executable, __file__, "_hold", url, str(directory),
+                         str(args.streams)],
+                        stdout=subprocess.DEVNULL,
+                    )
+                    try:
+                        busy.append(run("b"))
+                    finally:
+                        holder.kill()
+                        holder.wait(10)
         finally:
             stop_server(server)
     q = statistics.median(r["tx_per_s"] for r in quiet)
     b = statistics.median(r["tx_per_s"] for r in busy)
     verify = statistics.median(verify_rates)
+    verify_cpu = statistics.median(verify_cpu_rates)
+    q_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in quiet)
+    b_cpu = statistics.median(r["server_cpu_s_per_1000_tx"] for r in busy)
+    q_net = statistics.median(r["above_idle_cpu_s_per_1000_tx"] for r in quiet)
+    b_net = statistics.median(r["above_idle_cpu_s_per_1000_tx"] for r in busy)
+    paired = [  # round by round, in order
+        (b["above_idle_cpu_s_per_1000_tx"] / q["above_idle_cpu_s_per_1000_tx"] - 1) * 100
+        for q, b in zip(quiet, busy, strict=True)
+    ]
     return {"without_streams": quiet, f"with_{args.streams}_idle_streams": busy,
             "median_tx_per_s": {"without": q, "with": b},
             "raw_verify_per_s": round(verify),
             "ratio_to_verify": {"without": round(q / verify, 4), "with": round(b / verify, 4)},
-            "throughput_change_pct": round((b - q) / q * 100, 1)}
+            "throughput_change_pct": round((b - q) / q * 100, 1),
+            "median_server_cpu_s_per_1000_tx": {"without": q_cpu, "with": b_cpu},
+            "raw_verify_per_cpu_s": round(verify_cpu),
+            "cpu_ratio_to_verify": {  # committed txs per server CPU s / verifies per CPU s
+                "without": round(1000 / q_cpu / verify_cpu, 4),
+                "with": round(1000 / b_cpu / verify_cpu, 4),
+            },
+            "cpu_per_tx_change_pct": round((b_cpu - q_cpu) / q_cpu * 100, 1),
+            "median_above_idle_cpu_s_per_1000_tx": {"without": q_net, "with": b_net},
+            "above_idle_cpu_change_pct": round((b_net - q_net) / q_net * 100, 1),
+            "paired_above_idle_cpu_change_pct": [round(p, 1) for p in paired]}
 
 
 def rss(args: argparse.Namespace) -> dict[str, object]:
@@ -237,13 +313,39 @@ def main() -> None:
     s.add_argument("--seconds", type=float, default=10.0)
     s.add_argument("--clients", type=int, default=16)
     s.add_argument("--rounds", type=int, default=3)
+    s.add_argument("--rate", type=float, default=0.0, help="offered tx/s (0: as fast as served)")
     s.add_argument("--port", type=int, default=18800)
+    c = sub.add_parser("crash", help="SIGKILL serve under load; accepted/committed/lost")
+    c.add_argument("--kills", type=int, default=10)
+    c.add_argument("--seconds", type=float, default=3.0)
+    c.add_argument("--clients", type=int, default=8)
+    c.add_argument("--port", type=int, default=18820)
+    d = sub.add_parser("diskfull", help="fill a tmpfs under load; accepted/committed/lost")
+    d.add_argument("--seconds", type=float, default=5.0)
+    d.add_argument("--clients", type=int, default=8)
+    d.add_argument("--size", default="24m")
+    d.add_argument("--port", type=int, default=18830)
+    w = sub.add_parser("slow", help="half-sent request heads held open under load")
+    w.add_argument("--connections", type=int, default=1124)
+    w.add_argument("--seconds", type=float, default=15.0)
+    w.add_argument("--clients", type=int, default=8)
+    w.add_argument("--port", type=int, default=18840)
     r = sub.add_parser("rss")
     r.add_argument("--txs", type=int, default=50_000)
     r.add_argument("--bound-mb", type=float, default=40.0)
     r.add_argument("--port", type=int, default=18810)
     args = parser.parse_args()
-    result = streams(args) if args.command == "streams" else rss(args)
+    result: dict[str, object]
+    if args.command == "streams":
+        result = streams(args)
+    elif args.command == "rss":
+        result = rss(args)
+    elif args.command == "crash":
+        result = ops_faults.crash(args.port, args.kills, args.seconds, args.clients)
+    elif args.command == "diskfull":
+        result = ops_faults.diskfull(args.port, args.seconds, args.clients, args.size)
+    else:
+        result = ops_faults.slow(args.port, args.connections, args.seconds, args.clients)
     print(json.dumps(result, indent=2))
     if result.get("within_bound") is False:
         sys.exit(1)

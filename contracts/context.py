@@ -108,6 +108,12 @@ class ReadContext:
     def has_contract(self, contract: str) -> bool:
         return contract in self._runtime.contracts
 
+    def contract_params(self, contract: str) -> Any | None:
+        """The params an enabled contract runs with (None if not enabled): governance
+        checks a proposed change against them."""
+        enabled = self._runtime.contracts.get(contract)
+        return None if enabled is None else enabled.params
+
     def is_frozen(self, asset: str) -> bool:
         """True if an enabled contract that freezes assets (``Contract.freezes_assets``,
         e.g. a dispute desk) holds ``asset`` frozen; False when none is enabled."""

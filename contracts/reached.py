@@ -10,7 +10,9 @@ with a ``state`` or ``status`` field and each event, as labels:
 - ``receipt:ACTIVE->PLEDGED``: the same key went from one state to another in one tx
   (``new->ACTIVE`` for a record first written);
 - ``loan:CLOSED/REPAID``: a record's closure reason (field ``closure``), where it has one;
-- ``event:LoanRepaid``: a committed tx emitted the event.
+- ``event:LoanRepaid``: a committed tx emitted the event;
+- ``rejected:LIMITATION_EXPIRED``: a tx was refused with that code (a rule's refusal is
+  a place the run went too: a guard at its edge).
 
 It reads the blocks the run appended, so it sees every tx (steered steps, noise, the
 setup) and needs no change to the machine's rules. ``reach`` runs a machine over a
@@ -28,7 +30,7 @@ in several runs, not by a fluke::
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import hypothesis
@@ -38,11 +40,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, run_state_mach
 from contracts.testing import ContractMachine
 from ledger.block import TxResult
 
-__all__ = ["SEED", "RecordsReached", "missing", "reach", "record_labels", "seeded_machine"]
+__all__ = [
+    "SEED", "RecordsReached", "SteeredMachine", "assert_reached", "missing", "reach",
+    "record_labels", "seeded_machine",
+]
 
 STATE_FIELDS = ("state", "status")
 SEED = 23  # the batch of runs ``reach`` draws (any fixed number; see ``reach``)
 M = TypeVar("M", bound=RuleBasedStateMachine)
+T = TypeVar("T")
 
 
 def record_labels(
@@ -98,6 +104,7 @@ class RecordsReached(ContractMachine):
             assert block is not None
             for result in block.results:
                 if not result.committed:
+                    self.reached.add(f"rejected:{result.code}")
                     continue
                 for key, value in result.writes:
                     state, labels = record_labels(key, value, self._states.get(key))
@@ -113,6 +120,41 @@ class RecordsReached(ContractMachine):
         if counts is not None:
             counts.update(self.reached)
         super().teardown()
+
+
+class SteeredMachine(RecordsReached):
+    """``RecordsReached`` for a steered subclass of a machine: its rules take a fresh
+    record along the next of a few paths in turn, every step through the machine's own
+    checked rules, so the machine others edit stays as it is. ``next_path`` gives the
+    next path (from a drawn start); ``paths_taken`` counts them (a fresh name per path)::
+
+        class SteeredLoansMachine(SteeredMachine, LoansMachine):
+            @rule(offset=st.integers(0, len(PATHS) - 1))
+            def loan_path(self, offset: int) -> None:
+                path = self.next_path(PATHS, offset)
+                ...
+    """
+
+    def __init__(self) -> None:
+        self.paths_taken = 0
+        super().__init__()
+
+    def next_path(self, paths: Sequence[T], offset: int = 0) -> T:
+        path = paths[(offset + self.paths_taken) % len(paths)]
+        self.paths_taken += 1
+        return path
+
+
+def assert_reached(
+    machine: type[RecordsReached], wanted: Iterable[str], *, runs: int, steps: int,
+    at_least: int,
+) -> collections.Counter[str]:
+    """Run ``reach`` and fail, naming them, if some wanted labels were reached in fewer
+    than ``at_least`` runs (the reached-every-state checks of tests/contracts)."""
+    counts = reach(machine, runs=runs, steps=steps)
+    absent = missing(counts, wanted, at_least)
+    assert not absent, f"not reached in {at_least} runs: {absent}; reached: {sorted(counts)}"
+    return counts
 
 
 def reach(

@@ -88,6 +88,11 @@ class ContractRuntime:
     """Executes txs against a fixed set of enabled contracts (implements ExecutorAPI)."""
 
     def __init__(self, contracts: Mapping[str, Contract]) -> None:
+        self.reconfigure(contracts)
+
+    def reconfigure(self, contracts: Mapping[str, Contract]) -> None:
+        """Run with ``contracts`` from now on (governance changes them between blocks,
+        ``contracts.governed``; the gate and block builder share this runtime)."""
         self.contracts = dict(contracts)
         self.freezers = tuple(c.name for c in self.contracts.values() if c.freezes_assets)
         """The enabled contracts that can freeze assets (``Contract.freezes_assets``)."""

@@ -36,8 +36,12 @@ from ledger.state import Overlay
 from ledger.tx import Envelope, SignerInfo, authenticate, signature_triples
 
 
-def signer_lookup(state: StateReader) -> Any:
-    """A SignerLookup reading member records from ``state``."""
+def signer_lookup(state: StateReader, height: int | None = None) -> Any:
+    """A SignerLookup reading member records from ``state``.
+
+    With ``height`` (a block being built), a member of an organisation that governance
+    has not admitted yet, or has removed, at that height counts as revoked: its org
+    record carries ``from_height`` / ``removed_from`` (see the membership contract)."""
 
     def lookup(member_id: str) -> SignerInfo | None:
         record = state.peek(member_state_key(member_id))  # read-only: no copy needed
@@ -50,11 +54,19 @@ def signer_lookup(state: StateReader) -> Any:
             org=org,
             role=record["role"],
             public_key=b64decode(record["public_key"]),
-            revoked=bool(record.get("revoked")),
+            revoked=bool(record.get("revoked")) or (
+                height is not None and org_record is not None
+                and not _org_in_force(org_record, height)
+            ),
             org_type="" if org_record is None else str(org_record["type"]),
         )
 
     return lookup
+
+
+def _org_in_force(org: Any, height: int) -> bool:
+    removed = org.get("removed_from")
+    return int(org.get("from_height", 0)) <= height and (removed is None or height < removed)
 
 
 _MEMBER_PREFIX = member_state_key("")
@@ -68,8 +80,8 @@ class _BlockSigners:
     committed tx wrote keeps every answer equal to a fresh read.
     """
 
-    def __init__(self, state: StateReader) -> None:
-        self._lookup = signer_lookup(state)
+    def __init__(self, state: StateReader, height: int | None = None) -> None:
+        self._lookup = signer_lookup(state, height)
         self._known: dict[str, SignerInfo | None] = {}
 
     def __call__(self, member_id: str) -> SignerInfo | None:
@@ -132,7 +144,7 @@ class BlockBuilder:
         height = head.height + 1
         context = BlockContext(chain_id=self.chain_id, height=height, time=time)
         block_overlay = Overlay(self.store.state)
-        lookup = _BlockSigners(block_overlay)
+        lookup = _BlockSigners(block_overlay, height)
         self.verifier.prefetch(signature_triples(envelopes, lookup))
         committed = self.store.committed_among(envelope.tx_id for envelope in envelopes)
         results: list[TxResult] = []

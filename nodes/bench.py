@@ -75,6 +75,14 @@ class BenchResult:
     peak_rss_mb: float
     execute_us_per_peer_tx: float
     once_us_per_tx: float
+    gate_us_per_tx: float = 0.0
+    """Gate checks with the signature prefetch, once per tx (at the peer it was sent to)."""
+    run_us_per_peer_tx: float = 0.0
+    """Executing the block (contracts, signature verdicts, state writes in memory)."""
+    store_us_per_peer_tx: float = 0.0
+    """Appending the block to the store and settling private data."""
+    ordering_us_per_tx: float = 0.0
+    """The rest, per tx: ordering, signing and comparing header claims, the benchmark's loop."""
 
     def to_text(self) -> str:
         return "\n".join([
@@ -87,8 +95,19 @@ class BenchResult:
             f"submit-to-commit latency  p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms",
             f"time per tx               {self.execute_us_per_peer_tx:.0f} us executing on each "
             f"peer; {self.once_us_per_tx:.0f} us once (gate, signatures, ordering)",
+            f"  split per tx            gate/verify {self.gate_us_per_tx:.0f} us once; "
+            f"execute {self.run_us_per_peer_tx:.0f} us and store "
+            f"{self.store_us_per_peer_tx:.0f} us on each peer; ordering and the rest "
+            f"{self.ordering_us_per_tx:.0f} us once",
             f"peak memory (max RSS)     {self.peak_rss_mb:.0f} MB",
         ])
+
+    def headline(self) -> str:
+        """One line: this run's commit rate as a share of one core's raw verify rate."""
+        return (
+            f"{self.peers} peer(s), {self.mix}: {self.committed_tx_per_s:,.0f} tx/s ÷ "
+            f"{self.verify_per_s:,.0f} verify/s = {self.ratio:.2f}"
+        )
 
 
 def raw_verify_rates(seconds: float = 1.0, distinct: int = 64) -> tuple[float, float]:
@@ -171,6 +190,7 @@ def run_bench(
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     applying0 = network.apply_seconds
+    stages0 = _stage_seconds(targets)
     first_height = targets[0].height() + 1
     for index in range(0, len(measured), chunk):
         part = measured[index:index + chunk]
@@ -183,6 +203,9 @@ def run_bench(
     seconds = time.perf_counter() - t0
     cpu_seconds = time.process_time() - cpu0
     applying = network.apply_seconds - applying0
+    gate_s, run_s, store_s = (
+        after - before for after, before in zip(_stage_seconds(targets), stages0, strict=True)
+    )
     for height in range(first_height, targets[0].height() + 1):
         block = targets[0].block(height)
         assert block is not None
@@ -203,6 +226,19 @@ def run_bench(
         peak_rss_mb=peak_rss_mb(),
         execute_us_per_peer_tx=applying / peers / len(measured) * 1e6,
         once_us_per_tx=(seconds - applying) / len(measured) * 1e6,
+        gate_us_per_tx=gate_s / len(measured) * 1e6,
+        run_us_per_peer_tx=run_s / peers / len(measured) * 1e6,
+        store_us_per_peer_tx=store_s / peers / len(measured) * 1e6,
+        ordering_us_per_tx=(seconds - gate_s - run_s - store_s) / len(measured) * 1e6,
+    )
+
+
+def _stage_seconds(peers: Sequence[Peer]) -> tuple[float, float, float]:
+    """(gate, execute, store) wall seconds summed over ``peers`` so far."""
+    return (
+        sum(p.seconds.gate for p in peers),
+        sum(p.seconds.execute for p in peers),
+        sum(p.seconds.store for p in peers),
     )
 
 

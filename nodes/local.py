@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from contracts.base import Contract
 from contracts.registry import discover
 from ledger.block import Block
 from ledger.crypto import SignatureVerifier, verify_executor
@@ -76,11 +77,13 @@ class LocalNetwork:
         orderer_dir: Path | None = None,
         orderer_sync: str = "normal",
         verify_cache: int | None = None,
+        classes: Mapping[str, type[Contract]] | None = None,
     ) -> None:
         """``orderer_sync``: ``full`` makes each accepted envelope survive a power cut
         (one fsync per submission); ``normal`` survives the process being killed.
         ``verify_cache``: verdicts the network's own verifier keeps (default: the
-        pending window, see ``VERIFY_WINDOW_BATCHES``); ignored with ``verifier``."""
+        pending window, see ``VERIFY_WINDOW_BATCHES``); ignored with ``verifier``.
+        ``classes``: the installed contracts (default: every registered entry point)."""
         self.spec = spec
         self.clock = clock
         settings = spec.config.orderer
@@ -98,7 +101,7 @@ class LocalNetwork:
             window = max(VERIFY_WINDOW_BATCHES * self.orderer.batch_size, MIN_VERIFY_CACHE)
             verifier = SignatureVerifier(verify_cache or window, self._executor)
         shared = verifier
-        classes = discover()
+        classes = discover() if classes is None else classes
         self.peers: dict[str, Peer] = {}
         for peer_id in peers or spec.peer_members():
             directory = None if store_root is None else store_root / peer_id

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from contracts.base import Contract
 from contracts.exceptions import RegistrationError
 from contracts.genesis import GenesisConfig, build_genesis
+from contracts.governed import Governor
 from ledger.block import BlockHeader, TxResult
 from ledger.chain import BlockBuilder
 from ledger.crypto import SignatureVerifier
@@ -41,6 +42,7 @@ class Replayer:
             block0, runtime = build_genesis(config, classes)
         except (ValidationError, RegistrationError) as exc:
             raise VerificationError(0, f"replay: genesis configuration unusable: {exc}") from None
+        self._governor = Governor(config, runtime, classes)
         self._genesis_hash = block0.hash
         self._store = MemoryStore()
         self._store.append(block0)
@@ -60,6 +62,10 @@ class Replayer:
             if header.hash() != self._genesis_hash:
                 raise VerificationError(0, "replay: genesis block differs from its configuration")
             return
+        try:
+            self._governor.configure(self._store.state, height)
+        except RegistrationError as exc:
+            raise VerificationError(height, f"replay: {exc}") from None
         block = self._builder.build(envelopes, header.time, header.cut)
         for index, (ours, stored) in enumerate(zip(block.results, results, strict=True)):
             if ours.digest() != stored.digest():

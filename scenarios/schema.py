@@ -180,6 +180,11 @@ class InsuranceSpec(_Spec):
     publicity_days: Day = 3.0
     pay_within_days: Day = 5.0
     late_survey: bool = True
+    severity: int = Field(
+        default=3, ge=1, le=4,
+        description="the typhoon's declared severity (1..4); each household's drawn loss scales "
+        "by severity/3, so 3 keeps the drawn losses (sweeps vary it)",
+    )
     dispute: bool = True
     government_accounts: dict[str, str] = Field(
         default_factory=lambda: {"central": "gov", "province": "gov", "county": "gov"},
@@ -228,6 +233,29 @@ class AgentsSpec(_Spec):
     price_path: dict[str, list[tuple[Day, int]]] = Field(
         default_factory=dict, description="commodity -> [(day, price in fen per unit)]"
     )
+    price_fall_pct: dict[str, float] = Field(
+        default_factory=dict,
+        description="commodity -> percent its price falls from the path's first point by the "
+        "path's last point (replaces that point's price; sweeps vary it)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_price_falls(cls, data: Any) -> Any:
+        """Rewrite the last point of each fallen commodity's path before the model freezes."""
+        if not isinstance(data, dict) or not data.get("price_fall_pct"):
+            return data
+        paths = {k: [list(p) for p in v] for k, v in dict(data.get("price_path", {})).items()}
+        for commodity, pct in dict(data["price_fall_pct"]).items():
+            path = paths.get(commodity)
+            if not path or len(path) < 2:
+                raise ValueError(
+                    f"price_fall_pct names {commodity!r}, whose price_path has no two points"
+                )
+            if not 0 <= float(pct) < 100:
+                raise ValueError(f"price_fall_pct of {commodity!r} must be in [0, 100)")
+            path[-1][1] = round(int(path[0][1]) * (100 - float(pct)) / 100)
+        return {**data, "price_path": paths}
 
 
 class TimelineAction(_Spec):
@@ -328,6 +356,30 @@ Expectation = Annotated[
 ]
 
 
+class SweepParameter(_Spec):
+    """One swept parameter: a short name, the dotted path it sets in the scenario, its values."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    path: str = Field(description="dotted path into the scenario, e.g. agents.insurance.severity")
+    values: list[float | int | str] = Field(min_length=1)
+    unit: str = ""
+
+
+Figure = Literal["credit_loss", "government_share", "subsidy_exhaustion"]
+
+
+def _all_figures() -> list[Figure]:
+    return ["credit_loss", "government_share", "subsidy_exhaustion"]
+
+
+class SweepSpec(_Spec):
+    """A scenario's declared sweep: ``agriledger sweep FILE`` runs it with no flags."""
+
+    seeds: str = Field(default="1..20", description="e.g. 1..200 or 1,2,5")
+    parameters: list[SweepParameter] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=_all_figures)
+
+
 class Scenario(_Spec):
     name: str
     description: str = ""
@@ -340,6 +392,7 @@ class Scenario(_Spec):
     timeline: list[TimelineAction] = Field(default_factory=list)
     faults: list[Fault] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
+    sweep: SweepSpec | None = Field(default=None, description="the sweep `agriledger sweep` runs")
 
     @model_validator(mode="after")
     def _check_refs(self) -> Scenario:

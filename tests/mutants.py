@@ -25,6 +25,7 @@ Not part of ``make test``; the last scores are in docs/testing.md.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -193,9 +194,10 @@ TESTS: dict[str, list[str]] = {
                           "tests/contracts/test_boundaries.py"],
     "order_finance": ["tests/contracts/test_order_finance*.py"],
     "settlement": ["tests/contracts/test_settlement_*.py"],
-    "claims": ["tests/contracts/test_claims_*.py", "tests/contracts/test_boundaries.py"],
+    "claims": ["tests/contracts/test_claims_*.py", "tests/contracts/test_boundaries*.py"],
     "disputes": ["tests/contracts/test_disputes_*.py"],
-    "credit": ["tests/contracts/test_credit_*.py", "tests/contracts/test_lending_*.py"],
+    "credit": ["tests/contracts/test_credit_*.py", "tests/contracts/test_lending_*.py",
+               "tests/contracts/test_boundaries_thresholds.py"],
     "credit_loans": ["tests/contracts/test_credit_loans_*.py",
                      "tests/contracts/test_lending_*.py"],
     "membership": ["tests/contracts/test_membership_*.py", "tests/ledger/test_ledger_identity.py",
@@ -241,31 +243,52 @@ def chosen_mutants(contract: str, slips: list[str]) -> list[Mutant]:
     return [m for m in MUTANTS[contract] if not slips or any(s in m.slip for s in slips)]
 
 
-def run_contract(contract: str, profile: str, slips: list[str]) -> tuple[int, int]:
-    """Killed and scored mutants (a listed equivalent that survives is not scored)."""
-    killed = total = 0
+def run_mutant(contract: str, mutant: Mutant, profile: str, base: Path) -> str | None:
+    """Apply one mutant to a fresh copy of ``base`` (the repository as the run began) and
+    run the contract's tests: "survived", "killed", or None (stale: its text is not in
+    the file once). A copy per mutant, so that mutants can run side by side (``-j``)."""
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
-        workdir = Path(tmp)
-        copy_repo(workdir)
-        for mutant in chosen_mutants(contract, slips):
-            target = workdir / mutant.path
-            original = target.read_text()
-            if original.count(mutant.old) != 1:
-                print(f"  STALE     {mutant.slip}: text not found once in {mutant.path}")
+        workdir = Path(tmp) / "repo"
+        shutil.copytree(base, workdir)
+        target = workdir / mutant.path
+        original = target.read_text()
+        if original.count(mutant.old) != 1:
+            return None
+        target.write_text(original.replace(mutant.old, mutant.new))
+        return "survived" if run_tests(workdir, contract, profile) else "killed"
+
+
+def run_all(
+    chosen: list[tuple[str, Mutant]], profile: str, jobs: int
+) -> dict[str, tuple[int, int]]:
+    """Run the mutants ``jobs`` at a time; print each verdict as it comes; the killed
+    and scored mutants per contract (a listed equivalent that survives is not scored)."""
+    scores = {contract: (0, 0) for contract, _ in chosen}
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="mutants-base-") as base, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        copy_repo(Path(base))  # edits made while the run goes on do not leak into it
+
+        def one(item: tuple[str, Mutant]) -> tuple[str, Mutant, str | None, float]:
+            begun = time.monotonic()
+            verdict = run_mutant(item[0], item[1], profile, Path(base))
+            return item[0], item[1], verdict, time.monotonic() - begun
+
+        for contract, mutant, verdict, took in pool.map(one, chosen):
+            head = f"{contract}: {mutant.slip} ({took:.0f} s)"
+            if verdict is None:
+                print(f"  STALE       {contract}: {mutant.slip}: text not found once in "
+                      f"{mutant.path}", flush=True)
                 continue
-            target.write_text(original.replace(mutant.old, mutant.new))
-            started = time.monotonic()
-            survived = run_tests(workdir, contract, profile)
-            target.write_text(original)
-            took = f"({time.monotonic() - started:.0f} s)"
-            if survived and mutant.equivalent:
-                print(f"  equivalent  {mutant.slip} {took}: {mutant.equivalent}", flush=True)
+            if verdict == "survived" and mutant.equivalent:
+                print(f"  equivalent  {head}: {mutant.equivalent}", flush=True)
                 continue
-            total += 1
-            killed += not survived
-            verdict = "SURVIVED" if survived else "killed  "
-            print(f"  {verdict}  {mutant.slip} {took}", flush=True)
-    return killed, total
+            killed, total = scores[contract]
+            scores[contract] = killed + (verdict == "killed"), total + 1
+            print(f"  {'SURVIVED' if verdict == 'survived' else 'killed  '}    {head}",
+                  flush=True)
+    print(f"all in {time.monotonic() - started:.0f} s (wall, {jobs} at a time)", flush=True)
+    return scores
 
 
 def main() -> None:
@@ -273,6 +296,8 @@ def main() -> None:
     parser.add_argument("contracts", nargs="*", help=f"any of {', '.join(MUTANTS)}")
     parser.add_argument("--profile", choices=("quick", "ci"), default="quick")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("-j", "--jobs", type=int, default=2,
+                        help="mutants run side by side (2: this machine has two cores)")
     parser.add_argument("--slip", action="append", default=[],
                         help="only the mutants whose slip contains this text (repeatable)")
     args = parser.parse_args()
@@ -285,13 +310,10 @@ def main() -> None:
             for mutant in chosen_mutants(contract, args.slip):
                 print(f"{contract}: {mutant.slip} ({mutant.path})")
         return
-    scores = {}
-    for contract in chosen:
-        started = time.monotonic()
-        print(f"{contract}:", flush=True)
-        killed, total = run_contract(contract, args.profile, args.slip)
-        scores[contract] = killed, total
-        print(f"  {killed}/{total} killed in {time.monotonic() - started:.0f} s", flush=True)
+    chosen_list = [(c, m) for c in chosen for m in chosen_mutants(c, args.slip)]
+    scores = run_all(chosen_list, args.profile, args.jobs)
+    for contract, (killed, total) in scores.items():
+        print(f"{contract}: {killed}/{total} killed", flush=True)
     low = [c for c, (k, t) in scores.items() if t and k * 100 < 90 * t]
     if low:
         sys.exit(f"below 90 % killed: {low}")

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MACHINES = (
     ("test_order_finance_machine", "OrderFinanceMachine"),
     ("test_order_finance_fees", "FeesOrderFinanceMachine"),
-    ("test_claims_stateful", "ClaimsMachine"),
+    ("test_claims_coverage", "SteeredClaimsMachine"),
     ("test_warehouse_receipt_coverage", "SteeredWarehouseReceiptMachine"),
     ("test_credit_loans_coverage", "SteeredCreditLoansMachine"),
     ("test_credit_coverage", "SteeredCreditMachine"),

@@ -15,6 +15,9 @@ from scenarios.catalog import DEFAULT_SCENARIO, builtin, load
 from scenarios.loader import ScenarioError
 from scenarios.report import write_report, yuan
 from scenarios.runner import RunResult, run_scenario
+from scenarios.schema import Scenario
+from scenarios.sweep.params import SweepError, apply, parse_vary
+from scenarios.sweep.params import resolve as resolve_params
 
 
 @click.command("scenarios")
@@ -37,6 +40,13 @@ def scenarios_command() -> None:
     default=None,
     help="Where each peer's SQLite chain file goes (default out/<name>/peers).",
 )
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a sweep parameter (declared name or dotted path), e.g. to replay a sweep's run.",
+)
 @click.option("--memory", is_flag=True, help="Keep peers' chains in memory instead of SQLite.")
 @click.option(
     "--report",
@@ -46,15 +56,25 @@ def scenarios_command() -> None:
     help="Where report.md, charts and metrics.json go (default out/<name>/report).",
 )
 def run_command(
-    scenario: str, seed: int | None, db_dir: Path | None, memory: bool, report_dir: Path | None
+    scenario: str,
+    seed: int | None,
+    db_dir: Path | None,
+    sets: tuple[str, ...],
+    memory: bool,
+    report_dir: Path | None,
 ) -> None:
     """Run SCENARIO (a YAML file or a built-in name; default: the combined season)."""
     console = Console()
     try:
         spec = load(scenario)
+        if sets:
+            spec = with_parameters(spec, sets)
     except (ScenarioError, FileNotFoundError) as exc:
         for line in str(exc).splitlines():  # one `file:line: field: rule` per mistake, unwrapped
             click.echo(f"error: {line}", err=True)
+        sys.exit(2)
+    except SweepError as exc:
+        click.echo(f"error: parameter {exc.parameter}: {exc.rule}", err=True)
         sys.exit(2)
     base = Path("out") / spec.name
     if not memory:
@@ -91,6 +111,16 @@ def run_command(
             f"chains: {db_dir}/<peer>/chain.db  (check one with: agriledger verify <file>)"
         )
     sys.exit(0 if result.passed else 1)
+
+
+def with_parameters(spec: Scenario, sets: tuple[str, ...]) -> Scenario:
+    """The scenario with ``NAME=VALUE`` parameters set, as a sweep sets them."""
+    varies = [parse_vary(text) for text in sets]
+    for name, values in varies:
+        if len(values) != 1:
+            raise SweepError(name, "--set takes one value")
+    params = {p.name: p for p in resolve_params(spec, varies)}
+    return apply(spec, params, {name: values[0] for name, values in varies})
 
 
 def _log_to(path: Path) -> None:

@@ -14,9 +14,10 @@ its height, index, id, status and code. Supervisors share one encoding per block
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -133,6 +134,44 @@ FILTERED_TEXTS = 256
 """Event texts kept per (height, org, org type, role): the followers of one org and role
 share one filtered encoding of a block, as supervisors share the full one."""
 
+TextKey = tuple[int, str, str, str]
+"""(height, org, org type, role) of one visibility class; ("*", "*", "*") for the full text."""
+
+
+class SharedTexts:
+    """Event texts by visibility class, each computed once. One block wakes all its
+    followers together: without the in-flight tasks, each follower of a class found no
+    text yet, filtered and encoded the block itself (200 idle streams, 200 filterings
+    per block), so the followers of a class await the first one's task instead."""
+
+    def __init__(self, keep: int = FILTERED_TEXTS) -> None:
+        self._keep = keep
+        self._done: OrderedDict[TextKey, bytes] = OrderedDict()
+        self._running: dict[TextKey, asyncio.Task[bytes | None]] = {}
+
+    async def get(
+        self, key: TextKey, compute: Callable[[], Coroutine[Any, Any, bytes | None]]
+    ) -> bytes | None:
+        known = self._done.get(key)
+        if known is not None:
+            return known
+        task = self._running.get(key)
+        if task is None:
+            task = asyncio.ensure_future(compute())
+            self._running[key] = task
+            task.add_done_callback(lambda done: self._finish(key, done))
+        return await asyncio.shield(task)  # a follower that leaves does not cancel the others'
+
+    def _finish(self, key: TextKey, task: asyncio.Task[bytes | None]) -> None:
+        self._running.pop(key, None)
+        if task.cancelled() or task.exception() is not None:
+            return
+        text = task.result()
+        if text is not None:
+            self._done[key] = text
+            while len(self._done) > self._keep:
+                self._done.popitem(last=False)
+
 
 class _HeadReads:
     """Head-state reads for ``via`` links, each under the peer's lock on its own, so
@@ -164,26 +203,27 @@ async def _block_text(ctx: ApiContext, viewer: Viewer, height: int) -> bytes | N
         text = ctx.watcher.recent_text(height, block_event_bytes)  # shared by all supervisors
         if text is not None:
             return text
-    texts: OrderedDict[tuple[int, str, str, str], bytes] = ctx.cache.setdefault(
-        "filtered_events", OrderedDict()
-    )
-    key = (height, viewer.org, viewer.org_type, "*" if viewer.supervisor else viewer.role)
-    known = texts.get(key)
-    if known is not None:
-        return known
-    block = ctx.watcher.recent_block(height)
-    if block is None:
-        block = await run_in_threadpool(ctx.peer.block, height)
+        key: TextKey = (height, "*", "*", "*")
+    else:
+        key = (height, viewer.org, viewer.org_type, viewer.role)
+    texts: SharedTexts = ctx.cache.setdefault("event_texts", SharedTexts())
+
+    async def compute() -> bytes | None:
+        block = ctx.watcher.recent_block(height)
         if block is None:
-            return None
-    if viewer.supervisor:
-        return block_event_bytes(block)
-    rules = visibility(ctx)
-    readable = await run_in_threadpool(rules.readable_txs, viewer, block, _HeadReads(ctx))
-    text = texts[key] = block_event_bytes(block, readable)
-    while len(texts) > FILTERED_TEXTS:
-        texts.popitem(last=False)
-    return text
+            block = await run_in_threadpool(ctx.peer.block, height)
+            if block is None:
+                return None
+        readable = None
+        if not viewer.supervisor:
+            rules = visibility(ctx)
+            readable = await run_in_threadpool(
+                rules.readable_txs, viewer, block, _HeadReads(ctx)
+            )
+        ctx.metrics.event_blocks_encoded.inc()
+        return block_event_bytes(block, readable)
+
+    return await texts.get(key, compute)
 
 
 async def _stream(

@@ -68,7 +68,7 @@ def contract_info(contract: Contract) -> ContractInfo:
     )
 
 
-def _contract(ctx: ApiContext, name: str) -> Contract:
+def contract_named(ctx: ApiContext, name: str) -> Contract:
     contract = ctx.contracts.get(name)
     if contract is None:
         raise ContractNotFound(f"contract {name!r} is not enabled on this chain", contract=name)
@@ -108,7 +108,7 @@ async def state_value(
     contract: Annotated[str, Path(pattern=NAME)],
     key: Annotated[str, Path(min_length=1, description="may contain '/'")],
 ) -> StateOut:
-    _contract(ctx, contract)
+    contract_named(ctx, contract)
     rules = visibility(ctx)
 
     def read(store: ChainStoreAPI) -> tuple[Any, int]:
@@ -137,7 +137,7 @@ async def call_view(
     contract: Annotated[str, Path(pattern=NAME)],
     view: Annotated[str, Path(pattern=NAME)],
 ) -> ViewOut:
-    spec = _contract(ctx, contract).views.get(view)
+    spec = contract_named(ctx, contract).views.get(view)
     if spec is None:
         raise ViewNotFound(
             f"contract {contract!r} has no view {view!r}", contract=contract, view=view

@@ -217,7 +217,7 @@ def disaster_story(kit: AgentKit, coops: list[str]) -> Story:
                 region=_region(coop),
                 window_start=kit.time_at(spec.disaster_day - 1),
                 window_end=kit.time_at(spec.disaster_day + 2),
-                severity=3,
+                severity=spec.severity,
             ),
         )
 
@@ -278,6 +278,7 @@ def claim_story(
         losses = (0, 1500, 2500, 4000, 5500, 7000, 8500)
         # the household that disputes its assessment must have one, whatever the seed
         loss = rng.choice(losses[1:] if household is disputed else losses)
+        loss = min(10_000, loss * spec.severity // 3)  # severity 3 keeps the drawn loss
         if loss == 0:
             continue
         area = household.acreage_mu * 100 * rng.randint(30, 100) // 100

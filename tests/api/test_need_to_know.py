@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.client import ApiProblem, Client
+from api.client import ApiProblem, Client, load_member
+from ledger.crypto import b64encode
 from ledger.timefmt import format_time
 from tests.integration.cli_kit import AGRILEDGER, ServedNetwork, serving
 
@@ -114,6 +115,8 @@ def test_another_bank_cannot_read_the_loan_by_any_route(
         # a listing view lists only the rows the reader may read
         listed = outsider.view("warehouse_receipt", "receipts_by_holder", holder="coop-a")
         assert loan["receipt_id"] not in json.dumps(listed)
+        # a list view (GET /v1/lists) skips it: the page is as if it did not exist
+        assert outsider.records("warehouse_receipt", "loan/")["items"] == []
         # tx lookup: unknown
         for tx in loan["txs"]:
             assert problem(lambda tx=tx: outsider.tx(tx["tx_id"])).code == "TX_NOT_FOUND"
@@ -135,6 +138,34 @@ def test_another_bank_cannot_read_the_loan_by_any_route(
         # what is public by nature stays public: the lien on the pledged receipt
         lien = outsider.state("registry", f"lien/receipt:{loan['receipt_id']}")
         assert lien["pledgee"] == "bank-a"
+
+
+def test_list_views_page_the_readable_records_in_key_order(
+    lent: tuple[ServedNetwork, dict[str, Any]],
+) -> None:
+    served, loan = lent
+    for member in READERS:
+        with client(served, member) as reader:
+            page = reader.records("warehouse_receipt", "loan/")
+            assert [i["key"] for i in page["items"]] == [f"loan/{loan['loan_id']}"]
+            assert page["items"][0]["value"]["bank"] == "bank-a"
+            assert page["next_after"] is None
+    with client(served, "gov.pboc") as regulator:  # reads every account: several pages
+        whole = regulator.records("settlement", "", limit=200)["items"]
+        assert len(whole) >= 3
+        paged: list[Any] = []
+        after = None
+        while True:
+            page = regulator.records("settlement", "", after=after, limit=2)
+            paged += page["items"]
+            after = page["next_after"]
+            if after is None:
+                break
+        assert paged == whole
+        assert [i["key"] for i in whole] == sorted(i["key"] for i in whole)
+        refused = problem(lambda: regulator.records("settlement", "", limit=201))
+        assert (refused.status, refused.code) == (422, "INVALID_REQUEST")
+        assert "limit" in json.dumps(refused.problem)
 
 
 def test_the_member_cli_reports_an_unreadable_record_as_not_found(
@@ -161,3 +192,51 @@ def test_every_peer_chain_still_verifies_with_and_without_replay(
             proc = subprocess.run([AGRILEDGER, "verify", str(chain), *extra],
                                   capture_output=True, text=True, timeout=300, check=False)
             assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_cosignature_inbox_refuses_what_a_signer_or_an_outsider_should_not_do(
+    lent: tuple[ServedNetwork, dict[str, Any]],
+) -> None:
+    """POST /v1/inbox and its signatures, from the side of each member who would break a
+    rule: a non-signer posting, a forged signature, a co-signer who is not enrolled, an
+    outsider reading or signing, a co-signer signing twice or with a signature that
+    is not over the body."""
+    served, _ = lent
+    net = served.cli.net
+    cm = load_member(net, "custodian.cm")
+    with client(served, "coop-a.keeper") as poster:
+        envelope = poster.builder().build("warehouse_receipt", "record_intake", {
+            "warehouse": "coop-a", "depositor": "coop-a", "commodity": "paddy", "grade": "2",
+            "quantity": 1_000, "unit": "kg", "moisture_permille": 140, "pile": "inbox bay",
+            "received_at": format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))})
+        body = {"envelope": envelope.to_json(), "co_signers": ["custodian.cm"]}
+        ghost = poster.http.post("/v1/inbox", json={**body, "co_signers": ["coop-a.nobody"]})
+        assert (ghost.status_code, ghost.json()["code"]) == (422, "INVALID_REQUEST")
+        assert "co_signers[0]" in ghost.text
+        forged = envelope.to_json()
+        forged["signatures"][0]["sig"] = b64encode(cm.key.sign(envelope.body_bytes))
+        refused = poster.http.post("/v1/inbox", json={**body, "envelope": forged})
+        assert refused.status_code == 422
+        assert "$.envelope.signatures[0].sig" in refused.text
+        posted = poster.http.post("/v1/inbox", json=body)
+        assert posted.status_code == 200, posted.text
+    tx_id = envelope.tx_id
+    with client(served, "bank-b.officer") as outsider:
+        assert outsider.http.post("/v1/inbox", json=body).json()["code"] == "INBOX_FORBIDDEN"
+        assert outsider.http.get(f"/v1/inbox/{tx_id}").json()["code"] == (
+            "INBOX_ENTRY_NOT_FOUND")
+        assert outsider.http.get("/v1/inbox").json() == {"items": []}
+        sig = b64encode(load_member(net, "bank-b.officer").key.sign(envelope.body_bytes))
+        assert outsider.http.post(f"/v1/inbox/{tx_id}/signatures",
+                                  json={"sig": sig}).status_code == 404
+    with client(served, "custodian.cm") as cosigner:
+        wrong = b64encode(cm.key.sign(b"not the body"))
+        bad = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": wrong})
+        assert (bad.status_code, bad.json()["code"]) == (422, "INVALID_REQUEST")
+        good = b64encode(cm.key.sign(envelope.body_bytes))
+        signed = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": good})
+        assert signed.json()["awaiting"] == []
+        assert [s["signer"] for s in signed.json()["envelope"]["signatures"]] == [
+            "coop-a.keeper", "custodian.cm"]
+        again = cosigner.http.post(f"/v1/inbox/{tx_id}/signatures", json={"sig": good})
+        assert (again.status_code, again.json()["code"]) == (403, "INBOX_FORBIDDEN")

@@ -123,6 +123,19 @@ class Console:
         expect(out).to_be_visible()
         return out.input_value()
 
+    def send_to_inboxes(self, contract: str, action: str, co_signers: list[str],
+                        **args: Any) -> str:
+        """Fill, review, sign and post to the co-signers' inboxes: the tx id."""
+        self.hand_over(contract, action, **args)
+        page = self.page
+        page.get_by_label("Co-signers (member ids, one per line)").fill("\n".join(co_signers))
+        page.get_by_role("button", name="Send to their inboxes").click()
+        sent = page.locator("#sent")
+        expect(sent).to_contain_text("In the inboxes of")
+        tx_id = sent.get_attribute("data-tx-id")
+        assert tx_id is not None
+        return tx_id
+
     def cosign_and_submit(self, envelope: str) -> str:
         page = self.goto("/cosign")
         page.get_by_label("Envelope (JSON)").fill(envelope)
@@ -155,17 +168,25 @@ def loan_id(apply_tx: str) -> str:
     return f"loan-{apply_tx[:24]}"
 
 
+def intake(keeper: Console, lot: str) -> str:
+    """The keeper's intake record of 20 t of paddy in pile ``lot``: the lot's id."""
+    received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    tx = keeper.act("warehouse_receipt", "record_intake", commodity="paddy",
+                    depositor="coop-a", grade="2", moisture_permille=140,
+                    pile=f"{lot} bay", quantity=20000, received_at=received, unit="kg",
+                    warehouse="coop-a")
+    return f"lot-{tx[:24]}"
+
+
+RECEIPT_TERMS = {"quantity": 20000, "shrinkage_bp": 50, "storage_days": 300, "storage_fee": 0,
+                 "warehouse": "coop-a"}
+
+
 def issue_receipt(manager: Console, keeper: Console, cm: Console, lot: str,
                   value_fen: int) -> str:
     """The cooperative's receipt for 20 t of paddy in its own warehouse (the walkthrough's
     steps: the keeper's intake record makes the lot in pile ``lot``, then the receipt is
     issued co-signed by the collateral manager)."""
-    received = format_time(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
-    intake = keeper.act("warehouse_receipt", "record_intake", commodity="paddy",
-                        depositor="coop-a", grade="2", moisture_permille=140,
-                        pile=f"{lot} bay", quantity=20000, received_at=received, unit="kg",
-                        warehouse="coop-a")
-    envelope = keeper.hand_over(
-        "warehouse_receipt", "issue", lot_id=f"lot-{intake[:24]}", quantity=20000,
-        shrinkage_bp=50, storage_days=300, storage_fee=0, value=value_fen, warehouse="coop-a")
+    envelope = keeper.hand_over("warehouse_receipt", "issue", lot_id=intake(keeper, lot),
+                                value=value_fen, **RECEIPT_TERMS)
     return receipt_id(cm.cosign_and_submit(envelope))

@@ -19,9 +19,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, expect
 
+from api.client import Client, load_member
 from ledger.encoding import canonical
 from tests.api.serve_kit import ServeProcess, run_cli
-from tests.browser.browser_kit import Console, Shots, issue_receipt, loan_id, shots_for
+from tests.browser.browser_kit import (
+    RECEIPT_TERMS,
+    Console,
+    Shots,
+    intake,
+    issue_receipt,
+    loan_id,
+    receipt_id,
+    shots_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -153,6 +163,42 @@ def test_a_member_of_another_bank_does_not_see_the_loan(
     assert receipt not in page.locator("main").inner_text()
 
 
+def test_a_cosignature_awaits_in_the_named_signers_inbox_and_nobody_elses(
+    browser: Browser, served: ServeProcess, consoles: dict[str, Console], shots: Shots
+) -> None:
+    keeper = open_console(consoles, browser, served, "coop-a.keeper")
+    cm = open_console(consoles, browser, served, "custodian.cm")
+    other = open_console(consoles, browser, served, "bank-b.officer")
+    lot = intake(keeper, "paddy-ui-inbox")
+    tx_id = keeper.send_to_inboxes("warehouse_receipt", "issue", ["custodian.cm"], lot_id=lot,
+                                   value=2_000_000, **RECEIPT_TERMS)
+    shots.take(keeper.page, "keeper-sends-to-inbox")
+
+    page = other.goto("/cosign")  # another organisation's console: nothing, not even its id
+    expect(page.get_by_text("Inbox: nothing awaits you.")).to_be_visible()
+    with Client(served.url, load_member(served.directory, "bank-b.officer")) as outsider:
+        assert outsider.http.get(f"/v1/inbox/{tx_id}").status_code == 404
+        assert tx_id not in outsider.http.get("/v1/inbox").text
+    shots.take(page, "other-org-inbox-empty")
+
+    page = cm.goto("/cosign")
+    entry = page.get_by_role("region", name="Inbox").get_by_role("row").filter(
+        has_text="warehouse_receipt.issue")
+    expect(entry).to_contain_text("coop-a.keeper")
+    accessible(page)
+    shots.take(page, "collateral-manager-inbox")
+    entry.get_by_role("button", name=re.compile("^Review")).click()
+    expect(page.locator("#review-body")).to_contain_text("coop-a.keeper: signature checks")
+    page.get_by_role("button", name="Add my signature").click()
+    expect(page.locator("#review-body")).to_contain_text("custodian.cm: signature checks")
+    page.get_by_role("button", name="Submit it now").click()
+    assert cm.committed(page) == tx_id
+    assert receipt_id(tx_id).startswith("wr-")
+    page = keeper.goto("/cosign")  # on chain now: it awaits nobody
+    expect(page.get_by_text("Inbox: nothing awaits you.")).to_be_visible()
+    shots.take(cm.page, "collateral-manager-cosigned")
+
+
 def test_a_key_that_is_not_the_members_is_refused_with_the_field_named(
     browser: Browser, served: ServeProcess, shots: Shots
 ) -> None:
@@ -171,13 +217,7 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     phone = {"width": 375, "height": 740}
     farmer = open_console(consoles, browser, served, "coop-a.farmer-1", viewport=phone)
     page = farmer.goto("/actions?contract=settlement&action=transfer")
-    for path, drawn in (("/", "#view .help"), ("/explorer", "#blocks table"),
-                        ("/actions?contract=settlement&action=transfer", "legend")):
-        page = farmer.goto(path)
-        page.locator(drawn).wait_for()
-        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at 375 px by {overflow} px"
-        accessible(page)
+    page.locator("legend").wait_for()
     shots.take(page, "phone-transfer-form")
     expect(page.locator("legend")).to_have_text("settlement.transfer")
     page.locator("#arg-source").focus()
@@ -203,6 +243,46 @@ def test_keyboard_only_at_phone_width_and_a_refused_action_names_its_rule(
     expect(outcome).to_contain_text("INSUFFICIENT")
     accessible(page)
     shots.take(page, "phone-transfer-refused")
+
+    # Every page of the console at 375 px: no sideways scroll, axe clean, and every
+    # link, button and field reachable with Tab alone.
+    refused = outcome.get_attribute("data-tx-id")
+    for path, drawn in (("/sign-in", "form"), ("/", "#view .help"), ("/explorer", "#clock p"),
+                        ("/explorer/blocks/0", "#block dl"), (f"/explorer/txs/{refused}", "#tx dl"),
+                        ("/actions?contract=settlement&action=transfer", "legend"),
+                        ("/cosign", "#inbox")):
+        page = farmer.goto(path)
+        page.locator(drawn).first.wait_for()
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at 375 px by {overflow} px"
+        accessible(page)
+        unreached = keyboard_unreached(page)
+        assert not unreached, f"{path}: Tab never reaches {unreached}"
+    shots.take(page, "phone-cosign-page")
+
+
+REACHABLE = ("a[href], button, input:not([type=hidden]), select, textarea, "
+             "[tabindex]:not([tabindex='-1'])")
+
+
+def keyboard_unreached(page: Page) -> list[str]:
+    """The visible controls that pressing Tab from the top of the page never focuses."""
+    count = page.evaluate(
+        """(sel) => { let n = 0; for (const e of document.querySelectorAll(sel)) {
+             if (e.offsetParent !== null && !e.disabled) e.dataset.kb = String(n++); }
+           return n; }""", REACHABLE)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reached: set[str] = set()
+    for _ in range(count + 3):
+        page.keyboard.press("Tab")
+        kb = page.evaluate("document.activeElement && document.activeElement.dataset.kb")
+        if kb is not None:
+            reached.add(kb)
+    missing: list[str] = page.evaluate(
+        """(reached) => [...document.querySelectorAll('[data-kb]')]
+             .filter((e) => !reached.includes(e.dataset.kb))
+             .map((e) => e.outerHTML.slice(0, 80))""", sorted(reached))
+    return missing
 
 
 JSON_VALUES = st.recursive(

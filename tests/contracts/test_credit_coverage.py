@@ -20,7 +20,7 @@ from hypothesis.stateful import rule
 from test_credit_kit import BORROWERS, BP, KINDS, PRODUCTS
 from test_credit_machine import CreditMachine
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from ledger.block import TxResult
 
 RUNS = 40
@@ -41,12 +41,8 @@ WANTED = (
 )
 
 
-class SteeredCreditMachine(RecordsReached, CreditMachine):
+class SteeredCreditMachine(SteeredMachine, CreditMachine):
     """The machine plus a rule that takes a village, a programme or a rating along a path."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for event in result.events:
@@ -86,8 +82,7 @@ class SteeredCreditMachine(RecordsReached, CreditMachine):
         - downgrade: a merchant rated AAA defaults four times, one tier at a time to B
           and no further, and is re-attested.
         """
-        path = PATHS[(offset + self.paths_taken) % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS, offset)
         if not self.model.villages:
             self.register_village(data.draw(st.sampled_from(["v1", "v2", "v3"])), "gov.agri")
         village = data.draw(st.sampled_from(sorted(self.model.villages)), label="village")
@@ -139,6 +134,4 @@ class SteeredCreditMachine(RecordsReached, CreditMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_outcome_is_reached() -> None:
-    counts = reach(SteeredCreditMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredCreditMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)

@@ -19,7 +19,7 @@ from hypothesis.stateful import rule
 from test_credit_loans_kit import BANKS, BORROWERS, LINE, TIERS
 from test_credit_loans_machine import CreditLoansMachine
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from ledger.block import TxResult
 
 RUNS = 30
@@ -39,12 +39,8 @@ WANTED = (
 )
 
 
-class SteeredCreditLoansMachine(RecordsReached, CreditLoansMachine):
+class SteeredCreditLoansMachine(SteeredMachine, CreditLoansMachine):
     """The machine plus a rule that takes a fresh loan to the end of a path."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for event in result.events:
@@ -77,8 +73,7 @@ class SteeredCreditLoansMachine(RecordsReached, CreditLoansMachine):
 
     def one_path(self, data: st.DataObject, offset: int, borrower: str, bank: str,
                  tier: str, tenor: int) -> None:
-        path = PATHS[(offset + self.paths_taken) % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS, offset)
         if borrower in self.revoked:
             borrower = next(b for b in sorted(BORROWERS) if b not in self.revoked)
         if borrower in self.in_default or LINE[self.tier(borrower)] <= self.open_principal(
@@ -123,6 +118,4 @@ class SteeredCreditLoansMachine(RecordsReached, CreditLoansMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_state_and_transition_is_reached() -> None:
-    counts = reach(SteeredCreditLoansMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredCreditLoansMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)

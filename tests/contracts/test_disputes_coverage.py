@@ -20,7 +20,7 @@ from hypothesis.stateful import rule
 from test_disputes_kit import ASSETS
 from test_disputes_machine import DisputesMachine
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from ledger.block import TxResult
 
 RUNS = 40
@@ -43,15 +43,17 @@ WANTED = (
     # the freeze lifted, the security returned or forfeited, a judgment debt left and paid
     "event:AssetReleased", "event:DepositReturned", "event:JudgmentDebtRecorded",
     "event:JudgmentPaid", "judgment:upheld", "judgment:dismissed",
+    # the court's authority: a judgment debit compelled from the respondent's account,
+    # nothing paid where no debt is left, a deadline not yet passed (refusals the random
+    # rules reach at seeds 1, 2 and 23; a payout path short of the award, one dispute per
+    # asset, terms on a dismissal and a refused extension are reached in 0 to 2 runs at
+    # some seed: not asserted until steered)
+    "event:CompelledDebit", "rejected:NO_JUDGMENT_DEBT", "rejected:DEADLINE_NOT_PASSED",
 )
 
 
-class SteeredDisputesMachine(RecordsReached, DisputesMachine):
+class SteeredDisputesMachine(SteeredMachine, DisputesMachine):
     """The machine plus a rule that takes one dispute to the end of a path."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for key, value in result.writes:
@@ -81,8 +83,7 @@ class SteeredDisputesMachine(RecordsReached, DisputesMachine):
         self.one_path(data, offset)
 
     def one_path(self, data: st.DataObject, offset: int) -> None:
-        path = PATHS[(offset + self.paths_taken) % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS, offset)
         dispute = self.steerable(data)
         if dispute is None:
             return
@@ -136,6 +137,4 @@ class SteeredDisputesMachine(RecordsReached, DisputesMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_state_and_transition_is_reached() -> None:
-    counts = reach(SteeredDisputesMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredDisputesMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)

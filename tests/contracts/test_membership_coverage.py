@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 from test_membership_stateful import ORG_TYPES, MembershipMachine
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from contracts.roles import DEFAULT_ROLES
 from ledger.block import TxResult
 
@@ -37,12 +37,8 @@ WANTED = (
 )
 
 
-class SteeredMembershipMachine(RecordsReached, MembershipMachine):
+class SteeredMembershipMachine(SteeredMachine, MembershipMachine):
     """The machine plus a rule that enrols a valid certificate and follows its member."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for event in result.events:
@@ -57,8 +53,7 @@ class SteeredMembershipMachine(RecordsReached, MembershipMachine):
         of its type's roles (an admin's as often as all others), an admin of the org
         enrols it and the member acts; then it is revoked and refused (every other call
         in turn, or as drawn), or, an admin, it enrols a member itself."""
-        org = ORGS[(offset + self.paths_taken) % len(ORGS)]
-        self.paths_taken += 1
+        org = self.next_path(ORGS, offset)
         roles = sorted(DEFAULT_ROLES[ORG_TYPES[org]])
         role = data.draw(st.one_of(st.just("admin"), st.sampled_from(roles)), label="role")
         admin = GENESIS_ADMIN[org]
@@ -91,6 +86,4 @@ class SteeredMembershipMachine(RecordsReached, MembershipMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_outcome_is_reached() -> None:
-    counts = reach(SteeredMembershipMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredMembershipMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)

@@ -24,7 +24,7 @@ from test_settlement_stateful import (
     is_org,
 )
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from contracts.testing import Threat
 
 RUNS = 30
@@ -38,12 +38,8 @@ WANTED = ("event:Issued", "event:Transferred", *(f"path:{p}" for p in PATHS),
           "refused:one fen over the threshold alone", "refused:one fen over the balance")
 
 
-class SteeredSettlementMachine(RecordsReached, SettlementMachine):
+class SteeredSettlementMachine(SteeredMachine, SettlementMachine):
     """The machine plus a rule that funds an account and spends from it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def transfer(self, signers: list[str], source: str, target: str, amount: int) -> bool:
         """The transfer with the verdict the machine's model predicts; impostors first
@@ -68,8 +64,7 @@ class SteeredSettlementMachine(RecordsReached, SettlementMachine):
         dual-control threshold, then alone one fen over it (refused); two treasurers
         move more than the threshold; a member spends its whole balance, then one fen
         more (refused); a member pays into an escrow account."""
-        path = PATHS[(offset + self.paths_taken) % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS, offset)
         if path in ("single treasurer at the threshold", "two treasurers above it"):
             orgs = [o for o in ORG_IDS
                     if len(self.able(o)) >= (2 if path == "two treasurers above it" else 1)]
@@ -117,6 +112,4 @@ class SteeredSettlementMachine(RecordsReached, SettlementMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_outcome_is_reached() -> None:
-    counts = reach(SteeredSettlementMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredSettlementMachine, WANTED, runs=RUNS, steps=STEPS, at_least=MIN_RUNS)

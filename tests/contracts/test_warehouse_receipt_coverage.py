@@ -21,7 +21,7 @@ from hypothesis.stateful import multiple, precondition, rule
 from test_warehouse_receipt_stateful import COOPS, IMPOSTORS, ORACLES, WarehouseReceiptMachine
 from wr_fixtures import CNY
 
-from contracts.reached import RecordsReached, missing, reach
+from contracts.reached import SteeredMachine, assert_reached
 from contracts.strategies import instants_around
 from ledger.block import TxResult
 from ledger.timefmt import parse_time
@@ -47,15 +47,18 @@ WANTED = (
     "event:LienReleased", "event:CollateralToppedUp", "repaid in part",
     # fees and costs that are not zero: storage fee at delivery, enforcement costs
     "fee:storage", "fee:enforcement costs",
+    # lending and authority work: a lot recorded at intake (one per pile, V5), its
+    # stock counted by the collateral manager and a loan refused on an overdue count, a
+    # receipt revalued from an attested price, a take below the floor refused (a stale
+    # price and a sale below reserve are reached in 1 or 2 runs at seed 1: not asserted
+    # until steered)
+    "event:StockChecked", "event:ReceiptRevalued", "rejected:PILE_OCCUPIED",
+    "rejected:LOT_OVER_ISSUED", "rejected:STOCK_CHECK_OVERDUE", "rejected:TAKE_BELOW_FLOOR",
 )
 
 
-class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
+class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
     """The machine plus rules aimed at the end of a loan and at the rarer receipt moves."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths_taken = 0
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for event in result.events:
@@ -84,8 +87,7 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
         """Take a live loan to the end of the next of ``PATHS`` (in turn from a drawn
         start, so a run's few calls take different paths: drawn paths clumped); with none
         live, coop-a stores a fresh lot and borrows against it at the cap first."""
-        path = PATHS[(offset + self.paths_taken) % len(PATHS)]
-        self.paths_taken += 1
+        path = self.next_path(PATHS, offset)
         if not self.repayable_loans():
             rid = self.fresh_receipt("coop-a")
             if rid is not None:
@@ -204,6 +206,5 @@ class SteeredWarehouseReceiptMachine(RecordsReached, WarehouseReceiptMachine):
 
 @pytest.mark.usefixtures("module_independent_draws")
 def test_every_state_and_transition_is_reached() -> None:
-    counts = reach(SteeredWarehouseReceiptMachine, runs=RUNS, steps=STEPS)
-    absent = missing(counts, WANTED, MIN_RUNS)
-    assert not absent, f"not reached in {MIN_RUNS} runs: {absent}; reached: {sorted(counts)}"
+    assert_reached(SteeredWarehouseReceiptMachine, WANTED, runs=RUNS, steps=STEPS,
+                   at_least=MIN_RUNS)

@@ -17,6 +17,12 @@ def test_bench_commits_every_tx_of_the_mix_on_every_peer() -> None:
     assert result.execute_us_per_peer_tx > 0
     assert result.once_us_per_tx > 0
     assert abs(split - result.seconds) < 1e-6 * result.txs
+    # the finer split (gate, execute, store on each peer, ordering) adds up as well
+    stages = (result.gate_us_per_tx + 4 * (result.run_us_per_peer_tx
+              + result.store_us_per_peer_tx) + result.ordering_us_per_tx) * result.txs / 1e6
+    assert min(result.gate_us_per_tx, result.run_us_per_peer_tx,
+               result.store_us_per_peer_tx) > 0
+    assert abs(stages - result.seconds) < 1e-6 * result.txs
 
 
 def test_bench_command_prints_every_measure() -> None:
@@ -26,6 +32,11 @@ def test_bench_command_prints_every_measure() -> None:
               "executing on each peer")
     for label in labels:
         assert label in out.output
+    # the one-peer headline comes first, the simulator's 4 peers after it
+    assert out.output.startswith("headline: one peer's commit rate")
+    assert out.output.index("peers                     1") < out.output.index(
+        "peers                     4")
+    assert "split per tx            gate/verify" in out.output
 
 
 def test_bench_peers_are_spread_over_bank_insurer_cooperative_and_government() -> None:

@@ -1,5 +1,5 @@
 // Any action of any enabled contract, as a form made from its argument JSON schema.
-import { canonical, get, signTx, submit, txBody, txId } from "./ledger.js";
+import { canonical, get, post, signTx, submit, txBody, txId } from "./ledger.js";
 import { cny, el, fail, session, status, txLink } from "./ui.js";
 
 const pick = document.getElementById("action-select");
@@ -229,6 +229,21 @@ async function main() {
       document.getElementById("handover-h").focus();
     } catch (err) {
       fail(err);
+    }
+  });
+  document.getElementById("send-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const sent = document.getElementById("sent");
+    try {
+      const coSigners = document.getElementById("co-signers").value.split("\n")
+        .map((m) => m.trim()).filter(Boolean);
+      const envelope = JSON.parse(document.getElementById("envelope-out").value);
+      const entry = await post(s, "/v1/inbox", { co_signers: coSigners, envelope });
+      sent.textContent = `In the inboxes of ${entry.awaiting.join(", ")}: tx ${entry.tx_id.slice(0, 12)}…`;
+      sent.dataset.txId = entry.tx_id;
+    } catch (err) {
+      sent.textContent = err.message;
+      document.getElementById("co-signers").focus();
     }
   });
 }

@@ -1,7 +1,7 @@
 // Co-signing: an envelope handed over as text; the co-signer reads what it does, checks
 // the signatures already on it against the members' keys on chain, and adds their own.
-import { canonical, get, signTx, submit, txId } from "./ledger.js";
-import { el, fail, pretty, session, status, txLink } from "./ui.js";
+import { canonical, get, post, signTx, submit, txId } from "./ledger.js";
+import { el, fail, pretty, session, short, status, table, txLink, when } from "./ui.js";
 
 const form = document.getElementById("cosign-form");
 const review = document.getElementById("review");
@@ -9,6 +9,7 @@ const body = document.getElementById("review-body");
 const next = document.getElementById("envelope-next");
 const outcome = document.getElementById("outcome");
 let envelope = null;
+let fromInbox = null; // the inbox entry's tx id when the envelope came from the inbox
 
 function parse(text) {
   let value;
@@ -45,13 +46,37 @@ async function show(s) {
   review.hidden = false;
 }
 
+// The inbox: entries naming this member (awaiting its signature) or signed by it.
+async function inbox(s) {
+  const { items } = await get(s, "/v1/inbox");
+  const rows = items.map((item) => {
+    const tx = item.envelope.tx;
+    const mine = item.awaiting.includes(s.member);
+    const open = el("button", { type: "button" }, `Review ${tx.contract}.${tx.action} ${short(item.tx_id, 8)}`);
+    open.addEventListener("click", async () => {
+      envelope = item.envelope;
+      fromInbox = item.tx_id;
+      await show(s);
+      document.getElementById("review-h").focus();
+    });
+    return [el("span", { class: "mono" }, short(item.tx_id)), `${tx.contract}.${tx.action}`,
+      item.posted_by, when(item.posted_at, s.zone),
+      item.awaiting.length ? item.awaiting.join(", ") : "nobody: ready to submit",
+      mine ? open : "sent by you"];
+  });
+  document.getElementById("inbox").replaceChildren(table("Inbox",
+    ["tx", "action", "from", "sent", "still to sign", ""], rows, "nothing awaits you."));
+}
+
 async function main() {
   const s = await session();
   if (!s) return;
+  inbox(s).catch(fail);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
       envelope = parse(document.getElementById("envelope-in").value);
+      fromInbox = null;
       if (envelope.tx.chain_id !== s.chainId) throw new Error(`Envelope: chain ${envelope.tx.chain_id} is not this chain (${s.chainId})`);
       await show(s);
       status("");
@@ -63,6 +88,10 @@ async function main() {
   document.getElementById("add-signature").addEventListener("click", async () => {
     try {
       envelope = await signTx(s, envelope.tx, envelope);
+      if (fromInbox) {
+        const mine = envelope.signatures[envelope.signatures.length - 1];
+        envelope = (await post(s, `/v1/inbox/${fromInbox}/signatures`, { sig: mine.sig })).envelope;
+      }
       await show(s);
       status(`Signed as ${s.member}. Hand the envelope on, or submit it.`);
     } catch (err) {

@@ -1,5 +1,5 @@
 // The chain explorer: head, peers, recent blocks, live events; one block; one tx.
-import { ApiError, follow, get } from "./ledger.js";
+import { ApiError, canonical, follow, get, signedRequest } from "./ledger.js";
 import { blockLink, el, fail, num, pretty, session, short, status, table, txLink, when } from "./ui.js";
 
 const RECENT = 10;
@@ -40,6 +40,48 @@ async function peers() {
       num(String(p.height)), el("span", { class: "mono" }, short(p.head_hash)),
       byHeight.get(p.height).size > 1 ? el("strong", { class: "error" }, "DIVERGED: another peer has a different block at this height")
         : p.height < top ? `behind by ${top - p.height}` : "in step"])));
+}
+
+// The orderer's block clock; on a development chain a form to move it forward (the
+// POST is signed like every read; the peer checks the signer's role, nodes/dev_clock.py).
+async function clock(s) {
+  const box = document.getElementById("clock");
+  const said = document.getElementById("clock-status");
+  let reading;
+  try {
+    reading = await get(s, "/v1/clock");
+  } catch (err) {
+    box.replaceChildren(el("p", {}, err.message));
+    return;
+  }
+  if (!reading.dev_chain) {
+    box.replaceChildren(el("p", {}, "A production chain: block time is the orderer's wall clock, ",
+      when(reading.now, s.zone), "."));
+    return;
+  }
+  const input = el("input", { id: "clock-by", name: "by", type: "text", autocomplete: "off",
+    "aria-describedby": "clock-by-help", required: true });
+  const form = el("form", {},
+    el("div", { class: "field" }, el("label", { for: "clock-by" }, "Move forward by"), input,
+      el("p", { id: "clock-by-help", class: "help" },
+        "a whole number and a unit s, m, h, d or w, such as 3d; time only moves forward")),
+    el("button", { type: "submit" }, "Move the clock"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const by = input.value.trim();
+    try {
+      const response = await signedRequest(s, "POST", "/v1/clock/advance", canonical({ by }));
+      const body = await response.json();
+      if (!response.ok) throw new ApiError(response.status, body);
+      said.textContent = `Clock moved forward by ${by}: offset now ${body.offset}.`;
+      await clock(s);
+    } catch (err) {
+      said.textContent = err.message;
+      input.focus();
+    }
+  });
+  box.replaceChildren(el("p", {}, "A development chain: a block cut now carries ",
+    when(reading.now, s.zone), ` (offset ${reading.offset}).`), form);
 }
 
 function live(s) {
@@ -118,6 +160,7 @@ async function main() {
     else if (txNode) await txPage(s, txNode);
     else {
       await overview(s);
+      await clock(s);
       live(s);
     }
     status("");

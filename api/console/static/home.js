@@ -1,6 +1,6 @@
 // "My work": the signed-in member's organisation's view, picked by its type.
-import { blocks, get, view } from "./ledger.js";
-import { cny, el, fail, num, percentBp, session, short, status, table, txLink, when } from "./ui.js";
+import { records, view } from "./ledger.js";
+import { cny, el, fail, num, percentBp, session, short, status, table, when } from "./ui.js";
 
 const root = document.getElementById("view");
 
@@ -14,35 +14,9 @@ function section(title, ...content) {
   return el("section", { "aria-labelledby": id }, el("h2", { id }, title), ...content);
 }
 
-// What the chain (as this member may read it) holds: every committed tx and its events.
-async function scan(s) {
-  const found = [];
-  for await (const block of blocks(s, 1)) {
-    for (const { envelope, result } of block.txs) {
-      if (result.status === "committed") found.push({ envelope, result, block });
-    }
-  }
-  return found;
-}
-
-// Ids named in the events a contract emitted ({contract, type, data}), first seen first.
-function idsFrom(txs, contract, field) {
-  const ids = new Set();
-  for (const { result } of txs) {
-    for (const ev of result.events || []) {
-      if (ev.contract === contract && ev.data && ev.data[field]) ids.add(ev.data[field]);
-    }
-  }
-  return [...ids];
-}
-
-async function pledgeLoans(s, txs, matches) {
-  const loans = [];
-  for (const id of idsFrom(txs, "warehouse_receipt", "loan_id")) {
-    const loan = await view(s, "warehouse_receipt", "loan", { loan_id: id });
-    if (loan && matches(loan)) loans.push(loan);
-  }
-  return loans;
+// The pledge loans this member may read (the peer filters by need to know), kept by `matches`.
+async function pledgeLoans(s, matches) {
+  return (await records(s, "warehouse_receipt", "loan/")).filter(matches);
 }
 
 async function collateralValue(s, loan) {
@@ -60,11 +34,11 @@ async function balance(s) {
     el("strong", {}, cny(value && typeof value === "object" ? value.balance : value)));
 }
 
-async function cooperative(s, txs) {
+async function cooperative(s) {
   const receipts = (await view(s, "warehouse_receipt", "receipts_by_holder", { holder: s.org })) || [];
-  const loans = await pledgeLoans(s, txs, (l) => l.borrower === s.org);
+  const loans = await pledgeLoans(s, (l) => l.borrower === s.org);
   const orders = (await view(s, "order_finance", "orders_by_seller", { seller: s.org })) || [];
-  const claims = await claimList(s, txs);
+  const claims = await claimList(s);
   return [
     await balance(s),
     section("Warehouse receipts", table("Receipts held", ["receipt", "commodity", "quantity", "value", "state", ""],
@@ -82,8 +56,8 @@ async function cooperative(s, txs) {
   ];
 }
 
-async function bank(s, txs) {
-  const loans = await pledgeLoans(s, txs, (l) => l.bank === s.org);
+async function bank(s) {
+  const loans = await pledgeLoans(s, (l) => l.bank === s.org);
   const rows = [];
   const applications = [];
   for (const l of loans) {
@@ -113,49 +87,101 @@ async function bank(s, txs) {
   ];
 }
 
-async function claimList(s, txs) {
+// Claims this member may read: the heads from the list view, each with its households
+// from the claim view (one read per claim, not per block).
+async function claimList(s) {
   const claims = [];
-  for (const id of idsFrom(txs, "claims", "claim_id")) {
-    const claim = await view(s, "claims", "claim", { claim_id: id });
+  for (const head of await records(s, "claims", "claim/")) {
+    const claim = await view(s, "claims", "claim", { claim_id: head.id });
     if (claim) claims.push(claim);
   }
   return claims;
 }
 
+// The next step on a claim the signed-in member's role may take, as a prefilled form link.
+function claimStep(s, c) {
+  const households = Object.entries(c.households || {});
+  const link = (action, args, label) => actionLink("claims", action, { claim_id: c.id, ...args },
+    `${label} ${short(c.id, 14)}`);
+  if (s.role === "adjuster") {
+    if (c.state === "REPORTED") return link("survey", {}, "Survey");
+    if (c.state === "SURVEYED" || c.state === "ASSESSED") return link("assess_household", {}, "Assess");
+  }
+  if (s.role === "claims_manager") {
+    if (c.state === "VERIFIED") return link("publicise_claim", {}, "Post");
+    const agreed = households.find(([, h]) => h.state === "AGREED");
+    if (agreed) return link("pay", { insured: agreed[0] }, "Pay");
+  }
+  if (s.role === "farmer" && c.state === "PUBLICISED") {
+    const mine = c.households && c.households[s.member];
+    if (mine && mine.state === "ASSESSED") return link("sign_agreement", { insured: s.member }, "Agree");
+  }
+  return "";
+}
+
+function householdsCell(c) {
+  const list = Object.entries(c.households || {});
+  if (!list.length) return "—";
+  return el("ul", { class: "plain" }, list.map(([insured, h]) =>
+    el("li", {}, `${insured}: ${h.state} ${cny(h.amount)}${h.paid ? `, paid ${cny(h.paid)}` : ""}`)));
+}
+
 function claimsTable(s, claims) {
-  return table("Claims", ["claim", "peril", "state", "reported", "survey due", "publicity ends", "payment due"],
+  return table("Claims", ["claim", "peril", "state", "households", "reported", "survey due (24 h)",
+    "publicity ends", "payment due (10 days)", "next step"],
     claims.map((c) => {
       const dues = Object.values(c.households || {}).map((h) => h.pay_due).filter(Boolean).sort();
-      return [el("span", { class: "mono" }, c.id), c.peril, c.state, when(c.reported_at, s.zone),
-        c.surveyed_at ? "surveyed" : when(c.survey_due, s.zone), when(c.publicity_ends, s.zone),
-        dues.length ? when(dues[0], s.zone) : "—"];
+      return [el("span", { class: "mono" }, c.id), c.peril, c.state, householdsCell(c),
+        when(c.reported_at, s.zone),
+        c.surveyed_at ? el("span", {}, "surveyed ", when(c.surveyed_at, s.zone)) : when(c.survey_due, s.zone),
+        when(c.publicity_ends, s.zone), dues.length ? when(dues[0], s.zone) : "—", claimStep(s, c)];
     }));
 }
 
-async function insurer(s, txs) {
-  const claims = await claimList(s, txs);
+function overdueTable(s, overdue) {
+  return table("Overdue", ["claim", "insured", "what", "was due"], overdue.map((o) =>
+    [el("span", { class: "mono" }, o.claim_id), o.insured || "—", o.kind, when(o.due, s.zone)]));
+}
+
+async function insurer(s) {
+  const claims = await claimList(s);
   const overdue = (await view(s, "claims", "overdue")) || [];
   return [
     await balance(s),
     section("Claims queue", claimsTable(s, claims)),
-    section("Overdue", el("pre", {}, JSON.stringify(overdue, null, 2))),
+    section("Overdue", overdueTable(s, overdue)),
   ];
 }
 
-async function government(s, txs) {
-  const declarations = [];
-  for (const { envelope, result, block } of txs) {
-    if (envelope.tx.contract === "claims" && envelope.tx.action.includes("declar")) {
-      declarations.push([txLink(result.tx_id), envelope.tx.args.peril || "—",
-        envelope.tx.args.region || "—", when(block.header.time, s.zone)]);
-    }
-  }
-  const programmes = (await view(s, "credit", "programmes")) || [];
-  const debts = (await view(s, "disputes", "judgment_debts")) || [];
+async function government(s) {
+  const declarations = await records(s, "claims", "declaration/");
+  const budgets = await records(s, "claims", "programme/");
+  const subsidies = await records(s, "credit", "programme/");
+  const villages = await records(s, "credit", "village/");
+  const disputes = await records(s, "disputes", "dispute/");
   return [
-    section("Disaster declarations", table("Declarations", ["tx", "peril", "region", "declared"], declarations)),
-    section("Programmes and budgets", el("pre", {}, JSON.stringify(programmes, null, 2))),
-    section("Judgment debts", el("pre", {}, JSON.stringify(debts, null, 2))),
+    section("Disaster declarations", table("Declarations",
+      ["declaration", "peril", "region", "struck", "severity", "declared"],
+      declarations.map((d) => [el("span", { class: "mono" }, d.id), d.peril, d.region,
+        el("span", {}, when(d.window_start, s.zone), " to ", when(d.window_end, s.zone)),
+        num(String(d.severity)), el("span", {}, when(d.declared_at, s.zone), ` by ${d.declared_by}`)]))),
+    section("Insurance budgets", table("Premium and loss-share budgets",
+      ["programme", "level", "purpose", "year", "budget", "used", "left"],
+      budgets.map((p) => [el("span", { class: "mono" }, p.id), p.level, p.purpose,
+        num(String(p.fiscal_year)), num(cny(p.budget)), num(cny(p.spent)),
+        num(cny(p.budget - p.spent))]))),
+    section("Interest subsidies", table("Subsidy programmes",
+      ["programme", "name", "budget", "funded", "paid", "payments", "open"],
+      subsidies.map((p) => [el("span", { class: "mono" }, p.id), p.name, num(cny(p.budget)),
+        num(cny(p.funded)), num(cny(p.paid)), num(String(p.payments)), p.open ? "open" : "closed"]))),
+    section("Village credit ratings", table("Villages",
+      ["village", "name", "households", "rated good", "defaults", "credit village"],
+      villages.map((v) => [el("span", { class: "mono" }, v.id), v.name, num(String(v.households)),
+        num(String(v.good)), num(String(v.defaults)), v.credit_village ? "yes" : "no"]))),
+    section("Disputes", table("Disputes",
+      ["dispute", "asset", "claimant", "respondent", "state", "claimed", "deadline"],
+      disputes.map((d) => [el("span", { class: "mono" }, d.id), d.asset, d.claimant, d.respondent,
+        d.state, num(cny(d.claimed)), when(d.deadline, s.zone)]))),
   ];
 }
 
@@ -169,8 +195,7 @@ async function main() {
   }
   const make = VIEWS[s.orgType];
   try {
-    const txs = await scan(s);
-    const parts = make ? await make(s, txs)
+    const parts = make ? await make(s)
       : [await balance(s), el("p", {}, `No view of its own for a ${s.orgType} yet: use Actions and the Explorer.`)];
     root.replaceChildren(el("p", { class: "help" }, `${s.orgType} view of ${s.org}`), ...parts);
     status("");

@@ -151,6 +151,13 @@ export async function get(session, target) {
   return response.json();
 }
 
+// A signed POST of a JSON value (the inbox, the dev clock): its JSON answer, or ApiError.
+export async function post(session, target, value) {
+  const response = await signedRequest(session, "POST", target, canonical(value));
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}
+
 // A contract view's value, or null when the view answers 404 (not found / not yours).
 export async function view(session, contract, name, params = {}) {
   const q = new URLSearchParams(params).toString();
@@ -198,6 +205,22 @@ export async function submit(envelope) {
   });
   if (!response.ok && response.status !== 202) throw await failure(response);
   return response.json();
+}
+
+// Every record under `prefix` of a contract's namespace that this member may read, in
+// key order: the peer filters and pages (GET /v1/lists, api/routes/lists.py), so a role
+// view costs one read per page, never one per block.
+export async function records(session, contract, prefix, limit = 200) {
+  const found = [];
+  let after = null;
+  for (;;) {
+    const q = new URLSearchParams({ prefix, limit: String(limit) });
+    if (after !== null) q.set("after", after);
+    const page = await get(session, `/v1/lists/${contract}?${q}`);
+    for (const item of page.items) found.push(item.value);
+    if (page.next_after === null || page.next_after === undefined) return found;
+    after = page.next_after;
+  }
 }
 
 // Every block from `from` to the head, read one by one (a dev chain's few hundred).

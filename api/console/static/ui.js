@@ -64,7 +64,8 @@ export function when(iso, zone) {
 }
 
 export function short(hash, n = 12) {
-  return hash ? `${hash.slice(0, n)}…` : "—";
+  if (!hash) return "—";
+  return hash.length > n ? `${hash.slice(0, n)}…` : hash;
 }
 
 export function txLink(txId) {

@@ -12,9 +12,9 @@ certificate carrying any other role is refused with UNKNOWN_ROLE.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
-from contracts.base import Args, Contract, Query, action, invariant, view
+from contracts.base import Args, Contract, Query, action, invariant, operation, view
 from contracts.context import Context, ReadContext
 from contracts.exceptions import DomainError, NotFound
 from contracts.policy import Party
@@ -68,6 +68,46 @@ class OrgQuery(Query):
     org_id: OrgId
 
 
+class OrganisationsQuery(Query):
+    """The organisations in the consortium at the querying block's height."""
+
+
+class OrgChangeArgs(Args):
+    """A governance change to an organisation, in force from block ``height`` on."""
+
+    kind: Literal["add_org", "remove_org", "rotate_ca"]
+    org_id: OrgId
+    height: int
+    org_type: str = ""
+    ca_certificate: str = ""
+    roles: tuple[str, ...] = ()
+    admin_certificate: str = ""
+    """add_org: the first admin, enrolled with the organisation (signs from ``height``)."""
+
+
+class OrgNotAdmitted(DomainError):
+    """The organisation is not in the consortium at this height (admitted later, or
+    removed by governance)."""
+
+    code = "ORG_NOT_ADMITTED"
+
+
+def org_active(org: Mapping[str, Any], height: int) -> bool:
+    """True if the org record is in force at ``height`` (governance may admit an org from
+    a later height or remove it from one)."""
+    removed = org.get("removed_from")
+    return int(org.get("from_height", 0)) <= height and (removed is None or height < removed)
+
+
+def org_ca(org: Mapping[str, Any], height: int) -> str:
+    """The CA certificate in force at ``height`` (the latest rotation already reached)."""
+    pem = str(org["ca_certificate"])
+    for rotation in org.get("ca_rotations", ()):
+        if rotation["from_height"] <= height:
+            pem = rotation["ca_certificate"]
+    return pem
+
+
 def _cert_org(_self: Any, _ctx: ReadContext, args: EnrolArgs) -> Mapping[str, Any]:
     try:
         return {"org": member_fields(certificate_from_pem(args.certificate))[1]}
@@ -100,6 +140,10 @@ class MembershipContract(Contract):
         org = ctx.get(f"org/{org_id}")
         if org is None:
             raise OrgNotFound(org_id)
+        if not org_active(org, ctx.height):
+            raise OrgNotAdmitted(
+                f"{org_id} is not in the consortium at height {ctx.height}", org=org_id
+            )
         if ctx.get(f"member/{member_id}") is not None:
             raise MemberAlreadyEnrolled(f"{member_id} is already enrolled", member_id=member_id)
         # One keyed lookup, not a scan of every revocation the org ever made.
@@ -107,7 +151,7 @@ class MembershipContract(Contract):
         revoked = {serial} if ctx.get(f"revoked/{org_id}/{serial}") else set()
         try:
             record = check_member_certificate(
-                cert, certificate_from_pem(org["ca_certificate"]), at=ctx.now,
+                cert, certificate_from_pem(org_ca(org, ctx.height)), at=ctx.now,
                 revoked_serials=revoked,
             )
         except CertificateError as exc:
@@ -138,6 +182,48 @@ class MembershipContract(Contract):
             {"member_id": args.member_id, "reason": args.reason},
         )
         ctx.emit("MemberRevoked", member_id=args.member_id, reason=args.reason)
+
+    @operation(OrgChangeArgs)
+    def govern_org(self, ctx: Context, args: OrgChangeArgs) -> None:
+        """Record an approved governance change to an organisation (only the governance
+        contract invokes this; the ledger's signer lookup honours the heights)."""
+        org = ctx.get(f"org/{args.org_id}")
+        if args.kind == "add_org":
+            if org is not None:
+                raise MemberAlreadyEnrolled(f"organisation {args.org_id} exists")
+            ctx.put(f"org/{args.org_id}", {
+                "id": args.org_id, "type": args.org_type,
+                "ca_certificate": args.ca_certificate, "roles": sorted(args.roles),
+                "from_height": args.height,
+            })
+            admin = check_member_certificate(
+                certificate_from_pem(args.admin_certificate),
+                certificate_from_pem(args.ca_certificate), at=ctx.now,
+            )
+            ctx.put(f"member/{admin.member_id}", admin.to_json())
+        elif org is None:
+            raise OrgNotFound(args.org_id)
+        elif args.kind == "remove_org":
+            ctx.put(f"org/{args.org_id}", {**org, "removed_from": args.height})
+        else:
+            rotations = [*org.get("ca_rotations", ()), {
+                "from_height": args.height, "ca_certificate": args.ca_certificate,
+            }]
+            ctx.put(f"org/{args.org_id}", {**org, "ca_rotations": rotations})
+        ctx.emit("OrgChangeScheduled", org=args.org_id, change=args.kind, height=args.height)
+
+    @view(OrganisationsQuery)
+    def organisations(self, ctx: ReadContext, query: OrganisationsQuery) -> Any:
+        return [
+            {"id": record["id"], "type": record["type"]}
+            for _key, record in ctx.scan("org/")
+            if org_active(record, ctx.height)
+        ]
+
+    @view(OrgQuery)
+    def org_exists(self, ctx: ReadContext, query: OrgQuery) -> bool:
+        """True if the org id was ever used (ids, like member ids, are never reused)."""
+        return ctx.get(f"org/{query.org_id}") is not None
 
     @view(MemberQuery)
     def member(self, ctx: ReadContext, query: MemberQuery) -> Any:

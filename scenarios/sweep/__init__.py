@@ -1,0 +1,1 @@
+"""Scenario sweeps: one scenario over many seeds and parameter values, run on Dask."""

@@ -1,0 +1,63 @@
+"""``agriledger gov``: proposals and votes through real peers on loopback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner, Result
+
+from api.cli import main
+from tests.api.conftest import Served
+
+pytestmark = pytest.mark.integration
+
+
+def cli(*argv: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in argv], catch_exceptions=False)
+
+
+def test_propose_approve_list_and_the_wrong_parties(served: Served) -> None:
+    net = served.directory
+    proposed = cli("gov", "propose", net, "--as", "bank-a.admin", "--id", "strict",
+                   "--at", 5000, "set_params", "--contract", "governance",
+                   "--param", "majority_bp=6000", "--reason", "two thirds")
+    assert proposed.exit_code == 0, proposed.output
+    assert "proposal is open" in proposed.stdout
+    officer = cli("gov", "approve", net, "--as", "bank-a.officer", "strict")
+    assert officer.exit_code == 1
+    assert officer.stderr.strip().startswith("error: ")
+    assert "UNAUTHORIZED" in officer.stderr
+    for admin in ("gov.admin", "bank-a.admin", "insurer.admin"):
+        assert cli("gov", "approve", net, "--as", admin, "strict").exit_code == 0
+    twice = cli("gov", "approve", net, "--as", "bank-a.admin", "strict")
+    assert twice.exit_code == 1
+    assert "ALREADY_VOTED" in twice.output
+    last = cli("gov", "approve", net, "--as", "coop-a.admin", "strict")
+    assert "proposal is approved" in last.stdout
+    listed = cli("gov", "list", net, "--as", "buyer.admin", "--json")
+    [shown] = json.loads(listed.stdout)
+    assert shown["status"] == "approved"
+    assert sorted(shown["approvals"]) == ["bank-a", "coop-a", "gov", "insurer"]
+    assert shown["change"]["params"]["majority_bp"] == 6000
+
+
+def test_bad_params_and_withdrawal(served: Served) -> None:
+    net = served.directory
+    bad = cli("gov", "propose", net, "--as", "gov.admin", "--id", "bad", "--at", 5000,
+              "set_params", "--contract", "governance", "--param", "majority_bp=10000")
+    assert bad.exit_code == 1
+    assert "INVALID_CHANGE" in bad.output
+    assert "majority_bp" in bad.output
+    missing = cli("gov", "propose", net, "--as", "gov.admin", "--id", "x", "--at", 5000,
+                  "upgrade_contract", "--contract", "settlement")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == "error: upgrade_contract needs --version"
+    assert cli("gov", "propose", net, "--as", "insurer.admin", "--id", "w", "--at", 5000,
+               "remove_org", "--org", "buyer").exit_code == 0
+    other = cli("gov", "withdraw", net, "--as", "bank-a.admin", "w")
+    assert "NOT_PROPOSER" in other.output
+    assert "proposal is withdrawn" in cli("gov", "withdraw", net, "--as", "insurer.admin",
+                                          "w").stdout
+    listed = cli("gov", "list", net, "--as", "gov.admin", "--status", "withdrawn")
+    assert listed.stdout.startswith("w  withdrawn")
