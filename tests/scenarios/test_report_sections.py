@@ -125,3 +125,13 @@ def test_any_value_stays_inside_its_table_cell(value: str) -> None:
     unescaped = row.replace("\\\\", "").replace("\\|", "")
     assert unescaped.count("|") == 5  # four cells
     assert "\n" not in cell(value)
+
+
+def test_the_claims_table_reads_each_figure_from_its_own_attribute() -> None:
+    text = render({"claims": {
+        "timeline": [{"claim_id": "claim-1", "reported_day": 1, "paid_day": 4}],
+        "count": 3, "paid": 2, "days_to_payout_mean": 3.0, "days_to_payout_max": 5.5,
+        "paid_fen": 123_456, "deadline_breaches": 1, "duplicates_refused": 4,
+        "policies_expired": 2, "policies_closed": 1,
+    }})
+    assert "| 3 | 2 | 3.0 | 5.5 | 1,234.56 | 1 | 4 | 2 / 1 |" in text

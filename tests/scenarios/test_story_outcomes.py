@@ -74,13 +74,15 @@ def test_an_agent_tx_with_a_misnamed_argument_stops_the_run_before_it_is_signed(
 def test_a_metric_can_be_a_range_and_must_be_one_bound_or_the_other() -> None:
     report = NetworkReport(orderer_height=0, peers=(), flags=())
     metrics = {"credit": {"defaulted": 3}}
-    inside, outside = check(
+    inside, below, above = check(
         [MetricThreshold(kind="metric", name="credit.defaulted", between=(1, 3)),
-         MetricThreshold(kind="metric", name="credit.defaulted", between=(4, 9))],
+         MetricThreshold(kind="metric", name="credit.defaulted", between=(4, 9)),
+         MetricThreshold(kind="metric", name="credit.defaulted", between=(0, 2))],
         report=report, peer=None, metrics=metrics, peer_names={},
     )
     assert (inside.ok, inside.expected, inside.actual) == (True, "1 to 3", "3")
-    assert (outside.ok, outside.expected) == (False, "4 to 9")
+    assert (below.ok, below.expected) == (False, "4 to 9")
+    assert (above.ok, above.expected) == (False, "0 to 2")
     both = GOOD + "expect:\n  - {kind: metric, name: x, value: 1, between: [1, 2]}\n"
     with pytest.raises(ScenarioError, match="either value"):
         parse_model(Scenario, both, "bad.yaml")
