@@ -126,6 +126,10 @@ MUTANTS: dict[str, list[Mutant]] = {
                "if dispute.agreement is not None and is_past(ctx.time, "
                "dispute.agreement.confirm_by):",
                "if False:", "court confirmation requested after the 30-day window"),
+        Mutant(DI + "contract.py",
+               "confirm_by=add_days(ctx.time, self.params.confirm_days),",
+               "confirm_by=add_days(ctx.time, self.params.confirm_days - 1),",
+               "the confirmation window a day short"),
     ],
     "settlement": [
         Mutant(ST + "contract.py", "if balance < amount:", "if balance < amount - 1:",
