@@ -71,7 +71,7 @@ MUTANTS: dict[str, list[Mutant]] = {
         Mutant(WR + "loans.py",
                "if custody.unverified(ctx, r) is None])", "])",
                "a missed stock check ignored (V5)"),
-        Mutant(WR + "loans.py",
+        Mutant(WR + "enforcement.py",
                "if costs * 10_000 > proceeds * params.max_enforcement_cost_bp:",
                "if costs * 10_000 > proceeds * 10_000:", "enforcement costs uncapped (A10)"),
         Mutant(WR + "loans.py",

@@ -14,11 +14,7 @@ from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from contracts.reached import seeded_machine
-from tests.contracts.test_order_finance_machine import (
-    REACHED,
-    NonRecourseOrderFinanceMachine,
-    OrderFinanceMachine,
-)
+from tests.contracts.test_order_finance_machine import REACHED, OrderFinanceMachine
 
 DEEP_RUNS = 200
 MIN_RUNS = 3  # each deep state must be seen in at least this many runs, not by a fluke
@@ -53,29 +49,3 @@ def test_machine_reaches_deep_states() -> None:
     )
     missing = [state for state in DEEP_STATES if REACHED[state] < MIN_RUNS]
     assert not missing, f"{missing} not reached; reached: {sorted(REACHED.items())}"
-
-
-NON_RECOURSE_RUNS = 100
-NON_RECOURSE_STATES = (
-    # L5 without recourse: the buyer's default leaves the loan ACTIVE (never RECOURSE), the
-    # buyer's late payments repay it, a write-off keeps the claim on the receivable, and
-    # the seller cannot be made to repay that claim
-    "BUYER_DEFAULT", "buyer default without recourse", "late payment", "loan:DEFAULTED",
-    "claim kept without recourse", "repay of a claim without recourse:LOAN_NOT_OPEN",
-    "recovered", "SETTLED", "loan:CLOSED",
-)
-
-
-@pytest.mark.usefixtures("module_independent_draws")
-def test_the_non_recourse_machine_reaches_buyer_default_without_recourse() -> None:
-    REACHED.clear()
-    run_state_machine_as_test(
-        NonRecourseOrderFinanceMachine,
-        settings=settings(
-            max_examples=NON_RECOURSE_RUNS, stateful_step_count=50, deadline=None,
-            database=None, derandomize=True,
-        ),
-    )
-    missing = [state for state in NON_RECOURSE_STATES if REACHED[state] < MIN_RUNS]
-    assert not missing, f"{missing} not reached; reached: {sorted(REACHED.items())}"
-    assert not REACHED["loan:RECOURSE"], "a loan went to RECOURSE on a chain without recourse"

@@ -15,13 +15,11 @@ reach them is test_order_finance_deep.py.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, ClassVar
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, precondition, rule
 
-from contracts.builtin.order_finance.contract import OrderFinanceContract
-from contracts.genesis import ContractConfig
 from contracts.testing import ContractMachine, Threat
 from ledger.block import TxResult
 from tests.contracts.of_model import (
@@ -552,59 +550,6 @@ class OrderFinanceMachine(ContractMachine):
                     amount, holder, is_open), (receivable_id, got)
             balance = self.ledger.balance(real["controlled_account"])
             assert balance == order.paid_in - order.paid_out
-
-
-class NonRecourseOrderFinanceMachine(OrderFinanceMachine):
-    """The machine on a chain whose order-finance loans are without recourse (L5): after
-    the buyer's default the loan stays ACTIVE and keeps its due date, only the buyer's
-    payments repay it, and a written-off claim is not the seller's to repay.
-
-    The recourse machine's own source is left as it is: Hypothesis seeds a derandomized
-    run from the machine class's source, and its deep-state check depends on that seed.
-    Only the three rules where recourse matters are overridden here, each around the
-    base rule."""
-
-    recourse: ClassVar[bool] = False
-    contracts = (
-        "membership", "settlement", "registry",
-        ContractConfig(name="order_finance", version=OrderFinanceContract.version,
-                       params={"recourse": False}),
-    )
-
-    @rule(order_id=OrderFinanceMachine.order_ids, signer=st.sampled_from(MANAGERS),
-          part=st.sampled_from(["all", "half", "over"]))
-    def repay(self, order_id: str, signer: str, part: str) -> None:
-        """A written-off claim is not the seller's: its repayment is refused."""
-        order = self.orders.get(order_id)
-        loan = None if order is None else order.loan
-        if order is None or loan is None or loan.claim_left == 0:
-            super().repay(order_id, signer, part)
-            return
-        code = self.who(signer, order.seller, "manager") or "LOAN_NOT_OPEN"
-        self.tx(signer, "repay", code, order_id=order_id, amount=loan.claim_left)
-        self.seen.add(f"repay of a claim without recourse:{code}")
-
-    @rule(order_id=OrderFinanceMachine.order_ids, signer=st.sampled_from(OFFICERS))
-    def default(self, order_id: str, signer: str) -> None:
-        order = self.orders.get(order_id)
-        kept_before = order is not None and order.loan is not None and order.loan.claim_left
-        super().default(order_id, signer)
-        if order is not None and order.loan is not None and order.loan.claim_left \
-                and not kept_before and order.status == "BUYER_DEFAULT":
-            self.seen.add("claim kept without recourse")
-
-    @rule(order_id=OrderFinanceMachine.order_ids, signer=st.sampled_from(DECLARERS))
-    def buyer_default(self, order_id: str, signer: str) -> None:
-        """The loan stays ACTIVE with its due date: the base rule's move to RECOURSE
-        (after accruing to today, which changes no total: L1) is undone in the model."""
-        order = self.orders.get(order_id)
-        loan = None if order is None else order.loan
-        before = None if loan is None else (loan.status, loan.due_day)
-        super().buyer_default(order_id, signer)
-        if loan is not None and before is not None and before[0] == "ACTIVE" \
-                and loan.status == "RECOURSE":
-            loan.status, loan.due_day = before
-            self.seen.add("buyer default without recourse")
 
 
 TestOrderFinanceMachine = OrderFinanceMachine.TestCase

@@ -43,6 +43,8 @@ account, the bank first). The money passes whole through ``escrow:disputes:court
 the path does not take goes back in the same tx; the rest of the term stays owed. A
 court may also order the frozen asset sold (``sale``; a pledged receipt: the buyer
 co-signs and pays, the loan's A10 waterfall runs) before the terms are paid.
+How the court's money moves (paths, compulsion, sale, judgment) is ``enforcement.py``;
+this module holds the actions and the state they keep.
 
 Money (D3): an agreement's terms are transfers payer -> payee in fen, each payer being the
 claimant or the respondent. ``perform`` executes them in one tx with ``ctx.transfer``, the
@@ -61,15 +63,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from contracts.assets import (
-    CourtPayoutArgs,
-    CourtSaleArgs,
-    asset_parties,
-    court_path,
-    court_payout_of,
-    court_sale_of,
-)
+from contracts.assets import asset_parties
 from contracts.base import Contract, action, view
+from contracts.builtin.disputes.enforcement import Court
 from contracts.builtin.disputes.errors import (
     AlreadyEscalated,
     AssetAlreadyDisputed,
@@ -87,9 +83,7 @@ from contracts.builtin.disputes.errors import (
     PayerMustSign,
     PayoutPathShort,
     RespondentNotParty,
-    SaleNotAvailable,
     SameParty,
-    TermPayerNotParty,
     UnsupportedAsset,
 )
 from contracts.builtin.disputes.invariants import DisputesInvariants
@@ -112,9 +106,7 @@ from contracts.builtin.disputes.models import (
     NoQuery,
     OpenArgs,
     PayJudgmentArgs,
-    SaleArgs,
     SignAgreementArgs,
-    TermArgs,
 )
 from contracts.builtin.disputes.readers import READERS
 from contracts.builtin.disputes.records import (
@@ -126,17 +118,11 @@ from contracts.builtin.disputes.records import (
     Escalation,
     Judgment,
     JudgmentDebt,
-    Sale,
     Step,
-    Term,
-    TermPath,
     dispute_key,
     open_key,
 )
-from contracts.builtin.settlement.authority import DualControlRequired, court_funds
 from contracts.context import Context, ReadContext
-from contracts.exceptions import Unauthorized
-from contracts.money import COMPEL, MoveArgs
 from contracts.policy import Party, Principal, Role, all_of
 
 MEDIATOR = Role("government", "mediator")
@@ -226,121 +212,10 @@ class DisputesContract(DisputesInvariants, Contract):
                  dispute=dispute.id, to=to, amount=dispute.deposit)
         return dispute.model_copy(update={"deposit_to": to})
 
-    def _owner(self, dispute: Dispute) -> str:
-        """The contract that owns the disputed asset's kind."""
-        return str(self.params.asset_contracts[dispute.asset.partition(":")[0]])
-
-    def _route(self, ctx: Context, dispute: Dispute, given: list[TermArgs]) -> tuple[Term, ...]:
-        """The terms, each payer a party, each on the path the asset's contract names."""
-        terms = []
-        for t in given:
-            if t.payer not in (dispute.claimant, dispute.respondent):
-                raise TermPayerNotParty(f"payer {t.payer} is not a party to {dispute.id}",
-                                        payer=t.payer)
-            on_asset = court_path(ctx, self._owner(dispute), dispute.asset, t.payer, t.payee)
-            terms.append(Term(payer=t.payer, payee=t.payee, amount=t.amount,
-                              via=TermPath.ASSET if on_asset else TermPath.ACCOUNT))
-        return tuple(terms)
-
-    def _down_path(self, ctx: Context, dispute: Dispute, term: Term | JudgmentDebt,
-                   source: str, amount: int) -> int:
-        """Send ``amount`` fen from ``source`` down the asset's payout path for ``term``;
-        the fen it took (never more than ``amount``)."""
-        applied = ctx.invoke(court_payout_of(self._owner(dispute)), CourtPayoutArgs(
-            asset=dispute.asset, payer=term.payer, payee=term.payee, source=source,
-            amount=amount)).amount
-        return min(applied, amount)
-
-    def _compel(self, ctx: Context, dispute: Dispute, term: Term, amount: int) -> int:
-        """Take up to ``amount`` from the respondent without its signature; the fen paid.
-
-        An account term moves straight to the payee. An asset term is gathered in the
-        court-funds escrow, paid down the asset's path from there, and what the path
-        did not take goes back to the respondent in the same tx."""
-        memo = f"judgment {dispute.id}"
-        if term.via is TermPath.ACCOUNT:
-            ctx.invoke(COMPEL, MoveArgs(source=term.payer, target=term.payee, amount=amount,
-                                        memo=memo))
-            return amount
-        funds = court_funds(self.name)
-        ctx.invoke(COMPEL, MoveArgs(source=term.payer, target=funds, amount=amount, memo=memo))
-        applied = self._down_path(ctx, dispute, term, funds, amount)
-        ctx.transfer(funds, term.payer, amount - applied, memo=f"unapplied, {memo}")
-        return applied
-
-    def _sell(self, ctx: Context, dispute: Dispute, sale: SaleArgs | None,
-              upheld: bool) -> Sale | None:
-        """Run a court-ordered sale of the frozen asset through its owner (D7)."""
-        if sale is None:
-            return None
-        kind = dispute.asset.partition(":")[0]
-        if kind not in self.params.sale_kinds:
-            raise SaleNotAvailable(f"{dispute.asset} is not an asset a court sale reaches "
-                                   f"(kinds: {sorted(self.params.sale_kinds)})",
-                                   asset=dispute.asset)
-        if not upheld:
-            raise DismissalWithTerms(f"a judgment dismissing {dispute.id} orders no sale",
-                                     dispute=dispute.id)
-        ctx.invoke(court_sale_of(self._owner(dispute)), CourtSaleArgs(
-            asset=dispute.asset, buyer=sale.buyer, price=sale.price, costs=sale.costs))
-        ctx.emit("CourtSale", dispute=dispute.id, asset=dispute.asset, buyer=sale.buyer,
-                 price=sale.price, costs=sale.costs)
-        return Sale(buyer=sale.buyer, price=sale.price, costs=sale.costs)
-
-    def _execute(self, ctx: Context, dispute: Dispute, terms: tuple[Term, ...],
-                 upheld: bool, court_ref: str, sale: SaleArgs | None = None) -> Judgment:
-        """Sell the asset if ordered; pay each term as far as its payer's balance (and
-        an asset term's payout path) allows; record the rest as debt.
-
-        The respondent pays by compulsion: the court's signature on this tx is the
-        authority (settlement's ``compel``, the one exception to the payer-signs rule),
-        up to the term and to what the respondent holds, member or org account, with
-        no co-signature. A term the claimant pays (an agreement may order one) moves
-        only as far as the tx may debit the claimant (its signature; for an org, its
-        treasurer, two above the dual-control threshold); else it is a debt whole, never
-        split to slip under the threshold. An asset term reaches its payee only down the
-        asset's payout path (``_compel``). Each term is paid once: ``enforce`` and
-        ``judge`` close the dispute, and ``pay_judgment`` takes no more than is owed."""
-        sold = self._sell(ctx, dispute, sale, upheld)
-        debts = []
-        for term in terms:
-            balance = int(ctx.view("settlement", "balance", account=term.payer)["balance"])
-            paid = min(term.amount, balance)
-            if paid and term.payer == dispute.respondent:
-                paid = self._compel(ctx, dispute, term, paid)
-            elif paid and ctx.signed_by(term.payer):
-                try:  # the operation is atomic: a refused move leaves nothing behind
-                    paid = self._pay(ctx, dispute, term, paid)
-                except (Unauthorized, DualControlRequired):
-                    paid = 0
-            else:
-                paid = 0
-            debts.append(JudgmentDebt(payer=term.payer, payee=term.payee, amount=term.amount,
-                                      paid=paid, via=term.via))
-            if paid < term.amount:
-                ctx.emit("JudgmentDebtRecorded", dispute=dispute.id, payer=term.payer,
-                         payee=term.payee, outstanding=term.amount - paid, via=term.via.value)
-        court = _signer_as(ctx, COURT)
-        return Judgment(upheld=upheld, court_ref=court_ref, entered_by=court.member_id,
-                        entered_org_type=court.org_type, entered_role=court.role, at=ctx.time,
-                        debts=tuple(debts), sale=sold)
-
-    def _pay(self, ctx: Context, dispute: Dispute, term: Term | JudgmentDebt,
-             amount: int) -> int:
-        """A signing payer pays ``amount`` on ``term`` by its own authority; the fen paid.
-
-        An asset term's whole amount passes through the court-funds escrow, so the
-        payer's authority (treasurer, dual control) is checked on the whole, never on
-        the parts the path splits it into; what the path did not take comes back."""
-        memo = f"judgment {dispute.id}"
-        if term.via is TermPath.ACCOUNT:
-            ctx.transfer(term.payer, term.payee, amount, memo=memo)
-            return amount
-        funds = court_funds(self.name)
-        ctx.transfer(term.payer, funds, amount, memo=memo)
-        applied = self._down_path(ctx, dispute, term, funds, amount)
-        ctx.transfer(funds, term.payer, amount - applied, memo=f"unapplied, {memo}")
-        return applied
+    @property
+    def _court(self) -> Court:
+        """The court's money moves (``enforcement.py``), under the current parameters."""
+        return Court(self.name, self.params)
 
     # -- filing ----------------------------------------------------------------------------
 
@@ -448,7 +323,7 @@ class DisputesContract(DisputesInvariants, Contract):
         """Both parties sign and the committee seals the mediation agreement (D2)."""
         dispute = _load(ctx, args.dispute)
         _check_step(dispute, "sign_agreement")
-        terms = self._route(ctx, dispute, args.terms)
+        terms = self._court.route(ctx, dispute, args.terms)
         sealer = _signer_as(ctx, MEDIATOR)
         agreement = Agreement(
             terms=terms, text_hash=args.text_hash, sealed_by=sealer.member_id,
@@ -486,7 +361,7 @@ class DisputesContract(DisputesInvariants, Contract):
             if not ctx.signed_by(term.payer):
                 raise PayerMustSign(f"{term.payer} must sign to pay {term.amount} fen",
                                     payer=term.payer)
-            paid = self._pay(ctx, dispute, term, term.amount)
+            paid = self._court.pay(ctx, dispute, term, term.amount)
             if paid < term.amount:
                 raise PayoutPathShort(
                     f"{dispute.asset}'s payout path takes {paid} of the {term.amount} fen "
@@ -505,8 +380,9 @@ class DisputesContract(DisputesInvariants, Contract):
         dispute = _load(ctx, args.dispute)
         _check_step(dispute, "enforce")
         terms = dispute.agreement.terms if dispute.agreement is not None else ()
-        self._close_with(ctx, dispute, "enforce",
-                         self._execute(ctx, dispute, terms, True, args.court_ref, args.sale))
+        judgment = self._court.execute(ctx, dispute, terms, True, args.court_ref,
+                                       _signer_as(ctx, COURT), args.sale)
+        self._close_with(ctx, dispute, "enforce", judgment)
 
     @action(JudgmentArgs, policy=COURT)
     def judge(self, ctx: Context, args: JudgmentArgs) -> None:
@@ -517,8 +393,9 @@ class DisputesContract(DisputesInvariants, Contract):
         if args.terms and not args.upheld:
             raise DismissalWithTerms(f"a judgment dismissing {dispute.id} orders no payment",
                                      dispute=dispute.id)
-        terms = self._route(ctx, dispute, args.terms)
-        judgment = self._execute(ctx, dispute, terms, args.upheld, args.court_ref, args.sale)
+        terms = self._court.route(ctx, dispute, args.terms)
+        judgment = self._court.execute(ctx, dispute, terms, args.upheld, args.court_ref,
+                                       _signer_as(ctx, COURT), args.sale)
         self._close_with(ctx, dispute, "judge", judgment)
 
     def _close_with(self, ctx: Context, dispute: Dispute, step: str, judgment: Judgment) -> None:
@@ -537,7 +414,7 @@ class DisputesContract(DisputesInvariants, Contract):
             raise Overpayment(f"{args.amount} fen exceeds the {debt.outstanding} fen still "
                               f"owed on term {args.term} of {dispute.id}",
                               dispute=dispute.id, outstanding=debt.outstanding)
-        paid = self._pay(ctx, dispute, debt, args.amount)
+        paid = self._court.pay(ctx, dispute, debt, args.amount)
         if paid < args.amount:
             raise PayoutPathShort(
                 f"{dispute.asset}'s payout path takes {paid} of the {args.amount} fen offered "

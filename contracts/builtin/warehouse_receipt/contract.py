@@ -1,7 +1,7 @@
 """The ``warehouse_receipt`` contract: electronic warehouse receipts and pledge loans.
 
 Wiring only: each action names its argument model, its policy (policies.py) and
-its parties, and hands over to receipts.py or loans.py. States, rounding and
+its parties, and hands over to receipts.py, loans.py or enforcement.py. States, rounding and
 parameters are documented where they live: records.py (states), interest.py
 (actual/365, floor with exact carry), ltv.py (cap, warning and liquidation lines),
 waterfall.py (costs -> interest -> principal -> surplus), prices.py (attested prices,
@@ -18,7 +18,15 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from contracts.base import Contract, action, invariant, operation, view
-from contracts.builtin.warehouse_receipt import custody, impairment, loans, models, prices, receipts
+from contracts.builtin.warehouse_receipt import (
+    custody,
+    enforcement,
+    impairment,
+    loans,
+    models,
+    prices,
+    receipts,
+)
 from contracts.builtin.warehouse_receipt import invariants as inv
 from contracts.builtin.warehouse_receipt import policies as pol
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotActive, ReceiptNotExpired
@@ -197,18 +205,18 @@ class WarehouseReceiptContract(ReceiptParties, Contract):
     def enforce_take(self, ctx: Context, args: models.EnforceTakeArgs) -> None:
         """After default the bank takes the goods at a price agreed with (co-signed by) the
         pledgor, not below attested value less the haircut; surplus to the pledgor."""
-        loans.take_collateral(ctx, self.p, args)
+        enforcement.take_collateral(ctx, self.p, args)
 
     @action(models.EnforceSaleArgs, policy=pol.SALE, parties=pol.sale_parties)
     def enforce_sale(self, ctx: Context, args: models.EnforceSaleArgs) -> None:
         """After default the bank sells to a co-signing third-party buyer, who pays."""
-        loans.auction(ctx, self.p, args)
+        enforcement.auction(ctx, self.p, args)
 
     @action(models.FailedAuctionArgs, policy=pol.LOAN_OFFICER, parties=pol.loan_parties)
     def record_failed_auction(self, ctx: Context, args: models.FailedAuctionArgs) -> None:
         """An enforcement auction drew no bid at or above its reserve: recorded; the loan
         stays in default for a re-auction or an agreed take (V3)."""
-        loans.failed_auction(ctx, self.p, args)
+        enforcement.failed_auction(ctx, self.p, args)
 
     # -- operations for other contracts -------------------------------------------------
 

@@ -13,7 +13,7 @@ from contracts.assets import (
     require_court,
 )
 from contracts.base import operation, view
-from contracts.builtin.warehouse_receipt import loans
+from contracts.builtin.warehouse_receipt import enforcement
 from contracts.builtin.warehouse_receipt.errors import ReceiptNotFound
 from contracts.builtin.warehouse_receipt.store import find_receipt
 from contracts.context import Context, ReadContext
@@ -36,9 +36,9 @@ class ReceiptParties:
 
     @operation(CourtSaleArgs)
     def court_sale(self, ctx: Context, args: CourtSaleArgs) -> None:
-        """Sell the pledged ``receipt:<id>`` as a court ordered (``loans.court_sale``)."""
+        """Sell the pledged ``receipt:<id>`` as a court ordered (``enforcement.court_sale``)."""
         require_court(ctx, COURT_SALE)
         kind, _, receipt_id = args.asset.partition(":")
         if kind != "receipt" or find_receipt(ctx, receipt_id) is None:
             raise ReceiptNotFound(args.asset)
-        loans.court_sale(ctx, ctx.params, receipt_id, args.buyer, args.price, args.costs)
+        enforcement.court_sale(ctx, ctx.params, receipt_id, args.buyer, args.price, args.costs)
