@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
+from contracts.reached import seeded_machine
 from contracts.testing import ContractMachine, standard_orgs
 
 ORGS = ("gov", "bank-a", "bank-b", "insurer", "coop-a", "coop-b", "buyer")
@@ -99,6 +100,13 @@ class ProposalMachine(ContractMachine):
                 self._cast(pid, org, True)
 
     @rule(data=st.data())
+    def veto(self, data: Any) -> None:
+        """The government rejects one proposal (the policy always needs it, so a random
+        walk reaches ``rejected`` only when the government happens to vote no)."""
+        if self.model:
+            self._cast(data.draw(st.sampled_from(sorted(self.model))), "gov", False)
+
+    @rule(data=st.data())
     def withdraw(self, data: Any) -> None:
         if not self.model:
             return
@@ -120,8 +128,9 @@ class ProposalMachine(ContractMachine):
 
 
 def test_the_lifecycle_model_agrees_and_reaches_every_status() -> None:
-    run_state_machine_as_test(ProposalMachine, settings=settings(
-        max_examples=15, stateful_step_count=25, deadline=None,
+    # a fixed seed, so the verdict does not depend on test order or on what else ran
+    run_state_machine_as_test(seeded_machine(ProposalMachine), settings=settings(
+        max_examples=15, stateful_step_count=25, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow],
     ))
     assert ALL <= REACHED, f"never reached: {sorted(ALL - REACHED)}"
