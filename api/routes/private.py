@@ -11,20 +11,18 @@ received here, is 404 PRIVATE_NOT_FOUND.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.exceptions import RequestInvalid, ResourceNotFound
 from api.routes.deps import READ_SECURITY, Ctx, Reader
-from api.routes.transactions import PROBLEMS
-from api.schemas import SubmitAccepted, SubmitResults
+from api.routes.transactions import PROBLEMS, Timeout, Wait, forward, submit_responses
 from ledger.encoding import decode
 from ledger.identity import MEMBERSHIP_NAMESPACE
 from ledger.private import PrivateDataRefused
-from nodes.exceptions import GateRejected
 from nodes.peer import Peer
 
 router = APIRouter(prefix="/v1/private", tags=["private"])
@@ -100,35 +98,20 @@ async def _body(request: Request) -> tuple[Any, Any]:
     status_code=202,
     summary="Submit one envelope with the private side-car of its salted hashes",
     openapi_extra=SUBMIT_PRIVATE_BODY,
-    responses={
-        202: {"model": SubmitAccepted, "description": "accepted and forwarded for ordering"},
-        200: {"model": SubmitResults, "description": "with wait=commit: final status"},
-        **PROBLEMS,
-    },
+    responses=submit_responses("final status"),
 )
-async def submit_private(
-    request: Request,
-    ctx: Ctx,
-    wait: Annotated[Literal["commit"] | None, Query(description="'commit' to wait")] = None,
-    timeout: Annotated[float | None, Query(gt=0, le=60, description="seconds to wait")] = None,
-) -> JSONResponse:
+async def submit_private(request: Request, ctx: Ctx, wait: Wait = None,
+                         timeout: Timeout = None) -> JSONResponse:
     peer = _peer(ctx)
     envelope, fields = await _body(request)
-    try:
-        tx_ids = await run_in_threadpool(peer.submit_private, envelope, fields)
-    except PrivateDataRefused as exc:
-        raise PrivateFieldInvalid(str(exc), [{"path": exc.path, "rule": exc.rule}]) from None
-    except GateRejected as exc:
-        ctx.metrics.tx_refused.labels(exc.code).inc()
-        raise
-    ctx.metrics.tx_accepted.inc(len(tx_ids))
-    if wait is None:
-        return JSONResponse({"tx_ids": tx_ids}, status_code=202)
-    settings = ctx.settings
-    limit = min(timeout or settings.default_wait_s, settings.max_wait_s)
-    results, complete = await ctx.watcher.final_statuses(tx_ids, limit)
-    body = SubmitResults(tx_ids=tx_ids, results=results, complete=complete)
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if complete else 202)
+
+    def submit() -> list[str]:
+        try:
+            return peer.submit_private(envelope, fields)
+        except PrivateDataRefused as exc:
+            raise PrivateFieldInvalid(str(exc), [{"path": exc.path, "rule": exc.rule}]) from None
+
+    return await forward(ctx, submit, wait, timeout)
 
 
 @router.get(

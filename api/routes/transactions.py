@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.context import status_out
+from api.context import ApiContext, status_out
 from api.exceptions import BatchTooLarge, RequestInvalid, TxNotFound
 from api.routes.deps import READ_SECURITY, Ctx, Viewing, visibility
 from api.schemas import (
@@ -79,6 +80,39 @@ async def _read_envelopes(
     return data, True
 
 
+Wait = Annotated[Literal["commit"] | None, Query(description="'commit' to wait")]
+Timeout = Annotated[float | None, Query(gt=0, le=60, description="seconds to wait")]
+
+
+def submit_responses(final: str) -> dict[int | str, dict[str, Any]]:
+    """The answers a submit route declares (``final``: what wait=commit carries)."""
+    return {
+        202: {"model": SubmitAccepted, "description": "accepted and forwarded for ordering"},
+        200: {"model": SubmitResults, "description": f"with wait=commit: {final}"},
+        **PROBLEMS,
+    }
+
+
+async def forward(ctx: ApiContext, submit: Callable[[], list[str]], wait: str | None,
+                  timeout: float | None) -> JSONResponse:
+    """Run ``submit`` off the event loop and count what the gate did; answer 202 with the
+    tx ids, or with ``wait=commit`` their final statuses (200 once all are final). One
+    answer for every submit route (plain and private), so they cannot drift apart."""
+    try:
+        tx_ids = await run_in_threadpool(submit)
+    except GateRejected as exc:
+        ctx.metrics.tx_refused.labels(exc.code).inc()
+        raise
+    ctx.metrics.tx_accepted.inc(len(tx_ids))
+    if wait is None:
+        return JSONResponse({"tx_ids": tx_ids}, status_code=202)
+    settings = ctx.settings
+    limit = min(timeout or settings.default_wait_s, settings.max_wait_s)
+    results, complete = await ctx.watcher.final_statuses(tx_ids, limit)
+    body = SubmitResults(tx_ids=tx_ids, results=results, complete=complete)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if complete else 202)
+
+
 @router.post(
     "/transactions",
     status_code=202,
@@ -91,33 +125,14 @@ async def _read_envelopes(
         "envelope signatures authorise them."
     ),
     openapi_extra=SUBMIT_BODY,
-    responses={
-        202: {"model": SubmitAccepted, "description": "accepted and forwarded for ordering"},
-        200: {"model": SubmitResults, "description": "with wait=commit: final statuses"},
-        **PROBLEMS,
-    },
+    responses=submit_responses("final statuses"),
 )
-async def submit(
-    request: Request,
-    ctx: Ctx,
-    wait: Annotated[Literal["commit"] | None, Query(description="'commit' to wait")] = None,
-    timeout: Annotated[float | None, Query(gt=0, le=60, description="seconds to wait")] = None,
-) -> JSONResponse:
+async def submit(request: Request, ctx: Ctx, wait: Wait = None,
+                 timeout: Timeout = None) -> JSONResponse:
     settings = ctx.settings
     items, batch = await _read_envelopes(request, settings.max_body_bytes, settings.max_batch)
     request.state.batch = batch
-    try:
-        tx_ids = await run_in_threadpool(ctx.peer.submit, items)
-    except GateRejected as exc:
-        ctx.metrics.tx_refused.labels(exc.code).inc()
-        raise
-    ctx.metrics.tx_accepted.inc(len(tx_ids))
-    if wait is None:
-        return JSONResponse({"tx_ids": tx_ids}, status_code=202)
-    limit = min(timeout or settings.default_wait_s, settings.max_wait_s)
-    results, complete = await ctx.watcher.final_statuses(tx_ids, limit)
-    body = SubmitResults(tx_ids=tx_ids, results=results, complete=complete)
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if complete else 202)
+    return await forward(ctx, lambda: ctx.peer.submit(items), wait, timeout)
 
 
 @router.get(

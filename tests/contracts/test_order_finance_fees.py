@@ -73,16 +73,7 @@ class FeesOrderFinanceMachine(RecordsReached, OrderFinanceMachine):
                 fees: int = STEERED_FEE) -> None:
         """``OrderFinanceMachine.finance`` with ``fees`` agreed on the loan."""
         order = self.orders.get(order_id)
-        code = self.who(signer, MEMBERS[signer][0], "loan_officer")
-        value = 0 if order is None else order.qty * order.price
-        principal = max(1, value * share_bp // 10_000)
-        if code is None:
-            if order is None:
-                code = "ORDER_NOT_FOUND"
-            elif order.status != "CONFIRMED":
-                code = "ORDER_STATE_INVALID"
-            elif principal > value * 5_000 // 10_000:
-                code = "FINANCING_ABOVE_RATIO"
+        code, principal = self.finance_terms(order, signer, share_bp)
         maturity = day_time(self.day + 60)
         if self.tx(signer, "finance", code, order_id=order_id, principal=principal,
                    rate_bp=rate, maturity=maturity, fees=fees) and order is not None:

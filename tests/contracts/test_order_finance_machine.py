@@ -194,10 +194,10 @@ class OrderFinanceMachine(ContractMachine):
 
     # -- financing and loan servicing ------------------------------------------------------
 
-    @rule(order_id=order_ids, signer=st.sampled_from(FINANCIERS), share_bp=st.integers(1, 6_000),
-          rate=st.integers(0, 1_000))
-    def finance(self, order_id: str, signer: str, share_bp: int, rate: int) -> None:
-        order = self.orders.get(order_id)
+    def finance_terms(self, order: MOrder | None, signer: str,
+                      share_bp: int) -> tuple[str | None, int]:
+        """The principal ``share_bp`` of the order's value asks for, and the code the
+        contract must answer ``finance`` with (None: commits); shared with the fees machine."""
         code = self.who(signer, MEMBERS[signer][0], "loan_officer")
         value = 0 if order is None else order.qty * order.price
         principal = max(1, value * share_bp // 10_000)
@@ -208,6 +208,13 @@ class OrderFinanceMachine(ContractMachine):
                 code = "ORDER_STATE_INVALID"
             elif principal > value * 5_000 // 10_000:
                 code = "FINANCING_ABOVE_RATIO"
+        return code, principal
+
+    @rule(order_id=order_ids, signer=st.sampled_from(FINANCIERS), share_bp=st.integers(1, 6_000),
+          rate=st.integers(0, 1_000))
+    def finance(self, order_id: str, signer: str, share_bp: int, rate: int) -> None:
+        order = self.orders.get(order_id)
+        code, principal = self.finance_terms(order, signer, share_bp)
         maturity = day_time(self.day + 60)
         if self.tx(signer, "finance", code, order_id=order_id, principal=principal,
                    rate_bp=rate, maturity=maturity) and order is not None:

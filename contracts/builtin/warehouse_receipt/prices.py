@@ -94,8 +94,14 @@ def current_price(
     return price
 
 
+def value_at(receipt: Receipt, price: PriceAttestation) -> int:
+    """The receipt's goods at the attested ``price``: quantity x price per unit, in fen
+    (the one valuation every revaluation, mark-down and floor uses)."""
+    return receipt.quantity * price.price_per_unit
+
+
 def attested_value(ctx: ReadContext, params: WarehouseReceiptParams, receipt: Receipt) -> int:
-    return receipt.quantity * current_price(ctx, params, receipt).price_per_unit
+    return value_at(receipt, current_price(ctx, params, receipt))
 
 
 def market_value(
@@ -117,7 +123,7 @@ def take_floor(value: int, params: WarehouseReceiptParams) -> int:
 def revalued(ctx: Context, receipt: Receipt, price: PriceAttestation) -> Receipt:
     """``receipt`` valued at quantity x the attested ``price``, recorded in its history,
     stored and announced (ReceiptRevalued)."""
-    value = receipt.quantity * price.price_per_unit
+    value = value_at(receipt, price)
     updated = recorded(ctx, receipt, "revalued", receipt.holder, receipt.pledgee, value=value)
     put_receipt(ctx, updated)
     ctx.emit(
@@ -141,6 +147,6 @@ def marked_down(ctx: Context, params: WarehouseReceiptParams, receipt: Receipt) 
         days=params.price_max_age_days
     ):
         return receipt
-    if receipt.quantity * price.price_per_unit >= receipt.value:
+    if value_at(receipt, price) >= receipt.value:
         return receipt
     return revalued(ctx, receipt, price)
