@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from api.auth import MemberKey, ReadAuthenticator, member_key_from_record
 from api.metrics import ApiMetrics
@@ -33,6 +33,8 @@ from ledger.identity import MEMBERSHIP_NAMESPACE
 from ledger.interfaces import ChainStoreAPI
 from nodes.dev_clock import ClockReading
 from nodes.interfaces import PeerAPI, TxStatus, Unsubscribe
+
+T = TypeVar("T")
 
 
 class ServedPeer(PeerAPI, Protocol):
@@ -284,6 +286,17 @@ class ApiContext:
     @property
     def contracts(self) -> Mapping[str, Any]:
         return self.peer.runtime.contracts
+
+    def per_configuration(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``, kept until governance changes the enabled contracts (an effective
+        change swaps a new mapping into the runtime between blocks, so a value derived
+        from the old one, such as the contract list or the read rules, is rebuilt)."""
+        current = self.peer.runtime.contracts
+        held = self.cache.get(name)
+        if held is None or held[0] is not current:
+            held = self.cache[name] = (current, build())
+        value: T = held[1]
+        return value
 
 
 def member_lookup(peer: ServedPeer) -> Any:

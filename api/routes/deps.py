@@ -40,18 +40,16 @@ Reader = Annotated[str, Depends(require_reader)]
 
 
 def visibility(ctx: ApiContext) -> Visibility:
-    """The chain's read rules, built once per app."""
-    found = ctx.cache.get("visibility")
-    if found is None:
-        found = ctx.cache["visibility"] = Visibility.of(ctx.peer.runtime, ctx.peer.config)
-    result: Visibility = found
-    return result
+    """The chain's read rules, built once per configuration of the enabled contracts."""
+    return ctx.per_configuration(
+        "visibility", lambda: Visibility.of(ctx.peer.runtime, ctx.peer.config)
+    )
 
 
 async def require_viewer(ctx: Ctx, member: Reader) -> Viewer:
     """The authenticated reader's org, org type and role (a member's certificate fixes
     them, so each is looked up once)."""
-    viewers: dict[str, Viewer] = ctx.cache.setdefault("viewers", {})
+    viewers: dict[str, Viewer] = ctx.per_configuration("viewers", dict)
     viewer = viewers.get(member)
     if viewer is None:
         rules = visibility(ctx)

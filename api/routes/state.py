@@ -84,14 +84,13 @@ def contract_named(ctx: ApiContext, name: str) -> Contract:
     responses=PROBLEMS,
 )
 async def contracts(ctx: Ctx, _reader: Reader) -> JSONResponse:
-    cached = ctx.cache.get("contracts")
-    if cached is None:
-        out = ContractsOut(
+    def listing() -> dict[str, Any]:
+        return ContractsOut(
             chain_id=ctx.peer.chain_id,
             contracts=[contract_info(c) for _, c in sorted(ctx.contracts.items())],
-        )
-        cached = ctx.cache["contracts"] = out.model_dump(mode="json")
-    return JSONResponse(cached)
+        ).model_dump(mode="json")
+
+    return JSONResponse(ctx.per_configuration("contracts", listing))
 
 
 @router.get(

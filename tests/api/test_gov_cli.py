@@ -64,3 +64,30 @@ def test_bad_params_and_withdrawal(served: Served) -> None:
                                           "w").stdout
     listed = cli("gov", "list", net, "--as", "gov.admin", "--status", "withdrawn")
     assert listed.stdout.startswith("w  withdrawn")
+
+
+def test_a_peer_lists_the_new_params_once_a_change_takes_effect(served: Served) -> None:
+    """The peer's contract list (and read rules) are rebuilt when governance changes the
+    contracts, not kept from the first request (a user checking the change saw the old cap)."""
+    net = served.directory
+
+    def ltv_cap() -> int:
+        shown = cli("contracts", net, "--as", "gov.admin", "--json")
+        assert shown.exit_code == 0, shown.output
+        [receipts] = [c for c in json.loads(shown.stdout)["contracts"]
+                      if c["name"] == "warehouse_receipt"]
+        return int(receipts["params"]["ltv_cap_bp"])
+
+    before = ltv_cap()  # asked before the change, so a kept answer would be stale
+    assert before != 6500
+    assert cli("gov", "propose", net, "--as", "gov.admin", "--id", "ltv-65", "--in", 6,
+               "set_params", "--contract", "warehouse_receipt",
+               "--param", "ltv_cap_bp=6500").exit_code == 0
+    for admin in ("gov.admin", "bank-a.admin", "insurer.admin", "coop-a.admin"):
+        assert cli("gov", "approve", net, "--as", admin, "ltv-65").exit_code == 0
+    nudges = 0
+    while ltv_cap() == before and nudges < 6:  # blocks come only from txs
+        nudges += 1
+        assert cli("gov", "propose", net, "--as", "bank-a.admin", "--id", f"nudge-{nudges}",
+                   "--in", 50, "remove_org", "--org", "buyer").exit_code == 0
+    assert ltv_cap() == 6500
