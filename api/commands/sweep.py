@@ -31,7 +31,7 @@ from scenarios.sweep.store import Journal, write_table
 @click.option("--cluster", default=None, metavar="ADDRESS",
               help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
               "cluster on this machine).")
-@click.option("--workers", type=int, default=2, show_default=True,
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Worker processes of the local cluster.")
 @click.option("--limit", type=int, default=None, hidden=True,
               help="Stop after this many new runs (the rest resume later).")

@@ -72,7 +72,8 @@ def _number(text: str) -> Value:
 
 
 def parse_vary(text: str) -> tuple[str, tuple[Value, ...]]:
-    """``NAME=V1,V2`` or ``NAME=LOW..HIGH:STEPS`` (STEPS values, ends included)."""
+    """``NAME=V1,V2``, ``NAME=LOW..HIGH:STEPS`` (STEPS values, ends included) or
+    ``NAME=LOW..HIGH`` with whole ends (every whole number between, as ``--seeds`` reads)."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not name or not spec:
@@ -81,9 +82,12 @@ def parse_vary(text: str) -> tuple[str, tuple[Value, ...]]:
         span, _, steps_text = spec.partition(":")
         try:
             low, high = (float(x) for x in span.split("..", 1))
-            steps = int(steps_text) if steps_text else 2
+            steps = int(steps_text) if steps_text else int(high - low) + 1
         except ValueError:
             raise SweepError(name, f"{spec!r} is not LOW..HIGH:STEPS") from None
+        if not steps_text and not (low.is_integer() and high.is_integer() and high > low):
+            raise SweepError(name, f"{spec!r}: LOW..HIGH without :STEPS needs whole "
+                             "numbers, LOW below HIGH (every whole number between is run)")
         if steps < 2:
             raise SweepError(name, "STEPS must be at least 2")
         values = [low + (high - low) * i / (steps - 1) for i in range(steps)]
