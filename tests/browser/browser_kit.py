@@ -66,7 +66,7 @@ class Console:
     """One member's console: a browser context signed in with the member's key file."""
 
     def __init__(self, browser: Browser, url: str, net: Path, member: str,
-                 viewport: dict[str, int] | None = None) -> None:
+                 viewport: dict[str, int] | None = None, sign_in: bool = True) -> None:
         self.member = member
         self.url = url
         self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
@@ -74,7 +74,8 @@ class Console:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.sign_in(net, member)
+        if sign_in:
+            self.sign_in(net, member)
 
     def sign_in(self, net: Path, member: str, key_of: str | None = None) -> None:
         page = self.page
