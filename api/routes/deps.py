@@ -48,7 +48,7 @@ def visibility(ctx: ApiContext) -> Visibility:
 
 async def require_viewer(ctx: Ctx, member: Reader) -> Viewer:
     """The authenticated reader's org, org type and role (a member's certificate fixes
-    them, so each is looked up once)."""
+    them, so each is looked up once per configuration: governance may remove its org)."""
     viewers: dict[str, Viewer] = ctx.per_configuration("viewers", dict)
     viewer = viewers.get(member)
     if viewer is None:
