@@ -13,6 +13,7 @@ import click
 from api.commands.args import coerce
 from api.commands.member import CliError
 from api.commands.network_up import up_command
+from api.commands.program import program
 from contracts.base import Contract
 from contracts.genesis import DevClockConfig
 from contracts.registry import discover
@@ -122,15 +123,16 @@ def print_summary(net: NetworkDir, template_name: str) -> None:
         (m for m, c in net.spec.roster.members().items() if c.role == "central_bank"), "MEMBER"
     )
     account = next((o.id for o in config.organisations if o.type == "cooperative"), "ACCOUNT")
+    run = program()
     click.echo("next:")
-    click.echo(f"  agriledger serve {root}          # in another terminal")
-    click.echo(f"  agriledger contracts {root}      # every action: who may call it, arguments")
-    click.echo(f"  agriledger tx submit {root} --as {issuer} settlement issue "
+    click.echo(f"  {run} serve {root}          # in another terminal")
+    click.echo(f"  {run} contracts {root}      # every action: who may call it, arguments")
+    click.echo(f"  {run} tx submit {root} --as {issuer} settlement issue "
                f"account={account} amount=1_000_000_00 --wait")
-    click.echo(f"  agriledger query {root} --as {issuer} view settlement balance "
+    click.echo(f"  {run} query {root} --as {issuer} view settlement balance "
                f"account={account}")
     if config.dev_clock:
-        click.echo(f"  agriledger clock advance {root} 3d")
+        click.echo(f"  {run} clock advance {root} 3d")
 
 
 @network_group.command("simulate")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.commands.program import program
 from scenarios.catalog import DEFAULT_SCENARIO, builtin, load
 from scenarios.loader import ScenarioError
 from scenarios.report import write_report, yuan
@@ -108,7 +109,7 @@ def run_command(
     console.print(f"report: {path}")
     if db_dir is not None and not memory:
         console.print(
-            f"chains: {db_dir}/<peer>/chain.db  (check one with: agriledger verify <file>)"
+            f"chains: {db_dir}/<peer>/chain.db  (check one with: {program()} verify <file>)"
         )
     sys.exit(0 if result.passed else 1)
 
