@@ -10,6 +10,7 @@ parameter's name in the message, before anything runs.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -161,8 +162,23 @@ def resolve(scenario: Scenario, varies: list[tuple[str, tuple[Value, ...]]]) -> 
         if not param.values:
             raise SweepError(param.name, "no values")
         for value in param.values:  # each value alone must make a valid scenario
-            apply(scenario, {param.name: param}, {param.name: value})
+            try:
+                apply(scenario, {param.name: param}, {param.name: value})
+            except SweepError as exc:
+                if param.name in declared or "is not a field" not in exc.rule:
+                    raise
+                raise SweepError(param.name, exc.rule + _known(param.name, declared)) from None
     return chosen
+
+
+def _known(name: str, declared: dict[str, Parameter]) -> str:
+    """What the user could have meant: the closest declared name, then all of them."""
+    if not declared:
+        return ". This scenario declares no sweep parameters: use a dotted path of its fields"
+    close = difflib.get_close_matches(name, list(declared), n=1)
+    hint = f". Did you mean {close[0]}?" if close else "."
+    return (f"{hint} Declared parameters: {', '.join(sorted(declared))}"
+            " (or a dotted path of the scenario's fields)")
 
 
 def combinations(params: list[Parameter]) -> list[dict[str, Value]]:
