@@ -97,6 +97,17 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return [*lines, ""]
 
 
+def few_seeds_warning(runs_per_setting: int) -> list[str]:
+    """Tail figures from few runs are the worst run seen, not an estimate: say so up front."""
+    longest = max(RETURN_PERIODS)
+    if runs_per_setting >= longest:
+        return []
+    return [f"**† Too few seeds for the tail figures:** {runs_per_setting} runs per setting. "
+            f"A 99th percentile or a 1-in-{longest} figure needs at least {longest} runs per "
+            "setting; with fewer it is the worst run seen, not an estimate of it. "
+            f"Run `--seeds 1..{longest}` or more before quoting them.", ""]
+
+
 def credit_loss(by: Mapping[str, Sequence[Row]]) -> list[str]:
     banks = sorted({c.split(".")[2] for rows in by.values() for r in rows for c in r
                     if c.startswith("credit.by_bank.") and c.endswith(".loss_fen")})
@@ -125,7 +136,9 @@ def government_share(by: Mapping[str, Sequence[Row]]) -> list[str]:
         for period in RETURN_PERIODS:
             q = 1 - 1 / period
             at = paid[min(len(paid) - 1, math.ceil(q * len(paid)) - 1)]
-            body.append([label, f"1 in {period}", yuan(at.get("claims.paid_fen", 0)),
+            shown = f"1 in {period}" if len(paid) >= period else (
+                f"1 in {period}: worst of {len(paid)} runs †")
+            body.append([label, shown, yuan(at.get("claims.paid_fen", 0)),
                          f"{at.get('claims.government_share', 0):.1%}", str(at["seed"])])
     return [
         "Claims paid in the season at a return period (the run at that quantile across seeds), "
@@ -162,6 +175,7 @@ def write_sweep_report(
     lines = [f"# Sweep of {source}", "",
              f"{len(rows)} runs: {len(by)} settings × {len(seeds)} seeds "
              f"({seeds[0]}..{seeds[-1]}).  Table: `table.parquet` (one row per run).", ""]
+    lines += few_seeds_warning(min(len(group) for group in by.values()))
     failed = [r for r in rows if not r.get("passed", 1)]
     if failed:
         lines += [f"{len(failed)} runs missed the scenario's expectations "
