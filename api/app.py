@@ -14,10 +14,12 @@ from fastapi_offline import FastAPIOffline
 
 from api import console, errors
 from api.context import ApiContext, ApiSettings, ClockControl, ServedPeer, build_context
+from api.inbox import Inbox
 from api.metrics import MetricsMiddleware
 from api.openapi import build_openapi
-from api.routes import blocks, events, health, inbox, lists, private, state, transactions
+from api.routes import blocks, events, health, lists, private, state, transactions
 from api.routes import clock as clock_routes
+from api.routes import inbox as inbox_routes
 
 DESCRIPTION = """\
 How banks, insurers, cooperatives and government reach the ledger from their own systems.
@@ -35,13 +37,14 @@ Errors are RFC 9457 problem details (`application/problem+json`) with a stable `
 
 def create_app(
     peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None,
-    peer_heads: console.PeerHeads | None = None,
+    peer_heads: console.PeerHeads | None = None, inbox: Inbox | None = None,
 ) -> FastAPI:
     """The API of ``peer``; several may run in one process (each has its own metrics).
     ``clock``: the orderer's clock, when this process runs the orderer (``/v1/clock``).
     ``peer_heads``: every peer's head, for the console's explorer (default: this peer's).
+    ``inbox``: where co-signature requests are kept (default: this process's memory).
     The web console (``api.console``) is served at ``/``."""
-    ctx: ApiContext = build_context(peer, settings, clock)
+    ctx: ApiContext = build_context(peer, settings, clock, inbox)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +62,7 @@ def create_app(
     )
     app.state.ctx = ctx
     routers = (transactions.router, state.router, blocks.router, events.router, health.router,
-               clock_routes.router, private.router, lists.router, inbox.router)
+               clock_routes.router, private.router, lists.router, inbox_routes.router)
     for router in routers:
         app.include_router(router)
     console.install(app, peer.node_id, peer_heads or (lambda: [_own_head(peer)]))

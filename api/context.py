@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from api.auth import MemberKey, ReadAuthenticator, member_key_from_record
+from api.inbox import Inbox, inbox_for
 from api.metrics import ApiMetrics
 from api.schemas import TxStatusOut
 from contracts.genesis import GenesisConfig
@@ -277,6 +278,8 @@ class ApiContext:
     metrics: ApiMetrics
     clock: ClockControl | None = None
     """None where the orderer runs elsewhere (a peer ordered by JetStream)."""
+    inbox: Inbox = field(default_factory=Inbox)
+    """The co-signature inbox this peer's API lists (shared by the peers of one process)."""
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -310,7 +313,8 @@ def member_lookup(peer: ServedPeer) -> Any:
 
 
 def build_context(
-    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None
+    peer: ServedPeer, settings: ApiSettings | None = None, clock: ClockControl | None = None,
+    inbox: Inbox | None = None,
 ) -> ApiContext:
     settings = settings or ApiSettings()
     metrics = ApiMetrics(peer)
@@ -323,4 +327,5 @@ def build_context(
         watcher=CommitWatcher(peer, metrics.event_blocks_encoded.inc, settings.event_flush_s),
         metrics=metrics,
         clock=clock,
+        inbox=inbox if inbox is not None else inbox_for(peer.chain_id),
     )

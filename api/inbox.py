@@ -11,20 +11,34 @@ before it is on chain). The inbox is off chain on purpose: nothing is final unti
 the signed envelope is submitted, the contract's policy is checked as for any
 envelope, and no half-signed intent is written into every peer's chain file.
 
-Entries live in the memory of the process that serves the API, shared by every peer
-that process serves for one chain (``agriledger serve`` runs them all in one
-process); a restart forgets them (the signer posts again, or hands the envelope over
-as text, which still works). At most ``MAX_ENTRIES`` are kept, the oldest dropped.
+Entries are shared by every peer one process serves for one chain (``agriledger
+serve`` runs them all in one process). ``agriledger serve`` keeps them in
+``inbox.db`` in the network directory (one per peer directory when each peer is its
+own process), so a restart loses no half-signed envelope; the file is readable by its
+owner only, like the private data beside it. Without a directory (tests, simulations)
+they live in memory. At most ``MAX_ENTRIES`` are kept, the oldest dropped.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ledger.tx import Envelope, Signature
+
+INBOX_FILE = "inbox.db"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS awaiting (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tx_id TEXT NOT NULL UNIQUE,
+    entry TEXT NOT NULL
+);
+"""
 
 MAX_ENTRIES = 1_000
 MAX_CO_SIGNERS = 15
@@ -47,20 +61,48 @@ class Awaiting:
                 "awaiting": list(self.awaiting), "posted_by": self.posted_by,
                 "posted_at": self.posted_at}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Awaiting:
+        return cls(envelope=Envelope.parse(data["envelope"]), awaiting=tuple(data["awaiting"]),
+                   posted_by=data["posted_by"], posted_at=data["posted_at"])
+
 
 @dataclass
 class Inbox:
-    """One chain's awaiting envelopes, by tx id, oldest first."""
+    """One chain's awaiting envelopes, by tx id, oldest first; written through to
+    ``db`` (SQLite) when it has one, so the entries outlive the process."""
 
+    db: sqlite3.Connection | None = None
     _items: OrderedDict[str, Awaiting] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @classmethod
+    def open(cls, path: Path) -> Inbox:
+        """The inbox kept in ``path``, with the entries a previous process left there."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        path.chmod(0o600)
+        db.executescript(SCHEMA)
+        inbox = cls(db)
+        for tx_id, entry in db.execute("SELECT tx_id, entry FROM awaiting ORDER BY seq"):
+            inbox._items[tx_id] = Awaiting.from_json(json.loads(entry))
+        return inbox
+
+    def _write(self, sql: str, *params: object) -> None:
+        if self.db is not None:
+            self.db.execute(sql, params)
+
     def post(self, item: Awaiting) -> None:
+        tx_id = item.envelope.tx_id
         with self._lock:
-            self._items.pop(item.envelope.tx_id, None)
-            self._items[item.envelope.tx_id] = item
+            self._items.pop(tx_id, None)
+            self._items[tx_id] = item
+            self._write("DELETE FROM awaiting WHERE tx_id = ?", tx_id)
+            self._write("INSERT INTO awaiting (tx_id, entry) VALUES (?, ?)", tx_id,
+                        json.dumps(item.to_json()))
             while len(self._items) > MAX_ENTRIES:
-                self._items.popitem(last=False)
+                oldest, _ = self._items.popitem(last=False)
+                self._write("DELETE FROM awaiting WHERE tx_id = ?", oldest)
 
     def get(self, tx_id: str) -> Awaiting | None:
         with self._lock:
@@ -78,6 +120,8 @@ class Inbox:
             item = replace(item, envelope=envelope,
                            awaiting=tuple(m for m in item.awaiting if m != signature.signer))
             self._items[tx_id] = item
+            self._write("UPDATE awaiting SET entry = ? WHERE tx_id = ?",
+                        json.dumps(item.to_json()), tx_id)
             return item
 
     def for_member(self, member: str) -> list[Awaiting]:
@@ -87,7 +131,8 @@ class Inbox:
     def drop(self, tx_ids: set[str]) -> None:
         with self._lock:
             for tx_id in tx_ids:
-                self._items.pop(tx_id, None)
+                if self._items.pop(tx_id, None) is not None:
+                    self._write("DELETE FROM awaiting WHERE tx_id = ?", tx_id)
 
 
 _INBOXES: dict[str, Inbox] = {}
@@ -95,6 +140,7 @@ _INBOXES_LOCK = threading.Lock()
 
 
 def inbox_for(chain_id: str) -> Inbox:
-    """The process's inbox for ``chain_id`` (one per chain, shared by the peers served)."""
+    """The process's in-memory inbox for ``chain_id`` (one per chain, shared by the peers
+    served) where no directory keeps one."""
     with _INBOXES_LOCK:
         return _INBOXES.setdefault(chain_id, Inbox())

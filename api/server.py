@@ -30,6 +30,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from api.app import create_app
 from api.console import PeerHead
 from api.context import ApiSettings
 from api.guard import ServeLimits, guarded_h11, limit_log_rate
+from api.inbox import INBOX_FILE, Inbox
 from contracts.exceptions import ContractError
 from contracts.genesis import GenesisConfig, build_genesis
 from ledger.exceptions import LedgerError
@@ -197,6 +199,15 @@ def check_genesis_unchanged(directory: Path, config: GenesisConfig, peers: list[
             )
 
 
+def open_inbox(path: Path) -> Inbox:
+    """The co-signature inbox kept in ``path``; a file that is not one is a ServeError."""
+    try:
+        return Inbox.open(path)
+    except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
+        raise ServeError(f"{path}: not a readable co-signature inbox ({exc}); move it aside "
+                         "to start with an empty inbox") from None
+
+
 def build(
     directory: Path, host: str, port: int, settings: ApiSettings | None = None,
     *, peers: list[str] | None = None, log_level: str = "warning",
@@ -215,6 +226,7 @@ def build(
     try:
         check_ports_free(host, [port + i for i in range(len(chosen))])
         check_genesis_unchanged(directory, net.spec.config, chosen)
+        inbox = open_inbox(directory / INBOX_FILE)  # shared by the peers served, kept on disk
         network = LocalNetwork(
             net.spec, wall_clock(net.spec.config.time), peers=chosen,
             store_root=directory / "peers", orderer_dir=directory / ORDERER_DIR,
@@ -244,7 +256,7 @@ def build(
         return heads
 
     for offset, peer in enumerate(network.peers.values()):
-        app = create_app(peer, settings, clock=network, peer_heads=peer_heads)
+        app = create_app(peer, settings, clock=network, peer_heads=peer_heads, inbox=inbox)
         config = uvicorn.Config(
             app, host=host, port=port + offset, log_level=log_level, access_log=False,
             lifespan="on", timeout_graceful_shutdown=10, http=protocol,

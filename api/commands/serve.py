@@ -89,7 +89,7 @@ def serve_one_on_nats(
             directory, peers[0], nats_url, host, port, cutter=cutter, replicas=replicas,
             settings=settings, ready=ready, log_level=log_level,
         ))
-    except (NetworkDirError, ConnectionError) as exc:
+    except (NetworkDirError, ServeError, ConnectionError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo("stopped")

@@ -27,7 +27,8 @@ import uvicorn
 from api.app import create_app
 from api.context import ApiSettings
 from api.guard import ServeLimits, guarded_h11, limit_log_rate
-from api.server import _Server, wall_clock
+from api.inbox import INBOX_FILE, Inbox
+from api.server import _Server, open_inbox, wall_clock
 from contracts.registry import discover
 from nodes.exceptions import NetworkDirError
 from nodes.jetstream import JetStreamNode, JetStreamSettings
@@ -79,7 +80,8 @@ async def serve_peer_on_nats(
     )
     try:
         await asyncio.to_thread(node.start)
-        await _serve(directory, peer, node, host, port, settings, ready, log_level)
+        inbox = open_inbox(net.peer_dir(peer_id) / INBOX_FILE)  # kept across restarts
+        await _serve(directory, peer, node, host, port, settings, ready, log_level, inbox)
     finally:
         await asyncio.to_thread(node.stop)
         peer.close()
@@ -88,11 +90,12 @@ async def serve_peer_on_nats(
 async def _serve(
     directory: Path, peer: Peer, node: JetStreamNode, host: str, port: int,
     settings: ApiSettings | None, ready: Callable[[str], None] | None, log_level: str,
+    inbox: Inbox,
 ) -> None:
     limits = ServeLimits()
     limit_log_rate()
     config = uvicorn.Config(
-        create_app(peer, settings), host=host, port=port, log_level=log_level,
+        create_app(peer, settings, inbox=inbox), host=host, port=port, log_level=log_level,
         access_log=False, lifespan="on", timeout_graceful_shutdown=10,
         http=guarded_h11(limits), timeout_keep_alive=limits.keepalive_s,
     )

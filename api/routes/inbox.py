@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.context import member_lookup
 from api.exceptions import InboxEntryNotFound, InboxForbidden, RequestInvalid
-from api.inbox import MAX_CO_SIGNERS, Awaiting, inbox_for
+from api.inbox import MAX_CO_SIGNERS, Awaiting
 from api.routes.deps import READ_SECURITY, Ctx, Reader
 from api.routes.transactions import PROBLEMS
 from ledger.crypto import b64decode, public_key_from_bytes
@@ -96,7 +96,7 @@ async def post(body: PostIn, ctx: Ctx, reader: Reader) -> EntryOut:
     await run_in_threadpool(_check_signatures, ctx, envelope)
     item = Awaiting(envelope, tuple(dict.fromkeys(body.co_signers)), reader,
                     format_time(dt.datetime.now(dt.UTC)))
-    inbox_for(ctx.peer.chain_id).post(item)
+    ctx.inbox.post(item)
     return EntryOut.model_validate(item.to_json())
 
 
@@ -104,7 +104,7 @@ async def post(body: PostIn, ctx: Ctx, reader: Reader) -> EntryOut:
             "and those you signed that await others'", openapi_extra={"security": READ_SECURITY},
             responses=PROBLEMS)
 async def listing(ctx: Ctx, reader: Reader) -> InboxOut:
-    inbox = inbox_for(ctx.peer.chain_id)
+    inbox = ctx.inbox
     mine = inbox.for_member(reader)
 
     def on_chain(store: ChainStoreAPI) -> set[str]:
@@ -117,7 +117,7 @@ async def listing(ctx: Ctx, reader: Reader) -> InboxOut:
 
 
 def _visible(ctx: Ctx, reader: str, tx_id: str) -> Awaiting:
-    item = inbox_for(ctx.peer.chain_id).get(tx_id)
+    item = ctx.inbox.get(tx_id)
     if item is None or not item.visible_to(reader):
         raise InboxEntryNotFound(f"nothing awaiting in your inbox as {tx_id}", tx_id=tx_id)
     return item
@@ -148,7 +148,7 @@ async def sign(body: SignIn, ctx: Ctx, reader: Reader,
         raise RequestInvalid("sig: does not verify for you over this tx's body",
                              [{"path": "$.sig", "rule": "your Ed25519 signature of the tx "
                                "body's canonical bytes"}])
-    signed = inbox_for(ctx.peer.chain_id).signed(tx_id, Signature(reader, sig))
+    signed = ctx.inbox.signed(tx_id, Signature(reader, sig))
     if signed is None:
         raise InboxEntryNotFound(f"nothing awaiting in your inbox as {tx_id}", tx_id=tx_id)
     return EntryOut.model_validate(signed.to_json())
