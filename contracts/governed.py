@@ -1,9 +1,12 @@
 """Applying approved governance changes at the block boundary.
 
-The contract set a block runs with is a function of the state before it: the genesis
-contracts with every change the governance contract scheduled at a height up to the
-block's own (``governance/scheduled/<height>/<id>``, in key order), applied in that
-order. Nothing is written at the boundary (every write on the chain is a tx's), so
+The contract set a block runs with is a function of the state before it and of the
+block's time: the genesis contracts with every change the governance contract scheduled
+at a height up to the block's own (``governance/scheduled/<height>/<id>``) or at a time
+up to the block's time (``governance/scheduled_at/<time>/<id>``), applied in the order
+they came into force: by the height each was first in force at (for a timed change, the
+first block after its approval whose time reached it, read from the stored headers),
+then by key. Nothing is written at the boundary (every write on the chain is a tx's), so
 ``verify`` needs nothing new and a replay rebuilds the same runtime by calling
 ``configure`` before each block, as a peer does.
 
@@ -16,7 +19,7 @@ Another version of a contract than the entry point's is installed by handing the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from contracts.base import Contract
@@ -25,8 +28,12 @@ from contracts.genesis import GenesisConfig
 from contracts.registry import discover, instantiate
 from contracts.runtime import ContractRuntime
 from ledger.interfaces import StateReader
+from ledger.timefmt import parse_time
 
 SCHEDULED_PREFIX = "governance/scheduled/"
+SCHEDULED_AT_PREFIX = "governance/scheduled_at/"
+BlockTime = Callable[[int], str]
+"""The time of a stored block by height (a peer's or a replay's store)."""
 
 
 class ContractVersionMissing(RegistrationError):
@@ -52,15 +59,28 @@ class GovernedChangeUnusable(RegistrationError):
     code = "GOVERNED_CHANGE_UNUSABLE"
 
 
-def scheduled_changes(state: StateReader, height: int) -> list[tuple[str, dict[str, Any]]]:
-    """The (key, change) of every approved change in force at ``height``, in order."""
-    found: list[tuple[str, dict[str, Any]]] = []
+def scheduled_changes(
+    state: StateReader,
+    height: int,
+    time: str,
+    in_force: Callable[[str, dict[str, Any]], int],
+) -> list[tuple[str, dict[str, Any]]]:
+    """The (key, change) of every approved change in force at the block ``height`` of
+    ``time``, in the order they came into force; ``in_force(key, value)`` gives a timed
+    change's first height."""
+    found: list[tuple[int, str, dict[str, Any]]] = []
     for key, value in state.scan(SCHEDULED_PREFIX):
         at = int(key[len(SCHEDULED_PREFIX):].split("/", 1)[0])
         if at > height:
             break  # keys sort by height
-        found.append((key, value))
-    return found
+        found.append((at, key, value))
+    moment = parse_time(time)
+    for key, value in state.scan(SCHEDULED_AT_PREFIX):
+        if parse_time(key[len(SCHEDULED_AT_PREFIX):].split("/", 1)[0]) > moment:
+            break  # keys sort by time (fixed width)
+        found.append((in_force(key, value), key, value))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [(key, value) for _at, key, value in found]
 
 
 def contract_entries(
@@ -99,19 +119,30 @@ class Governor:
         config: GenesisConfig,
         runtime: ContractRuntime,
         classes: Mapping[str, type[Contract]] | None,
+        block_time: BlockTime,
     ) -> None:
         self.config = config
         self.runtime = runtime
         self._classes = classes
+        self._block_time = block_time
         self._applied: tuple[str, ...] = ()
+        self._in_force: dict[str, int] = {}
+        """Timed change key -> the height it came into force at (blocks never change)."""
         self.enabled = any(c.name == "governance" for c in config.contracts)
 
-    def configure(self, state: StateReader, height: int) -> None:
-        """Make the runtime the one block ``height`` runs with; ContractVersionMissing
-        if a version it needs is not installed (the runtime is then left unchanged)."""
+    def configure(self, state: StateReader, height: int, time: str) -> None:
+        """Make the runtime the one block ``height`` (of ``time``) runs with;
+        ContractVersionMissing if a version it needs is not installed (the runtime is then
+        left unchanged)."""
         if not self.enabled:
             return
-        changes = scheduled_changes(state, height)
+
+        def in_force(key: str, value: dict[str, Any]) -> int:
+            if key not in self._in_force:
+                self._in_force[key] = self._first_height(key, value, height)
+            return self._in_force[key]
+
+        changes = scheduled_changes(state, height, time, in_force)
         applied = tuple(key for key, _ in changes)
         if applied == self._applied:
             return
@@ -133,3 +164,12 @@ class Governor:
             raise GovernedChangeUnusable(f"block {height}: {exc}") from None
         self.runtime.reconfigure(contracts)
         self._applied = applied
+
+    def _first_height(self, key: str, value: dict[str, Any], height: int) -> int:
+        """The first block after the approval whose time reached the change's time; the
+        block being configured (``height``) if no stored one did."""
+        due = parse_time(key[len(SCHEDULED_AT_PREFIX):].split("/", 1)[0])
+        for at in range(int(value["approved_height"]) + 1, height):
+            if parse_time(self._block_time(at)) >= due:
+                return at
+        return height

@@ -107,11 +107,11 @@ class Peer:
         """Set by the network: delivers a side-car to the entitled organisations' peers."""
         block, self.runtime = genesis if genesis is not None else build_genesis(config, classes)
         self._adopt_genesis(block)
-        self.governor = Governor(config, self.runtime, classes)
+        self.governor = Governor(config, self.runtime, classes, self._block_time)
         """Applies approved governance changes to the runtime at each block boundary."""
         head = store.head()
         assert head is not None
-        self.governor.configure(store.state, head.height)
+        self.governor.configure(store.state, head.height, head.time)
         self.builder = BlockBuilder(store, self.runtime, self.verifier, self.chain_id)
         self.gate = Gate(self.chain_id, store, self.runtime, self.verifier)
         self.monitor = DivergenceMonitor(node_id, self._node_key, self.verifier)
@@ -133,6 +133,11 @@ class Peer:
         private = PrivateStore.open(directory)
         return cls(node_id, config, credentials, open_store(directory), private=private,
                    **kwargs)
+
+    def _block_time(self, height: int) -> str:
+        header = self.store.header(height)
+        assert header is not None  # the governor asks only for blocks this peer stored
+        return header.time
 
     def _adopt_genesis(self, genesis: Block) -> None:
         stored = self.store.header(0)
@@ -233,7 +238,7 @@ class Peer:
             if batch.seq != head.height + 1:
                 raise OutOfOrder(head.height + 1, batch.seq)
             try:
-                self.governor.configure(self.store.state, batch.seq)
+                self.governor.configure(self.store.state, batch.seq, batch.time)
             except RegistrationError as exc:  # ContractVersionMissing: stop, do not diverge
                 self._fault = str(exc)
                 raise

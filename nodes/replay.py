@@ -42,7 +42,7 @@ class Replayer:
             block0, runtime = build_genesis(config, classes)
         except (ValidationError, RegistrationError) as exc:
             raise VerificationError(0, f"replay: genesis configuration unusable: {exc}") from None
-        self._governor = Governor(config, runtime, classes)
+        self._governor = Governor(config, runtime, classes, self._block_time)
         self._genesis_hash = block0.hash
         self._store = MemoryStore()
         self._store.append(block0)
@@ -50,6 +50,11 @@ class Replayer:
             self._store, runtime, verifier or SignatureVerifier(1 << 14), config.chain_id
         )
         self.replayed = 0
+
+    def _block_time(self, height: int) -> str:
+        header = self._store.header(height)
+        assert header is not None  # the governor asks only for blocks already replayed
+        return header.time
 
     def __call__(
         self,
@@ -63,7 +68,7 @@ class Replayer:
                 raise VerificationError(0, "replay: genesis block differs from its configuration")
             return
         try:
-            self._governor.configure(self._store.state, height)
+            self._governor.configure(self._store.state, height, header.time)
         except RegistrationError as exc:
             raise VerificationError(height, f"replay: {exc}") from None
         block = self._builder.build(envelopes, header.time, header.cut)

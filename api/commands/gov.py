@@ -2,6 +2,8 @@
 
     agriledger gov propose NET --as bank-a.admin --id subsidy-2027 --at 120 \\
         set_params --contract credit --param lpr_bp=330
+    agriledger gov propose NET --as gov.admin --id season-2 --on 2027-03-01T00:00:00Z \\
+        set_params --contract credit --param subsidy_bp=150
     agriledger gov approve NET --as gov.admin subsidy-2027
     agriledger gov list NET --as gov.admin [--status open]
 
@@ -32,6 +34,7 @@ from api.commands.member import (
 )
 from api.schemas import SubmitResults
 from ledger.block import TxState
+from ledger.timefmt import is_rfc3339_utc
 
 NET = click.Path(file_okay=False, path_type=Path)
 PEM = click.Path(dir_okay=False, exists=True, path_type=Path)
@@ -94,6 +97,21 @@ def build_change(kind: str, *, contract: str | None, version: str | None,
             "ca_certificate": _pem(ca, "--ca", kind)}
 
 
+def outstanding(shown: dict[str, Any]) -> str:
+    """``; needs 2 more approvals and one from a government org`` for an open proposal."""
+    left = shown.get("outstanding")
+    if not left:
+        return ""
+    needs = []
+    if left["approvals_needed"]:
+        more = left["approvals_needed"]
+        needs.append(f"{more} more approval{'s' if more > 1 else ''} "
+                     f"({left['approvals']} of {left['voting_orgs']} organisations so far)")
+    needs += [f"one from a {t} organisation" for t in left["org_types_missing"]]
+    waiting = ", ".join(left["not_voted"]) or "none"
+    return f"; needs {' and '.join(needs)}; not yet voted: {waiting}" if needs else ""
+
+
 def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> None:
     envelope = client.builder().build("governance", action, args)
     result = client.submit(envelope, wait=True)
@@ -104,7 +122,7 @@ def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> N
     elif status.status is TxState.COMMITTED:
         shown = client.view("governance", "proposal", proposal_id=args["proposal_id"])
         console().print(f"{action} {args['proposal_id']}: committed at height {status.height}; "
-                        f"proposal is {shown['status']}", markup=False)
+                        f"proposal is {shown['status']}{outstanding(shown)}", markup=False)
     else:
         console().print(f"{action} {args['proposal_id']}: {status.status.value}: "
                         f"{status.code}: {status.message}", markup=False)
@@ -121,6 +139,9 @@ def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> N
               help="The block height the change takes effect at.")
 @click.option("--in", "in_blocks", type=click.IntRange(min=1), default=None,
               help="Or: this many blocks after the peer's current head.")
+@click.option("--on", "effective_time", default=None, metavar="TIME",
+              help="Or: from the first block at or after this RFC 3339 UTC time "
+                   "(params and contract versions only).")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--contract", default=None, help="set_params, enable_contract, upgrade_contract.")
 @click.option("--version", "version", default=None, help="enable_contract, upgrade_contract.")
@@ -136,22 +157,32 @@ def _send(client: Client, action: str, args: dict[str, Any], as_json: bool) -> N
 @member_errors
 def propose_command(
     net: Path, member: str, key_file: Path | None, proposal_id: str,
-    effective_height: int | None, in_blocks: int | None, kind: str, contract: str | None,
+    effective_height: int | None, in_blocks: int | None, effective_time: str | None,
+    kind: str, contract: str | None,
     version: str | None, params: tuple[str, ...],
     org: str | None, org_type: str | None, ca: Path | None, admin_cert: Path | None,
     reason: str, peer: str | None, url: str | None, as_json: bool,
 ) -> None:
-    """Propose a KIND change taking effect at --at HEIGHT (or --in N blocks), as --as ADMIN."""
-    if (effective_height is None) == (in_blocks is None):
-        raise CliError("give the effective point as --at HEIGHT or --in BLOCKS (one of them)")
+    """Propose a KIND change taking effect at --at HEIGHT (or --in N blocks, or --on TIME),
+    as --as ADMIN."""
+    if sum(v is not None for v in (effective_height, in_blocks, effective_time)) != 1:
+        raise CliError("give the effective point as --at HEIGHT, --in BLOCKS or --on TIME "
+                       "(one of them)")
+    if effective_time is not None and not is_rfc3339_utc(effective_time):
+        raise CliError(f"--on {effective_time!r}: expected an RFC 3339 UTC time such as "
+                       "2027-03-01T00:00:00Z")
     change = build_change(kind, contract=contract, version=version, params=params, org=org,
                           org_type=org_type, ca=ca, admin_cert=admin_cert)
     with target(net, member, key_file, peer, url).client() as client:
-        if effective_height is None:
+        point: dict[str, Any]
+        if effective_time is not None:
+            point = {"effective_time": effective_time}
+        elif effective_height is not None:
+            point = {"effective_height": effective_height}
+        else:
             assert in_blocks is not None
-            effective_height = int(client.head()["header"]["height"]) + in_blocks
-        _send(client, "propose", {"proposal_id": proposal_id,
-                                  "effective_height": effective_height,
+            point = {"effective_height": int(client.head()["header"]["height"]) + in_blocks}
+        _send(client, "propose", {"proposal_id": proposal_id, **point,
                                   "change": change, "reason": reason}, as_json)
 
 
@@ -201,8 +232,10 @@ def list_command(net: Path, member: str, key_file: Path | None, status: str | No
     if not proposals:
         out.print("no proposals", markup=False)
     for p in proposals:
+        point = p.get("effective_time") or p["effective_height"]
         out.print(
-            f"{p['id']}  {p['status']:<9} {p['kind']:<16} at {p['effective_height']}  "
+            f"{p['id']}  {p['status']:<9} {p['kind']:<16} at {point}  "
             f"by {p['proposer']}  approved: {', '.join(sorted(p['approvals'])) or '-'}  "
-            f"rejected: {', '.join(sorted(p['rejections'])) or '-'}", markup=False,
+            f"rejected: {', '.join(sorted(p['rejections'])) or '-'}{outstanding(p)}",
+            markup=False,
         )

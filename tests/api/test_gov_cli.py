@@ -57,7 +57,7 @@ def test_bad_params_and_withdrawal(served: Served) -> None:
                "remove_org", "--org", "buyer").exit_code == 0
     both = cli("gov", "propose", net, "--as", "insurer.admin", "--id", "y", "remove_org",
                "--org", "buyer")
-    assert both.stderr.startswith("error: give the effective point as --at HEIGHT or --in")
+    assert both.stderr.startswith("error: give the effective point as --at HEIGHT, --in")
     other = cli("gov", "withdraw", net, "--as", "bank-a.admin", "w")
     assert "NOT_PROPOSER" in other.output
     assert "proposal is withdrawn" in cli("gov", "withdraw", net, "--as", "insurer.admin",
@@ -91,3 +91,26 @@ def test_a_peer_lists_the_new_params_once_a_change_takes_effect(served: Served) 
         assert cli("gov", "propose", net, "--as", "bank-a.admin", "--id", f"nudge-{nudges}",
                    "--in", 50, "remove_org", "--org", "buyer").exit_code == 0
     assert ltv_cap() == 6500
+
+
+def test_a_change_on_a_date_and_what_an_open_proposal_still_needs(served: Served) -> None:
+    net = served.directory
+    proposed = cli("gov", "propose", net, "--as", "bank-a.admin", "--id", "season-2",
+                   "--on", "2099-03-01T00:00:00Z", "set_params", "--contract", "governance",
+                   "--param", "majority_bp=6000")
+    assert proposed.exit_code == 0, proposed.output
+    assert "needs 4 more approvals (0 of 6 organisations so far)" in proposed.stdout
+    assert "one from a government organisation" in proposed.stdout
+    voted = cli("gov", "approve", net, "--as", "bank-a.admin", "season-2")
+    assert "needs 3 more approvals (1 of 6" in voted.stdout
+    assert "not yet voted: buyer, coop-a, custodian, gov, insurer" in voted.stdout
+    listed = cli("gov", "list", net, "--as", "gov.admin", "--status", "open")
+    assert "season-2  open      set_params       at 2099-03-01T00:00:00Z" in listed.stdout
+    roster = cli("gov", "propose", net, "--as", "gov.admin", "--id", "drop", "--on",
+                 "2099-03-01T00:00:00Z", "remove_org", "--org", "buyer")
+    assert roster.exit_code == 1
+    assert "args.effective_time" in roster.output
+    bad = cli("gov", "propose", net, "--as", "gov.admin", "--id", "x", "--on", "1 March",
+              "remove_org", "--org", "buyer")
+    assert bad.stderr.strip() == ("error: --on '1 March': expected an RFC 3339 UTC time such "
+                                  "as 2027-03-01T00:00:00Z")

@@ -5,12 +5,14 @@ contract, admitting, removing an organisation or rotating its CA) with the block
 it takes effect at. Each organisation votes once, by one of its admins; the proposal is
 approved once the genesis policy (``GovernanceParams``) is met, rejected once it no
 longer can be, withdrawn by its proposer, or expires when its effective height arrives
-while still open. An approved change is written under ``scheduled/<height>/<id>``;
-every peer applies it at that block boundary (``contracts.governed``), and roster
-changes are recorded in the membership contract with the height they are in force from.
+while still open. An approved change is written under ``scheduled/<height>/<id>``
+(or ``scheduled_at/<time>/<id>`` for a change effective at a time); every peer applies
+it at that block boundary (``contracts.governed``), and roster changes are recorded in
+the membership contract with the height they are in force from.
 
 State (namespace ``governance``): ``proposal/<id>`` (``Proposal``),
-``scheduled/<height, 12 digits>/<id>`` (the change as the peers apply it).
+``scheduled/<height, 12 digits>/<id>`` and ``scheduled_at/<time, fixed width>/<id>``
+(the change as the peers apply it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from contracts.base import Contract, action, invariant, view
 from contracts.builtin.governance.errors import (
     AlreadyVoted,
     EffectiveHeightTooSoon,
+    EffectiveTimeTooSoon,
     InvalidChange,
     NotProposer,
     NotYourOrg,
@@ -56,6 +59,7 @@ from contracts.readers import Readable
 from contracts.roles import DEFAULT_ROLES
 from ledger.exceptions import CertificateError, IdentityError
 from ledger.identity import ca_org, ca_org_type, certificate_from_pem, check_member_certificate
+from ledger.timefmt import parse_time
 
 ORG_ADMIN = Role("*", "admin")
 GOVERN_ORG = Operation("membership", "govern_org", OrgChangeArgs, NoneType)
@@ -66,6 +70,11 @@ def scheduled_key(height: int, proposal_id: str) -> str:
     return f"scheduled/{height:012d}/{proposal_id}"
 
 
+def scheduled_at_key(time: str, proposal_id: str) -> str:
+    """Sorted by time: microseconds always written, so the keys are of one width."""
+    return f"scheduled_at/{parse_time(time).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}/{proposal_id}"
+
+
 class GovernanceContract(Contract):
     name = "governance"
     version = "1"
@@ -74,6 +83,7 @@ class GovernanceContract(Contract):
     readers = (  # the consortium's decisions are every member's business
         Readable("proposal/{id}", public=True),
         Readable("scheduled/{height}/{id}", public=True),
+        Readable("scheduled_at/{time}/{id}", public=True),
     )
 
     # -- actions -------------------------------------------------------------------------
@@ -86,22 +96,17 @@ class GovernanceContract(Contract):
             raise ProposalExists(f"proposal {args.proposal_id} exists", proposal=args.proposal_id)
         signer = ctx.signer
         self._voting_orgs(ctx, signer.org)
-        earliest = ctx.height + params.min_lead_blocks
-        if args.effective_height < earliest:
-            raise EffectiveHeightTooSoon.at(
-                "args.effective_height",
-                f"must be at least {earliest} (this block is {ctx.height}, "
-                f"lead {params.min_lead_blocks})",
-            )
+        self._check_effective_point(ctx, args, params)
         change = self._checked_change(ctx, args.change, signer.org)
         proposal = Proposal(
             id=args.proposal_id, kind=args.change.kind, change=change,
-            effective_height=args.effective_height, proposer=signer.member_id,
-            proposer_org=signer.org, proposed_height=ctx.height, reason=args.reason,
+            effective_height=args.effective_height, effective_time=args.effective_time,
+            proposer=signer.member_id, proposer_org=signer.org, proposed_height=ctx.height,
+            reason=args.reason,
         )
         ctx.save(f"proposal/{proposal.id}", proposal)
         ctx.emit("ProposalMade", proposal=proposal.id, kind=proposal.kind,
-                 effective_height=proposal.effective_height, proposer=proposal.proposer)
+                 proposer=proposal.proposer, **self._point(proposal))
 
     @action(VoteArgs, policy=ORG_ADMIN)
     def approve(self, ctx: Context, args: VoteArgs) -> None:
@@ -112,12 +117,17 @@ class GovernanceContract(Contract):
         if self._passes(proposal, orgs, ctx.params):
             proposal.status = "approved"
             proposal.decided_height = ctx.height
-            ctx.put(scheduled_key(proposal.effective_height, proposal.id),
-                    {"proposal": proposal.id, "kind": proposal.kind, "change": proposal.change})
+            scheduled = {"proposal": proposal.id, "kind": proposal.kind,
+                         "change": proposal.change}
+            if proposal.effective_time is not None:
+                ctx.put(scheduled_at_key(proposal.effective_time, proposal.id),
+                        {**scheduled, "approved_height": ctx.height})
+            else:
+                assert proposal.effective_height is not None
+                ctx.put(scheduled_key(proposal.effective_height, proposal.id), scheduled)
             if proposal.kind in ROSTER_KINDS:
                 self._schedule_org_change(ctx, proposal)
-            ctx.emit("ProposalApproved", proposal=proposal.id,
-                     effective_height=proposal.effective_height)
+            ctx.emit("ProposalApproved", proposal=proposal.id, **self._point(proposal))
         ctx.save(f"proposal/{proposal.id}", proposal)
         ctx.emit("ProposalVoted", proposal=proposal.id, org=ctx.signer.org, vote="approve")
 
@@ -154,17 +164,17 @@ class GovernanceContract(Contract):
 
     @view(ProposalQuery)
     def proposal(self, ctx: ReadContext, query: ProposalQuery) -> Any:
-        return self._shown(self._proposal(ctx, query.proposal_id), ctx.height)
+        return self._shown(self._proposal(ctx, query.proposal_id), ctx)
 
     @view(ProposalsQuery)
     def proposals(self, ctx: ReadContext, query: ProposalsQuery) -> Any:
-        shown = [self._shown(Proposal.model_validate(v), ctx.height)
+        shown = [self._shown(Proposal.model_validate(v), ctx)
                  for _k, v in ctx.scan("proposal/")]
         return [p for p in shown if query.status is None or p["status"] == query.status]
 
     # -- invariants ----------------------------------------------------------------------
 
-    @invariant("G1", "every scheduled change belongs to an approved proposal of that height")
+    @invariant("G1", "every scheduled change belongs to an approved proposal of that point")
     def scheduled_approved(self, ctx: ReadContext) -> Iterable[str]:
         for key, value in ctx.scan("scheduled/"):
             proposal = ctx.get(f"proposal/{value['proposal']}")
@@ -173,12 +183,75 @@ class GovernanceContract(Contract):
                 proposal["effective_height"] != height
             ):
                 yield f"{key}: no approved proposal takes effect there"
+        for key, value in ctx.scan("scheduled_at/"):
+            proposal = ctx.get(f"proposal/{value['proposal']}")
+            if proposal is None or proposal["status"] != "approved" or (
+                proposal.get("effective_time") is None
+                or scheduled_at_key(proposal["effective_time"], proposal["id"])
+                != key
+            ):
+                yield f"{key}: no approved proposal takes effect then"
 
     # -- helpers -------------------------------------------------------------------------
 
+    def _shown(self, proposal: Proposal, ctx: ReadContext) -> dict[str, Any]:
+        status = proposal.shown_status(ctx.height, ctx.time)
+        shown = {**proposal.to_state(), "effective_time": proposal.effective_time,
+                 "status": status}
+        if status == "open":
+            shown["outstanding"] = self._outstanding(proposal, ctx)
+        return shown
+
     @staticmethod
-    def _shown(proposal: Proposal, height: int) -> dict[str, Any]:
-        return {**proposal.to_state(), "status": proposal.shown_status(height)}
+    def _outstanding(proposal: Proposal, ctx: ReadContext) -> dict[str, Any]:
+        """What an open proposal still lacks under the policy, for the people voting."""
+        params: GovernanceParams = ctx.params
+        orgs = {o["id"]: o["type"] for o in ctx.view("membership", "organisations")}
+        approving = [o for o in proposal.approvals if o in orgs]
+        needed = params.majority_bp * len(orgs) // 10_000 + 1
+        types = {orgs[o] for o in approving}
+        return {
+            "voting_orgs": len(orgs),
+            "approvals": len(approving),
+            "approvals_needed": max(0, needed - len(approving)),
+            "org_types_missing": [t for t in params.required_org_types if t not in types],
+            "not_voted": sorted(o for o in orgs
+                                if o not in proposal.approvals and o not in proposal.rejections),
+        }
+
+    @staticmethod
+    def _point(proposal: Proposal) -> dict[str, Any]:
+        """The effective point as events carry it (height events are as they always were)."""
+        if proposal.effective_time is not None:
+            return {"effective_time": proposal.effective_time}
+        return {"effective_height": proposal.effective_height}
+
+    @staticmethod
+    def _check_effective_point(
+        ctx: ReadContext, args: ProposeArgs, params: GovernanceParams
+    ) -> None:
+        if args.effective_time is not None:
+            if args.change.kind in ROSTER_KINDS:
+                raise InvalidChange.at(
+                    "args.effective_time",
+                    f"a {args.change.kind} change takes effect at a height "
+                    "(effective_height): peers check signers against the roster of a "
+                    "height before the block's time is known",
+                )
+            if parse_time(args.effective_time) <= ctx.now:
+                raise EffectiveTimeTooSoon.at(
+                    "args.effective_time",
+                    f"must be after this block's time {ctx.time}",
+                )
+            return
+        assert args.effective_height is not None
+        earliest = ctx.height + params.min_lead_blocks
+        if args.effective_height < earliest:
+            raise EffectiveHeightTooSoon.at(
+                "args.effective_height",
+                f"must be at least {earliest} (this block is {ctx.height}, "
+                f"lead {params.min_lead_blocks})",
+            )
 
     @staticmethod
     def _proposal(ctx: ReadContext, proposal_id: str) -> Proposal:
@@ -194,10 +267,11 @@ class GovernanceContract(Contract):
                 f"proposal {proposal.id} is {proposal.status}", proposal=proposal.id,
                 status=proposal.status,
             )
-        if ctx.height >= proposal.effective_height:
+        if proposal.reached(ctx.height, ctx.time):
+            now = str(ctx.height) if proposal.effective_time is None else ctx.time
             raise ProposalExpired(
-                f"proposal {proposal.id} expired at its effective height "
-                f"{proposal.effective_height} (this block is {ctx.height})",
+                f"proposal {proposal.id} expired at its effective "
+                f"{proposal.effective_point()} (this block is {now})",
                 proposal=proposal.id,
             )
 

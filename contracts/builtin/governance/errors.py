@@ -44,6 +44,10 @@ class EffectiveHeightTooSoon(DomainError):
     code = "EFFECTIVE_HEIGHT_TOO_SOON"
 
 
+class EffectiveTimeTooSoon(DomainError):
+    code = "EFFECTIVE_TIME_TOO_SOON"
+
+
 class InvalidChange(DomainError):
     """The change itself is unusable (params fail the contract's model, unknown org...)."""
 

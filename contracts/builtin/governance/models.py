@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from contracts.base import Args, Params, Query
 from contracts.records import Record
-from contracts.types import Text
+from contracts.types import Text, Timestamp
+from ledger.timefmt import parse_time
 
 ProposalId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -79,10 +80,22 @@ ROSTER_KINDS = frozenset({"add_org", "remove_org", "rotate_ca"})
 
 
 class ProposeArgs(Args):
+    """The effective point is a height, or a time: the change is then in force from the
+    first block whose time is at or after it (params and contract versions only; a roster
+    change needs a height, since peers check signers against the roster before a block's
+    time is known)."""
+
     proposal_id: ProposalId
-    effective_height: Annotated[int, Field(ge=1)]
+    effective_height: Annotated[int, Field(ge=1)] | None = None
+    effective_time: Timestamp | None = None
     change: Change
     reason: Text = ""
+
+    @model_validator(mode="after")
+    def _one_effective_point(self) -> ProposeArgs:
+        if (self.effective_height is None) == (self.effective_time is None):
+            raise ValueError("give exactly one of effective_height and effective_time")
+        return self
 
 
 class VoteArgs(Args):
@@ -105,7 +118,9 @@ class Proposal(Record):
     id: str
     kind: str
     change: dict[str, Any]
-    effective_height: int
+    effective_height: int | None
+    effective_time: str | None = None
+    """Set instead of the height: in force from the first block at or after this time."""
     proposer: str
     proposer_org: str
     proposed_height: int
@@ -116,11 +131,32 @@ class Proposal(Record):
     decided_height: int | None = None
     reason: str = ""
 
-    def shown_status(self, height: int) -> str:
-        """The status as of ``height``: an open proposal whose effective height is reached
-        has expired; an approved one at or past it is in effect."""
-        if self.status == "open" and height >= self.effective_height:
+    def reached(self, height: int, now: str) -> bool:
+        """Whether a block at ``height`` and time ``now`` is at or past the effective point."""
+        if self.effective_time is not None:
+            return parse_time(now) >= parse_time(self.effective_time)
+        assert self.effective_height is not None
+        return height >= self.effective_height
+
+    def effective_point(self) -> str:
+        """The effective point as people read it: ``height 120`` or ``2027-03-01T00:00:00Z``."""
+        if self.effective_time is not None:
+            return self.effective_time
+        return f"height {self.effective_height}"
+
+    def shown_status(self, height: int, now: str) -> str:
+        """The status as of the block at ``height`` and ``now``: an open proposal whose
+        effective point is reached has expired; an approved one at or past it is in effect."""
+        if self.status == "open" and self.reached(height, now):
             return "expired"
-        if self.status == "approved" and height >= self.effective_height:
+        if self.status == "approved" and self.reached(height, now):
             return "effective"
         return self.status
+
+    def to_state(self) -> dict[str, Any]:
+        """Height-based proposals are stored as they were before times were allowed, so
+        chains written then replay to the same state."""
+        data = super().to_state()
+        if data["effective_time"] is None:
+            del data["effective_time"]
+        return data
