@@ -234,9 +234,10 @@ class MembershipContract(Contract):
 
     @view(OrgQuery)
     def members(self, ctx: ReadContext, query: OrgQuery) -> Any:
+        # a member id starts with its org and a dot (M1): read that org's keys, not all
         return [
             {k: v for k, v in record.items() if k != "certificate"}
-            for key, record in ctx.scan("member/")
+            for key, record in ctx.scan(f"member/{query.org_id}.")
             if record["org"] == query.org_id
         ]
 
