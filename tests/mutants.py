@@ -156,6 +156,9 @@ MUTANTS: dict[str, list[Mutant]] = {
                "the finance bureau may attest ratings (role check loosened)"),
         Mutant(CR + "contract.py", "if req.overdue or req.defaulted or req.days_overdue:",
                "if req.defaulted:", "a subsidy paid on an overdue loan (L3)"),
+        Mutant(CR + "contract.py", "req.interest * self.params.subsidy_cap_bp // 10_000",
+               "-(-req.interest * self.params.subsidy_cap_bp // 10_000)",
+               "the county's subsidy ceiling rounded up (a fen over on odd interest)"),
     ],
     "credit_loans": [
         Mutant(CLN + "contract.py",

@@ -317,3 +317,29 @@ def test_a_negative_interest_cannot_be_offered() -> None:
           "CONTRACT_FAULT")
 
 
+
+
+def test_the_countys_ceiling_caps_every_programmes_share_at_and_around_it() -> None:
+    """A 50 % programme under a 30 % ceiling pays 30 % of the interest, rounded down:
+    odd interest lands one fen either side of the exact share."""
+    ledger = make_ledger(subsidy_cap_bp=3000)
+    publish(ledger)
+    paid_before = 0
+    for interest, subsidy in ((ORDER_INTEREST, 293_625), (1_001, 300), (999, 299), (1, 0)):
+        ok(pay(ledger, interest, loan=f"order-{interest}"))
+        shown = ledger.view("credit", "programme", programme="order-subsidy")
+        assert shown["paid"] - paid_before == subsidy, interest
+        paid_before = shown["paid"]
+
+
+def test_a_ceiling_above_the_programmes_rule_changes_nothing() -> None:
+    ledger = make_ledger(subsidy_cap_bp=5001)
+    publish(ledger)
+    ok(pay(ledger, ORDER_INTEREST))
+    assert ledger.view("credit", "programme", programme="order-subsidy")["paid"] == 489_375
+
+
+@pytest.mark.parametrize("cap", [-1, 10_001])
+def test_the_ceiling_is_a_share(cap: int) -> None:
+    with pytest.raises(ValidationError, match="subsidy_cap_bp"):
+        CreditParams.model_validate({"subsidy_cap_bp": cap})

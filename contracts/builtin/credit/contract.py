@@ -253,7 +253,8 @@ class CreditContract(CreditInvariants, Contract):
 
         The request always carries the loan's rate and term (``contracts.lending``); one
         for an overdue or defaulted loan is refused (L3). The amount is min(rule's due,
-        interest, budget left); 0 if no programme applies.
+        interest, the county's ceiling ``subsidy_cap_bp`` of the interest, budget left); 0 if
+        no programme applies.
         """
         self._require_loan_contract(ctx, "apply_interest_subsidy")
         if req.overdue or req.defaulted or req.days_overdue:
@@ -268,7 +269,8 @@ class CreditContract(CreditInvariants, Contract):
             if not (programme.open and kind in programme.borrower_kinds
                     and req.product in programme.products):
                 continue
-            pay = min(subsidy_due(programme, req.interest, req.rate_bp, self.params.lpr_bp),
+            due = subsidy_due(programme, req.interest, req.rate_bp, self.params.lpr_bp)
+            pay = min(due, req.interest * self.params.subsidy_cap_bp // 10_000,
                       programme.available)
             if pay <= 0:
                 continue

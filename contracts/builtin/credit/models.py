@@ -49,6 +49,10 @@ class CreditParams(Params):
     lpr_bp: BasisPoints = 345
     tiers: dict[Tier, TierTerms] = Field(default_factory=_default_tiers)
     loan_contracts: tuple[str, ...] = ("warehouse_receipt", "order_finance", "credit_loans")
+    subsidy_cap_bp: ShareBp = 10_000
+    """The county's ceiling on the share of any interest payment a subsidy covers, over
+    every programme's own rule (10000: no ceiling). Governance changes it between seasons
+    without touching the programmes."""
 
     @model_validator(mode="after")
     def _every_tier_priced(self) -> CreditParams:
