@@ -42,7 +42,6 @@ class SimDriver:
         self.sim = sim
         self._nonce = itertools.count(1)
         self._start = parse_time(world.scenario.start)
-        self._roster = world.network.roster
         self.chain_id = world.network.config.chain_id
 
     def now_ms(self) -> int:
@@ -80,8 +79,8 @@ class SimDriver:
             nonce=nonce,
             created_at=self.now_text(),
         )
-        co = [(m, self._roster.member(m).key) for m in tx.co_signers]
-        envelope = sign_envelope(body, self._roster.member(tx.actor).key, co)
+        co = [(m, self.world.key(m)) for m in tx.co_signers]
+        envelope = sign_envelope(body, self.world.key(tx.actor), co)
         for peer_id in self._targets(tx.actor):
             try:
                 node = self.sim.nodes[peer_id]

@@ -30,9 +30,11 @@ from nodes.sim.byzantine import AlterWrite, SignOtherHeader
 from nodes.sim.faults import Byzantine, Crash, Fault, Heal, Partition, Restart, SlowLink
 from nodes.sim.simulation import ORDERER_ID, Simulation
 from scenarios.agents import season_stories
+from scenarios.agents.base import AgentKit
 from scenarios.driver import MS_PER_DAY, SimDriver
 from scenarios.engine import Outcome, StoryEngine, Tx
 from scenarios.expectations import Verdict, check
+from scenarios.governance import governance_stories
 from scenarios.metrics import MetricsCollector
 from scenarios.result import ExpectationResult, FaultRecord, RunInfo, ScenarioResult
 from scenarios.schema import (
@@ -217,11 +219,23 @@ def build(
                 timeline_story(item, built.failures), at_day=item.day, name=item.label or "timeline"
             )
         rng = random.Random(scenario.seed * 7919 + 1)
-        engine.spawn_all(season_stories(world, rng, _reader(driver)))
+        read = _reader(driver)
+        engine.spawn_all(season_stories(world, rng, read))
+        engine.spawn_all(governance_stories(
+            world, AgentKit(world, random.Random(scenario.seed), read),
+            lambda: _head_height(driver), built.failures,
+        ))
     except BaseException:
         sim.close()
         raise
     return built
+
+
+def _head_height(driver: SimDriver) -> int:
+    peer = driver.reference_peer()
+    if peer is None:
+        raise RuntimeError("no honest peer is up to read the head from")
+    return peer.height()
 
 
 def _reader(driver: SimDriver) -> Any:

@@ -29,6 +29,11 @@ class OrgEntry(_Spec):
     type: Literal["government", "bank", "insurer", "cooperative", "warehouse", "buyer", "appraiser"]
     members: dict[str, str] = Field(default_factory=dict, description="member name -> role")
     peer: bool = Field(default=True, description="whether this organisation runs a peer")
+    joins_day: Day | None = Field(
+        default=None,
+        description="not in genesis: admitted by a governance add_org step before this day, "
+        "on which its admin enrols its members and it is funded and starts business",
+    )
 
 
 class LinkSpec(_Spec):
@@ -270,6 +275,46 @@ class TimelineAction(_Spec):
     label: str | None = None
 
 
+class GovernanceStep(_Spec):
+    """A governance proposal and its votes as one timeline step: ``proposer`` proposes on
+    ``day``, then each of ``approvals`` approves and each of ``rejections`` rejects, in that
+    order, one tx each. The effective point is a simulated day (a time: params and contract
+    changes) or a number of blocks after the head when proposing (any change; roster
+    changes need it). An ``add_org`` of an organisation with ``joins_day`` gets its type
+    and certificates from the scenario's generated identities."""
+
+    day: Day
+    proposal: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)
+    proposer: str = Field(description="an admin's member id")
+    change: dict[str, Any] = Field(description="as governance.propose's change argument")
+    effective_day: Day | None = None
+    effective_in_blocks: int | None = Field(default=None, ge=1)
+    approvals: list[str] = Field(default_factory=list)
+    rejections: list[str] = Field(default_factory=list)
+    expect_status: Literal[
+        "open", "approved", "effective", "rejected", "withdrawn", "expired"
+    ] | None = None
+    check_day: Day | None = Field(
+        default=None,
+        description="when expect_status is read (required with it): the status as of the "
+        "latest block by then, so leave a few days of activity after the effective point",
+    )
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GovernanceStep:
+        if (self.effective_day is None) == (self.effective_in_blocks is None):
+            raise ValueError("give exactly one of effective_day and effective_in_blocks")
+        if self.effective_day is not None and self.effective_day <= self.day:
+            raise ValueError(f"effective_day {self.effective_day:g} must be after day "
+                             f"{self.day:g}")
+        if (self.expect_status is None) != (self.check_day is None):
+            raise ValueError("expect_status and check_day go together")
+        if self.check_day is not None and self.check_day <= self.day:
+            raise ValueError(f"check_day {self.check_day:g} must be after day {self.day:g}")
+        return self
+
+
 class CrashFault(_Spec):
     kind: Literal["crash"]
     day: Day
@@ -390,6 +435,7 @@ class Scenario(_Spec):
     populations: list[PopulationSpec] = Field(default_factory=list)
     agents: AgentsSpec = AgentsSpec()
     timeline: list[TimelineAction] = Field(default_factory=list)
+    governance: list[GovernanceStep] = Field(default_factory=list)
     faults: list[Fault] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
     sweep: SweepSpec | None = Field(default=None, description="the sweep `agriledger sweep` runs")
@@ -408,4 +454,23 @@ class Scenario(_Spec):
                 raise ValueError(
                     f"timeline action on day {item.day} is after the last day {self.days}"
                 )
+        for org_entry in self.network.organisations:
+            if org_entry.joins_day is None:
+                continue
+            if org_entry.peer:
+                raise ValueError(f"organisation {org_entry.id!r} joins on day "
+                                 f"{org_entry.joins_day:g}: give it peer: false (a peer "
+                                 "joining a running chain is not simulated)")
+            if org_entry.joins_day > self.days:
+                raise ValueError(f"organisation {org_entry.id!r} joins on day "
+                                 f"{org_entry.joins_day:g}, after the last day {self.days}")
+        for step in self.governance:
+            last = max(step.day, step.effective_day or 0, step.check_day or 0)
+            if last > self.days:
+                raise ValueError(f"governance step {step.proposal!r} runs to day {last:g}, "
+                                 f"after the last day {self.days}")
+            if step.change.get("kind") == "add_org" and step.change.get("org_id") not in orgs:
+                raise ValueError(f"governance step {step.proposal!r} admits "
+                                 f"{step.change.get('org_id')!r}, which is not listed in "
+                                 "network.organisations (with joins_day)")
         return self

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from contracts.genesis import ContractConfig, OrdererConfig, genesis_from_roster
 from contracts.registry import discover
+from ledger.crypto import PrivateKey
+from ledger.identity import Credentials
 from ledger.roster import OrgSpec, Roster
 from ledger.timefmt import parse_time
 from nodes.templates import PEER_ROLE, NetworkSpec, builtin_contracts, with_peer_role
@@ -39,20 +41,42 @@ class World:
     scenario: Scenario
     network: NetworkSpec
     households: list[Household] = field(default_factory=list)
+    joining: Roster | None = None
+    """Identities of the organisations with ``joins_day``, kept out of genesis: governance
+    admits them during the run."""
 
     @property
     def peers(self) -> list[str]:
         return self.network.peer_members()
 
+    def credentials(self, member_id: str) -> Credentials:
+        """A genesis member's or a joining organisation's member's credentials."""
+        if self.joining is not None and member_id in self.joining.members():
+            return self.joining.member(member_id)
+        return self.network.roster.member(member_id)
+
+    def key(self, member_id: str) -> PrivateKey:
+        return self.credentials(member_id).key
+
     def members_with_role(self, role: str, org: str | None = None) -> list[str]:
+        members = dict(self.network.roster.members())
+        if self.joining is not None:
+            members.update(self.joining.members())
         return [
             member_id
-            for member_id, cred in self.network.roster.members().items()
+            for member_id, cred in members.items()
             if cred.role == role and (org is None or cred.org == org)
         ]
 
-    def orgs_of_type(self, org_type: str) -> list[str]:
-        return [o.id for o in self.scenario.network.organisations if o.type == org_type]
+    def orgs_of_type(self, org_type: str, day: float | None = None) -> list[str]:
+        """Organisations of ``org_type`` in business: from genesis, and a joining one from
+        its ``joins_day`` when ``day`` is given (without it, genesis organisations only)."""
+        return [
+            o.id for o in self.scenario.network.organisations
+            if o.type == org_type and (
+                o.joins_day is None or (day is not None and day >= o.joins_day)
+            )
+        ]
 
     def org_type(self, org: str) -> str:
         return next(o.type for o in self.scenario.network.organisations if o.id == org)
@@ -116,16 +140,22 @@ def build_world(scenario: Scenario) -> World:
     for household in households:
         role = "farmer"
         extra.setdefault(household.org, []).append((household.member_id.split(".", 1)[1], role))
-    specs = []
+    specs: list[OrgSpec] = []
+    joining: list[OrgSpec] = []
     for org in scenario.network.organisations:
         members = [*sorted(org.members.items()), *extra.get(org.id, [])]
         if org.peer:
             members.append((PEER_NAME, PEER_ROLE))
-        specs.append(OrgSpec(org.id, org.type, tuple(members)))
+        (joining if org.joins_day is not None else specs).append(
+            OrgSpec(org.id, org.type, tuple(members))
+        )
     not_before = parse_time(scenario.start) - dt.timedelta(days=1)
     roster = Roster.generate(
         specs, seed=f"scenario/{scenario.name}/{scenario.seed}", not_before=not_before
     )
+    joining_roster = Roster.generate(
+        joining, seed=f"scenario/{scenario.name}/{scenario.seed}/joining", not_before=not_before
+    ) if joining else None
     orderer = OrdererConfig(
         batch_size=scenario.network.orderer.batch_size,
         max_wait_ms=scenario.network.orderer.max_wait_ms,
@@ -136,4 +166,4 @@ def build_world(scenario: Scenario) -> World:
     peer_orgs = {o.id for o in scenario.network.organisations if o.peer}
     orgs = [with_peer_role(o) if o.id in peer_orgs else o for o in config.organisations]
     network = NetworkSpec(config.model_copy(update={"organisations": orgs}), roster)
-    return World(scenario, network, households)
+    return World(scenario, network, households, joining_roster)

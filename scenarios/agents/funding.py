@@ -29,7 +29,7 @@ def funding_story(kit: AgentKit) -> Story:
         return
     for org in kit.world.scenario.network.organisations:
         amount = getattr(spec, ORG_FUNDING.get(org.type, ""), 0) if org.type in ORG_FUNDING else 0
-        if amount:
+        if amount and org.joins_day is None:  # a joining org is funded when it joins
             yield Tx(
                 central,
                 "settlement",

@@ -395,11 +395,11 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
     if manager is not None:
         for coop in coops:
             yield 0.5, f"stock-{coop}", stock_story(kit, manager, coop)
-    banks = kit.world.orgs_of_type("bank")
     buyers = kit.world.orgs_of_type("buyer")
     for number, plan in enumerate(plans(kit)):
         coop = coops[number % len(coops)]
+        day = spec.start_day + kit.rng.random() * spec.spread_days
+        banks = kit.world.orgs_of_type("bank", day)  # a bank that joined lends from then on
         bank = banks[(number // len(coops)) % len(banks)]
         buyer = buyers[number % len(buyers)] if buyers else None
-        day = spec.start_day + kit.rng.random() * spec.spread_days
         yield day, f"pledge-{number}", pledge_story(kit, coop, bank, buyer, number, plan)
