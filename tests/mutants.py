@@ -54,6 +54,7 @@ CL = "contracts/builtin/claims/"
 DI = "contracts/builtin/disputes/"
 CR = "contracts/builtin/credit/"
 CLN = "contracts/builtin/credit_loans/"
+GO = "contracts/builtin/governance/"
 ME = "contracts/builtin/membership/"
 
 MUTANTS: dict[str, list[Mutant]] = {
@@ -194,6 +195,27 @@ MUTANTS: dict[str, list[Mutant]] = {
         Mutant(ME + "contract.py", 'if record["revoked"]:', "if False:",
                "a revoked member revoked again (its revocation time rewritten)"),
     ],
+    "governance": [
+        Mutant(GO + "contract.py", "if proposal.proposer_org != ctx.signer.org:", "if False:",
+               "any organisation withdraws another's proposal"),
+        Mutant(GO + "contract.py",
+               "majority = len(approving) * 10_000 > params.majority_bp * len(orgs)",
+               "majority = len(approving) * 10_000 >= params.majority_bp * len(orgs)",
+               "exactly half the organisations pass a proposal (not more than half)"),
+        Mutant(GO + "contract.py",
+               "return majority and all(t in types for t in params.required_org_types)\n\n"
+               "    @staticmethod\n    def _can_pass",
+               "return majority\n\n    @staticmethod\n    def _can_pass",
+               "a majority without the government passes"),
+        Mutant(GO + "models.py", "return height >= self.effective_height",
+               "return height > self.effective_height",
+               "a vote in the block at the effective height still counts (expiry a block late)"),
+        Mutant(GO + "contract.py", "if args.change.kind in ROSTER_KINDS:", "if False:",
+               "a roster change effective at a time (peers cannot check signers ahead)"),
+        Mutant("contracts/governed.py", "found.sort(key=lambda item: (item[0], item[1]))",
+               "found.sort(key=lambda item: item[1])",
+               "height changes applied before timed ones whatever came into force first"),
+    ],
 }
 
 TESTS: dict[str, list[str]] = {
@@ -207,6 +229,7 @@ TESTS: dict[str, list[str]] = {
                "tests/contracts/test_boundaries_thresholds.py"],
     "credit_loans": ["tests/contracts/test_credit_loans_*.py",
                      "tests/contracts/test_lending_*.py"],
+    "governance": ["tests/governance/test_governance_*.py"],
     "membership": ["tests/contracts/test_membership_*.py", "tests/ledger/test_ledger_identity.py",
                    "tests/api/test_member_cli.py"],
 }

@@ -118,6 +118,30 @@ class ProposalMachine(ContractMachine):
         assert result.committed, result.message
         p["status"] = "withdrawn"
 
+    @rule(data=st.data(), org=st.sampled_from(ORGS))
+    def another_org_withdraws(self, data: Any, org: str) -> None:
+        """Only the proposer's organisation withdraws, whatever the proposal's status."""
+        if not self.model:
+            return
+        pid = data.draw(st.sampled_from(sorted(self.model)))
+        if org == self.model[pid]["org"]:
+            return
+        self.must_fail(f"{org}.admin", "governance", "withdraw", {"proposal_id": pid},
+                       codes=["NOT_PROPOSER"])
+        REACHED.add("refused:NOT_PROPOSER")
+
+    @rule(data=st.data(), member=st.sampled_from(
+        ["bank-a.officer", "coop-a.manager", "gov.pboc", "insurer.adjuster", "coop-b.farmer-1"]
+    ), action=st.sampled_from(["approve", "reject", "withdraw"]))
+    def a_member_who_is_not_an_admin_acts(self, data: Any, member: str, action: str) -> None:
+        """A vote or withdrawal is an admin's, even by the proposer's own organisation."""
+        if not self.model:
+            return
+        pid = data.draw(st.sampled_from(sorted(self.model)))
+        self.must_fail(member, "governance", action, {"proposal_id": pid},
+                       codes=["UNAUTHORIZED"])
+        REACHED.add("refused:UNAUTHORIZED")
+
     @invariant()
     def statuses_agree(self) -> None:
         height = self.ledger.store.height()
@@ -133,4 +157,5 @@ def test_the_lifecycle_model_agrees_and_reaches_every_status() -> None:
         max_examples=15, stateful_step_count=25, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow],
     ))
-    assert ALL <= REACHED, f"never reached: {sorted(ALL - REACHED)}"
+    wanted = ALL | {"refused:NOT_PROPOSER", "refused:UNAUTHORIZED"}
+    assert wanted <= REACHED, f"never reached: {sorted(wanted - REACHED)}"
