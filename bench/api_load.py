@@ -8,6 +8,16 @@ every accepted tx is accounted for: committed, rejected (with its code), or lost
 
     .venv/bin/python bench/api_load.py --mode batch --seconds 10 --clients 8
     .venv/bin/python bench/api_load.py --mode single --seconds 10 --clients 32
+    .venv/bin/python bench/api_load.py --mode single --clients 8 --seconds 5 \\
+        --rates 250,500,1000,1500,2000 --out out/api-rates
+
+``--rates``: fixed-rate rounds, as Hyperledger Caliper runs them: for each offered rate
+the clients send single envelopes on a fixed schedule (client ``c`` sends its ``i``-th at
+``(c + i * clients) / rate`` seconds), and latency runs from the scheduled send to the
+commit, so a server that falls behind is charged for the queue it causes (no coordinated
+omission). Writes ``rounds.csv``, ``rounds.md`` and ``rounds.png`` (offered rate against
+committed rate and p50/p99 latency) to ``--out``, with the machine's Ed25519 verify rate
+measured in the same run.
 """
 
 from __future__ import annotations
@@ -23,11 +33,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.client import AsyncClient, TxBuilder, endpoints, load_member
+from nodes.bench import raw_verify_rates
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
 
@@ -55,17 +68,37 @@ def start_server(directory: Path, port: int, peers: list[str]) -> subprocess.Pop
     return proc
 
 
-async def run(args: argparse.Namespace) -> dict[str, object]:
+async def run(args: argparse.Namespace) -> list[dict[str, object]]:
+    """One result per round: one unpaced round, or one per ``--rates`` entry, all against
+    one server."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
         init_network(directory, TEMPLATES["small"](), seed="api-load")
         peers = [] if args.all_peers else ["gov.peer"]
         proc = start_server(directory, args.port, peers)
         try:
-            return await _load(args, directory)
+            rates: list[float | None] = list(args.rates) or [None]
+            results = []
+            with progress_bar(len(rates)) as advance:
+                for number, rate in enumerate(rates):
+                    results.append(await _load(args, directory, rate, f"r{number}"))
+                    advance()
+            return results
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def progress_bar(rounds: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar over the rounds (nothing for a single unpaced round)."""
+    if rounds < 2:
+        yield lambda: None
+        return
+    with Progress(TextColumn("fixed-rate rounds"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task("rounds", total=rounds)
+        yield lambda: progress.advance(task)
 
 
 class RawConnection:
@@ -111,19 +144,22 @@ class RawConnection:
                 await self.writer.wait_closed()
 
 
-async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
+async def _load(
+    args: argparse.Namespace, directory: Path, rate: float | None = None, tag: str = "load"
+) -> dict[str, object]:
     url = endpoints(directory)["gov.peer"]
     pboc = load_member(directory, "gov.pboc")
     builder = TxBuilder("small", pboc)
     per_request = args.batch if args.mode == "batch" else 1
     bodies: list[tuple[list[str], bytes]] = []
-    for i in range(0, args.max_txs, per_request):
+    count = args.max_txs if rate is None else int(rate * per_request * args.seconds) + 1
+    for i in range(0, count, per_request):
         envs = [
             builder.build(
                 "settlement",
                 "issue",
                 {"account": f"coop-a.farmer-{1 + j % 8}", "amount": 1},
-                nonce=f"load-{i + j}",
+                nonce=f"{tag}-{i + j}",
             )
             for j in range(per_request)
         ]
@@ -161,6 +197,8 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
                 )
                 return response.status_code, response.content
 
+            sends = iter(range(len(bodies)))
+
             async def client() -> None:
                 raw = RawConnection(host, int(port)) if args.transport == "raw" else None
                 try:
@@ -168,6 +206,11 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
                         if time.perf_counter() >= stop_at:
                             return
                         sent = time.perf_counter()
+                        if rate is not None:  # the schedule, not the reply, sets the pace
+                            sent = t0 + next(sends) / rate
+                            if sent >= stop_at:
+                                return
+                            await asyncio.sleep(max(0.0, sent - time.perf_counter()))
                         status, payload = await post(raw, body)
                         if status == 202:
                             for tx_id in tx_ids:
@@ -194,6 +237,7 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
     latencies = [committed_at[t] - submitted_at[t] for t in done]
     return {
         "mode": args.mode,
+        "offered_tx_per_s": "unpaced" if rate is None else rate * per_request,
         "clients": args.clients,
         "envelopes_per_request": per_request,
         "seconds": round(t_submit, 2),
@@ -209,6 +253,82 @@ async def _load(args: argparse.Namespace, directory: Path) -> dict[str, object]:
         "peers_in_process": "all (4)" if args.all_peers else "gov.peer only",
         "load_transport": args.transport,
     }
+
+
+def rates_list(text: str) -> list[float]:
+    """``250,500,1000`` -> offered rates (requests per second), each above 0."""
+    try:
+        rates = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--rates {text!r}: expected numbers separated by commas, e.g. 250,500,1000"
+        ) from None
+    if not rates or any(rate <= 0 for rate in rates):
+        raise argparse.ArgumentTypeError(f"--rates {text!r}: every rate must be above 0")
+    return rates
+
+
+ROUND_COLUMNS = ("offered_tx_per_s", "committed_tx_per_s", "p50_submit_to_commit_ms",
+                 "p99_submit_to_commit_ms", "committed", "lost")
+
+
+def write_rounds(results: list[dict[str, object]], out: Path, verify_per_s: float) -> list[Path]:
+    """rounds.csv, rounds.md and rounds.png: offered rate against what the peer did."""
+    import csv
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [{c: r[c] for c in ROUND_COLUMNS} for r in results]
+    csv_path = out / "rounds.csv"
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*ROUND_COLUMNS, "verify_per_s"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "verify_per_s": round(verify_per_s)})
+    md_path = out / "rounds.md"
+    lines = [
+        f"Fixed-rate rounds, {results[0]['clients']} clients, single envelopes, one peer; "
+        f"this machine verifies {verify_per_s:,.0f} Ed25519 signatures/s on one core.",
+        "",
+        "| offered tx/s | committed tx/s | p50 ms | p99 ms | committed | lost |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['offered_tx_per_s']:,.0f} | {r['committed_tx_per_s']:,.0f} | "
+        f"{r['p50_submit_to_commit_ms']} | {r['p99_submit_to_commit_ms']} | "
+        f"{r['committed']} | {r['lost']} |"
+        for r in rows
+    ]
+    md_path.write_text("\n".join(lines) + "\n")
+    offered = [float(str(r["offered_tx_per_s"])) for r in rows]
+    figure, throughput = plt.subplots(figsize=(8, 4.5))
+    throughput.plot(offered, [float(str(r["committed_tx_per_s"])) for r in rows], "o-",
+                    color="tab:blue", label="committed tx/s")
+    throughput.plot(offered, offered, ":", color="grey", label="offered = committed")
+    throughput.set_xlabel("offered load (tx/s)")
+    throughput.set_ylabel("committed (tx/s)")
+    latency = throughput.twinx()
+    latency.plot(offered, [float(str(r["p50_submit_to_commit_ms"])) for r in rows], "s--",
+                 color="tab:orange", label="p50 latency")
+    latency.plot(offered, [float(str(r["p99_submit_to_commit_ms"])) for r in rows], "^--",
+                 color="tab:red", label="p99 latency")
+    latency.axhline(100, color="tab:red", linewidth=0.8, alpha=0.4, label="p99 target 100 ms")
+    latency.set_ylim(bottom=0)
+    throughput.set_ylim(bottom=0)
+    latency.set_ylabel("submit to commit (ms)")
+    handles = throughput.get_legend_handles_labels()[0] + latency.get_legend_handles_labels()[0]
+    throughput.legend(handles, [str(h.get_label()) for h in handles], loc="upper left")
+    throughput.set_title(f"One peer's HTTP API under fixed-rate load "
+                         f"(verify rate {verify_per_s:,.0f}/s)")
+    figure.tight_layout()
+    png_path = out / "rounds.png"
+    figure.savefig(png_path, dpi=120)
+    plt.close(figure)
+    return [csv_path, md_path, png_path]
 
 
 def main() -> None:
@@ -228,13 +348,27 @@ def main() -> None:
         action="store_true",
         help="run all 4 peers of the network in the server process",
     )
+    parser.add_argument(
+        "--rates", type=rates_list, default=[],
+        help="fixed-rate rounds: offered requests per second, comma-separated (e.g. "
+             "250,500,1000)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("out/api-rates"),
+                        help="where --rates writes rounds.csv, rounds.md and rounds.png")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 60.0)
     args.max_txs = min(args.max_txs, 200_000)
-    result = asyncio.run(run(args))
-    for key, value in result.items():
-        print(f"{key:>28}: {value}")
-    sys.exit(1 if result["lost"] else 0)
+    verify_per_s = raw_verify_rates(1.0)[0] if args.rates else None
+    results = asyncio.run(run(args))
+    for result in results:
+        for key, value in result.items():
+            print(f"{key:>28}: {value}")
+        print()
+    if args.rates:
+        assert verify_per_s is not None
+        for path in write_rounds(results, args.out, verify_per_s):
+            print(f"wrote {path}")
+    sys.exit(1 if any(result["lost"] for result in results) else 0)
 
 
 if __name__ == "__main__":
