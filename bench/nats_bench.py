@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -86,6 +87,19 @@ def start_peers(net: NetworkDir, url: str, peers: list[str]) -> tuple[list[Any],
     return procs, urls
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(procs: list[Any], names: list[str], server: Any) -> dict[str, float]:
+    found = {name: cpu_seconds(proc.pid) for name, proc in zip(names, procs, strict=True)}
+    if getattr(server, "process", None) is not None:
+        found["nats-server"] = cpu_seconds(server.process.pid)
+    return found
+
+
 def run_nats(txs: int, peers: int, chunk: int, seed: int) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="agl-nats-bench-"))
     server = start_local(root / "nats")
@@ -107,6 +121,8 @@ def run_nats(txs: int, peers: int, chunk: int, seed: int) -> dict[str, Any]:
             for part in chunks[k::len(urls)]:
                 post(urls[k], part)
 
+        cpu0 = cpu_by_process(procs, peer_ids, server)
+        load0 = time.process_time()
         t0 = time.perf_counter()
         feeders = [threading.Thread(target=feed, args=(k,)) for k in range(len(urls))]
         for thread in feeders:
@@ -117,6 +133,9 @@ def run_nats(txs: int, peers: int, chunk: int, seed: int) -> dict[str, Any]:
         while min(heights(urls)) < last:
             time.sleep(0.005)
         seconds = time.perf_counter() - t0
+        cpu = {name: spent - cpu0[name]
+               for name, spent in cpu_by_process(procs, peer_ids, server).items()}
+        cpu["load generator (this process)"] = time.process_time() - load0
         committed = 0
         rejected: Counter[str] = Counter()
         for height in range(first, last + 1):
@@ -128,7 +147,8 @@ def run_nats(txs: int, peers: int, chunk: int, seed: int) -> dict[str, Any]:
         client.close()
         return {"committed": committed, "rejected": sum(rejected.values()),
                 "rejected_by_code": dict(rejected), "seconds": seconds,
-                "committed_tx_per_s": committed / seconds, "blocks": last - first + 1}
+                "committed_tx_per_s": committed / seconds, "blocks": last - first + 1,
+                "cpu_seconds": cpu}
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -159,6 +179,20 @@ def main() -> None:
           f"({nats['committed']:.0f} committed, {nats['rejected']:.0f} rejected in "
           f"{nats['seconds']:.2f} s, {nats['blocks']:.0f} blocks; HTTP submit)")
     print(f"ratio JetStream : in-process  {ratio:.2f}")
+    over_verify = nats["committed_tx_per_s"] / inproc.verify_per_s
+    print(f"raw Ed25519 verify/s (one core, this run)  {inproc.verify_per_s:,.0f}; in-process "
+          f"ratio {inproc.ratio:.2f}, JetStream {over_verify:.2f}")
+    cores = os.cpu_count() or 1
+    total = sum(nats["cpu_seconds"].values())
+    print(f"where the CPU went during the measured window ({nats['seconds']:.2f} s wall x "
+          f"{cores} cores = {nats['seconds'] * cores:.2f} CPU-s available, {total:.2f} used):")
+    measured = max(1, nats["committed"] + nats["rejected"])
+    for name, spent in nats["cpu_seconds"].items():
+        print(f"  {name:<32} {spent:>6.2f} CPU-s  {spent / measured * 1e6:>6.0f} us per tx")
+    print(f"  in process, each peer executes a tx in {inproc.execute_us_per_peer_tx:.0f} us "
+          f"and the gate/verify costs {inproc.gate_us_per_tx:.0f} us once: every peer "
+          "process repeats the gate, verification and execution, and adds HTTP, JetStream "
+          "and encoding")
     if nats["rejected"]:
         # Four clients feed four peers at once, so the order differs from the pre-signed
         # order: a revocation may reach the orderer before the enrolment it revokes.
