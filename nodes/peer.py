@@ -30,7 +30,7 @@ from ledger.chain import BlockBuilder, signer_lookup
 from ledger.crypto import SignatureVerifier, verify_executor
 from ledger.exceptions import StoreError
 from ledger.identity import Credentials
-from ledger.interfaces import BlockContext, ChainStoreAPI
+from ledger.interfaces import BlockContext, ChainStoreAPI, TxRecord
 from ledger.memory_store import MemoryStore
 from ledger.private import PrivateStore
 from ledger.sqlite_store import SqliteStore
@@ -215,6 +215,12 @@ class Peer:
         """Envelopes accepted here and not yet seen in a block (for resubmission)."""
         with self._lock:
             return list(self._pending.values())
+
+    def tx_record(self, tx_id: str) -> TxRecord | None:
+        """The stored tx (its committed copy, else its first refusal), or None: one row,
+        where reading its block would decode every tx in it."""
+        with self._lock:
+            return self.store.tx(tx_id)
 
     def tx_status(self, tx_id: str) -> TxStatus:
         with self._lock:

@@ -13,7 +13,6 @@ import random
 from pydantic import BaseModel, ValidationError
 
 from contracts.registry import discover
-from ledger.block import TxState
 from ledger.private import SALT_BYTES, PrivateDataRefused, PrivateField, seal_args
 from ledger.timefmt import format_time, parse_time
 from ledger.tx import make_body, sign_envelope
@@ -123,13 +122,10 @@ class SimDriver:
         peer = self.reference_peer()
         if peer is None:
             return None
-        status = peer.tx_status(tx_id)
-        if status.state not in (TxState.COMMITTED, TxState.REJECTED) or status.height is None:
+        record = peer.tx_record(tx_id)
+        if record is None:
             return None
-        block = peer.block(status.height)
-        assert block is not None
-        assert status.index is not None
-        result = block.results[status.index]
+        result = record.result
         return Outcome(
             tx_id,
             result.committed,
