@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -103,15 +104,52 @@ def _hex(stored: bytes | str) -> str:
     return stored.hex() if isinstance(stored, bytes) else str(stored)
 
 
-class SqliteState:
-    """State at the head, read straight from the store's ``state`` table."""
+STATE_CACHE_KEYS = 20_000
+"""Stored texts of recently read or written keys the writing store keeps in memory."""
 
-    def __init__(self, store: SqliteStore) -> None:
+
+class SqliteState:
+    """State at the head, read from the store's ``state`` table.
+
+    The writing store remembers the stored text of the last ``cache_keys`` keys read or
+    written (and which are absent): its own appends are the table's only writes, and it
+    updates what it remembers as it commits, under the same lock as the reads, so a read
+    never sees a text older than the head. Every read still decodes the text afresh, so
+    callers get their own copy. A read-only store (another process may be appending)
+    reads straight from the table.
+    """
+
+    def __init__(self, store: SqliteStore, cache_keys: int = 0) -> None:
         self._store = store
+        self._cache_keys = cache_keys
+        self._texts: OrderedDict[str, str | None] = OrderedDict()
 
     def get(self, key: str) -> Any | None:
-        row = self._store._query_one("SELECT value FROM state WHERE key = ?", (key,))
-        return None if row is None else json.loads(row[0])
+        text = self._text(key)
+        return None if text is None else json.loads(text)
+
+    def _text(self, key: str) -> str | None:
+        if not self._cache_keys:
+            row = self._store._query_one("SELECT value FROM state WHERE key = ?", (key,))
+            return None if row is None else str(row[0])
+        with self._store._lock:
+            if key in self._texts:
+                self._texts.move_to_end(key)
+                return self._texts[key]
+            row = self._store._query_one("SELECT value FROM state WHERE key = ?", (key,))
+            text = None if row is None else str(row[0])
+            self.remember(((key, text),))
+            return text
+
+    def remember(self, texts: Iterable[tuple[str, str | None]]) -> None:
+        """Note committed texts (None: deleted); the caller holds the store's lock."""
+        if not self._cache_keys:
+            return
+        for key, text in texts:
+            self._texts[key] = text
+            self._texts.move_to_end(key)
+        while len(self._texts) > self._cache_keys:
+            self._texts.popitem(last=False)
 
     def peek(self, key: str) -> Any | None:
         """``get``: every read decodes the stored text afresh, so there is nothing to
@@ -151,7 +189,7 @@ class SqliteStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open chain store: {exc}") from None
         self._lock = threading.RLock()
-        self._state = SqliteState(self)
+        self._state = SqliteState(self, 0 if readonly else STATE_CACHE_KEYS)
         self._head: BlockHeader | None = None
         self._head_loaded = False
 
@@ -354,6 +392,8 @@ class SqliteStore:
                 if deletes:
                     db.executemany("DELETE FROM state WHERE key = ?", deletes)
                 db.execute("COMMIT")
+                self._state.remember(puts)
+                self._state.remember((key, None) for (key,) in deletes)
             except sqlite3.Error as exc:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
