@@ -40,6 +40,7 @@ import httpx
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.client import AsyncClient, TxBuilder, endpoints, load_member
+from contracts.genesis import OrdererConfig
 from nodes.bench import raw_verify_rates
 from nodes.network_dir import init_network
 from nodes.templates import TEMPLATES
@@ -52,9 +53,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def start_server(directory: Path, port: int, peers: list[str]) -> subprocess.Popen[bytes]:
+def start_server(
+    directory: Path, port: int, peers: list[str], event_flush_ms: int = 0
+) -> subprocess.Popen[bytes]:
     script = Path(sys.executable).parent / "agriledger"
-    command = [str(script), "serve", str(directory), "--port", str(port)]
+    command = [str(script), "serve", str(directory), "--port", str(port),
+               "--event-flush-ms", str(event_flush_ms)]
     for peer in peers:
         command += ["--peer", peer]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -73,9 +77,10 @@ async def run(args: argparse.Namespace) -> list[dict[str, object]]:
     one server."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "net"
-        init_network(directory, TEMPLATES["small"](), seed="api-load")
+        orderer = None if args.max_wait_ms is None else OrdererConfig(max_wait_ms=args.max_wait_ms)
+        init_network(directory, TEMPLATES["small"](), seed="api-load", orderer=orderer)
         peers = [] if args.all_peers else ["gov.peer"]
-        proc = start_server(directory, args.port, peers)
+        proc = start_server(directory, args.port, peers, args.event_flush_ms)
         try:
             rates: list[float | None] = list(args.rates) or [None]
             results = []
@@ -251,6 +256,7 @@ async def _load(
         "p99_submit_to_commit_ms": round(percentile(latencies, 0.99) * 1000, 1),
         "lost": len(accepted) - len(done),
         "peers_in_process": "all (4)" if args.all_peers else "gov.peer only",
+        "orderer_max_wait_ms": args.max_wait_ms or OrdererConfig().max_wait_ms,
         "load_transport": args.transport,
     }
 
@@ -352,6 +358,17 @@ def main() -> None:
         "--rates", type=rates_list, default=[],
         help="fixed-rate rounds: offered requests per second, comma-separated (e.g. "
              "250,500,1000)",
+    )
+    parser.add_argument(
+        "--max-wait-ms", type=int, default=None,
+        help="the chain's orderer batch timeout (genesis; default 200): the latency floor "
+             "at low load",
+    )
+    parser.add_argument(
+        "--event-flush-ms", type=int, default=0,
+        help="the server's event-stream coalescing (serve's default is 500): commits are "
+             "timed from the event stream, so coalescing would add up to that much to "
+             "each latency",
     )
     parser.add_argument("--out", type=Path, default=Path("out/api-rates"),
                         help="where --rates writes rounds.csv, rounds.md and rounds.png")

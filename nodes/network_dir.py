@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from contracts.genesis import ContractConfig, DevClockConfig, GenesisConfig
+from contracts.genesis import ContractConfig, DevClockConfig, GenesisConfig, OrdererConfig
 from ledger.encoding import decode
 from ledger.exceptions import EncodingError, IdentityError
 from ledger.roster import Roster
@@ -58,6 +58,7 @@ def init_network(
     chain_id: str | None = None,
     dev_clock: DevClockConfig | None = None,
     contracts: list[ContractConfig] | None = None,
+    orderer: OrdererConfig | None = None,
 ) -> NetworkDir:
     """Write a new network directory (see ``build_network`` for the arguments).
 
@@ -68,7 +69,8 @@ def init_network(
     """
     _check_new_directory(root)
     spec = build_network(
-        template, seed=seed, chain_id=chain_id, dev_clock=dev_clock, contracts=contracts
+        template, seed=seed, chain_id=chain_id, dev_clock=dev_clock, contracts=contracts,
+        orderer=orderer,
     )
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,10 @@ from nodes.exceptions import NetworkDirError
 @click.option("--auth-skew", "auth_skew_s", type=click.IntRange(0, 300),
               default=ApiSettings.auth_skew_s, show_default=True,
               help="Seconds of client clock skew a read signature's created/expires may have.")
+@click.option("--event-flush-ms", type=click.IntRange(0, 5000),
+              default=int(ApiSettings.event_flush_s * 1000), show_default=True,
+              help="Event-stream followers are woken at most this often (blocks closer "
+                   "together go out in one write); 0: at every block.")
 @click.option("--orderer-sync", type=click.Choice(["normal", "full"]), default="normal",
               show_default=True,
               help="In-process orderer log: normal = a 202 survives a killed process; "
@@ -37,7 +41,7 @@ from nodes.exceptions import NetworkDirError
 def serve_command(
     directory: Path, host: str, port: int, peers: tuple[str, ...], log_level: str,
     orderer: str, nats_url: str | None, cutter: bool, replicas: int, auth_skew_s: int,
-    orderer_sync: str,
+    event_flush_ms: int, orderer_sync: str,
 ) -> None:
     """Run the network in DIRECTORY (in-process orderer) and serve every peer's API.
 
@@ -52,7 +56,7 @@ def serve_command(
             click.echo(f"{peer_id}: {url}")
         click.echo(f"endpoints written to {directory / 'endpoints.json'}; Ctrl-C to stop")
 
-    settings = ApiSettings(auth_skew_s=auth_skew_s)
+    settings = ApiSettings(auth_skew_s=auth_skew_s, event_flush_s=event_flush_ms / 1000)
     if orderer == "nats":
         serve_one_on_nats(
             directory, host, port, peers, log_level, nats_url, cutter, replicas, settings
