@@ -124,34 +124,40 @@ def test_a_proposal_names_exactly_one_effective_point(
     assert rule in (ordered.message or "")
 
 
+def timed_and_height_passed(chain: Chain, *, timed_at: int, height: int) -> None:
+    """Two passed changes of one param: 6000 from the first block at block ``timed_at``'s
+    time, 7000 from ``height``."""
+    assert propose_at(chain, "t", at(chain, timed_at), strict(6000)).committed
+    assert chain.propose("gov.admin", "h", height, strict(7000)).committed
+    for org in MAJORITY:
+        assert chain.approve(org, "t").committed
+        assert chain.approve(org, "h").committed
+
+
+def majority_bp(chain: Chain) -> int:
+    return int(chain.entry.runtime.contracts["governance"].params.majority_bp)
+
+
 def test_height_and_timed_changes_apply_in_the_order_they_came_into_force(
     chain: Chain,
 ) -> None:
     """A timed change in force at block 15 and a height change in force at 20 set the
     same param: the later one holds from 20 on, the earlier alone from 15 to 19."""
-    assert propose_at(chain, "t", at(chain, 15), strict(6000)).committed
-    assert chain.propose("gov.admin", "h", 20, strict(7000)).committed
-    for org in MAJORITY:
-        assert chain.approve(org, "t").committed
-        assert chain.approve(org, "h").committed
+    timed_and_height_passed(chain, timed_at=15, height=20)
     chain.until(15)
-    assert chain.entry.runtime.contracts["governance"].params.majority_bp == 6000
+    assert majority_bp(chain) == 6000
     chain.until(20)
-    assert chain.entry.runtime.contracts["governance"].params.majority_bp == 7000
+    assert majority_bp(chain) == 7000
     chain.until(22)
-    assert chain.entry.runtime.contracts["governance"].params.majority_bp == 7000
+    assert majority_bp(chain) == 7000
 
 
 def test_a_restarted_peer_and_a_replay_rebuild_timed_changes(tmp_path: Path) -> None:
     chain = Chain(spec(), classes=with_v2(), store_root=tmp_path)
     try:
-        assert propose_at(chain, "t", at(chain, 15), strict(6000)).committed
-        assert chain.propose("gov.admin", "h", 12, strict(7000)).committed
-        for org in MAJORITY:
-            assert chain.approve(org, "t").committed
-            assert chain.approve(org, "h").committed
+        timed_and_height_passed(chain, timed_at=15, height=12)
         chain.until(18)
-        assert chain.entry.runtime.contracts["governance"].params.majority_bp == 6000
+        assert majority_bp(chain) == 6000
     finally:
         chain.close()
     db = tmp_path / "gov.peer" / "chain.db"
@@ -167,6 +173,6 @@ def test_a_restarted_peer_and_a_replay_rebuild_timed_changes(tmp_path: Path) -> 
     again = Chain(spec(), classes=with_v2(), store_root=tmp_path)
     try:
         assert again.entry.height() == 18
-        assert again.entry.runtime.contracts["governance"].params.majority_bp == 6000
+        assert majority_bp(again) == 6000
     finally:
         again.close()
