@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import multiple, precondition, rule
-from test_warehouse_receipt_stateful import COOPS, IMPOSTORS, ORACLES, WarehouseReceiptMachine
+from test_warehouse_receipt_stateful import COOPS, IMPOSTORS, ORACLES, P, WarehouseReceiptMachine
 from wr_fixtures import CNY
 
 from contracts.reached import SteeredMachine, assert_reached
@@ -54,6 +54,10 @@ WANTED = (
     # until steered)
     "event:StockChecked", "event:ReceiptRevalued", "rejected:PILE_OCCUPIED",
     "rejected:LOT_OVER_ISSUED", "rejected:STOCK_CHECK_OVERDUE", "rejected:TAKE_BELOW_FLOOR",
+    # V5 and V3 ends of a loan: a stock count lapses and the bank calls the loan (its
+    # collateral no longer vouched for), an auction draws no bid at its reserve before the
+    # sale; each tried first by every party who may not
+    "event:CollateralUnverified", "event:AuctionFailed",
 )
 
 
@@ -115,6 +119,61 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
             self.mature_default_and_enforce(data, path, 13_000, None, ORACLES[0])
         else:
             self.split(self.loan_receipts[lid][0], 5, True)
+
+    @rule(data=st.data())
+    def call_after_a_lapsed_count(self, data: st.DataObject) -> None:
+        """No stock count for longer than the interval: the lender calls a disbursed loan
+        (V5); with none, coop-a borrows at the cap from its own warehouse first."""
+        if not self.disbursed_loans():
+            rid = self.fresh_receipt("coop-a")
+            if rid is not None:
+                self.borrow(rid, "bank-a", 7000, 120, True)
+        loans = self.disbursed_loans()
+        if not loans:
+            return
+        lid = data.draw(st.sampled_from(loans), label="loan")
+        self.ledger.advance(days=P.stock_check_days + 1)
+        bank = self.loan_bank[lid]
+        signer = f"{bank}.loan"
+        anyone_at_bank = tuple(m for m in self.ledger.roster.members()
+                               if m.startswith(f"{bank}.") and m != signer
+                               and not m.endswith(".peer"))
+        self.attack_wr(signer, "call_unverified", entitled=anyone_at_bank, loan_id=lid)
+        self.act(signer, "call_unverified", loan_id=lid)
+
+    def enforce(
+        self, lid: str, how: str, price_bp: int, at_floor: int | None, cost_bp: int
+    ) -> None:
+        if how == "fail first":
+            loan = self.wr.loan_view(lid)
+            bank = self.loan_bank[lid]
+            reserve = max(1, loan["principal"] * price_bp // 10_000)
+            args = {"loan_id": lid, "reserve": reserve, "best_bid": reserve // 2}
+            self.attack_wr(f"{bank}.loan", "record_failed_auction", **args)
+            result = self.act(f"{bank}.loan", "record_failed_auction", **args)
+            if result.committed:
+                assert self.wr.loan_view(lid)["state"] == "DEFAULT"  # still to be enforced
+            # the bank would rather keep the goods one fen under the take's floor: refused
+            super().enforce(lid, "take", price_bp, -1, cost_bp)
+            if self.wr.loan_view(lid)["state"] != "DEFAULT":
+                return
+            how = "sale"
+        super().enforce(lid, how, price_bp, at_floor, cost_bp)
+
+    @rule(data=st.data())
+    def fail_an_auction_then_sell(self, data: st.DataObject) -> None:
+        """After default an auction at the sale's price draws half of it (recorded, the
+        loan stays in default, V3); a take one fen under the floor is refused; the next
+        sale at that price goes through."""
+        if not self.repayable_loans():
+            rid = self.fresh_receipt("coop-a")
+            if rid is not None:
+                self.borrow(rid, "bank-a", 7000, 120, True)
+        if self.live_loans():
+            self.mature_default_and_enforce(data, "fail first", 13_000, None, ORACLES[0])
+
+    def disbursed_loans(self) -> list[str]:
+        return [lid for lid in self.live_loans() if self.wr.loan_view(lid)["state"] == "DISBURSED"]
 
     @rule(data=st.data(), offset=st.integers(0, len(PATHS) - 1))
     def another_loan_path(self, data: st.DataObject, offset: int) -> None:
