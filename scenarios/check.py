@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from contracts.base import Contract
+from contracts.builtin.governance.models import Change
 from contracts.registry import discover
 from scenarios.schema import (
     ByzantineFault,
@@ -58,6 +61,11 @@ METRICS: Mapping[str, Any] = {
         "by_action": {ANY: 0}, "rejections": {ANY: 0},
     },
     "flagged": {ANY: {"height": 0}},
+    "seasons": {ANY: {
+        "from_day": 0, "to_day": 0, "loans": 0, "issued_fen": 0, "by_bank": {ANY: {ANY: 0}},
+        "interest_fen": 0, "borrowers_interest_fen": 0, "subsidy_fen": 0,
+        "subsidy_payments": 0, "subsidy_share_bp": 0,
+    }},
     "run": {ANY: 0},
     "passed": 0,
 }
@@ -164,6 +172,131 @@ def _action_problems(
             yield (*where, "args"), f"{contract}.{action} needs argument {name!r}"
 
 
+_CHANGE: TypeAdapter[Any] = TypeAdapter(Change)
+CHANGE_KINDS = ("set_params", "enable_contract", "upgrade_contract", "add_org", "remove_org",
+                "rotate_ca")
+
+
+def _signer_problem(
+    name: str, scenario: Scenario, named: Mapping[str, set[str]], generated: set[str]
+) -> str | None:
+    """A governance signer: a member id, or an organisation id standing for its admin."""
+    if "." in name:
+        return _member_problem(name, named, generated)
+    org = next((o for o in scenario.network.organisations if o.id == name), None)
+    if org is None:
+        return f"no organisation {name!r}; organisations: {', '.join(sorted(named))}"
+    if "admin" not in org.members.values():
+        return f"organisation {name!r} has no member with role admin to sign for it"
+    return None
+
+
+def _change_problems(
+    where: Loc, change: Mapping[str, Any], scenario: Scenario,
+    contracts: Mapping[str, type[Contract]],
+) -> Iterator[Problem]:
+    kind = change.get("kind")
+    if kind not in CHANGE_KINDS:
+        yield (*where, "kind"), f"unknown change kind {kind!r}; kinds: {', '.join(CHANGE_KINDS)}"
+        return
+    if kind == "add_org":
+        org_id = change.get("org_id")
+        org = next((o for o in scenario.network.organisations if o.id == org_id), None)
+        if org is None:
+            yield (*where, "org_id"), (
+                f"no organisation {org_id!r} in network.organisations (list it with joins_day)"
+            )
+        elif org.joins_day is None and "ca_certificate" not in change:
+            yield (*where, "org_id"), (
+                f"{org_id} is in genesis; an organisation a step admits has joins_day"
+            )
+        extra = sorted(set(change) - {"kind", "org_id", "org_type", "ca_certificate",
+                                      "admin_certificate"})
+        for name in extra:
+            yield (*where, name), f"add_org has no field {name!r}"
+        return
+    if kind == "set_params":
+        contract = str(change.get("contract"))
+        cls = contracts.get(contract)
+        if cls is None:
+            yield (*where, "contract"), (
+                f"contract {contract!r} is not enabled; enabled: {', '.join(sorted(contracts))}"
+            )
+            return
+        params = change.get("params")
+        if not isinstance(params, Mapping):
+            yield (*where, "params"), "a mapping of the contract's params to their new values"
+            return
+        fields = cls.Params.model_fields
+        for name in params:
+            if name not in fields:
+                yield (*where, "params", name), (
+                    f"{contract} has no param {name!r}; params: {', '.join(fields)}"
+                )
+        try:
+            cls.Params.model_validate({k: v for k, v in params.items() if k in fields})
+        except ValidationError as exc:
+            for error in exc.errors():
+                yield (*where, "params", *error["loc"]), error["msg"]
+        return
+    try:
+        _CHANGE.validate_python(dict(change))
+    except ValidationError as exc:
+        for error in exc.errors():
+            yield (*where, *[p for p in error["loc"] if p != kind]), error["msg"]
+
+
+def _governance_problems(
+    scenario: Scenario, contracts: Mapping[str, type[Contract]],
+    named: Mapping[str, set[str]], generated: set[str],
+) -> Iterator[Problem]:
+    if scenario.governance and "governance" not in contracts:
+        yield ("governance",), (
+            "the governance contract is not enabled: add governance: {} to network.contracts"
+        )
+        return
+    proposed: set[str] = set()
+    admitted: dict[str, float] = {}
+    for i, step in enumerate(scenario.governance):
+        signers: list[tuple[str, int | None, str]] = [
+            ("approvals", j, m) for j, m in enumerate(step.approvals)
+        ]
+        signers += [("rejections", j, m) for j, m in enumerate(step.rejections)]
+        if step.proposer is not None:
+            signers.insert(0, ("proposer", None, step.proposer))
+        for field, j, name in signers:
+            problem = _signer_problem(name, scenario, named, generated)
+            if problem:
+                loc: Loc = ("governance", i, field) if j is None else ("governance", i, field, j)
+                yield loc, problem
+        if step.change is None:
+            if step.proposal not in proposed:
+                yield ("governance", i, "proposal"), (
+                    f"no earlier step proposes {step.proposal!r} (a step without change "
+                    "votes on one)"
+                )
+            continue
+        proposed.add(step.proposal)
+        yield from _change_problems(("governance", i, "change"), step.change, scenario,
+                                    contracts)
+        if step.change.get("kind") == "add_org":
+            admitted.setdefault(str(step.change.get("org_id")), step.day)
+    for k, org in enumerate(scenario.network.organisations):
+        if org.joins_day is None:
+            continue
+        day = admitted.get(org.id)
+        if day is None:
+            yield ("network", "organisations", k, "joins_day"), (
+                f"{org.id} is not in genesis, and no governance step admits it "
+                "(change: {kind: add_org, org_id: " + org.id + "})"
+            )
+        elif day >= org.joins_day:
+            yield ("network", "organisations", k, "joins_day"), (
+                f"{org.id} joins on day {org.joins_day:g}, but the step admitting it is on "
+                f"day {day:g}: admit it before"
+            )
+
+
 def problems(scenario: Scenario) -> list[Problem]:
     """Every unresolved name in ``scenario``, as (field path, rule)."""
     peers = {o.id for o in scenario.network.organisations if o.peer}
@@ -179,6 +312,7 @@ def problems(scenario: Scenario) -> list[Problem]:
                 found.append((("timeline", i, *loc), problem))
         found += _action_problems(("timeline", i), contracts, item.contract, item.action,
                                   item.args)
+    found += _governance_problems(scenario, contracts, named, generated)
     for i, expectation in enumerate(scenario.expect):
         if isinstance(expectation, StateFact | ViewFact) and expectation.contract not in contracts:
             found.append((("expect", i, "contract"), (

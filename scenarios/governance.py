@@ -1,8 +1,9 @@
 """Governance in a scenario: a proposal and its votes as one step, and organisations joining.
 
-A ``GovernanceStep`` is a story: the proposer's tx, then each vote, each judged like a
-scripted timeline action (a refusal is a failed expectation of the run), then, if the
-step says so, the proposal's status read on ``check_day``. An organisation with
+A ``GovernanceStep`` is a story: the proposer's tx (none in a step that only votes), then
+each vote, each judged like a scripted timeline action (a refusal is a failed expectation
+of the run, unless the step expects one: ``expect: rejected`` with ``expect_code``), then,
+if the step says so, the proposal's status read on ``check_day``. An organisation with
 ``joins_day`` is not in genesis: a step admits it (``add_org``, its certificates taken
 from the scenario's generated identities), and on its day its admin enrols its members
 and the central bank funds it, after which the agents do business with it.
@@ -41,40 +42,69 @@ def filled_change(change: dict[str, Any], world: World) -> dict[str, Any]:
     return {**filled, **change}
 
 
+def signer(world: World, name: str) -> str:
+    """A step's signer: a member id as given, or an organisation id for its first admin."""
+    if "." in name:
+        return name
+    admins = sorted(world.members_with_role("admin", name))
+    return admins[0] if admins else f"{name}.admin"
+
+
 def governance_story(
     step: GovernanceStep, world: World, head_height: HeadHeight, kit: AgentKit,
     failures: list[str],
 ) -> Story:
     label = step.label or f"governance {step.proposal}"
+    refused: list[str] = []
 
     def judged(outcome: Outcome | None, what: str) -> bool:
+        """True if the step goes on: the tx committed (or a refusal the step may meet)."""
         assert isinstance(outcome, Outcome)
-        if not outcome.committed:
+        if outcome.committed:
+            return True
+        if step.expect != "rejected":
             failures.append(f"{label}: {what}: expected committed, got {outcome.code}: "
                             f"{outcome.message}")
-        return outcome.committed
+        elif step.expect_code is not None and outcome.code != step.expect_code:
+            failures.append(f"{label}: {what}: expected code {step.expect_code}, got "
+                            f"{outcome.code}: {outcome.message}")
+        refused.append(what)
+        return False
 
-    if step.effective_day is not None:
-        start = parse_time(world.scenario.start)
-        point: dict[str, Any] = {"effective_time": format_time(
-            start + dt.timedelta(days=step.effective_day))}
-    else:
-        assert step.effective_in_blocks is not None
-        point = {"effective_height": head_height() + step.effective_in_blocks}
-    proposed = yield Tx(step.proposer, "governance", "propose", {
-        "proposal_id": step.proposal, **point, "change": filled_change(step.change, world),
-    }, scripted=True)
-    if not judged(proposed, f"{step.proposer} proposing"):
-        return
+    txs: list[tuple[str, Tx]] = []
+    if step.change is not None:
+        assert step.proposer is not None
+        if step.effective_day is not None:
+            start = parse_time(world.scenario.start)
+            point: dict[str, Any] = {"effective_time": format_time(
+                start + dt.timedelta(days=step.effective_day))}
+        else:
+            assert step.effective_in_blocks is not None
+            point = {"effective_height": head_height() + step.effective_in_blocks}
+        proposer = signer(world, step.proposer)
+        txs.append((f"{proposer} proposing", Tx(proposer, "governance", "propose", {
+            "proposal_id": step.proposal, **point,
+            "change": filled_change(step.change, world),
+        }, scripted=True)))
     for action, voters in (("approve", step.approvals), ("reject", step.rejections)):
         for voter in voters:
-            vote = yield Tx(voter, "governance", action, {"proposal_id": step.proposal},
-                            scripted=True)
-            judged(vote, f"{voter} voting {action}")
+            member = signer(world, voter)
+            txs.append((f"{member} voting {action}", Tx(
+                member, "governance", action, {"proposal_id": step.proposal}, scripted=True,
+            )))
+    for what, tx in txs:
+        outcome = yield tx
+        if not judged(outcome, what):
+            break
+    if step.expect == "rejected" and not refused:
+        failures.append(f"{label}: expected a refusal"
+                        f"{f' ({step.expect_code})' if step.expect_code else ''}, "
+                        "every tx committed")
     if step.expect_status is None or step.check_day is None:
         return
     yield Wait(until_day=step.check_day)
-    shown = kit.view(step.proposer, "governance", "proposal", proposal_id=step.proposal)
+    reader = signer(world, step.proposer or (step.approvals or step.rejections)[0])
+    shown = kit.view(reader, "governance", "proposal", proposal_id=step.proposal)
     if shown["status"] != step.expect_status:
         failures.append(f"{label}: expected status {step.expect_status} on day "
                         f"{step.check_day:g}, got {shown['status']}")

@@ -9,6 +9,7 @@ a number in the report can always be traced back to the events behind it.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from scenarios.result import (
     PeerEnd,
     PremiumFigures,
     ProductLine,
+    ProposalLine,
+    RefusedTx,
+    SeasonFigures,
+    SeasonLoans,
     SubsidyFigures,
 )
 from scenarios.world import World
@@ -93,6 +98,20 @@ class Fold:
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     breaches: int = 0
     day: float = 0.0
+    boundaries: list[float] = field(default_factory=list)
+    """The scenario's season boundaries (days); season n runs from the (n-1)th on."""
+    season_sums: dict[int, Counter[str]] = field(default_factory=dict)
+    season_banks: dict[int, dict[str, Counter[str]]] = field(default_factory=dict)
+    days: dict[int, float] = field(default_factory=dict)
+    """Block height -> its simulated day."""
+
+    def season(self) -> Counter[str]:
+        """The running sums of the season ``day`` falls in (empty without seasons)."""
+        return self.season_sums.setdefault(bisect_right(self.boundaries, self.day), Counter())
+
+    def season_bank(self, bank: str) -> Counter[str]:
+        index = bisect_right(self.boundaries, self.day)
+        return self.season_banks.setdefault(index, {}).setdefault(bank, Counter())
 
     def bank(self, bank: str) -> dict[str, int]:
         return self.by_bank.setdefault(bank, dict.fromkeys(LOAN_STATS, 0))
@@ -137,6 +156,8 @@ def _disbursed(
     f: Fold, loan_id: str, bank: str, borrower: str, principal: int, product: str
 ) -> None:
     loan = f.loans[loan_id] = _Loan(bank, borrower, 0, principal, product)
+    f.season().update({"loans": 1, "issued_fen": principal})
+    f.season_bank(bank).update({"issued": 1, "issued_fen": principal})
     f.add(loan, "issued", 1)
     f.add(loan, "issued_fen", principal)
     f.move(loan_id, principal)
@@ -160,6 +181,7 @@ def _of_financed(f: Fold, d: Mapping[str, Any]) -> None:
 
 
 def _repaid_principal(f: Fold, d: Mapping[str, Any]) -> None:
+    f.season()["borrowers_interest_fen"] += int(d.get("interest", 0))
     f.move(d["loan_id"], -int(d.get("principal", 0)))
 
 
@@ -260,8 +282,10 @@ def _funded(f: Fold, d: Mapping[str, Any]) -> None:
 
 
 def _subsidy_paid(f: Fold, d: Mapping[str, Any]) -> None:
-    f.subsidy["used_fen"] += int(d.get("subsidy", d.get("amount", 0)))
+    paid = int(d.get("subsidy", d.get("amount", 0)))
+    f.subsidy["used_fen"] += paid
     f.subsidy["payments"] += 1
+    f.season().update({"subsidy_fen": paid, "subsidy_payments": 1})
 
 
 def _breach(f: Fold, d: Mapping[str, Any]) -> None:
@@ -326,12 +350,18 @@ class MetricsCollector:
         self.world = world
         self.outcomes_by_action: Counter[str] = Counter()
         self.rejections_by_action: Counter[str] = Counter()
+        self.scripted_refusals: list[RefusedTx] = []
 
     def on_outcome(self, story: str, tx: Tx, outcome: Outcome) -> None:
         key = f"{tx.contract}.{tx.action}"
         self.outcomes_by_action[key] += 1
         if not outcome.committed:
             self.rejections_by_action[f"{key}:{outcome.code}"] += 1
+            if tx.scripted:
+                self.scripted_refusals.append(RefusedTx(
+                    day=round(outcome.day, 3), actor=tx.actor, action=key,
+                    code=outcome.code or "?", message=outcome.message or "",
+                ))
 
     def finish(
         self,
@@ -345,7 +375,7 @@ class MetricsCollector:
         """Fold the chain as ``reader`` (the regulator) may read it: every tx's status and
         code, and the events of the txs it may read (a supervisor reads them all)."""
         start = parse_time(self.world.scenario.start)
-        fold = Fold(start=start)
+        fold = Fold(start=start, boundaries=list(self.world.scenario.seasons))
         committed = rejected = txs = 0
         codes: Counter[str] = Counter()
         height = peer.height() if peer is not None else 0
@@ -355,6 +385,7 @@ class MetricsCollector:
             if block is None:
                 continue
             fold.day = (parse_time(block.header.time) - start).total_seconds() / 86_400
+            fold.days[h] = fold.day
             readable = (
                 reader.readable_txs(block) if reader is not None else [True] * len(block.results)
             )
@@ -457,5 +488,63 @@ class MetricsCollector:
                 refused_at_gate=stats.refused_at_gate,
                 by_action=dict(sorted(self.outcomes_by_action.items())),
                 rejections=dict(sorted(self.rejections_by_action.items())),
+                scripted_refusals=list(self.scripted_refusals),
             ),
+            seasons=self._seasons(fold),
+            proposals=self._proposals(fold, peer, reader),
         )
+
+    def _seasons(self, fold: Fold) -> dict[str, SeasonFigures]:
+        """Each season's figures (none when the scenario names no seasons)."""
+        if not fold.boundaries:
+            return {}
+        scenario = self.world.scenario
+        edges = [0.0, *fold.boundaries, float(scenario.days)]
+        banks = [o.id for o in scenario.network.organisations if o.type == "bank"]
+        seasons: dict[str, SeasonFigures] = {}
+        for index in range(len(edges) - 1):
+            sums = fold.season_sums.get(index, Counter())
+            lent = fold.season_banks.get(index, {})
+            interest = sums["borrowers_interest_fen"] + sums["subsidy_fen"]
+            seasons[str(index + 1)] = SeasonFigures(
+                from_day=edges[index], to_day=edges[index + 1],
+                loans=sums["loans"], issued_fen=sums["issued_fen"],
+                by_bank={
+                    bank: SeasonLoans(**lent.get(bank, Counter()))
+                    for bank in sorted({*banks, *lent})
+                },
+                interest_fen=interest,
+                borrowers_interest_fen=sums["borrowers_interest_fen"],
+                subsidy_fen=sums["subsidy_fen"], subsidy_payments=sums["subsidy_payments"],
+                subsidy_share_bp=sums["subsidy_fen"] * 10_000 // interest if interest else 0,
+            )
+        return seasons
+
+    def _proposals(
+        self, fold: Fold, peer: Peer | None, reader: MemberReads | None
+    ) -> list[ProposalLine]:
+        """The governance proposals as they stand at the end (as the regulator reads them)."""
+        if peer is None or "governance" not in peer.runtime.contracts:
+            return []
+        shown = (reader.view("governance", "proposals", {}) if reader is not None
+                 else peer.view("governance", "proposals", {}))
+        start = parse_time(self.world.scenario.start)
+
+        def day_of(height: Any) -> float | None:
+            return None if height is None else round(fold.days.get(int(height), 0.0), 3)
+
+        lines = []
+        for p in shown:
+            if p.get("effective_time"):
+                at = (parse_time(p["effective_time"]) - start).total_seconds() / 86_400
+                effective = f"day {at:g}"
+            else:
+                effective = f"height {p['effective_height']}"
+            lines.append(ProposalLine(
+                id=p["id"], kind=p["kind"], proposer=p["proposer"], status=p["status"],
+                effective=effective, approvals=sorted(p.get("approvals", {})),
+                rejections=sorted(p.get("rejections", {})),
+                proposed_day=day_of(p.get("proposed_height")),
+                decided_day=day_of(p.get("decided_height")),
+            ))
+        return lines

@@ -26,7 +26,10 @@ from scenarios.result import (
     ExposureEdge,
     OrderFigures,
     PremiumFigures,
+    ProposalLine,
+    RefusedTx,
     ScenarioResult,
+    SeasonFigures,
 )
 
 
@@ -331,6 +334,9 @@ def render_markdown(result: ScenarioResult, charts: Sequence[str]) -> str:
                 [[yuan(subsidy.budget_fen), yuan(subsidy.used_fen), subsidy.payments]],
             )
         )
+    out += _seasons_section(result.seasons)
+    out += _governance_section(result.proposals)
+    out += _refusals_section(result.clients.scripted_refusals)
     if result.faults:
         out += ["", "## Faults and recovery"]
         out.append(
@@ -363,6 +369,84 @@ def render_markdown(result: ScenarioResult, charts: Sequence[str]) -> str:
         out += [f"![{name}]({name})" for name in charts]
     out.append("")
     return "\n".join(out)
+
+
+def percent(bp: int) -> str:
+    return f"{bp / 100:.2f} %"
+
+
+def _seasons_section(seasons: dict[str, SeasonFigures]) -> list[str]:
+    if not seasons:
+        return []
+    ordered = sorted(seasons.items(), key=lambda item: int(item[0]))
+    rows = [
+        [
+            number, f"{s.from_day:g}-{s.to_day:g}", s.loans, yuan(s.issued_fen),
+            yuan(s.interest_fen), yuan(s.subsidy_fen), s.subsidy_payments,
+            percent(s.subsidy_share_bp), yuan(s.borrowers_interest_fen),
+        ]
+        for number, s in ordered
+    ]
+    banks = sorted({bank for _, s in ordered for bank in s.by_bank})
+    by_bank = [
+        [bank, *(
+            f"{s.by_bank[bank].issued} / {yuan(s.by_bank[bank].issued_fen)}"
+            if bank in s.by_bank else "0 / 0.00"
+            for _, s in ordered
+        )]
+        for bank in banks
+    ]
+    return [
+        "",
+        "## Seasons",
+        "",
+        "Loans by the day they were disbursed; interest and subsidies by the day they were "
+        "paid, under the rules in force then.",
+        "",
+        _table(
+            ["season", "days", "loans", "issued (CNY)", "interest (CNY)", "subsidy (CNY)",
+             "subsidy payments", "share subsidised", "borrowers' interest (CNY)"],
+            rows,
+        ),
+        "",
+        _table(["bank", *(f"season {n}: loans / issued (CNY)" for n, _ in ordered)], by_bank),
+    ]
+
+
+def _governance_section(proposals: Sequence[ProposalLine]) -> list[str]:
+    if not proposals:
+        return []
+
+    def day(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    return [
+        "",
+        "## Governance proposals",
+        _table(
+            ["proposal", "change", "proposer", "proposed (day)", "effective at", "approved by",
+             "rejected by", "decided (day)", "status at the end"],
+            [
+                [p.id, p.kind, p.proposer, day(p.proposed_day), p.effective,
+                 ", ".join(p.approvals) or "-", ", ".join(p.rejections) or "-",
+                 day(p.decided_day), p.status]
+                for p in proposals
+            ],
+        ),
+    ]
+
+
+def _refusals_section(refused: Sequence[RefusedTx]) -> list[str]:
+    if not refused:
+        return []
+    return [
+        "",
+        "## Scripted steps refused",
+        _table(
+            ["day", "signer", "action", "code", "message"],
+            [[f"{r.day:.2f}", r.actor, r.action, r.code, r.message] for r in refused],
+        ),
+    ]
 
 
 def _orders_section(orders: OrderFigures) -> list[str]:

@@ -126,6 +126,55 @@ class SubsidyFigures(_Part):
         return bool(self.budget_fen or self.used_fen or self.payments)
 
 
+class SeasonLoans(_Part):
+    issued: int = 0
+    issued_fen: int = 0
+
+
+class SeasonFigures(_Part):
+    """One season of the run (the scenario's ``seasons`` boundaries): loans disbursed in it,
+    and interest and subsidies paid in it (under the rules in force when paid)."""
+
+    from_day: float
+    to_day: float
+    loans: int = 0
+    issued_fen: int = 0
+    by_bank: dict[str, SeasonLoans] = Field(default_factory=dict)
+    """Every bank of the scenario, a joining one too (0 before it lends)."""
+    interest_fen: int = 0
+    """Interest paid on loans in the season: the borrowers' part plus the subsidies."""
+    borrowers_interest_fen: int = 0
+    subsidy_fen: int = 0
+    subsidy_payments: int = 0
+    subsidy_share_bp: int = 0
+    """The subsidies' share of the interest, floor(subsidy x 10000 / interest)."""
+
+
+class ProposalLine(_Part):
+    """A governance proposal as it stands at the end of the run."""
+
+    id: str
+    kind: str
+    proposer: str
+    status: str
+    effective: str
+    """``height N`` or ``day D`` (the proposal's effective point)."""
+    approvals: list[str] = Field(default_factory=list)
+    rejections: list[str] = Field(default_factory=list)
+    proposed_day: float | None = None
+    decided_day: float | None = None
+
+
+class RefusedTx(_Part):
+    """A scripted step's tx (timeline or governance) that the ledger refused."""
+
+    day: float
+    actor: str
+    action: str
+    code: str
+    message: str = ""
+
+
 class ExposureEdge(_Part):
     lender: str = Field(alias="from")
     borrower: str = Field(alias="to")
@@ -177,6 +226,8 @@ class ClientFigures(_Part):
     by_action: dict[str, int] = Field(default_factory=dict)
     rejections: dict[str, int] = Field(default_factory=dict)
     """``contract.action:CODE`` -> count, expected rejections included."""
+    scripted_refusals: list[RefusedTx] = Field(default_factory=list)
+    """Refusals of the scenario's scripted steps, each with its code, in order."""
 
 
 class Figures(_Part):
@@ -194,6 +245,9 @@ class Figures(_Part):
     flagged: dict[str, Flag] = Field(default_factory=dict)
     network: NetworkFigures = Field(default_factory=NetworkFigures)
     clients: ClientFigures = Field(default_factory=ClientFigures)
+    seasons: dict[str, SeasonFigures] = Field(default_factory=dict)
+    """Season number (from 1) -> its figures, when the scenario names ``seasons``."""
+    proposals: list[ProposalLine] = Field(default_factory=list)
 
 
 class RunInfo(_Part):

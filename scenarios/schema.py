@@ -281,16 +281,30 @@ class GovernanceStep(_Spec):
     order, one tx each. The effective point is a simulated day (a time: params and contract
     changes) or a number of blocks after the head when proposing (any change; roster
     changes need it). An ``add_org`` of an organisation with ``joins_day`` gets its type
-    and certificates from the scenario's generated identities."""
+    and certificates from the scenario's generated identities. Without ``change`` the step
+    only votes on ``proposal``, made by an earlier step. Signers are member ids, or an
+    organisation id for its (first) admin.
+
+    Every tx of the step must commit, unless ``expect: rejected``: then the step goes on
+    until one of its txs is refused, and that refusal (with ``expect_code``, if given) is
+    what the step is for; a step whose txs all commit then fails the run."""
 
     day: Day
     proposal: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)
-    proposer: str = Field(description="an admin's member id")
-    change: dict[str, Any] = Field(description="as governance.propose's change argument")
+    proposer: str | None = Field(
+        default=None, description="an admin's member id, or an organisation id (its admin)"
+    )
+    change: dict[str, Any] | None = Field(
+        default=None, description="as governance.propose's change argument; none: votes only"
+    )
     effective_day: Day | None = None
     effective_in_blocks: int | None = Field(default=None, ge=1)
     approvals: list[str] = Field(default_factory=list)
     rejections: list[str] = Field(default_factory=list)
+    expect: Literal["committed", "rejected"] | None = None
+    expect_code: str | None = Field(
+        default=None, description="the code the refused tx must carry (with expect: rejected)"
+    )
     expect_status: Literal[
         "open", "approved", "effective", "rejected", "withdrawn", "expired"
     ] | None = None
@@ -303,8 +317,19 @@ class GovernanceStep(_Spec):
 
     @model_validator(mode="after")
     def _consistent(self) -> GovernanceStep:
-        if (self.effective_day is None) == (self.effective_in_blocks is None):
-            raise ValueError("give exactly one of effective_day and effective_in_blocks")
+        if self.change is None:
+            if self.proposer is not None or self.effective_day is not None or (
+                self.effective_in_blocks is not None
+            ):
+                raise ValueError("a step without change only votes: give no proposer, "
+                                 "effective_day or effective_in_blocks")
+            if not self.approvals and not self.rejections:
+                raise ValueError("a step without change votes: give approvals or rejections")
+        else:
+            if self.proposer is None:
+                raise ValueError("a step with a change needs its proposer")
+            if (self.effective_day is None) == (self.effective_in_blocks is None):
+                raise ValueError("give exactly one of effective_day and effective_in_blocks")
         if self.effective_day is not None and self.effective_day <= self.day:
             raise ValueError(f"effective_day {self.effective_day:g} must be after day "
                              f"{self.day:g}")
@@ -312,6 +337,8 @@ class GovernanceStep(_Spec):
             raise ValueError("expect_status and check_day go together")
         if self.check_day is not None and self.check_day <= self.day:
             raise ValueError(f"check_day {self.check_day:g} must be after day {self.day:g}")
+        if self.expect_code is not None and self.expect != "rejected":
+            raise ValueError("expect_code needs expect: rejected")
         return self
 
 
@@ -436,6 +463,11 @@ class Scenario(_Spec):
     agents: AgentsSpec = AgentsSpec()
     timeline: list[TimelineAction] = Field(default_factory=list)
     governance: list[GovernanceStep] = Field(default_factory=list)
+    seasons: list[Day] = Field(
+        default_factory=list,
+        description="days on which a new season starts: the report gives loans, interest and "
+        "subsidy per season (before and after each boundary)",
+    )
     faults: list[Fault] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
     sweep: SweepSpec | None = Field(default=None, description="the sweep `agriledger sweep` runs")
@@ -454,6 +486,12 @@ class Scenario(_Spec):
                 raise ValueError(
                     f"timeline action on day {item.day} is after the last day {self.days}"
                 )
+        for before, after in zip([0.0, *self.seasons], self.seasons, strict=False):
+            if not before < after < self.days:
+                raise ValueError(
+                    f"seasons: each boundary lies after the one before (and day 0) and before "
+                    f"the last day {self.days}; got {after:g} after {before:g}"
+                )
         for org_entry in self.network.organisations:
             if org_entry.joins_day is None:
                 continue
@@ -469,8 +507,4 @@ class Scenario(_Spec):
             if last > self.days:
                 raise ValueError(f"governance step {step.proposal!r} runs to day {last:g}, "
                                  f"after the last day {self.days}")
-            if step.change.get("kind") == "add_org" and step.change.get("org_id") not in orgs:
-                raise ValueError(f"governance step {step.proposal!r} admits "
-                                 f"{step.change.get('org_id')!r}, which is not listed in "
-                                 "network.organisations (with joins_day)")
         return self
