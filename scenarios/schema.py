@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ledger.timefmt import is_rfc3339_utc
 
@@ -472,6 +479,18 @@ class Scenario(_Spec):
     expect: list[Expectation] = Field(default_factory=list)
     sweep: SweepSpec | None = Field(default=None, description="the sweep `agriledger sweep` runs")
 
+    @field_validator("seasons")
+    @classmethod
+    def _seasons_in_order(cls, seasons: list[float], info: ValidationInfo) -> list[float]:
+        days = info.data.get("days")
+        for before, after in zip([0.0, *seasons], seasons, strict=False):
+            if not before < after or (days is not None and after >= days):
+                raise ValueError(
+                    f"each boundary lies after the one before it (and day 0) and before the "
+                    f"last day {days}; got {after:g} after {before:g}"
+                )
+        return seasons
+
     @model_validator(mode="after")
     def _check_refs(self) -> Scenario:
         if not is_rfc3339_utc(self.start):
@@ -485,12 +504,6 @@ class Scenario(_Spec):
             if item.day > self.days:
                 raise ValueError(
                     f"timeline action on day {item.day} is after the last day {self.days}"
-                )
-        for before, after in zip([0.0, *self.seasons], self.seasons, strict=False):
-            if not before < after < self.days:
-                raise ValueError(
-                    f"seasons: each boundary lies after the one before (and day 0) and before "
-                    f"the last day {self.days}; got {after:g} after {before:g}"
                 )
         for org_entry in self.network.organisations:
             if org_entry.joins_day is None:

@@ -78,6 +78,11 @@ class World:
             )
         ]
 
+    def joins_day(self, org: str) -> float | None:
+        """The day ``org`` joins the running chain, or None for a genesis organisation."""
+        return next((o.joins_day for o in self.scenario.network.organisations if o.id == org),
+                    None)
+
     def org_type(self, org: str) -> str:
         return next(o.type for o in self.scenario.network.organisations if o.id == org)
 

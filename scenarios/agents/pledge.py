@@ -18,6 +18,7 @@ below the attested value less the contract's haircut.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -396,10 +397,31 @@ def stories(kit: AgentKit) -> Iterator[tuple[float, str, Story]]:
         for coop in coops:
             yield 0.5, f"stock-{coop}", stock_story(kit, manager, coop)
     buyers = kit.world.orgs_of_type("buyer")
+    turns: Counter[tuple[str, ...]] = Counter()
     for number, plan in enumerate(plans(kit)):
         coop = coops[number % len(coops)]
         day = spec.start_day + kit.rng.random() * spec.spread_days
-        banks = kit.world.orgs_of_type("bank", day)  # a bank that joined lends from then on
-        bank = banks[(number // len(coops)) % len(banks)]
+        banks = lenders(kit, day)
+        turn = turns[banks]  # the loan's number while no bank joins
+        turns[banks] += 1
+        bank = banks[(turn // len(coops)) % len(banks)]
+        joined = kit.world.joins_day(bank)
+        if joined is not None:  # its members are enrolled and it is funded on its day
+            day = max(day, joined + JOINED_LEAD_DAYS)
         buyer = buyers[number % len(buyers)] if buyers else None
         yield day, f"pledge-{number}", pledge_story(kit, coop, bank, buyer, number, plan)
+
+
+JOINED_LEAD_DAYS = 0.5
+"""A bank that joined takes loans from half a day after its joining day on."""
+
+
+def lenders(kit: AgentKit, day: float) -> tuple[str, ...]:
+    """The banks in business on ``day`` in the order loans go round them: those that joined
+    during the run first (the latest first: a new bank is keen for business), then the
+    genesis banks in the scenario's order. Each set of banks takes its own turns, so a
+    scenario where no bank joins spreads its loans as it always did."""
+    banks = kit.world.orgs_of_type("bank", day)
+    joined = sorted((b for b in banks if kit.world.joins_day(b) is not None),
+                    key=lambda b: (-(kit.world.joins_day(b) or 0.0), b))
+    return (*joined, *(b for b in banks if kit.world.joins_day(b) is None))

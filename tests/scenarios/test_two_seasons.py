@@ -3,7 +3,8 @@
 Read back from a peer's chain as an auditor would: every subsidy paid before the change's
 day is the programme's 50 % of the interest, every one after is the ceiling's 30 %; the
 new bank signs nothing before it is admitted and lends only from its joining day; the
-chain replays across both changes.
+chain replays across both changes. The report's seasons say the same, and it lists the
+scripted refusals with their codes. (One run of 180 simulated days, a few seconds.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ledger.block import Block
 from ledger.sqlite_store import SqliteStore
 from ledger.timefmt import parse_time
 from scenarios.catalog import load
+from scenarios.report import render_markdown
 from scenarios.runner import RunResult, run_scenario
 
 CHANGE_DAY = 90
@@ -85,17 +87,66 @@ def test_the_new_bank_lends_only_once_admitted(ran: tuple[RunResult, Path]) -> N
     assert min(lent) >= JOINS_DAY
 
 
+def test_the_seasons_differ_as_the_vote_decided(ran: tuple[RunResult, Path]) -> None:
+    result, _db = ran
+    first, second = result.metrics.seasons["1"], result.metrics.seasons["2"]
+    assert (first.from_day, first.to_day, second.from_day, second.to_day) == (0, 90, 90, 180)
+    assert 4990 <= first.subsidy_share_bp <= 5000
+    assert 2990 <= second.subsidy_share_bp <= 3000
+    for season in (first, second):
+        assert season.interest_fen == season.subsidy_fen + season.borrowers_interest_fen
+        assert season.subsidy_payments >= 1
+    assert first.by_bank["bank-tailong"].issued == 0
+    assert second.by_bank["bank-tailong"].issued >= 1
+    assert first.loans + second.loans == result.metrics.credit.loans
+    assert first.issued_fen + second.issued_fen == result.metrics.credit.issued_fen
+    assert result.metrics.run.seed == 29
+
+
+def test_the_refusals_and_proposals_are_reported_with_their_codes(
+    ran: tuple[RunResult, Path],
+) -> None:
+    result, _db = ran
+    refused = [(r.actor, r.action, r.code) for r in result.metrics.clients.scripted_refusals]
+    assert refused == [
+        ("coop-qingyuan.manager", "governance.approve", "UNAUTHORIZED"),
+        ("bank-tailong.admin", "governance.approve", "UNKNOWN_SIGNER"),
+        ("coop-songyang.admin", "governance.approve", "PROPOSAL_EXPIRED"),
+    ]
+    statuses = {p.id: p.status for p in result.metrics.proposals}
+    assert statuses == {"subsidy-ceiling-season-2": "effective", "admit-tailong": "effective",
+                        "lpr-cut": "expired"}
+    assert result.metrics.chain.heads_equal
+    report = render_markdown(result.metrics, [])
+    for code in ("UNAUTHORIZED", "UNKNOWN_SIGNER", "PROPOSAL_EXPIRED"):
+        assert f"| {code} |" in report
+    assert "## Seasons" in report
+    assert "| lpr-cut | set_params | bank-psbc.admin |" in report
+
+
 def test_the_chain_replays_across_both_changes(ran: tuple[RunResult, Path]) -> None:
     _result, db = ran
     replayed = CliRunner().invoke(main, ["verify", str(db), "--replay"])
     assert replayed.exit_code == 0, replayed.output
 
 
-def test_a_wrong_expected_status_fails_the_run() -> None:
+def test_a_step_that_does_not_end_as_written_fails_the_run() -> None:
+    """One run, three steps miswritten: a wrong status, a wrong code, a vote in time."""
     scenario = load("two-seasons")
-    steps = [s.model_copy(update={"expect_status": "open"}) if s.proposal == "lpr-cut" else s
-             for s in scenario.governance]
+    steps = []
+    for step in scenario.governance:
+        if step.proposal == "lpr-cut" and step.change is not None:
+            step = step.model_copy(update={"expect_status": "open"})
+        elif step.expect_code == "UNAUTHORIZED":
+            step = step.model_copy(update={"expect_code": "UNKNOWN_SIGNER"})
+        elif step.expect_code == "PROPOSAL_EXPIRED":
+            step = step.model_copy(update={"day": 84.0})  # before its day: the vote counts
+        steps.append(step)
     result = run_scenario(scenario.model_copy(update={"governance": steps}))
     failed = [f"{v.description}: {v.expected}: {v.actual}" for v in result.verdicts if not v.ok]
-    assert any("lpr-cut: expected status open on day 120, got expired" in f
+    assert any("lpr-cut: expected status open on day 120, got effective" in f
                for f in failed), failed
+    assert any("coop-qingyuan.manager voting approve: expected code UNKNOWN_SIGNER, got "
+               "UNAUTHORIZED" in f for f in failed), failed
+    assert any("governance lpr-cut: expected a refusal (PROPOSAL_EXPIRED), every tx committed"
+               in f for f in failed), failed
