@@ -150,3 +150,6 @@ def test_a_step_that_does_not_end_as_written_fails_the_run() -> None:
                "UNAUTHORIZED" in f for f in failed), failed
     assert any("governance lpr-cut: expected a refusal (PROPOSAL_EXPIRED), every tx committed"
                in f for f in failed), failed
+    # the LPR change, approved in time, carried the params as of its proposal (day 83, no
+    # ceiling yet) and undid the 30 % ceiling from its day 95 (docs/domain.md section 8)
+    assert result.metrics.seasons["2"].subsidy_share_bp > 3000
