@@ -34,7 +34,7 @@ def free_port() -> int:
 def test_two_tiny_rounds_write_the_table_and_the_chart(tmp_path: Path) -> None:
     out = tmp_path / "rounds"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "api_load.py"), "--mode", "single",
+        [sys.executable, str(ROOT / "bench" / "api_load.py"),  # --rates: single envelopes
          "--clients", "2", "--seconds", "1", "--rates", "20,40", "--out", str(out),
          "--port", str(free_port())],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
