@@ -189,23 +189,27 @@ class ClaimsWorkload:
         return f"bench-policy-{ctx.seed}-{n}"
 
     def generate(self, ctx: WorkloadContext, count: int) -> list[Envelope]:
-        """One declared typhoon per claim (each its own event), on the pool's policies."""
+        """Declared typhoons, each claimed once on every policy of the pool (its own event
+        there); declarations are a second apart, since one disaster is declared once."""
         farmers = self._parties(ctx)
         manager, agri = "coop-a.manager", "gov.agri"
         adjuster, claims = "insurer.adjuster", "insurer.claims"
-        loss = _later(ctx, 1)
+        struck = parse_time(_later(ctx, 1))
         out: list[Envelope] = []
         for n in itertools.count():
             if len(out) >= count:
                 break
-            claim, decl = f"bench-claim-{ctx.seed}-{n}", f"decl-{ctx.seed}-{n}"
+            event, policy = divmod(n, self.policies)
+            claim, decl = f"bench-claim-{ctx.seed}-{n}", f"decl-{ctx.seed}-{event}"
+            loss = format_time(struck - dt.timedelta(seconds=event))  # one second each
             cref = {"claim_id": claim}
-            out += [
-                ctx.sign(agri, "claims", "declare_disaster", {
+            if policy == 0:  # a disaster, claimed once on each policy of the pool
+                out.append(ctx.sign(agri, "claims", "declare_disaster", {
                     "declaration_id": decl, "peril": "typhoon", "region": "bench",
-                    "window_start": loss, "window_end": loss, "severity": 2}),
+                    "window_start": loss, "window_end": loss, "severity": 2}))
+            out += [
                 ctx.sign(manager, "claims", "report_loss", {
-                    **cref, "policy_id": self._policy(ctx, n % self.policies),
+                    **cref, "policy_id": self._policy(ctx, policy),
                     "peril": "typhoon", "occurred_at": loss, "declaration_id": decl}),
                 ctx.sign(adjuster, "claims", "survey", {**cref, "evidence": [evidence(claim)]}),
                 *(ctx.sign(adjuster, "claims", "assess_household", {

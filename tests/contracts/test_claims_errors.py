@@ -24,6 +24,7 @@ from test_claims_kit import (
 
 from contracts.builtin.claims import errors
 from contracts.exceptions import DomainError
+from ledger.block import TxResult
 
 H1, H2, H3, H4 = "coop-q.h001", "coop-q.h002", "coop-q.h003", "coop-q.h004"
 
@@ -174,6 +175,33 @@ def test_a_flood_declaration_for_a_typhoon_report_is_declaration_mismatch(flow: 
     result = flow.submit("coop-q.manager", "report_loss", claim_id="c1", policy_id="p1",
                          peril="typhoon", occurred_at=flow.ledger.now, declaration_id="d1")
     rejected(result, "DECLARATION_MISMATCH")
+
+
+def declare(flow: Flow, declaration_id: str, start: str, end: str, *, peril: str = "typhoon",
+            region: str = "lishui") -> TxResult:
+    return flow.submit("gov.agri", "declare_disaster", declaration_id=declaration_id,
+                       peril=peril, region=region, window_start=start, window_end=end,
+                       severity=3)
+
+
+def test_a_second_declaration_of_one_disaster_is_declaration_overlaps(flow: Flow) -> None:
+    """With two declarations covering one loss, the loss was one event under each and
+    was paid twice: a window meeting another of the same peril and region is refused,
+    to the second, while one of another peril or region, or a second later, is not."""
+    ok(declare(flow, "z1", "2026-04-01T00:00:00Z", "2026-04-03T00:00:00Z"))
+    ok(flow.submit("coop-q.manager", "report_loss", claim_id="c1", policy_id="p1",
+                   peril="typhoon", occurred_at="2026-04-02T00:00:00Z"))
+    refused = declare(flow, "a1", "2026-04-03T00:00:00Z", "2026-04-05T00:00:00Z")  # meets z1
+    rejected(refused, "DECLARATION_OVERLAPS")
+    assert "declaration z1 already declares typhoon in lishui" in refused.message
+    rejected(declare(flow, "a2", "2026-03-20T00:00:00Z", "2026-04-01T00:00:00Z"),
+             "DECLARATION_OVERLAPS")
+    ok(declare(flow, "a3", "2026-04-03T00:00:01Z", "2026-04-05T00:00:00Z"))
+    ok(declare(flow, "a4", "2026-04-01T00:00:00Z", "2026-04-03T00:00:00Z", peril="flood"))
+    ok(declare(flow, "a5", "2026-04-01T00:00:00Z", "2026-04-03T00:00:00Z", region="jinyun"))
+    rejected(flow.submit("coop-q.manager", "report_loss", claim_id="c2", policy_id="p1",
+                         peril="typhoon", occurred_at="2026-04-02T12:00:00Z"),
+             "DUPLICATE_CLAIM")
 
 
 def test_reporting_the_same_event_twice_is_duplicate_claim(flow: Flow) -> None:

@@ -10,9 +10,10 @@ whole policies and claims, each assembled from its head and its per-household ke
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from contracts.builtin.claims.books import layers
 from contracts.builtin.claims.clock import before, local_date, within, years_later
@@ -53,6 +54,7 @@ from contracts.builtin.claims.records import (
 )
 from contracts.context import ReadContext
 from contracts.records import Record
+from ledger.timefmt import parse_time
 
 R = TypeVar("R", bound=Record)
 
@@ -138,8 +140,10 @@ def c3_publicity_before_payout(ctx: ReadContext, params: ClaimsParams) -> Iterat
         for insured, h in claim.households.items():
             for p in h.payments:
                 if p.advance:
-                    limit = h.amount * params.advance_max_bp // BP
-                    if claim.declaration_id is None or h.advanced > limit:
+                    # The half-limit binds when the advance is paid (advance_pay); a later
+                    # lower reassessment may leave more than half advanced, never more
+                    # than all of it (assess_household).
+                    if claim.declaration_id is None or h.advanced > h.amount:
                         yield f"{claim.id}/{insured}: advance outside the rule"
                     continue
                 if h.agreed_at is None or before(p.at, h.agreed_at):
@@ -351,6 +355,7 @@ def c13_one_event(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
             yield f"{claim.id} and {seen[key]} are one event {key[1]} on {claim.policy_id}"
         seen[key] = claim.id
     windows = {d["id"]: d for _, d in ctx.scan("declaration/")}
+    yield from _overlapping_declarations(list(windows.values()))
     for claim in snap.claims:
         if claim.kind is not ClaimKind.INDEMNITY or not claim.declaration_id:
             continue
@@ -362,6 +367,18 @@ def c13_one_event(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
                     and not other.declaration_id and other.peril == claim.peril \
                     and first <= day <= last:
                 yield f"{other.id} is inside declaration {decl['id']}, claimed as {claim.id}"
+
+
+def _overlapping_declarations(declarations: list[dict[str, Any]]) -> Iterator[str]:
+    """Two declarations of one peril and region whose windows meet: one loss would be two
+    events (sorted by start, each window is compared with the latest end before it)."""
+    ordered = sorted(declarations, key=lambda d: (d["peril"], d["region"],
+                                                  parse_time(d["window_start"])))
+    for prev, this in itertools.pairwise(ordered):
+        if (prev["peril"], prev["region"]) == (this["peril"], this["region"]) and not before(
+                prev["window_end"], this["window_start"]):
+            yield f"declarations {prev['id']} and {this['id']} overlap ({this['peril']} in "\
+                  f"{this['region']})"
 
 
 def c14_limitation(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:

@@ -43,6 +43,7 @@ from contracts.builtin.claims.errors import (
     ClaimNotInState,
     DeclarationMismatch,
     DeclarationNotFound,
+    DeclarationOverlaps,
     DuplicateClaim,
     EvidenceReused,
     HouseholdNotInsured,
@@ -133,6 +134,13 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
         raise AlreadyExists(f"declaration {args.declaration_id} exists")
     if before(args.window_end, args.window_start):
         raise DeclarationMismatch("declaration window must not end before it starts")
+    if other := _overlapping_declaration(ctx, args):
+        raise DeclarationOverlaps(
+            f"declaration {other.id} already declares {other.peril} in {other.region} from "
+            f"{other.window_start} to {other.window_end}; a disaster is declared once, so "
+            f"that each loss in it is one event (C13)",
+            field="window_start", declaration_id=other.id,
+        )
     ctx.save(key, Declaration(
         id=args.declaration_id, peril=args.peril, region=args.region,
         window_start=args.window_start, window_end=args.window_end, severity=args.severity,
@@ -140,6 +148,17 @@ def declare_disaster(ctx: Context, params: ClaimsParams, args: DeclareArgs) -> N
     ))
     ctx.emit("DisasterDeclared", declaration_id=args.declaration_id, peril=args.peril,
              region=args.region, severity=args.severity)
+
+
+def _overlapping_declaration(ctx: ReadContext, args: DeclareArgs) -> Declaration | None:
+    """A declaration of the same peril and region whose window meets this one's: were
+    both allowed, one loss would fit two events and could be claimed under each."""
+    for _, raw in ctx.scan("declaration/"):
+        if raw["peril"] == args.peril and raw["region"] == args.region and not before(
+            args.window_end, raw["window_start"]
+        ) and not before(raw["window_end"], args.window_start):
+            return Declaration.model_validate(raw)
+    return None
 
 
 def _declaration(ctx: ReadContext, policy: PolicyHead, args: ReportArgs) -> Declaration | None:

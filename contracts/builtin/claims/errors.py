@@ -141,6 +141,10 @@ class DeclarationMismatch(DomainError):
     code = "DECLARATION_MISMATCH"
 
 
+class DeclarationOverlaps(DomainError):
+    code = "DECLARATION_OVERLAPS"
+
+
 class DuplicateClaim(DomainError):
     code = "DUPLICATE_CLAIM"
 
