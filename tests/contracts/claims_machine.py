@@ -63,6 +63,8 @@ LOAN = 300 * CNY
 TEA_WINDOW = ("2026-03-01T00:00:00Z", "2026-09-30T00:00:00Z")
 PERIOD_END = parse_time("2026-11-30T00:00:00Z")
 BEIJING = ZoneInfo("Asia/Shanghai")
+RETENTION = dt.timedelta(days=1_825)
+PERSONAL = {"name": "1a" * 32, "id_number": "2b" * 32, "bank_card": "3c" * 32}
 LOSS_TIMES = ("now", "now", "a minute ago", "2026-03-02T00:00:00Z", "2026-04-01T00:00:00Z")
 
 
@@ -83,6 +85,12 @@ class MHousehold:
     state: str
     amount: int = 0
     pay_due: dt.datetime | None = None
+    advanced: int = 0
+
+
+def advance_limit(h: MHousehold) -> int:
+    """How much of an assessed amount may be paid in advance in all (50 %, floored)."""
+    return h.amount * 5_000 // 10_000
 
 
 @dataclass
@@ -91,6 +99,7 @@ class MClaim:
     state: str
     reported: dt.datetime
     publicity_ends: dt.datetime | None = None
+    declared: bool = False
     households: dict[str, MHousehold] = field(default_factory=dict)
 
 
@@ -124,6 +133,8 @@ class ClaimsMachine(ContractMachine):
         self.evidence: dict[str, tuple[str, str | None]] = {}
         self.p1_state = "ACTIVE"
         self.serial = 0
+        self.declared_days: set[str] = set()
+        self.purged = False
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -166,7 +177,7 @@ class ClaimsMachine(ContractMachine):
         self.ledger.submit("bank-a.officer", "warehouse_receipt", "open_loan",
                            loan_id="loan-1", outstanding=LOAN)
         self.flow.enrol("p1", [
-            cover(H1, 10), cover(H2, 10, planted_mu=20),
+            cover(H1, 10), cover(H2, 10, planted_mu=20, personal=PERSONAL),
             cover(H3, 10, loss_payee={"kind": "warehouse_receipt", "ref": "loan-1"}),
         ])
         self.flow.activate("p1")
@@ -278,8 +289,31 @@ class ClaimsMachine(ContractMachine):
         if self.submit(reporter, "report_loss", ok=ok, claim_id=claim_id, policy_id="p1",
                        peril=peril, occurred_at=format_time(occurred)):
             self.events.add(day)
-            self.model[claim_id] = MClaim("indemnity", "REPORTED", self.now)
+            self.model[claim_id] = MClaim("indemnity", "REPORTED", self.now,
+                                          declared=day in self.declared_days)
         return claim_id
+
+    @rule(peril=st.sampled_from(["typhoon", "flood"]), days_ago=st.integers(0, 3),
+          declarer=st.sampled_from(["gov.agri", "gov.agri", "gov.met", "coop-q.manager"]))
+    def declare(self, peril: str, days_ago: int, declarer: str) -> None:
+        """Agriculture declares a one-day disaster (a Beijing day, ``days_ago`` back):
+        its losses of ``peril`` are one event (C13) and may be advanced; meteorology or
+        the cooperative declaring, or a second declaration of the day, is refused."""
+        self.declare_day(peril, self.now - dt.timedelta(days=days_ago), declarer)
+
+    def declare_day(self, peril: str, when: dt.datetime, declarer: str = "gov.agri") -> bool:
+        """A declaration of ``peril`` for the Beijing day of ``when``: whether it commits."""
+        local = when.astimezone(BEIJING)
+        start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + dt.timedelta(days=1, seconds=-1)
+        day = f"{peril}:{local.date()}"
+        ok = declarer == "gov.agri" and day not in self.declared_days  # one window a day
+        if not self.submit(declarer, "declare_disaster", ok=ok, declaration_id=self.next_id("d"),
+                           peril=peril, region="lishui", window_start=format_time(start),
+                           window_end=format_time(end), severity=3):
+            return False
+        self.declared_days.add(day)
+        return True
 
     @rule(target=claims, peril=st.sampled_from(["typhoon", "flood"]))
     def report_across_midnight(self, peril: str) -> str:
@@ -369,15 +403,19 @@ class ClaimsMachine(ContractMachine):
         digest, fine = self._evidence(claim, household, reuse)
         ok = (c is not None and c.state in ("SURVEYED", "ASSESSED") and adjuster ==
               "insurer.adjuster" and household in P1_COVERS and area <= planted)
+        previous = c.households.get(household) if c else None
+        advanced = previous.advanced if previous else 0
+        if ok:  # a new amount below what was advanced is refused
+            formula = model_payout(loss, area, *P1_COVERS[household])
+            ok = min(formula, HOUSEHOLD_SI - self.paid[household] + advanced) >= advanced
         if self.submit(adjuster, "assess_household", ok=ok and fine, claim_id=claim,
                        insured=household, loss_bp=loss, damaged_area=area, stage="tillering",
                        evidence=[digest]):
             assert c is not None
             self._bind(digest, claim, household)
-            insured, planted = P1_COVERS[household]
-            formula = model_payout(loss, area, insured, planted)
-            amount = min(formula, HOUSEHOLD_SI - self.paid[household])
-            c.households[household] = MHousehold("ASSESSED", amount)
+            formula = model_payout(loss, area, *P1_COVERS[household])
+            amount = min(formula, HOUSEHOLD_SI - self.paid[household] + advanced)
+            c.households[household] = MHousehold("ASSESSED", amount, advanced=advanced)
             c.state = "ASSESSED"
 
     @rule(claim=claims, cosigned=st.booleans())
@@ -438,16 +476,59 @@ class ClaimsMachine(ContractMachine):
             return
         assert c is not None
         assert h is not None
-        amount = min(h.amount, si - self.paid[household])
+        amount = min(h.amount - h.advanced, si - self.paid[household])
+        self._disburse(household, amount, before)
+        if h.advanced:
+            self.note_label("advance: deducted from the final payment")
+        if h.pay_due is not None and self.now > h.pay_due:
+            self.breaches.add((claim, "payment", household))
+        h.state = "PAID"
+
+    def _disburse(self, household: str, amount: int, before: int) -> None:
+        """``amount`` paid on ``household``'s cover: h003's lender first (loss payee)."""
         to_payee = min(amount, self.debt) if household == H3 else 0
         self.debt -= to_payee
         assert self.ledger.balance(household) - before == amount - to_payee
         self.paid[household] += amount
         if household != H4:
             self.book_paid += amount
-        if h.pay_due is not None and self.now > h.pay_due:
-            self.breaches.add((claim, "payment", household))
-        h.state = "PAID"
+
+    @rule(claim=claims, household=st.sampled_from([H1, H2, H3]),
+          share=st.sampled_from(["1 fen", "half", "limit", "limit + 1"]),
+          payer=st.sampled_from(["insurer.claims", "insurer.claims", "insurer-b.claims"]))
+    def pay_in_advance(self, claim: str, household: str, share: str, payer: str) -> None:
+        """Part of an assessed household's amount paid early, for a declared disaster
+        only, up to half the amount in all; loss payee first, deducted at payment."""
+        c = self._claim(claim)
+        h = c.households.get(household) if c else None
+        left = advance_limit(h) - h.advanced if h else 0
+        amount = {"1 fen": 1, "half": max(1, left // 2), "limit": max(1, left),
+                  "limit + 1": left + 1}[share]
+        ok = (payer == "insurer.claims" and c is not None and c.declared and h is not None
+              and c.state in ("ASSESSED", "VERIFIED", "PUBLICISED") and h.state == "ASSESSED"
+              and amount <= left and claim not in self.frozen)
+        before = self.ledger.balance(household)
+        if self.submit(payer, "advance_pay", ok=ok, claim_id=claim, insured=household,
+                       amount=amount):
+            assert h is not None
+            self._disburse(household, amount, before)
+            h.advanced += amount
+            if h.advanced == advance_limit(h):
+                self.note_label("advance: at the limit")
+
+    @rule(signer=st.sampled_from(["coop-q.manager", "coop-q.manager", "coop-a.manager",
+                                  "insurer.underwriter", H2]),
+          household=st.sampled_from([H1, H2, H2]))
+    def purge(self, signer: str, household: str) -> None:
+        """The cooperative purges h002's personal data once five years have passed since
+        p1's period ended (h001 has none); the insurer, another cooperative or the
+        household itself may not."""
+        ok = (signer == "coop-q.manager" and household == H2 and not self.purged
+              and self.now >= PERIOD_END + RETENTION)
+        if self.submit(signer, "purge_personal", ok=ok, policy_id="p1", insured=household):
+            self.purged = True
+            stored = self.ledger.get("claims", f"cover/p1~{H2}")
+            assert stored["personal"]["id_number"] == PERSONAL["id_number"]  # the hash stays
 
     @rule(claim=claims, kind=st.sampled_from(["survey", "payment"]),
           household=st.sampled_from([H1, H2, H3, H4]))

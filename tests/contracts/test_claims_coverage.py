@@ -6,8 +6,10 @@ period (C14), so the old deep-state check asserted a label its batch reached by 
 fluke of ``derandomize``. ``SteeredClaimsMachine`` adds a rule that takes a fresh claim
 along the next of a few paths in turn, every step through the machine's own checked
 rules (its model, expected codes, breaches and balances): paid (surveyed or paid late,
-a breach each), objected then reassessed and paid, declined, and a loss reported a
-second after its limitation period ends and one reported at it. ``RecordsReached``
+a breach each), advanced for a declared disaster, a pending policy cancelled, objected
+then reassessed and paid, declined, a loss reported a second after its limitation period
+ends and one reported at it, and the season's close (every open claim taken to its end,
+the policy closed, personal data purged at the five years). ``RecordsReached``
 (contracts/reached.py) notes what each run reached; ``test_every_state_and_transition_
 is_reached`` asserts each label of docs/domain.md 3.2 that the machine drives.
 """
@@ -18,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pytest
-from claims_machine import BEIJING, H3, PERIOD_END, ClaimsMachine
+from claims_machine import BEIJING, H2, H3, PERIOD_END, RETENTION, ClaimsMachine
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 from test_claims_kit import MU
@@ -31,13 +33,21 @@ from ledger.timefmt import format_time, parse_time
 RUNS = 40
 STEPS = 30
 MIN_RUNS = 3
-PATHS = ("index", "pay", "decline", "object", "limitation")
+PATHS = ("index", "pay", "advance", "cancel", "decline", "object", "limitation", "close")
 
 WANTED = (
     # policy life (3.2): enrolled, underwritten, posted, active, expired, closed, cancelled
     "policy:new->APPLIED", "policy:APPLIED->UNDERWRITTEN",
     "policy:UNDERWRITTEN->PUBLICISED", "policy:PUBLICISED->ACTIVE",
-    "policy:ACTIVE->EXPIRED", "policy:PUBLICISED->CANCELLED",
+    "policy:ACTIVE->EXPIRED", "policy:EXPIRED->CLOSED", "policy:PUBLICISED->CANCELLED",
+    "closed with every claim settled", "rejected:CLAIMS_OPEN",
+    # a declared disaster's advance (half the assessment, one fen over refused, deducted
+    # at payment; a reassessment below it refused), and one disaster declared once
+    "event:DisasterDeclared", "rejected:DECLARATION_OVERLAPS", "event:AdvancePaid",
+    "rejected:ADVANCE_NOT_ALLOWED", "advance: at the limit",
+    "advance: deducted from the final payment", "rejected:INVALID_ASSESSMENT",
+    # personal data purged five years after the period, not a second before, once
+    "event:PrivateDataPurged", "rejected:RETENTION_NOT_OVER", "rejected:NOTHING_TO_PURGE",
     "claim:new->TRIGGERED",
     # claim life: every edge of the claim table the machine drives
     "claim:new->REPORTED", "claim:REPORTED->SURVEYED", "claim:SURVEYED->ASSESSED",
@@ -88,8 +98,8 @@ class SteeredClaimsMachine(SteeredMachine, ClaimsMachine):
     @rule(peril=st.sampled_from(["typhoon", "flood"]), late=st.booleans(),
           loss=st.sampled_from([3_000, 5_000, 7_000]))
     def claim_path(self, peril: str, late: bool, loss: int) -> None:
-        """Two paths a call (runs call these rules a few times only): ``one_path``."""
-        for _ in range(2):
+        """Four paths a call (runs call these rules a few times only): ``one_path``."""
+        for _ in range(4):
             self.one_path(peril, late, loss)
 
     def one_path(self, peril: str, late: bool, loss: int) -> None:
@@ -109,6 +119,17 @@ class SteeredClaimsMachine(SteeredMachine, ClaimsMachine):
             return
         if path == "index":
             self.index()
+            return
+        if path == "close":
+            self.close_out()
+            return
+        if path == "cancel":  # a pending policy: the insurer alone may not, both may
+            policy = self.enrol_and_publicise()
+            self.cancel(policy, False)
+            self.cancel(policy, True)
+            return
+        if path == "advance":
+            self.advance_path(peril, loss)
             return
         claim = self.fresh_claim(peril)
         if claim is None:
@@ -141,6 +162,7 @@ class SteeredClaimsMachine(SteeredMachine, ClaimsMachine):
         if late:
             self.ledger.advance(days=11)
         self.pay(claim, H3, "insurer.claims")
+        self.settle()  # the province's share of the book's losses (while fiscal 2026)
 
     @precondition(lambda self: not self.posting())
     @rule(peril=st.sampled_from(["typhoon", "flood"]), late=st.booleans(),
@@ -148,6 +170,75 @@ class SteeredClaimsMachine(SteeredMachine, ClaimsMachine):
     def another_claim_path(self, peril: str, late: bool, loss: int) -> None:
         """``claim_path`` once more, so a run of 30 steps among 20 rules takes a few."""
         self.claim_path(peril, late, loss)
+
+    def advance_path(self, peril: str, loss: int) -> None:
+        """A loss on a free day that agriculture then declares (meteorology first: refused;
+        a second declaration of the day: refused), surveyed and assessed for h003 at its
+        full loss; an advance one fen over half the amount (refused), by another insurer
+        (refused) and at exactly half; verified, posted, objected to; a reassessment
+        below the advance (refused), one at ``loss``; posted again, signed and paid the
+        rest."""
+        occurred = self.free_loss_time(peril)
+        if occurred is None or self.p1_state == "CLOSED":
+            return
+        self.declare_day(peril, occurred, "gov.met")
+        if not self.declare_day(peril, occurred):
+            return
+        self.declare_day(peril, occurred)
+        claim = self.report("coop-q.manager", peril, format_time(occurred))
+        if claim not in self.model:
+            return
+        self.survey(claim, "insurer.adjuster")
+        self.assess(claim, H3, 10_000, P1_AREA, "insurer.adjuster")
+        for share, payer in (("limit + 1", "insurer.claims"), ("limit", "insurer-b.claims"),
+                             ("limit", "insurer.claims")):
+            self.pay_in_advance(claim, H3, share, payer)
+        self.verify(claim, True)
+        self.publicise(claim)
+        self.object(claim, H3)
+        self.assess(claim, H3, 3_000, P1_AREA // 2, "insurer.adjuster")  # below the advance
+        self.assess(claim, H3, max(loss, 5_000), P1_AREA, "insurer.adjuster")
+        self.verify(claim, True)
+        self.publicise(claim)
+        c = self.model[claim]
+        assert c.publicity_ends is not None
+        self.ledger.clock = max(self.now, c.publicity_ends)
+        self.sign(claim, H3, True)
+        self.pay(claim, H3, "insurer.claims")
+
+    def close_out(self) -> None:
+        """Once a run, at its end: p1 expires; closing it while a claim is open is refused;
+        every claim still open is thawed and taken to its end (declined before assessment;
+        else signed and paid), and another insurer and then p1's own insurer close it;
+        then h002's personal data is purged a second before the five years after the
+        period end (refused), by the insurer (refused), by the cooperative at the second
+        they end, and once more (nothing to purge)."""
+        if self.p1_state == "CLOSED" or self.posting():
+            return
+        if self.p1_state == "ACTIVE":
+            self.season_end(0)  # (it also reports a late loss: taken to its end below)
+        self.close("insurer.claims")  # refused while a claim is open
+        for claim, c in list(self.model.items()):
+            if c.kind != "indemnity":
+                continue
+            if claim in self.frozen:
+                self.dispute(claim, False)
+            if c.state in ("REPORTED", "SURVEYED"):
+                self.decline(claim, "not covered by terms")
+            for _ in range(8):
+                if c.state == "DECLINED" or not self._step(claim, H3, 7_000):
+                    break
+        self.close("insurer-b.claims")
+        self.close("insurer.claims")
+        if self.p1_state == "CLOSED":
+            self.note_label("closed with every claim settled")
+        purgeable = PERIOD_END + RETENTION
+        if self.now < purgeable:
+            self.ledger.clock = purgeable - dt.timedelta(seconds=1)
+            self.purge("coop-q.manager", H2)
+            self.ledger.clock = purgeable
+        for signer in ("insurer.underwriter", "coop-q.manager", "coop-q.manager"):
+            self.purge(signer, H2)
 
     def index(self) -> None:
         """A reading one tenth of a degree above the tea policy's threshold (no trigger),

@@ -23,6 +23,10 @@ ATTACKED: dict[str, Callable[[Mapping[str, object]], list[str]]] = {
     "enrol": lambda args: ["insurer.underwriter"],
     "publicise_underwriting": lambda args: ["insurer.claims"],
     "pay_premium_share": lambda args: ["insurer.underwriter"],
+    "advance_pay": lambda args: [str(args["insured"]), "insurer.adjuster"],
+    "declare_disaster": lambda args: ["gov.met", "coop-q.manager"],
+    "close_policy": lambda args: ["coop-q.manager", "insurer.adjuster"],
+    "purge_personal": lambda args: [str(args["insured"]), "insurer.underwriter"],
 }
 """The actions attacked before they commit, and the counterparties who try them too."""
 
