@@ -59,6 +59,13 @@ ME = "contracts/builtin/membership/"
 
 MUTANTS: dict[str, list[Mutant]] = {
     "warehouse_receipt": [
+        Mutant(WR + "enforcement.py", "    require_state(loan, *REPAYABLE)\n"
+               "    value = _require_reserve(ctx, params, loan, price)\n",
+               "    require_state(loan, *REPAYABLE)\n    value = 0\n",
+               "a court-ordered sale below the reserve (D7)"),
+        Mutant(WR + "enforcement.py", "    _third_party(loan, buyer)\n    require_state(loan, "
+               "*REPAYABLE)", "    require_state(loan, *REPAYABLE)",
+               "a court-ordered sale to the lender itself (D7)"),
         Mutant(WR + "ltv.py", "principal * 10_000 <= value * params.ltv_cap_bp",
                "principal * 10_000 < value * params.ltv_cap_bp + 10_000",
                "LTV cap one fen loose"),

@@ -4,10 +4,11 @@
 repaid a loan in full, never released one receipt from a live loan, never merged or
 expired a receipt. ``SteeredWarehouseReceiptMachine`` adds rules that go there on
 purpose (drawn from the machine's model, so never filtered), every one through the
-machine's own checked steps (attacks, expected codes, the model), and
+machine's own checked steps (attacks, expected codes, the model); with a court, a
+mediator and the disputes contract, one path ends in a court-ordered sale (D7).
 ``RecordsReached`` (contracts/reached.py) notes the states, transitions and events each
 run reached. ``test_every_state_and_transition_is_reached`` asserts each label of
-docs/domain.md 1.3 and 1.4 in several runs of a fixed derandomized batch.
+docs/domain.md 1.3 and 1.4 in several runs of a fixed seeded batch.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import multiple, precondition, rule
-from test_warehouse_receipt_stateful import COOPS, IMPOSTORS, ORACLES, P, WarehouseReceiptMachine
-from wr_fixtures import CNY
+from test_warehouse_receipt_stateful import (
+    COOPS,
+    IMPOSTORS,
+    ORACLES,
+    P,
+    WarehouseReceiptMachine,
+    with_old_members,
+)
+from wr_fixtures import CNY, CONTRACTS, COURT_ORGS
 
 from contracts.reached import SteeredMachine, assert_reached
 from contracts.strategies import instants_around
@@ -29,7 +37,8 @@ from ledger.timefmt import parse_time
 RUNS = 60
 STEPS = 40
 MIN_RUNS = 3
-PATHS = ("repay", "cure", "margin default", "take", "sale", "split")
+PATHS = ("repay", "cure", "margin default", "take", "sale", "split", "court")
+COURT_REF = "ef" * 32
 
 WANTED = (
     # 1.3 receipt: issue, pledge, release, split (free and pledged, with consent), merge,
@@ -58,11 +67,19 @@ WANTED = (
     # collateral no longer vouched for), an auction draws no bid at its reserve before the
     # sale; each tried first by every party who may not
     "event:CollateralUnverified", "event:AuctionFailed",
+    # D7: a court orders the pledged receipt sold (at exactly the reserve; one fen under
+    # it and a sale to the lender refused), the waterfall closes the loan
+    "loan:CLOSED/COURT_SOLD", "sold by the court at the reserve",
+    "rejected:SALE_BELOW_RESERVE", "rejected:BUYER_IS_LENDER",
 )
 
 
 class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
-    """The machine plus rules aimed at the end of a loan and at the rarer receipt moves."""
+    """The machine plus rules aimed at the end of a loan and at the rarer receipt moves;
+    with a court, a mediator and the disputes contract, for the court-ordered sale."""
+
+    orgs = with_old_members(COURT_ORGS)
+    contracts = (*CONTRACTS, "disputes")
 
     def result_labels(self, result: TxResult) -> Iterable[str]:
         for event in result.events:
@@ -117,8 +134,58 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
             # at 130 % of a 70 %-LTV principal, about 91 % of the value: over the reserve
             # (value less the 10 % haircut) a sale the pledgor does not co-sign must meet
             self.mature_default_and_enforce(data, path, 13_000, None, ORACLES[0])
+        elif path == "court":
+            self.court_sale(lid)
         else:
             self.split(self.loan_receipts[lid][0], 5, True)
+            if self.active_receipts():  # and a free one split and merged back
+                self.split_and_merge(data, True)
+            for _ in range(2):  # the second lot on one pile: refused (PILE_OCCUPIED)
+                self.intake("coop-b", False, "paddy", 20, False, "S1")
+
+    def court_sale(self, lid: str) -> None:
+        """D7 on a bank-a loan: another bank suing over its receipt is refused (no
+        standing); bank-a sues the pledgor (its treasurer pays the security, the receipt
+        is frozen), mediation fails, and the court orders the goods sold at today's
+        attested price: one fen under the reserve (refused), to the lender (refused),
+        then to the buyer at exactly the reserve, the buyer co-signing and paying. The
+        waterfall closes the loan COURT_SOLD and every receipt of it passes to the buyer."""
+        loan = self.wr.loan_view(lid)
+        if self.loan_bank[lid] != "bank-a" or "bank-a.loan" in self.revoked:
+            return
+        for rid in loan["receipts"]:
+            r = self.receipt(rid)
+            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0,
+                        ORACLES[0])
+        value, problem = self.market_value(loan["receipts"])
+        if problem is not None or value == 0:
+            return
+        reserve = -(-value * (10_000 - P.take_haircut_bp) // 10_000)
+        self.n += 1
+        dispute, asset = f"court-{self.n}", f"receipt:{loan['receipts'][0]}"
+        parties = {"asset": asset, "respondent": loan["borrower"]}
+        stranger = self.run("bank-b.loan", "disputes", "open", dispute=f"{dispute}-b",
+                            claimant="bank-b", **parties)
+        assert not stranger.committed, stranger
+        for signer, action, co, args in (
+            ("bank-a.loan", "open", ("bank-a.treasurer",), {"claimant": "bank-a", **parties}),
+            ("gov.mediator", "accept", (), {}), ("gov.mediator", "start_mediation", (), {}),
+            ("gov.mediator", "fail", (), {}), ("bank-a.loan", "litigate", (), {}),
+        ):
+            result = self.run(signer, "disputes", action, co_signers=co, dispute=dispute, **args)
+            assert result.committed, result
+        for price, buyer, code in ((reserve - 1, "buyer", "SALE_BELOW_RESERVE"),
+                                   (reserve, "bank-a", "BUYER_IS_LENDER"),
+                                   (reserve, "buyer", None)):
+            result = self.run("gov.court", "disputes", "judge", co_signers=(f"{buyer}.treasurer",),
+                              dispute=dispute, court_ref=COURT_REF, upheld=True,
+                              sale={"buyer": buyer, "price": price, "costs": price // 100})
+            assert result.code == code, result
+        self.note_label("sold by the court at the reserve")
+        for rid in self.loan_receipts[lid]:
+            self.holder[rid] = "buyer"
+        self.close_loan(lid)
+        self.defaulted.discard(lid)
 
     @rule(data=st.data())
     def call_after_a_lapsed_count(self, data: st.DataObject) -> None:
@@ -177,11 +244,11 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
 
     @rule(data=st.data(), offset=st.integers(0, len(PATHS) - 1))
     def another_loan_path(self, data: st.DataObject, offset: int) -> None:
-        """``loan_path`` twice more, so a run of 40 steps among 30 rules takes a few (with
+        """``loan_path`` three times more, so a run of 40 steps among 30 rules takes a few (with
         one, the paths' counts in a batch of 60 runs were as low as 1 or 2 for some
         seeds: the check passed by the draw, not by the steering)."""
-        self.loan_path(data, offset)
-        self.loan_path(data, offset)
+        for _ in range(3):
+            self.loan_path(data, offset)
 
     def fresh_receipt(self, coop: str) -> str | None:
         """``coop``'s keeper takes a lot of paddy in and issues one receipt, through the

@@ -24,9 +24,9 @@ from test_warehouse_receipt_collateral import (
     VALUE,
     refused,
 )
-from wr_fixtures import CNY, CONTRACTS, ORGS, WrLedger
+from wr_fixtures import CNY, CONTRACTS, COURT_ORGS, WrLedger
 
-from contracts.testing import LedgerHarness, OrgSpec
+from contracts.testing import LedgerHarness
 
 MARKET = 200 * ATTESTED  # 468,000 CNY
 HASH = "ef" * 32
@@ -125,16 +125,6 @@ def test_no_failed_auction_before_default() -> None:
 
 
 # -- D7: a court-ordered sale ----------------------------------------------------------------
-
-COURT_ORGS = (
-    OrgSpec("gov", "government", (*ORGS[0].members, ("court", "court"),
-                                  ("mediator", "mediator"))),
-    OrgSpec("bank-a", "bank", (*ORGS[1].members, ("treasurer", "treasurer"))),
-    *ORGS[2:6],
-    OrgSpec("buyer", "buyer", (*ORGS[6].members, ("treasurer", "treasurer"))),
-    *ORGS[7:],
-)
-
 
 @pytest.fixture
 def sued() -> tuple[WrLedger, str, str]:

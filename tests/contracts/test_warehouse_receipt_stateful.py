@@ -32,6 +32,7 @@ from wr_fixtures import (
 )
 
 from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
+from contracts.builtin.warehouse_receipt.policies import HOLDER_ROLES
 from contracts.testing import ContractMachine, OrgSpec, with_node_keys
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
@@ -50,12 +51,12 @@ IMPOSTORS = ("coop-a.farmer", "coop-b.keeper", "buyer.purchaser", "bank-b.risk")
 TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED", "LOST"}
 ORACLES = ("gov.prices", "valuer.appraiser")
 NOT_ORACLES = ("bank-a.risk", "bank-b.loan", "coop-a.manager", "gov.pboc", "buyer.purchaser")
-HOLDER_ROLE_NAMES = {"manager", "purchaser", "loan"}  # members of HOLDER_ROLES in ORGS
+HOLDER_ROLE_NAMES = {"manager", "purchaser", "loan", "treasurer"}  # HOLDER_ROLES members
 P = WarehouseReceiptParams()
 MAX_AGE = dt.timedelta(days=P.price_max_age_days)
 
 
-def _with_old_members(orgs: tuple[OrgSpec, ...]) -> list[OrgSpec]:
+def with_old_members(orgs: tuple[OrgSpec, ...]) -> list[OrgSpec]:
     """The fixture orgs, each with its node key, and a loan officer at bank-a and a
     manager at coop-a who are revoked before the first rule (attackers only)."""
     old = {"bank-a": ("old", "loan_officer"), "coop-a": ("old", "manager")}
@@ -65,7 +66,7 @@ def _with_old_members(orgs: tuple[OrgSpec, ...]) -> list[OrgSpec]:
 
 
 class WarehouseReceiptMachine(ContractMachine):
-    orgs = _with_old_members(ORGS)
+    orgs = with_old_members(ORGS)
     contracts = CONTRACTS
     revoked_members = ("bank-a.old", "coop-a.old")
 
@@ -116,9 +117,11 @@ class WarehouseReceiptMachine(ContractMachine):
         event(f"attacked {action}")
 
     def admin_of(self, member: str) -> tuple[str, ...]:
-        """The admin of ``member``'s org: a holder role, so entitled to the holder's acts."""
-        admin = f"{member.split('.')[0]}.admin"
-        return (admin,) if admin in self.ledger.roster.members() else ()
+        """The other members of ``member``'s org in a holder role (its admin; its treasurer,
+        where it has one): entitled to the holder's acts, so no attackers."""
+        org, _, _ = member.partition(".")
+        return tuple(m for m, c in self.ledger.roster.orgs[org].members.items()
+                     if c.role in HOLDER_ROLES and m != member)
 
     def expect(self, result: TxResult, code: str, note: str | None = None) -> None:
         """Unless a revoked member signed (SIGNER_REVOKED, checked in act), expect ``code``."""
@@ -573,7 +576,7 @@ class WarehouseReceiptMachine(ContractMachine):
             if co:
                 self.attack_wr(f"{bank}.loan", "enforce_sale", co,
                                counterparty=(self.actor(loan["borrower"]),),
-                               entitled=("buyer.admin",),
+                               entitled=self.admin_of("buyer.purchaser"),
                                loan_id=lid, buyer=buyer, price=price, costs=costs)
             result = self.act(
                 f"{bank}.loan", "enforce_sale", co,

@@ -51,6 +51,16 @@ ORGS = (
     OrgSpec("valuer", "appraiser", (("appraiser", "appraiser"),)),
     OrgSpec("custodian", "appraiser", (("cm", "collateral_manager"), ("admin", "admin"))),
 )
+COURT_ORGS = (
+    OrgSpec("gov", "government", (*ORGS[0].members, ("court", "court"),
+                                  ("mediator", "mediator"))),
+    OrgSpec("bank-a", "bank", (*ORGS[1].members, ("treasurer", "treasurer"))),
+    *ORGS[2:6],
+    OrgSpec("buyer", "buyer", (*ORGS[6].members, ("treasurer", "treasurer"))),
+    *ORGS[7:],
+)
+"""ORGS with a court and a mediator at gov and treasurers at bank-a (its dispute's
+security) and the buyer (paying for a court-ordered sale, D7)."""
 CM = "custodian.cm"
 """The collateral manager who co-signs receipts of the cooperatives' own warehouses (V5)."""
 CONTRACTS = ("membership", "settlement", "registry", "warehouse_receipt")
