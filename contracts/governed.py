@@ -92,7 +92,10 @@ def contract_entries(
         change = scheduled["change"]
         kind = change["kind"]
         if kind == "set_params":
-            entries[change["contract"]]["params"] = change["params"]
+            entry = entries[change["contract"]]
+            # A change approved before "merge" existed carries the whole params.
+            entry["params"] = {**entry["params"], **change["params"]} if change.get(
+                "merge") else change["params"]
         elif kind == "upgrade_contract":
             entries[change["contract"]]["version"] = change["version"]
         elif kind == "enable_contract":

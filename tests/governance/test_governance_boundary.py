@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from gov_kit import MAJORITY, Chain, spec, with_v2
 
 from api.cli import main
-from contracts.governed import ContractVersionMissing
+from contracts.governed import ContractVersionMissing, contract_entries
 from contracts.registry import discover
 from ledger.crypto import SignatureVerifier
 from ledger.exceptions import VerificationError
@@ -172,3 +172,19 @@ def test_a_rotated_ca_enrols_from_its_height_and_the_old_one_no_longer_does() ->
         assert late.code == "CERTIFICATE_INVALID"
     finally:
         chain.close()
+
+
+def test_a_params_change_scheduled_before_merge_existed_replaces_the_whole_params() -> None:
+    """Chains written before a set_params change carried only the params it names stored
+    the whole params, without ``merge``: replayed, those still replace them, so the old
+    chains rebuild the runtime they ran with; a change with ``merge`` keeps the others."""
+    config = spec().config
+    old = {"kind": "set_params", "contract": "governance", "params": {"majority_bp": 6000}}
+    new = {**old, "params": {"min_lead_blocks": 4}, "merge": True}
+    entries = contract_entries(config, [("a", {"change": old}), ("b", {"change": new})])
+    [governance] = [e for e in entries if e["name"] == "governance"]
+    assert governance["params"] == {"majority_bp": 6000, "min_lead_blocks": 4}
+    entries = contract_entries(config, [("b", {"change": new}), ("a", {"change": old})])
+    [governance] = [e for e in entries if e["name"] == "governance"]
+    assert governance["params"] == {"majority_bp": 6000}
+

@@ -79,6 +79,28 @@ def test_changed_governance_params_apply_from_their_height(chain: Chain) -> None
     assert status(chain, "p2") == "approved"
 
 
+def test_an_older_params_change_in_force_later_keeps_a_newer_one(chain: Chain) -> None:
+    """Proposed first and in force last, a change to one param does not put back another
+    that a change proposed after it (in force before it) set: a change carries only the
+    params it names, merged over those in force when it takes effect."""
+    def change(params: dict[str, int]) -> dict[str, object]:
+        return {"kind": "set_params", "contract": "governance", "params": params}
+
+    assert chain.propose("gov.admin", "lead", 26, change({"min_lead_blocks": 3})).committed
+    assert chain.propose("bank-a.admin", "strict", 16, change({"majority_bp": 7000})).committed
+    for org in MAJORITY:
+        chain.approve(org, "lead")
+        chain.approve(org, "strict")
+    assert (status(chain, "lead"), status(chain, "strict")) == ("approved", "approved")
+    stored = chain.view("governance", "proposal", proposal_id="lead")["change"]
+    assert stored["params"] == {"min_lead_blocks": 3}  # what the proposal changes, only
+    chain.until(26)
+    for peer in chain.net.peers.values():
+        params = peer.runtime.contracts["governance"].params
+        assert (params.majority_bp, params.min_lead_blocks) == (7000, 3)
+    assert len(chain.heads()) == 1
+
+
 def test_params_that_fail_the_contracts_model_are_refused_at_proposal(chain: Chain) -> None:
     result = chain.propose("gov.admin", "bad", 8, {
         "kind": "set_params", "contract": "governance", "params": {"majority_bp": 10_000},

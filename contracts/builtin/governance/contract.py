@@ -327,8 +327,12 @@ class GovernanceContract(Contract):
                     for e in exc.errors()
                 )
                 raise InvalidChange(problems, contract=change.contract) from None
+            full = checked.model_dump(mode="json")
+            # Only the params it names, merged over those in force when it takes effect:
+            # carrying all of them, an older proposal coming into force after a newer one
+            # on the same contract would put back what the newer one changed.
             return {"kind": change.kind, "contract": change.contract,
-                    "params": checked.model_dump(mode="json")}
+                    "params": {key: full[key] for key in change.params}, "merge": True}
         if isinstance(change, EnableContract):
             if ctx.has_contract(change.contract):
                 raise InvalidChange.at("args.change.contract",

@@ -34,7 +34,9 @@ class SetParams(Args):
     kind: Literal["set_params"] = "set_params"
     contract: ContractName
     params: dict[str, Any]
-    """Merged over the contract's current params; the result must pass its Params model."""
+    """Only the params to change: checked merged over the contract's params when proposed
+    (the result must pass its Params model) and merged over those in force when the change
+    takes effect, so changes to other params made meanwhile stay."""
 
 
 class EnableContract(Args):
