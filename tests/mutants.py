@@ -218,6 +218,12 @@ MUTANTS: dict[str, list[Mutant]] = {
                "a revoked member revoked again (its revocation time rewritten)"),
     ],
     "governance": [
+        Mutant("contracts/governed.py",
+               'entry["params"] = {**entry["params"], **change["params"]} if change.get(\n'
+               '                "merge") else change["params"]',
+               'entry["params"] = change["params"]',
+               "a params change replaces the contract's whole params (an older proposal in "
+               "force later undoes a newer one)"),
         Mutant(GO + "contract.py", "if proposal.proposer_org != ctx.signer.org:", "if False:",
                "any organisation withdraws another's proposal"),
         Mutant(GO + "contract.py",
