@@ -44,9 +44,11 @@ done
 submit "$MANAGER" claims pay_premium_share "{\"level\":\"farmer\",\"policy_id\":\"$POLICY\"}"
 get "$FINANCE" "/v1/views/claims/policy?policy_id=$POLICY"
 
-# 3. The agriculture bureau declares the typhoon that has just struck the county.
+# 3. The agriculture bureau declares the typhoon that has just struck the county, over
+#    this run's time: a disaster is declared once, so a window meeting an earlier typhoon
+#    declaration for lishui (a run before this one) would be DECLARATION_OVERLAPS.
 LOSS=$(chain_time)
 submit "$AGRI" claims declare_disaster \
-    "{\"declaration_id\":\"typhoon-$RUN\",\"peril\":\"typhoon\",\"region\":\"lishui\",\"severity\":2,\"window_end\":\"$LOSS\",\"window_start\":\"$(days_after "$LOSS" -1)\"}"
+    "{\"declaration_id\":\"typhoon-$RUN\",\"peril\":\"typhoon\",\"region\":\"lishui\",\"severity\":2,\"window_end\":\"$LOSS\",\"window_start\":\"$NOW\"}"
 echo "policy $POLICY in force; disaster typhoon-$RUN declared"
 echo "next, the insurer: docs/walkthroughs/insurer.sh $NET $POLICY typhoon-$RUN"
