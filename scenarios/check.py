@@ -10,7 +10,7 @@ instead of as a traceback after the whole simulation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -144,15 +144,29 @@ def _fault_problems(scenario: Scenario, peers: set[str]) -> Iterator[Problem]:
                     yield ("faults", i, side), found
 
 
+def _not_enabled(where: Loc, contracts: Mapping[str, type[Contract]], contract: str) -> Problem:
+    return (*where, "contract"), (
+        f"contract {contract!r} is not enabled; enabled: {', '.join(sorted(contracts))}"
+    )
+
+
+def _unknown_names(
+    where: Loc, names: Iterable[str], known: Iterable[str], what: str, owner: str
+) -> Iterator[Problem]:
+    """Each of ``names`` that is not one of ``known`` (an argument, a param), by name."""
+    known = list(known)
+    for name in names:
+        if name not in known:
+            yield (*where, name), f"{owner} has no {what} {name!r}; {what}s: {', '.join(known)}"
+
+
 def _action_problems(
     where: Loc, contracts: Mapping[str, type[Contract]], contract: str, action: str,
     args: Mapping[str, Any],
 ) -> Iterator[Problem]:
     cls = contracts.get(contract)
     if cls is None:
-        yield (*where, "contract"), (
-            f"contract {contract!r} is not enabled; enabled: {', '.join(sorted(contracts))}"
-        )
+        yield _not_enabled(where, contracts, contract)
         return
     spec = cls.actions.get(action)
     if spec is None:
@@ -161,12 +175,7 @@ def _action_problems(
         )
         return
     fields = spec.model.model_fields
-    for name in args:
-        if name not in fields:
-            yield (*where, "args", name), (
-                f"{contract}.{action} has no argument {name!r}; arguments: "
-                f"{', '.join(fields)}"
-            )
+    yield from _unknown_names((*where, "args"), args, fields, "argument", f"{contract}.{action}")
     for name, info in fields.items():
         if info.is_required() and name not in args:
             yield (*where, "args"), f"{contract}.{action} needs argument {name!r}"
@@ -219,20 +228,14 @@ def _change_problems(
         contract = str(change.get("contract"))
         cls = contracts.get(contract)
         if cls is None:
-            yield (*where, "contract"), (
-                f"contract {contract!r} is not enabled; enabled: {', '.join(sorted(contracts))}"
-            )
+            yield _not_enabled(where, contracts, contract)
             return
         params = change.get("params")
         if not isinstance(params, Mapping):
             yield (*where, "params"), "a mapping of the contract's params to their new values"
             return
         fields = cls.Params.model_fields
-        for name in params:
-            if name not in fields:
-                yield (*where, "params", name), (
-                    f"{contract} has no param {name!r}; params: {', '.join(fields)}"
-                )
+        yield from _unknown_names((*where, "params"), params, fields, "param", contract)
         try:
             cls.Params.model_validate({k: v for k, v in params.items() if k in fields})
         except ValidationError as exc:

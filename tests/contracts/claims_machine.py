@@ -11,9 +11,10 @@ premium shares must be refused), a mediator freezing claims, a bank holding h003
 pledge loan (loss payee), and a member that gets revoked. C11..C17 moves: losses dated
 before activation, across UTC midnight (one Beijing day) and past the limitation
 period; reused evidence; a second cover of p1's plots; the season's end (expiry, a
-jump of up to two years, closing) and cancellation of pending policies. ``drive``
-pushes one claim a valid step further so runs reach PAID households and index
-payouts; ``test_claims_coverage.py`` steers a subclass along every path of the claim
+jump of up to two years, closing) and cancellation of pending policies. The model's
+records and p1's figures are in claims_model.py; ``drive`` (claims_driving.py) pushes
+one claim a valid step further so runs reach PAID households and index payouts;
+``test_claims_coverage.py`` steers a subclass along every path of the claim
 table (and past the limitation period) and checks that runs get there.
 """
 
@@ -22,10 +23,29 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
+from claims_driving import ClaimDriving
+from claims_model import (
+    BEIJING,
+    H1,
+    H2,
+    H3,
+    H4,
+    HOUSEHOLD_SI,
+    LOAN,
+    LOSS_TIMES,
+    P1_COVERS,
+    PERIOD_END,
+    PERSONAL,
+    RETENTION,
+    TEA_WINDOW,
+    MClaim,
+    MHousehold,
+    advance_limit,
+    any_open,
+    model_payout,
+)
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -37,7 +57,6 @@ from test_claims_kit import (
     CNY,
     FINANCE,
     LOSS_PROGRAMME,
-    MU,
     PROGRAMMES,
     STAND_INS,
     START,
@@ -55,55 +74,8 @@ from contracts.testing import ContractMachine
 from ledger.block import TxResult
 from ledger.timefmt import format_time, parse_time
 
-H1, H2, H3, H4 = (f"coop-q.h{i:03d}" for i in range(1, 5))
-P1_COVERS = {H1: (10 * MU, 10 * MU), H2: (10 * MU, 20 * MU), H3: (10 * MU, 10 * MU)}
-SI_PER_MU = 500 * CNY
-HOUSEHOLD_SI = 5_000 * CNY
-LOAN = 300 * CNY
-TEA_WINDOW = ("2026-03-01T00:00:00Z", "2026-09-30T00:00:00Z")
-PERIOD_END = parse_time("2026-11-30T00:00:00Z")
-BEIJING = ZoneInfo("Asia/Shanghai")
-RETENTION = dt.timedelta(days=1_825)
-PERSONAL = {"name": "1a" * 32, "id_number": "2b" * 32, "bank_card": "3c" * 32}
-LOSS_TIMES = ("now", "now", "a minute ago", "2026-03-02T00:00:00Z", "2026-04-01T00:00:00Z")
 
-
-def model_payout(loss_bp: int, area: int, insured: int, planted: int) -> int:
-    """The model's own C1 for p1 (tillering cap 80 %, 500 CNY/mu), written out plainly."""
-    f = 0 if loss_bp < 3_000 else 10_000 if loss_bp >= 7_000 else loss_bp
-    return 8_000 * SI_PER_MU * f * area * insured // (10_000 * 10_000 * 100 * planted)
-
-
-def any_open(c: MClaim) -> bool:
-    """Some household still to agree or be paid (or no household assessed yet)."""
-    return not c.households or any(h.state in ("ASSESSED", "AGREED", "OBJECTED")
-                                   for h in c.households.values())
-
-
-@dataclass
-class MHousehold:
-    state: str
-    amount: int = 0
-    pay_due: dt.datetime | None = None
-    advanced: int = 0
-
-
-def advance_limit(h: MHousehold) -> int:
-    """How much of an assessed amount may be paid in advance in all (50 %, floored)."""
-    return h.amount * 5_000 // 10_000
-
-
-@dataclass
-class MClaim:
-    kind: str
-    state: str
-    reported: dt.datetime
-    publicity_ends: dt.datetime | None = None
-    declared: bool = False
-    households: dict[str, MHousehold] = field(default_factory=dict)
-
-
-class ClaimsMachine(ContractMachine):
+class ClaimsMachine(ClaimDriving, ContractMachine):
     orgs = claims_orgs(farmers=4)
     contracts: ClassVar[Sequence[str | ContractConfig]] = (
         "membership", "settlement", "registry", "warehouse_receipt", "disputes", claims_config(),
@@ -573,65 +545,3 @@ class ClaimsMachine(ContractMachine):
                        book="2026-rice", programme=LOSS_PROGRAMME):
             assert self.ledger.balance("insurer") - before == share - self.settled
             self.settled = share
-
-    # -- the valid path ------------------------------------------------------------------
-
-    ORDER: tuple[str, ...] = (
-        "REPORTED", "SURVEYED", "ASSESSED", "VERIFIED", "PUBLICISED", "TRIGGERED",
-    )
-
-    def _furthest(self) -> str | None:
-        """The live claim furthest along the path (ties: the oldest)."""
-        live = [(self.ORDER.index(c.state), k) for k, c in self.model.items()
-                if c.state in self.ORDER and any_open(c)]
-        return max(live, key=lambda x: x[0])[1] if live else None
-
-    @precondition(lambda self: self._furthest() is not None)
-    @rule(household=st.sampled_from([H1, H2, H3, H3]),
-          loss=st.sampled_from([0, 2_999, 3_000, 5_000, 8_000]))
-    def drive(self, household: str, loss: int) -> None:
-        """Take the furthest live claim up to three valid steps further (the other rules
-        are free to go astray, so without this runs rarely reach payment)."""
-        for _ in range(3):
-            claim = self._furthest()
-            if claim is None or not self._step(claim, household, loss):
-                return
-
-    @precondition(lambda self: self._furthest() is not None)
-    @rule(household=st.sampled_from([H3, H2]), loss=st.sampled_from([2_999, 6_999, 7_000]))
-    def drive_more(self, household: str, loss: int) -> None:
-        self.drive(household, loss)
-
-    def _step(self, claim: str, household: str, loss: int) -> bool:
-        c = self.model[claim]
-        if c.state == "REPORTED":
-            self.survey(claim, "insurer.adjuster")
-        elif c.state == "SURVEYED" or (c.state == "ASSESSED" and any(
-                h.state == "OBJECTED" for h in c.households.values())):
-            todo = [k for k, h in c.households.items() if h.state == "OBJECTED"] or [household]
-            if loss == 2_999 and self.evidence:  # first with another's evidence (C16)
-                self.assess(claim, todo[0], loss, P1_COVERS[todo[0]][0], "insurer.adjuster",
-                            reuse=True)
-            self.assess(claim, todo[0], loss, P1_COVERS[todo[0]][0], "insurer.adjuster")
-        elif c.state == "ASSESSED":
-            self.verify(claim, True)
-        elif c.state == "VERIFIED":
-            self.publicise(claim)
-        elif c.publicity_ends is not None and self.now < c.publicity_ends:
-            if loss in (3_000, 8_000) and household not in self.revoked:
-                self.object(claim, household)  # a household objects; reassessment follows
-            else:  # signing or paying now is too early (C3); then the posting ends
-                if household not in self.revoked:
-                    self.sign(claim, household, True)
-                self.pay(claim, household, "insurer.claims")
-                self.ledger.clock = c.publicity_ends
-        else:
-            for name, h in c.households.items():
-                if h.state == "ASSESSED" and name not in self.revoked:
-                    self.sign(claim, name, True)
-                    return True
-                if h.state == "AGREED" and claim not in self.frozen:
-                    self.pay(claim, name, "insurer.claims")
-                    return True
-            return False
-        return True

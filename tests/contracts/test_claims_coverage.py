@@ -20,7 +20,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pytest
-from claims_machine import BEIJING, H2, H3, PERIOD_END, RETENTION, ClaimsMachine
+from claims_machine import ClaimsMachine
+from claims_model import BEIJING, H2, H3, PERIOD_END, RETENTION
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 from test_claims_kit import MU

@@ -33,8 +33,9 @@ from typing import Any
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
-from test_warehouse_receipt_stateful import ORACLES, P, WarehouseReceiptMachine
+from test_warehouse_receipt_stateful import WarehouseReceiptMachine
 from wr_fixtures import CNY, WR
+from wr_parties import ORACLES, P
 
 from contracts.builtin.warehouse_receipt.policies import HOLDER_ROLES
 from contracts.testing import Threat

@@ -13,21 +13,15 @@ docs/domain.md 1.3 and 1.4 in several runs of a fixed seeded batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import multiple, precondition, rule
-from test_warehouse_receipt_stateful import (
-    COOPS,
-    IMPOSTORS,
-    ORACLES,
-    P,
-    WarehouseReceiptMachine,
-    with_old_members,
-)
+from test_warehouse_receipt_stateful import WarehouseReceiptMachine
 from wr_fixtures import CNY, CONTRACTS, COURT_ORGS
+from wr_parties import COOPS, IMPOSTORS, ORACLES, P, with_old_members
 
 from contracts.reached import SteeredMachine, assert_reached
 from contracts.strategies import instants_around
@@ -109,10 +103,7 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
         start, so a run's few calls take different paths: drawn paths clumped); with none
         live, coop-a stores a fresh lot and borrows against it at the cap first."""
         path = self.next_path(PATHS, offset)
-        if not self.repayable_loans():
-            rid = self.fresh_receipt("coop-a")
-            if rid is not None:
-                self.borrow(rid, "bank-a", 7000, 120, True)
+        self.borrow_unless(self.repayable_loans)
         loans = self.repayable_loans()
         if not loans:
             return
@@ -191,10 +182,7 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
     def call_after_a_lapsed_count(self, data: st.DataObject) -> None:
         """No stock count for longer than the interval: the lender calls a disbursed loan
         (V5); with none, coop-a borrows at the cap from its own warehouse first."""
-        if not self.disbursed_loans():
-            rid = self.fresh_receipt("coop-a")
-            if rid is not None:
-                self.borrow(rid, "bank-a", 7000, 120, True)
+        self.borrow_unless(self.disbursed_loans)
         loans = self.disbursed_loans()
         if not loans:
             return
@@ -232,10 +220,7 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
         """After default an auction at the sale's price draws half of it (recorded, the
         loan stays in default, V3); a take one fen under the floor is refused; the next
         sale at that price goes through."""
-        if not self.repayable_loans():
-            rid = self.fresh_receipt("coop-a")
-            if rid is not None:
-                self.borrow(rid, "bank-a", 7000, 120, True)
+        self.borrow_unless(self.repayable_loans)
         if self.live_loans():
             self.mature_default_and_enforce(data, "fail first", 13_000, None, ORACLES[0])
 
@@ -249,6 +234,14 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
         seeds: the check passed by the draw, not by the steering)."""
         for _ in range(3):
             self.loan_path(data, offset)
+
+    def borrow_unless(self, loans: Callable[[], list[str]]) -> None:
+        """With none of ``loans``, coop-a stores a fresh lot and borrows on it from bank-a
+        at the cap."""
+        if not loans():
+            rid = self.fresh_receipt("coop-a")
+            if rid is not None:
+                self.borrow(rid, "bank-a", 7000, 120, True)
 
     def fresh_receipt(self, coop: str) -> str | None:
         """``coop``'s keeper takes a lot of paddy in and issues one receipt, through the

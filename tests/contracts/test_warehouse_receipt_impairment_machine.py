@@ -26,8 +26,9 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from test_warehouse_receipt_stateful import BANKS, COOPS, TERMINAL, WarehouseReceiptMachine
+from test_warehouse_receipt_stateful import WarehouseReceiptMachine
 from wr_fixtures import CM, CNY, WR
+from wr_parties import BANKS, COOPS, TERMINAL
 
 from ledger.timefmt import format_time, parse_time
 

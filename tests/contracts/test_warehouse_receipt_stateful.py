@@ -9,6 +9,8 @@ attested floor or without the pledgor's signature, and as a sale to the lender
 itself (V3); each refusal is asserted by code. After every step the framework checks every declared
 invariant (A1..A10, L1, settlement S1/S2, registry R1), and this machine compares the
 contract with a small model of who holds which receipt and which receipts are pledged.
+Its cast is in wr_parties.py; the rules that steer towards default and enforcement in
+wr_steering.py.
 """
 
 from __future__ import annotations
@@ -30,42 +32,28 @@ from wr_fixtures import (
     loan_id,
     receipt_id,
 )
+from wr_parties import (
+    ACTOR,
+    BANKS,
+    COOPS,
+    HOLDERS,
+    IMPOSTORS,
+    MAX_AGE,
+    NOT_ORACLES,
+    ORACLES,
+    TERMINAL,
+    P,
+    with_old_members,
+)
+from wr_steering import DeepStateSteering
 
-from contracts.builtin.warehouse_receipt.params import WarehouseReceiptParams
 from contracts.builtin.warehouse_receipt.policies import HOLDER_ROLES
-from contracts.testing import ContractMachine, OrgSpec, with_node_keys
+from contracts.testing import ContractMachine
 from ledger.block import TxResult
-from ledger.timefmt import format_time, parse_time
-
-COOPS = ("coop-a", "coop-b")
-BANKS = ("bank-a", "bank-b")
-HOLDERS = (*COOPS, "buyer", *BANKS)
-ACTOR = {
-    "coop-a": "coop-a.manager",
-    "coop-b": "coop-b.manager",
-    "buyer": "buyer.purchaser",
-    "bank-a": "bank-a.loan",
-    "bank-b": "bank-b.loan",
-}
-IMPOSTORS = ("coop-a.farmer", "coop-b.keeper", "buyer.purchaser", "bank-b.risk")
-TERMINAL = {"SPLIT", "MERGED", "WITHDRAWN", "EXPIRED", "LOST"}
-ORACLES = ("gov.prices", "valuer.appraiser")
-NOT_ORACLES = ("bank-a.risk", "bank-b.loan", "coop-a.manager", "gov.pboc", "buyer.purchaser")
-HOLDER_ROLE_NAMES = {"manager", "purchaser", "loan", "treasurer"}  # HOLDER_ROLES members
-P = WarehouseReceiptParams()
-MAX_AGE = dt.timedelta(days=P.price_max_age_days)
+from ledger.timefmt import format_time
 
 
-def with_old_members(orgs: tuple[OrgSpec, ...]) -> list[OrgSpec]:
-    """The fixture orgs, each with its node key, and a loan officer at bank-a and a
-    manager at coop-a who are revoked before the first rule (attackers only)."""
-    old = {"bank-a": ("old", "loan_officer"), "coop-a": ("old", "manager")}
-    return with_node_keys([
-        OrgSpec(o.id, o.type, (*o.members, old[o.id])) if o.id in old else o for o in orgs
-    ])
-
-
-class WarehouseReceiptMachine(ContractMachine):
+class WarehouseReceiptMachine(DeepStateSteering, ContractMachine):
     orgs = with_old_members(ORGS)
     contracts = CONTRACTS
     revoked_members = ("bank-a.old", "coop-a.old")
@@ -116,7 +104,11 @@ class WarehouseReceiptMachine(ContractMachine):
                     entitled=entitled)
         event(f"attacked {action}")
 
-    def admin_of(self, member: str) -> tuple[str, ...]:
+    def role_of(self, member: str) -> str | None:
+        cred = self.ledger.roster.orgs[member.split(".")[0]].members.get(member)
+        return None if cred is None else cred.role
+
+    def other_holders(self, member: str) -> tuple[str, ...]:
         """The other members of ``member``'s org in a holder role (its admin; its treasurer,
         where it has one): entitled to the holder's acts, so no attackers."""
         org, _, _ = member.partition(".")
@@ -263,7 +255,7 @@ class WarehouseReceiptMachine(ContractMachine):
         signer = self.actor(r["holder"])
         if countersign:
             self.attack_wr(signer, "transfer", co, counterparty=(self.actor(to),),
-                           entitled=self.admin_of(signer), receipt_id=rid, new_holder=to)
+                           entitled=self.other_holders(signer), receipt_id=rid, new_holder=to)
         result = self.act(signer, "transfer", co, receipt_id=rid, new_holder=to)
         if rid in self.pledged and countersign:
             self.expect(result, "RECEIPT_PLEDGED", "transfer of pledged receipt refused")
@@ -349,7 +341,7 @@ class WarehouseReceiptMachine(ContractMachine):
         return (
             signer in ORACLES
             or (org == r["pledgee"] and name in ("risk", "loan"))
-            or (org == r["holder"] and name in HOLDER_ROLE_NAMES)
+            or (org == r["holder"] and self.role_of(signer) in HOLDER_ROLES)
         )
 
     def price_problem(self, commodity: str) -> str | None:
@@ -451,7 +443,7 @@ class WarehouseReceiptMachine(ContractMachine):
         r = self.receipt(rid)
         borrower = r["holder"]
         self.attack_wr(self.actor(borrower), "apply", counterparty=(f"{bank}.loan",),
-                       entitled=self.admin_of(self.actor(borrower)),
+                       entitled=self.other_holders(self.actor(borrower)),
                        borrower=borrower, bank=bank, receipt_ids=[rid])
         result = self.act(
             self.actor(borrower), "apply", borrower=borrower, bank=bank, receipt_ids=[rid]
@@ -502,7 +494,7 @@ class WarehouseReceiptMachine(ContractMachine):
         signer = "coop-a.farmer" if wrong_payer else self.actor(loan["borrower"])
         if not wrong_payer:
             self.attack_wr(signer, "repay", counterparty=(f"{self.loan_bank[lid]}.loan",),
-                           entitled=self.admin_of(signer), loan_id=lid, amount=amount)
+                           entitled=self.other_holders(signer), loan_id=lid, amount=amount)
         result = self.act(signer, "repay", loan_id=lid, amount=amount)
         if wrong_payer:
             self.expect(result, "UNAUTHORIZED")
@@ -576,7 +568,7 @@ class WarehouseReceiptMachine(ContractMachine):
             if co:
                 self.attack_wr(f"{bank}.loan", "enforce_sale", co,
                                counterparty=(self.actor(loan["borrower"]),),
-                               entitled=self.admin_of("buyer.purchaser"),
+                               entitled=self.other_holders("buyer.purchaser"),
                                loan_id=lid, buyer=buyer, price=price, costs=costs)
             result = self.act(
                 f"{bank}.loan", "enforce_sale", co,
@@ -594,7 +586,7 @@ class WarehouseReceiptMachine(ContractMachine):
             co = () if how == "take_unsigned" else (self.actor(loan["borrower"]),)
             if co:
                 self.attack_wr(f"{bank}.loan", "enforce_take", co,
-                               entitled=self.admin_of(co[0]), loan_id=lid, price=price,
+                               entitled=self.other_holders(co[0]), loan_id=lid, price=price,
                                costs=costs)
             result = self.act(
                 f"{bank}.loan", "enforce_take", co, loan_id=lid, price=price, costs=costs
@@ -660,69 +652,6 @@ class WarehouseReceiptMachine(ContractMachine):
         result = self.run(f"{org}.admin", "membership", "revoke", member_id=member)
         if result.committed:
             self.revoked.add(member)
-
-    # -- steering towards deep states (drawn from the model, so never filtered) ----------
-
-    def free_receipts(self) -> list[str]:
-        return sorted(
-            r
-            for r, h in self.holder.items()
-            if r not in self.terminal and r not in self.pledged and h in COOPS
-        )
-
-    def live_loans(self) -> list[str]:
-        return sorted({lid for lid in self.pledged.values()})
-
-    @precondition(lambda self: bool(self.free_receipts()))
-    @rule(target=loans, data=st.data(), bank=st.sampled_from(BANKS))
-    def borrow_at_cap(self, data: st.DataObject, bank: str) -> Any:
-        rid = data.draw(st.sampled_from(self.free_receipts()), label="receipt")
-        self.count_stock(self.receipt(rid)["warehouse"])
-        return self.borrow(rid, bank, 7000, 120, True)
-
-    @precondition(lambda self: bool(self.pledged))
-    @rule(data=st.data(), drop=st.integers(1000, 4000), oracle=st.sampled_from(ORACLES))
-    def price_crash(self, data: st.DataObject, drop: int, oracle: str) -> None:
-        """The oracle attests a fall in the pledged goods' price; the lender asks to revalue."""
-        rid = data.draw(st.sampled_from(sorted(self.pledged)), label="receipt")
-        r = self.receipt(rid)
-        per_unit = r["value"] // r["quantity"] // CNY
-        self.attest(r["commodity"], max(1, per_unit * (10_000 - drop) // 10_000), 0, oracle)
-        self.revalue(rid, "pledgee", oracle, IMPOSTORS[0])
-
-    @precondition(lambda self: bool(self.pledged))
-    @rule(data=st.data(), days=st.integers(5, 130))
-    def lapse_and_default(self, data: st.DataObject, days: int) -> None:
-        lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
-        self.ledger.advance(days=days)
-        self.mark_default(lid, "admin", False)
-        if self.prices:
-            for commodity in sorted(self.prices):
-                self.attest(commodity, self.prices[commodity][0] // CNY, 0, ORACLES[0])
-
-    @precondition(lambda self: bool(self.pledged))
-    @rule(
-        data=st.data(),
-        how=st.sampled_from(("sale", "sale_to_lender", "take", "take", "take_unsigned")),
-        price_bp=st.integers(8000, 12_000),
-        at_floor=st.sampled_from((None, 0, -1)),
-        oracle=st.sampled_from(ORACLES),
-    )
-    def mature_default_and_enforce(
-        self, data: st.DataObject, how: str, price_bp: int, at_floor: int | None, oracle: str
-    ) -> None:
-        """Steer to enforcement: a live loan runs past maturity, the bank marks default,
-        the oracle attests today's price, and the bank enforces (or tries to)."""
-        lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
-        loan = self.wr.loan_view(lid)
-        if loan["state"] != "DEFAULT":
-            late = parse_time(loan["maturity"]) - self.ledger.clock
-            self.ledger.advance(days=max(0, late.days + 1))
-            self.mark_default(lid, "admin", False)
-        for rid in loan["receipts"]:
-            r = self.receipt(rid)
-            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0, oracle)
-        self.enforce(lid, how, price_bp, at_floor, 100)
 
     # -- model checks --------------------------------------------------------------------
 

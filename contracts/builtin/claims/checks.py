@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from contracts.builtin.claims.books import layers
-from contracts.builtin.claims.clock import before, local_date, within, years_later
+from contracts.builtin.claims.clock import before, local_date, meet, within, years_later
 from contracts.builtin.claims.index import matches
 from contracts.builtin.claims.lifecycle import claim_is_open
 from contracts.builtin.claims.models import ClaimsParams
@@ -371,12 +371,13 @@ def c13_one_event(ctx: ReadContext, params: ClaimsParams) -> Iterator[str]:
 
 def _overlapping_declarations(declarations: list[dict[str, Any]]) -> Iterator[str]:
     """Two declarations of one peril and region whose windows meet: one loss would be two
-    events (sorted by start, each window is compared with the latest end before it)."""
+    events (sorted by start: if any two meet, two neighbours do)."""
     ordered = sorted(declarations, key=lambda d: (d["peril"], d["region"],
                                                   parse_time(d["window_start"])))
     for prev, this in itertools.pairwise(ordered):
-        if (prev["peril"], prev["region"]) == (this["peril"], this["region"]) and not before(
-                prev["window_end"], this["window_start"]):
+        if (prev["peril"], prev["region"]) == (this["peril"], this["region"]) and meet(
+                prev["window_start"], prev["window_end"], this["window_start"],
+                this["window_end"]):
             yield f"declarations {prev['id']} and {this['id']} overlap ({this['peril']} in "\
                   f"{this['region']})"
 

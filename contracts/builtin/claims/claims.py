@@ -34,7 +34,7 @@ fixed-size claim head, which counts the open objections verification must wait f
 
 from __future__ import annotations
 
-from contracts.builtin.claims.clock import before, later, local_date, within, years_later
+from contracts.builtin.claims.clock import before, later, local_date, meet, within, years_later
 from contracts.builtin.claims.deadlines import note_late_survey
 from contracts.builtin.claims.errors import (
     AlreadyAgreed,
@@ -154,9 +154,8 @@ def _overlapping_declaration(ctx: ReadContext, args: DeclareArgs) -> Declaration
     """A declaration of the same peril and region whose window meets this one's: were
     both allowed, one loss would fit two events and could be claimed under each."""
     for _, raw in ctx.scan("declaration/"):
-        if raw["peril"] == args.peril and raw["region"] == args.region and not before(
-            args.window_end, raw["window_start"]
-        ) and not before(raw["window_end"], args.window_start):
+        if raw["peril"] == args.peril and raw["region"] == args.region and meet(
+                args.window_start, args.window_end, raw["window_start"], raw["window_end"]):
             return Declaration.model_validate(raw)
     return None
 

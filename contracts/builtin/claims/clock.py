@@ -28,6 +28,12 @@ def within(time: str, start: str, end: str) -> bool:
     return not before(time, start) and not before(end, time)
 
 
+def meet(start: str, end: str, other_start: str, other_end: str) -> bool:
+    """True if the closed windows [start, end] and [other_start, other_end] share an
+    instant (touching ends count)."""
+    return not before(end, other_start) and not before(other_end, start)
+
+
 def latest(a: str, b: str) -> str:
     return b if before(a, b) else a
 

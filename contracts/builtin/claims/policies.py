@@ -25,7 +25,7 @@ insurer (Insurance Law Art. 56); then each cover pays its proportion (claims.py)
 from __future__ import annotations
 
 from contracts.builtin.claims import books, programmes
-from contracts.builtin.claims.clock import before, later
+from contracts.builtin.claims.clock import before, later, meet
 from contracts.builtin.claims.errors import (
     AlreadyExists,
     DoubleCover,
@@ -146,7 +146,7 @@ def overlapping(ctx: ReadContext, insured: str, crop: str, plot: str | None, sta
     return [
         entry for _, raw in ctx.scan(cover_index_prefix(insured, crop))
         if same_plot((entry := CoverIndex.model_validate(raw)).plot, plot)
-        and not before(end, entry.period_start) and not before(entry.period_end, start)
+        and meet(start, end, entry.period_start, entry.period_end)
     ]
 
 
