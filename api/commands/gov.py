@@ -209,6 +209,22 @@ reject_command = _vote_command("reject", "Reject PROPOSAL_ID for --as ADMIN's or
 withdraw_command = _vote_command("withdraw", "Withdraw PROPOSAL_ID (the proposer's org only).")
 
 
+def change_summary(change: dict[str, Any]) -> str:
+    """What a proposal changes, in one phrase: what a voter needs to see before voting."""
+    kind = change.get("kind")
+    if kind == "set_params":
+        if not change.get("merge"):  # stored before changes named their params
+            return f"{change.get('contract')}: every param"
+        settings = ", ".join(
+            f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+            for name, value in change.get("params", {}).items()
+        )
+        return f"{change.get('contract')}: {settings or 'nothing'}"
+    if kind in ("enable_contract", "upgrade_contract"):
+        return f"{change.get('contract')} version {change.get('version')}"
+    return str(change.get("org_id", ""))
+
+
 @gov_group.command("list")
 @click.argument("net", type=NET)
 @as_option()
@@ -235,7 +251,8 @@ def list_command(net: Path, member: str, key_file: Path | None, status: str | No
         point = p.get("effective_time") or p["effective_height"]
         out.print(
             f"{p['id']}  {p['status']:<9} {p['kind']:<16} at {point}  "
-            f"by {p['proposer']}  approved: {', '.join(sorted(p['approvals'])) or '-'}  "
+            f"({change_summary(p['change'])})  by {p['proposer']}  "
+            f"approved: {', '.join(sorted(p['approvals'])) or '-'}  "
             f"rejected: {', '.join(sorted(p['rejections'])) or '-'}{outstanding(p)}",
             markup=False,
         )

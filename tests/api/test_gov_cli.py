@@ -106,6 +106,7 @@ def test_a_change_on_a_date_and_what_an_open_proposal_still_needs(served: Served
     assert "not yet voted: buyer, coop-a, custodian, gov, insurer" in voted.stdout
     listed = cli("gov", "list", net, "--as", "gov.admin", "--status", "open")
     assert "season-2  open      set_params       at 2099-03-01T00:00:00Z" in listed.stdout
+    assert "(governance: majority_bp=6000)" in listed.stdout  # what a voter is asked to change
     roster = cli("gov", "propose", net, "--as", "gov.admin", "--id", "drop", "--on",
                  "2099-03-01T00:00:00Z", "remove_org", "--org", "buyer")
     assert roster.exit_code == 1
