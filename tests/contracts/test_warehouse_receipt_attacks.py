@@ -34,13 +34,12 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 from test_warehouse_receipt_stateful import WarehouseReceiptMachine
-from wr_fixtures import CNY, WR
+from wr_fixtures import WR
 from wr_parties import ORACLES, P
 
 from contracts.builtin.warehouse_receipt.policies import HOLDER_ROLES
 from contracts.testing import Threat
 from ledger.block import TxResult
-from ledger.timefmt import parse_time
 
 HOLDER_STEPS = frozenset({"split", "merge", "request_delivery"})
 
@@ -109,15 +108,7 @@ class AttackedWarehouseReceiptMachine(WarehouseReceiptMachine):
         its reserve is recorded (the reserve obeys the sale's floor; no pledgor co-signs);
         the loan stays in default, and an agreed take at the floor may follow."""
         lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
-        loan = self.wr.loan_view(lid)
-        if loan["state"] != "DEFAULT":
-            late = parse_time(loan["maturity"]) - self.ledger.clock
-            self.ledger.advance(days=max(0, late.days + 1))
-            self.mark_default(lid, "admin", False)
-        for rid in loan["receipts"]:
-            r = self.receipt(rid)
-            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0,
-                        ORACLES[0])
+        self.default_after_maturity(lid, ORACLES[0])
         loan = self.wr.loan_view(lid)
         bank = self.loan_bank[lid]
         value, problem = self.market_value(loan["receipts"])

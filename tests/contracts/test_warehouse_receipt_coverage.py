@@ -144,10 +144,7 @@ class SteeredWarehouseReceiptMachine(SteeredMachine, WarehouseReceiptMachine):
         loan = self.wr.loan_view(lid)
         if self.loan_bank[lid] != "bank-a" or "bank-a.loan" in self.revoked:
             return
-        for rid in loan["receipts"]:
-            r = self.receipt(rid)
-            self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0,
-                        ORACLES[0])
+        self.attest_todays_prices(loan["receipts"], ORACLES[0])
         value, problem = self.market_value(loan["receipts"])
         if problem is not None or value == 0:
             return

@@ -72,12 +72,21 @@ class DeepStateSteering:
         """Steer to enforcement: a live loan runs past maturity, the bank marks default,
         the oracle attests today's price, and the bank enforces (or tries to)."""
         lid = data.draw(st.sampled_from(self.live_loans()), label="loan")
+        self.default_after_maturity(lid, oracle)
+        self.enforce(lid, how, price_bp, at_floor, 100)
+
+    def default_after_maturity(self, lid: str, oracle: str) -> None:
+        """A live loan runs past maturity, the bank marks default (if not yet), and
+        ``oracle`` attests today's price of its goods."""
         loan = self.wr.loan_view(lid)
         if loan["state"] != "DEFAULT":
             late = parse_time(loan["maturity"]) - self.ledger.clock
             self.ledger.advance(days=max(0, late.days + 1))
             self.mark_default(lid, "admin", False)
-        for rid in loan["receipts"]:
+        self.attest_todays_prices(loan["receipts"], oracle)
+
+    def attest_todays_prices(self, receipts: list[str], oracle: str) -> None:
+        """``oracle`` attests each receipt's goods at their current value per unit."""
+        for rid in receipts:
             r = self.receipt(rid)
             self.attest(r["commodity"], max(1, r["value"] // r["quantity"] // CNY), 0, oracle)
-        self.enforce(lid, how, price_bp, at_floor, 100)
